@@ -1,0 +1,126 @@
+"""The few real HTTP routes (session cookie, health) and the security headers on every response."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlencode
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from partnerskap import settings as config
+from partnerskap.db import engine
+from partnerskap.services import sessions
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self' ws: wss:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def safe_next(path: str) -> str:
+    """A local path to continue to; anything else becomes the front page."""
+    return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
+
+
+async def complete_login(request: Request) -> Response:
+    """Exchange a one-time login ticket for an HttpOnly session cookie, then continue."""
+    previous = request.cookies.get(sessions.COOKIE_NAME, "")
+    token = await asyncio.to_thread(sessions.exchange_ticket, request.query_params.get("ticket", ""), previous)
+    if token is None:
+        return RedirectResponse("/login?" + urlencode({"expired": "1"}), status_code=303)
+    response = RedirectResponse(safe_next(request.query_params.get("next", "/")), status_code=303)
+    settings = config.settings
+    response.set_cookie(
+        sessions.COOKIE_NAME,
+        token,
+        max_age=settings.session_absolute_hours * 3600,
+        path="/",
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="lax",
+    )
+    return response
+
+
+async def finish_logout(request: Request) -> Response:
+    """Revoke the session (if any) and clear its cookie."""
+    if token := request.cookies.get(sessions.COOKIE_NAME, ""):
+        await asyncio.to_thread(sessions.revoke, token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(sessions.COOKIE_NAME, path="/", secure=config.settings.secure_cookies, httponly=True, samesite="lax")
+    return response
+
+
+def _database_answers() -> bool:
+    with engine().connect() as connection:
+        connection.execute(text("SELECT 1"))
+    return True
+
+
+async def health(_request: Request) -> Response:
+    """Whether the instance can reach its database."""
+    try:
+        await asyncio.to_thread(_database_answers)
+    except Exception as error:  # noqa: BLE001  (any failure means unhealthy)
+        return JSONResponse({"status": "error", "database": str(error)[:200]}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def routes() -> Starlette:
+    """The HTTP routes mounted beside Reflex's own."""
+    return Starlette(
+        routes=[
+            Route("/auth/complete", complete_login, methods=["GET"]),
+            Route("/auth/logout", finish_logout, methods=["POST", "GET"]),
+            Route("/healthz", health, methods=["GET"]),
+        ]
+    )
+
+
+def _is_static_asset(path: str) -> bool:
+    return path.startswith("/assets/") or path.endswith((".js", ".css", ".woff2", ".png", ".svg", ".ico", ".webmanifest"))
+
+
+class SecurityHeaders:
+    """Adds security headers to every HTTP response; pages are never cached, hashed assets may be."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cacheable = _is_static_asset(scope.get("path", ""))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control" or cacheable]
+                headers += [
+                    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+                ]
+                if not cacheable:
+                    headers.append((b"cache-control", b"no-store"))
+                if config.settings.public_url.startswith("https://"):
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,70 @@
+"""Operator commands: `python -m partnerskap.cli prepare` migrates, creates the first admin and demo content."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from partnerskap import settings as config
+from partnerskap.services import demo
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def migrate() -> None:
+    """Bring the database schema to the newest migration."""
+    alembic_config = Config(str(ROOT / "alembic.ini"))
+    alembic_config.set_main_option("script_location", str(ROOT / "alembic"))
+    command.upgrade(alembic_config, "head")
+
+
+def first_admin() -> None:
+    """Create the first administrator once; say where the credentials are."""
+    email = os.environ.get("PARTNERSKAP_ADMIN_EMAIL", "admin@example.org")
+    password = os.environ.get("PARTNERSKAP_ADMIN_PASSWORD", "")
+    credentials_file = config.settings.data_dir / "first-admin.txt"
+    generated = not password
+    if generated:
+        password = secrets.token_urlsafe(12)
+    if demo.create_first_admin(email=email, password=password):
+        if generated:
+            credentials_file.write_text(f"e-mail: {email}\npassword: {password}\n")
+            credentials_file.chmod(0o600)
+            print(f"First administrator: {email} (password written to {credentials_file})")
+        else:
+            print(f"First administrator: {email} (password from PARTNERSKAP_ADMIN_PASSWORD)")
+    elif credentials_file.exists():
+        print(f"First administrator's credentials: {credentials_file}")
+
+
+def prepare() -> None:
+    """Everything an instance needs before it serves: schema, first admin, demo content."""
+    config.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate()
+    first_admin()
+    if os.environ.get("PARTNERSKAP_DEMO", "1") not in {"0", "false", "no"}:
+        demo.seed()
+
+
+def main() -> None:
+    """Parse the command line and run one command."""
+    parser = argparse.ArgumentParser(prog="partnerskap")
+    parser.add_argument("command", choices=["prepare", "migrate", "deliver-mail"])
+    arguments = parser.parse_args()
+    if arguments.command == "prepare":
+        prepare()
+    elif arguments.command == "migrate":
+        migrate()
+    else:
+        from partnerskap.services import mail
+
+        print(f"sent {mail.deliver_pending()} message(s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Shared UI: the page shell, navigation, forms."""

@@ -1,0 +1,139 @@
+"""The page shell: skip link, header with navigation, language and account menu, message banner, footer."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from partnerskap.components.i18n import T
+from partnerskap.i18n import LANGUAGE_NAMES, LANGUAGES
+from partnerskap.state.base import AppState
+from partnerskap.state.language import LanguageState
+
+
+def skip_link() -> rx.Component:
+    """The first thing a keyboard user reaches."""
+    return rx.el.a(T("Skip to content"), href="#main", class_name="skip-link")
+
+
+def nav_link(label: str, href: str) -> rx.Component:
+    """A link in the main navigation."""
+    return rx.link(T(label), href=href, class_name="nav-link", underline="hover")
+
+
+def language_switcher() -> rx.Component:
+    """Buttons for Finnish, Swedish and English, each named in its own language."""
+    return rx.hstack(
+        *[
+            rx.button(
+                LANGUAGE_NAMES[code],
+                lang=code,
+                on_click=LanguageState.switch_language(code),
+                variant=rx.cond(AppState.lang == code, "solid", "ghost"),
+                aria_pressed=rx.cond(AppState.lang == code, "true", "false"),
+                size="1",
+                class_name=f"lang-{code}",
+            )
+            for code in LANGUAGES
+        ],
+        role="group",
+        aria_label=T("Language"),
+        spacing="1",
+    )
+
+
+def account_menu() -> rx.Component:
+    """Log in and register for visitors; account and log out for people who are signed in."""
+    return rx.cond(
+        AppState.signed_in,
+        rx.hstack(
+            rx.link(AppState.viewer_name, href="/account", class_name="nav-link"),
+            rx.el.form(
+                rx.button(T("Log out"), type="submit", variant="outline", size="1"),
+                method="post",
+                action="/auth/logout",
+            ),
+            align="center",
+            spacing="3",
+        ),
+        rx.hstack(
+            nav_link("Log in", "/login"),
+            rx.link(T("Register"), href="/register", class_name="nav-link button-link"),
+            align="center",
+            spacing="3",
+        ),
+    )
+
+
+def header() -> rx.Component:
+    """The platform name, navigation, language switcher and account menu; wraps on phones."""
+    return rx.el.header(
+        rx.flex(
+            rx.link(T("Partnership Platform"), href="/", class_name="brand", underline="none"),
+            rx.el.nav(
+                rx.hstack(
+                    nav_link("Home", "/"),
+                    rx.cond(AppState.is_admin, nav_link("Administration", "/admin")),
+                    spacing="4",
+                    wrap="wrap",
+                ),
+                aria_label=T("Main navigation"),
+            ),
+            rx.spacer(),
+            language_switcher(),
+            account_menu(),
+            align="center",
+            wrap="wrap",
+            gap="4",
+            class_name="header-inner",
+        ),
+        class_name="site-header",
+    )
+
+
+def notice_banner() -> rx.Component:
+    """The last message for the viewer, read out by screen readers when it changes."""
+    return rx.box(
+        rx.cond(
+            AppState.notice != "",
+            rx.callout.root(
+                rx.callout.text(AppState.notice),
+                rx.button(T("Close"), on_click=AppState.dismiss_notice, variant="ghost", size="1"),
+                class_name="notice",
+            ),
+        ),
+        role="status",
+        aria_live="polite",
+    )
+
+
+def footer() -> rx.Component:
+    """Links to the terms of use, privacy notice and accessibility statement."""
+    return rx.el.footer(
+        rx.flex(
+            rx.link(T("Terms of use"), href="/terms"),
+            rx.link(T("Privacy notice"), href="/privacy"),
+            rx.link(T("Accessibility statement"), href="/accessibility"),
+            gap="5",
+            wrap="wrap",
+        ),
+        class_name="site-footer",
+    )
+
+
+def page(title: str, *children: rx.Component) -> rx.Component:
+    """One page of the app inside the shell, with its heading first in the main content."""
+    return rx.box(
+        skip_link(),
+        header(),
+        rx.el.main(
+            notice_banner(),
+            rx.heading(T(title), as_="h1", size="7", margin_bottom="4"),
+            *children,
+            id="main",
+            tab_index=-1,
+            class_name="site-main",
+        ),
+        footer(),
+        lang=AppState.lang,
+        class_name="site",
+    )

@@ -1,0 +1,50 @@
+"""The database engine and transactional sessions."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from partnerskap import settings as config
+
+_engines: dict[str, Engine] = {}
+
+
+def engine() -> Engine:
+    """The engine for the configured database, made once per URL."""
+    url = config.settings.database_url
+    if url not in _engines:
+        _engines[url] = _make_engine(url)
+    return _engines[url]
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        made = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(made, "connect")
+        def _sqlite_pragmas(connection, _record):
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return made
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+@contextlib.contextmanager
+def transaction() -> Iterator[Session]:
+    """A session whose work is committed together, or not at all."""
+    with Session(engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,85 @@
+"""People, their sessions and the one-time tokens e-mailed to them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from partnerskap.models.base import utcnow
+
+
+class Status(enum.StrEnum):
+    """Where a person's membership stands."""
+
+    UNCONFIRMED = "unconfirmed"
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+    SUSPENDED = "suspended"
+
+
+class Role(enum.StrEnum):
+    """What a person may do on the instance."""
+
+    MEMBER = "member"
+    ADMIN = "admin"
+
+
+class User(SQLModel, table=True):
+    """A registered person."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = Field(max_length=120)
+    organisation: str = Field(default="", max_length=160)
+    password_hash: str = Field(max_length=255)
+    status: str = Field(default=Status.UNCONFIRMED, max_length=16, index=True)
+    role: str = Field(default=Role.MEMBER, max_length=16)
+    language: str = Field(default="fi", max_length=5)
+    email_confirmed_at: datetime | None = None
+    terms_accepted_at: datetime
+    status_reason: str = Field(default="", max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuthSession(SQLModel, table=True):
+    """A logged-in browser: only the SHA-256 of its random token is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class LoginTicket(SQLModel, table=True):
+    """A one-time, short-lived ticket that the cookie route exchanges for a session."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class EmailToken(SQLModel, table=True):
+    """A one-time link sent by e-mail (confirm the address, reset the password)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    purpose: str = Field(max_length=16)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class Throttle(SQLModel, table=True):
+    """Recent failures for one key (an account or an address), for escalating delays."""
+
+    key: str = Field(primary_key=True, max_length=300)
+    failures: int = 0
+    blocked_until: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,21 @@
+"""Every e-mail the instance sends, kept as its outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from partnerskap.models.base import utcnow
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One e-mail: written first, then sent by SMTP when it is configured."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient: str = Field(max_length=254, index=True)
+    subject: str = Field(max_length=300)
+    body: str
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    sent_at: datetime | None = None
+    error: str = Field(default="", max_length=500)

@@ -1,0 +1,58 @@
+"""The viewer's membership status and own account."""
+
+import reflex as rx
+
+from partnerskap.components.forms import field, submit
+from partnerskap.components.i18n import T
+from partnerskap.components.layout import page
+from partnerskap.state.accounts import AccountState
+
+
+def status() -> rx.Component:
+    """Where the viewer's membership stands; the only page pending and denied people can use."""
+    return page(
+        "Membership",
+        rx.text(AccountState.status_message, id="membership-status", size="4"),
+        rx.cond(
+            AccountState.status_reason != "",
+            rx.box(rx.text(T("Reason"), weight="bold"), rx.text(AccountState.status_reason), margin_top="3"),
+        ),
+        rx.cond(
+            AccountState.viewer_status == "unconfirmed",
+            rx.button(T("Send the link again"), on_click=AccountState.resend_confirmation, margin_top="4", variant="outline"),
+        ),
+        rx.cond(AccountState.is_member, rx.link(T("Go to the front page"), href="/", margin_top="4"))
+    )
+
+
+def account() -> rx.Component:
+    """Profile and password."""
+    return page(
+        "My account",
+        rx.text(T("E-mail address"), ": ", AccountState.email),
+        rx.text(T("Member since"), ": ", AccountState.member_since),
+        rx.heading(T("Profile"), as_="h2", size="5", margin_top="6"),
+        rx.form(
+            rx.vstack(
+                field("Name", "name", autocomplete="name", max_length=120, default_value=AccountState.viewer_name),
+                field("Organisation", "organisation", autocomplete="organization", required=False, max_length=160, default_value=AccountState.organisation),
+                submit("Save"),
+                spacing="4",
+                max_width="32em",
+            ),
+            on_submit=AccountState.save_profile,
+            aria_label=T("Profile"),
+        ),
+        rx.heading(T("Change the password"), as_="h2", size="5", margin_top="6"),
+        rx.form(
+            rx.vstack(
+                field("Current password", "current_password", type="password", autocomplete="current-password"),
+                field("New password", "new_password", type="password", autocomplete="new-password", hint="At least 8 characters. A long passphrase is best."),
+                submit("Change the password"),
+                spacing="4",
+                max_width="32em",
+            ),
+            on_submit=AccountState.change_password,
+            aria_label=T("Change the password"),
+        )
+    )

@@ -1,0 +1,177 @@
+"""Administration: membership applications and members, the outbox and the audit log."""
+
+import reflex as rx
+
+from partnerskap.components.forms import textarea_field
+from partnerskap.components.i18n import T, T_choice
+from partnerskap.components.layout import page
+from partnerskap.schemas import PersonForAdmin
+from partnerskap.services.errors import N_
+from partnerskap.state.admin import AdminState
+
+STATUS_LABELS = {
+    "unconfirmed": N_("E-mail not confirmed"),
+    "pending": N_("Waiting for approval"),
+    "approved": N_("Member"),
+    "denied": N_("Denied"),
+    "suspended": N_("Suspended"),
+}
+ROLE_LABELS = {"member": N_("Member"), "admin": N_("Administrator")}
+ACTION_LABELS = {
+    "membership.approve": N_("Approved membership"),
+    "membership.deny": N_("Denied membership"),
+    "membership.suspend": N_("Suspended"),
+    "membership.reinstate": N_("Reinstated"),
+    "role.make_admin": N_("Made administrator"),
+}
+
+
+def admin_nav() -> rx.Component:
+    """Links between the administration views."""
+    return rx.el.nav(
+        rx.hstack(
+            rx.link(T("Membership"), href="/admin"),
+            rx.link(T("Outbox"), href="/admin/outbox"),
+            rx.link(T("Audit log"), href="/admin/audit"),
+            spacing="5",
+        ),
+        aria_label=T("Administration"),
+        margin_bottom="5",
+    )
+
+
+def status_filter() -> rx.Component:
+    """Buttons that filter the people by status."""
+    choices = [("pending", N_("Waiting for approval")), ("unconfirmed", N_("E-mail not confirmed")), ("approved", N_("Members")), ("denied", N_("Denied")), ("suspended", N_("Suspended")), ("", N_("All"))]
+    return rx.hstack(
+        *[
+            rx.button(
+                T(label),
+                on_click=AdminState.filter_people(value),
+                variant=rx.cond(AdminState.status_filter == value, "solid", "outline"),
+                aria_pressed=rx.cond(AdminState.status_filter == value, "true", "false"),
+                size="2",
+            )
+            for value, label in choices
+        ],
+        wrap="wrap",
+        role="group",
+        aria_label=T("Show"),
+    )
+
+
+def reason_form(person: PersonForAdmin, handler, label: str) -> rx.Component:
+    """A reason and a confirming button; the person receives the reason by e-mail."""
+    return rx.form(
+        rx.el.input(type="hidden", name="user_id", value=person.id.to(str)),
+        rx.el.label(T("Reason (sent to the person)"), html_for=f"reason-{label}-" + person.id.to(str), class_name="field-label"),
+        rx.text_area(name="reason", id=f"reason-{label}-" + person.id.to(str), required=True, max_length=2000, width="100%"),
+        rx.button(T(label), type="submit", color_scheme="red", variant="soft", margin_top="2"),
+        on_submit=handler,
+        reset_on_submit=True,
+        width="100%",
+    )
+
+
+def person_card(person: PersonForAdmin) -> rx.Component:
+    """One account with the decisions that fit its status."""
+    return rx.card(
+        rx.vstack(
+            rx.heading(person.name, as_="h2", size="4"),
+            rx.text(person.email, " · ", person.organisation),
+            rx.text(T("Status"), ": ", T_choice(person.status, STATUS_LABELS), " · ", T("Role"), ": ", T_choice(person.role, ROLE_LABELS)),
+            rx.text(T("Registered"), ": ", person.registered, size="2"),
+            rx.cond(person.reason != "", rx.text(T("Reason"), ": ", person.reason, size="2")),
+            rx.cond(
+                (person.status == "pending") | (person.status == "unconfirmed") | (person.status == "denied"),
+                rx.button(T("Approve"), on_click=AdminState.approve(person.id), color_scheme="green"),
+            ),
+            rx.cond(
+                (person.status == "pending") | (person.status == "unconfirmed"),
+                reason_form(person, AdminState.deny, N_("Deny membership")),
+            ),
+            rx.cond(
+                person.status == "approved",
+                rx.vstack(
+                    rx.cond(person.role != "admin", rx.button(T("Make administrator"), on_click=AdminState.make_admin(person.id), variant="outline")),
+                    reason_form(person, AdminState.suspend, N_("Suspend")),
+                    width="100%",
+                ),
+            ),
+            rx.cond(person.status == "suspended", rx.button(T("Reinstate"), on_click=AdminState.reinstate(person.id), variant="outline")),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def membership() -> rx.Component:
+    """Applications and members."""
+    return page(
+        "Membership",
+        admin_nav(),
+        status_filter(),
+        rx.cond(
+            AdminState.people.length() == 0,
+            rx.text(T("Nobody here."), margin_top="4"),
+            rx.vstack(rx.foreach(AdminState.people, person_card), spacing="3", margin_top="4", width="100%"),
+        )
+    )
+
+
+def outbox() -> rx.Component:
+    """E-mail the instance has sent or queued."""
+    return page(
+        "Outbox",
+        admin_nav(),
+        rx.cond(
+            AdminState.outbox.length() == 0,
+            rx.text(T("No e-mail yet.")),
+            rx.vstack(
+                rx.foreach(
+                    AdminState.outbox,
+                    lambda message: rx.card(
+                        rx.heading(message.subject, as_="h2", size="3"),
+                        rx.text(T("To"), ": ", message.recipient, " · ", message.created, size="2"),
+                        rx.el.pre(message.body, class_name="mail-body"),
+                        width="100%",
+                    ),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+        )
+    )
+
+
+def audit() -> rx.Component:
+    """Who decided what, when and why."""
+    return page(
+        "Audit log",
+        admin_nav(),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(T("When")),
+                    rx.table.column_header_cell(T("Who")),
+                    rx.table.column_header_cell(T("What")),
+                    rx.table.column_header_cell(T("Whom")),
+                    rx.table.column_header_cell(T("Why")),
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    AdminState.audit,
+                    lambda entry: rx.table.row(
+                        rx.table.cell(entry.when),
+                        rx.table.cell(entry.actor),
+                        rx.table.cell(T_choice(entry.action, ACTION_LABELS)),
+                        rx.table.cell(entry.target),
+                        rx.table.cell(entry.reason),
+                    ),
+                )
+            ),
+            width="100%",
+        )
+    )

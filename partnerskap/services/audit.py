@@ -1,0 +1,17 @@
+"""The audit log: every administrator decision is written here, in the decision's transaction."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from partnerskap.models import AuditEntry
+
+
+def record(*, actor_id: int | None, action: str, target_user_id: int | None = None, reason: str = "", session: Session) -> None:
+    """Write one entry."""
+    session.add(AuditEntry(actor_id=actor_id, action=action, target_user_id=target_user_id, reason=reason))
+
+
+def entries(*, limit: int = 200, session: Session) -> list[AuditEntry]:
+    """The newest entries first."""
+    return list(session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)).all())

@@ -1,0 +1,145 @@
+"""Membership decisions by administrators: approve, deny, suspend, reinstate, make admin; all audited."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from partnerskap.db import transaction
+from partnerskap.i18n import t
+from partnerskap.models import AuditEntry, OutboxMessage, Role, Status, User
+from partnerskap.services import audit, mail, sessions
+from partnerskap.services.errors import N_, Invalid, Refused
+from partnerskap.services.permissions import require_admin
+from partnerskap.services.sessions import Viewer
+
+REASON_MAX = 2000
+STATUSES = tuple(Status)
+
+
+def outbox(viewer: Viewer) -> list[OutboxMessage]:
+    """The instance's sent and queued e-mail, newest first (administrators only)."""
+    require_admin(viewer)
+    with transaction() as session:
+        return mail.outbox(session=session)
+
+
+def audit_log(viewer: Viewer) -> tuple[list[AuditEntry], dict[int, str]]:
+    """Administrators' decisions, newest first, with the names of the people in them (administrators only)."""
+    require_admin(viewer)
+    with transaction() as session:
+        entries = audit.entries(session=session)
+        ids = {i for entry in entries for i in (entry.actor_id, entry.target_user_id) if i}
+        names = {user.id: user.name for user in session.exec(select(User).where(col(User.id).in_(ids))).all()}
+        return entries, names
+
+
+def people(viewer: Viewer, *, status: str | None = None) -> list[User]:
+    """Accounts, optionally with one status, newest first (administrators only)."""
+    require_admin(viewer)
+    with transaction() as session:
+        query = select(User).order_by(col(User.created_at).desc())
+        if status:
+            query = query.where(User.status == status)
+        return list(session.exec(query.limit(500)).all())
+
+
+def _target(session: Session, user_id: int, allowed_from: tuple[str, ...]) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise Refused(N_("This person does not exist."))
+    if user.status not in allowed_from:
+        raise Refused(N_("This cannot be done to an account in its current state."))
+    return user
+
+
+def _clean_reason(reason: str, *, required: bool) -> str:
+    reason = reason.strip()
+    if required and not reason:
+        raise Invalid({"reason": N_("Give a reason: the person will receive it.")})
+    if len(reason) > REASON_MAX:
+        raise Invalid({"reason": N_("Use at most 2000 characters.")})
+    return reason
+
+
+def approve(viewer: Viewer, user_id: int) -> User:
+    """Approve a pending application; the applicant is told by e-mail."""
+    require_admin(viewer)
+    with transaction() as session:
+        user = _target(session, user_id, (Status.PENDING, Status.UNCONFIRMED, Status.DENIED))
+        user.status = Status.APPROVED
+        user.status_reason = ""
+        session.add(user)
+        audit.record(actor_id=viewer.id, action="membership.approve", target_user_id=user.id, session=session)
+        mail.queue(
+            recipient=user.email,
+            subject=t("Your membership was approved", user.language),
+            body=t("Hello {name},\n\nyour membership of the Partnership Platform was approved. Welcome!\n", user.language, name=user.name),
+            session=session,
+        )
+    return user
+
+
+def deny(viewer: Viewer, user_id: int, reason: str) -> User:
+    """Deny an application with a reason that the applicant receives by e-mail."""
+    require_admin(viewer)
+    reason = _clean_reason(reason, required=True)
+    with transaction() as session:
+        user = _target(session, user_id, (Status.PENDING, Status.UNCONFIRMED))
+        user.status = Status.DENIED
+        user.status_reason = reason
+        session.add(user)
+        audit.record(actor_id=viewer.id, action="membership.deny", target_user_id=user.id, reason=reason, session=session)
+        mail.queue(
+            recipient=user.email,
+            subject=t("Your membership application was denied", user.language),
+            body=t("Hello {name},\n\nyour membership application was denied for this reason:\n\n{reason}\n", user.language, name=user.name, reason=reason),
+            session=session,
+        )
+    return user
+
+
+def suspend(viewer: Viewer, user_id: int, reason: str) -> User:
+    """Suspend an approved member and log them out everywhere."""
+    require_admin(viewer)
+    reason = _clean_reason(reason, required=True)
+    if user_id == viewer.id:
+        raise Refused(N_("You cannot do this to your own account."))
+    with transaction() as session:
+        user = _target(session, user_id, (Status.APPROVED,))
+        user.status = Status.SUSPENDED
+        user.status_reason = reason
+        session.add(user)
+        sessions.revoke_all(user_id, session=session)
+        audit.record(actor_id=viewer.id, action="membership.suspend", target_user_id=user.id, reason=reason, session=session)
+        mail.queue(
+            recipient=user.email,
+            subject=t("Your membership was suspended", user.language),
+            body=t("Hello {name},\n\nyour membership was suspended for this reason:\n\n{reason}\n", user.language, name=user.name, reason=reason),
+            session=session,
+        )
+    return user
+
+
+def reinstate(viewer: Viewer, user_id: int) -> User:
+    """Lift a suspension."""
+    require_admin(viewer)
+    with transaction() as session:
+        user = _target(session, user_id, (Status.SUSPENDED,))
+        user.status = Status.APPROVED
+        user.status_reason = ""
+        session.add(user)
+        audit.record(actor_id=viewer.id, action="membership.reinstate", target_user_id=user.id, session=session)
+    return user
+
+
+def make_admin(viewer: Viewer, user_id: int) -> User:
+    """Give an approved member the administrator role."""
+    require_admin(viewer)
+    with transaction() as session:
+        user = _target(session, user_id, (Status.APPROVED,))
+        if user.role == Role.ADMIN:
+            raise Refused(N_("This person is already an administrator."))
+        user.role = Role.ADMIN
+        session.add(user)
+        audit.record(actor_id=viewer.id, action="role.make_admin", target_user_id=user.id, session=session)
+    return user

@@ -1,0 +1,94 @@
+"""Settings read once from the environment (no Reflex import)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from pathlib import Path
+
+MEMBERSHIP_POLICIES = ("approval", "open")
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _int(name: str, default: int) -> int:
+    value = _env(name)
+    return int(value) if value else default
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = _env(name).lower()
+    return default if not value else value in {"1", "true", "yes", "on"}
+
+
+def _secret_key(data_dir: Path) -> str:
+    """The secret key from the environment, or one generated on first run and kept."""
+    if key := _env("PARTNERSKAP_SECRET_KEY"):
+        return key
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Everything an operator can configure."""
+
+    data_dir: Path
+    database_url: str
+    redis_url: str
+    public_url: str
+    secret_key: str
+    membership_policy: str
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str
+    smtp_starttls: bool
+    mail_from: str
+    session_idle_minutes: int
+    session_absolute_hours: int
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies carry `Secure` except on plain-HTTP localhost, which browsers treat as secure anyway."""
+        return self.public_url.startswith("https://") or not _is_localhost(self.public_url)
+
+
+def _is_localhost(url: str) -> bool:
+    host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return host in {"localhost", "127.0.0.1", "[::1]"}
+
+
+def load() -> Settings:
+    """Read the environment into a frozen settings object."""
+    data_dir = Path(_env("PARTNERSKAP_DATA_DIR", "data")).resolve()
+    policy = _env("PARTNERSKAP_MEMBERSHIP_POLICY", "approval")
+    if policy not in MEMBERSHIP_POLICIES:
+        raise ValueError(f"PARTNERSKAP_MEMBERSHIP_POLICY must be one of {MEMBERSHIP_POLICIES}")
+    port = _env("PORT", "3000")
+    return Settings(
+        data_dir=data_dir,
+        database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / 'partnerskap.db'}"),
+        redis_url=_env("REDIS_URL"),
+        public_url=_env("PARTNERSKAP_PUBLIC_URL", f"http://localhost:{port}").rstrip("/"),
+        secret_key=_secret_key(data_dir),
+        membership_policy=policy,
+        smtp_host=_env("SMTP_HOST"),
+        smtp_port=_int("SMTP_PORT", 587),
+        smtp_user=_env("SMTP_USER"),
+        smtp_password=_env("SMTP_PASSWORD"),
+        smtp_starttls=_bool("SMTP_STARTTLS", True),
+        mail_from=_env("MAIL_FROM", "Partnerskap <noreply@localhost>"),
+        session_idle_minutes=_int("PARTNERSKAP_SESSION_IDLE_MINUTES", 120),
+        session_absolute_hours=_int("PARTNERSKAP_SESSION_ABSOLUTE_HOURS", 24 * 14),
+    )
+
+
+settings = load()

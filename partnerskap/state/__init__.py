@@ -1,0 +1,1 @@
+"""Reflex states: one module per feature; each handler passes the guard, then calls one service."""

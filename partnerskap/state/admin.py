@@ -1,0 +1,82 @@
+"""The administrators' views: membership applications and members, the outbox and the audit log."""
+
+from __future__ import annotations
+
+from partnerskap.schemas import AuditPublic, OutboxPublic, PersonForAdmin
+from partnerskap.services import membership
+from partnerskap.services.errors import N_
+from partnerskap.services.sessions import Viewer
+from partnerskap.state.base import Access, AppState, guarded, run
+
+
+class AdminState(AppState):
+    """Membership decisions, the outbox and the audit log."""
+
+    people: list[PersonForAdmin] = []
+    status_filter: str = "pending"
+    outbox: list[OutboxPublic] = []
+    audit: list[AuditPublic] = []
+
+    async def _load_people(self, viewer: Viewer) -> None:
+        rows = await run(membership.people, viewer, status=self.status_filter or None)
+        self.people = [PersonForAdmin.of(user, self.lang) for user in rows]
+
+    @guarded(Access.ADMIN)
+    async def load_people(self, viewer: Viewer):
+        """Fill the membership view."""
+        self._show_viewer(viewer)
+        await self._load_people(viewer)
+
+    @guarded(Access.ADMIN)
+    async def filter_people(self, viewer: Viewer, status: str):
+        """Show accounts with one status ('' for all)."""
+        self.status_filter = status if status in membership.STATUSES else ""
+        await self._load_people(viewer)
+
+    @guarded(Access.ADMIN)
+    async def approve(self, viewer: Viewer, user_id: int):
+        """Approve an application."""
+        user = await run(membership.approve, viewer, int(user_id))
+        self.say(N_("{name} is now a member."), name=user.name)
+        await self._load_people(viewer)
+
+    @guarded(Access.ADMIN)
+    async def deny(self, viewer: Viewer, form: dict):
+        """Deny an application with a reason."""
+        user = await run(membership.deny, viewer, int(form["user_id"]), str(form.get("reason", "")))
+        self.say(N_("The application of {name} was denied."), name=user.name)
+        await self._load_people(viewer)
+
+    @guarded(Access.ADMIN)
+    async def suspend(self, viewer: Viewer, form: dict):
+        """Suspend a member with a reason."""
+        user = await run(membership.suspend, viewer, int(form["user_id"]), str(form.get("reason", "")))
+        self.say(N_("{name} was suspended."), name=user.name)
+        await self._load_people(viewer)
+
+    @guarded(Access.ADMIN)
+    async def reinstate(self, viewer: Viewer, user_id: int):
+        """Lift a suspension."""
+        user = await run(membership.reinstate, viewer, int(user_id))
+        self.say(N_("{name} is a member again."), name=user.name)
+        await self._load_people(viewer)
+
+    @guarded(Access.ADMIN)
+    async def make_admin(self, viewer: Viewer, user_id: int):
+        """Make a member an administrator."""
+        user = await run(membership.make_admin, viewer, int(user_id))
+        self.say(N_("{name} is now an administrator."), name=user.name)
+        await self._load_people(viewer)
+
+    @guarded(Access.ADMIN)
+    async def load_outbox(self, viewer: Viewer):
+        """Fill the outbox view."""
+        self._show_viewer(viewer)
+        self.outbox = [OutboxPublic.of(m, self.lang) for m in await run(membership.outbox, viewer)]
+
+    @guarded(Access.ADMIN)
+    async def load_audit(self, viewer: Viewer):
+        """Fill the audit log view."""
+        self._show_viewer(viewer)
+        entries, names = await run(membership.audit_log, viewer)
+        self.audit = [AuditPublic.of(entry, names, self.lang) for entry in entries]

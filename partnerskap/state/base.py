@@ -1,0 +1,172 @@
+"""The app's root state and the one permission guard every event handler passes first."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import functools
+import inspect
+from collections.abc import Callable
+from http.cookies import SimpleCookie
+import logging
+from typing import Any
+
+import reflex as rx
+
+from partnerskap.i18n import LANGUAGES, best_language, t
+from partnerskap.services import sessions
+from partnerskap.services.errors import N_, Invalid, Refused
+from partnerskap.services.sessions import Viewer
+from partnerskap.services.tokens import digest
+
+
+log = logging.getLogger(__name__)
+
+
+class Access(enum.Enum):
+    """Who may call a handler."""
+
+    PUBLIC = "public"
+    SIGNED_IN = "signed_in"
+    MEMBER = "member"
+    ADMIN = "admin"
+
+
+GUARDED: dict[str, Access] = {}
+NOT_SIGNED_IN = N_("Log in to continue.")
+NO_ACCESS = N_("You do not have access to this.")
+
+
+def session_token(cookie_header: str) -> str:
+    """The session token in a Cookie header, or ''."""
+    cookies = SimpleCookie()
+    try:
+        cookies.load(cookie_header or "")
+    except Exception:
+        return ""
+    morsel = cookies.get(sessions.COOKIE_NAME)
+    return morsel.value if morsel else ""
+
+
+def _allowed(access: Access, viewer: Viewer | None) -> bool:
+    if access is Access.PUBLIC:
+        return True
+    if viewer is None:
+        return False
+    if access is Access.SIGNED_IN:
+        return True
+    if access is Access.MEMBER:
+        return viewer.is_member
+    return viewer.is_admin
+
+
+def guarded(access: Access) -> Callable:
+    """The one guard: resolve the viewer from the session cookie, check access, turn refusals into messages.
+
+    The handler receives the viewer (None only for public handlers) as its first argument.
+    """
+
+    def decorate(handler: Callable) -> Callable:
+        @functools.wraps(handler)
+        async def guarded_handler(self: AppState, *args: Any, **kwargs: Any) -> Any:
+            self.errors = {}
+            self.notice = ""
+            viewer = await self.current_viewer()
+            if not _allowed(access, viewer):
+                self.notice = t(NOT_SIGNED_IN if viewer is None else NO_ACCESS, self.lang)
+                return rx.redirect("/login") if viewer is None else None
+            try:
+                return await handler(self, viewer, *args, **kwargs)
+            except Invalid as invalid:
+                self.errors = {field: t(message, self.lang) for field, message in invalid.errors.items()}
+            except Refused as refusal:
+                self.notice = t(refusal.message, self.lang, **refusal.values)
+            except (TypeError, ValueError, KeyError, AttributeError):
+                log.warning("Malformed call to %s", handler.__qualname__, exc_info=True)
+                self.notice = t(N_("The request was not understood."), self.lang)
+            return None
+
+        signature = inspect.signature(handler)
+        parameters = list(signature.parameters.values())
+        guarded_handler.__signature__ = signature.replace(parameters=[parameters[0], *parameters[2:]])
+        del guarded_handler.__wrapped__
+        guarded_handler.access = access
+        GUARDED[f"{handler.__module__}.{handler.__qualname__}"] = access
+        return rx.event(guarded_handler)
+
+    return decorate
+
+
+async def run(function: Callable, *args: Any, **kwargs: Any) -> Any:
+    """Run a blocking service call in a worker thread, so no other member waits for it."""
+    return await asyncio.to_thread(function, *args, **kwargs)
+
+
+class AppState(rx.State):
+    """What every page shares: who is looking, in which language, and the last message for them."""
+
+    lang: str = rx.LocalStorage("", name="partnerskap_lang", sync=True)
+    signed_in: bool = False
+    viewer_name: str = ""
+    viewer_status: str = ""
+    is_member: bool = False
+    is_admin: bool = False
+    notice: str = ""
+    errors: dict[str, str] = {}
+    _bound: str = ""
+
+    async def current_viewer(self) -> Viewer | None:
+        """The viewer of this connection's session cookie, looked up afresh for every event."""
+        return await run(sessions.resolve, session_token(self.router.headers.cookie))
+
+    def _show_viewer(self, viewer: Viewer | None) -> None:
+        self.signed_in = viewer is not None
+        self.viewer_name = viewer.name if viewer else ""
+        self.viewer_status = viewer.status if viewer else ""
+        self.is_member = bool(viewer and viewer.is_member)
+        self.is_admin = bool(viewer and viewer.is_admin)
+        if viewer is not None:
+            self.lang = viewer.language
+        elif self.lang not in LANGUAGES:
+            self.lang = best_language(self.router.headers.accept_language)
+
+    @guarded(Access.PUBLIC)
+    async def refresh(self, viewer: Viewer | None):
+        """Show who is looking (every page runs this on load)."""
+        self._show_viewer(viewer)
+
+    @guarded(Access.PUBLIC)
+    async def dismiss_notice(self, viewer: Viewer | None):
+        """Hide the message banner."""
+        self.notice = ""
+
+    def say(self, message: str, **values: object) -> None:
+        """Show a message in the viewer's language."""
+        self.notice = t(message, self.lang, **values)
+
+
+async def rebind_to_session(state: rx.State) -> None:
+    """Reset everything shown to a client whose session cookie is not the one its state was filled for.
+
+    A Reflex client token is not an authenticator: whoever connects with another tab's token
+    but without its cookie must see none of that member's data.
+    """
+    app_state = await state.get_state(AppState)
+    binding = digest(session_token(state.router.headers.cookie))
+    if app_state._bound == binding:
+        return
+    language = app_state.lang
+    for state_class in _descendants(AppState):
+        await state.get_state(state_class)
+    app_state.reset()
+    app_state.lang = language
+    app_state._bound = binding
+
+
+def _descendants(state_class: type[rx.State]) -> list[type[rx.State]]:
+    found = []
+    for substate in state_class.get_substates():
+        found.append(substate)
+        found.extend(_descendants(substate))
+    return found
+
