@@ -1,0 +1,47 @@
+"""Browser fixtures: one live instance per run and a fresh Chromium context per test."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, LiveServer, running_instance
+
+
+def pytest_collection_modifyitems(items):
+    """Everything under tests/browser is a browser journey."""
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_server() -> LiveServer:
+    """The instance every browser test talks to."""
+    with running_instance() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Make isolated browser contexts (separate cookies), closed after the test."""
+    contexts = []
+
+    def make(locale: str = "en-GB"):
+        context = browser.new_context(locale=locale)
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()

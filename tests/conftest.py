@@ -1,0 +1,127 @@
+"""Shared fixtures: a migrated database per test (SQLite, or PostgreSQL with PARTNERSKAP_TEST_DATABASE=postgres) and people."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+_RUN_DIR = Path(tempfile.mkdtemp(prefix="partnerskap-tests-"))
+os.environ["PARTNERSKAP_DATA_DIR"] = str(_RUN_DIR / "data")
+os.environ.setdefault("PARTNERSKAP_SECRET_KEY", "test-secret-key")
+os.environ["DATABASE_URL"] = f"sqlite:///{_RUN_DIR / 'template.db'}"
+
+import pytest  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlmodel import SQLModel  # noqa: E402
+
+from partnerskap import settings as config  # noqa: E402
+from partnerskap.cli import migrate  # noqa: E402
+from partnerskap.db import engine, transaction  # noqa: E402
+from partnerskap.models import Role, Status, User  # noqa: E402
+from partnerskap.models.base import utcnow  # noqa: E402
+from partnerskap.services import passwords  # noqa: E402
+
+PASSWORD = "correct horse battery staple"
+POSTGRES_ADMIN_URL = os.environ.get("PARTNERSKAP_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+POSTGRES_TEST_DB = "partnerskap_test"
+
+
+def use_postgres() -> bool:
+    """Whether this run tests against PostgreSQL instead of SQLite."""
+    return os.environ.get("PARTNERSKAP_TEST_DATABASE", "sqlite") == "postgres"
+
+
+def _set_database(url: str) -> None:
+    config.settings = dataclasses.replace(config.settings, database_url=url)
+
+
+@pytest.fixture(scope="session")
+def migrated_database() -> str:
+    """A database migrated to head once per run; returns its URL."""
+    if use_postgres():
+        admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {POSTGRES_TEST_DB} WITH (FORCE)"))
+            connection.execute(text(f"CREATE DATABASE {POSTGRES_TEST_DB}"))
+        admin.dispose()
+        url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{POSTGRES_TEST_DB}"
+    else:
+        url = f"sqlite:///{_RUN_DIR / 'template.db'}"
+    _set_database(url)
+    migrate()
+    engine().dispose()  # closing the last SQLite connection folds the WAL into the file we copy
+    return url
+
+
+@pytest.fixture(autouse=True)
+def database(migrated_database: str, tmp_path: Path):
+    """A clean, migrated database for every test."""
+    if use_postgres():
+        _set_database(migrated_database)
+        tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+        with transaction() as session:
+            session.exec(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        yield migrated_database
+    else:
+        copy = tmp_path / "test.db"
+        shutil.copy(_RUN_DIR / "template.db", copy)
+        _set_database(f"sqlite:///{copy}")
+        yield config.settings.database_url
+        _set_database(migrated_database)
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """One Argon2id hash of PASSWORD, made once: hashing is slow on purpose."""
+    return passwords.hash_password(PASSWORD)
+
+
+def make_person(password_hash: str, name: str, *, status: str = Status.APPROVED, role: str = Role.MEMBER, language: str = "en") -> User:
+    """A person who can log in with PASSWORD."""
+    user = User(
+        email=f"{name.lower()}@example.org",
+        name=name,
+        organisation=f"{name}'s organisation",
+        password_hash=password_hash,
+        status=status,
+        role=role,
+        language=language,
+        email_confirmed_at=utcnow() if status != Status.UNCONFIRMED else None,
+        terms_accepted_at=utcnow(),
+    )
+    with transaction() as session:
+        session.add(user)
+    return user
+
+
+@pytest.fixture
+def admin(password_hash: str) -> User:
+    """Alice, an administrator."""
+    return make_person(password_hash, "Alice", role=Role.ADMIN)
+
+
+@pytest.fixture
+def member(password_hash: str) -> User:
+    """Bob, an approved member."""
+    return make_person(password_hash, "Bob")
+
+
+@pytest.fixture
+def outsider(password_hash: str) -> User:
+    """Charlie, an approved member who belongs to nothing of the others'."""
+    return make_person(password_hash, "Charlie")
+
+
+@pytest.fixture
+def applicant(password_hash: str) -> User:
+    """Dana, who confirmed her e-mail and waits for approval."""
+    return make_person(password_hash, "Dana", status=Status.PENDING)
+
+
+@pytest.fixture
+def denied(password_hash: str) -> User:
+    """Eve, whose application was denied."""
+    return make_person(password_hash, "Eve", status=Status.DENIED)

@@ -1,0 +1,56 @@
+"""Account handlers: registration, login, reset; bad input gets messages and writes nothing."""
+
+from sqlmodel import func, select
+
+from partnerskap.db import transaction
+from partnerskap.models import OutboxMessage, User
+from partnerskap.state.accounts import AccountState
+from tests.conftest import PASSWORD
+from tests.handlers import Tab
+
+GOOD_FORM = {"name": "Frida", "email": "frida@example.org", "organisation": "Kotona ry", "password": "a long passphrase here", "terms": "on"}
+
+
+def count(model) -> int:
+    with transaction() as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+async def test_visitor_registers_and_gets_confirmation_mail():
+    state, _ = await Tab().call(AccountState, "register", GOOD_FORM)
+    assert state.registered
+    assert state.errors == {}
+    assert count(User) == 1
+    with transaction() as session:
+        mail = session.exec(select(OutboxMessage)).one()
+    assert mail.recipient == "frida@example.org"
+    assert "/confirm?token=" in mail.body
+
+
+async def test_bad_registration_shows_messages_in_swedish_and_writes_nothing():
+    tab = Tab(accept_language="sv")
+    app_state = await tab.state(AccountState)
+    app_state.lang = "sv"
+    form = {**GOOD_FORM, "email": "not-an-address", "password": "password1", "terms": ""}
+    state, _ = await tab.call(AccountState, "register", form)
+    assert set(state.errors) == {"email", "password", "terms"}
+    assert state.errors["email"] != "Enter an e-mail address like name@example.org."
+    assert count(User) == 0
+    assert count(OutboxMessage) == 0
+
+
+async def test_duplicate_email_is_refused(member):
+    state, _ = await Tab().call(AccountState, "register", {**GOOD_FORM, "email": member.email.upper()})
+    assert "email" in state.errors
+    assert count(User) == 1
+
+
+async def test_login_gives_the_same_answer_for_unknown_and_wrong_password(member):
+    wrong, _ = await Tab().call(AccountState, "log_in", {"email": member.email, "password": "not the password"})
+    unknown, _ = await Tab().call(AccountState, "log_in", {"email": "nobody@example.org", "password": "not the password"})
+    assert wrong.notice and wrong.notice == unknown.notice
+
+
+async def test_login_sends_the_browser_to_the_cookie_route(member):
+    _, result = await Tab().call(AccountState, "log_in", {"email": member.email, "password": PASSWORD})
+    assert "/auth/complete?ticket=" in str(result)
