@@ -37,9 +37,10 @@ messages: $(VENV)/.installed ## Extract UI strings and update the catalogues
 	$(BIN)/pybabel extract -F babel.cfg $(EXTRACT_KEYWORDS) --no-location --omit-header --sort-output -o partnerskap/i18n/messages.pot partnerskap
 	$(BIN)/pybabel update -D messages -i partnerskap/i18n/messages.pot -d $(LOCALES) --no-fuzzy-matching --omit-header
 
-test: setup ## Every test: services, handlers, migrations, browser journeys (installs Chromium if missing)
+test: setup ## Every test on SQLite (browser journeys included), then the non-browser suite on PostgreSQL
 	bash scripts/test-setup.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	PARTNERSKAP_TEST_DATABASE=postgres $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
 test-fast: setup ## Tests without the browser journeys
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)

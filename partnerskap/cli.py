@@ -16,11 +16,16 @@ from partnerskap.services import demo
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def alembic_config() -> Config:
+    """Alembic's configuration, wherever the command is run from."""
+    configured = Config(str(ROOT / "alembic.ini"))
+    configured.set_main_option("script_location", str(ROOT / "alembic"))
+    return configured
+
+
 def migrate() -> None:
     """Bring the database schema to the newest migration."""
-    alembic_config = Config(str(ROOT / "alembic.ini"))
-    alembic_config.set_main_option("script_location", str(ROOT / "alembic"))
-    command.upgrade(alembic_config, "head")
+    command.upgrade(alembic_config(), "head")
 
 
 def first_admin() -> None:

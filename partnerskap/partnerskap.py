@@ -4,6 +4,7 @@ import reflex as rx
 
 from partnerskap import api
 from partnerskap.middleware import SessionBinding
+from partnerskap.services import mail
 from partnerskap.pages import account, admin, auth, home, legal
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.admin import AdminState
@@ -20,6 +21,7 @@ app = rx.App(
     api_transformer=[api.routes(), api.SecurityHeaders],
 )
 app.add_middleware(SessionBinding(), index=0)
+app.register_lifespan_task(mail.deliver_forever)
 
 app.add_page(home.home, route="/", on_load=AppState.refresh, title="Partnerskap")
 app.add_page(auth.register, route="/register", on_load=AppState.refresh, title="Partnerskap")

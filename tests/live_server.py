@@ -69,6 +69,8 @@ def server_environment(port: int, data_dir: Path, **extra: str) -> dict[str, str
         "PARTNERSKAP_SECRET_KEY": "live-server-secret",
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_TELEMETRY_ENABLED": "0",
+        "REFLEX_WEB_WORKDIR": str(data_dir / "web"),
+        "REFLEX_STATES_WORKDIR": str(data_dir / "states"),
         "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
         **extra,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import smtplib
 from email.message import EmailMessage
@@ -30,7 +31,7 @@ def deliver_pending() -> int:
     with transaction() as session:
         pending = session.exec(
             select(OutboxMessage)
-            .where(col(OutboxMessage.sent_at).is_(None), OutboxMessage.error == "")
+            .where(col(OutboxMessage.sent_at).is_(None))
             .order_by(col(OutboxMessage.id))
             .limit(50)
             .with_for_update(skip_locked=True)
@@ -68,3 +69,15 @@ def _send_smtp(message: OutboxMessage) -> None:
 def outbox(*, limit: int = 100, session: Session) -> list[OutboxMessage]:
     """The newest messages first."""
     return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)).all())
+
+
+async def deliver_forever(interval_seconds: float = 5.0) -> None:
+    """Keep sending the outbox through SMTP while the app runs (a lifespan task; nothing to do without SMTP)."""
+    if not config.settings.smtp_host:
+        return
+    while True:
+        try:
+            await asyncio.to_thread(deliver_pending)
+        except Exception:  # noqa: BLE001  (a database hiccup must not end delivery for good)
+            log.exception("Outbox delivery failed; trying again")
+        await asyncio.sleep(interval_seconds)

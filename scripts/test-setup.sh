@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# What the tests need beyond Python packages: Chromium, and PostgreSQL and Redis on loopback.
+# Uses the servers already running on 127.0.0.1 when reachable; otherwise installs Debian's packages and starts them.
+set -euo pipefail
+
+apt_updated=""
+apt_install() {
+  [ -n "$apt_updated" ] || { apt-get update -qq; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+reachable() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing Chromium from Debian's packages"
+  apt_install chromium
+fi
+
+if ! reachable 5432; then
+  if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+    echo "installing PostgreSQL from Debian's packages"
+    apt_install postgresql
+  fi
+  version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$version" ]; then
+    version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+    pg_createcluster "$version" main >/dev/null
+  fi
+  conf="/etc/postgresql/$version/main"
+  grep -q "partnerskap-tests" "$conf/pg_hba.conf" || sed -i '1i host all all 127.0.0.1/32 trust # partnerskap-tests' "$conf/pg_hba.conf"
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start
+  for _ in $(seq 1 30); do reachable 5432 && break; sleep 1; done
+fi
+
+if ! reachable 6379; then
+  command -v redis-server >/dev/null 2>&1 || { echo "installing Redis from Debian's packages"; apt_install redis-server; }
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/tests.log
+  for _ in $(seq 1 30); do reachable 6379 && break; sleep 1; done
+fi
+echo "test services: chromium $(chromium --version 2>/dev/null | awk '{print $2}'), postgresql :5432, redis :6379"
