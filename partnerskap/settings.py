@@ -54,6 +54,7 @@ class Settings:
     mail_from: str
     session_idle_minutes: int
     session_absolute_hours: int
+    workspace_inactive_days: int
 
     @property
     def secure_cookies(self) -> bool:
@@ -88,6 +89,7 @@ def load() -> Settings:
         mail_from=_env("MAIL_FROM", "Partnerskap <noreply@localhost>"),
         session_idle_minutes=_int("PARTNERSKAP_SESSION_IDLE_MINUTES", 120),
         session_absolute_hours=_int("PARTNERSKAP_SESSION_ABSOLUTE_HOURS", 24 * 14),
+        workspace_inactive_days=_int("PARTNERSKAP_WORKSPACE_INACTIVE_DAYS", 180),
     )
 
 

@@ -2,16 +2,35 @@
 
 from partnerskap.models.accounts import AuthSession, EmailToken, LoginTicket, Role, Status, Throttle, User
 from partnerskap.models.audit import AuditEntry
+from partnerskap.models.calendar import Event
+from partnerskap.models.discussions import Draft, Post, PostRevision, Thread, ThreadReader
 from partnerskap.models.mail import OutboxMessage
+from partnerskap.models.notifications import Notification, NotificationSettings
+from partnerskap.models.workspaces import AccessPolicy, Invitation, JoinRequest, Lifecycle, Membership, Workspace, WorkspaceRole
 
 __all__ = [
+    "AccessPolicy",
     "AuditEntry",
     "AuthSession",
+    "Draft",
     "EmailToken",
+    "Event",
+    "Invitation",
+    "JoinRequest",
+    "Lifecycle",
     "LoginTicket",
+    "Membership",
+    "Notification",
+    "NotificationSettings",
     "OutboxMessage",
+    "Post",
+    "PostRevision",
     "Role",
     "Status",
+    "Thread",
+    "ThreadReader",
     "Throttle",
     "User",
+    "Workspace",
+    "WorkspaceRole",
 ]

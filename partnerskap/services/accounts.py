@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from datetime import timedelta
 
 from sqlmodel import Session, select
@@ -13,11 +12,11 @@ from partnerskap.db import transaction
 from partnerskap.i18n import LANGUAGES, language_or_default, t
 from partnerskap.models import EmailToken, Role, Status, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import mail, passwords, sessions, throttle
+from partnerskap.services import mail, passwords, sessions, throttle, workspaces
+from partnerskap.services.addresses import EMAIL_PATTERN, normalise_email
 from partnerskap.services.errors import N_, Invalid, Refused
 from partnerskap.services.tokens import digest, new_token
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 NAME_MAX = 120
 ORGANISATION_MAX = 160
 CONFIRM_HOURS = 48
@@ -34,11 +33,6 @@ class Registration:
     password: str
     accepted_terms: bool
     language: str
-
-
-def normalise_email(email: str) -> str:
-    """E-mail addresses compare without case or surrounding space."""
-    return email.strip().lower()
 
 
 def _check_registration(form: Registration) -> dict[str, str]:
@@ -129,6 +123,8 @@ def confirm_email(token: str) -> User:
             user.email_confirmed_at = utcnow()
             user.status = Status.APPROVED if config.settings.membership_policy == "open" else Status.PENDING
             session.add(user)
+            if user.status == Status.APPROVED:
+                workspaces.admit_invited(session, user)
     return user
 
 

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 from partnerskap.db import transaction
 from partnerskap.i18n import t
 from partnerskap.models import AuditEntry, OutboxMessage, Role, Status, User
-from partnerskap.services import audit, mail, sessions
+from partnerskap.services import audit, mail, sessions, workspaces
 from partnerskap.services.errors import N_, Invalid, Refused
 from partnerskap.services.permissions import require_admin
 from partnerskap.services.sessions import Viewer
@@ -69,6 +69,7 @@ def approve(viewer: Viewer, user_id: int) -> User:
         user.status = Status.APPROVED
         user.status_reason = ""
         session.add(user)
+        workspaces.admit_invited(session, user)
         audit.record(actor_id=viewer.id, action="membership.approve", target_user_id=user.id, session=session)
         mail.queue(
             recipient=user.email,

@@ -1,0 +1,151 @@
+"""A workspace's calendar: events in their own time zone, and an iCalendar export."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import col, select
+
+from partnerskap import settings as config
+from partnerskap.db import transaction
+from partnerskap.models import Event, Workspace
+from partnerskap.models.base import utcnow
+from partnerskap.services import workspaces
+from partnerskap.services.errors import N_, Invalid, Refused
+from partnerskap.services.sessions import Viewer
+
+
+@dataclasses.dataclass(frozen=True)
+class EventForm:
+    """What a member fills in for an event; times are local to `time_zone`."""
+
+    title: str
+    starts: str
+    ends: str
+    time_zone: str = "Europe/Helsinki"
+    place: str = ""
+    online_url: str = ""
+    description: str = ""
+
+
+def _local(value: str, zone: ZoneInfo, field: str, errors: dict[str, str]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=zone).astimezone(UTC)
+    except (TypeError, ValueError):
+        errors[field] = N_("Enter a time like 2026-05-31 14:00.")
+        return None
+
+
+def add_event(viewer: Viewer, workspace_id: int, form: EventForm) -> Event:
+    """Members add events to their workspace's calendar."""
+    errors: dict[str, str] = {}
+    title = " ".join(form.title.split())
+    if not title:
+        errors["title"] = N_("Give the event a title.")
+    elif len(title) > 200:
+        errors["title"] = N_("Use at most 200 characters.")
+    try:
+        zone = ZoneInfo(form.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["time_zone"] = N_("Choose one of the options.")
+        zone = ZoneInfo("Europe/Helsinki")
+    starts = _local(form.starts, zone, "starts", errors)
+    ends = _local(form.ends, zone, "ends", errors)
+    if starts and ends and ends <= starts:
+        errors["ends"] = N_("The end must be after the start.")
+    if form.online_url and not form.online_url.startswith(("https://", "http://")):
+        errors["online_url"] = N_("Enter a web address that starts with https://.")
+    if len(form.place) > 300 or len(form.online_url) > 500 or len(form.description) > 5000:
+        errors["description"] = N_("The text is too long.")
+    if errors:
+        raise Invalid(errors)
+    with transaction() as session:
+        workspaces.require_role(session, viewer, workspace_id, write=True)
+        event = Event(
+            workspace_id=workspace_id,
+            title=title,
+            starts_at=starts,
+            ends_at=ends,
+            time_zone=form.time_zone,
+            place=form.place.strip(),
+            online_url=form.online_url.strip(),
+            description=form.description.strip(),
+            created_by=viewer.id,
+        )
+        session.add(event)
+        workspaces.touch(session, workspace_id)
+        return event
+
+
+def upcoming(viewer: Viewer, workspace_id: int, *, limit: int = 20) -> list[Event]:
+    """Events that have not ended, soonest first."""
+    with transaction() as session:
+        workspaces.require_role(session, viewer, workspace_id)
+        return list(
+            session.exec(
+                select(Event).where(Event.workspace_id == workspace_id, Event.ends_at >= utcnow()).order_by(col(Event.starts_at)).limit(limit)
+            ).all()
+        )
+
+
+def delete_event(viewer: Viewer, event_id: int) -> None:
+    """The event's creator, or the workspace's owners and moderators, remove it."""
+    with transaction() as session:
+        event = session.get(Event, event_id) if isinstance(event_id, int) else None
+        if event is None:
+            raise Refused(N_("This event does not exist."))
+        found = workspaces.require_role(session, viewer, event.workspace_id, write=True)
+        if event.created_by != viewer.id and not found.can_manage:
+            raise Refused(N_("Only the workspace's owners and moderators can do this."))
+        session.delete(event)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 lines are at most 75 octets; longer ones continue after CRLF and a space."""
+    encoded = line.encode()
+    if len(encoded) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        piece = char.encode()
+        if len(current) + len(piece) > (75 if not parts else 74):
+            parts.append(current.decode())
+            current = b""
+        current += piece
+    parts.append(current.decode())
+    return "\r\n ".join(parts)
+
+
+def ics(viewer: Viewer, workspace_id: int) -> tuple[str, str]:
+    """The workspace's calendar as iCalendar text, and a file name for it."""
+    with transaction() as session:
+        found = workspaces.require_role(session, viewer, workspace_id)
+        events = session.exec(select(Event).where(Event.workspace_id == workspace_id).order_by(col(Event.starts_at))).all()
+        workspace: Workspace = found.workspace
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    host = config.settings.public_url.split("://", 1)[-1].split("/", 1)[0]
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Partnerskap//Workspace calendar//EN", "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_escape(workspace.name)}"]
+    for event in events:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:event-{event.id}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{event.starts_at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}",
+            f"DTEND:{event.ends_at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}",
+            f"SUMMARY:{_escape(event.title)}",
+        ]
+        if event.place:
+            lines.append(f"LOCATION:{_escape(event.place)}")
+        if event.online_url:
+            lines.append(f"URL:{event.online_url}")
+        if event.description:
+            lines.append(f"DESCRIPTION:{_escape(event.description)}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n", f"workspace-{workspace_id}.ics"

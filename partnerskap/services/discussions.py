@@ -1,0 +1,307 @@
+"""Discussions: threads, replies, quoting, editing with history, mentions, pins, drafts and unread marks."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from partnerskap.db import transaction
+from partnerskap.models import Draft, Membership, Post, PostRevision, Thread, ThreadReader, User, Workspace
+from partnerskap.models.base import utcnow
+from partnerskap.services import markdown, notifications, workspaces
+from partnerskap.services.errors import N_, Invalid, Refused
+from partnerskap.services.sessions import Viewer
+
+TITLE_MAX = 200
+BODY_MAX = 20000
+PAGE_SIZE = 30
+KEY_MAX = 64
+
+
+@dataclasses.dataclass(frozen=True)
+class ThreadRow:
+    """A thread in a workspace's list, with whether the viewer has unread posts in it."""
+
+    thread: Thread
+    author: str
+    unread: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class PostView:
+    """A post ready to show: rendered HTML, never raw markdown as HTML."""
+
+    post: Post
+    author: str
+    organisation: str
+    html: str
+    mine: bool
+
+
+def _check_body(body: str, field: str = "body") -> str:
+    body = body.strip()
+    if not body:
+        raise Invalid({field: N_("Write something first.")})
+    if len(body) > BODY_MAX:
+        raise Invalid({field: N_("Use at most 20000 characters.")})
+    return body
+
+
+def _check_key(key: str) -> str:
+    if not isinstance(key, str) or not 8 <= len(key) <= KEY_MAX:
+        raise Refused(N_("The request was not understood."))
+    return key
+
+
+def _thread(session: Session, thread_id: int) -> Thread:
+    thread = session.get(Thread, thread_id) if isinstance(thread_id, int) else None
+    if thread is None:
+        raise Refused(N_("This discussion does not exist or you do not have access to it."))
+    return thread
+
+
+def _notify_mentions(session: Session, viewer: Viewer, workspace: Workspace, thread: Thread, post: Post) -> set[int]:
+    member_ids = set(session.exec(select(Membership.user_id).where(Membership.workspace_id == workspace.id)).all())
+    mentioned = (markdown.mentioned_ids(post.body) & member_ids) - {viewer.id}
+    for user_id in mentioned:
+        notifications.notify(session, user_id=user_id, kind="mention", actor=viewer.name, workspace=workspace, thread=thread.title, link=f"/threads/{thread.id}#post-{post.id}")
+    return mentioned
+
+
+def _follow(session: Session, thread_id: int, user_id: int, read_up_to: int) -> None:
+    reader = session.exec(select(ThreadReader).where(ThreadReader.thread_id == thread_id, ThreadReader.user_id == user_id)).first()
+    reader = reader or ThreadReader(thread_id=thread_id, user_id=user_id)
+    reader.following = True
+    reader.last_read_post_id = max(reader.last_read_post_id, read_up_to)
+    session.add(reader)
+
+
+def _existing(author_id: int, key: str) -> Post | None:
+    with transaction() as session:
+        return session.exec(select(Post).where(Post.author_id == author_id, Post.idempotency_key == key)).first()
+
+
+def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: str) -> Thread:
+    """Open a discussion; sending the same key again returns the same thread."""
+    key = _check_key(key)
+    title = " ".join(title.split())
+    errors = {}
+    if not title:
+        errors["title"] = N_("Give the discussion a title.")
+    elif len(title) > TITLE_MAX:
+        errors["title"] = N_("Use at most 200 characters.")
+    try:
+        body = _check_body(body)
+    except Invalid as invalid:
+        errors.update(invalid.errors)
+    if errors:
+        raise Invalid(errors)
+    if (earlier := _existing(viewer.id, key)) is not None:
+        with transaction() as session:
+            return _thread(session, earlier.thread_id)
+    try:
+        with transaction() as session:
+            found = workspaces.require_role(session, viewer, workspace_id, write=True)
+            thread = Thread(workspace_id=workspace_id, title=title, author_id=viewer.id, post_count=1)
+            session.add(thread)
+            session.flush()
+            post = Post(thread_id=thread.id, author_id=viewer.id, body=body, idempotency_key=key)
+            session.add(post)
+            session.flush()
+            _follow(session, thread.id, viewer.id, post.id)
+            _notify_mentions(session, viewer, found.workspace, thread, post)
+            _clear_draft(session, viewer.id, f"workspace-{workspace_id}")
+            workspaces.touch(session, workspace_id)
+            return thread
+    except IntegrityError:
+        if (earlier := _existing(viewer.id, key)) is not None:
+            with transaction() as session:
+                return _thread(session, earlier.thread_id)
+        raise
+
+
+def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None = None) -> Post:
+    """Reply in a thread; the same key sent twice (a retried send) saves the post once."""
+    key = _check_key(key)
+    body = _check_body(body)
+    if (earlier := _existing(viewer.id, key)) is not None:
+        return earlier
+    try:
+        with transaction() as session:
+            thread = _thread(session, thread_id)
+            found = workspaces.require_role(session, viewer, thread.workspace_id, write=True)
+            if quote_of is not None:
+                quoted = session.get(Post, quote_of) if isinstance(quote_of, int) else None
+                if quoted is None or quoted.thread_id != thread.id:
+                    raise Refused(N_("The quoted post is not in this discussion."))
+            post = Post(thread_id=thread.id, author_id=viewer.id, body=body, idempotency_key=key, quote_of=quote_of)
+            session.add(post)
+            session.flush()
+            thread.last_post_at = post.created_at
+            thread.post_count += 1
+            session.add(thread)
+            mentioned = _notify_mentions(session, viewer, found.workspace, thread, post)
+            followers = session.exec(
+                select(ThreadReader.user_id).where(ThreadReader.thread_id == thread.id, col(ThreadReader.following).is_(True))
+            ).all()
+            member_ids = set(session.exec(select(Membership.user_id).where(Membership.workspace_id == thread.workspace_id)).all())
+            for follower in set(followers) & member_ids - mentioned - {viewer.id}:
+                notifications.notify(session, user_id=follower, kind="reply", actor=viewer.name, workspace=found.workspace, thread=thread.title, link=f"/threads/{thread.id}#post-{post.id}")
+            _follow(session, thread.id, viewer.id, post.id)
+            _clear_draft(session, viewer.id, f"thread-{thread.id}")
+            workspaces.touch(session, thread.workspace_id)
+            return post
+    except IntegrityError:
+        if (earlier := _existing(viewer.id, key)) is not None:
+            return earlier
+        raise
+
+
+def threads(viewer: Viewer, workspace_id: int, *, limit: int = 50) -> list[ThreadRow]:
+    """The workspace's discussions, pinned first, then the most recently active."""
+    with transaction() as session:
+        workspaces.require_role(session, viewer, workspace_id)
+        rows = session.exec(
+            select(Thread, User.name, ThreadReader.last_read_post_id, func.max(Post.id))
+            .join(User, col(User.id) == col(Thread.author_id))
+            .join(Post, col(Post.thread_id) == col(Thread.id))
+            .join(ThreadReader, (col(ThreadReader.thread_id) == col(Thread.id)) & (col(ThreadReader.user_id) == viewer.id), isouter=True)
+            .where(Thread.workspace_id == workspace_id)
+            .group_by(col(Thread.id), col(User.name), col(ThreadReader.last_read_post_id))
+            .order_by(col(Thread.pinned).desc(), col(Thread.last_post_at).desc())
+            .limit(limit)
+        ).all()
+        return [ThreadRow(thread, author, (last_read or 0) < (newest or 0)) for thread, author, last_read, newest in rows]
+
+
+def thread(viewer: Viewer, thread_id: int) -> tuple[Thread, workspaces.Place]:
+    """A thread and its workspace, for members."""
+    with transaction() as session:
+        found = _thread(session, thread_id)
+        return found, workspaces.require_role(session, viewer, found.workspace_id)
+
+
+def posts(viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
+    """Posts in order; `after_id` loads what is new, `before_id` an earlier page. Marks them read."""
+    limit = max(1, min(int(limit), 100))
+    with transaction() as session:
+        found = _thread(session, thread_id)
+        workspaces.require_role(session, viewer, found.workspace_id)
+        statement = select(Post, User.name, User.organisation).join(User, col(User.id) == col(Post.author_id)).where(Post.thread_id == thread_id)
+        if before_id is not None:
+            statement = statement.where(Post.id < before_id).order_by(col(Post.id).desc()).limit(limit)
+        elif after_id:
+            statement = statement.where(Post.id > after_id).order_by(col(Post.id)).limit(500)
+        else:
+            statement = statement.order_by(col(Post.id).desc()).limit(limit)
+        rows = sorted(session.exec(statement).all(), key=lambda row: row[0].id)
+        if rows:
+            _mark_read(session, thread_id, viewer.id, rows[-1][0].id)
+        return [
+            PostView(post, name, organisation, "" if post.deleted_at else markdown.render(post.body), post.author_id == viewer.id)
+            for post, name, organisation in rows
+        ]
+
+
+def _mark_read(session: Session, thread_id: int, user_id: int, post_id: int) -> None:
+    reader = session.exec(select(ThreadReader).where(ThreadReader.thread_id == thread_id, ThreadReader.user_id == user_id)).first()
+    reader = reader or ThreadReader(thread_id=thread_id, user_id=user_id)
+    if post_id > reader.last_read_post_id:
+        reader.last_read_post_id = post_id
+        session.add(reader)
+
+
+def _own_or_moderated(session: Session, viewer: Viewer, post_id: int, *, own_only: bool) -> tuple[Post, Thread]:
+    post = session.get(Post, post_id) if isinstance(post_id, int) else None
+    if post is None or post.deleted_at is not None:
+        raise Refused(N_("This post does not exist."))
+    thread = _thread(session, post.thread_id)
+    found = workspaces.require_role(session, viewer, thread.workspace_id, write=True)
+    if post.author_id != viewer.id and (own_only or not found.can_manage):
+        raise Refused(N_("You can only change your own posts."))
+    return post, thread
+
+
+def edit(viewer: Viewer, post_id: int, body: str) -> Post:
+    """Change one's own post; the earlier text is kept for moderators."""
+    body = _check_body(body)
+    with transaction() as session:
+        post, _thread_row = _own_or_moderated(session, viewer, post_id, own_only=True)
+        if body == post.body:
+            return post
+        session.add(PostRevision(post_id=post.id, body=post.body))
+        post.body = body
+        post.edited_at = utcnow()
+        session.add(post)
+        return post
+
+
+def delete(viewer: Viewer, post_id: int) -> Post:
+    """Delete one's own post (moderators and owners may delete any); the text stays in the history."""
+    with transaction() as session:
+        post, _thread_row = _own_or_moderated(session, viewer, post_id, own_only=False)
+        session.add(PostRevision(post_id=post.id, body=post.body))
+        post.deleted_at = utcnow()
+        session.add(post)
+        return post
+
+
+def history(viewer: Viewer, post_id: int) -> list[PostRevision]:
+    """Earlier texts of a post, for the workspace's moderators and owners and the instance's admins."""
+    with transaction() as session:
+        post = session.get(Post, post_id) if isinstance(post_id, int) else None
+        if post is None:
+            raise Refused(N_("This post does not exist."))
+        thread = _thread(session, post.thread_id)
+        if not viewer.is_admin:
+            workspaces.require_role(session, viewer, thread.workspace_id, manage=True)
+        return list(session.exec(select(PostRevision).where(PostRevision.post_id == post_id).order_by(PostRevision.id)).all())
+
+
+def pin(viewer: Viewer, thread_id: int, pinned: bool) -> Thread:
+    """Owners and moderators pin a thread to the top (or unpin it)."""
+    with transaction() as session:
+        found = _thread(session, thread_id)
+        workspaces.require_role(session, viewer, found.workspace_id, manage=True, write=True)
+        found.pinned = bool(pinned)
+        session.add(found)
+        return found
+
+
+def quote_text(viewer: Viewer, post_id: int) -> str:
+    """Markdown that quotes a post the viewer can read."""
+    with transaction() as session:
+        post = session.get(Post, post_id) if isinstance(post_id, int) else None
+        if post is None or post.deleted_at is not None:
+            raise Refused(N_("This post does not exist."))
+        thread = _thread(session, post.thread_id)
+        workspaces.require_role(session, viewer, thread.workspace_id)
+        author = session.get(User, post.author_id)
+        return markdown.quote(author.name if author else "", post.body)
+
+
+def save_draft(viewer: Viewer, place: str, body: str) -> None:
+    """Keep a half-written post for the viewer (place: 'thread-ID' or 'workspace-ID')."""
+    if not isinstance(place, str) or len(place) > 64 or not place.replace("-", "").isalnum():
+        raise Refused(N_("The request was not understood."))
+    with transaction() as session:
+        draft = session.exec(select(Draft).where(Draft.user_id == viewer.id, Draft.place == place)).first() or Draft(user_id=viewer.id, place=place)
+        draft.body = body[:BODY_MAX]
+        draft.updated_at = utcnow()
+        session.add(draft)
+
+
+def draft(viewer: Viewer, place: str) -> str:
+    """The viewer's draft for a place, or ''."""
+    with transaction() as session:
+        found = session.exec(select(Draft).where(Draft.user_id == viewer.id, Draft.place == place)).first()
+        return found.body if found else ""
+
+
+def _clear_draft(session: Session, user_id: int, place: str) -> None:
+    found = session.exec(select(Draft).where(Draft.user_id == user_id, Draft.place == place)).first()
+    if found is not None:
+        session.delete(found)

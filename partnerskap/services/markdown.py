@@ -1,0 +1,41 @@
+"""The one markdown renderer: CommonMark without raw HTML, then an allow-list sanitiser."""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+
+MENTION = re.compile(r"@\[([^\]\n]{1,120})\]\(member:(\d+)\)")
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable(["table", "strikethrough"])
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a", "img",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "span",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "span": {"class"}, "th": {"align"}, "td": {"align"}}
+
+
+def mentioned_ids(body: str) -> set[int]:
+    """The member ids mentioned as @[Name](member:ID)."""
+    return {int(match.group(2)) for match in MENTION.finditer(body)}
+
+
+def render(body: str) -> str:
+    """Safe HTML for a post: scripts, event handlers, javascript: links and raw HTML come out inert."""
+    with_mentions = MENTION.sub(lambda m: f"@{m.group(1)}", body)
+    html = _markdown.render(with_mentions)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow ugc",
+    )
+
+
+def quote(author: str, body: str) -> str:
+    """A markdown quotation of another post."""
+    text = MENTION.sub(lambda m: f"@{m.group(1)}", body).strip()
+    quoted = "\n".join(f"> {line}" for line in text.splitlines()[:20])
+    return f"> **{author}:**\n{quoted}\n\n"

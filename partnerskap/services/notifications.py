@@ -1,0 +1,157 @@
+"""Notifications: in the app at once, by e-mail for the kinds a member picked, at once or as a digest."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from partnerskap import settings as config
+from partnerskap.db import transaction
+from partnerskap.i18n import t
+from partnerskap.models import Notification, NotificationSettings, User, Workspace
+from partnerskap.models.base import utcnow
+from partnerskap.services import mail
+from partnerskap.services.errors import N_, Refused
+from partnerskap.services.permissions import require_member
+from partnerskap.services.sessions import Viewer
+
+MESSAGES = {
+    "mention": N_("{actor} mentioned you in \"{thread}\""),
+    "reply": N_("{actor} replied in \"{thread}\""),
+    "join_request": N_("{actor} asks to join \"{workspace}\""),
+    "accepted": N_("You were admitted to \"{workspace}\""),
+    "declined": N_("Your request to join \"{workspace}\" was declined"),
+    "invitation": N_("{actor} invited you to \"{workspace}\""),
+    "inactive": N_("\"{workspace}\" has had no activity for {days} days. Is it still needed? You can archive it."),
+}
+EMAIL_KIND = {"accepted": "decision", "declined": "decision", "inactive": "decision"}
+EMAIL_KINDS = ("mention", "reply", "join_request", "decision", "invitation")
+FREQUENCIES = ("immediate", "daily", "weekly")
+DIGEST_EVERY = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
+
+
+def text_of(notification: Notification, language: str) -> str:
+    """The notification's sentence in a language."""
+    params = json.loads(notification.params or "{}")
+    return t(MESSAGES[notification.kind], language, **params)
+
+
+def _settings(session: Session, user_id: int) -> NotificationSettings:
+    return session.get(NotificationSettings, user_id) or NotificationSettings(user_id=user_id)
+
+
+def notify(session: Session, *, user_id: int, kind: str, link: str, actor: str = "", workspace: Workspace | None = None, thread: str = "", **params: object) -> Notification:
+    """Record a notification in the caller's transaction; e-mail it now if the member wants that."""
+    values = {"actor": actor, "workspace": workspace.name if workspace else "", "thread": thread, **params}
+    notification = Notification(
+        user_id=user_id,
+        kind=kind,
+        workspace_id=workspace.id if workspace else None,
+        link=link,
+        params=json.dumps(values, ensure_ascii=False),
+    )
+    session.add(notification)
+    preferences = _settings(session, user_id)
+    if EMAIL_KIND.get(kind, kind) in preferences.email_kinds.split(",") and preferences.frequency == "immediate":
+        user = session.get(User, user_id)
+        if user is not None:
+            text = text_of(notification, user.language)
+            mail.queue(
+                recipient=user.email,
+                subject=text,
+                body=t("{text}\n\nOpen it on the Partnership Platform:\n{link}\n", user.language, text=text, link=config.settings.public_url + link),
+                session=session,
+            )
+            notification.emailed_at = utcnow()
+    return notification
+
+
+def recent(viewer: Viewer, *, limit: int = 50) -> list[Notification]:
+    """The viewer's newest notifications."""
+    require_member(viewer)
+    with transaction() as session:
+        return list(
+            session.exec(select(Notification).where(Notification.user_id == viewer.id).order_by(col(Notification.id).desc()).limit(limit)).all()
+        )
+
+
+def unread_count(viewer: Viewer) -> int:
+    """How many notifications the viewer has not opened."""
+    with transaction() as session:
+        return session.exec(
+            select(func.count()).select_from(Notification).where(Notification.user_id == viewer.id, col(Notification.read_at).is_(None))
+        ).one()
+
+
+def mark_read(viewer: Viewer, notification_id: int | None = None) -> str:
+    """Mark one notification (or all) read; returns the link to open."""
+    require_member(viewer)
+    with transaction() as session:
+        statement = update(Notification).where(col(Notification.user_id) == viewer.id, col(Notification.read_at).is_(None))
+        if notification_id is None:
+            session.exec(statement.values(read_at=utcnow()))
+            return ""
+        found = session.get(Notification, notification_id) if isinstance(notification_id, int) else None
+        if found is None or found.user_id != viewer.id:
+            raise Refused(N_("This notification does not exist."))
+        found.read_at = found.read_at or utcnow()
+        session.add(found)
+        return found.link
+
+
+def preferences(viewer: Viewer) -> NotificationSettings:
+    """The viewer's e-mail choices."""
+    require_member(viewer)
+    with transaction() as session:
+        return _settings(session, viewer.id)
+
+
+def save_preferences(viewer: Viewer, *, kinds: list[str], frequency: str) -> NotificationSettings:
+    """Pick which kinds come by e-mail, and how often."""
+    require_member(viewer)
+    if frequency not in FREQUENCIES or any(kind not in EMAIL_KINDS for kind in kinds):
+        raise Refused(N_("Choose one of the options."))
+    with transaction() as session:
+        chosen = _settings(session, viewer.id)
+        chosen.email_kinds = ",".join(kind for kind in EMAIL_KINDS if kind in kinds)
+        chosen.frequency = frequency
+        session.add(chosen)
+        return chosen
+
+
+def send_digests() -> int:
+    """E-mail each daily or weekly member the notifications gathered since their last digest; returns how many went."""
+    now = utcnow()
+    sent = 0
+    with transaction() as session:
+        for chosen in session.exec(select(NotificationSettings).where(col(NotificationSettings.frequency).in_(list(DIGEST_EVERY)))).all():
+            if chosen.last_digest_at and now - chosen.last_digest_at < DIGEST_EVERY[chosen.frequency]:
+                continue
+            kinds = chosen.email_kinds.split(",")
+            waiting = [
+                n
+                for n in session.exec(
+                    select(Notification).where(Notification.user_id == chosen.user_id, col(Notification.emailed_at).is_(None)).order_by(Notification.id)
+                ).all()
+                if EMAIL_KIND.get(n.kind, n.kind) in kinds
+            ]
+            chosen.last_digest_at = now
+            session.add(chosen)
+            user = session.get(User, chosen.user_id)
+            if not waiting or user is None:
+                continue
+            lines = "\n".join(f"- {text_of(n, user.language)}\n  {config.settings.public_url}{n.link}" for n in waiting)
+            mail.queue(
+                recipient=user.email,
+                subject=t("Your news from the Partnership Platform", user.language),
+                body=t("Hello {name},\n\nhere is what happened:\n\n{lines}\n", user.language, name=user.name, lines=lines),
+                session=session,
+            )
+            for n in waiting:
+                n.emailed_at = now
+                session.add(n)
+            sent += 1
+    return sent

@@ -1,0 +1,590 @@
+"""Workspaces: creating them, who may see and join them, roles, invitations and lifecycle."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from partnerskap import settings as config
+from partnerskap.db import transaction
+from partnerskap.i18n import LANGUAGES, t
+from partnerskap.models import (
+    AccessPolicy,
+    Invitation,
+    JoinRequest,
+    Lifecycle,
+    Membership,
+    Status,
+    User,
+    Workspace,
+    WorkspaceRole,
+)
+from partnerskap.models.base import utcnow
+from partnerskap.services import mail, notifications
+from partnerskap.services.addresses import EMAIL_PATTERN, normalise_email
+from partnerskap.services.errors import N_, Invalid, Refused
+from partnerskap.services.permissions import require_member
+from partnerskap.services.sessions import Viewer
+from partnerskap.services.tokens import digest, new_token
+
+COLOURS = ("teal", "blue", "violet", "orange", "crimson", "grass")
+KINDS = ("project", "event")
+INVITATION_DAYS = 14
+MANAGERS = (WorkspaceRole.OWNER, WorkspaceRole.MODERATOR)
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkspaceForm:
+    """What a member fills in to create or change a workspace."""
+
+    name: str
+    purpose: str
+    description: str = ""
+    kind: str = "project"
+    starts_on: str = ""
+    ends_on: str = ""
+    language: str = "fi"
+    colour: str = "teal"
+    access: str = AccessPolicy.OPEN
+    lifecycle: str = Lifecycle.ACTIVE
+
+
+@dataclasses.dataclass(frozen=True)
+class Place:
+    """A workspace as one viewer may see it: `role` is None for non-members."""
+
+    workspace: Workspace
+    role: str | None
+    owners: list[str]
+
+    @property
+    def is_member(self) -> bool:
+        """The viewer belongs to the workspace."""
+        return self.role is not None
+
+    @property
+    def can_manage(self) -> bool:
+        """The viewer is an owner or moderator."""
+        return self.role in MANAGERS
+
+    @property
+    def writable(self) -> bool:
+        """Members may write: the workspace is not archived."""
+        return self.is_member and self.workspace.lifecycle != Lifecycle.ARCHIVED
+
+
+def name_key(name: str) -> str:
+    """Names compare without case or extra spaces."""
+    return " ".join(name.split()).casefold()
+
+
+def _parse_date(value: str, field: str, errors: dict[str, str]) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[field] = N_("Enter a date like 2026-05-31.")
+        return None
+
+
+def _checked(form: WorkspaceForm) -> tuple[dict, dict[str, str]]:
+    errors: dict[str, str] = {}
+    name = " ".join(form.name.split())
+    if len(name) < 3:
+        errors["name"] = N_("Give the workspace a name of at least 3 characters.")
+    elif len(name) > 120:
+        errors["name"] = N_("Use at most 120 characters.")
+    purpose = form.purpose.strip()
+    if not purpose:
+        errors["purpose"] = N_("Say in a sentence what the workspace is for.")
+    elif len(purpose) > 300:
+        errors["purpose"] = N_("Use at most 300 characters.")
+    if len(form.description) > 10000:
+        errors["description"] = N_("Use at most 10000 characters.")
+    starts_on = _parse_date(form.starts_on, "starts_on", errors)
+    ends_on = _parse_date(form.ends_on, "ends_on", errors)
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = N_("The end cannot be before the start.")
+    if form.kind not in KINDS or form.language not in LANGUAGES or form.colour not in COLOURS:
+        errors["kind"] = N_("Choose one of the options.")
+    if form.access not in tuple(AccessPolicy) or form.lifecycle not in (Lifecycle.PREPARING, Lifecycle.ACTIVE, Lifecycle.ARCHIVED):
+        errors["access"] = N_("Choose one of the options.")
+    values = dict(
+        name=name,
+        name_key=name_key(name),
+        purpose=purpose,
+        description=form.description.strip(),
+        kind=form.kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        language=form.language,
+        colour=form.colour,
+        access=form.access,
+        lifecycle=form.lifecycle,
+    )
+    return values, errors
+
+
+def _name_taken(session: Session, key: str, except_id: int | None = None) -> bool:
+    query = select(Workspace.id).where(Workspace.name_key == key)
+    if except_id:
+        query = query.where(Workspace.id != except_id)
+    return session.exec(query).first() is not None
+
+
+def create(viewer: Viewer, form: WorkspaceForm) -> Workspace:
+    """Any approved member creates a free workspace and becomes its owner."""
+    require_member(viewer)
+    values, errors = _checked(form)
+    if errors:
+        raise Invalid(errors)
+    with transaction() as session:
+        if _name_taken(session, values["name_key"]):
+            raise Invalid({"name": N_("A workspace with this name already exists.")})
+        workspace = Workspace(**values, created_by=viewer.id)
+        session.add(workspace)
+        session.flush()
+        session.add(Membership(workspace_id=workspace.id, user_id=viewer.id, role=WorkspaceRole.OWNER))
+    return workspace
+
+
+def update(viewer: Viewer, workspace_id: int, form: WorkspaceForm) -> Workspace:
+    """Owners change the workspace's details, access policy and lifecycle."""
+    require_member(viewer)
+    values, errors = _checked(form)
+    if errors:
+        raise Invalid(errors)
+    with transaction() as session:
+        place = _place(session, viewer, workspace_id)
+        if place.role != WorkspaceRole.OWNER:
+            raise Refused(N_("Only the workspace's owners can do this."))
+        if _name_taken(session, values["name_key"], except_id=workspace_id):
+            raise Invalid({"name": N_("A workspace with this name already exists.")})
+        workspace = place.workspace
+        for key, value in values.items():
+            setattr(workspace, key, value)
+        session.add(workspace)
+    return workspace
+
+
+def role_of(session: Session, workspace_id: int, user_id: int) -> str | None:
+    """The person's role in the workspace, or None."""
+    return session.exec(
+        select(Membership.role).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
+    ).first()
+
+
+def _has_pending_invitation(session: Session, workspace_id: int, viewer: Viewer) -> bool:
+    return (
+        session.exec(
+            select(Invitation.id).where(
+                Invitation.workspace_id == workspace_id,
+                Invitation.status == "pending",
+                Invitation.expires_at > utcnow(),
+                or_(Invitation.user_id == viewer.id, Invitation.email == viewer.email),
+            )
+        ).first()
+        is not None
+    )
+
+
+def _owners(session: Session, workspace_id: int) -> list[str]:
+    return list(
+        session.exec(
+            select(User.name)
+            .join(Membership, col(Membership.user_id) == col(User.id))
+            .where(Membership.workspace_id == workspace_id, Membership.role == WorkspaceRole.OWNER)
+            .order_by(User.name)
+        ).all()
+    )
+
+
+def _place(session: Session, viewer: Viewer, workspace_id: int) -> Place:
+    """The workspace as the viewer may see it; hidden ones are 'not found' to outsiders."""
+    workspace = session.get(Workspace, workspace_id) if isinstance(workspace_id, int) else None
+    if workspace is None:
+        raise Refused(N_("This workspace does not exist or you do not have access to it."))
+    role = role_of(session, workspace.id, viewer.id)
+    if role is None and workspace.access == AccessPolicy.INVITATION and not _has_pending_invitation(session, workspace.id, viewer):
+        raise Refused(N_("This workspace does not exist or you do not have access to it."))
+    return Place(workspace=workspace, role=role, owners=_owners(session, workspace.id))
+
+
+def place(viewer: Viewer, workspace_id: int) -> Place:
+    """The workspace's introduction for anyone who may discover it, with the viewer's role."""
+    require_member(viewer)
+    with transaction() as session:
+        return _place(session, viewer, workspace_id)
+
+
+def require_role(session: Session, viewer: Viewer, workspace_id: int, *, write: bool = False, manage: bool = False) -> Place:
+    """The place, if the viewer is a member (writing: not archived; managing: owner or moderator)."""
+    require_member(viewer)
+    found = _place(session, viewer, workspace_id)
+    if not found.is_member:
+        raise Refused(N_("Only the workspace's members can do this."))
+    if manage and not found.can_manage:
+        raise Refused(N_("Only the workspace's owners and moderators can do this."))
+    if write and not found.writable:
+        raise Refused(N_("This workspace is archived: it can be read but not changed."))
+    return found
+
+
+def touch(session: Session, workspace_id: int) -> None:
+    """Mark activity in the workspace (it is no longer inactive)."""
+    workspace = session.get(Workspace, workspace_id)
+    if workspace is not None:
+        workspace.last_activity_at = utcnow()
+        workspace.inactivity_prompted_at = None
+        session.add(workspace)
+
+
+@dataclasses.dataclass(frozen=True)
+class Listing:
+    """One row of a workspace list."""
+
+    workspace: Workspace
+    role: str | None
+    member_count: int
+    request_pending: bool
+
+
+def listing(viewer: Viewer, *, query: str = "", mine: bool = False, kind: str = "", access: str = "", lifecycle: str = "") -> list[Listing]:
+    """The workspaces I belong to and those I may discover (not invitation-only ones), filtered."""
+    require_member(viewer)
+    with transaction() as session:
+        my_roles = dict(session.exec(select(Membership.workspace_id, Membership.role).where(Membership.user_id == viewer.id)).all())
+        pending = set(session.exec(select(JoinRequest.workspace_id).where(JoinRequest.user_id == viewer.id, JoinRequest.status == "pending")).all())
+        statement = select(Workspace).order_by(col(Workspace.last_activity_at).desc()).limit(200)
+        visibility = or_(col(Workspace.id).in_(list(my_roles) or [0]), Workspace.access != AccessPolicy.INVITATION)
+        statement = statement.where(col(Workspace.id).in_(list(my_roles) or [0])) if mine else statement.where(visibility)
+        if query.strip():
+            pattern = f"%{query.strip()[:100].casefold()}%"
+            statement = statement.where(or_(col(Workspace.name_key).like(pattern), func.lower(Workspace.purpose).like(pattern)))
+        if kind in KINDS:
+            statement = statement.where(Workspace.kind == kind)
+        if access in tuple(AccessPolicy):
+            statement = statement.where(Workspace.access == access)
+        if lifecycle in tuple(Lifecycle):
+            statement = statement.where(Workspace.lifecycle == lifecycle)
+        workspaces = session.exec(statement).all()
+        counts = dict(
+            session.exec(
+                select(Membership.workspace_id, func.count())
+                .where(col(Membership.workspace_id).in_([w.id for w in workspaces] or [0]))
+                .group_by(Membership.workspace_id)
+            ).all()
+        )
+        return [Listing(w, my_roles.get(w.id), counts.get(w.id, 0), w.id in pending) for w in workspaces]
+
+
+def members(viewer: Viewer, workspace_id: int) -> list[tuple[User, str]]:
+    """The members and their roles: only members see the member list."""
+    with transaction() as session:
+        require_role(session, viewer, workspace_id)
+        rows = session.exec(
+            select(User, Membership.role)
+            .join(Membership, col(Membership.user_id) == col(User.id))
+            .where(Membership.workspace_id == workspace_id)
+            .order_by(User.name)
+        ).all()
+        return [(user, role) for user, role in rows]
+
+
+def _managers(session: Session, workspace_id: int) -> list[int]:
+    return list(
+        session.exec(
+            select(Membership.user_id).where(Membership.workspace_id == workspace_id, col(Membership.role).in_(list(MANAGERS)))
+        ).all()
+    )
+
+
+def join(viewer: Viewer, workspace_id: int, message: str = "") -> str:
+    """Join an open workspace at once, or ask to join an on-request one; returns 'joined' or 'requested'."""
+    require_member(viewer)
+    with transaction() as session:
+        found = _place(session, viewer, workspace_id)
+        if found.is_member:
+            raise Refused(N_("You are already a member of this workspace."))
+        workspace = found.workspace
+        if workspace.lifecycle == Lifecycle.ARCHIVED:
+            raise Refused(N_("This workspace is archived: it can be read but not changed."))
+        if workspace.access == AccessPolicy.OPEN:
+            session.add(Membership(workspace_id=workspace.id, user_id=viewer.id))
+            return "joined"
+        if workspace.access == AccessPolicy.INVITATION:
+            raise Refused(N_("This workspace is open by invitation only."))
+        if session.exec(select(JoinRequest.id).where(JoinRequest.workspace_id == workspace.id, JoinRequest.user_id == viewer.id, JoinRequest.status == "pending")).first():
+            raise Refused(N_("You have already asked to join. The owners will decide."))
+        if len(message) > 1000:
+            raise Invalid({"message": N_("Use at most 1000 characters.")})
+        request = JoinRequest(workspace_id=workspace.id, user_id=viewer.id, message=message.strip())
+        session.add(request)
+        for manager_id in _managers(session, workspace.id):
+            notifications.notify(
+                session,
+                user_id=manager_id,
+                kind="join_request",
+                actor=viewer.name,
+                workspace=workspace,
+                link=f"/workspaces/{workspace.id}/members",
+            )
+        return "requested"
+
+
+def join_requests(viewer: Viewer, workspace_id: int) -> list[tuple[JoinRequest, User]]:
+    """Pending requests, for owners and moderators."""
+    with transaction() as session:
+        require_role(session, viewer, workspace_id, manage=True)
+        return list(
+            session.exec(
+                select(JoinRequest, User)
+                .join(User, col(User.id) == col(JoinRequest.user_id))
+                .where(JoinRequest.workspace_id == workspace_id, JoinRequest.status == "pending")
+                .order_by(JoinRequest.id)
+            ).all()
+        )
+
+
+def decide_request(viewer: Viewer, request_id: int, accept: bool) -> JoinRequest:
+    """Owners and moderators accept or decline; the requester is told in the app and by e-mail."""
+    require_member(viewer)
+    with transaction() as session:
+        request = session.get(JoinRequest, request_id) if isinstance(request_id, int) else None
+        if request is None:
+            raise Refused(N_("This request no longer exists."))
+        found = require_role(session, viewer, request.workspace_id, manage=True, write=True)
+        if request.status != "pending":
+            raise Refused(N_("This request was already decided."))
+        request.status = "accepted" if accept else "declined"
+        request.decided_by = viewer.id
+        request.decided_at = utcnow()
+        session.add(request)
+        if accept and role_of(session, request.workspace_id, request.user_id) is None:
+            session.add(Membership(workspace_id=request.workspace_id, user_id=request.user_id))
+        notifications.notify(
+            session,
+            user_id=request.user_id,
+            kind="accepted" if accept else "declined",
+            actor=viewer.name,
+            workspace=found.workspace,
+            link=f"/workspaces/{request.workspace_id}",
+        )
+        return request
+
+
+def invite(viewer: Viewer, workspace_id: int, who: str) -> Invitation:
+    """Invite an existing member (by e-mail or exact name) or a new person by e-mail."""
+    who = who.strip()
+    if not who:
+        raise Invalid({"who": N_("Enter a member's name or an e-mail address.")})
+    with transaction() as session:
+        found = require_role(session, viewer, workspace_id, manage=True, write=True)
+        invited = _find_person(session, who)
+        if invited is None and not EMAIL_PATTERN.match(normalise_email(who)):
+            raise Invalid({"who": N_("No member has this name. To invite someone new, enter their e-mail address.")})
+        email = invited.email if invited else normalise_email(who)
+        if invited and role_of(session, workspace_id, invited.id):
+            raise Invalid({"who": N_("This person is already a member of the workspace.")})
+        for earlier in session.exec(select(Invitation).where(Invitation.workspace_id == workspace_id, Invitation.email == email, Invitation.status == "pending")).all():
+            earlier.status = "replaced"
+            session.add(earlier)
+        token = new_token()
+        invitation = Invitation(
+            workspace_id=workspace_id,
+            email=email,
+            user_id=invited.id if invited else None,
+            token_hash=digest(token),
+            invited_by=viewer.id,
+            expires_at=utcnow() + timedelta(days=INVITATION_DAYS),
+        )
+        session.add(invitation)
+        session.flush()
+        workspace = found.workspace
+        if invited:
+            notifications.notify(session, user_id=invited.id, kind="invitation", actor=viewer.name, workspace=workspace, link=f"/workspaces/{workspace_id}")
+        else:
+            language = workspace.language
+            mail.queue(
+                recipient=email,
+                subject=t("You are invited to the Partnership Platform", language),
+                body=t(
+                    "Hello,\n\n{inviter} invites you to the workspace \"{workspace}\" on the Partnership Platform. Register with this e-mail address within 14 days; once an administrator has approved your membership, you will find the workspace waiting for you:\n{link}\n",
+                    language,
+                    inviter=viewer.name,
+                    workspace=workspace.name,
+                    link=f"{config.settings.public_url}/register",
+                ),
+                session=session,
+            )
+        return invitation
+
+
+def _find_person(session: Session, who: str) -> User | None:
+    by_email = session.exec(select(User).where(User.email == normalise_email(who), User.status == Status.APPROVED)).first()
+    if by_email:
+        return by_email
+    by_name = session.exec(select(User).where(func.lower(User.name) == who.casefold(), User.status == Status.APPROVED)).all()
+    return by_name[0] if len(by_name) == 1 else None
+
+
+def invitations(viewer: Viewer, workspace_id: int) -> list[Invitation]:
+    """Pending invitations of a workspace, for owners and moderators."""
+    with transaction() as session:
+        require_role(session, viewer, workspace_id, manage=True)
+        return list(
+            session.exec(
+                select(Invitation).where(Invitation.workspace_id == workspace_id, Invitation.status == "pending", Invitation.expires_at > utcnow())
+            ).all()
+        )
+
+
+def my_invitations(viewer: Viewer) -> list[tuple[Invitation, Workspace]]:
+    """Invitations waiting for the viewer."""
+    require_member(viewer)
+    with transaction() as session:
+        return list(
+            session.exec(
+                select(Invitation, Workspace)
+                .join(Workspace, col(Workspace.id) == col(Invitation.workspace_id))
+                .where(
+                    or_(Invitation.user_id == viewer.id, Invitation.email == viewer.email),
+                    Invitation.status == "pending",
+                    Invitation.expires_at > utcnow(),
+                )
+            ).all()
+        )
+
+
+def withdraw_invitation(viewer: Viewer, invitation_id: int) -> None:
+    """Owners and moderators withdraw a pending invitation."""
+    with transaction() as session:
+        invitation = session.get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
+        if invitation is None or invitation.status != "pending":
+            raise Refused(N_("This invitation is no longer valid."))
+        require_role(session, viewer, invitation.workspace_id, manage=True)
+        invitation.status = "withdrawn"
+        session.add(invitation)
+
+
+def answer_invitation(viewer: Viewer, invitation_id: int, accept: bool) -> int:
+    """The invited member accepts (joins) or declines; returns the workspace id."""
+    require_member(viewer)
+    with transaction() as session:
+        invitation = session.get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
+        if (
+            invitation is None
+            or invitation.status != "pending"
+            or invitation.expires_at < utcnow()
+            or (invitation.user_id != viewer.id and invitation.email != viewer.email)
+        ):
+            raise Refused(N_("This invitation is no longer valid."))
+        invitation.status = "accepted" if accept else "declined"
+        invitation.user_id = viewer.id
+        session.add(invitation)
+        if accept and role_of(session, invitation.workspace_id, viewer.id) is None:
+            session.add(Membership(workspace_id=invitation.workspace_id, user_id=viewer.id))
+        return invitation.workspace_id
+
+
+def admit_invited(session: Session, user: User) -> None:
+    """A newly approved member lands in the workspaces they were invited to by e-mail."""
+    pending = session.exec(
+        select(Invitation).where(Invitation.email == user.email, Invitation.status == "pending", Invitation.expires_at > utcnow())
+    ).all()
+    for invitation in pending:
+        invitation.status = "accepted"
+        invitation.user_id = user.id
+        session.add(invitation)
+        if role_of(session, invitation.workspace_id, user.id) is None:
+            session.add(Membership(workspace_id=invitation.workspace_id, user_id=user.id))
+
+
+def _membership(session: Session, workspace_id: int, user_id: int) -> Membership:
+    found = session.exec(select(Membership).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)).first()
+    if found is None:
+        raise Refused(N_("This person is not a member of the workspace."))
+    return found
+
+
+def _owner_count(session: Session, workspace_id: int) -> int:
+    return session.exec(
+        select(func.count()).select_from(Membership).where(Membership.workspace_id == workspace_id, Membership.role == WorkspaceRole.OWNER)
+    ).one()
+
+
+def set_role(viewer: Viewer, workspace_id: int, user_id: int, role: str) -> None:
+    """Owners make members moderators or owners, or back; a workspace always keeps an owner."""
+    if role not in tuple(WorkspaceRole):
+        raise Refused(N_("Choose one of the options."))
+    with transaction() as session:
+        found = require_role(session, viewer, workspace_id, write=True)
+        if found.role != WorkspaceRole.OWNER:
+            raise Refused(N_("Only the workspace's owners can do this."))
+        target = _membership(session, workspace_id, user_id)
+        if target.role == WorkspaceRole.OWNER and role != WorkspaceRole.OWNER and _owner_count(session, workspace_id) == 1:
+            raise Refused(N_("A workspace must always have an owner. Make someone else an owner first."))
+        target.role = role
+        session.add(target)
+
+
+def transfer_ownership(viewer: Viewer, workspace_id: int, user_id: int) -> None:
+    """Hand the workspace over: the member becomes owner and the viewer a moderator."""
+    with transaction() as session:
+        found = require_role(session, viewer, workspace_id, write=True)
+        if found.role != WorkspaceRole.OWNER:
+            raise Refused(N_("Only the workspace's owners can do this."))
+        if user_id == viewer.id:
+            raise Refused(N_("Choose another member."))
+        target = _membership(session, workspace_id, user_id)
+        target.role = WorkspaceRole.OWNER
+        mine = _membership(session, workspace_id, viewer.id)
+        mine.role = WorkspaceRole.MODERATOR
+        session.add(target)
+        session.add(mine)
+
+
+def remove_member(viewer: Viewer, workspace_id: int, user_id: int) -> None:
+    """Owners remove anyone but the last owner; moderators remove plain members."""
+    with transaction() as session:
+        found = require_role(session, viewer, workspace_id, manage=True)
+        target = _membership(session, workspace_id, user_id)
+        if found.role == WorkspaceRole.MODERATOR and target.role != WorkspaceRole.MEMBER:
+            raise Refused(N_("Only the workspace's owners can do this."))
+        if target.role == WorkspaceRole.OWNER and _owner_count(session, workspace_id) == 1:
+            raise Refused(N_("A workspace must always have an owner. Make someone else an owner first."))
+        session.delete(target)
+
+
+def leave(viewer: Viewer, workspace_id: int) -> None:
+    """Leave a workspace; the last owner must hand it over first."""
+    with transaction() as session:
+        require_role(session, viewer, workspace_id)
+        mine = _membership(session, workspace_id, viewer.id)
+        if mine.role == WorkspaceRole.OWNER and _owner_count(session, workspace_id) == 1:
+            raise Refused(N_("You are the last owner. Hand the workspace over before you leave."))
+        session.delete(mine)
+
+
+def prompt_inactive(inactive_days: int | None = None) -> int:
+    """Tell the owners of workspaces inactive for the configured time (once per quiet spell); returns how many."""
+    days = inactive_days if inactive_days is not None else config.settings.workspace_inactive_days
+    limit = utcnow() - timedelta(days=days)
+    with transaction() as session:
+        quiet = session.exec(
+            select(Workspace).where(
+                Workspace.last_activity_at < limit,
+                col(Workspace.inactivity_prompted_at).is_(None),
+                Workspace.lifecycle != Lifecycle.ARCHIVED,
+            )
+        ).all()
+        for workspace in quiet:
+            workspace.inactivity_prompted_at = utcnow()
+            session.add(workspace)
+            for owner_id in session.exec(select(Membership.user_id).where(Membership.workspace_id == workspace.id, Membership.role == WorkspaceRole.OWNER)).all():
+                notifications.notify(session, user_id=owner_id, kind="inactive", workspace=workspace, link=f"/workspaces/{workspace.id}/settings", days=days)
+        return len(quiet)
