@@ -10,7 +10,6 @@ export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := 0
 LOCALES := partnerskap/i18n/locales
-EXTRACT_KEYWORDS := -k t -k T -k N_ -k field -k textarea_field -k nav_link -k submit -k page -k reason_form:3
 
 .PHONY: run setup test test-fast messages catalogues clean
 
@@ -31,11 +30,11 @@ $(TOOLS)/.installed:
 	touch $@
 
 catalogues: $(VENV)/.installed ## Compile the .po catalogues into .mo files
-	$(BIN)/pybabel compile --use-fuzzy -D messages -d $(LOCALES) --statistics 2>&1 | grep -v '^$$' || true
+	$(BIN)/pybabel compile -D messages -d $(LOCALES)
 
 messages: $(VENV)/.installed ## Extract UI strings and update the catalogues
-	$(BIN)/pybabel extract -F babel.cfg $(EXTRACT_KEYWORDS) --no-location --omit-header --sort-output -o partnerskap/i18n/messages.pot partnerskap
-	$(BIN)/pybabel update -D messages -i partnerskap/i18n/messages.pot -d $(LOCALES) --no-fuzzy-matching --omit-header
+	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project Partnerskap -o partnerskap/i18n/messages.pot partnerskap
+	$(BIN)/pybabel update -D messages -i partnerskap/i18n/messages.pot -d $(LOCALES) --no-fuzzy-matching
 
 test: setup ## Every test on SQLite (browser journeys included), then the non-browser suite on PostgreSQL
 	bash scripts/test-setup.sh

@@ -14,7 +14,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from partnerskap import settings as config
 from partnerskap.db import engine
-from partnerskap.services import sessions
+from partnerskap.services import calendar, sessions
+from partnerskap.services.errors import Refused
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -64,6 +65,18 @@ async def finish_logout(request: Request) -> Response:
     return response
 
 
+async def workspace_calendar(request: Request) -> Response:
+    """A workspace's calendar as iCalendar, for its members only (checked on every request)."""
+    viewer = await asyncio.to_thread(sessions.resolve, request.cookies.get(sessions.COOKIE_NAME, ""))
+    if viewer is None:
+        return Response("Log in to continue.", status_code=403, media_type="text/plain")
+    try:
+        text, filename = await asyncio.to_thread(calendar.ics, viewer, int(request.path_params["workspace_id"]))
+    except Refused:
+        return Response("Not found.", status_code=404, media_type="text/plain")
+    return Response(text, media_type="text/calendar; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 def _database_answers() -> bool:
     with engine().connect() as connection:
         connection.execute(text("SELECT 1"))
@@ -86,6 +99,7 @@ def routes() -> Starlette:
             Route("/auth/complete", complete_login, methods=["GET"]),
             Route("/auth/logout", finish_logout, methods=["POST", "GET"]),
             Route("/healthz", health, methods=["GET"]),
+            Route("/workspaces/{workspace_id:int}/calendar.ics", workspace_calendar, methods=["GET"]),
         ]
     )
 

@@ -2,38 +2,52 @@
 
 import reflex as rx
 
-from partnerskap import api
+from partnerskap import api, jobs
 from partnerskap.middleware import SessionBinding
-from partnerskap.services import mail
-from partnerskap.pages import account, admin, auth, home, legal
+from partnerskap.pages import account, admin, auth, home, legal, notifications, thread, workspaces
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.admin import AdminState
 from partnerskap.state.base import AppState
+from partnerskap.state.discussions import ThreadState
+from partnerskap.state.notifications import NotificationsState
+from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 
 app = rx.App(
-    theme=rx.theme(accent_color="teal", radius="medium"),
     stylesheets=["/styles.css"],
     head_components=[
         rx.el.link(rel="manifest", href="/manifest.webmanifest"),
+        rx.el.link(rel="icon", href="/icon.svg", type="image/svg+xml"),
         rx.el.meta(name="theme-color", content="#0d7377"),
     ],
     html_lang="fi",
     api_transformer=[api.routes(), api.SecurityHeaders],
 )
 app.add_middleware(SessionBinding(), index=0)
-app.register_lifespan_task(mail.deliver_forever)
+for task in jobs.LIFESPAN_TASKS:
+    app.register_lifespan_task(task)
 
-app.add_page(home.home, route="/", on_load=AppState.refresh, title="Partnerskap")
-app.add_page(auth.register, route="/register", on_load=AppState.refresh, title="Partnerskap")
-app.add_page(auth.login, route="/login", on_load=AppState.refresh, title="Partnerskap")
-app.add_page(auth.forgot, route="/forgot", on_load=AppState.refresh, title="Partnerskap")
-app.add_page(auth.reset, route="/reset", on_load=AppState.refresh, title="Partnerskap")
-app.add_page(auth.confirm, route="/confirm", on_load=[AppState.refresh, AccountState.confirm_email], title="Partnerskap")
-app.add_page(account.status, route="/status", on_load=AccountState.load_status, title="Partnerskap")
-app.add_page(account.account, route="/account", on_load=AccountState.load_account, title="Partnerskap")
-app.add_page(admin.membership, route="/admin", on_load=AdminState.load_people, title="Partnerskap")
-app.add_page(admin.outbox, route="/admin/outbox", on_load=AdminState.load_outbox, title="Partnerskap")
-app.add_page(admin.audit, route="/admin/audit", on_load=AdminState.load_audit, title="Partnerskap")
-app.add_page(legal.terms, route="/terms", on_load=AppState.refresh, title="Partnerskap")
-app.add_page(legal.privacy, route="/privacy", on_load=AppState.refresh, title="Partnerskap")
-app.add_page(legal.accessibility, route="/accessibility", on_load=AppState.refresh, title="Partnerskap")
+PAGES = [
+    (home.home, "/", []),
+    (auth.register, "/register", []),
+    (auth.login, "/login", []),
+    (auth.forgot, "/forgot", []),
+    (auth.reset, "/reset", []),
+    (auth.confirm, "/confirm", [AccountState.confirm_email]),
+    (account.status, "/status", [AccountState.load_status]),
+    (account.account, "/account", [AccountState.load_account]),
+    (admin.membership, "/admin", [AdminState.load_people]),
+    (admin.outbox, "/admin/outbox", [AdminState.load_outbox]),
+    (admin.audit, "/admin/audit", [AdminState.load_audit]),
+    (workspaces.workspace_list, "/workspaces", [WorkspacesState.load_list]),
+    (workspaces.new_workspace, "/workspaces/new", []),
+    (workspaces.workspace_front, "/workspaces/[workspace_id]", [WorkspaceState.load]),
+    (workspaces.workspace_members, "/workspaces/[workspace_id]/members", [WorkspaceState.load_members]),
+    (workspaces.workspace_settings, "/workspaces/[workspace_id]/settings", [WorkspaceState.load]),
+    (thread.thread, "/threads/[thread_id]", [ThreadState.load]),
+    (notifications.notifications, "/notifications", [NotificationsState.load]),
+    (legal.terms, "/terms", []),
+    (legal.privacy, "/privacy", []),
+    (legal.accessibility, "/accessibility", []),
+]
+for component, route, loaders in PAGES:
+    app.add_page(component, route=route, on_load=[AppState.refresh, *loaders], title="Partnerskap")

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel
 
 from partnerskap.i18n import format_datetime
 from partnerskap.models import AuditEntry, OutboxMessage, User
+
+
+# One-time link tokens in e-mail are for their recipient only: administrators reading the outbox see them cut.
+ONE_TIME_LINK = re.compile(r"([?&]token=)[\w-]+")
 
 
 class PersonForAdmin(BaseModel):
@@ -52,7 +58,7 @@ class OutboxPublic(BaseModel):
             id=message.id or 0,
             recipient=message.recipient,
             subject=message.subject,
-            body=message.body,
+            body=ONE_TIME_LINK.sub(r"\1…", message.body),
             created=format_datetime(message.created_at, language),
             sent=message.sent_at is not None,
         )
@@ -79,3 +85,122 @@ class AuditPublic(BaseModel):
             target=names.get(entry.target_user_id or 0, ""),
             reason=entry.reason,
         )
+
+
+class WorkspaceCard(BaseModel):
+    """A workspace in a list."""
+
+    id: int
+    name: str
+    purpose: str
+    kind: str
+    access: str
+    lifecycle: str
+    colour: str
+    role: str
+    member_count: int
+    request_pending: bool
+
+
+class WorkspaceIntro(BaseModel):
+    """What anyone who may discover a workspace sees; `role` is '' for non-members."""
+
+    id: int = 0
+    name: str = ""
+    purpose: str = ""
+    description: str = ""
+    description_html: str = ""
+    kind: str = ""
+    access: str = ""
+    lifecycle: str = ""
+    colour: str = "teal"
+    starts_on: str = ""
+    ends_on: str = ""
+    starts_iso: str = ""
+    ends_iso: str = ""
+    language: str = ""
+    owners: str = ""
+    role: str = ""
+    can_manage: bool = False
+    writable: bool = False
+
+
+class MemberRow(BaseModel):
+    """A workspace member as other members see them."""
+
+    id: int
+    name: str
+    organisation: str
+    role: str
+
+
+class RequestRow(BaseModel):
+    """A request to join, for owners and moderators."""
+
+    id: int
+    name: str
+    organisation: str
+    message: str
+    created: str
+
+
+class InvitationRow(BaseModel):
+    """A pending invitation."""
+
+    id: int
+    email: str
+    expires: str
+
+
+class MyInvitation(BaseModel):
+    """An invitation waiting for the viewer."""
+
+    id: int
+    workspace_id: int
+    workspace: str
+
+
+class ThreadSummary(BaseModel):
+    """A thread in a workspace's list."""
+
+    id: int
+    title: str
+    author: str
+    last_post: str
+    post_count: int
+    pinned: bool
+    unread: bool
+
+
+class PostPublic(BaseModel):
+    """A post: sanitised HTML and who wrote it."""
+
+    id: int
+    author: str
+    organisation: str
+    html: str
+    created: str
+    edited: bool
+    deleted: bool
+    mine: bool
+
+
+class EventPublic(BaseModel):
+    """A calendar event in its own time zone."""
+
+    id: int
+    title: str
+    when: str
+    place: str
+    online_url: str
+    description: str
+
+
+class NotificationPublic(BaseModel):
+    """A notification in the viewer's language."""
+
+    id: int
+    text: str
+    link: str
+    created: str
+    unread: bool

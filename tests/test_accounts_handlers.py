@@ -52,5 +52,5 @@ async def test_login_gives_the_same_answer_for_unknown_and_wrong_password(member
 
 
 async def test_login_sends_the_browser_to_the_cookie_route(member):
-    _, result = await Tab().call(AccountState, "log_in", {"email": member.email, "password": PASSWORD})
-    assert "/auth/complete?ticket=" in str(result)
+    state, _ = await Tab().call(AccountState, "log_in", {"email": member.email, "password": PASSWORD})
+    assert state.continue_to.startswith("/auth/complete?ticket=")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from partnerskap.components.document import document_effects
 from partnerskap.components.i18n import T
 from partnerskap.i18n import LANGUAGE_NAMES, LANGUAGES
 from partnerskap.state.base import AppState
@@ -72,6 +73,16 @@ def header() -> rx.Component:
             rx.el.nav(
                 rx.hstack(
                     nav_link("Home", "/"),
+                    rx.cond(AppState.is_member, nav_link("Workspaces", "/workspaces")),
+                    rx.cond(
+                        AppState.is_member,
+                        rx.link(
+                            T("Notifications"),
+                            rx.cond(AppState.unread_notifications > 0, rx.badge(AppState.unread_notifications, color_scheme="orange", margin_left="1", id="unread-count")),
+                            href="/notifications",
+                            class_name="nav-link",
+                        ),
+                    ),
                     rx.cond(AppState.is_admin, nav_link("Administration", "/admin")),
                     spacing="4",
                     wrap="wrap",
@@ -83,7 +94,7 @@ def header() -> rx.Component:
             account_menu(),
             align="center",
             wrap="wrap",
-            gap="4",
+            spacing="4",
             class_name="header-inner",
         ),
         class_name="site-header",
@@ -113,7 +124,7 @@ def footer() -> rx.Component:
             rx.link(T("Terms of use"), href="/terms"),
             rx.link(T("Privacy notice"), href="/privacy"),
             rx.link(T("Accessibility statement"), href="/accessibility"),
-            gap="5",
+            spacing="5",
             wrap="wrap",
         ),
         class_name="site-footer",
@@ -123,6 +134,7 @@ def footer() -> rx.Component:
 def page(title: str, *children: rx.Component) -> rx.Component:
     """One page of the app inside the shell, with its heading first in the main content."""
     return rx.box(
+        document_effects(),
         skip_link(),
         header(),
         rx.el.main(

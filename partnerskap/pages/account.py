@@ -3,7 +3,8 @@
 import reflex as rx
 
 from partnerskap.components.forms import field, submit
-from partnerskap.components.i18n import T
+from partnerskap.components.i18n import T, T_choice
+from partnerskap.components.labels import MEMBERSHIP_STATUS_MESSAGES
 from partnerskap.components.layout import page
 from partnerskap.state.accounts import AccountState
 
@@ -12,7 +13,7 @@ def status() -> rx.Component:
     """Where the viewer's membership stands; the only page pending and denied people can use."""
     return page(
         "Membership",
-        rx.text(AccountState.status_message, id="membership-status", size="4"),
+        rx.text(T_choice(AccountState.viewer_status, MEMBERSHIP_STATUS_MESSAGES), id="membership-status", size="4"),
         rx.cond(
             AccountState.status_reason != "",
             rx.box(rx.text(T("Reason"), weight="bold"), rx.text(AccountState.status_reason), margin_top="3"),

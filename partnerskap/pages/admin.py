@@ -2,7 +2,6 @@
 
 import reflex as rx
 
-from partnerskap.components.forms import textarea_field
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
 from partnerskap.schemas import PersonForAdmin

@@ -55,7 +55,7 @@ def add_event(viewer: Viewer, workspace_id: int, form: EventForm) -> Event:
     ends = _local(form.ends, zone, "ends", errors)
     if starts and ends and ends <= starts:
         errors["ends"] = N_("The end must be after the start.")
-    if form.online_url and not form.online_url.startswith(("https://", "http://")):
+    if form.online_url and (not form.online_url.startswith(("https://", "http://")) or not form.online_url.isprintable() or " " in form.online_url):
         errors["online_url"] = N_("Enter a web address that starts with https://.")
     if len(form.place) > 300 or len(form.online_url) > 500 or len(form.description) > 5000:
         errors["description"] = N_("The text is too long.")
@@ -103,7 +103,7 @@ def delete_event(viewer: Viewer, event_id: int) -> None:
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
 
 
 def _fold(line: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import secrets
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +40,11 @@ class PostView:
     organisation: str
     html: str
     mine: bool
+
+
+def new_key() -> str:
+    """A fresh idempotency key for the next post: the browser sends it with the post, so a retry is recognised."""
+    return secrets.token_hex(16)
 
 
 def _check_body(body: str, field: str = "body") -> str:

@@ -28,14 +28,14 @@ def check(*keys: str, session: Session) -> None:
 
 
 def fail(*keys: str, session: Session) -> None:
-    """Count a failure for each key; from the sixth on, each one doubles the delay."""
+    """Count a failure for each key; from the fifth on, each one doubles the delay."""
     now = utcnow()
     for key in keys:
         row = session.get(Throttle, key) or Throttle(key=key)
         row.failures += 1
         row.updated_at = now
-        if row.failures > FREE_FAILURES:
-            delay = min(2 ** (row.failures - FREE_FAILURES), MAX_DELAY_SECONDS)
+        if row.failures >= FREE_FAILURES:
+            delay = min(2 ** (row.failures - FREE_FAILURES + 1), MAX_DELAY_SECONDS)
             row.blocked_until = now + timedelta(seconds=delay)
         session.add(row)
 

@@ -6,6 +6,7 @@ import dataclasses
 from datetime import date, timedelta
 
 from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
@@ -142,13 +143,16 @@ def create(viewer: Viewer, form: WorkspaceForm) -> Workspace:
     values, errors = _checked(form)
     if errors:
         raise Invalid(errors)
-    with transaction() as session:
-        if _name_taken(session, values["name_key"]):
-            raise Invalid({"name": N_("A workspace with this name already exists.")})
-        workspace = Workspace(**values, created_by=viewer.id)
-        session.add(workspace)
-        session.flush()
-        session.add(Membership(workspace_id=workspace.id, user_id=viewer.id, role=WorkspaceRole.OWNER))
+    try:
+        with transaction() as session:
+            if _name_taken(session, values["name_key"]):
+                raise Invalid({"name": N_("A workspace with this name already exists.")})
+            workspace = Workspace(**values, created_by=viewer.id)
+            session.add(workspace)
+            session.flush()
+            session.add(Membership(workspace_id=workspace.id, user_id=viewer.id, role=WorkspaceRole.OWNER))
+    except IntegrityError:  # someone took the name between our check and our insert
+        raise Invalid({"name": N_("A workspace with this name already exists.")}) from None
     return workspace
 
 
@@ -158,16 +162,19 @@ def update(viewer: Viewer, workspace_id: int, form: WorkspaceForm) -> Workspace:
     values, errors = _checked(form)
     if errors:
         raise Invalid(errors)
-    with transaction() as session:
-        place = _place(session, viewer, workspace_id)
-        if place.role != WorkspaceRole.OWNER:
-            raise Refused(N_("Only the workspace's owners can do this."))
-        if _name_taken(session, values["name_key"], except_id=workspace_id):
-            raise Invalid({"name": N_("A workspace with this name already exists.")})
-        workspace = place.workspace
-        for key, value in values.items():
-            setattr(workspace, key, value)
-        session.add(workspace)
+    try:
+        with transaction() as session:
+            place = _place(session, viewer, workspace_id)
+            if place.role != WorkspaceRole.OWNER:
+                raise Refused(N_("Only the workspace's owners can do this."))
+            if _name_taken(session, values["name_key"], except_id=workspace_id):
+                raise Invalid({"name": N_("A workspace with this name already exists.")})
+            workspace = place.workspace
+            for key, value in values.items():
+                setattr(workspace, key, value)
+            session.add(workspace)
+    except IntegrityError:  # someone took the name between our check and our commit
+        raise Invalid({"name": N_("A workspace with this name already exists.")}) from None
     return workspace
 
 

@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 import reflex as rx
 
 from partnerskap.api import safe_next
-from partnerskap.i18n import format_datetime, t
+from partnerskap.i18n import format_datetime
 from partnerskap.services import accounts
 from partnerskap.services.errors import N_
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
 
-STATUS_MESSAGES = {
-    "unconfirmed": N_("Confirm your e-mail address: we sent you a link. When it is confirmed, an administrator reviews your application."),
-    "pending": N_("Your application is waiting for an administrator's decision. We will tell you by e-mail."),
-    "approved": N_("Your membership is approved."),
-    "denied": N_("Your membership application was denied."),
-    "suspended": N_("Your membership is suspended."),
-}
-
-
 def _form_text(form: dict, name: str) -> str:
     value = form.get(name, "")
     return value if isinstance(value, str) else ""
-
-
-def _go(url: str) -> rx.event.EventSpec:
-    """A full page load (not a client-side route change), so the browser talks to a real HTTP route."""
-    return rx.call_script(f"window.location.assign({json.dumps(url)})")
 
 
 class AccountState(AppState):
@@ -40,7 +25,6 @@ class AccountState(AppState):
     reset_requested: bool = False
     confirmed: bool = False
     password_changed: bool = False
-    status_message: str = ""
     status_reason: str = ""
     email: str = ""
     organisation: str = ""
@@ -66,7 +50,7 @@ class AccountState(AppState):
         """Check the credentials, then let the cookie route start the session."""
         ticket = await run(accounts.log_in, _form_text(form, "email"), _form_text(form, "password"), self.router.session.client_ip)
         destination = safe_next(self.router.url.query_parameters.get("next", "/status"))
-        return _go("/auth/complete?" + urlencode({"ticket": ticket, "next": destination}))
+        self._load_page("/auth/complete?" + urlencode({"ticket": ticket, "next": destination}))
 
     @guarded(Access.PUBLIC)
     async def request_reset(self, viewer: Viewer | None, form: dict):
@@ -79,7 +63,7 @@ class AccountState(AppState):
         """Set a new password from the e-mailed link."""
         token = self.router.url.query_parameters.get("token", "")
         await run(accounts.reset_password, token, _form_text(form, "password"))
-        self.say(N_("Your password was changed. Log in with the new password."))
+        self._say(N_("Your password was changed. Log in with the new password."))
         return rx.redirect("/login")
 
     @guarded(Access.PUBLIC)
@@ -93,14 +77,13 @@ class AccountState(AppState):
     async def load_status(self, viewer: Viewer):
         """Show where the viewer's membership stands."""
         self._show_viewer(viewer)
-        self.status_message = t(STATUS_MESSAGES[viewer.status], self.lang)
         self.status_reason = await run(accounts.status_reason, viewer.id)
 
     @guarded(Access.SIGNED_IN)
     async def resend_confirmation(self, viewer: Viewer):
         """Send a new confirmation link."""
         await run(accounts.resend_confirmation, viewer.id)
-        self.say(N_("We sent a new confirmation link."))
+        self._say(N_("We sent a new confirmation link."))
 
     @guarded(Access.MEMBER)
     async def load_account(self, viewer: Viewer):
@@ -117,11 +100,11 @@ class AccountState(AppState):
         user = await run(accounts.update_profile, viewer.id, name=_form_text(form, "name"), organisation=_form_text(form, "organisation"))
         self.viewer_name = user.name
         self.organisation = user.organisation
-        self.say(N_("Your profile was saved."))
+        self._say(N_("Your profile was saved."))
 
     @guarded(Access.SIGNED_IN)
     async def change_password(self, viewer: Viewer, form: dict):
         """Change the password; every session ends, so the member logs in again."""
         await run(accounts.change_password, viewer.id, _form_text(form, "current_password"), _form_text(form, "new_password"))
-        self.say(N_("Your password was changed. Log in with the new password."))
-        return _go("/auth/logout")
+        self._say(N_("Your password was changed. Log in with the new password."))
+        self._load_page("/auth/logout")

@@ -37,35 +37,35 @@ class AdminState(AppState):
     async def approve(self, viewer: Viewer, user_id: int):
         """Approve an application."""
         user = await run(membership.approve, viewer, int(user_id))
-        self.say(N_("{name} is now a member."), name=user.name)
+        self._say(N_("{name} is now a member."), name=user.name)
         await self._load_people(viewer)
 
     @guarded(Access.ADMIN)
     async def deny(self, viewer: Viewer, form: dict):
         """Deny an application with a reason."""
         user = await run(membership.deny, viewer, int(form["user_id"]), str(form.get("reason", "")))
-        self.say(N_("The application of {name} was denied."), name=user.name)
+        self._say(N_("The application of {name} was denied."), name=user.name)
         await self._load_people(viewer)
 
     @guarded(Access.ADMIN)
     async def suspend(self, viewer: Viewer, form: dict):
         """Suspend a member with a reason."""
         user = await run(membership.suspend, viewer, int(form["user_id"]), str(form.get("reason", "")))
-        self.say(N_("{name} was suspended."), name=user.name)
+        self._say(N_("{name} was suspended."), name=user.name)
         await self._load_people(viewer)
 
     @guarded(Access.ADMIN)
     async def reinstate(self, viewer: Viewer, user_id: int):
         """Lift a suspension."""
         user = await run(membership.reinstate, viewer, int(user_id))
-        self.say(N_("{name} is a member again."), name=user.name)
+        self._say(N_("{name} is a member again."), name=user.name)
         await self._load_people(viewer)
 
     @guarded(Access.ADMIN)
     async def make_admin(self, viewer: Viewer, user_id: int):
         """Make a member an administrator."""
         user = await run(membership.make_admin, viewer, int(user_id))
-        self.say(N_("{name} is now an administrator."), name=user.name)
+        self._say(N_("{name} is now an administrator."), name=user.name)
         await self._load_people(viewer)
 
     @guarded(Access.ADMIN)

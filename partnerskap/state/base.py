@@ -14,7 +14,7 @@ from typing import Any
 import reflex as rx
 
 from partnerskap.i18n import LANGUAGES, best_language, t
-from partnerskap.services import sessions
+from partnerskap.services import notifications, sessions
 from partnerskap.services.errors import N_, Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
@@ -60,10 +60,11 @@ def _allowed(access: Access, viewer: Viewer | None) -> bool:
     return viewer.is_admin
 
 
-def guarded(access: Access) -> Callable:
+def guarded(access: Access, *, form: str = "") -> Callable:
     """The one guard: resolve the viewer from the session cookie, check access, turn refusals into messages.
 
-    The handler receives the viewer (None only for public handlers) as its first argument.
+    The handler receives the viewer (None only for public handlers) as its first argument. Field errors are
+    keyed `form-field` when the handler's form shares a page with others (see components.forms.field).
     """
 
     def decorate(handler: Callable) -> Callable:
@@ -71,14 +72,14 @@ def guarded(access: Access) -> Callable:
         async def guarded_handler(self: AppState, *args: Any, **kwargs: Any) -> Any:
             self.errors = {}
             self.notice = ""
-            viewer = await self.current_viewer()
+            viewer = await self._current_viewer()
             if not _allowed(access, viewer):
                 self.notice = t(NOT_SIGNED_IN if viewer is None else NO_ACCESS, self.lang)
                 return rx.redirect("/login") if viewer is None else None
             try:
                 return await handler(self, viewer, *args, **kwargs)
             except Invalid as invalid:
-                self.errors = {field: t(message, self.lang) for field, message in invalid.errors.items()}
+                self.errors = {(f"{form}-{field}" if form else field): t(message, self.lang) for field, message in invalid.errors.items()}
             except Refused as refusal:
                 self.notice = t(refusal.message, self.lang, **refusal.values)
             except (TypeError, ValueError, KeyError, AttributeError):
@@ -111,11 +112,13 @@ class AppState(rx.State):
     viewer_status: str = ""
     is_member: bool = False
     is_admin: bool = False
+    unread_notifications: int = 0
+    continue_to: str = ""
     notice: str = ""
     errors: dict[str, str] = {}
     _bound: str = ""
 
-    async def current_viewer(self) -> Viewer | None:
+    async def _current_viewer(self) -> Viewer | None:
         """The viewer of this connection's session cookie, looked up afresh for every event."""
         return await run(sessions.resolve, session_token(self.router.headers.cookie))
 
@@ -130,19 +133,35 @@ class AppState(rx.State):
         elif self.lang not in LANGUAGES:
             self.lang = best_language(self.router.headers.accept_language)
 
+    def _route_id(self, name: str) -> int:
+        """A numeric dynamic route argument (0 when missing or not a number)."""
+        value = self.router._page.params.get(name, "")
+        return int(value) if isinstance(value, str) and value.isdigit() else 0
+
     @guarded(Access.PUBLIC)
     async def refresh(self, viewer: Viewer | None):
-        """Show who is looking (every page runs this on load)."""
+        """Show who is looking and their unread notifications (every page runs this on load)."""
         self._show_viewer(viewer)
+        self.unread_notifications = await run(notifications.unread_count, viewer) if viewer and viewer.is_member else 0
 
     @guarded(Access.PUBLIC)
     async def dismiss_notice(self, viewer: Viewer | None):
         """Hide the message banner."""
         self.notice = ""
 
-    def say(self, message: str, **values: object) -> None:
+    def _load_page(self, url: str) -> None:
+        """Have the browser load a URL as a real page (see components.document), e.g. a cookie route."""
+        self.continue_to = url
+
+    def _say(self, message: str, **values: object) -> None:
         """Show a message in the viewer's language."""
         self.notice = t(message, self.lang, **values)
+
+
+async def forget_page_load(state: rx.State) -> None:
+    """A freshly loaded page has arrived where it was sent: never send it again."""
+    app_state = await state.get_state(AppState)
+    app_state.continue_to = ""
 
 
 async def rebind_to_session(state: rx.State) -> None:

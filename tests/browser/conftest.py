@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS, LiveServer, running_instance
 
@@ -25,6 +25,7 @@ def live_server() -> LiveServer:
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
+    expect.set_options(timeout=15000)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched

@@ -1,0 +1,58 @@
+"""Effects on the whole document: <html lang> follows the viewer's language; full page loads the server asks for."""
+
+import reflex as rx
+from reflex.vars.base import VarData
+from reflex_base.event import EventChain, no_args_event_spec
+
+from partnerskap.i18n import DEFAULT_LANGUAGE
+from partnerskap.state.base import AppState
+
+
+def _effect(code: str, *watched: rx.Var) -> rx.Var:
+    return rx.Var(
+        code,
+        _var_data=VarData.merge(*(var._get_all_var_data() for var in watched), VarData(imports={"react": ["useEffect"]})),
+    )
+
+
+class DocumentEffects(rx.Fragment):
+    """Renders nothing. Sets document.documentElement.lang, and loads `AppState.continue_to` as a real page.
+
+    The full page load (not a client-side route change) lets the browser reach the HTTP routes that set or
+    clear the HttpOnly session cookie, without `call_script` (whose eval the CSP forbids).
+    """
+
+    def add_hooks(self) -> list[str | rx.Var]:
+        """Two React effects on state vars."""
+        language, destination = AppState.lang, AppState.continue_to
+        return [
+            _effect(f"useEffect(() => {{ document.documentElement.lang = {language!s} || {DEFAULT_LANGUAGE!r}; }}, [{language!s}]);", language),
+            _effect(f"useEffect(() => {{ if ({destination!s}) {{ window.location.assign({destination!s}); }} }}, [{destination!s}]);", destination),
+        ]
+
+
+document_effects = DocumentEffects.create
+
+
+class WhenChanged(rx.Fragment):
+    """Renders nothing; fires an event handler each time a var changes after the first render."""
+
+    def add_hooks(self) -> list[str | rx.Var]:
+        """The effect built by `when_changed`."""
+        return [self._hook]
+
+
+def when_changed(watched: rx.Var, handler) -> rx.Component:
+    """Fire `handler` (an event handler without arguments) whenever `watched` changes."""
+    fire = rx.Var.create(EventChain.create(value=handler, args_spec=no_args_event_spec, key="when_changed"))
+    component = WhenChanged.create()
+    first = f"first_render_{abs(hash(str(watched)))}"
+    object.__setattr__(
+        component,
+        "_hook",
+        rx.Var(
+            f"const {first} = useRef(true); useEffect(() => {{ if ({first}.current) {{ {first}.current = false; return; }} ({fire!s})(); }}, [{watched!s}]);",
+            _var_data=VarData.merge(watched._get_all_var_data(), fire._get_all_var_data(), VarData(imports={"react": ["useEffect", "useRef"]})),
+        ),
+    )
+    return component

@@ -1,0 +1,23 @@
+"""Labels for values that come from the server (statuses, roles, policies), in every language."""
+
+from partnerskap.services.errors import N_
+
+KIND_LABELS = {"project": N_("Project"), "event": N_("Event")}
+ACCESS_LABELS = {"open": N_("Open: any member can join"), "request": N_("On request: owners accept members"), "invitation": N_("By invitation only")}
+LIFECYCLE_LABELS = {"preparing": N_("Being prepared"), "active": N_("Active"), "archived": N_("Archived")}
+WORKSPACE_ROLE_LABELS = {"owner": N_("Owner"), "moderator": N_("Moderator"), "member": N_("Member"), "": N_("Not a member")}
+COLOUR_LABELS = {
+    "teal": N_("Teal"),
+    "blue": N_("Blue"),
+    "violet": N_("Violet"),
+    "orange": N_("Orange"),
+    "crimson": N_("Crimson"),
+    "grass": N_("Green"),
+}
+MEMBERSHIP_STATUS_MESSAGES = {
+    "unconfirmed": N_("Confirm your e-mail address: we sent you a link. When it is confirmed, an administrator reviews your application."),
+    "pending": N_("Your application is waiting for an administrator's decision. We will tell you by e-mail."),
+    "approved": N_("Your membership is approved."),
+    "denied": N_("Your membership application was denied."),
+    "suspended": N_("Your membership is suspended."),
+}

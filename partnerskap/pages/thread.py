@@ -1,0 +1,120 @@
+"""A discussion thread: posts, the reply box, and the live update."""
+
+import reflex as rx
+
+from partnerskap.components.document import when_changed
+from partnerskap.components.forms import field_error, submit
+from partnerskap.components.i18n import T
+from partnerskap.components.layout import page
+from partnerskap.components.markup import sanitised_html
+from partnerskap.schemas import PostPublic
+from partnerskap.state.discussions import ThreadPulse, ThreadState
+
+
+def live_listener() -> rx.Component:
+    """Fetches the new posts whenever the thread's shared pulse moves."""
+    return when_changed(ThreadPulse.version, ThreadState.load_new)
+
+
+def post_editor(post: PostPublic) -> rx.Component:
+    """Edit one's own post in place."""
+    return rx.form(
+        rx.el.input(type="hidden", name="post_id", value=post.id.to(str)),
+        rx.el.label(T("Edit the post"), html_for="edit-body", class_name="field-label"),
+        rx.text_area(id="edit-body", name="body", rows="5", width="100%", max_length=20000, aria_describedby="body-error"),
+        field_error("body"),
+        rx.hstack(submit("Save"), rx.button(T("Cancel"), on_click=ThreadState.cancel_editing, variant="outline", type="button"), margin_top="2"),
+        on_submit=ThreadState.save_edit,
+        aria_label=T("Edit the post"),
+    )
+
+
+def post_card(post: PostPublic) -> rx.Component:
+    """One post with the actions the viewer may take."""
+    return rx.el.article(
+        rx.hstack(
+            rx.text(post.author, weight="bold"),
+            rx.text(post.organisation, size="2", color="var(--gray-11)"),
+            rx.text(post.created, size="2", color="var(--gray-11)"),
+            rx.cond(post.edited, rx.badge(T("edited"), variant="soft")),
+            wrap="wrap",
+            align="center",
+        ),
+        rx.cond(
+            post.deleted,
+            rx.text(T("This post was deleted."), color="var(--gray-11)", font_style="italic"),
+            rx.cond(ThreadState.editing_id == post.id, post_editor(post), sanitised_html(post.html)),
+        ),
+        rx.cond(
+            ThreadState.writable & ~post.deleted,
+            rx.hstack(
+                rx.button(T("Quote"), on_click=ThreadState.quote(post.id), size="1", variant="ghost"),
+                rx.cond(post.mine, rx.button(T("Edit"), on_click=ThreadState.start_editing(post.id), size="1", variant="ghost")),
+                rx.cond(post.mine | ThreadState.can_manage, rx.button(T("Delete"), on_click=ThreadState.delete_post(post.id), size="1", variant="ghost", color_scheme="red")),
+                rx.cond(ThreadState.can_manage & post.edited, rx.button(T("History"), on_click=ThreadState.show_history(post.id), size="1", variant="ghost")),
+                spacing="3",
+            ),
+        ),
+        id="post-" + post.id.to(str),
+        class_name="post",
+    )
+
+
+def reply_form() -> rx.Component:
+    """The reply box: markdown, a draft kept while typing, and a key that makes a retried send count once."""
+    return rx.form(
+        rx.el.input(type="hidden", name="key", value=ThreadState.reply_key),
+        rx.el.label(T("Your reply (markdown)"), html_for="reply-body", class_name="field-label"),
+        rx.text(T("Mention a member with @[Name](member:number), as the member list shows."), size="1", color="var(--gray-11)", id="reply-hint"),
+        rx.text_area(
+            id="reply-body",
+            name="body",
+            value=ThreadState.draft,
+            on_change=ThreadState.save_draft.debounce(600),
+            rows="5",
+            width="100%",
+            max_length=20000,
+            aria_describedby="body-error reply-hint",
+        ),
+        field_error("body"),
+        rx.box(submit("Send"), margin_top="2"),
+        on_submit=ThreadState.post_reply,
+        aria_label=T("Reply"),
+    )
+
+
+def thread() -> rx.Component:
+    """The thread page."""
+    return page(
+        "Discussion",
+        rx.cond(
+            ThreadState.found,
+            rx.vstack(
+                live_listener(),
+                rx.link(T("Back to the workspace"), ": ", ThreadState.workspace_name, href="/workspaces/" + ThreadState.workspace_id.to(str)),
+                rx.hstack(
+                    rx.heading(ThreadState.title, as_="h2", size="6"),
+                    rx.cond(ThreadState.pinned, rx.badge(T("Pinned"))),
+                    rx.cond(
+                        ThreadState.can_manage & ThreadState.writable,
+                        rx.button(rx.cond(ThreadState.pinned, T("Unpin"), T("Pin")), on_click=ThreadState.toggle_pin, size="1", variant="outline"),
+                    ),
+                    align="center",
+                    wrap="wrap",
+                ),
+                rx.cond(ThreadState.has_earlier, rx.button(T("Show earlier posts"), on_click=ThreadState.load_earlier, variant="outline")),
+                rx.el.section(rx.foreach(ThreadState.posts, post_card), aria_label=T("Posts"), aria_live="polite", class_name="posts"),
+                rx.cond(
+                    ThreadState.history.length() > 0,
+                    rx.box(
+                        rx.heading(T("Earlier versions"), as_="h3", size="3"),
+                        rx.foreach(ThreadState.history, lambda text: rx.el.pre(text, class_name="mail-body")),
+                        class_name="history",
+                    ),
+                ),
+                rx.cond(ThreadState.writable, reply_form(), rx.text(T("This workspace is archived: it can be read but not changed."))),
+                spacing="4",
+                width="100%",
+            ),
+        ),
+    )

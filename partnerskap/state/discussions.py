@@ -1,0 +1,169 @@
+"""A discussion thread: reading, replying, quoting, editing, deleting, pinning; live for everyone in it."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from partnerskap.i18n import format_datetime
+from partnerskap.schemas import PostPublic
+from partnerskap.services import discussions
+from partnerskap.services.errors import N_
+from partnerskap.services.sessions import Viewer
+from partnerskap.state.base import Access, AppState, guarded, run
+
+
+class ThreadPulse(rx.SharedState):
+    """Shared by everyone who has one thread open: a counter that moves when a post arrives."""
+
+    version: int = 0
+
+
+def _post_public(view: discussions.PostView, language: str) -> PostPublic:
+    return PostPublic(
+        id=view.post.id,
+        author=view.author,
+        organisation=view.organisation,
+        html=view.html,
+        created=format_datetime(view.post.created_at, language),
+        edited=view.post.edited_at is not None,
+        deleted=view.post.deleted_at is not None,
+        mine=view.mine,
+    )
+
+
+class ThreadState(AppState):
+    """The open thread."""
+
+    thread_id: int = 0
+    title: str = ""
+    workspace_id: int = 0
+    workspace_name: str = ""
+    pinned: bool = False
+    can_manage: bool = False
+    writable: bool = False
+    posts: list[PostPublic] = []
+    has_earlier: bool = False
+    draft: str = ""
+    reply_key: str = ""
+    editing_id: int = 0
+    history: list[str] = []
+    found: bool = False
+
+    async def _link_pulse(self) -> None:
+        pulse = await self.get_state(ThreadPulse)
+        await pulse._link_to(f"thread-{self.thread_id}")
+
+    async def _announce(self) -> None:
+        pulse = await self.get_state(ThreadPulse)
+        pulse.version += 1
+
+    @guarded(Access.MEMBER)
+    async def load(self, viewer: Viewer):
+        """Open the thread at its newest posts and follow it live."""
+        self.found = False
+        thread_id = self._route_id("thread_id")
+        thread, place = await run(discussions.thread, viewer, thread_id)
+        self.thread_id, self.title, self.pinned = thread.id, thread.title, thread.pinned
+        self.workspace_id, self.workspace_name = place.workspace.id, place.workspace.name
+        self.can_manage, self.writable = place.can_manage, place.writable
+        views = await run(discussions.posts, viewer, thread_id)
+        self.posts = [_post_public(view, self.lang) for view in views]
+        self.has_earlier = len(views) == discussions.PAGE_SIZE
+        self.draft = await run(discussions.draft, viewer, f"thread-{thread_id}")
+        self.reply_key = discussions.new_key()
+        self.editing_id, self.history = 0, []
+        self.found = True
+        await self._link_pulse()
+
+    @guarded(Access.MEMBER)
+    async def load_new(self, viewer: Viewer):
+        """Add posts that arrived since the newest one shown (runs when the pulse moves)."""
+        if not self.thread_id:
+            return
+        newest = max((post.id for post in self.posts), default=0)
+        views = await run(discussions.posts, viewer, self.thread_id, after_id=newest)
+        self.posts = self.posts + [_post_public(view, self.lang) for view in views]
+
+    @guarded(Access.MEMBER)
+    async def load_earlier(self, viewer: Viewer):
+        """Show the previous page of posts."""
+        oldest = min((post.id for post in self.posts), default=None)
+        views = await run(discussions.posts, viewer, self.thread_id, before_id=oldest)
+        self.posts = [_post_public(view, self.lang) for view in views] + self.posts
+        self.has_earlier = len(views) == discussions.PAGE_SIZE
+
+    @guarded(Access.MEMBER)
+    async def post_reply(self, viewer: Viewer, form: dict):
+        """Send a reply; a retried send with the same key is saved once."""
+        quote_of = form.get("quote_of")
+        await run(
+            discussions.reply,
+            viewer,
+            self.thread_id,
+            str(form.get("body", "")),
+            str(form.get("key", "")),
+            int(quote_of) if isinstance(quote_of, str) and quote_of.isdigit() else None,
+        )
+        self.draft = ""
+        self.reply_key = discussions.new_key()
+        await self._refresh_posts(viewer)
+        await self._announce()
+
+    async def _refresh_posts(self, viewer: Viewer) -> None:
+        newest = max((post.id for post in self.posts), default=0)
+        views = await run(discussions.posts, viewer, self.thread_id, after_id=newest)
+        self.posts = self.posts + [_post_public(view, self.lang) for view in views]
+
+    @guarded(Access.MEMBER)
+    async def save_draft(self, viewer: Viewer, body: str):
+        """Keep the half-written reply, so it survives a reload."""
+        self.draft = str(body)
+        await run(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
+
+    @guarded(Access.MEMBER)
+    async def quote(self, viewer: Viewer, post_id: int):
+        """Put a quotation of a post into the reply box."""
+        self.draft = self.draft + await run(discussions.quote_text, viewer, int(post_id))
+        await run(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
+
+    @guarded(Access.MEMBER)
+    async def start_editing(self, viewer: Viewer, post_id: int):
+        """Open one's own post for editing."""
+        self.editing_id = int(post_id)
+
+    @guarded(Access.MEMBER)
+    async def cancel_editing(self, viewer: Viewer):
+        """Close the editor without saving."""
+        self.editing_id = 0
+
+    @guarded(Access.MEMBER)
+    async def save_edit(self, viewer: Viewer, form: dict):
+        """Save an edited post (the earlier text is kept for moderators)."""
+        await run(discussions.edit, viewer, int(form.get("post_id", 0)), str(form.get("body", "")))
+        self.editing_id = 0
+        await self._reload_all(viewer)
+        self._say(N_("The post was saved."))
+
+    async def _reload_all(self, viewer: Viewer) -> None:
+        oldest = min((post.id for post in self.posts), default=0)
+        views = await run(discussions.posts, viewer, self.thread_id, after_id=max(oldest - 1, 0))
+        self.posts = [_post_public(view, self.lang) for view in views]
+
+    @guarded(Access.MEMBER)
+    async def delete_post(self, viewer: Viewer, post_id: int):
+        """Delete a post."""
+        await run(discussions.delete, viewer, int(post_id))
+        await self._reload_all(viewer)
+        self._say(N_("The post was deleted."))
+
+    @guarded(Access.MEMBER)
+    async def toggle_pin(self, viewer: Viewer):
+        """Pin the thread to the top of its workspace, or unpin it."""
+        thread = await run(discussions.pin, viewer, self.thread_id, not self.pinned)
+        self.pinned = thread.pinned
+
+    @guarded(Access.MEMBER)
+    async def show_history(self, viewer: Viewer, post_id: int):
+        """Show earlier texts of a post (moderators)."""
+        revisions = await run(discussions.history, viewer, int(post_id))
+        self.history = [f"{format_datetime(revision.replaced_at, self.lang)}: {revision.body}" for revision in revisions]

@@ -1,0 +1,62 @@
+"""The viewer's notifications and e-mail choices."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from partnerskap.i18n import format_datetime
+from partnerskap.schemas import NotificationPublic
+from partnerskap.services import notifications
+from partnerskap.services.errors import N_
+from partnerskap.services.sessions import Viewer
+from partnerskap.state.base import Access, AppState, guarded, run
+
+
+class NotificationsState(AppState):
+    """The notification list and the e-mail settings form."""
+
+    items: list[NotificationPublic] = []
+    email_kinds: list[str] = []
+    frequency: str = "immediate"
+
+    async def _load(self, viewer: Viewer) -> None:
+        rows = await run(notifications.recent, viewer)
+        self.items = [
+            NotificationPublic(
+                id=row.id,
+                text=notifications.text_of(row, self.lang),
+                link=row.link,
+                created=format_datetime(row.created_at, self.lang),
+                unread=row.read_at is None,
+            )
+            for row in rows
+        ]
+        self.unread_notifications = sum(1 for item in self.items if item.unread)
+        chosen = await run(notifications.preferences, viewer)
+        self.email_kinds = [kind for kind in chosen.email_kinds.split(",") if kind]
+        self.frequency = chosen.frequency
+
+    @guarded(Access.MEMBER)
+    async def load(self, viewer: Viewer):
+        """Fill the notifications page."""
+        await self._load(viewer)
+
+    @guarded(Access.MEMBER)
+    async def open(self, viewer: Viewer, notification_id: int):
+        """Mark a notification read and go to its place."""
+        link = await run(notifications.mark_read, viewer, int(notification_id))
+        return rx.redirect(link or "/notifications")
+
+    @guarded(Access.MEMBER)
+    async def mark_all_read(self, viewer: Viewer):
+        """Mark every notification read."""
+        await run(notifications.mark_read, viewer, None)
+        await self._load(viewer)
+
+    @guarded(Access.MEMBER)
+    async def save_preferences(self, viewer: Viewer, form: dict):
+        """Save which notifications come by e-mail and how often."""
+        kinds = [kind for kind in notifications.EMAIL_KINDS if form.get(f"kind_{kind}") in (True, "on", "true")]
+        await run(notifications.save_preferences, viewer, kinds=kinds, frequency=str(form.get("frequency", "immediate")))
+        self._say(N_("Your choices were saved."))
+        await self._load(viewer)

@@ -1,0 +1,153 @@
+"""The membership journey in Chromium: register, confirm, wait, get approved, switch language; axe on every page."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from partnerskap.i18n import LANGUAGES, t
+from tests.browser.axe import assert_accessible
+from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer
+
+FRIDA = {"name": "Frida Virtanen", "email": "frida@example.org", "organisation": "Kotona ry", "password": "a long passphrase for frida"}
+CONFIRM_LINK = re.compile(r"https?://\S+/confirm\?token=\S+")
+
+
+def open_page(page: Page, url: str) -> None:
+    """Load a page and wait for Reflex to hydrate it: the shell's lang comes from the state."""
+    page.goto(url)
+    expect(page.locator(".site")).to_have_attribute("lang", re.compile(r"^(fi|sv|en)$"))
+
+
+def switch_language(page: Page, language: str) -> None:
+    """Press a language button in the header and wait for the page to follow."""
+    page.locator(f".lang-{language}").click()
+    expect(page.locator(".site")).to_have_attribute("lang", language)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator(f".lang-{language}")).to_have_attribute("aria-pressed", "true")
+
+
+def check_in_every_language(page: Page, label: str, *, end_in: str = "en") -> None:
+    """Run axe on the page in Finnish, Swedish and English, switched with the header buttons."""
+    for language in [code for code in LANGUAGES if code != end_in] + [end_in]:
+        switch_language(page, language)
+        assert_accessible(page, f"{label} [{language}]")
+
+
+def log_in(page: Page, server: LiveServer, email: str, password: str) -> None:
+    """Log in through the form; the cookie route then lands on the status page."""
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    open_page(page, server.url + "/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("form button[type=submit]").click()
+    try:
+        page.wait_for_url(re.compile(r"/status/?$"))
+    except PlaywrightTimeoutError:
+        # A navigation the page failed to start leaves its reason only in the console (a CSP refusal, say).
+        raise AssertionError(f"{email} did not reach /status; the browser said:\n" + "\n".join(console)) from None
+    expect(page.locator("#membership-status")).not_to_be_empty()
+
+
+def status_of(server: LiveServer, email: str) -> str:
+    """The membership status the database holds for an e-mail address."""
+    rows = server.query('SELECT status FROM "user" WHERE email = :email', email=email)
+    assert rows, f"no account for {email}"
+    return rows[0][0]
+
+
+def test_visitor_becomes_member_after_admin_approval(live_server: LiveServer, new_context):
+    visitor = new_context(locale="en-GB").new_page()
+    open_page(visitor, live_server.url + "/")
+    check_in_every_language(visitor, "front page")
+
+    visitor.locator(".site-main").get_by_role("link", name="Register").click()
+    expect(visitor).to_have_url(re.compile(r"/register/?$"))
+    expect(visitor.locator("#terms")).to_be_visible()
+    check_in_every_language(visitor, "registration form")
+    for name in ("name", "email", "organisation", "password"):
+        visitor.locator(f"#{name}").fill(FRIDA[name])
+    visitor.locator("#terms").check()
+    visitor.locator("form button[type=submit]").click()
+    expect(visitor.locator("#registered")).to_have_text(t("Thank you! We sent a confirmation link to your e-mail address. Open it to continue.", "en"))
+    assert status_of(live_server, FRIDA["email"]) == "unconfirmed"
+    check_in_every_language(visitor, "registration done")
+
+    link = CONFIRM_LINK.search(live_server.last_mail_to(FRIDA["email"]))
+    assert link, "the confirmation e-mail has no link"
+    open_page(visitor, link.group(0))
+    expect(visitor.locator("#confirmed")).to_be_visible()
+    assert status_of(live_server, FRIDA["email"]) == "pending"
+    check_in_every_language(visitor, "e-mail confirmed")
+
+    visitor.locator("main").get_by_role("link", name="Log in").click()
+    expect(visitor.locator("#password")).to_be_visible()
+    check_in_every_language(visitor, "login form")
+    log_in(visitor, live_server, FRIDA["email"], FRIDA["password"])
+    expect(visitor.locator("#membership-status")).to_have_text(t("Your application is waiting for an administrator's decision. We will tell you by e-mail.", "en"))
+    check_in_every_language(visitor, "status while pending")
+
+    admin = new_context(locale="fi-FI").new_page()
+    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD)
+    check_in_every_language(admin, "admin's status")
+    open_page(admin, live_server.url + "/admin")
+    applicant = admin.locator(".rt-Card").filter(has=admin.get_by_role("heading", name=FRIDA["name"]))
+    expect(applicant).to_contain_text(FRIDA["email"])
+    expect(applicant).to_contain_text(FRIDA["organisation"])
+    check_in_every_language(admin, "membership applications")
+    applicant.get_by_role("button", name="Approve").click()
+    expect(admin.locator(".notice")).to_contain_text(f"{FRIDA['name']} is now a member.")
+    expect(applicant).to_have_count(0)
+    assert status_of(live_server, FRIDA["email"]) == "approved"
+    assert_accessible(admin, "membership applications after approving")
+
+    visitor.reload()
+    expect(visitor.locator("#membership-status")).to_have_text(t("Your membership is approved.", "en"))
+    check_in_every_language(visitor, "status when approved", end_in="sv")
+    expect(visitor.get_by_role("button", name="Logga ut")).to_be_visible()
+    expect(visitor.locator("main h1")).to_have_text(t("Membership", "sv"))
+
+    visitor.reload()
+    expect(visitor.locator(".site")).to_have_attribute("lang", "sv")
+    expect(visitor.locator("html")).to_have_attribute("lang", "sv")
+    expect(visitor.locator("#membership-status")).to_have_text(t("Your membership is approved.", "sv"))
+    expect(visitor.get_by_role("button", name="Logga ut")).to_be_visible()
+    assert live_server.query('SELECT language FROM "user" WHERE email = :email', email=FRIDA["email"])[0][0] == "sv"
+
+    elsewhere = new_context(locale="en-GB").new_page()
+    log_in(elsewhere, live_server, FRIDA["email"], FRIDA["password"])
+    expect(elsewhere.locator(".site")).to_have_attribute("lang", "sv")
+    expect(elsewhere.locator("#membership-status")).to_have_text(t("Your membership is approved.", "sv"))
+    expect(elsewhere.get_by_role("button", name="Logga ut")).to_be_visible()
+    assert_accessible(elsewhere, "status on another device [sv]")
+
+
+def test_bad_registration_shows_messages_beside_fields_and_creates_nothing(live_server: LiveServer, new_context):
+    page = new_context(locale="en-GB").new_page()
+    open_page(page, live_server.url + "/register")
+    page.locator("#name").fill("Bertil")
+    # The browser's own type=email check lets this through, so the server's rule has to catch it.
+    page.locator("#email").fill("bertil@example")
+    page.locator("#password").fill("short")
+    page.locator("form button[type=submit]").click()
+
+    expected = {
+        "email": "Enter an e-mail address like name@example.org.",
+        "password": "Use at least 8 characters.",
+        "terms": "You must accept the terms of use to register.",
+    }
+    for name, message in expected.items():
+        field_box = page.locator(".field, .terms-box").filter(has=page.locator(f"#{name}"))
+        expect(field_box.locator(f"#{name}-error")).to_have_text(t(message, "en"))
+        expect(page.locator(f"#{name}")).to_have_attribute("aria-describedby", re.compile(rf"\b{name}-error\b"))
+    expect(page.locator("#email")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#password")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#name-error")).to_have_count(0)
+    expect(page.locator("#registered")).to_have_count(0)
+    assert_accessible(page, "registration form with errors")
+
+    assert live_server.query('SELECT count(*) FROM "user" WHERE email LIKE :pattern', pattern="bertil@%")[0][0] == 0
+    assert live_server.query("SELECT count(*) FROM outboxmessage WHERE recipient LIKE :pattern", pattern="bertil@%")[0][0] == 0

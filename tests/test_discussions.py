@@ -1,0 +1,405 @@
+"""Discussions: threads and replies sent once, who reads and writes, edits with history, mentions, unread marks, pages and drafts."""
+
+import itertools
+
+import pytest
+from sqlmodel import func, select
+
+from partnerskap.db import transaction
+from partnerskap.models import Membership, Notification, Post, PostRevision, Thread, User, Workspace
+from partnerskap.services import discussions, workspaces
+from partnerskap.services.errors import Invalid, Refused
+from partnerskap.services.sessions import Viewer
+from partnerskap.services.workspaces import WorkspaceForm
+from tests.conftest import make_person
+
+_keys = itertools.count(1)
+
+
+def key() -> str:
+    """A fresh idempotency key, as the browser makes one per send."""
+    return f"test-key-{next(_keys):06d}"
+
+
+def viewer(user: User) -> Viewer:
+    with transaction() as session:
+        return Viewer.of(session.get(User, user.id))
+
+
+def count(model) -> int:
+    with transaction() as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def notices(user: User) -> list[Notification]:
+    with transaction() as session:
+        return list(session.exec(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)).all())
+
+
+def add(workspace: Workspace, user: User, as_role: str = "member") -> None:
+    with transaction() as session:
+        session.add(Membership(workspace_id=workspace.id, user_id=user.id, role=as_role))
+
+
+def unread(user: User, workspace: Workspace) -> dict[str, bool]:
+    return {row.thread.title: row.unread for row in discussions.threads(viewer(user), workspace.id)}
+
+
+@pytest.fixture
+def owner(password_hash: str) -> User:
+    """Olivia, who owns the workspace."""
+    return make_person(password_hash, "Olivia")
+
+
+@pytest.fixture
+def workspace(owner, member) -> Workspace:
+    """An open workspace of Olivia's that Bob belongs to."""
+    created = workspaces.create(viewer(owner), WorkspaceForm(name="Baltic Bridges", purpose="Cultural exchange"))
+    add(created, member)
+    return created
+
+
+@pytest.fixture
+def thread(owner, workspace) -> Thread:
+    """Olivia's opening thread."""
+    return discussions.start_thread(viewer(owner), workspace.id, "Kick-off", "Welcome, everyone!", key())
+
+
+# Writing
+
+
+def test_member_starts_a_thread_and_others_reply(owner, member, workspace):
+    opened = discussions.start_thread(viewer(member), workspace.id, "  Summer   school ", "Who is coming?", key())
+    assert opened.title == "Summer school"
+    discussions.reply(viewer(owner), opened.id, "We are!", key())
+    shown = discussions.posts(viewer(member), opened.id)
+    assert [(view.author, view.html, view.mine) for view in shown] == [
+        ("Bob", "<p>Who is coming?</p>\n", True),
+        ("Olivia", "<p>We are!</p>\n", False),
+    ]
+    with transaction() as session:
+        assert session.get(Thread, opened.id).post_count == 2
+
+
+def test_same_key_sent_twice_saves_one_reply(member, thread):
+    same = key()
+    first = discussions.reply(viewer(member), thread.id, "Hello", same)
+    again = discussions.reply(viewer(member), thread.id, "Hello", same)
+    assert again.id == first.id
+    assert count(Post) == 2
+    with transaction() as session:
+        assert session.get(Thread, thread.id).post_count == 2
+
+
+def test_same_key_sent_twice_opens_one_thread(member, workspace):
+    same = key()
+    first = discussions.start_thread(viewer(member), workspace.id, "Idea", "An idea", same)
+    again = discussions.start_thread(viewer(member), workspace.id, "Idea", "An idea", same)
+    assert again.id == first.id
+    assert count(Thread) == 1
+    assert count(Post) == 1
+
+
+def test_two_people_may_use_the_same_key(owner, member, thread):
+    same = key()
+    discussions.reply(viewer(owner), thread.id, "From Olivia", same)
+    discussions.reply(viewer(member), thread.id, "From Bob", same)
+    assert count(Post) == 3
+
+
+@pytest.mark.parametrize("body", ["", "   \n\t ", "x" * 20001])
+def test_empty_or_oversized_reply_is_refused_and_nothing_is_written(member, thread, body):
+    with pytest.raises(Invalid) as refused:
+        discussions.reply(viewer(member), thread.id, body, key())
+    assert "body" in refused.value.errors
+    assert count(Post) == 1
+
+
+@pytest.mark.parametrize(("title", "body", "field"), [("Topic", " ", "body"), ("Topic", "y" * 20001, "body"), ("   ", "Text", "title"), ("t" * 201, "Text", "title")])
+def test_empty_or_oversized_thread_is_refused_and_nothing_is_written(member, workspace, title, body, field):
+    with pytest.raises(Invalid) as refused:
+        discussions.start_thread(viewer(member), workspace.id, title, body, key())
+    assert field in refused.value.errors
+    assert count(Thread) == 0
+    assert count(Post) == 0
+
+
+def test_longest_allowed_body_is_saved(member, thread):
+    discussions.reply(viewer(member), thread.id, "z" * 20000, key())
+    assert count(Post) == 2
+
+
+def test_malformed_key_is_refused(member, thread):
+    with pytest.raises(Refused):
+        discussions.reply(viewer(member), thread.id, "Hello", "short")
+    assert count(Post) == 1
+
+
+# Who reads and writes
+
+
+@pytest.mark.parametrize("access", ["request", "invitation"])
+def test_outsider_cannot_read_or_reply_in_closed_workspace(owner, outsider, access):
+    closed = workspaces.create(viewer(owner), WorkspaceForm(name="Closed Room", purpose="Inner circle", access=access))
+    opened = discussions.start_thread(viewer(owner), closed.id, "Private", "Only for us", key())
+    post_id = discussions.posts(viewer(owner), opened.id)[0].post.id
+    them = viewer(outsider)
+    with pytest.raises(Refused):
+        discussions.reply(them, opened.id, "Let me in", key())
+    with pytest.raises(Refused):
+        discussions.start_thread(them, closed.id, "Mine", "Hello", key())
+    with pytest.raises(Refused):
+        discussions.threads(them, closed.id)
+    with pytest.raises(Refused):
+        discussions.thread(them, opened.id)
+    with pytest.raises(Refused):
+        discussions.posts(them, opened.id)
+    with pytest.raises(Refused):
+        discussions.quote_text(them, post_id)
+    assert count(Post) == 1
+
+
+def test_outsider_cannot_write_in_open_workspace_without_joining(outsider, workspace, thread):
+    with pytest.raises(Refused):
+        discussions.reply(viewer(outsider), thread.id, "Hello", key())
+    with pytest.raises(Refused):
+        discussions.start_thread(viewer(outsider), workspace.id, "Mine", "Hello", key())
+    assert count(Post) == 1
+
+
+def test_pending_applicant_cannot_read_or_write(applicant, workspace, thread):
+    add(workspace, applicant)
+    with pytest.raises(Refused):
+        discussions.posts(viewer(applicant), thread.id)
+    with pytest.raises(Refused):
+        discussions.reply(viewer(applicant), thread.id, "Hello", key())
+
+
+def test_removed_member_can_no_longer_read(owner, member, workspace, thread):
+    workspaces.remove_member(viewer(owner), workspace.id, member.id)
+    with pytest.raises(Refused):
+        discussions.posts(viewer(member), thread.id)
+
+
+# Editing, deleting and history
+
+
+def test_editing_own_post_keeps_the_earlier_text_and_marks_it_edited(owner, member, thread):
+    post = discussions.reply(viewer(member), thread.id, "Frist draft", key())
+    edited = discussions.edit(viewer(member), post.id, "First draft")
+    assert edited.edited_at is not None
+    assert [r.body for r in discussions.history(viewer(owner), post.id)] == ["Frist draft"]
+    assert discussions.posts(viewer(owner), thread.id)[-1].html == "<p>First draft</p>\n"
+
+
+def test_editing_to_the_same_text_keeps_no_revision(member, thread):
+    post = discussions.reply(viewer(member), thread.id, "Same", key())
+    discussions.edit(viewer(member), post.id, "Same")
+    assert count(PostRevision) == 0
+
+
+def test_nobody_edits_anothers_post_not_even_the_owner(owner, member, outsider, thread):
+    post = discussions.reply(viewer(member), thread.id, "Mine", key())
+    for person in (owner, outsider):
+        with pytest.raises(Refused):
+            discussions.edit(viewer(person), post.id, "Changed by someone else")
+    with transaction() as session:
+        assert session.get(Post, post.id).body == "Mine"
+    assert count(PostRevision) == 0
+
+
+def test_deleted_post_hides_its_text_but_its_history_keeps_it(owner, member, thread):
+    post = discussions.reply(viewer(member), thread.id, "Oops, my phone number", key())
+    discussions.delete(viewer(member), post.id)
+    shown = discussions.posts(viewer(owner), thread.id)[-1]
+    assert shown.post.id == post.id
+    assert shown.html == ""
+    assert shown.post.deleted_at is not None
+    assert [r.body for r in discussions.history(viewer(owner), post.id)] == ["Oops, my phone number"]
+
+
+def test_deleted_post_cannot_be_edited_or_quoted(member, thread):
+    post = discussions.reply(viewer(member), thread.id, "Gone soon", key())
+    discussions.delete(viewer(member), post.id)
+    with pytest.raises(Refused):
+        discussions.edit(viewer(member), post.id, "Back again")
+    with pytest.raises(Refused):
+        discussions.quote_text(viewer(member), post.id)
+
+
+def test_member_cannot_delete_anothers_post_but_a_moderator_can(owner, member, outsider, workspace, thread):
+    add(workspace, outsider, "moderator")
+    opening = discussions.posts(viewer(owner), thread.id)[0].post
+    with pytest.raises(Refused):
+        discussions.delete(viewer(member), opening.id)
+    discussions.delete(viewer(outsider), opening.id)
+    assert discussions.posts(viewer(member), thread.id)[0].html == ""
+
+
+def test_history_is_only_for_workspace_managers_and_instance_admins(owner, member, outsider, admin, workspace, thread):
+    post = discussions.reply(viewer(member), thread.id, "Before", key())
+    discussions.edit(viewer(member), post.id, "After")
+    for person in (member, outsider):
+        with pytest.raises(Refused):
+            discussions.history(viewer(person), post.id)
+    assert [r.body for r in discussions.history(viewer(owner), post.id)] == ["Before"]
+    assert [r.body for r in discussions.history(viewer(admin), post.id)] == ["Before"]
+    add(workspace, outsider, "moderator")
+    assert [r.body for r in discussions.history(viewer(outsider), post.id)] == ["Before"]
+
+
+# Pins
+
+
+def test_moderator_pins_a_thread_to_the_top(owner, member, outsider, workspace, thread):
+    add(workspace, outsider, "moderator")
+    discussions.start_thread(viewer(member), workspace.id, "Newer", "Newer topic", key())
+    assert [row.thread.title for row in discussions.threads(viewer(member), workspace.id)] == ["Newer", "Kick-off"]
+    discussions.pin(viewer(outsider), thread.id, True)
+    assert [row.thread.title for row in discussions.threads(viewer(member), workspace.id)] == ["Kick-off", "Newer"]
+    discussions.pin(viewer(outsider), thread.id, False)
+    assert [row.thread.title for row in discussions.threads(viewer(member), workspace.id)] == ["Newer", "Kick-off"]
+
+
+def test_plain_member_cannot_pin(member, thread):
+    with pytest.raises(Refused):
+        discussions.pin(viewer(member), thread.id, True)
+    with transaction() as session:
+        assert session.get(Thread, thread.id).pinned is False
+
+
+# Mentions and followers
+
+
+def test_mention_notifies_workspace_members_but_not_outsiders_or_oneself(owner, member, outsider, thread):
+    body = f"@[Bob](member:{member.id}) and @[Charlie](member:{outsider.id}), says @[Olivia](member:{owner.id})"
+    discussions.reply(viewer(owner), thread.id, body, key())
+    assert [n.kind for n in notices(member)] == ["mention"]
+    assert notices(outsider) == []
+    assert notices(owner) == []
+
+
+def test_mention_in_a_new_thread_notifies_the_member(owner, member, workspace):
+    discussions.start_thread(viewer(owner), workspace.id, "Question", f"@[Bob](member:{member.id}) what do you think?", key())
+    [notice] = notices(member)
+    assert notice.kind == "mention"
+    assert "Question" in notice.params
+
+
+def test_followers_are_told_of_replies_by_others(owner, member, password_hash, workspace, thread):
+    discussions.reply(viewer(member), thread.id, "I am in", key())
+    assert [n.kind for n in notices(owner)] == ["reply"]
+    assert notices(member) == []
+
+    discussions.reply(viewer(owner), thread.id, "Great", key())
+    assert [n.kind for n in notices(member)] == ["reply"]
+    assert [n.kind for n in notices(owner)] == ["reply"]
+
+    frida = make_person(password_hash, "Frida")
+    add(workspace, frida)
+    discussions.reply(viewer(frida), thread.id, "Me too", key())
+    assert [n.kind for n in notices(owner)] == ["reply", "reply"]
+    assert [n.kind for n in notices(member)] == ["reply", "reply"]
+
+
+def test_mentioned_follower_is_told_once(owner, member, thread):
+    discussions.reply(viewer(member), thread.id, f"@[Olivia](member:{owner.id}) a question", key())
+    assert [n.kind for n in notices(owner)] == ["mention"]
+
+
+def test_former_member_is_no_longer_told_of_replies(owner, member, workspace, thread):
+    discussions.reply(viewer(member), thread.id, "Bye soon", key())
+    workspaces.leave(viewer(member), workspace.id)
+    discussions.reply(viewer(owner), thread.id, "Still here", key())
+    assert notices(member) == []
+
+
+# Unread marks and pages
+
+
+def test_reply_by_someone_else_marks_the_thread_unread_until_its_posts_are_loaded(owner, member, workspace, thread):
+    assert unread(member, workspace) == {"Kick-off": True}
+    assert unread(owner, workspace) == {"Kick-off": False}
+    discussions.posts(viewer(member), thread.id)
+    assert unread(member, workspace) == {"Kick-off": False}
+
+    discussions.reply(viewer(owner), thread.id, "News", key())
+    assert unread(member, workspace) == {"Kick-off": True}
+    assert unread(owner, workspace) == {"Kick-off": False}
+
+    discussions.posts(viewer(member), thread.id)
+    assert unread(member, workspace) == {"Kick-off": False}
+
+
+def test_own_reply_leaves_the_thread_read(member, workspace, thread):
+    discussions.posts(viewer(member), thread.id)
+    discussions.reply(viewer(member), thread.id, "Mine", key())
+    assert unread(member, workspace) == {"Kick-off": False}
+
+
+def test_posts_come_in_pages_of_the_newest_then_earlier_then_only_new(owner, member, thread):
+    for number in range(2, 46):
+        discussions.reply(viewer(owner), thread.id, f"Post {number}", key())
+    bodies = ["Welcome, everyone!"] + [f"Post {number}" for number in range(2, 46)]
+
+    newest = discussions.posts(viewer(member), thread.id, limit=30)
+    assert [view.post.body for view in newest] == bodies[15:]
+    earlier = discussions.posts(viewer(member), thread.id, before_id=newest[0].post.id, limit=30)
+    assert [view.post.body for view in earlier] == bodies[:15]
+    assert discussions.posts(viewer(member), thread.id, after_id=newest[-1].post.id) == []
+
+    discussions.reply(viewer(owner), thread.id, "Post 46", key())
+    fresh = discussions.posts(viewer(member), thread.id, after_id=newest[-1].post.id)
+    assert [view.post.body for view in fresh] == ["Post 46"]
+
+
+def test_loading_an_earlier_page_does_not_mark_newer_posts_read(owner, member, workspace, thread):
+    for number in range(2, 5):
+        discussions.reply(viewer(owner), thread.id, f"Post {number}", key())
+    newest = discussions.posts(viewer(owner), thread.id)
+    discussions.posts(viewer(member), thread.id, before_id=newest[-1].post.id)
+    assert unread(member, workspace) == {"Kick-off": True}
+
+
+# Drafts and quotes
+
+
+def test_draft_survives_until_the_reply_is_sent(member, outsider, thread):
+    place = f"thread-{thread.id}"
+    discussions.save_draft(viewer(member), place, "Half a thought")
+    assert discussions.draft(viewer(member), place) == "Half a thought"
+    assert discussions.draft(viewer(outsider), place) == ""
+    discussions.save_draft(viewer(member), place, "A whole thought")
+    assert discussions.draft(viewer(member), place) == "A whole thought"
+    discussions.reply(viewer(member), thread.id, "A whole thought", key())
+    assert discussions.draft(viewer(member), place) == ""
+
+
+def test_draft_of_a_new_thread_is_cleared_when_it_is_opened(member, workspace):
+    place = f"workspace-{workspace.id}"
+    discussions.save_draft(viewer(member), place, "An idea")
+    discussions.start_thread(viewer(member), workspace.id, "Idea", "An idea", key())
+    assert discussions.draft(viewer(member), place) == ""
+
+
+def test_draft_place_must_be_a_simple_name(member):
+    with pytest.raises(Refused):
+        discussions.save_draft(viewer(member), "../etc/passwd", "x")
+
+
+def test_quote_names_the_author_and_quotes_the_text(owner, member, thread):
+    post = discussions.reply(viewer(member), thread.id, f"First line\nsecond line, cc @[Olivia](member:{owner.id})", key())
+    quoted = discussions.quote_text(viewer(owner), post.id)
+    assert quoted.startswith("> **Bob:**\n")
+    assert "> First line\n> second line, cc @Olivia" in quoted
+    assert "member:" not in quoted
+
+
+def test_reply_quoting_a_post_of_another_thread_is_refused(owner, member, workspace, thread):
+    other = discussions.start_thread(viewer(owner), workspace.id, "Other", "Elsewhere", key())
+    elsewhere = discussions.posts(viewer(owner), other.id)[0].post
+    with pytest.raises(Refused):
+        discussions.reply(viewer(member), thread.id, "Quoting", key(), quote_of=elsewhere.id)
+    here = discussions.posts(viewer(owner), thread.id)[0].post
+    reply = discussions.reply(viewer(member), thread.id, "Quoting", key(), quote_of=here.id)
+    assert reply.quote_of == here.id

@@ -1,0 +1,239 @@
+"""Notifications: in the app always, by e-mail only for the kinds and at the pace each member chose."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from partnerskap.db import transaction
+from partnerskap.models import Notification, NotificationSettings, OutboxMessage, User, Workspace
+from partnerskap.models.base import utcnow
+from partnerskap.services import notifications, workspaces
+from partnerskap.services.errors import Refused
+from partnerskap.services.sessions import Viewer
+from partnerskap.services.workspaces import WorkspaceForm
+from tests.conftest import make_person
+
+
+def viewer(user: User) -> Viewer:
+    with transaction() as session:
+        return Viewer.of(session.get(User, user.id))
+
+
+def mails_to(user: User) -> list[OutboxMessage]:
+    with transaction() as session:
+        return list(session.exec(select(OutboxMessage).where(OutboxMessage.recipient == user.email).order_by(OutboxMessage.id)).all())
+
+
+def reload(notification: Notification) -> Notification:
+    with transaction() as session:
+        return session.get(Notification, notification.id)
+
+
+def digest_was(user: User, ago: timedelta) -> None:
+    with transaction() as session:
+        chosen = session.get(NotificationSettings, user.id)
+        chosen.last_digest_at = utcnow() - ago
+        session.add(chosen)
+
+
+@pytest.fixture
+def owner(password_hash: str) -> User:
+    """Olivia, who owns the workspace and does things the member hears about."""
+    return make_person(password_hash, "Olivia")
+
+
+@pytest.fixture
+def workspace(owner) -> Workspace:
+    return workspaces.create(viewer(owner), WorkspaceForm(name="Baltic Bridges", purpose="Cultural exchange"))
+
+
+@pytest.fixture
+def tell(workspace):
+    """Notify someone of something Olivia did in the workspace, as the services do."""
+
+    def tell(user: User, kind: str, thread: str = "Kick-off") -> Notification:
+        with transaction() as session:
+            return notifications.notify(session, user_id=user.id, kind=kind, actor="Olivia", workspace=workspace, thread=thread, link="/workspaces/1", days=90)
+
+    return tell
+
+
+# Immediate e-mail
+
+
+def test_default_choices_mail_mentions_invitations_and_decisions_at_once(member, tell):
+    for kind in ("mention", "invitation", "accepted", "declined", "reply", "join_request"):
+        tell(member, kind)
+    subjects = [mail.subject for mail in mails_to(member)]
+    assert len(subjects) == 4
+    assert 'Olivia mentioned you in "Kick-off"' in subjects
+    assert 'Olivia invited you to "Baltic Bridges"' in subjects
+
+
+def test_immediate_mail_goes_only_for_the_kinds_the_member_chose(member, tell):
+    notifications.save_preferences(viewer(member), kinds=["reply"], frequency="immediate")
+    mentioned = tell(member, "mention")
+    replied = tell(member, "reply")
+    [mail] = mails_to(member)
+    assert mail.subject == 'Olivia replied in "Kick-off"'
+    assert "/workspaces/1" in mail.body
+    assert reload(replied).emailed_at is not None
+    assert reload(mentioned).emailed_at is None
+
+
+def test_member_who_chose_no_kinds_gets_no_mail_but_sees_everything_in_the_app(member, tell):
+    notifications.save_preferences(viewer(member), kinds=[], frequency="immediate")
+    tell(member, "mention")
+    tell(member, "invitation")
+    assert mails_to(member) == []
+    assert [n.kind for n in notifications.recent(viewer(member))] == ["invitation", "mention"]
+
+
+def test_unknown_kind_or_frequency_is_refused(member):
+    with pytest.raises(Refused):
+        notifications.save_preferences(viewer(member), kinds=["gossip"], frequency="immediate")
+    with pytest.raises(Refused):
+        notifications.save_preferences(viewer(member), kinds=["mention"], frequency="hourly")
+    chosen = notifications.preferences(viewer(member))
+    assert (chosen.email_kinds, chosen.frequency) == ("mention,invitation,decision", "immediate")
+
+
+def test_saved_choices_are_kept(member):
+    notifications.save_preferences(viewer(member), kinds=["reply", "mention"], frequency="weekly")
+    chosen = notifications.preferences(viewer(member))
+    assert (chosen.email_kinds, chosen.frequency) == ("mention,reply", "weekly")
+
+
+# Digests
+
+
+def test_daily_digest_gathers_unmailed_notifications_into_one_mail_and_waits_a_day(member, tell):
+    notifications.save_preferences(viewer(member), kinds=["mention", "reply"], frequency="daily")
+    tell(member, "mention", thread="Kick-off")
+    tell(member, "reply", thread="Budget")
+    tell(member, "join_request")
+    assert mails_to(member) == []
+
+    assert notifications.send_digests() == 1
+    [digest] = mails_to(member)
+    assert 'Olivia mentioned you in "Kick-off"' in digest.body
+    assert 'Olivia replied in "Budget"' in digest.body
+    assert "asks to join" not in digest.body
+
+    tell(member, "mention", thread="Later")
+    assert notifications.send_digests() == 0
+    assert len(mails_to(member)) == 1
+
+    digest_was(member, timedelta(hours=25))
+    assert notifications.send_digests() == 1
+    later = mails_to(member)[-1]
+    assert 'Olivia mentioned you in "Later"' in later.body
+    assert "Kick-off" not in later.body
+
+
+def test_weekly_digest_waits_a_week(member, tell):
+    notifications.save_preferences(viewer(member), kinds=["mention"], frequency="weekly")
+    tell(member, "mention")
+    assert notifications.send_digests() == 1
+    tell(member, "mention", thread="Second")
+    digest_was(member, timedelta(days=2))
+    assert notifications.send_digests() == 0
+    digest_was(member, timedelta(days=8))
+    assert notifications.send_digests() == 1
+    assert len(mails_to(member)) == 2
+
+
+def test_digest_is_one_mail_per_member(member, outsider, tell):
+    for person in (member, outsider):
+        notifications.save_preferences(viewer(person), kinds=["mention"], frequency="daily")
+        tell(person, "mention", thread="One")
+        tell(person, "mention", thread="Two")
+    assert notifications.send_digests() == 2
+    assert len(mails_to(member)) == 1
+    assert len(mails_to(outsider)) == 1
+
+
+def test_nothing_new_means_no_digest(member, tell):
+    notifications.save_preferences(viewer(member), kinds=["mention"], frequency="daily")
+    assert notifications.send_digests() == 0
+    assert mails_to(member) == []
+
+
+def test_immediate_members_get_no_digest(member, tell):
+    tell(member, "reply")
+    assert notifications.send_digests() == 0
+    assert mails_to(member) == []
+
+
+# Reading
+
+
+def test_unread_count_falls_as_notifications_are_read_one_by_one_or_all_at_once(member, tell):
+    first = tell(member, "mention")
+    tell(member, "reply")
+    tell(member, "invitation")
+    assert notifications.unread_count(viewer(member)) == 3
+    assert notifications.mark_read(viewer(member), first.id) == "/workspaces/1"
+    assert notifications.unread_count(viewer(member)) == 2
+    assert notifications.mark_read(viewer(member), first.id) == "/workspaces/1"
+    assert notifications.unread_count(viewer(member)) == 2
+    notifications.mark_read(viewer(member))
+    assert notifications.unread_count(viewer(member)) == 0
+
+
+def test_marking_all_read_leaves_others_unread(member, outsider, tell):
+    tell(member, "mention")
+    tell(outsider, "mention")
+    notifications.mark_read(viewer(member))
+    assert notifications.unread_count(viewer(outsider)) == 1
+
+
+def test_member_cannot_mark_anothers_notification_read(member, outsider, tell):
+    theirs = tell(outsider, "mention")
+    with pytest.raises(Refused):
+        notifications.mark_read(viewer(member), theirs.id)
+    assert reload(theirs).read_at is None
+    assert notifications.unread_count(viewer(outsider)) == 1
+
+
+def test_member_sees_only_their_own_notifications(member, outsider, tell):
+    tell(outsider, "mention")
+    assert notifications.recent(viewer(member)) == []
+
+
+# Text
+
+
+@pytest.mark.parametrize("kind", sorted(notifications.MESSAGES))
+def test_notification_text_names_who_and_where(member, tell, kind):
+    notice = tell(member, kind)
+    template = notifications.MESSAGES[kind]
+    english = notifications.text_of(notice, "en")
+    if "{actor}" in template:
+        assert "Olivia" in english
+    if "{workspace}" in template:
+        assert "Baltic Bridges" in english
+    if "{thread}" in template:
+        assert "Kick-off" in english
+    if "{days}" in template:
+        assert "90" in english
+    for language in ("fi", "sv"):
+        assert notifications.text_of(notice, language).strip()
+
+
+def test_notification_params_keep_names_as_written(member, workspace):
+    with transaction() as session:
+        notice = notifications.notify(session, user_id=member.id, kind="invitation", actor="Åsa Öberg", workspace=workspace, link="/workspaces/1")
+    assert json.loads(notice.params)["actor"] == "Åsa Öberg"
+    assert notifications.text_of(notice, "en") == 'Åsa Öberg invited you to "Baltic Bridges"'
+
+
+def test_mail_is_written_in_the_members_language(password_hash, tell):
+    finn = make_person(password_hash, "Fanni", language="fi")
+    tell(finn, "invitation")
+    [mail] = mails_to(finn)
+    with transaction() as session:
+        notice = session.exec(select(Notification).where(Notification.user_id == finn.id)).one()
+    assert mail.subject == notifications.text_of(notice, "fi")

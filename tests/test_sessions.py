@@ -1,0 +1,299 @@
+"""Sessions, login throttling and password rules, at the service level."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import timedelta
+
+import pytest
+from argon2 import Type, extract_parameters
+from sqlmodel import select
+
+from partnerskap import settings as config
+from partnerskap.db import transaction
+from partnerskap.models import LoginTicket, OutboxMessage, User
+from partnerskap.models.base import utcnow
+from partnerskap.services import accounts, membership, passwords, sessions, throttle
+from partnerskap.services.errors import Invalid, Refused
+from partnerskap.services.sessions import Viewer
+from tests.conftest import PASSWORD
+
+WRONG = "The e-mail address or password is wrong."
+TOO_MANY = "Too many attempts. Try again in {seconds} seconds."
+IP = "198.51.100.7"
+
+
+class Clock:
+    """A stand-in for utcnow that only moves when told to."""
+
+    def __init__(self):
+        self.now = utcnow()
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """Freeze the services' clock; tests move it forward."""
+    frozen = Clock()
+    for module in (sessions, throttle, accounts):
+        monkeypatch.setattr(module, "utcnow", frozen)
+    return frozen
+
+
+@pytest.fixture
+def session_limits(monkeypatch):
+    """Short idle and absolute session limits: 30 minutes idle, 2 hours in all."""
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, session_idle_minutes=30, session_absolute_hours=2))
+
+
+def ticket_for(user: User) -> str:
+    with transaction() as session:
+        return sessions.issue_ticket(user.id, session=session)
+
+
+def log_in(user: User) -> str:
+    token = sessions.exchange_ticket(ticket_for(user))
+    assert token
+    return token
+
+
+def refusal_of(email: str, password: str, ip: str = IP) -> Refused:
+    with pytest.raises(Refused) as refused:
+        accounts.log_in(email, password, ip)
+    return refused.value
+
+
+def last_link_token(email: str, path: str) -> str:
+    with transaction() as session:
+        body = session.exec(
+            select(OutboxMessage.body).where(OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())
+        ).first()
+    return re.search(rf"/{path}\?token=([\w-]+)", body).group(1)
+
+
+# Tickets and rotation
+
+
+def test_a_ticket_is_exchanged_once(member):
+    ticket = ticket_for(member)
+    token = sessions.exchange_ticket(ticket)
+    assert sessions.resolve(token).id == member.id
+    assert sessions.exchange_ticket(ticket) is None
+
+
+def test_a_forged_ticket_gets_nothing(member):
+    ticket_for(member)
+    assert sessions.exchange_ticket("forged") is None
+    assert sessions.exchange_ticket("") is None
+
+
+def test_a_ticket_lives_sixty_seconds(member, clock):
+    ticket = ticket_for(member)
+    with transaction() as session:
+        row = session.exec(select(LoginTicket)).one()
+    assert row.expires_at - clock.now == timedelta(seconds=60)
+    clock.advance(seconds=61)
+    assert sessions.exchange_ticket(ticket) is None
+
+
+def test_a_ticket_works_within_its_minute(member, clock):
+    ticket = ticket_for(member)
+    clock.advance(seconds=59)
+    assert sessions.exchange_ticket(ticket)
+
+
+def test_exchanging_a_ticket_revokes_the_previous_session(member):
+    first = log_in(member)
+    second = sessions.exchange_ticket(ticket_for(member), first)
+    assert second and second != first
+    assert sessions.resolve(first) is None
+    assert sessions.resolve(second).id == member.id
+
+
+def test_a_ticket_cannot_revoke_someone_elses_session_by_accident(member, outsider):
+    outsider_token = log_in(outsider)
+    sessions.exchange_ticket(ticket_for(member), "not-a-session")
+    assert sessions.resolve(outsider_token).id == outsider.id
+
+
+# Expiry
+
+
+def test_an_idle_session_expires(member, clock, session_limits):
+    token = log_in(member)
+    clock.advance(minutes=31)
+    assert sessions.resolve(token) is None
+
+
+def test_activity_keeps_a_session_alive(member, clock, session_limits):
+    token = log_in(member)
+    for _ in range(3):
+        clock.advance(minutes=29)
+        assert sessions.resolve(token).id == member.id
+
+
+def test_a_session_ends_after_its_absolute_lifetime_even_when_active(member, clock, session_limits):
+    token = log_in(member)
+    for _ in range(4):
+        clock.advance(minutes=29)
+        assert sessions.resolve(token)
+    clock.advance(minutes=5)
+    assert sessions.resolve(token) is None
+
+
+def test_unknown_and_empty_tokens_resolve_to_nobody(member):
+    log_in(member)
+    assert sessions.resolve("") is None
+    assert sessions.resolve("made-up") is None
+
+
+# Revocation
+
+
+def test_logging_out_revokes_only_that_session(member):
+    here, elsewhere = log_in(member), log_in(member)
+    sessions.revoke(here)
+    assert sessions.resolve(here) is None
+    assert sessions.resolve(elsewhere).id == member.id
+
+
+def test_changing_the_password_logs_out_everywhere(member, outsider):
+    tokens = [log_in(member), log_in(member)]
+    other = log_in(outsider)
+    accounts.change_password(member.id, PASSWORD, "a brand new passphrase")
+    assert all(sessions.resolve(token) is None for token in tokens)
+    assert sessions.resolve(other).id == outsider.id
+    assert accounts.log_in(member.email, "a brand new passphrase", IP)
+
+
+def test_a_wrong_current_password_changes_nothing(member):
+    token = log_in(member)
+    with pytest.raises(Invalid) as invalid:
+        accounts.change_password(member.id, "not the password", "a brand new passphrase")
+    assert "current_password" in invalid.value.errors
+    assert sessions.resolve(token).id == member.id
+    assert accounts.log_in(member.email, PASSWORD, IP)
+
+
+def test_resetting_the_password_logs_out_everywhere(member):
+    tokens = [log_in(member), log_in(member)]
+    accounts.request_password_reset(member.email, IP)
+    link = last_link_token(member.email, "reset")
+    accounts.reset_password(link, "a brand new passphrase")
+    assert all(sessions.resolve(token) is None for token in tokens)
+    with pytest.raises(Refused):
+        accounts.reset_password(link, "yet another passphrase")
+
+
+def test_a_suspended_member_is_logged_out_everywhere(admin, member):
+    tokens = [log_in(member), log_in(member)]
+    admin_token = log_in(admin)
+    membership.suspend(Viewer.of(admin), member.id, "Posting spam")
+    assert all(sessions.resolve(token) is None for token in tokens)
+    assert sessions.resolve(admin_token).id == admin.id
+
+
+def test_a_suspended_members_old_ticket_resolves_to_no_member(admin, member):
+    ticket = ticket_for(member)
+    membership.suspend(Viewer.of(admin), member.id, "Posting spam")
+    token = sessions.exchange_ticket(ticket)
+    viewer = sessions.resolve(token) if token else None
+    assert viewer is None or not viewer.is_member
+
+
+# Throttling
+
+
+def test_an_unknown_email_gets_the_same_refusal_as_a_wrong_password(member):
+    wrong = refusal_of(member.email, "not the password")
+    unknown = refusal_of("nobody@example.org", "not the password")
+    assert wrong.message == unknown.message == WRONG
+    assert wrong.values == unknown.values == {}
+
+
+def test_after_five_failures_even_the_right_password_waits(member, clock):
+    for _ in range(5):
+        assert refusal_of(member.email, "not the password").message == WRONG
+    refused = refusal_of(member.email, PASSWORD)
+    assert refused.message == TOO_MANY
+    assert refused.values["seconds"] > 0
+
+
+def test_the_delay_escalates_but_is_capped_at_fifteen_minutes(member, clock):
+    for _ in range(5):
+        refusal_of(member.email, "not the password")
+    delays = []
+    for _ in range(15):
+        refusal_of(member.email, "not the password")
+        delays.append(refusal_of(member.email, PASSWORD).values["seconds"])
+        clock.advance(seconds=delays[-1])
+    assert delays == sorted(delays) and delays[0] < delays[-1]
+    assert max(delays) == 15 * 60
+    assert accounts.log_in(member.email, PASSWORD, IP), "no permanent lockout"
+
+
+def test_a_success_forgets_the_accounts_failures(member, clock):
+    for _ in range(4):
+        refusal_of(member.email, "not the password", ip="203.0.113.1")
+    assert accounts.log_in(member.email, PASSWORD, "203.0.113.1")
+    for _ in range(4):
+        assert refusal_of(member.email, "not the password", ip="203.0.113.2").message == WRONG
+
+
+def test_one_address_is_throttled_across_many_emails(member):
+    for number in range(5):
+        assert refusal_of(f"guess{number}@example.org", "password guess").message == WRONG
+    assert refusal_of(member.email, PASSWORD).message == TOO_MANY
+    assert accounts.log_in(member.email, PASSWORD, "203.0.113.99"), "another address is not slowed down"
+
+
+def test_the_throttle_of_one_account_does_not_lock_another(member, outsider):
+    for _ in range(5):
+        refusal_of(member.email, "not the password", ip="203.0.113.5")
+    assert accounts.log_in(outsider.email, PASSWORD, IP)
+
+
+# Password rules
+
+
+@pytest.mark.parametrize("password", ["7 chars", "passwor", ""])
+def test_short_passwords_are_refused(password):
+    assert passwords.problem(password) == "Use at least 8 characters."
+
+
+@pytest.mark.parametrize("password", ["tk4#Qz9p", "plum kite", "Vx" * 32, "a long passphrase that goes on " * 4])
+def test_long_enough_passwords_are_accepted(password):
+    assert passwords.problem(password) is None
+
+
+@pytest.mark.parametrize("password", ["password1", "qwertyuiop", "Password1", "iloveyou1"])
+def test_common_passwords_are_refused(password):
+    assert passwords.problem(password) == "This password is among the most common ones. Choose another."
+
+
+def test_registration_refuses_a_seven_character_password_and_writes_nothing():
+    form = accounts.Registration(name="Frida", email="frida@example.org", organisation="", password="short12", accepted_terms=True, language="en")
+    with pytest.raises(Invalid) as invalid:
+        accounts.register(form)
+    assert set(invalid.value.errors) == {"password"}
+    with transaction() as session:
+        assert session.exec(select(User)).first() is None
+
+
+def test_passwords_are_stored_as_argon2id_with_owasp_parameters():
+    form = accounts.Registration(name="Frida", email="frida@example.org", organisation="", password="tk4#Qz9p", accepted_terms=True, language="en")
+    user = accounts.register(form)
+    parameters = extract_parameters(user.password_hash)
+    assert user.password_hash.startswith("$argon2id$")
+    assert parameters.type is Type.ID
+    assert parameters.memory_cost >= 19456
+    assert parameters.time_cost >= 2
+    assert "tk4#Qz9p" not in user.password_hash
+    assert passwords.verify(user.password_hash, "tk4#Qz9p")
+    assert not passwords.verify(user.password_hash, "tk4#Qz9P")
