@@ -36,10 +36,11 @@ messages: $(VENV)/.installed ## Extract UI strings and update the catalogues
 	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project Partnerskap -o partnerskap/i18n/messages.pot partnerskap
 	$(BIN)/pybabel update -D messages -i partnerskap/i18n/messages.pot -d $(LOCALES) --no-fuzzy-matching
 
-test: setup ## Every test on SQLite (browser journeys included), then the non-browser suite on PostgreSQL
+test: setup ## Every test: the suite on SQLite and on PostgreSQL, then the real-browser journeys
 	bash scripts/test-setup.sh
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 	PARTNERSKAP_TEST_DATABASE=postgres $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 test-fast: setup ## Tests without the browser journeys
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)

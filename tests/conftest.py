@@ -125,3 +125,17 @@ def applicant(password_hash: str) -> User:
 def denied(password_hash: str) -> User:
     """Eve, whose application was denied."""
     return make_person(password_hash, "Eve", status=Status.DENIED)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (never a downloaded browser); one per run, shared by every browser test."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.live_server import CHROMIUM, CHROMIUM_ARGS
+
+    expect.set_options(timeout=15000)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -13,7 +13,6 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import sync_playwright
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
@@ -23,8 +22,6 @@ from partnerskap.services import accounts, passwords, sessions
 from tests.live_server import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     LiveServer,
     running_instance,
 )
@@ -185,15 +182,6 @@ def test_the_socket_accepts_the_configured_origin(server):
 
 
 # Another tab's client token
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def record_socket_frames(page) -> list[str]:

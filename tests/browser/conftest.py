@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
 
-from tests.live_server import CHROMIUM, CHROMIUM_ARGS, LiveServer, running_instance
+from tests.live_server import LiveServer, running_instance
 
 
 def pytest_collection_modifyitems(items):
@@ -20,16 +19,6 @@ def live_server() -> LiveServer:
     """The instance every browser test talks to."""
     with running_instance() as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
-    expect.set_options(timeout=15000)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
