@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from partnerskap import settings as config
 from partnerskap.db import engine
-from partnerskap.services import calendar, sessions
+from partnerskap.services import calendar, documents, sessions
 from partnerskap.services.errors import Refused
+from partnerskap.services.sessions import Viewer
+from partnerskap.services.tokens import digest
+from partnerskap.storage import get_storage
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -29,6 +32,12 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+
+
+# Downloads are data, never a page: no scripts, no plugins, sandboxed, not framed.
+DOWNLOAD_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'"
+# Which session each upload request came with (client token → session digest), checked by the upload handler.
+UPLOAD_SESSIONS: dict[str, str] = {}
 
 
 def safe_next(path: str) -> str:
@@ -77,6 +86,52 @@ async def workspace_calendar(request: Request) -> Response:
     return Response(text, media_type="text/calendar; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+def content_disposition(kind: str, filename: str) -> str:
+    """An RFC 6266 Content-Disposition: an ASCII fallback and the exact UTF-8 name."""
+    fallback = "".join(char if 32 <= ord(char) < 127 and char not in '"\\;' else "_" for char in filename) or "download"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+async def _viewer_of(request: Request) -> Viewer | None:
+    return await asyncio.to_thread(sessions.resolve, request.cookies.get(sessions.COOKIE_NAME, ""))
+
+
+async def download_document(request: Request) -> Response:
+    """Stream one version of a document after checking, for this very request, that the viewer may read it."""
+    viewer = await _viewer_of(request)
+    if viewer is None:
+        return Response("Log in to continue.", status_code=403, media_type="text/plain")
+    version = request.query_params.get("version", "")
+    inline = request.query_params.get("inline") == "1"
+    try:
+        found = await asyncio.to_thread(
+            documents.authorise_download, viewer, int(request.path_params["document_id"]), int(version) if version.isdigit() else None, inline=inline
+        )
+    except Refused:
+        return Response("Not found.", status_code=404, media_type="text/plain")
+    headers = {
+        "Content-Disposition": content_disposition("inline" if found.inline else "attachment", found.filename),
+        "Content-Length": str(found.size),
+        "Content-Security-Policy": DOWNLOAD_POLICY,
+        "X-Content-Type-Options": "nosniff",
+    }
+    return StreamingResponse(get_storage().open(found.key), media_type=found.content_type if found.inline else "application/octet-stream", headers=headers)
+
+
+async def export_library(request: Request) -> Response:
+    """A zip of a workspace's documents: the viewer's own, or (owners) all of them."""
+    viewer = await _viewer_of(request)
+    if viewer is None:
+        return Response("Log in to continue.", status_code=403, media_type="text/plain")
+    try:
+        chunks, filename = await asyncio.to_thread(
+            documents.export_zip, viewer, int(request.path_params["workspace_id"]), only_mine=request.query_params.get("scope") != "all"
+        )
+    except Refused:
+        return Response("Not found.", status_code=404, media_type="text/plain")
+    return StreamingResponse(chunks, media_type="application/zip", headers={"Content-Disposition": content_disposition("attachment", filename), "Content-Security-Policy": DOWNLOAD_POLICY})
+
+
 def _database_answers() -> bool:
     with engine().connect() as connection:
         connection.execute(text("SELECT 1"))
@@ -100,12 +155,35 @@ def routes() -> Starlette:
             Route("/auth/logout", finish_logout, methods=["POST", "GET"]),
             Route("/healthz", health, methods=["GET"]),
             Route("/workspaces/{workspace_id:int}/calendar.ics", workspace_calendar, methods=["GET"]),
+            Route("/workspaces/{workspace_id:int}/export.zip", export_library, methods=["GET"]),
+            Route("/documents/{document_id:int}/download", download_document, methods=["GET"]),
         ]
     )
 
 
 def _is_static_asset(path: str) -> bool:
     return path.startswith("/assets/") or path.endswith((".js", ".css", ".woff2", ".png", ".svg", ".ico", ".webmanifest"))
+
+
+class UploadSession:
+    """Refuses uploads without a live session cookie, and notes which session sent each one.
+
+    The upload handler runs in the Reflex state of the client token the request names; the handler
+    compares the noted session with its own, so a stolen client token cannot upload as someone else.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("path", "").rstrip("/").endswith("/_upload") and scope.get("method") == "POST":
+            request = Request(scope)
+            token = request.cookies.get(sessions.COOKIE_NAME, "")
+            if await asyncio.to_thread(sessions.resolve, token) is None:
+                await Response("Log in to continue.", status_code=403, media_type="text/plain")(scope, receive, send)
+                return
+            UPLOAD_SESSIONS[request.headers.get("reflex-client-token", "")] = digest(token)
+        await self.app(scope, receive, send)
 
 
 class SecurityHeaders:

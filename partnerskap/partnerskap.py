@@ -4,11 +4,12 @@ import reflex as rx
 
 from partnerskap import api, jobs
 from partnerskap.middleware import SessionBinding
-from partnerskap.pages import account, admin, auth, home, legal, notifications, thread, workspaces
+from partnerskap.pages import account, admin, auth, home, legal, library, notifications, thread, workspaces
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.admin import AdminState
 from partnerskap.state.base import AppState
 from partnerskap.state.discussions import ThreadState
+from partnerskap.state.library import LibraryState
 from partnerskap.state.notifications import NotificationsState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 
@@ -20,7 +21,7 @@ app = rx.App(
         rx.el.meta(name="theme-color", content="#0d7377"),
     ],
     html_lang="fi",
-    api_transformer=[api.routes(), api.SecurityHeaders],
+    api_transformer=[api.routes(), api.UploadSession, api.SecurityHeaders],
 )
 app.add_middleware(SessionBinding(), index=0)
 for task in jobs.LIFESPAN_TASKS:
@@ -43,6 +44,7 @@ PAGES = [
     (workspaces.workspace_front, "/workspaces/[workspace_id]", [WorkspaceState.load]),
     (workspaces.workspace_members, "/workspaces/[workspace_id]/members", [WorkspaceState.load_members]),
     (workspaces.workspace_settings, "/workspaces/[workspace_id]/settings", [WorkspaceState.load]),
+    (library.library, "/workspaces/[workspace_id]/documents", [LibraryState.load]),
     (thread.thread, "/threads/[thread_id]", [ThreadState.load]),
     (notifications.notifications, "/notifications", [NotificationsState.load]),
     (legal.terms, "/terms", []),

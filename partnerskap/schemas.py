@@ -204,3 +204,38 @@ class NotificationPublic(BaseModel):
     link: str
     created: str
     unread: bool
+
+
+class FolderPublic(BaseModel):
+    """A folder in the library."""
+
+    id: int
+    name: str
+
+
+class DocumentPublic(BaseModel):
+    """A document row in the library, with its newest version and rights."""
+
+    id: int
+    name: str
+    description: str
+    size: str
+    content_type: str
+    uploader: str
+    uploaded: str
+    version: int
+    versions: int
+    licence: str
+    rights_holder: str
+    image: bool
+    inline: bool
+
+
+class VersionPublic(BaseModel):
+    """One version of a document."""
+
+    number: int
+    id: int
+    size: str
+    uploader: str
+    uploaded: str

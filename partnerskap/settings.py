@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 MEMBERSHIP_POLICIES = ("approval", "open")
+STORAGE_BACKENDS = ("local", "s3")
 
 
 def _env(name: str, default: str = "") -> str:
@@ -55,6 +56,18 @@ class Settings:
     session_idle_minutes: int
     session_absolute_hours: int
     workspace_inactive_days: int
+    storage_backend: str
+    storage_dir: Path
+    s3_endpoint_url: str
+    s3_bucket: str
+    s3_region: str
+    s3_access_key: str
+    s3_secret_key: str
+    s3_path_style: bool
+    max_upload_bytes: int
+    workspace_quota_bytes: int
+    trash_days: int
+    clamd_address: str
 
     @property
     def secure_cookies(self) -> bool:
@@ -73,6 +86,8 @@ def load() -> Settings:
     policy = _env("PARTNERSKAP_MEMBERSHIP_POLICY", "approval")
     if policy not in MEMBERSHIP_POLICIES:
         raise ValueError(f"PARTNERSKAP_MEMBERSHIP_POLICY must be one of {MEMBERSHIP_POLICIES}")
+    if _env("PARTNERSKAP_STORAGE", "local") not in STORAGE_BACKENDS:
+        raise ValueError(f"PARTNERSKAP_STORAGE must be one of {STORAGE_BACKENDS}")
     port = _env("PORT", "3000")
     return Settings(
         data_dir=data_dir,
@@ -90,6 +105,18 @@ def load() -> Settings:
         session_idle_minutes=_int("PARTNERSKAP_SESSION_IDLE_MINUTES", 120),
         session_absolute_hours=_int("PARTNERSKAP_SESSION_ABSOLUTE_HOURS", 24 * 14),
         workspace_inactive_days=_int("PARTNERSKAP_WORKSPACE_INACTIVE_DAYS", 180),
+        storage_backend=_env("PARTNERSKAP_STORAGE", "local"),
+        storage_dir=Path(_env("PARTNERSKAP_STORAGE_DIR", str(data_dir / "documents"))).resolve(),
+        s3_endpoint_url=_env("S3_ENDPOINT_URL"),
+        s3_bucket=_env("S3_BUCKET", "partnerskap"),
+        s3_region=_env("S3_REGION", "us-east-1"),
+        s3_access_key=_env("S3_ACCESS_KEY_ID"),
+        s3_secret_key=_env("S3_SECRET_ACCESS_KEY"),
+        s3_path_style=_bool("S3_PATH_STYLE", True),
+        max_upload_bytes=_int("PARTNERSKAP_MAX_UPLOAD_MB", 100) * 1024 * 1024,
+        workspace_quota_bytes=_int("PARTNERSKAP_WORKSPACE_QUOTA_MB", 2048) * 1024 * 1024,
+        trash_days=_int("PARTNERSKAP_TRASH_DAYS", 30),
+        clamd_address=_env("CLAMD_ADDRESS"),
     )
 
 

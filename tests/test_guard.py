@@ -94,6 +94,16 @@ def _table_snapshot() -> dict[str, tuple[int, str]]:
     return snapshot
 
 
+def _one_file_upload():
+    """An upload stream holding one small text file, as the upload endpoint would hand it over."""
+    from reflex_components_core.core._upload import UploadChunk, UploadChunkIterator
+
+    chunks = UploadChunkIterator()
+    chunks._chunks.append(UploadChunk(filename="notes.txt", offset=0, content_type="text/plain", data=b"hello\n"))
+    chunks._closed = True
+    return chunks
+
+
 def _dummy_arguments(state_class: type, name: str, target: User) -> list:
     """Plausible arguments from the handler's signature: a call that would write if it got through."""
     form = {
@@ -104,7 +114,7 @@ def _dummy_arguments(state_class: type, name: str, target: User) -> list:
         "current_password": "correct horse battery staple",
         "new_password": "a brand new passphrase",
     }
-    by_type = {"dict": form, "int": target.id, "str": "x", "bool": True, "float": 1.0, "list": ["x"]}
+    by_type = {"dict": form, "int": target.id, "str": "x", "bool": True, "float": 1.0, "list": ["x"], "rx.UploadChunkIterator": _one_file_upload()}
     arguments = []
     for parameter in list(inspect.signature(state_class.event_handlers[name].fn).parameters.values())[1:]:
         if parameter.default is not inspect.Parameter.empty:

@@ -3,12 +3,18 @@
 from partnerskap.models.accounts import AuthSession, EmailToken, LoginTicket, Role, Status, Throttle, User
 from partnerskap.models.audit import AuditEntry
 from partnerskap.models.calendar import Event
+from partnerskap.models.documents import Document, DocumentVersion, DownloadLog, Folder, PostAttachment
 from partnerskap.models.discussions import Draft, Post, PostRevision, Thread, ThreadReader
 from partnerskap.models.mail import OutboxMessage
 from partnerskap.models.notifications import Notification, NotificationSettings
 from partnerskap.models.workspaces import AccessPolicy, Invitation, JoinRequest, Lifecycle, Membership, Workspace, WorkspaceRole
 
 __all__ = [
+    "PostAttachment",
+    "Folder",
+    "DownloadLog",
+    "DocumentVersion",
+    "Document",
     "AccessPolicy",
     "AuditEntry",
     "AuthSession",

@@ -40,6 +40,7 @@ class User(SQLModel, table=True):
     language: str = Field(default="fi", max_length=5)
     email_confirmed_at: datetime | None = None
     terms_accepted_at: datetime
+    upload_terms_accepted_at: datetime | None = None
     status_reason: str = Field(default="", max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -60,17 +60,41 @@ def post_card(post: PostPublic) -> rx.Component:
     )
 
 
+def mention_picker() -> rx.Component:
+    """Insert a mention of a workspace member into the reply box."""
+    return rx.box(
+        rx.cond(
+            ThreadState.members.length() > 0,
+            rx.hstack(
+                rx.el.label(T("Mention"), html_for="mention", class_name="field-label"),
+                rx.el.select(
+                    rx.el.option(T("Choose a member"), value=""),
+                    rx.foreach(ThreadState.members, lambda member: rx.el.option(member.name, value=member.id.to(str))),
+                    id="mention",
+                    value="",
+                    on_change=ThreadState.mention,
+                    class_name="native-select",
+                ),
+                align="center",
+                margin_y="2",
+            ),
+        ),
+    )
+
+
 def reply_form() -> rx.Component:
     """The reply box: markdown, a draft kept while typing, and a key that makes a retried send count once."""
     return rx.form(
         rx.el.input(type="hidden", name="key", value=ThreadState.reply_key),
         rx.el.label(T("Your reply (markdown)"), html_for="reply-body", class_name="field-label"),
-        rx.text(T("Mention a member with @[Name](member:number), as the member list shows."), size="1", color="var(--gray-11)", id="reply-hint"),
+        rx.text(T("Mention a member to notify them: pick them here, or write @[Name](member:number)."), size="1", color="var(--gray-11)", id="reply-hint"),
         rx.text_area(
             id="reply-body",
             name="body",
             value=ThreadState.draft,
-            on_change=ThreadState.save_draft.debounce(600),
+            on_change=lambda body: ThreadState.save_draft(body, ThreadState.reply_key).debounce(600),
+            # A sent reply gets a new key: the box starts afresh, even when the saved draft was already empty.
+            key=ThreadState.reply_key,
             rows="5",
             width="100%",
             max_length=20000,
@@ -112,7 +136,7 @@ def thread() -> rx.Component:
                         class_name="history",
                     ),
                 ),
-                rx.cond(ThreadState.writable, reply_form(), rx.text(T("This workspace is archived: it can be read but not changed."))),
+                rx.cond(ThreadState.writable, rx.box(mention_picker(), reply_form(), width="100%"), rx.text(T("This workspace is archived: it can be read but not changed."))),
                 spacing="4",
                 width="100%",
             ),

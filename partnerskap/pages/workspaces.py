@@ -160,6 +160,7 @@ def workspace_header() -> rx.Component:
                 rx.hstack(
                     rx.link(T("Front page"), href="/workspaces/" + intro.id.to(str)),
                     rx.link(T("Members"), href="/workspaces/" + intro.id.to(str) + "/members"),
+                    rx.link(T("Documents"), href="/workspaces/" + intro.id.to(str) + "/documents"),
                     rx.link(T("Calendar (.ics)"), href="/workspaces/" + intro.id.to(str) + "/calendar.ics"),
                     rx.cond(intro.role == "owner", rx.link(T("Settings"), href="/workspaces/" + intro.id.to(str) + "/settings")),
                     spacing="4",
@@ -216,7 +217,7 @@ def new_thread_form() -> rx.Component:
                     id="thread-body",
                     name="body",
                     value=WorkspaceState.thread_draft,
-                    on_change=WorkspaceState.save_thread_draft.debounce(600),
+                    on_change=lambda body: WorkspaceState.save_thread_draft(body, WorkspaceState.thread_key).debounce(600),
                     rows="5",
                     width="100%",
                     max_length=20000,

@@ -60,31 +60,40 @@ def _allowed(access: Access, viewer: Viewer | None) -> bool:
     return viewer.is_admin
 
 
-def guarded(access: Access, *, form: str = "") -> Callable:
+def guarded(access: Access, *, form: str = "", background: bool = False) -> Callable:
     """The one guard: resolve the viewer from the session cookie, check access, turn refusals into messages.
 
     The handler receives the viewer (None only for public handlers) as its first argument. Field errors are
     keyed `form-field` when the handler's form shares a page with others (see components.forms.field).
+    Background handlers (uploads) get the same checks; the guard writes its messages under the state lock.
     """
 
     def decorate(handler: Callable) -> Callable:
+        async def show(self: AppState, **values: Any) -> None:
+            if background:
+                async with self:
+                    for name, value in values.items():
+                        setattr(self, name, value)
+            else:
+                for name, value in values.items():
+                    setattr(self, name, value)
+
         @functools.wraps(handler)
         async def guarded_handler(self: AppState, *args: Any, **kwargs: Any) -> Any:
-            self.errors = {}
-            self.notice = ""
+            await show(self, errors={}, notice="")
             viewer = await self._current_viewer()
             if not _allowed(access, viewer):
-                self.notice = t(NOT_SIGNED_IN if viewer is None else NO_ACCESS, self.lang)
+                await show(self, notice=t(NOT_SIGNED_IN if viewer is None else NO_ACCESS, self.lang))
                 return rx.redirect("/login") if viewer is None else None
             try:
                 return await handler(self, viewer, *args, **kwargs)
             except Invalid as invalid:
-                self.errors = {(f"{form}-{field}" if form else field): t(message, self.lang) for field, message in invalid.errors.items()}
+                await show(self, errors={(f"{form}-{field}" if form else field): t(message, self.lang) for field, message in invalid.errors.items()})
             except Refused as refusal:
-                self.notice = t(refusal.message, self.lang, **refusal.values)
+                await show(self, notice=t(refusal.message, self.lang, **refusal.values))
             except (TypeError, ValueError, KeyError, AttributeError):
                 log.warning("Malformed call to %s", handler.__qualname__, exc_info=True)
-                self.notice = t(N_("The request was not understood."), self.lang)
+                await show(self, notice=t(N_("The request was not understood."), self.lang))
             return None
 
         signature = inspect.signature(handler)
@@ -93,7 +102,7 @@ def guarded(access: Access, *, form: str = "") -> Callable:
         del guarded_handler.__wrapped__
         guarded_handler.access = access
         GUARDED[f"{handler.__module__}.{handler.__qualname__}"] = access
-        return rx.event(guarded_handler)
+        return rx.event(guarded_handler, background=background)
 
     return decorate
 

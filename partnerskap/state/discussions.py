@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from partnerskap.i18n import format_datetime
-from partnerskap.schemas import PostPublic
-from partnerskap.services import discussions
+from partnerskap.schemas import MemberRow, PostPublic
+from partnerskap.services import discussions, workspaces
 from partnerskap.services.errors import N_
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
@@ -47,6 +47,7 @@ class ThreadState(AppState):
     reply_key: str = ""
     editing_id: int = 0
     history: list[str] = []
+    members: list[MemberRow] = []
     found: bool = False
 
     async def _link_pulse(self) -> None:
@@ -70,6 +71,11 @@ class ThreadState(AppState):
         self.posts = [_post_public(view, self.lang) for view in views]
         self.has_earlier = len(views) == discussions.PAGE_SIZE
         self.draft = await run(discussions.draft, viewer, f"thread-{thread_id}")
+        self.members = [
+            MemberRow(id=user.id, name=user.name, organisation=user.organisation, role=role)
+            for user, role in await run(workspaces.members, viewer, place.workspace.id)
+            if user.id != viewer.id
+        ]
         self.reply_key = discussions.new_key()
         self.editing_id, self.history = 0, []
         self.found = True
@@ -115,10 +121,20 @@ class ThreadState(AppState):
         self.posts = self.posts + [_post_public(view, self.lang) for view in views]
 
     @guarded(Access.MEMBER)
-    async def save_draft(self, viewer: Viewer, body: str):
-        """Keep the half-written reply, so it survives a reload."""
+    async def save_draft(self, viewer: Viewer, body: str, key: str):
+        """Keep the half-written reply, so it survives a reload (a late save for a reply already sent is dropped)."""
+        if key != self.reply_key:
+            return
         self.draft = str(body)
         await run(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
+
+    @guarded(Access.MEMBER)
+    async def mention(self, viewer: Viewer, user_id: str):
+        """Put a mention of a workspace member into the reply box."""
+        name = next((member.name for member in self.members if str(member.id) == str(user_id)), None)
+        if name is not None:
+            self.draft = f"{self.draft}@[{name}](member:{user_id}) "
+            await run(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
 
     @guarded(Access.MEMBER)
     async def quote(self, viewer: Viewer, post_id: int):

@@ -214,8 +214,10 @@ class WorkspaceState(AppState):
         return rx.redirect(f"/threads/{thread.id}")
 
     @guarded(Access.MEMBER)
-    async def save_thread_draft(self, viewer: Viewer, body: str):
-        """Keep the half-written opening post."""
+    async def save_thread_draft(self, viewer: Viewer, body: str, key: str):
+        """Keep the half-written opening post (a late save for a discussion already started is dropped)."""
+        if key != self.thread_key:
+            return
         self.thread_draft = str(body)
         await run(discussions.save_draft, viewer, f"workspace-{self._route_id('workspace_id')}", str(body))
 

@@ -1,0 +1,70 @@
+"""Workspace libraries: folders, documents, their versions, and who downloaded what."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from partnerskap.models.base import utcnow
+
+
+class Folder(SQLModel, table=True):
+    """A folder in a workspace's library (folders nest)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="folder.id", index=True)
+    name: str = Field(max_length=120)
+    created_by: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Document(SQLModel, table=True):
+    """A document; its bytes live in versions. Deleting moves it to the trash until it is purged."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    folder_id: int | None = Field(default=None, foreign_key="folder.id", index=True)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", max_length=2000)
+    rights_holder: str = Field(default="", max_length=200)
+    licence: str = Field(default="all-rights-reserved", max_length=32)
+    created_by: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
+    deleted_at: datetime | None = Field(default=None, index=True)
+    deleted_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+class DocumentVersion(SQLModel, table=True):
+    """One uploaded file: the stored object's key, size, type and checksum."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    number: int
+    storage_key: str = Field(max_length=200, unique=True)
+    size: int
+    content_type: str = Field(max_length=100)
+    sha256: str = Field(max_length=64)
+    uploaded_by: int = Field(foreign_key="user.id", index=True)
+    uploaded_at: datetime = Field(default_factory=utcnow)
+
+
+class DownloadLog(SQLModel, table=True):
+    """Who downloaded which version, and when: the disclosure log administrators read."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    version_id: int = Field(foreign_key="documentversion.id")
+    at: datetime = Field(default_factory=utcnow, index=True)
+    inline: bool = False
+
+
+class PostAttachment(SQLModel, table=True):
+    """A document of the same workspace attached to a discussion post."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id", index=True)
+    document_id: int = Field(foreign_key="document.id", index=True)

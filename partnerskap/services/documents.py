@@ -1,0 +1,681 @@
+"""Workspace libraries: uploads checked while they stream, folders, versions, trash, authorised downloads, export."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import tempfile
+import unicodedata
+import uuid
+import zipfile
+from collections.abc import Iterator
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from partnerskap import settings as config
+from partnerskap.db import transaction
+from partnerskap.models import Document, DocumentVersion, DownloadLog, Folder, Post, PostAttachment, Thread, User, WorkspaceRole
+from partnerskap.models.base import utcnow
+from partnerskap.services import filetypes, scanner, workspaces
+from partnerskap.services.errors import N_, Invalid, Refused
+from partnerskap.services.permissions import require_member
+from partnerskap.services.sessions import Viewer
+from partnerskap.storage import StorageError, get_storage
+
+LICENCES = ("all-rights-reserved", "cc-by-4.0", "cc-by-sa-4.0", "cc-by-nc-4.0", "cc-by-nc-sa-4.0", "cc-by-nd-4.0", "cc0-1.0")
+NAME_MAX = 200
+STORAGE_FAILED = N_("The file could not be stored. Nothing was saved; please try again.")
+
+
+def clean_name(name: str, field: str = "name") -> str:
+    """A display name as typed, or a refusal when it has path separators, control characters or nothing in it."""
+    name = unicodedata.normalize("NFC", name or "").strip()
+    if not name or name in (".", ".."):
+        raise Invalid({field: N_("Give a name.")})
+    if len(name) > NAME_MAX:
+        raise Invalid({field: N_("Use at most 200 characters.")})
+    if "/" in name or "\\" in name or any(unicodedata.category(char) in ("Cc", "Cf") for char in name):
+        raise Invalid({field: N_("A name cannot contain slashes or control characters.")})
+    return name
+
+
+def accept_upload_terms(viewer: Viewer) -> None:
+    """The member confirms they hold the rights to what they upload and are responsible for it."""
+    require_member(viewer)
+    with transaction() as session:
+        user = session.get(User, viewer.id)
+        user.upload_terms_accepted_at = user.upload_terms_accepted_at or utcnow()
+        session.add(user)
+
+
+def has_accepted_upload_terms(viewer: Viewer) -> bool:
+    """Whether the member has confirmed the upload terms."""
+    with transaction() as session:
+        user = session.get(User, viewer.id)
+        return bool(user and user.upload_terms_accepted_at)
+
+
+def used_bytes(session: Session, workspace_id: int) -> int:
+    """Bytes a workspace's versions take, trash included (it still occupies storage)."""
+    return session.exec(
+        select(func.coalesce(func.sum(DocumentVersion.size), 0))
+        .join(Document, col(Document.id) == col(DocumentVersion.document_id))
+        .where(Document.workspace_id == workspace_id)
+    ).one()
+
+
+def _folder_in(session: Session, workspace_id: int, folder_id: int | None) -> Folder | None:
+    if folder_id is None:
+        return None
+    folder = session.get(Folder, folder_id) if isinstance(folder_id, int) else None
+    if folder is None or folder.workspace_id != workspace_id:
+        raise Refused(N_("This folder does not exist."))
+    return folder
+
+
+class IncomingFile:
+    """One file arriving in chunks: checked for size, quota, type and viruses as it streams, then saved or dropped whole."""
+
+    def __init__(self, viewer: Viewer, workspace_id: int, filename: str, *, folder_id: int | None = None, document_id: int | None = None):
+        self.viewer = viewer
+        self.filename = clean_name(filename, "file")
+        with transaction() as session:
+            workspaces.require_role(session, viewer, workspace_id, write=True)
+            user = session.get(User, viewer.id)
+            if not user.upload_terms_accepted_at:
+                raise Refused(N_("Confirm first that you hold the rights to the material and are responsible for it."))
+            _folder_in(session, workspace_id, folder_id)
+            if document_id is not None:
+                target = session.get(Document, document_id) if isinstance(document_id, int) else None
+                if target is None or target.workspace_id != workspace_id or target.deleted_at is not None:
+                    raise Refused(N_("This document does not exist."))
+            self.room = config.settings.workspace_quota_bytes - used_bytes(session, workspace_id)
+        if self.room <= 0:
+            raise Refused(N_("The workspace's storage quota is full."))
+        self.workspace_id, self.folder_id, self.document_id = workspace_id, folder_id, document_id
+        self.key = f"workspaces/{workspace_id}/{uuid.uuid4().hex}"
+        self.size = 0
+        self.head = b""
+        self.content_type: str | None = None
+        self.digest = hashlib.sha256()
+        self.spool: tempfile.SpooledTemporaryFile | None = None
+        self.scan = scanner.start()
+        try:
+            self.upload = get_storage().begin(self.key)
+        except StorageError as error:
+            self._close_scan()
+            raise Refused(STORAGE_FAILED) from error
+
+    def add(self, chunk: bytes) -> None:
+        """Take the next bytes; refuse (and drop everything) as soon as a limit is crossed."""
+        self.size += len(chunk)
+        if self.size > config.settings.max_upload_bytes:
+            self.abort()
+            raise Refused(N_("The file is larger than the limit of {megabytes} MB."), megabytes=config.settings.max_upload_bytes // (1024 * 1024))
+        if self.size > self.room:
+            self.abort()
+            raise Refused(N_("The workspace's storage quota is full."))
+        if self.content_type is None:
+            self.head += chunk[: filetypes.SNIFF_BYTES]
+            if len(self.head) >= filetypes.SNIFF_BYTES:
+                self._identify()
+        self.digest.update(chunk)
+        if self.spool is not None:
+            self.spool.write(chunk)
+        try:
+            if self.scan is not None:
+                self.scan.feed(chunk)
+            self.upload.write(chunk)
+        except StorageError as error:
+            self.abort()
+            raise Refused(STORAGE_FAILED) from error
+        except Refused:
+            self.abort()
+            raise
+
+    def _identify(self) -> None:
+        self.content_type = filetypes.detect(self.filename, self.head[: filetypes.SNIFF_BYTES])
+        if self.content_type is None:
+            self.abort()
+            raise Refused(N_("This type of file is not allowed. Allowed: PDF, images, office documents and plain text."))
+        if self.content_type in filetypes.OFFICE_ZIP.values():
+            self.spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+            self.spool.write(self.head)
+
+    def finish(self, *, description: str = "", rights_holder: str = "", licence: str = "all-rights-reserved") -> DocumentVersion:
+        """Check the whole file, store it, then record it; if recording fails the stored bytes are removed."""
+        if self.size == 0:
+            self.abort()
+            raise Refused(N_("The file is empty."))
+        if self.content_type is None:
+            self._identify()
+        if self.spool is not None:
+            self.spool.seek(0)
+            bomb = filetypes.is_zip_bomb(self.spool, self.size)
+            self.spool.close()
+            if bomb:
+                self.abort()
+                raise Refused(N_("This office file is damaged or expands far too much, so it was refused."))
+        if self.scan is not None:
+            scan, self.scan = self.scan, None
+            try:
+                infected = scan.infected()
+            except Refused:
+                self.upload.abort()
+                raise
+            if infected:
+                self.upload.abort()
+                raise Refused(N_("The virus scanner found malware in this file. It was not saved."))
+        if licence not in LICENCES:
+            licence = "all-rights-reserved"
+        try:
+            self.upload.complete()
+        except StorageError as error:
+            self.abort()
+            raise Refused(STORAGE_FAILED) from error
+        try:
+            return self._record(description.strip()[:2000], rights_holder.strip()[:200] or self.viewer.name, licence)
+        except BaseException:
+            self._remove_stored()
+            raise
+
+    def _record(self, description: str, rights_holder: str, licence: str) -> DocumentVersion:
+        with transaction() as session:
+            workspaces.require_role(session, self.viewer, self.workspace_id, write=True)
+            if used_bytes(session, self.workspace_id) + self.size > config.settings.workspace_quota_bytes:
+                raise Refused(N_("The workspace's storage quota is full."))
+            document = session.get(Document, self.document_id) if self.document_id else self._same_name(session)
+            if document is None:
+                document = Document(
+                    workspace_id=self.workspace_id,
+                    folder_id=self.folder_id,
+                    name=self.filename,
+                    description=description,
+                    rights_holder=rights_holder,
+                    licence=licence,
+                    created_by=self.viewer.id,
+                )
+                session.add(document)
+                session.flush()
+            number = 1 + session.exec(select(func.coalesce(func.max(DocumentVersion.number), 0)).where(DocumentVersion.document_id == document.id)).one()
+            version = DocumentVersion(
+                document_id=document.id,
+                number=number,
+                storage_key=self.key,
+                size=self.size,
+                content_type=self.content_type,
+                sha256=self.digest.hexdigest(),
+                uploaded_by=self.viewer.id,
+            )
+            session.add(version)
+            document.updated_at = utcnow()
+            session.add(document)
+            workspaces.touch(session, self.workspace_id)
+            session.flush()
+            return version
+
+    def _same_name(self, session: Session) -> Document | None:
+        folder = col(Document.folder_id).is_(None) if self.folder_id is None else Document.folder_id == self.folder_id
+        return session.exec(
+            select(Document).where(Document.workspace_id == self.workspace_id, folder, Document.name == self.filename, col(Document.deleted_at).is_(None))
+        ).first()
+
+    def _remove_stored(self) -> None:
+        try:
+            get_storage().delete(self.key)
+        except StorageError:
+            pass  # the purge's reconciliation finds objects without rows
+
+    def _close_scan(self) -> None:
+        if self.scan is not None:
+            self.scan.close()
+            self.scan = None
+
+    def abort(self) -> None:
+        """Drop everything of this upload."""
+        self._close_scan()
+        if self.spool is not None:
+            self.spool.close()
+        try:
+            self.upload.abort()
+        except (StorageError, AttributeError):
+            pass
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """A document in a library listing."""
+
+    document: Document
+    version: DocumentVersion
+    uploader: str
+    versions: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Library:
+    """One folder of a workspace's library as a member sees it."""
+
+    place: workspaces.Place
+    folder: Folder | None
+    path: list[Folder]
+    folders: list[Folder]
+    entries: list[Entry]
+    used: int
+
+
+def _latest_versions(session: Session, document_ids: list[int]) -> dict[int, DocumentVersion]:
+    newest = (
+        select(DocumentVersion.document_id, func.max(DocumentVersion.number).label("number"))
+        .where(col(DocumentVersion.document_id).in_(document_ids or [0]))
+        .group_by(DocumentVersion.document_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(DocumentVersion).join(newest, (col(DocumentVersion.document_id) == newest.c.document_id) & (col(DocumentVersion.number) == newest.c.number))
+    ).all()
+    return {row.document_id: row for row in rows}
+
+
+def _entries(session: Session, documents: list[Document]) -> list[Entry]:
+    latest = _latest_versions(session, [d.id for d in documents])
+    counts = dict(
+        session.exec(
+            select(DocumentVersion.document_id, func.count()).where(col(DocumentVersion.document_id).in_([d.id for d in documents] or [0])).group_by(DocumentVersion.document_id)
+        ).all()
+    )
+    names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_({v.uploaded_by for v in latest.values()} or {0}))).all())
+    return [Entry(d, latest[d.id], names.get(latest[d.id].uploaded_by, ""), counts.get(d.id, 0)) for d in documents if d.id in latest]
+
+
+def library(viewer: Viewer, workspace_id: int, folder_id: int | None = None, *, sort: str = "name") -> Library:
+    """A folder's subfolders and documents, for members."""
+    with transaction() as session:
+        place = workspaces.require_role(session, viewer, workspace_id)
+        folder = _folder_in(session, workspace_id, folder_id)
+        parent = col(Folder.parent_id).is_(None) if folder is None else Folder.parent_id == folder.id
+        folders = list(session.exec(select(Folder).where(Folder.workspace_id == workspace_id, parent).order_by(Folder.name)).all())
+        in_folder = col(Document.folder_id).is_(None) if folder is None else Document.folder_id == folder.id
+        documents = list(
+            session.exec(select(Document).where(Document.workspace_id == workspace_id, in_folder, col(Document.deleted_at).is_(None))).all()
+        )
+        entries = _entries(session, documents)
+        keys = {
+            "name": lambda e: e.document.name.casefold(),
+            "size": lambda e: -e.version.size,
+            "type": lambda e: e.version.content_type,
+            "date": lambda e: -e.version.uploaded_at.timestamp(),
+            "uploader": lambda e: e.uploader.casefold(),
+        }
+        entries.sort(key=keys.get(sort, keys["name"]))
+        path = []
+        cursor = folder
+        while cursor is not None and len(path) < 50:
+            path.insert(0, cursor)
+            cursor = session.get(Folder, cursor.parent_id) if cursor.parent_id else None
+        return Library(place, folder, path, folders, entries, used_bytes(session, workspace_id))
+
+
+def create_folder(viewer: Viewer, workspace_id: int, name: str, parent_id: int | None = None) -> Folder:
+    """Members make folders."""
+    name = clean_name(name)
+    with transaction() as session:
+        workspaces.require_role(session, viewer, workspace_id, write=True)
+        _folder_in(session, workspace_id, parent_id)
+        folder = Folder(workspace_id=workspace_id, parent_id=parent_id, name=name, created_by=viewer.id)
+        session.add(folder)
+        session.flush()
+        return folder
+
+
+def _editable_folder(session: Session, viewer: Viewer, folder_id: int) -> Folder:
+    folder = session.get(Folder, folder_id) if isinstance(folder_id, int) else None
+    if folder is None:
+        raise Refused(N_("This folder does not exist."))
+    place = workspaces.require_role(session, viewer, folder.workspace_id, write=True)
+    if folder.created_by != viewer.id and not place.can_manage:
+        raise Refused(N_("Only the folder's creator and the workspace's moderators can change it."))
+    return folder
+
+
+def rename_folder(viewer: Viewer, folder_id: int, name: str) -> Folder:
+    """Rename a folder."""
+    name = clean_name(name)
+    with transaction() as session:
+        folder = _editable_folder(session, viewer, folder_id)
+        folder.name = name
+        session.add(folder)
+        return folder
+
+
+def move_folder(viewer: Viewer, folder_id: int, parent_id: int | None) -> Folder:
+    """Move a folder under another one (never under itself)."""
+    with transaction() as session:
+        folder = _editable_folder(session, viewer, folder_id)
+        cursor = _folder_in(session, folder.workspace_id, parent_id)
+        while cursor is not None:
+            if cursor.id == folder.id:
+                raise Refused(N_("A folder cannot be moved inside itself."))
+            cursor = session.get(Folder, cursor.parent_id) if cursor.parent_id else None
+        folder.parent_id = parent_id
+        session.add(folder)
+        return folder
+
+
+def delete_folder(viewer: Viewer, folder_id: int) -> None:
+    """Delete an empty folder."""
+    with transaction() as session:
+        folder = _editable_folder(session, viewer, folder_id)
+        has_folders = session.exec(select(Folder.id).where(Folder.parent_id == folder.id)).first()
+        has_documents = session.exec(select(Document.id).where(Document.folder_id == folder.id, col(Document.deleted_at).is_(None))).first()
+        if has_folders or has_documents:
+            raise Refused(N_("Only an empty folder can be deleted."))
+        for trashed in session.exec(select(Document).where(Document.folder_id == folder.id)).all():
+            trashed.folder_id = None
+            session.add(trashed)
+        session.delete(folder)
+
+
+def _document(session: Session, viewer: Viewer, document_id: int, *, write: bool = False, include_deleted: bool = False) -> tuple[Document, workspaces.Place]:
+    document = session.get(Document, document_id) if isinstance(document_id, int) else None
+    if document is None or (document.deleted_at is not None and not include_deleted):
+        raise Refused(N_("This document does not exist."))
+    place = workspaces.require_role(session, viewer, document.workspace_id, write=write)
+    return document, place
+
+
+def _may_change(session: Session, viewer: Viewer, document: Document, place: workspaces.Place) -> bool:
+    uploaded = session.exec(select(DocumentVersion.id).where(DocumentVersion.document_id == document.id, DocumentVersion.uploaded_by == viewer.id)).first()
+    return place.can_manage or document.created_by == viewer.id or uploaded is not None
+
+
+def update_document(viewer: Viewer, document_id: int, *, name: str, description: str, rights_holder: str, licence: str, folder_id: int | None) -> Document:
+    """The uploader or a moderator renames, describes, moves or sets the rights of a document."""
+    name = clean_name(name)
+    if licence not in LICENCES:
+        raise Invalid({"licence": N_("Choose one of the options.")})
+    with transaction() as session:
+        document, place = _document(session, viewer, document_id, write=True)
+        if not _may_change(session, viewer, document, place):
+            raise Refused(N_("Only the uploader and the workspace's moderators can change this document."))
+        _folder_in(session, document.workspace_id, folder_id)
+        document.name, document.description = name, description.strip()[:2000]
+        document.rights_holder, document.licence, document.folder_id = rights_holder.strip()[:200], licence, folder_id
+        document.updated_at = utcnow()
+        session.add(document)
+        return document
+
+
+def delete_document(viewer: Viewer, document_id: int) -> None:
+    """Move a document to the trash (the uploader or a moderator); owners and admins can restore it for a while."""
+    with transaction() as session:
+        document, place = _document(session, viewer, document_id, write=True)
+        if not _may_change(session, viewer, document, place):
+            raise Refused(N_("Only the uploader and the workspace's moderators can delete this document."))
+        document.deleted_at, document.deleted_by = utcnow(), viewer.id
+        session.add(document)
+
+
+def trash(viewer: Viewer, workspace_id: int) -> list[Entry]:
+    """Deleted documents still restorable, for owners and admins."""
+    require_member(viewer)
+    with transaction() as session:
+        if not viewer.is_admin and workspaces.role_of(session, workspace_id, viewer.id) != WorkspaceRole.OWNER:
+            raise Refused(N_("Only the workspace's owners can do this."))
+        documents = list(session.exec(select(Document).where(Document.workspace_id == workspace_id, col(Document.deleted_at).is_not(None))).all())
+        return _entries(session, documents)
+
+
+def restore_document(viewer: Viewer, document_id: int) -> None:
+    """Owners and admins bring a document back from the trash."""
+    with transaction() as session:
+        document = session.get(Document, document_id) if isinstance(document_id, int) else None
+        if document is None or document.deleted_at is None:
+            raise Refused(N_("This document is not in the trash."))
+        if not viewer.is_admin and workspaces.role_of(session, document.workspace_id, viewer.id) != WorkspaceRole.OWNER:
+            raise Refused(N_("Only the workspace's owners can do this."))
+        document.deleted_at, document.deleted_by = None, None
+        session.add(document)
+
+
+def versions(viewer: Viewer, document_id: int) -> tuple[Document, list[tuple[DocumentVersion, str]], bool]:
+    """A document's versions, newest first, with uploaders; and whether the viewer may change it."""
+    with transaction() as session:
+        document, place = _document(session, viewer, document_id)
+        rows = session.exec(
+            select(DocumentVersion, User.name)
+            .join(User, col(User.id) == col(DocumentVersion.uploaded_by))
+            .where(DocumentVersion.document_id == document.id)
+            .order_by(col(DocumentVersion.number).desc())
+        ).all()
+        return document, [(version, name) for version, name in rows], _may_change(session, viewer, document, place) and place.writable
+
+
+def restore_version(viewer: Viewer, version_id: int) -> DocumentVersion:
+    """Make an earlier version the newest again (as a copy; nothing is overwritten)."""
+    with transaction() as session:
+        old = session.get(DocumentVersion, version_id) if isinstance(version_id, int) else None
+        if old is None:
+            raise Refused(N_("This version does not exist."))
+        document, place = _document(session, viewer, old.document_id, write=True)
+        if not _may_change(session, viewer, document, place):
+            raise Refused(N_("Only the uploader and the workspace's moderators can change this document."))
+        if used_bytes(session, document.workspace_id) + old.size > config.settings.workspace_quota_bytes:
+            raise Refused(N_("The workspace's storage quota is full."))
+        key = f"workspaces/{document.workspace_id}/{uuid.uuid4().hex}"
+        source_key, size, content_type, sha256 = old.storage_key, old.size, old.content_type, old.sha256
+    storage = get_storage()
+    try:
+        upload = storage.begin(key)
+        try:
+            for chunk in storage.open(source_key):
+                upload.write(chunk)
+            upload.complete()
+        except BaseException:
+            upload.abort()
+            raise
+    except StorageError as error:
+        raise Refused(STORAGE_FAILED) from error
+    try:
+        with transaction() as session:
+            number = 1 + session.exec(select(func.max(DocumentVersion.number)).where(DocumentVersion.document_id == document.id)).one()
+            version = DocumentVersion(document_id=document.id, number=number, storage_key=key, size=size, content_type=content_type, sha256=sha256, uploaded_by=viewer.id)
+            session.add(version)
+            session.flush()
+            return version
+    except BaseException:
+        storage.delete(key)
+        raise
+
+
+def delete_version(viewer: Viewer, version_id: int) -> None:
+    """The version's uploader or a moderator deletes one version (never the only one: delete the document instead)."""
+    with transaction() as session:
+        version = session.get(DocumentVersion, version_id) if isinstance(version_id, int) else None
+        if version is None:
+            raise Refused(N_("This version does not exist."))
+        document, place = _document(session, viewer, version.document_id, write=True)
+        if version.uploaded_by != viewer.id and not place.can_manage:
+            raise Refused(N_("Only the uploader and the workspace's moderators can delete this version."))
+        if session.exec(select(func.count()).select_from(DocumentVersion).where(DocumentVersion.document_id == document.id)).one() == 1:
+            raise Refused(N_("This is the only version. Delete the document instead."))
+        key = version.storage_key
+        session.delete(version)
+    try:
+        get_storage().delete(key)
+    except StorageError:
+        pass  # reconciliation lists objects without rows
+
+
+@dataclasses.dataclass(frozen=True)
+class Download:
+    """An authorised download: what to stream and how to name it."""
+
+    key: str
+    filename: str
+    content_type: str
+    size: int
+    inline: bool
+    licence: str
+    rights_holder: str
+
+
+def authorise_download(viewer: Viewer, document_id: int, version_number: int | None = None, *, inline: bool = False) -> Download:
+    """Check membership for this request, log the download, and say what to stream."""
+    with transaction() as session:
+        document, _place = _document(session, viewer, document_id)
+        query = select(DocumentVersion).where(DocumentVersion.document_id == document.id)
+        query = query.where(DocumentVersion.number == version_number) if version_number else query.order_by(col(DocumentVersion.number).desc())
+        version = session.exec(query).first()
+        if version is None:
+            raise Refused(N_("This version does not exist."))
+        show_inline = inline and version.content_type in filetypes.INLINE_TYPES
+        session.add(DownloadLog(user_id=viewer.id, document_id=document.id, version_id=version.id, inline=show_inline))
+        return Download(version.storage_key, document.name, version.content_type, version.size, show_inline, document.licence, document.rights_holder)
+
+
+def download_log(viewer: Viewer, *, limit: int = 500) -> list[tuple[DownloadLog, str, str]]:
+    """Who downloaded what, newest first (instance administrators only)."""
+    if not viewer.is_admin:
+        raise Refused(N_("Only administrators can do this."))
+    with transaction() as session:
+        rows = session.exec(
+            select(DownloadLog, User.name, Document.name)
+            .join(User, col(User.id) == col(DownloadLog.user_id))
+            .join(Document, col(Document.id) == col(DownloadLog.document_id))
+            .order_by(col(DownloadLog.id).desc())
+            .limit(limit)
+        ).all()
+        return list(rows)
+
+
+def export_zip(viewer: Viewer, workspace_id: int, *, only_mine: bool) -> tuple[Iterator[bytes], str]:
+    """A zip of the documents the member uploaded (or, for owners, the whole library), streamed as it is built."""
+    with transaction() as session:
+        place = workspaces.require_role(session, viewer, workspace_id)
+        if not only_mine and place.role != WorkspaceRole.OWNER:
+            raise Refused(N_("Only the workspace's owners can do this."))
+        documents = list(session.exec(select(Document).where(Document.workspace_id == workspace_id, col(Document.deleted_at).is_(None))).all())
+        entries = _entries(session, documents)
+        if only_mine:
+            entries = [e for e in entries if e.document.created_by == viewer.id or e.version.uploaded_by == viewer.id]
+        folders = {f.id: f for f in session.exec(select(Folder).where(Folder.workspace_id == workspace_id)).all()}
+        files = [(_archive_path(e.document, folders), e.version.storage_key) for e in entries]
+        name = place.workspace.name
+    return _zip_stream(files), f"{name}.zip"
+
+
+def _archive_path(document: Document, folders: dict[int, Folder]) -> str:
+    parts = [document.name]
+    folder = folders.get(document.folder_id) if document.folder_id else None
+    while folder is not None and len(parts) < 50:
+        parts.insert(0, folder.name)
+        folder = folders.get(folder.parent_id) if folder.parent_id else None
+    return "/".join(parts)
+
+
+class _Pipe(io.RawIOBase):
+    """A write-only stream whose bytes are collected and handed out as they come."""
+
+    def __init__(self):
+        self.pending = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.pending += data
+        return len(data)
+
+    def take(self) -> bytes:
+        data, self.pending = bytes(self.pending), bytearray()
+        return data
+
+
+def _zip_stream(files: list[tuple[str, str]]) -> Iterator[bytes]:
+    storage = get_storage()
+    pipe = _Pipe()
+    seen: set[str] = set()
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path, key in files:
+            unique = path
+            counter = 1
+            while unique in seen:
+                counter += 1
+                unique = f"{path} ({counter})"
+            seen.add(unique)
+            with archive.open(unique, "w", force_zip64=True) as member:
+                for chunk in storage.open(key):
+                    member.write(chunk)
+                    if len(pipe.pending) >= 1 << 20:
+                        yield pipe.take()
+            yield pipe.take()
+    yield pipe.take()
+
+
+def attach(viewer: Viewer, post_id: int, document_id: int) -> None:
+    """Attach a document of the same workspace to one's own post."""
+    with transaction() as session:
+        post = session.get(Post, post_id) if isinstance(post_id, int) else None
+        if post is None or post.author_id != viewer.id:
+            raise Refused(N_("You can only change your own posts."))
+        thread = session.get(Thread, post.thread_id)
+        document, _place = _document(session, viewer, document_id, write=True)
+        if document.workspace_id != thread.workspace_id:
+            raise Refused(N_("Only documents of the same workspace can be attached."))
+        session.add(PostAttachment(post_id=post.id, document_id=document.id))
+
+
+def attachments(session: Session, post_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """Documents attached to posts (not in the trash): post id → [(document id, name)]."""
+    rows = session.exec(
+        select(PostAttachment.post_id, Document.id, Document.name)
+        .join(Document, col(Document.id) == col(PostAttachment.document_id))
+        .where(col(PostAttachment.post_id).in_(post_ids or [0]), col(Document.deleted_at).is_(None))
+    ).all()
+    found: dict[int, list[tuple[int, str]]] = {}
+    for post_id, document_id, name in rows:
+        found.setdefault(post_id, []).append((document_id, name))
+    return found
+
+
+def purge_trash(days: int | None = None) -> int:
+    """Delete, for good, documents in the trash longer than the configured days; returns how many."""
+    limit = utcnow() - timedelta(days=config.settings.trash_days if days is None else days)
+    with transaction() as session:
+        expired = session.exec(select(Document).where(col(Document.deleted_at).is_not(None), Document.deleted_at < limit)).all()
+        keys = []
+        for document in expired:
+            for version in session.exec(select(DocumentVersion).where(DocumentVersion.document_id == document.id)).all():
+                keys.append(version.storage_key)
+                for logged in session.exec(select(DownloadLog).where(DownloadLog.version_id == version.id)).all():
+                    session.delete(logged)
+                session.delete(version)
+            for attachment in session.exec(select(PostAttachment).where(PostAttachment.document_id == document.id)).all():
+                session.delete(attachment)
+            session.delete(document)
+        count = len(expired)
+    storage = get_storage()
+    for key in keys:
+        try:
+            storage.delete(key)
+        except StorageError:
+            pass  # reconciliation lists what is left
+    return count
+
+
+def reconcile() -> dict[str, list[str]]:
+    """Rows without objects, objects without rows, and stale unfinished uploads (all empty when healthy)."""
+    storage = get_storage()
+    with transaction() as session:
+        recorded = set(session.exec(select(DocumentVersion.storage_key)).all())
+    stored = set(storage.keys("workspaces/"))
+    return {
+        "rows_without_objects": sorted(recorded - stored),
+        "objects_without_rows": sorted(stored - recorded),
+        "stale_uploads": sorted(storage.stale_uploads(timedelta(hours=1))),
+    }
+

@@ -1,0 +1,75 @@
+"""What a file really is, judged by its first bytes (not only its name), and whether an office zip is a bomb."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import PurePosixPath
+from typing import IO
+
+SNIFF_BYTES = 8192
+OFFICE_ZIP = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".odp": "application/vnd.oasis.opendocument.presentation",
+}
+OLE_OFFICE = {".doc": "application/msword", ".xls": "application/vnd.ms-excel", ".ppt": "application/vnd.ms-powerpoint"}
+TEXT = {".txt": "text/plain", ".md": "text/markdown", ".csv": "text/csv"}
+ZIP_MAX_ENTRIES = 10_000
+ZIP_MAX_UNCOMPRESSED = 1024 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain", "text/markdown", "text/csv"}
+IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+def extension(name: str) -> str:
+    """The lower-case extension of a file name, with its dot."""
+    return PurePosixPath(name).suffix.lower()
+
+
+def detect(name: str, head: bytes) -> str | None:
+    """The content type of an allowed file, from its first bytes and name; None if it is not allowed."""
+    ext = extension(name)
+    if head.startswith(b"%PDF-"):
+        return "application/pdf" if ext == ".pdf" else None
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png" if ext == ".png" else None
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg" if ext in (".jpg", ".jpeg") else None
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif" if ext == ".gif" else None
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp" if ext == ".webp" else None
+    if head.startswith(b"PK\x03\x04"):
+        return OFFICE_ZIP.get(ext)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return OLE_OFFICE.get(ext)
+    if head.startswith(b"{\\rtf"):
+        return "application/rtf" if ext == ".rtf" else None
+    if ext in TEXT and _is_text(head):
+        return TEXT[ext]
+    return None
+
+
+def _is_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character may be cut at the end of the sniffed bytes.
+        return error.start >= len(head) - 3
+    return True
+
+
+def is_zip_bomb(spooled: IO[bytes], compressed_size: int) -> bool:
+    """Whether an office zip expands too far (entries, total size or ratio), or is not a readable zip at all."""
+    try:
+        with zipfile.ZipFile(spooled) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True
+    total = sum(entry.file_size for entry in entries)
+    return len(entries) > ZIP_MAX_ENTRIES or total > ZIP_MAX_UNCOMPRESSED or total > ZIP_MAX_RATIO * max(compressed_size, 1)

@@ -1,0 +1,229 @@
+"""A workspace's library: browsing folders, uploading while bytes stream, versions, trash and rights."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from partnerskap import api
+from partnerskap.i18n import format_datetime, format_number
+from partnerskap.schemas import DocumentPublic, FolderPublic, VersionPublic
+from partnerskap.services import documents, filetypes
+from partnerskap.services.errors import N_, Refused
+from partnerskap.services.sessions import Viewer
+from partnerskap.services.tokens import digest
+from partnerskap.state.base import Access, AppState, guarded, run, session_token
+
+
+def human_size(size: int, language: str) -> str:
+    """A byte count the way people read it."""
+    for unit, factor in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
+        if size >= factor:
+            return f"{format_number(round(size / factor, 1), language)} {unit}"
+    return f"{size} B"
+
+
+class LibraryState(AppState):
+    """One folder of the library, the upload in progress and the document whose versions are open."""
+
+    workspace_id: int = 0
+    workspace_name: str = ""
+    folder_id: int = 0
+    path: list[FolderPublic] = []
+    folders: list[FolderPublic] = []
+    documents: list[DocumentPublic] = []
+    trash: list[DocumentPublic] = []
+    used: str = ""
+    writable: bool = False
+    is_owner: bool = False
+    sort: str = "name"
+    terms_accepted: bool = False
+    uploading: bool = False
+    progress: int = 0
+    uploaded_names: list[str] = []
+    open_document: int = 0
+    versions: list[VersionPublic] = []
+    found: bool = False
+
+    def _public(self, entry: documents.Entry) -> DocumentPublic:
+        return DocumentPublic(
+            id=entry.document.id,
+            name=entry.document.name,
+            description=entry.document.description,
+            size=human_size(entry.version.size, self.lang),
+            content_type=entry.version.content_type,
+            uploader=entry.uploader,
+            uploaded=format_datetime(entry.version.uploaded_at, self.lang),
+            version=entry.version.number,
+            versions=entry.versions,
+            licence=entry.document.licence,
+            rights_holder=entry.document.rights_holder,
+            image=entry.version.content_type in filetypes.IMAGE_TYPES,
+            inline=entry.version.content_type in filetypes.INLINE_TYPES,
+        )
+
+    async def _load(self, viewer: Viewer) -> None:
+        self.workspace_id = self._route_id("workspace_id")
+        folder = self.router.url.query_parameters.get("folder", "")
+        self.folder_id = int(folder) if folder.isdigit() else 0
+        shelf = await run(documents.library, viewer, self.workspace_id, self.folder_id or None, sort=self.sort)
+        self.workspace_name = shelf.place.workspace.name
+        self.writable, self.is_owner = shelf.place.writable, shelf.place.role == "owner"
+        self.path = [FolderPublic(id=f.id, name=f.name) for f in shelf.path]
+        self.folders = [FolderPublic(id=f.id, name=f.name) for f in shelf.folders]
+        self.documents = [self._public(entry) for entry in shelf.entries]
+        self.used = human_size(shelf.used, self.lang)
+        self.terms_accepted = await run(documents.has_accepted_upload_terms, viewer)
+        self.trash = [self._public(entry) for entry in await run(documents.trash, viewer, self.workspace_id)] if self.is_owner else []
+        self.found = True
+
+    @guarded(Access.MEMBER)
+    async def load(self, viewer: Viewer):
+        """Fill the library page for the folder in the address."""
+        self.found, self.open_document, self.versions, self.uploaded_names = False, 0, [], []
+        await self._load(viewer)
+
+    @guarded(Access.MEMBER)
+    async def sort_by(self, viewer: Viewer, column: str):
+        """Sort the documents by name, size, type, date or uploader."""
+        self.sort = column if column in ("name", "size", "type", "date", "uploader") else "name"
+        await self._load(viewer)
+
+    @guarded(Access.MEMBER)
+    async def accept_terms(self, viewer: Viewer):
+        """Confirm holding the rights to uploaded material and being responsible for it."""
+        await run(documents.accept_upload_terms, viewer)
+        self.terms_accepted = True
+
+    @guarded(Access.MEMBER, background=True)
+    async def receive(self, viewer: Viewer, chunks: rx.UploadChunkIterator):
+        """Stream uploaded files into storage as they arrive; each file is saved whole or not at all."""
+        if api.UPLOAD_SESSIONS.pop(self.router.session.client_token, None) != digest(session_token(self.router.headers.cookie)):
+            raise Refused(N_("This upload did not come with your session. Reload the page and try again."))
+        async with self:
+            self.uploading, self.progress, self.uploaded_names = True, 0, []
+            workspace_id, folder_id, target = self.workspace_id, self.folder_id or None, self.open_document or None
+        incoming: documents.IncomingFile | None = None
+        incoming_name = ""
+        saved: list[str] = []
+        try:
+            async for chunk in chunks:
+                if chunk.filename != incoming_name:
+                    if incoming is not None:
+                        await run(incoming.finish)
+                        saved.append(incoming.filename)
+                    incoming_name = chunk.filename
+                    incoming = await run(documents.IncomingFile, viewer, workspace_id, chunk.filename, folder_id=folder_id, document_id=target)
+                await run(incoming.add, chunk.data)
+            if incoming is not None:
+                await run(incoming.finish)
+                saved.append(incoming.filename)
+                incoming = None
+        except BaseException:
+            if incoming is not None:
+                await run(incoming.abort)
+            async for _chunk in chunks:
+                pass
+            raise
+        finally:
+            async with self:
+                self.uploading, self.uploaded_names = False, saved
+                if saved:
+                    self._say(N_("Saved: {names}"), names=", ".join(saved))
+                await self._load(viewer)
+
+    @guarded(Access.MEMBER)
+    async def upload_progress(self, viewer: Viewer, progress: dict):
+        """Show how far the upload is."""
+        value = progress.get("progress", 0) if isinstance(progress, dict) else 0
+        self.progress = max(0, min(100, round(float(value) * 100)))
+
+    @guarded(Access.MEMBER, form="folder")
+    async def create_folder(self, viewer: Viewer, form: dict):
+        """Make a folder here."""
+        await run(documents.create_folder, viewer, self.workspace_id, str(form.get("name", "")), self.folder_id or None)
+        await self._load(viewer)
+
+    @guarded(Access.MEMBER)
+    async def rename_folder(self, viewer: Viewer, form: dict):
+        """Rename a folder."""
+        await run(documents.rename_folder, viewer, int(form.get("folder_id", 0)), str(form.get("name", "")))
+        await self._load(viewer)
+
+    @guarded(Access.MEMBER)
+    async def delete_folder(self, viewer: Viewer, folder_id: int):
+        """Delete an empty folder."""
+        await run(documents.delete_folder, viewer, int(folder_id))
+        await self._load(viewer)
+
+    @guarded(Access.MEMBER)
+    async def move_folder(self, viewer: Viewer, folder_id: int, parent_id: int):
+        """Move a folder into another (0: the top)."""
+        await run(documents.move_folder, viewer, int(folder_id), int(parent_id) or None)
+        await self._load(viewer)
+
+    @guarded(Access.MEMBER, form="document")
+    async def save_document(self, viewer: Viewer, form: dict):
+        """Rename, describe, move or set the rights of the open document."""
+        folder = str(form.get("folder_id", ""))
+        await run(
+            documents.update_document,
+            viewer,
+            self.open_document,
+            name=str(form.get("name", "")),
+            description=str(form.get("description", "")),
+            rights_holder=str(form.get("rights_holder", "")),
+            licence=str(form.get("licence", "")),
+            folder_id=int(folder) if folder.isdigit() and int(folder) else None,
+        )
+        self._say(N_("The document was saved."))
+        await self._load(viewer)
+
+    @guarded(Access.MEMBER)
+    async def open_versions(self, viewer: Viewer, document_id: int):
+        """Show a document's versions (uploading now adds a new version of it)."""
+        _document, rows, _may_change = await run(documents.versions, viewer, int(document_id))
+        self.open_document = int(document_id)
+        self.versions = [
+            VersionPublic(number=v.number, id=v.id, size=human_size(v.size, self.lang), uploader=name, uploaded=format_datetime(v.uploaded_at, self.lang))
+            for v, name in rows
+        ]
+
+    @guarded(Access.MEMBER)
+    async def close_versions(self, viewer: Viewer):
+        """Back to uploading new documents."""
+        self.open_document, self.versions = 0, []
+
+    @guarded(Access.MEMBER)
+    async def restore_version(self, viewer: Viewer, version_id: int):
+        """Make an earlier version the newest again."""
+        await run(documents.restore_version, viewer, int(version_id))
+        await self._load(viewer)
+        await self._reload_versions(viewer)
+
+    @guarded(Access.MEMBER)
+    async def delete_version(self, viewer: Viewer, version_id: int):
+        """Delete one version."""
+        await run(documents.delete_version, viewer, int(version_id))
+        await self._load(viewer)
+        await self._reload_versions(viewer)
+
+    async def _reload_versions(self, viewer: Viewer) -> None:
+        _document, rows, _may_change = await run(documents.versions, viewer, self.open_document)
+        self.versions = [
+            VersionPublic(number=v.number, id=v.id, size=human_size(v.size, self.lang), uploader=name, uploaded=format_datetime(v.uploaded_at, self.lang))
+            for v, name in rows
+        ]
+
+    @guarded(Access.MEMBER)
+    async def delete_document(self, viewer: Viewer, document_id: int):
+        """Move a document to the trash."""
+        await run(documents.delete_document, viewer, int(document_id))
+        self.open_document, self.versions = 0, []
+        self._say(N_("The document was moved to the trash."))
+        await self._load(viewer)
+
+    @guarded(Access.MEMBER)
+    async def restore_document(self, viewer: Viewer, document_id: int):
+        """Bring a document back from the trash."""
+        await run(documents.restore_document, viewer, int(document_id))
+        await self._load(viewer)

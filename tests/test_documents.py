@@ -1,0 +1,226 @@
+"""Document sharing: uploads checked while they stream, versions, trash, authorised downloads and export."""
+
+import dataclasses
+import io
+import zipfile
+
+import pytest
+from sqlmodel import func, select
+
+from partnerskap import settings as config
+from partnerskap.db import transaction
+from partnerskap.models import Document, DocumentVersion, DownloadLog, User
+from partnerskap.services import documents, workspaces
+from partnerskap.services.errors import Invalid, Refused
+from partnerskap.services.sessions import Viewer
+from partnerskap.storage import get_storage
+
+PDF = b"%PDF-1.4\n" + b"x" * 5000 + b"\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+
+
+def viewer(user: User) -> Viewer:
+    with transaction() as session:
+        return Viewer.of(session.get(User, user.id))
+
+
+@pytest.fixture(autouse=True)
+def storage_in_tmp(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, storage_backend="local", storage_dir=tmp_path / "documents"))
+
+
+@pytest.fixture
+def workspace(member):
+    return workspaces.create(viewer(member), workspaces.WorkspaceForm(name="Library test", purpose="Sharing", access="request"))
+
+
+@pytest.fixture
+def uploader(member, workspace):
+    documents.accept_upload_terms(viewer(member))
+    return member
+
+
+def upload(user, workspace_id, name, data, chunk=1024, **kwargs):
+    incoming = documents.IncomingFile(viewer(user), workspace_id, name, **kwargs)
+    for start in range(0, len(data), chunk):
+        incoming.add(data[start : start + chunk])
+    return incoming.finish()
+
+
+def count(model) -> int:
+    with transaction() as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def stored_keys() -> list[str]:
+    return list(get_storage().keys("workspaces/"))
+
+
+def test_member_uploads_a_pdf_and_it_is_stored_whole(uploader, workspace):
+    version = upload(uploader, workspace.id, "report.pdf", PDF)
+    assert version.content_type == "application/pdf" and version.size == len(PDF)
+    assert b"".join(get_storage().open(version.storage_key)) == PDF
+
+
+def test_upload_needs_the_rights_confirmation_first(member, workspace):
+    with pytest.raises(Refused):
+        documents.IncomingFile(viewer(member), workspace.id, "report.pdf")
+
+
+def test_outsider_cannot_upload(outsider, workspace):
+    documents.accept_upload_terms(viewer(outsider))
+    with pytest.raises(Refused):
+        documents.IncomingFile(viewer(outsider), workspace.id, "report.pdf")
+
+
+@pytest.mark.parametrize("name, data", [("evil.pdf", b"MZ\x90\x00 not a pdf" * 100), ("photo.png", PDF), ("script.html", b"<html>" * 100), ("notes.txt", b"\x00\x01binary" * 100)])
+def test_disallowed_type_is_refused_by_content_and_nothing_is_stored(uploader, workspace, name, data):
+    with pytest.raises(Refused):
+        upload(uploader, workspace.id, name, data, chunk=len(data))
+    assert count(Document) == 0 and stored_keys() == []
+
+
+def test_empty_file_is_refused(uploader, workspace):
+    incoming = documents.IncomingFile(viewer(uploader), workspace.id, "empty.txt")
+    with pytest.raises(Refused):
+        incoming.finish()
+    assert count(DocumentVersion) == 0 and stored_keys() == []
+
+
+def test_file_over_the_limit_is_refused_while_streaming(uploader, workspace, monkeypatch):
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, max_upload_bytes=4096))
+    with pytest.raises(Refused):
+        upload(uploader, workspace.id, "big.pdf", PDF)
+    assert count(Document) == 0 and stored_keys() == []
+
+
+def test_quota_is_enforced(uploader, workspace, monkeypatch):
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, workspace_quota_bytes=len(PDF) + 100))
+    upload(uploader, workspace.id, "one.pdf", PDF)
+    with pytest.raises(Refused):
+        upload(uploader, workspace.id, "two.pdf", PDF)
+    assert count(DocumentVersion) == 1 and len(stored_keys()) == 1
+
+
+@pytest.mark.parametrize("name", ["../etc/passwd.pdf", "a\\b.pdf", "bad\x07name.pdf", "   "])
+def test_names_with_separators_or_control_characters_are_refused(uploader, workspace, name):
+    with pytest.raises((Invalid, Refused)):
+        upload(uploader, workspace.id, name, PDF)
+    assert count(Document) == 0
+
+
+def test_same_name_makes_a_new_version_and_old_ones_stay(uploader, workspace):
+    first = upload(uploader, workspace.id, "plan.txt", b"first draft\n")
+    second = upload(uploader, workspace.id, "plan.txt", b"second draft\n")
+    assert (first.document_id, second.number) == (second.document_id, 2)
+    download = documents.authorise_download(viewer(uploader), first.document_id, 1)
+    assert b"".join(get_storage().open(download.key)) == b"first draft\n"
+
+
+def test_restoring_a_version_makes_it_newest(uploader, workspace):
+    first = upload(uploader, workspace.id, "plan.txt", b"first draft\n")
+    upload(uploader, workspace.id, "plan.txt", b"second draft\n")
+    restored = documents.restore_version(viewer(uploader), first.id)
+    assert restored.number == 3
+    assert b"".join(get_storage().open(documents.authorise_download(viewer(uploader), first.document_id).key)) == b"first draft\n"
+
+
+def test_office_zip_bomb_is_refused(uploader, workspace):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"0" * (50 * 1024 * 1024))
+    with pytest.raises(Refused):
+        upload(uploader, workspace.id, "bomb.docx", buffer.getvalue(), chunk=65536)
+    assert count(Document) == 0 and stored_keys() == []
+
+
+def test_a_real_office_document_is_accepted(uploader, workspace):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>" * 100)
+    version = upload(uploader, workspace.id, "minutes.docx", buffer.getvalue())
+    assert version.content_type.endswith("wordprocessingml.document")
+
+
+def test_database_failure_after_storing_removes_the_bytes(uploader, workspace, monkeypatch):
+    def fail(*_args, **_kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(documents.IncomingFile, "_record", fail)
+    with pytest.raises(RuntimeError):
+        upload(uploader, workspace.id, "report.pdf", PDF)
+    assert stored_keys() == [] and count(DocumentVersion) == 0
+
+
+def test_storage_failure_mid_upload_leaves_no_row_and_no_object(uploader, workspace, monkeypatch):
+    incoming = documents.IncomingFile(viewer(uploader), workspace.id, "report.pdf")
+    incoming.add(PDF[:2048])
+
+    def broken(_chunk):
+        from partnerskap.storage import StorageError
+
+        raise StorageError("disk full")
+
+    monkeypatch.setattr(incoming.upload, "write", broken)
+    with pytest.raises(Refused):
+        incoming.add(PDF[2048:])
+    assert count(DocumentVersion) == 0 and stored_keys() == []
+    assert documents.reconcile() == {"rows_without_objects": [], "objects_without_rows": [], "stale_uploads": []}
+
+
+def test_scanner_configured_but_down_fails_closed(uploader, workspace, monkeypatch):
+    from tests.live_server import free_port
+
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, clamd_address=f"127.0.0.1:{free_port()}"))
+    with pytest.raises(Refused) as refused:
+        upload(uploader, workspace.id, "report.pdf", PDF)
+    assert "virus scanner" in refused.value.message
+    assert count(Document) == 0 and stored_keys() == []
+
+
+def test_outsider_cannot_download_and_member_downloads_are_logged(uploader, workspace, outsider):
+    version = upload(uploader, workspace.id, "report.pdf", PDF)
+    with pytest.raises(Refused):
+        documents.authorise_download(viewer(outsider), version.document_id)
+    found = documents.authorise_download(viewer(uploader), version.document_id, inline=True)
+    assert found.inline and found.filename == "report.pdf"
+    assert count(DownloadLog) == 1
+
+
+def test_deleted_document_goes_to_trash_owner_restores_and_purge_removes_bytes(uploader, workspace, member):
+    version = upload(uploader, workspace.id, "report.pdf", PDF)
+    documents.delete_document(viewer(uploader), version.document_id)
+    with pytest.raises(Refused):
+        documents.authorise_download(viewer(uploader), version.document_id)
+    documents.restore_document(viewer(member), version.document_id)
+    documents.delete_document(viewer(uploader), version.document_id)
+    assert documents.purge_trash(days=0) == 1
+    assert stored_keys() == [] and count(Document) == 0
+
+
+def test_folders_nest_and_cannot_move_into_themselves(uploader, workspace):
+    outer = documents.create_folder(viewer(uploader), workspace.id, "Reports")
+    inner = documents.create_folder(viewer(uploader), workspace.id, "2026", outer.id)
+    with pytest.raises(Refused):
+        documents.move_folder(viewer(uploader), outer.id, inner.id)
+    upload(uploader, workspace.id, "q1.txt", b"numbers\n", folder_id=inner.id)
+    shelf = documents.library(viewer(uploader), workspace.id, inner.id)
+    assert [f.name for f in shelf.path] == ["Reports", "2026"] and [e.document.name for e in shelf.entries] == ["q1.txt"]
+    with pytest.raises(Refused):
+        documents.delete_folder(viewer(uploader), inner.id)
+
+
+def test_export_zip_holds_my_documents_in_their_folders(uploader, workspace):
+    folder = documents.create_folder(viewer(uploader), workspace.id, "Reports")
+    upload(uploader, workspace.id, "q1.txt", b"numbers\n", folder_id=folder.id)
+    upload(uploader, workspace.id, "report.pdf", PDF)
+    chunks, filename = documents.export_zip(viewer(uploader), workspace.id, only_mine=True)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(chunks)))
+    assert sorted(archive.namelist()) == ["Reports/q1.txt", "report.pdf"] and archive.read("report.pdf") == PDF
+    assert filename == "Library test.zip"
+
+
+def test_only_owners_export_the_whole_library(uploader, workspace, outsider):
+    with pytest.raises(Refused):
+        documents.export_zip(viewer(outsider), workspace.id, only_mine=True)

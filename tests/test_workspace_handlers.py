@@ -1,0 +1,211 @@
+"""Workspace and thread handlers as a browser tab calls them: creating, the non-member's view, sending once, drafts, refusals."""
+
+from urllib.parse import urlencode
+
+import pytest
+from sqlmodel import func, select
+
+from partnerskap.db import transaction
+from partnerskap.models import Draft, Membership, Post, Thread, User, Workspace
+from partnerskap.services import discussions, workspaces
+from partnerskap.services.sessions import Viewer
+from partnerskap.services.workspaces import WorkspaceForm
+from partnerskap.state.discussions import ThreadState
+from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
+from tests.conftest import make_person
+from tests.handlers import Tab
+
+CREATE_FORM = {
+    "name": "Baltic Bridges",
+    "purpose": "Cultural exchange around the Baltic Sea",
+    "description": "We meet **every month**.",
+    "kind": "project",
+    "starts_on": "",
+    "ends_on": "",
+    "language": "en",
+    "colour": "teal",
+    "access": "request",
+    "lifecycle": "active",
+}
+
+
+def viewer(user: User) -> Viewer:
+    with transaction() as session:
+        return Viewer.of(session.get(User, user.id))
+
+
+def count(model) -> int:
+    with transaction() as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def tab_at(user: User | None, path: str, **route: int) -> Tab:
+    """A tab on a dynamic route: Reflex hands the route's arguments to the page among its query parameters."""
+    return Tab.of(user, path=f"{path}?{urlencode(route)}")
+
+
+def redirect_path(result) -> str:
+    """Where an rx.redirect returned by a handler sends the browser."""
+    return dict((str(name), value._var_value) for name, value in result.args)["path"]
+
+
+def stored_draft(user: User, place: str) -> str | None:
+    with transaction() as session:
+        found = session.exec(select(Draft).where(Draft.user_id == user.id, Draft.place == place)).first()
+        return found.body if found else None
+
+
+@pytest.fixture(autouse=True)
+def unlinked_pulse(monkeypatch):
+    """A Tab has no Reflex state manager to link the thread's shared pulse to; the browser journey covers the live part."""
+
+    async def stay_private(self) -> None:
+        return None
+
+    monkeypatch.setattr(ThreadState, "_link_pulse", stay_private)
+
+
+@pytest.fixture
+def owner(password_hash: str) -> User:
+    """Olivia, who owns the workspaces."""
+    return make_person(password_hash, "Olivia")
+
+
+@pytest.fixture
+def request_workspace(owner, member) -> Workspace:
+    """An on-request workspace of Olivia's that Bob belongs to."""
+    created = workspaces.create(viewer(owner), WorkspaceForm(name="Request Room", purpose="Planning the summer school", description="Ask **us** first.", access="request"))
+    with transaction() as session:
+        session.add(Membership(workspace_id=created.id, user_id=member.id))
+    return created
+
+
+@pytest.fixture
+def thread(owner, request_workspace) -> Thread:
+    """Olivia's opening thread in the on-request workspace."""
+    return discussions.start_thread(viewer(owner), request_workspace.id, "Kick-off", "Welcome, everyone!", discussions.new_key())
+
+
+@pytest.fixture
+def closed_thread(owner) -> Thread:
+    """A thread in Olivia's invitation-only workspace."""
+    closed = workspaces.create(viewer(owner), WorkspaceForm(name="Secret Circle", purpose="Inner circle", access="invitation"))
+    return discussions.start_thread(viewer(owner), closed.id, "Private plans", "Only for us", discussions.new_key())
+
+
+# Creating
+
+
+async def test_member_creates_a_workspace_and_is_sent_to_it(member):
+    state, result = await Tab.of(member, path="/workspaces/new").call(WorkspacesState, "create", CREATE_FORM)
+    assert state.errors == {} and state.notice == ""
+    with transaction() as session:
+        created = session.exec(select(Workspace)).one()
+        assert workspaces.role_of(session, created.id, member.id) == "owner"
+    assert (created.name, created.access) == ("Baltic Bridges", "request")
+    assert redirect_path(result) == f"/workspaces/{created.id}"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"name": "Ab"}, "name"),
+        ({"starts_on": "2026-06-10", "ends_on": "2026-06-01"}, "ends_on"),
+    ],
+)
+async def test_bad_workspace_form_shows_errors_beside_fields_and_writes_nothing(member, changes, field):
+    state, result = await Tab.of(member, path="/workspaces/new").call(WorkspacesState, "create", {**CREATE_FORM, **changes})
+    assert result is None
+    assert list(state.errors) == [field]
+    assert state.errors[field]
+    assert count(Workspace) == 0
+    assert count(Membership) == 0
+
+
+# The non-member's view
+
+
+async def test_non_member_of_on_request_workspace_sees_only_the_introduction(outsider, thread, request_workspace):
+    state, _ = await tab_at(outsider, f"/workspaces/{request_workspace.id}", workspace_id=request_workspace.id).call(WorkspaceState, "load")
+    assert state.found
+    assert state.intro.name == "Request Room"
+    assert state.intro.purpose == "Planning the summer school"
+    assert "<strong>us</strong>" in state.intro.description_html
+    assert state.intro.role == "" and not state.intro.writable and not state.intro.can_manage
+    assert state.threads == [] and state.members == [] and state.events == []
+    assert state.thread_key == ""
+
+
+async def test_member_of_the_same_workspace_sees_threads_and_members(member, thread, request_workspace):
+    state, _ = await tab_at(member, f"/workspaces/{request_workspace.id}", workspace_id=request_workspace.id).call(WorkspaceState, "load")
+    assert [row.title for row in state.threads] == ["Kick-off"]
+    assert {row.name for row in state.members} == {"Olivia", "Bob"}
+
+
+# Replying
+
+
+async def test_same_reply_key_sent_twice_saves_one_post(member, thread):
+    tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    state, _ = await tab.call(ThreadState, "load")
+    send = {"body": "Count me in.", "key": state.reply_key}
+    await tab.call(ThreadState, "post_reply", send)
+    state, _ = await tab.call(ThreadState, "post_reply", send)
+    assert state.errors == {} and state.notice == ""
+    with transaction() as session:
+        assert session.exec(select(func.count()).select_from(Post).where(Post.body == "Count me in.")).one() == 1
+    assert sum("Count me in." in post.html for post in state.posts) == 1
+
+
+async def test_half_written_reply_survives_a_reload(member, thread):
+    tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    state, _ = await tab.call(ThreadState, "load")
+    await tab.call(ThreadState, "save_draft", "Half a thought", state.reply_key)
+
+    reloaded, _ = await tab_at(member, f"/threads/{thread.id}", thread_id=thread.id).call(ThreadState, "load")
+    assert reloaded.draft == "Half a thought"
+
+
+async def test_late_draft_save_does_not_bring_back_a_sent_reply(member, thread):
+    tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    state, _ = await tab.call(ThreadState, "load")
+    sent_key = state.reply_key
+    await tab.call(ThreadState, "save_draft", "A whole thou", sent_key)
+    await tab.call(ThreadState, "post_reply", {"body": "A whole thought", "key": sent_key})
+    # The debounced save of the last keystrokes reaches the server after the send.
+    state, _ = await tab.call(ThreadState, "save_draft", "A whole thought", sent_key)
+    assert state.draft == ""
+    assert stored_draft(member, f"thread-{thread.id}") is None
+
+    reloaded, _ = await tab_at(member, f"/threads/{thread.id}", thread_id=thread.id).call(ThreadState, "load")
+    assert reloaded.draft == ""
+
+
+# Refusals
+
+
+async def test_outsider_cannot_open_a_closed_workspaces_thread(outsider, closed_thread):
+    state, _ = await tab_at(outsider, f"/threads/{closed_thread.id}", thread_id=closed_thread.id).call(ThreadState, "load")
+    assert not state.found
+    assert state.notice
+    assert state.title == "" and state.posts == [] and state.workspace_name == "" and state.members == []
+
+
+async def test_outsider_cannot_reply_in_closed_workspace(outsider, closed_thread):
+    tab = tab_at(outsider, f"/threads/{closed_thread.id}", thread_id=closed_thread.id)
+    state = await tab.state(ThreadState)
+    # A crafted call: the state is pointed at the thread without having been allowed to load it.
+    state.thread_id = closed_thread.id
+    state, _ = await tab.call(ThreadState, "post_reply", {"body": "Let me in", "key": discussions.new_key()})
+    assert state.notice
+    assert state.posts == []
+    assert count(Post) == 1
+    with transaction() as session:
+        assert session.get(Thread, closed_thread.id).post_count == 1
+
+
+async def test_outsider_cannot_open_a_closed_workspace(outsider, closed_thread):
+    state, _ = await tab_at(outsider, f"/workspaces/{closed_thread.workspace_id}", workspace_id=closed_thread.workspace_id).call(WorkspaceState, "load")
+    assert not state.found
+    assert state.intro.name == ""
+    assert state.threads == [] and state.members == []
