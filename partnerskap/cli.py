@@ -59,16 +59,48 @@ def prepare() -> None:
 def main() -> None:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="partnerskap")
-    parser.add_argument("command", choices=["prepare", "migrate", "deliver-mail"])
+    parser.add_argument("command", choices=sorted(COMMANDS))
     arguments = parser.parse_args()
-    if arguments.command == "prepare":
-        prepare()
-    elif arguments.command == "migrate":
-        migrate()
-    else:
-        from partnerskap.services import mail
+    COMMANDS[arguments.command]()
 
-        print(f"sent {mail.deliver_pending()} message(s)")
+
+def deliver_mail() -> None:
+    """Send the outbox through SMTP once."""
+    from partnerskap.services import mail
+
+    print(f"sent {mail.deliver_pending()} message(s)")
+
+
+def purge() -> None:
+    """Delete for good the documents in the trash longer than PARTNERSKAP_TRASH_DAYS, and stale unfinished uploads."""
+    from datetime import timedelta
+
+    from partnerskap.services import documents
+    from partnerskap.storage import get_storage
+
+    print(f"purged {documents.purge_trash()} document(s) from the trash")
+    print(f"aborted {get_storage().abort_stale(timedelta(hours=1))} stale upload(s)")
+
+
+def reconcile() -> None:
+    """List database rows without objects, objects without rows and stale uploads; exit 1 if any."""
+    import json
+
+    from partnerskap.services import documents
+
+    report = documents.reconcile()
+    print(json.dumps(report, indent=2))
+    if any(report.values()):
+        raise SystemExit(1)
+
+
+COMMANDS = {
+    "prepare": prepare,
+    "migrate": migrate,
+    "deliver-mail": deliver_mail,
+    "purge": purge,
+    "reconcile": reconcile,
+}
 
 
 if __name__ == "__main__":
