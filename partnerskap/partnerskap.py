@@ -39,6 +39,7 @@ PAGES = [
     (admin.membership, "/admin", [AdminState.load_people]),
     (admin.outbox, "/admin/outbox", [AdminState.load_outbox]),
     (admin.audit, "/admin/audit", [AdminState.load_audit]),
+    (admin.downloads, "/admin/downloads", [AdminState.load_downloads]),
     (workspaces.workspace_list, "/workspaces", [WorkspacesState.load_list]),
     (workspaces.new_workspace, "/workspaces/new", []),
     (workspaces.workspace_front, "/workspaces/[workspace_id]", [WorkspaceState.load]),

@@ -172,8 +172,15 @@ class ThreadSummary(BaseModel):
     unread: bool
 
 
+class DocumentLink(BaseModel):
+    """A document to link to by id and name."""
+
+    id: int
+    name: str
+
+
 class PostPublic(BaseModel):
-    """A post: sanitised HTML and who wrote it."""
+    """A post: sanitised HTML, who wrote it, and the documents attached to it."""
 
     id: int
     author: str
@@ -183,6 +190,7 @@ class PostPublic(BaseModel):
     edited: bool
     deleted: bool
     mine: bool
+    attachments: list[DocumentLink] = []
 
 
 class EventPublic(BaseModel):
@@ -239,3 +247,13 @@ class VersionPublic(BaseModel):
     size: str
     uploader: str
     uploaded: str
+
+
+class DownloadPublic(BaseModel):
+    """One entry of the disclosure log."""
+
+    id: int
+    when: str
+    who: str
+    document: str
+    inline: bool

@@ -54,13 +54,6 @@ class S3Server:
         """The app's S3 backend pointed at this server."""
         return S3Storage(bucket=bucket, endpoint_url=self.url, access_key=ACCESS_KEY, secret_key=SECRET_KEY)
 
-    def client(self, *, attempts: int = 3):
-        """A plain boto3 client, for looking behind the backend's back."""
-        config = Config(s3={"addressing_style": "path"}, connect_timeout=2, read_timeout=10, retries={"total_max_attempts": attempts})
-        return boto3.session.Session().client(
-            "s3", endpoint_url=self.url, region_name="us-east-1", aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, config=config
-        )
-
 
 class SeaweedFS(S3Server):
     """A `weed mini` (master, volume, filer and S3 in one process) with its own data folder and free ports."""
@@ -129,7 +122,10 @@ class SeaweedFS(S3Server):
             )
 
     def _wait_until_ready(self, timeout: float) -> None:
-        client = self.client(attempts=1)
+        config = Config(s3={"addressing_style": "path"}, connect_timeout=2, read_timeout=10, retries={"total_max_attempts": 1})
+        client = boto3.session.Session().client(
+            "s3", endpoint_url=self.url, region_name="us-east-1", aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, config=config
+        )
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:

@@ -224,3 +224,18 @@ def test_export_zip_holds_my_documents_in_their_folders(uploader, workspace):
 def test_only_owners_export_the_whole_library(uploader, workspace, outsider):
     with pytest.raises(Refused):
         documents.export_zip(viewer(outsider), workspace.id, only_mine=True)
+
+
+def test_reply_can_attach_a_document_of_the_same_workspace_only(uploader, workspace, outsider):
+    from partnerskap.services import discussions
+
+    version = upload(uploader, workspace.id, "report.pdf", PDF)
+    thread = discussions.start_thread(viewer(uploader), workspace.id, "Reports", "See below", "k" * 16)
+    discussions.reply(viewer(uploader), thread.id, "Here it is", "r" * 16, attach=version.document_id)
+    assert discussions.posts(viewer(uploader), thread.id)[-1].attachments == [(version.document_id, "report.pdf")]
+    other = workspaces.create(viewer(outsider), workspaces.WorkspaceForm(name="Elsewhere", purpose="Other"))
+    documents.accept_upload_terms(viewer(outsider))
+    foreign = upload(outsider, other.id, "secret.pdf", PDF)
+    with pytest.raises(Refused):
+        discussions.reply(viewer(uploader), thread.id, "Sneaky", "s" * 16, attach=foreign.document_id)
+    assert len(discussions.posts(viewer(uploader), thread.id)) == 2

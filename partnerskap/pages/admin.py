@@ -32,6 +32,7 @@ def admin_nav() -> rx.Component:
             rx.link(T("Membership"), href="/admin"),
             rx.link(T("Outbox"), href="/admin/outbox"),
             rx.link(T("Audit log"), href="/admin/audit"),
+            rx.link(T("Downloads"), href="/admin/downloads"),
             spacing="5",
         ),
         aria_label=T("Administration"),
@@ -173,4 +174,34 @@ def audit() -> rx.Component:
             ),
             width="100%",
         )
+    )
+
+
+def downloads() -> rx.Component:
+    """The disclosure log: every download of a document, by whom and when."""
+    return page(
+        "Downloads",
+        admin_nav(),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(T("When")),
+                    rx.table.column_header_cell(T("Who")),
+                    rx.table.column_header_cell(T("Document")),
+                    rx.table.column_header_cell(T("Viewed in the browser")),
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    AdminState.downloads,
+                    lambda entry: rx.table.row(
+                        rx.table.cell(entry.when),
+                        rx.table.cell(entry.who),
+                        rx.table.cell(entry.document),
+                        rx.table.cell(rx.cond(entry.inline, T("Yes"), T("No"))),
+                    ),
+                )
+            ),
+            width="100%",
+        ),
     )

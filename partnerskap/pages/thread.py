@@ -46,6 +46,15 @@ def post_card(post: PostPublic) -> rx.Component:
             rx.cond(ThreadState.editing_id == post.id, post_editor(post), sanitised_html(post.html)),
         ),
         rx.cond(
+            post.attachments.length() > 0,
+            rx.hstack(
+                rx.text(T("Attached"), ":", size="2"),
+                rx.foreach(post.attachments, lambda document: rx.link(document.name, href="/documents/" + document.id.to(str) + "/download", size="2")),
+                wrap="wrap",
+                class_name="attachments",
+            ),
+        ),
+        rx.cond(
             ThreadState.writable & ~post.deleted,
             rx.hstack(
                 rx.button(T("Quote"), on_click=ThreadState.quote(post.id), size="1", variant="ghost"),
@@ -101,6 +110,20 @@ def reply_form() -> rx.Component:
             aria_describedby="body-error reply-hint",
         ),
         field_error("body"),
+        rx.cond(
+            ThreadState.documents.length() > 0,
+            rx.box(
+                rx.el.label(T("Attach a document of the workspace"), html_for="attach", class_name="field-label"),
+                rx.el.select(
+                    rx.el.option(T("No attachment"), value=""),
+                    rx.foreach(ThreadState.documents, lambda document: rx.el.option(document.name, value=document.id.to(str))),
+                    id="attach",
+                    name="attach",
+                    class_name="native-select",
+                ),
+                margin_top="2",
+            ),
+        ),
         rx.box(submit("Send"), margin_top="2"),
         on_submit=ThreadState.post_reply,
         aria_label=T("Reply"),

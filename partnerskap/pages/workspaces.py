@@ -299,6 +299,14 @@ def workspace_front() -> rx.Component:
                             rx.cond(intro.writable, rx.box(rx.heading(T("Start a discussion"), as_="h3", size="4", margin_top="5"), new_thread_form())),
                         ),
                         rx.box(
+                            rx.heading(T("Recent documents"), as_="h2", size="5"),
+                            rx.cond(WorkspaceState.recent_documents.length() == 0, rx.text(T("No documents here yet."))),
+                            rx.vstack(
+                                rx.foreach(WorkspaceState.recent_documents, lambda document: rx.link(document.name, href="/documents/" + document.id.to(str) + "/download")),
+                                rx.link(T("All documents"), href="/workspaces/" + intro.id.to(str) + "/documents"),
+                                spacing="1",
+                                margin_bottom="5",
+                            ),
                             rx.heading(T("Upcoming events"), as_="h2", size="5"),
                             rx.cond(WorkspaceState.events.length() == 0, rx.text(T("No upcoming events."))),
                             rx.vstack(rx.foreach(WorkspaceState.events, event_row), spacing="3"),

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from partnerskap.db import transaction
-from partnerskap.models import Draft, Membership, Post, PostRevision, Thread, ThreadReader, User, Workspace
+from partnerskap.models import Document, Draft, Membership, Post, PostAttachment, PostRevision, Thread, ThreadReader, User, Workspace
 from partnerskap.models.base import utcnow
 from partnerskap.services import markdown, notifications, workspaces
 from partnerskap.services.errors import N_, Invalid, Refused
@@ -40,6 +40,7 @@ class PostView:
     organisation: str
     html: str
     mine: bool
+    attachments: list[tuple[int, str]] = dataclasses.field(default_factory=list)
 
 
 def new_key() -> str:
@@ -129,8 +130,8 @@ def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: 
         raise
 
 
-def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None = None) -> Post:
-    """Reply in a thread; the same key sent twice (a retried send) saves the post once."""
+def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None = None, attach: int | None = None) -> Post:
+    """Reply in a thread, optionally attaching a document of the workspace; the same key sent twice saves the post once."""
     key = _check_key(key)
     body = _check_body(body)
     if (earlier := _existing(viewer.id, key)) is not None:
@@ -146,6 +147,11 @@ def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | N
             post = Post(thread_id=thread.id, author_id=viewer.id, body=body, idempotency_key=key, quote_of=quote_of)
             session.add(post)
             session.flush()
+            if attach is not None:
+                document = session.get(Document, attach) if isinstance(attach, int) else None
+                if document is None or document.workspace_id != thread.workspace_id or document.deleted_at is not None:
+                    raise Refused(N_("Only documents of the same workspace can be attached."))
+                session.add(PostAttachment(post_id=post.id, document_id=document.id))
             thread.last_post_at = post.created_at
             thread.post_count += 1
             session.add(thread)
@@ -206,10 +212,34 @@ def posts(viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int |
         rows = sorted(session.exec(statement).all(), key=lambda row: row[0].id)
         if rows:
             _mark_read(session, thread_id, viewer.id, rows[-1][0].id)
+        attached = _attachments(session, [post.id for post, _name, _organisation in rows])
         return [
-            PostView(post, name, organisation, "" if post.deleted_at else markdown.render(post.body), post.author_id == viewer.id)
+            PostView(post, name, organisation, "" if post.deleted_at else markdown.render(post.body), post.author_id == viewer.id, attached.get(post.id, []))
             for post, name, organisation in rows
         ]
+
+
+def _attachments(session: Session, post_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    rows = session.exec(
+        select(PostAttachment.post_id, Document.id, Document.name)
+        .join(Document, col(Document.id) == col(PostAttachment.document_id))
+        .where(col(PostAttachment.post_id).in_(post_ids or [0]), col(Document.deleted_at).is_(None))
+    ).all()
+    found: dict[int, list[tuple[int, str]]] = {}
+    for post_id, document_id, name in rows:
+        found.setdefault(post_id, []).append((document_id, name))
+    return found
+
+
+def attachable(viewer: Viewer, workspace_id: int) -> list[tuple[int, str]]:
+    """The workspace's documents a reply may attach: (id, name), by name."""
+    with transaction() as session:
+        workspaces.require_role(session, viewer, workspace_id)
+        return list(
+            session.exec(
+                select(Document.id, Document.name).where(Document.workspace_id == workspace_id, col(Document.deleted_at).is_(None)).order_by(Document.name).limit(500)
+            ).all()
+        )
 
 
 def _mark_read(session: Session, thread_id: int, user_id: int, post_id: int) -> None:

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
-from partnerskap.models import Document, DocumentVersion, DownloadLog, Folder, Post, PostAttachment, Thread, User, WorkspaceRole
+from partnerskap.models import Document, DocumentVersion, DownloadLog, Folder, PostAttachment, User, WorkspaceRole
 from partnerskap.models.base import utcnow
 from partnerskap.services import filetypes, scanner, workspaces
 from partnerskap.services.errors import N_, Invalid, Refused
@@ -319,6 +319,17 @@ def library(viewer: Viewer, workspace_id: int, folder_id: int | None = None, *, 
         return Library(place, folder, path, folders, entries, used_bytes(session, workspace_id))
 
 
+def recent(viewer: Viewer, workspace_id: int, *, limit: int = 5) -> list[Document]:
+    """The workspace's most recently changed documents, for its front page."""
+    with transaction() as session:
+        workspaces.require_role(session, viewer, workspace_id)
+        return list(
+            session.exec(
+                select(Document).where(Document.workspace_id == workspace_id, col(Document.deleted_at).is_(None)).order_by(col(Document.updated_at).desc()).limit(limit)
+            ).all()
+        )
+
+
 def create_folder(viewer: Viewer, workspace_id: int, name: str, parent_id: int | None = None) -> Folder:
     """Members make folders."""
     name = clean_name(name)
@@ -614,32 +625,6 @@ def _zip_stream(files: list[tuple[str, str]]) -> Iterator[bytes]:
                         yield pipe.take()
             yield pipe.take()
     yield pipe.take()
-
-
-def attach(viewer: Viewer, post_id: int, document_id: int) -> None:
-    """Attach a document of the same workspace to one's own post."""
-    with transaction() as session:
-        post = session.get(Post, post_id) if isinstance(post_id, int) else None
-        if post is None or post.author_id != viewer.id:
-            raise Refused(N_("You can only change your own posts."))
-        thread = session.get(Thread, post.thread_id)
-        document, _place = _document(session, viewer, document_id, write=True)
-        if document.workspace_id != thread.workspace_id:
-            raise Refused(N_("Only documents of the same workspace can be attached."))
-        session.add(PostAttachment(post_id=post.id, document_id=document.id))
-
-
-def attachments(session: Session, post_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
-    """Documents attached to posts (not in the trash): post id → [(document id, name)]."""
-    rows = session.exec(
-        select(PostAttachment.post_id, Document.id, Document.name)
-        .join(Document, col(Document.id) == col(PostAttachment.document_id))
-        .where(col(PostAttachment.post_id).in_(post_ids or [0]), col(Document.deleted_at).is_(None))
-    ).all()
-    found: dict[int, list[tuple[int, str]]] = {}
-    for post_id, document_id, name in rows:
-        found.setdefault(post_id, []).append((document_id, name))
-    return found
 
 
 def purge_trash(days: int | None = None) -> int:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from partnerskap.schemas import AuditPublic, OutboxPublic, PersonForAdmin
-from partnerskap.services import membership
+from partnerskap.i18n import format_datetime
+from partnerskap.schemas import AuditPublic, DownloadPublic, OutboxPublic, PersonForAdmin
+from partnerskap.services import documents, membership
 from partnerskap.services.errors import N_
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
@@ -16,6 +17,7 @@ class AdminState(AppState):
     status_filter: str = "pending"
     outbox: list[OutboxPublic] = []
     audit: list[AuditPublic] = []
+    downloads: list[DownloadPublic] = []
 
     async def _load_people(self, viewer: Viewer) -> None:
         rows = await run(membership.people, viewer, status=self.status_filter or None)
@@ -80,3 +82,12 @@ class AdminState(AppState):
         self._show_viewer(viewer)
         entries, names = await run(membership.audit_log, viewer)
         self.audit = [AuditPublic.of(entry, names, self.lang) for entry in entries]
+
+    @guarded(Access.ADMIN)
+    async def load_downloads(self, viewer: Viewer):
+        """Fill the disclosure log: who downloaded which document, and when."""
+        self._show_viewer(viewer)
+        self.downloads = [
+            DownloadPublic(id=entry.id, when=format_datetime(entry.at, self.lang), who=who, document=document, inline=entry.inline)
+            for entry, who, document in await run(documents.download_log, viewer)
+        ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from partnerskap.i18n import format_datetime
-from partnerskap.schemas import MemberRow, PostPublic
+from partnerskap.schemas import DocumentLink, MemberRow, PostPublic
 from partnerskap.services import discussions, workspaces
 from partnerskap.services.errors import N_
 from partnerskap.services.sessions import Viewer
@@ -28,6 +28,7 @@ def _post_public(view: discussions.PostView, language: str) -> PostPublic:
         edited=view.post.edited_at is not None,
         deleted=view.post.deleted_at is not None,
         mine=view.mine,
+        attachments=[DocumentLink(id=document_id, name=name) for document_id, name in view.attachments],
     )
 
 
@@ -48,6 +49,7 @@ class ThreadState(AppState):
     editing_id: int = 0
     history: list[str] = []
     members: list[MemberRow] = []
+    documents: list[DocumentLink] = []
     found: bool = False
 
     async def _link_pulse(self) -> None:
@@ -77,6 +79,7 @@ class ThreadState(AppState):
             if user.id != viewer.id
         ]
         self.reply_key = discussions.new_key()
+        self.documents = [DocumentLink(id=document_id, name=name) for document_id, name in await run(discussions.attachable, viewer, place.workspace.id)]
         self.editing_id, self.history = 0, []
         self.found = True
         await self._link_pulse()
@@ -101,14 +104,15 @@ class ThreadState(AppState):
     @guarded(Access.MEMBER)
     async def post_reply(self, viewer: Viewer, form: dict):
         """Send a reply; a retried send with the same key is saved once."""
-        quote_of = form.get("quote_of")
+        quote_of, attach = str(form.get("quote_of", "")), str(form.get("attach", ""))
         await run(
             discussions.reply,
             viewer,
             self.thread_id,
             str(form.get("body", "")),
             str(form.get("key", "")),
-            int(quote_of) if isinstance(quote_of, str) and quote_of.isdigit() else None,
+            int(quote_of) if quote_of.isdigit() else None,
+            int(attach) if attach.isdigit() else None,
         )
         self.draft = ""
         self.reply_key = discussions.new_key()

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from partnerskap.i18n import format_date, format_datetime
-from partnerskap.schemas import EventPublic, InvitationRow, MemberRow, MyInvitation, RequestRow, ThreadSummary, WorkspaceCard, WorkspaceIntro
-from partnerskap.services import calendar, discussions, markdown, workspaces
+from partnerskap.schemas import DocumentLink, EventPublic, InvitationRow, MemberRow, MyInvitation, RequestRow, ThreadSummary, WorkspaceCard, WorkspaceIntro
+from partnerskap.services import calendar, discussions, documents, markdown, workspaces
 from partnerskap.services.errors import N_
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
@@ -114,6 +114,7 @@ class WorkspaceState(AppState):
     intro: WorkspaceIntro = WorkspaceIntro()
     threads: list[ThreadSummary] = []
     events: list[EventPublic] = []
+    recent_documents: list[DocumentLink] = []
     members: list[MemberRow] = []
     requests: list[RequestRow] = []
     invitations: list[InvitationRow] = []
@@ -164,6 +165,7 @@ class WorkspaceState(AppState):
             for row in rows
         ]
         self.events = [event_public(event, self.lang) for event in await run(calendar.upcoming, viewer, workspace_id)]
+        self.recent_documents = [DocumentLink(id=document.id, name=document.name) for document in await run(documents.recent, viewer, workspace_id)]
         self.members = [MemberRow(id=user.id, name=user.name, organisation=user.organisation, role=role) for user, role in await run(workspaces.members, viewer, workspace_id)]
         self.thread_draft = await run(discussions.draft, viewer, f"workspace-{workspace_id}")
         self.thread_key = self.thread_key or discussions.new_key()

@@ -189,6 +189,7 @@ def test_outsiders_and_visitors_see_nothing_of_an_invitation_only_workspace(live
         expect(outsider.locator(".notice")).to_contain_text("does not exist or you do not have access to it")
         for secret in SECRET.values():
             expect(outsider.locator("body")).not_to_contain_text(secret)
+    assert received, "no websocket frames were seen"
     assert not [frame for frame in received if any(secret in frame for secret in SECRET.values())], "the server sent the outsider the workspace's content"
     assert_accessible(outsider, "refused workspace page")
     calendar = outsider.request.get(live_server.url + f"/workspaces/{hidden.id}/calendar.ics")

@@ -1,0 +1,124 @@
+"""The library journey in Chromium: confirm the rights, upload with progress, add a version, download an old one; outsiders see nothing."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+
+from playwright.sync_api import Page, expect
+
+from partnerskap.services import workspaces
+from partnerskap.services.workspaces import WorkspaceForm
+from tests.browser.axe import assert_accessible
+from tests.browser.test_membership_journey import log_in, open_page
+from tests.browser.test_workspace_journey import approved_member, check_in_every_language, live_database, viewer_of
+from tests.conftest import PASSWORD
+from tests.live_server import LiveServer
+
+RIGHTS = "I hold the rights to what I upload and take responsibility for it"
+MINUTES = b"Minutes of the spring meeting in Vaasa.\n" * (20 * 1024 * 1024 // 40)  # 20 MB: big enough to watch progress
+UPLOAD_BYTES_PER_SECOND = 8 * 1024 * 1024  # throttled so the progress bar is on screen for a few seconds
+
+
+def png(red: int, green: int, blue: int) -> bytes:
+    """A real 2×2 PNG of one colour."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + bytes([red, green, blue]) * 2 for _ in range(2))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+POSTER_V1 = png(200, 30, 30)
+POSTER_V2 = png(30, 30, 200)
+
+
+def file(name: str, mime_type: str, data: bytes) -> dict:
+    return {"name": name, "mimeType": mime_type, "buffer": data}
+
+
+def throttle_uploads(page: Page) -> None:
+    """Slow the page's outgoing bytes, as on a real connection, so an upload takes long enough to be seen."""
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("Network.enable")
+    devtools.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": UPLOAD_BYTES_PER_SECOND})
+
+
+def document_row(page: Page, name: str):
+    return page.locator(".site-main table").first.get_by_role("row").filter(has=page.get_by_role("link", name=name, exact=True))
+
+
+def test_member_uploads_adds_a_version_and_downloads_the_first_while_outsiders_see_nothing(live_server: LiveServer, new_context, password_hash: str):
+    greta = approved_member(live_server, password_hash, "Greta Arkivist")
+    hugo = approved_member(live_server, password_hash, "Hugo Utomstående")
+    with live_database(live_server):
+        workspace = workspaces.create(viewer_of(greta), WorkspaceForm(name="Archive Exchange", purpose="Sharing the minutes of 2026.", access="request", language="en"))
+    library = f"{live_server.url}/workspaces/{workspace.id}/documents"
+
+    owner = new_context().new_page()
+    log_in(owner, live_server, greta.email, PASSWORD)
+    open_page(owner, library)
+    expect(owner.get_by_role("heading", name="Documents", level=1)).to_be_visible()
+    expect(owner.get_by_text("No documents here yet.")).to_be_visible()
+    expect(owner.locator("#library-upload")).to_have_count(0)
+    check_in_every_language(owner, "library before the rights confirmation")
+
+    # Greta confirms the rights, then drops two files at once; the big one shows its progress.
+    owner.get_by_role("button", name=RIGHTS).click()
+    picker = owner.locator("#library-upload input[type=file]")
+    expect(picker).to_be_attached()
+    assert_accessible(owner, "library with the upload zone")
+    throttle_uploads(owner)
+    picker.set_input_files([file("minutes.txt", "text/plain", MINUTES), file("poster.png", "image/png", POSTER_V1)])
+    progress = owner.get_by_role("progressbar", name="Upload progress")
+    expect(progress).to_be_visible()
+    expect(owner.locator(".notice")).to_contain_text("Saved: ", timeout=60000)
+    expect(progress).to_have_count(0)
+    expect(owner.locator(".notice")).to_contain_text("minutes.txt")
+    expect(owner.locator(".notice")).to_contain_text("poster.png")
+
+    minutes, poster = document_row(owner, "minutes.txt"), document_row(owner, "poster.png")
+    expect(minutes.get_by_role("cell")).to_have_text(["minutes.txt" + "Rights: Greta Arkivist · All rights reserved", "20 MB", "text/plain", greta.name, re.compile(r"\d"), "View" + "Versions (1)"])
+    expect(poster.get_by_role("cell").nth(1)).to_have_text(re.compile(r"^\d+ B$"))
+    expect(poster.get_by_role("cell").nth(2)).to_have_text("image/png")
+    expect(poster.get_by_role("cell").nth(3)).to_have_text(greta.name)
+
+    # A file of the same name uploaded while the poster's versions are open becomes its version 2.
+    poster.get_by_role("button", name="Versions (1)").click()
+    panel = owner.locator(".rt-Card").filter(has=owner.get_by_role("heading", name="Versions", level=2))
+    expect(panel.get_by_role("row")).to_have_count(2)
+    picker.set_input_files([file("poster.png", "image/png", POSTER_V2)])
+    expect(poster.get_by_role("button", name="Versions (2)")).to_be_visible(timeout=30000)
+    expect(minutes.get_by_role("button", name="Versions (1)")).to_be_visible()
+    expect(panel.get_by_role("row")).to_have_count(3)
+    assert_accessible(owner, "library with the versions panel")
+
+    first = panel.get_by_role("row").filter(has=owner.get_by_role("cell", name="1", exact=True))
+    with owner.expect_download() as waiting:
+        first.get_by_role("link", name="Download").click()
+    download = waiting.value
+    assert download.suggested_filename == "poster.png"
+    with open(download.path(), "rb") as saved:
+        assert saved.read() == POSTER_V1
+    newest = owner.context.request.get(f"{live_server.url}/documents/{poster_id(live_server, workspace.id)}/download")
+    assert newest.status == 200 and newest.body() == POSTER_V2
+
+    # Hugo, a member of the instance but not of the workspace, gets nothing.
+    outsider = new_context().new_page()
+    log_in(outsider, live_server, hugo.email, PASSWORD)
+    for version in ("", "?version=1", "?inline=1"):
+        refused = outsider.context.request.get(f"{live_server.url}/documents/{poster_id(live_server, workspace.id)}/download{version}")
+        assert refused.status in (403, 404)
+        assert POSTER_V1 not in refused.body() and POSTER_V2 not in refused.body()
+    open_page(outsider, library)
+    expect(outsider.locator(".notice")).to_contain_text("does not exist or you do not have access to it")
+    for secret in ("minutes.txt", "poster.png", "Archive Exchange", RIGHTS):
+        expect(outsider.locator("body")).not_to_contain_text(secret)
+    expect(outsider.locator("#library-upload")).to_have_count(0)
+    assert_accessible(outsider, "refused library")
+
+
+def poster_id(server: LiveServer, workspace_id: int) -> int:
+    return server.query("SELECT id FROM document WHERE workspace_id = :w AND name = 'poster.png'", w=workspace_id)[0][0]
