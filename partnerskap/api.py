@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -18,7 +18,7 @@ from partnerskap.services import calendar, documents, sessions
 from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
-from partnerskap.storage import get_storage
+from partnerskap.storage import content_disposition, get_storage
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -84,12 +84,6 @@ async def workspace_calendar(request: Request) -> Response:
     except Refused:
         return Response("Not found.", status_code=404, media_type="text/plain")
     return Response(text, media_type="text/calendar; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def content_disposition(kind: str, filename: str) -> str:
-    """An RFC 6266 Content-Disposition: an ASCII fallback and the exact UTF-8 name."""
-    fallback = "".join(char if 32 <= ord(char) < 127 and char not in '"\\;' else "_" for char in filename) or "download"
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 async def _viewer_of(request: Request) -> Viewer | None:
