@@ -45,6 +45,7 @@ class Settings:
     database_url: str
     redis_url: str
     public_url: str
+    extra_origins: tuple[str, ...]
     secret_key: str
     membership_policy: str
     smtp_host: str
@@ -68,6 +69,11 @@ class Settings:
     workspace_quota_bytes: int
     trash_days: int
     clamd_address: str
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """Origins the websocket accepts: the public address and any extra ones (other host names of one instance)."""
+        return [self.public_url, *self.extra_origins]
 
     @property
     def secure_cookies(self) -> bool:
@@ -94,6 +100,7 @@ def load() -> Settings:
         database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / 'partnerskap.db'}"),
         redis_url=_env("REDIS_URL"),
         public_url=_env("PARTNERSKAP_PUBLIC_URL", f"http://localhost:{port}").rstrip("/"),
+        extra_origins=tuple(origin.strip().rstrip("/") for origin in _env("PARTNERSKAP_EXTRA_ORIGINS").split(",") if origin.strip()),
         secret_key=_secret_key(data_dir),
         membership_policy=policy,
         smtp_host=_env("SMTP_HOST"),

@@ -85,6 +85,12 @@ class Clamd:
         except OSError:
             return False
 
+    def verdicts(self) -> list[str]:
+        """What clamd answered so far for each stream, oldest first ("OK" or "<signature> FOUND")."""
+        log = self.folder / "clamd.log"
+        lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+        return [line.partition("): ")[2] for line in lines if "instream(" in line]
+
     def _launch(self) -> None:
         database = self.folder / "database"
         database.mkdir(exist_ok=True)
@@ -104,6 +110,7 @@ class Clamd:
                     f"LogFile {self.folder / 'clamd.log'}",
                     f"PidFile {self.folder / 'clamd.pid'}",
                     "LogSyslog no",
+                    "LogClean yes",
                     "SelfCheck 0",
                     # clamd answers OK, unscanned, for streams over MaxFileSize/MaxScanSize: keep them at the stream limit.
                     f"StreamMaxLength {limit}",
