@@ -43,9 +43,12 @@ from partnerskap.cli import migrate  # noqa: E402
 from partnerskap.db import engine, transaction  # noqa: E402
 from partnerskap.models import (  # noqa: E402
     AccessPolicy,
+    Document,
+    DocumentVersion,
     Membership,
     NotificationSettings,
     Post,
+    PostAttachment,
     Status,
     Thread,
     ThreadReader,
@@ -126,6 +129,8 @@ class Seeded:
     biggest_post_ids: list[int]
     posts: int
     threads: int
+    documents: int
+    attachments: int
 
 
 def _post_counts(rng: random.Random, posts: int, threads: int, biggest: int) -> list[int]:
@@ -138,7 +143,7 @@ def _post_counts(rng: random.Random, posts: int, threads: int, biggest: int) -> 
     return counts
 
 
-def seed(*, posts: int, threads: int, member_count: int, biggest: int, other_workspaces: int, rng: random.Random) -> Seeded:
+def seed(*, posts: int, threads: int, member_count: int, biggest: int, other_workspaces: int, documents: int, rng: random.Random) -> Seeded:
     """Bulk-insert consistent rows (ids given explicitly, PostgreSQL's sequences moved past them)."""
     now = datetime.now(UTC)
     year_ago = now - timedelta(days=365)
@@ -256,6 +261,39 @@ def seed(*, posts: int, threads: int, member_count: int, biggest: int, other_wor
         if 2 not in own_last and rng.random() < 0.3:
             reader_rows.append(dict(thread_id=index + 1, user_id=2, last_read_post_id=rng.choice(in_thread)[0], following=False))
 
+    # The library: documents (each with one version) in the workspace and a few in every other one;
+    # about one post in fifty has a document of its own workspace attached.
+    document_rows, version_rows = [], []
+    for wid in range(1, other_workspaces + 2):
+        for _ in range(documents if wid == 1 else max(1, documents // 50)):
+            did = len(document_rows) + 1
+            uploaded = year_ago + timedelta(days=rng.randint(0, 360))
+            document_rows.append(
+                dict(
+                    id=did,
+                    workspace_id=wid,
+                    name=f"{' '.join(rng.choices(WORDS, k=3))} {did}.pdf",
+                    created_by=rng.choice(members if wid == 1 else user_ids),
+                    created_at=uploaded,
+                    updated_at=uploaded,
+                    deleted_at=uploaded if rng.random() < 0.05 else None,
+                )
+            )
+            version_rows.append(
+                dict(
+                    document_id=did,
+                    number=1,
+                    storage_key=f"bench/{did}",
+                    size=rng.randint(10_000, 5_000_000),
+                    content_type="application/pdf",
+                    sha256=secrets.token_hex(32),
+                    uploaded_by=document_rows[-1]["created_by"],
+                    uploaded_at=uploaded,
+                )
+            )
+    in_main = [d["id"] for d in document_rows if d["workspace_id"] == 1 and d["deleted_at"] is None]
+    attachment_rows = [dict(post_id=row["id"], document_id=rng.choice(in_main)) for row in post_rows if in_main and rng.random() < 0.02]
+
     tables = [
         (User, users),
         (NotificationSettings, notification_settings),
@@ -264,13 +302,16 @@ def seed(*, posts: int, threads: int, member_count: int, biggest: int, other_wor
         (Thread, thread_rows),
         (Post, post_rows),
         (ThreadReader, reader_rows),
+        (Document, document_rows),
+        (DocumentVersion, version_rows),
+        (PostAttachment, attachment_rows),
     ]
     with engine().begin() as connection:
         for model, rows in tables:
             for start in range(0, len(rows), 2000):
                 connection.execute(model.__table__.insert(), rows[start : start + 2000])
         if connection.dialect.name == "postgresql":
-            for model in (User, Workspace, Membership, Thread, Post, ThreadReader):
+            for model in (User, Workspace, Membership, Thread, Post, ThreadReader, Document, DocumentVersion, PostAttachment):
                 table = model.__table__.name
                 connection.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))"))
     if engine().dialect.name == "postgresql":
@@ -284,6 +325,8 @@ def seed(*, posts: int, threads: int, member_count: int, biggest: int, other_wor
         biggest_post_ids=[post_id for post_id, _ in thread_posts[0]],
         posts=len(post_rows),
         threads=len(thread_rows),
+        documents=len(document_rows),
+        attachments=len(attachment_rows),
     )
 
 
@@ -463,6 +506,7 @@ def main() -> None:
     parser.add_argument("--biggest", type=int, default=2000, help="posts in the biggest thread (default 2000)")
     parser.add_argument("--members", type=int, default=20, help="members of the workspace (default 20)")
     parser.add_argument("--other-workspaces", type=int, default=49, help="smaller workspaces for the workspace list (default 49)")
+    parser.add_argument("--documents", type=int, default=500, help="documents in the workspace's library; the others get 1 in 50 of that (default 500)")
     parser.add_argument("--repeat", type=int, default=200, help="timed calls per operation (default 200)")
     parser.add_argument("--database-url", default="", help="a PostgreSQL URL whose database name contains 'bench'; default: a temporary SQLite file")
     parser.add_argument("--seed", type=int, default=1, help="random seed for the generated content (default 1)")
@@ -489,6 +533,7 @@ def main() -> None:
             member_count=arguments.members,
             biggest=arguments.biggest,
             other_workspaces=arguments.other_workspaces,
+            documents=arguments.documents,
             rng=random.Random(arguments.seed),
         )
         prepared = time.perf_counter() - started
@@ -503,7 +548,8 @@ def main() -> None:
             print(f"- {key}: {value}")
         print(
             f"- data: 1 workspace, {len(data.members)} members, {data.threads} threads, {data.posts} posts "
-            f"(biggest thread {len(data.biggest_post_ids)}), {arguments.other_workspaces} other workspaces"
+            f"(biggest thread {len(data.biggest_post_ids)}), {data.attachments} attachments; "
+            f"{arguments.other_workspaces} other workspaces; {data.documents} documents in all"
         )
         print(f"- migrate + seed: {prepared:.1f} s; timed part: {timed:.1f} s\n")
         print(table(results))

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What the tests need beyond Python packages: Chromium, and PostgreSQL and Redis on loopback.
+# What the tests need beyond Python packages: Chromium, ClamAV's clamd, and PostgreSQL and Redis on loopback.
 # Uses the servers already running on 127.0.0.1 when reachable; otherwise installs Debian's packages and starts them.
 set -euo pipefail
 
@@ -14,6 +14,21 @@ reachable() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if ! command -v chromium >/dev/null 2>&1; then
   echo "installing Chromium from Debian's packages"
   apt_install chromium
+fi
+
+if ! command -v clamd >/dev/null 2>&1; then
+  # The scanner tests start their own clamd with a local signature; the package's services (clamd, freshclam) must not start.
+  echo "installing ClamAV's daemon from Debian's packages"
+  if [ -e /usr/sbin/policy-rc.d ]; then
+    apt_install clamav-daemon
+  else
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    apt_install clamav-daemon
+    rm -f /usr/sbin/policy-rc.d
+    trap - EXIT
+  fi
 fi
 
 if ! reachable 5432; then
@@ -38,4 +53,4 @@ if ! reachable 6379; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/tests.log
   for _ in $(seq 1 30); do reachable 6379 && break; sleep 1; done
 fi
-echo "test services: chromium $(chromium --version 2>/dev/null | awk '{print $2}'), postgresql :5432, redis :6379"
+echo "test services: chromium $(chromium --version 2>/dev/null | awk '{print $2}'), clamd $(clamd --version | awk '{print $2}'), postgresql :5432, redis :6379"

@@ -126,12 +126,22 @@ def versions_panel() -> rx.Component:
     )
 
 
+def labelled_upload(label: rx.Var, *children: rx.Component, **props) -> rx.Component:
+    """Reflex's drop zone with an accessible name on its file input, which Reflex renders without one (axe: label)."""
+    upload = rx.upload.root(*children, **props)
+    zone = upload.children[0]
+    file_input = next(child for child in zone.children if child.tag == "input")
+    file_input.custom_attrs["aria-label"] = label
+    return upload
+
+
 def upload_zone() -> rx.Component:
     """Drop or pick files; they stream to storage with a progress bar. First the rights confirmation."""
     return rx.cond(
         LibraryState.terms_accepted,
         rx.vstack(
-            rx.upload.root(
+            labelled_upload(
+                T("Upload files"),
                 rx.vstack(
                     rx.text(T("Drop files here, or choose them")),
                     rx.button(T("Choose files"), type="button", variant="outline"),
@@ -144,7 +154,6 @@ def upload_zone() -> rx.Component:
                 padding="1.5em",
                 width="100%",
                 on_drop=LibraryState.receive(rx.upload_files_chunk(upload_id=UPLOAD_ID, on_upload_progress=LibraryState.upload_progress)),
-                aria_label=T("Upload files"),
             ),
             rx.text(T("PDF, images, office documents and plain text."), size="1"),
             rx.cond(LibraryState.uploading, rx.box(rx.progress(value=LibraryState.progress, max=100, aria_label=T("Upload progress")), rx.text(LibraryState.progress, " %", size="1"), width="100%")),

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import select
 
 from partnerskap.db import transaction
-from partnerskap.models import Role, Status, User
+from partnerskap.models import Membership, Role, Status, User, Workspace
 from partnerskap.models.base import utcnow
-from partnerskap.services import passwords
+from partnerskap.services import calendar, discussions, passwords, workspaces
+from partnerskap.services.sessions import Viewer
+
+DEMO_WORKSPACE = "Welcoming newcomers in Helsinki"
 
 DEMO_PEOPLE = [
     ("aino.virtanen@example.org", "Aino Virtanen", "Helsingin kotoutumiskeskus", Status.APPROVED),
@@ -37,7 +42,49 @@ def create_first_admin(*, email: str, password: str) -> bool:
 
 
 def seed() -> None:
-    """Add demo members (one still waiting for approval) once; they cannot log in until they reset a password."""
+    """Add demo members (one still waiting for approval) and a demo workspace with a discussion and an event, once.
+
+    Demo members cannot log in until they reset their password; the first administrator owns the workspace.
+    """
+    _seed_people()
+    _seed_workspace()
+
+
+def _seed_workspace() -> None:
+    with transaction() as session:
+        if session.exec(select(Workspace).where(Workspace.name_key == workspaces.name_key(DEMO_WORKSPACE))).first():
+            return
+        admin = session.exec(select(User).where(User.role == Role.ADMIN).order_by(User.id)).first()
+        aino = session.exec(select(User).where(User.email == DEMO_PEOPLE[0][0])).first()
+    if admin is None or aino is None:
+        return
+    owner = Viewer.of(admin)
+    workspace = workspaces.create(
+        owner,
+        workspaces.WorkspaceForm(
+            name=DEMO_WORKSPACE,
+            purpose="Sharing practice between organisations that welcome newcomers in the Helsinki region.",
+            description="A **demo** workspace: start a discussion, add an event or upload a document.",
+            access="request",
+        ),
+    )
+    with transaction() as session:
+        session.add(Membership(workspace_id=workspace.id, user_id=aino.id))
+    thread = discussions.start_thread(owner, workspace.id, "Welcome!", "Introduce yourself and your organisation here.", discussions.new_key())
+    discussions.reply(Viewer.of(aino), thread.id, "Hei! We run Finnish conversation groups on Tuesdays.", discussions.new_key())
+    calendar.add_event(
+        owner,
+        workspace.id,
+        calendar.EventForm(
+            title="Network meeting",
+            starts=(utcnow() + timedelta(days=14)).strftime("%Y-%m-%dT10:00"),
+            ends=(utcnow() + timedelta(days=14)).strftime("%Y-%m-%dT12:00"),
+            place="Helsinki",
+        ),
+    )
+
+
+def _seed_people() -> None:
     with transaction() as session:
         for email, name, organisation, status in DEMO_PEOPLE:
             if session.exec(select(User).where(User.email == email)).first():
