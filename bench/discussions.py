@@ -339,6 +339,7 @@ class Result:
 
     name: str
     samples: list[float]
+    cpu: list[float]
     rows: int
     queries: int
     statements: list[tuple[str, object]]
@@ -372,16 +373,17 @@ def measure(name: str, call: Callable[[int], object], repeat: int, recorder: Rec
         call(i)
         recorder.on = False
     statements = recorder.statements
-    samples = []
+    samples, cpu = [], []
     rows = 0
     for i in range(warmup, warmup + repeat):
         if before:
             before(i)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         outcome = call(i)
         samples.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
         rows = len(outcome) if isinstance(outcome, list) else 1
-    return Result(name, samples, rows, len(statements), statements)
+    return Result(name, samples, cpu, rows, len(statements), statements)
 
 
 def run_operations(data: Seeded, repeat: int, recorder: Recorder) -> list[Result]:
@@ -488,18 +490,17 @@ def machine() -> dict[str, str]:
 def table(results: list[Result]) -> str:
     """The results as a markdown table."""
     lines = [
-        "| operation | calls | rows | SQL statements | p50 ms | p95 ms | max ms |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| operation | calls | rows | SQL statements | p50 ms | p95 ms | max ms | p50 CPU ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
-            f"| {r.name} | {len(r.samples)} | {r.rows} | {r.queries} | {statistics.median(r.samples) * 1000:.1f} | {r.percentile(0.95):.1f} | {max(r.samples) * 1000:.1f} |"
+            f"| {r.name} | {len(r.samples)} | {r.rows} | {r.queries} | {statistics.median(r.samples) * 1000:.1f} | {r.percentile(0.95):.1f} | {max(r.samples) * 1000:.1f} | {statistics.median(r.cpu) * 1000:.1f} |"
         )
     return "\n".join(lines)
 
 
-def main() -> None:
-    """Parse the command line, build the database, time, report, clean up."""
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.discussions", description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=10000, help="posts in the workspace in total (default 10000)")
     parser.add_argument("--threads", type=int, default=200, help="threads in the workspace (default 200)")
@@ -515,16 +516,22 @@ def main() -> None:
     arguments = parser.parse_args()
     if arguments.threads < 2 or arguments.posts < arguments.threads or arguments.members < 2:
         parser.error("need at least 2 threads, 2 members, and as many posts as threads")
+    if arguments.database_url and not arguments.database_url.startswith("postgresql"):
+        parser.error("--database-url takes a PostgreSQL URL (SQLite is the default)")
+    return arguments
 
-    drop: Callable[[], None] | None = None
-    if arguments.database_url:
-        if not arguments.database_url.startswith("postgresql"):
-            parser.error("--database-url takes a PostgreSQL URL (SQLite is the default)")
-        url, drop = _scratch_postgres(arguments.database_url)
-    else:
-        url = f"sqlite:///{RUN_DIR / 'bench.db'}"
-    _use_database(url)
+
+def main() -> None:
+    """Parse the command line, build the database, time, report, clean up (also after a failure)."""
+    keep, url, drop = False, "", None
     try:
+        arguments = _arguments()
+        keep = arguments.keep
+        if arguments.database_url:
+            url, drop = _scratch_postgres(arguments.database_url)
+        else:
+            url = f"sqlite:///{RUN_DIR / 'bench.db'}"
+        _use_database(url)
         started = time.perf_counter()
         migrate()
         data = seed(
@@ -559,8 +566,9 @@ def main() -> None:
                 print(f"\n  {result.name}")
                 _explain(result)
     finally:
-        engine().dispose()
-        if arguments.keep:
+        if url:
+            engine().dispose()
+        if keep and url:
             print(f"\nkept: {url}")
         else:
             if drop:

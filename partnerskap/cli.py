@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import secrets
+import sys
 from pathlib import Path
 
 from alembic import command
@@ -60,8 +62,15 @@ def main() -> None:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="partnerskap")
     parser.add_argument("command", choices=sorted(COMMANDS))
+    parser.add_argument("path", nargs="?", help="the backup file, for backup and restore")
     arguments = parser.parse_args()
-    COMMANDS[arguments.command]()
+    run = COMMANDS[arguments.command]
+    if bool(inspect.signature(run).parameters) != (arguments.path is not None):
+        parser.error(f"{arguments.command} {'needs a' if arguments.path is None else 'takes no'} PATH")
+    if arguments.path is None:
+        run()
+    else:
+        run(arguments.path)
 
 
 def deliver_mail() -> None:
@@ -94,12 +103,40 @@ def reconcile() -> None:
         raise SystemExit(1)
 
 
+def backup(path: str) -> None:
+    """Write one backup file (a zip): every table, the schema revision and every stored document, with checksums."""
+    from partnerskap.ops import backup as backups
+
+    try:
+        summary = backups.create(path)
+    except backups.BackupError as error:
+        raise SystemExit(str(error)) from error
+    print(f"backed up {summary.rows} row(s) at schema revision {summary.revision} and {summary.objects} document object(s) to {path}")
+    if summary.missing_objects:
+        print(f"missing from storage (run reconcile): {', '.join(summary.missing_objects)}", file=sys.stderr)
+
+
+def restore(path: str) -> None:
+    """Restore a backup file into this instance, which must be empty; its database is migrated first."""
+    from partnerskap.ops import backup as backups
+
+    try:
+        summary = backups.restore(path)
+    except backups.BackupError as error:
+        raise SystemExit(str(error)) from error
+    print(f"restored {summary.rows} row(s) at schema revision {summary.revision} and {summary.objects} document object(s) from {path}")
+    if summary.missing_objects:
+        print(f"these objects were already missing when the backup was made: {', '.join(summary.missing_objects)}", file=sys.stderr)
+
+
 COMMANDS = {
     "prepare": prepare,
     "migrate": migrate,
     "deliver-mail": deliver_mail,
     "purge": purge,
     "reconcile": reconcile,
+    "backup": backup,
+    "restore": restore,
 }
 
 

@@ -43,6 +43,7 @@ class Clamd:
     def __init__(self, folder: Path, *, stream_max_mb: int = 64):
         self.folder = folder
         self.stream_max_mb = stream_max_mb
+        self._seen = 0
         self.port = 0
         self.process: subprocess.Popen | None = None
         self.started_in = 0.0
@@ -86,10 +87,19 @@ class Clamd:
             return False
 
     def verdicts(self) -> list[str]:
-        """What clamd answered so far for each stream, oldest first ("OK" or "<signature> FOUND")."""
+        """What clamd answered so far for each stream, oldest first ("OK" or "<signature> FOUND").
+
+        clamd writes its log line after it answers, so this waits (briefly) for a line newer than the last call saw.
+        """
         log = self.folder / "clamd.log"
-        lines = log.read_text(errors="replace").splitlines() if log.exists() else []
-        return [line.partition("): ")[2] for line in lines if "instream(" in line]
+        deadline = time.monotonic() + 5
+        while True:
+            lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+            found = [line.partition("): ")[2] for line in lines if "instream(" in line]
+            if len(found) > self._seen or time.monotonic() > deadline:
+                self._seen = len(found)
+                return found
+            time.sleep(0.05)
 
     def _launch(self) -> None:
         database = self.folder / "database"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -32,12 +33,13 @@ def free_port() -> int:
 
 @dataclasses.dataclass
 class LiveServer:
-    """A running instance and a way to look into its database."""
+    """A running instance and a way to look into its database; it can be stopped and started again."""
 
     url: str
     database_url: str
     data_dir: Path
-    process: subprocess.Popen
+    process: subprocess.Popen | None = None
+    env: dict[str, str] = dataclasses.field(default_factory=dict, repr=False)
 
     def query(self, sql: str, **params) -> list:
         """Rows of a read-only query against the instance's database."""
@@ -53,6 +55,45 @@ class LiveServer:
         rows = self.query("SELECT body FROM outboxmessage WHERE recipient = :r ORDER BY id DESC LIMIT 1", r=recipient)
         assert rows, f"no e-mail to {recipient}"
         return rows[0][0]
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / "server.log"
+
+    def start(self) -> None:
+        """Launch `reflex run` (which compiles the frontend first) on the instance's port, without waiting for it."""
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port", "--backend-port", self.env["PORT"], "--loglevel", "warning"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def wait_until_up(self, timeout: float = 600) -> None:
+        """Wait until the instance answers its health check and serves the front page."""
+        _wait_until_up(self.url, self.process, self.log_path, timeout)
+
+    def stop(self, signal_number: int = signal.SIGTERM) -> None:
+        """Stop the server and its workers; SIGKILL stops them as a crash would."""
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal_number)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=20)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # the group's stragglers, and the server itself if it did not stop
+        self.process.wait()
+        self.process = None
+
+    def restart(self, signal_number: int = signal.SIGKILL) -> None:
+        """Stop the server and serve the same instance again on the same port."""
+        self.stop(signal_number)
+        self.start()
+        self.wait_until_up()
 
 
 def server_environment(port: int, data_dir: Path, **extra: str) -> dict[str, str]:
@@ -78,34 +119,36 @@ def server_environment(port: int, data_dir: Path, **extra: str) -> dict[str, str
     return env
 
 
+def prepared_instance(*, port: int | None = None, prepare: bool = True, **extra_env: str) -> LiveServer:
+    """An instance with its own data folder, not yet started; `prepare=False` for another backend of a database already prepared."""
+    port = port or free_port()
+    data_dir = Path(tempfile.mkdtemp(prefix="partnerskap-live-"))
+    env = server_environment(port, data_dir, **extra_env)
+    if prepare:
+        subprocess.run([sys.executable, "-m", "partnerskap.cli", "prepare"], cwd=ROOT, env=env, check=True, capture_output=True)
+    return LiveServer(url=f"http://localhost:{port}", database_url=env["DATABASE_URL"], data_dir=data_dir, env=env)
+
+
+@contextlib.contextmanager
+def serving(*servers: LiveServer) -> Iterator[tuple[LiveServer, ...]]:
+    """Start the servers together, wait until each is up, and stop them all when the block ends."""
+    try:
+        for server in servers:
+            server.start()
+        for server in servers:
+            server.wait_until_up()
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
 @contextlib.contextmanager
 def running_instance(**extra_env: str) -> Iterator[LiveServer]:
     """Prepare and serve an instance until the block ends."""
-    port = free_port()
-    data_dir = Path(tempfile.mkdtemp(prefix="partnerskap-live-"))
-    env = server_environment(port, data_dir, **extra_env)
-    subprocess.run([sys.executable, "-m", "partnerskap.cli", "prepare"], cwd=ROOT, env=env, check=True, capture_output=True)
-    log = open(data_dir / "server.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port", "--backend-port", str(port), "--loglevel", "warning"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://localhost:{port}"
-    try:
-        _wait_until_up(url, process, data_dir / "server.log")
-        yield LiveServer(url=url, database_url=env["DATABASE_URL"], data_dir=data_dir, process=process)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, 15)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=20)
-        if process.poll() is None:
-            os.killpg(process.pid, 9)
-        log.close()
+    server = prepared_instance(**extra_env)
+    with serving(server):
+        yield server
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path, timeout: float = 600) -> None:

@@ -5,6 +5,7 @@ import reflex as rx
 from partnerskap.components.forms import field, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
+from partnerskap.components.links import route_link
 from partnerskap.schemas import DocumentPublic, FolderPublic, VersionPublic
 from partnerskap.services.errors import N_
 from partnerskap.state.library import LibraryState
@@ -44,7 +45,7 @@ def document_row(document: DocumentPublic) -> rx.Component:
             rx.hstack(
                 rx.cond(document.image, rx.image(src=download_url(document, inline=True), alt="", width="48px", height="48px", object_fit="cover", loading="lazy")),
                 rx.vstack(
-                    rx.link(document.name, href=download_url(document), class_name="document-link"),
+                    route_link(document.name, href=download_url(document), class_name="document-link"),
                     rx.cond(document.description != "", rx.text(document.description, size="1")),
                     rx.text(T("Rights"), ": ", document.rights_holder, " · ", T_choice(document.licence, LICENCE_LABELS), size="1", color="var(--gray-11)"),
                     spacing="1",
@@ -58,7 +59,7 @@ def document_row(document: DocumentPublic) -> rx.Component:
         rx.table.cell(document.uploaded),
         rx.table.cell(
             rx.hstack(
-                rx.cond(document.inline, rx.link(T("View"), href=download_url(document, inline=True), is_external=True)),
+                rx.cond(document.inline, route_link(T("View"), href=download_url(document, inline=True), is_external=True)),
                 rx.button(T("Versions"), " (", document.versions, ")", on_click=LibraryState.open_versions(document.id), size="1", variant="outline"),
                 wrap="wrap",
             )
@@ -75,7 +76,7 @@ def version_row(version: VersionPublic) -> rx.Component:
         rx.table.cell(version.uploaded),
         rx.table.cell(
             rx.hstack(
-                rx.link(T("Download"), href="/documents/" + LibraryState.open_document.to(str) + "/download?version=" + version.number.to(str)),
+                route_link(T("Download"), href="/documents/" + LibraryState.open_document.to(str) + "/download?version=" + version.number.to(str)),
                 rx.cond(
                     LibraryState.writable,
                     rx.hstack(
@@ -214,8 +215,8 @@ def library() -> rx.Component:
                     ),
                 ),
                 rx.hstack(
-                    rx.link(T("Download my documents (zip)"), href="/workspaces/" + LibraryState.workspace_id.to(str) + "/export.zip?scope=mine"),
-                    rx.cond(LibraryState.is_owner, rx.link(T("Download the whole library (zip)"), href="/workspaces/" + LibraryState.workspace_id.to(str) + "/export.zip?scope=all")),
+                    route_link(T("Download my documents (zip)"), href="/workspaces/" + LibraryState.workspace_id.to(str) + "/export.zip?scope=mine"),
+                    rx.cond(LibraryState.is_owner, route_link(T("Download the whole library (zip)"), href="/workspaces/" + LibraryState.workspace_id.to(str) + "/export.zip?scope=all")),
                     spacing="5",
                     wrap="wrap",
                 ),

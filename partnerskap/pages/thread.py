@@ -6,6 +6,7 @@ from partnerskap.components.document import when_changed
 from partnerskap.components.forms import field_error, submit
 from partnerskap.components.i18n import T
 from partnerskap.components.layout import page
+from partnerskap.components.links import route_link
 from partnerskap.components.markup import sanitised_html
 from partnerskap.schemas import PostPublic
 from partnerskap.state.discussions import ThreadPulse, ThreadState
@@ -49,7 +50,7 @@ def post_card(post: PostPublic) -> rx.Component:
             post.attachments.length() > 0,
             rx.hstack(
                 rx.text(T("Attached"), ":", size="2"),
-                rx.foreach(post.attachments, lambda document: rx.link(document.name, href="/documents/" + document.id.to(str) + "/download", size="2")),
+                rx.foreach(post.attachments, lambda document: route_link(document.name, href="/documents/" + document.id.to(str) + "/download", size="2")),
                 wrap="wrap",
                 class_name="attachments",
             ),

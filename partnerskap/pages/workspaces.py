@@ -6,6 +6,7 @@ from partnerskap.components.forms import field, field_error, submit, textarea_fi
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.labels import ACCESS_LABELS, COLOUR_LABELS, KIND_LABELS, LIFECYCLE_LABELS, WORKSPACE_ROLE_LABELS
 from partnerskap.components.layout import page
+from partnerskap.components.links import route_link
 from partnerskap.components.markup import sanitised_html
 from partnerskap.i18n import LANGUAGE_NAMES
 from partnerskap.schemas import EventPublic, MemberRow, ThreadSummary, WorkspaceCard
@@ -161,7 +162,7 @@ def workspace_header() -> rx.Component:
                     rx.link(T("Front page"), href="/workspaces/" + intro.id.to(str)),
                     rx.link(T("Members"), href="/workspaces/" + intro.id.to(str) + "/members"),
                     rx.link(T("Documents"), href="/workspaces/" + intro.id.to(str) + "/documents"),
-                    rx.link(T("Calendar (.ics)"), href="/workspaces/" + intro.id.to(str) + "/calendar.ics"),
+                    route_link(T("Calendar (.ics)"), href="/workspaces/" + intro.id.to(str) + "/calendar.ics"),
                     rx.cond(intro.role == "owner", rx.link(T("Settings"), href="/workspaces/" + intro.id.to(str) + "/settings")),
                     spacing="4",
                     wrap="wrap",
@@ -302,7 +303,7 @@ def workspace_front() -> rx.Component:
                             rx.heading(T("Recent documents"), as_="h2", size="5"),
                             rx.cond(WorkspaceState.recent_documents.length() == 0, rx.text(T("No documents here yet."))),
                             rx.vstack(
-                                rx.foreach(WorkspaceState.recent_documents, lambda document: rx.link(document.name, href="/documents/" + document.id.to(str) + "/download")),
+                                rx.foreach(WorkspaceState.recent_documents, lambda document: route_link(document.name, href="/documents/" + document.id.to(str) + "/download")),
                                 rx.link(T("All documents"), href="/workspaces/" + intro.id.to(str) + "/documents"),
                                 spacing="1",
                                 margin_bottom="5",

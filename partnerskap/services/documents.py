@@ -330,6 +330,22 @@ def recent(viewer: Viewer, workspace_id: int, *, limit: int = 5) -> list[Documen
         )
 
 
+def folder_paths(viewer: Viewer, workspace_id: int) -> list[tuple[int, str]]:
+    """Every folder of a workspace as (id, "Parent / Child"), for choosing where to move things."""
+    with transaction() as session:
+        workspaces.require_role(session, viewer, workspace_id)
+        folders = {f.id: f for f in session.exec(select(Folder).where(Folder.workspace_id == workspace_id)).all()}
+
+    def path(folder: Folder) -> str:
+        names, cursor = [], folder
+        while cursor is not None and len(names) < 50:
+            names.insert(0, cursor.name)
+            cursor = folders.get(cursor.parent_id) if cursor.parent_id else None
+        return " / ".join(names)
+
+    return sorted(((folder_id, path(folder)) for folder_id, folder in folders.items()), key=lambda item: item[1].casefold())
+
+
 def create_folder(viewer: Viewer, workspace_id: int, name: str, parent_id: int | None = None) -> Folder:
     """Members make folders."""
     name = clean_name(name)

@@ -130,6 +130,8 @@ class LibraryState(AppState):
                 if saved:
                     self._say(N_("Saved: {names}"), names=", ".join(saved))
                 await self._load(viewer)
+                if self.open_document:
+                    await self._reload_versions(viewer)
 
     @guarded(Access.MEMBER)
     async def upload_progress(self, viewer: Viewer, progress: dict):

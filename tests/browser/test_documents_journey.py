@@ -8,11 +8,16 @@ import zlib
 
 from playwright.sync_api import Page, expect
 
-from partnerskap.services import workspaces
+from partnerskap.services import documents, workspaces
 from partnerskap.services.workspaces import WorkspaceForm
 from tests.browser.axe import assert_accessible
 from tests.browser.test_membership_journey import log_in, open_page
-from tests.browser.test_workspace_journey import approved_member, check_in_every_language, live_database, viewer_of
+from tests.browser.test_workspace_journey import (
+    approved_member,
+    check_in_every_language,
+    live_database,
+    viewer_of,
+)
 from tests.conftest import PASSWORD
 from tests.live_server import LiveServer
 
@@ -46,6 +51,19 @@ def throttle_uploads(page: Page) -> None:
     devtools.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": UPLOAD_BYTES_PER_SECOND})
 
 
+def downloaded(page: Page, link) -> tuple[str, bytes]:
+    """Click a download link; the name the browser would save under and the bytes it got."""
+    with page.expect_download() as waiting:
+        link.click()
+    download = waiting.value
+    with open(download.path(), "rb") as saved:
+        return download.suggested_filename, saved.read()
+
+
+def document_id(server: LiveServer, workspace_id: int, name: str) -> int:
+    return server.query("SELECT id FROM document WHERE workspace_id = :w AND name = :n", w=workspace_id, n=name)[0][0]
+
+
 def document_row(page: Page, name: str):
     return page.locator(".site-main table").first.get_by_role("row").filter(has=page.get_by_role("link", name=name, exact=True))
 
@@ -74,6 +92,7 @@ def test_member_uploads_adds_a_version_and_downloads_the_first_while_outsiders_s
     picker.set_input_files([file("minutes.txt", "text/plain", MINUTES), file("poster.png", "image/png", POSTER_V1)])
     progress = owner.get_by_role("progressbar", name="Upload progress")
     expect(progress).to_be_visible()
+    expect(owner.get_by_text(re.compile(r"^[1-9]\d* %$"))).to_be_visible()
     expect(owner.locator(".notice")).to_contain_text("Saved: ", timeout=60000)
     expect(progress).to_have_count(0)
     expect(owner.locator(".notice")).to_contain_text("minutes.txt")
@@ -92,33 +111,50 @@ def test_member_uploads_adds_a_version_and_downloads_the_first_while_outsiders_s
     picker.set_input_files([file("poster.png", "image/png", POSTER_V2)])
     expect(poster.get_by_role("button", name="Versions (2)")).to_be_visible(timeout=30000)
     expect(minutes.get_by_role("button", name="Versions (1)")).to_be_visible()
+    panel.get_by_role("button", name="Close").click()
+    poster.get_by_role("button", name="Versions (2)").click()
     expect(panel.get_by_role("row")).to_have_count(3)
     assert_accessible(owner, "library with the versions panel")
 
     first = panel.get_by_role("row").filter(has=owner.get_by_role("cell", name="1", exact=True))
-    with owner.expect_download() as waiting:
-        first.get_by_role("link", name="Download").click()
-    download = waiting.value
-    assert download.suggested_filename == "poster.png"
-    with open(download.path(), "rb") as saved:
-        assert saved.read() == POSTER_V1
-    newest = owner.context.request.get(f"{live_server.url}/documents/{poster_id(live_server, workspace.id)}/download")
-    assert newest.status == 200 and newest.body() == POSTER_V2
+    assert downloaded(owner, first.get_by_role("link", name="Download")) == ("poster.png", POSTER_V1)
+    assert downloaded(owner, poster.get_by_role("link", name="poster.png", exact=True)) == ("poster.png", POSTER_V2)
+    check_in_every_language(owner, "library with documents and versions")
 
-    # Hugo, a member of the instance but not of the workspace, gets nothing.
+    # Hugo, a member of the instance but not of the workspace, gets nothing: no bytes, no list, no upload zone.
     outsider = new_context().new_page()
+    frames: list[str] = []
+    outsider.on("websocket", lambda socket: socket.on("framereceived", lambda frame: frames.append(str(frame))))
     log_in(outsider, live_server, hugo.email, PASSWORD)
-    for version in ("", "?version=1", "?inline=1"):
-        refused = outsider.context.request.get(f"{live_server.url}/documents/{poster_id(live_server, workspace.id)}/download{version}")
+    poster_url = f"{live_server.url}/documents/{document_id(live_server, workspace.id, 'poster.png')}/download"
+    for query in ("", "?version=1", "?inline=1"):
+        refused = outsider.context.request.get(poster_url + query)
         assert refused.status in (403, 404)
         assert POSTER_V1 not in refused.body() and POSTER_V2 not in refused.body()
     open_page(outsider, library)
-    expect(outsider.locator(".notice")).to_contain_text("does not exist or you do not have access to it")
-    for secret in ("minutes.txt", "poster.png", "Archive Exchange", RIGHTS):
+    expect(outsider.locator(".notice")).to_have_text(re.compile("^Only the workspace.s members can do this."))
+    for secret in ("minutes.txt", "poster.png", RIGHTS):
         expect(outsider.locator("body")).not_to_contain_text(secret)
+        assert not [frame for frame in frames if secret in frame], f"the server sent the outsider {secret!r}"
+    assert frames, "no websocket frames were seen"
     expect(outsider.locator("#library-upload")).to_have_count(0)
     assert_accessible(outsider, "refused library")
 
 
-def poster_id(server: LiveServer, workspace_id: int) -> int:
-    return server.query("SELECT id FROM document WHERE workspace_id = :w AND name = 'poster.png'", w=workspace_id)[0][0]
+def test_the_open_versions_panel_shows_a_new_version_at_once(live_server: LiveServer, new_context, password_hash: str):
+    iris = approved_member(live_server, password_hash, "Iris Versionsson")
+    with live_database(live_server):
+        workspace = workspaces.create(viewer_of(iris), WorkspaceForm(name="Agenda Drafts", purpose="Drafting agendas together.", access="request", language="en"))
+        documents.accept_upload_terms(viewer_of(iris))
+    page = new_context().new_page()
+    log_in(page, live_server, iris.email, PASSWORD)
+    open_page(page, f"{live_server.url}/workspaces/{workspace.id}/documents")
+    picker = page.locator("#library-upload input[type=file]")
+    picker.set_input_files([file("agenda.txt", "text/plain", b"First draft\n")])
+    agenda = document_row(page, "agenda.txt")
+    agenda.get_by_role("button", name="Versions (1)").click()
+    panel = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Versions", level=2))
+    expect(panel.get_by_role("row")).to_have_count(2)
+    picker.set_input_files([file("agenda.txt", "text/plain", b"Second draft\n")])
+    expect(agenda.get_by_role("button", name="Versions (2)")).to_be_visible()
+    expect(panel.get_by_role("row")).to_have_count(3, timeout=5000)

@@ -1,0 +1,878 @@
+"""Members on the websocket: N simulated browser tabs on a thread page, over Reflex's real socket.io protocol.
+
+    taskset -c 1 .venv/bin/python -m bench.load                  # everything: ~12 minutes
+    .venv/bin/python -m bench.load --configs app-memory --levels 50 --duration 10   # a quick look
+
+Each configuration starts a real instance the way tests/live_server.py does (`reflex run --env prod --single-port`,
+own data folder, own compiled frontend), pins its whole process tree to one core (`--server-cpu`, default 0) and this
+generator to another (`--generator-cpu`, default 1). It seeds members straight into the instance's database
+(workspaces of `--workspace-size` members, `--threads-per-workspace` threads of `--posts-per-thread` posts each, one
+session row per member whose token goes into the member's cookie), then connects the members as a browser does:
+socket.io on /_event over the websocket transport, `?token=` a fresh client token, the session cookie and
+`Origin: <instance URL>` headers, and the `hydrate_and_load` boot event (with the compiled frontend's state hashes,
+state schema and the member's stored language) in the CONNECT packet, with the router data of /threads/<id>. The
+page is open when the state arrives with `is_hydrated` true and the thread found.
+
+The measurement, per configuration:
+  1. a few warm-up tabs open and send events, then leave; RSS of the server's process tree with 0 clients;
+  2. tabs open up to each level (50, 200, 500) and stay idle; RSS again (and in Redis, the size of each tab's state);
+  3. load at each level, largest first (tabs beyond the level leave): a closed loop, one event in flight per tab,
+     paced by one global limit (`--rate`, 50 events/s in total). A tab whose turn comes sends `load_new`,
+     `load_earlier` (only while the page offers it) or `post_reply` with the key the server gave it (`--mix`).
+     A tab that sees the thread's shared pulse move sends `load_new`, as the page's hook does, at the next
+     turn of the pacer (before waiting tabs); those count against the same 50 events/s.
+     The round trip is from the emit to the first delta back that carries the tab's own states.
+
+The bare reference (bench/bare_app: one state, one handler reading 20 SQLite rows) is served the same way and
+loaded the same way, with its one handler as the only event. `--cold-start` also times `make run` to the first 200
+on / (PORT and PARTNERSKAP_DATA_DIR set to a free port and a temporary folder).
+
+Results are printed as markdown tables and written as JSON (`--json`). Every loop is bounded in count and time;
+only loopback addresses are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, deque
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BARE_DIR = ROOT / "bench" / "bare_app"
+os.environ.setdefault("PARTNERSKAP_SECRET_KEY", "bench-load-secret")
+os.environ.setdefault("PARTNERSKAP_DATA_DIR", tempfile.mkdtemp(prefix="partnerskap-load-settings-"))
+
+import httpx  # noqa: E402
+import psutil  # noqa: E402
+import socketio  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from partnerskap.models import AuthSession, Membership, Post, Status, Thread, ThreadReader, User, Workspace  # noqa: E402
+from tests.live_server import free_port, running_instance  # noqa: E402
+
+WORDS = (
+    "kotoutuminen integration kumppanuus samarbete project hanke workshop työpaja language course kielikurssi "
+    "volunteers vapaaehtoiset funding rahoitus meeting kokous report raportti municipality kunta reception "
+    "vastaanotto mentoring families perheet housing asuminen employment työllisyys schedule aikataulu budget "
+    "the a and to of for with we our next week please could you share draft agreed plan update thanks"
+).split()
+CONFIGS = ("app-memory", "app-redis", "bare-memory", "bare-redis")
+EVENT_TIMEOUT = 10.0
+OPEN_TIMEOUT = 30.0
+# The frontend connects to <backend>/_event: socket.io takes that path as the engine.io path and as the namespace.
+NAMESPACE = "/_event"
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def body_text(rng: random.Random) -> str:
+    """A plausible markdown post of one to three paragraphs."""
+    paragraphs = []
+    for _ in range(rng.choice((1, 1, 2, 3))):
+        words = rng.choices(WORDS, k=rng.randint(12, 45))
+        if rng.random() < 0.3:
+            words[0] = f"**{words[0]}**"
+        paragraphs.append(" ".join(words).capitalize() + ".")
+    return "\n\n".join(paragraphs)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (NaN for no values)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+# --- the server -------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Instance:
+    """A running server and how to find its process tree, compiled frontend and data."""
+
+    kind: str  # "app" or "bare"
+    url: str
+    pid: int
+    data_dir: Path
+    web_dir: Path
+    database_url: str
+    redis_url: str
+    workers: int
+
+    def processes(self) -> list[psutil.Process]:
+        try:
+            root = psutil.Process(self.pid)
+            return [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def rss(self) -> int:
+        total = 0
+        for process in self.processes():
+            with contextlib.suppress(psutil.Error):
+                total += process.memory_info().rss
+        return total
+
+    def cpu_seconds(self) -> float:
+        total = 0.0
+        for process in self.processes():
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                total += times.user + times.system
+        return total
+
+    def pin(self, cpus: list[int]) -> None:
+        for process in self.processes():
+            with contextlib.suppress(psutil.Error):
+                process.cpu_affinity(cpus)
+                for thread in process.threads():
+                    with contextlib.suppress(OSError):
+                        os.sched_setaffinity(thread.id, cpus)
+
+    def log_problems(self) -> dict[str, int]:
+        """Tracebacks and error lines in the server log."""
+        path = self.data_dir / "server.log"
+        if not path.exists():
+            return {}
+        content = path.read_text(errors="replace")
+        return {"tracebacks": content.count("Traceback (most recent call last)"), "error_lines": len(re.findall(r"\bERROR\b", content))}
+
+
+def _stable_rss(instance: Instance, samples: int = 3) -> int:
+    values = []
+    for _ in range(samples):
+        values.append(instance.rss())
+        time.sleep(0.3)
+    return int(statistics.median(values))
+
+
+@contextlib.contextmanager
+def app_instance(redis_url: str, workers: int, database_url: str) -> Iterator[Instance]:
+    extra = {"GRANIAN_WORKERS": str(workers)}
+    if redis_url:
+        extra["REDIS_URL"] = redis_url
+    if database_url:
+        extra["DATABASE_URL"] = database_url
+    with running_instance(**extra) as server:
+        yield Instance("app", server.url, server.process.pid, server.data_dir, server.data_dir / "web", server.database_url, redis_url, workers)
+
+
+@contextlib.contextmanager
+def bare_instance(redis_url: str, workers: int, rows: int = 1000) -> Iterator[Instance]:
+    """Serve bench/bare_app the way tests/live_server.py serves the app."""
+    port = free_port()
+    data_dir = Path(tempfile.mkdtemp(prefix="partnerskap-bare-"))
+    database = data_dir / "bare.db"
+    rng = random.Random(7)
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL)")
+        connection.executemany("INSERT INTO item (title, body) VALUES (?, ?)", [(" ".join(rng.choices(WORDS, k=5)), body_text(rng)) for _ in range(rows)])
+        connection.commit()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "BARE_DATABASE": str(database),
+        "GRANIAN_WORKERS": str(workers),
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "REFLEX_TELEMETRY_ENABLED": "0",
+        "REFLEX_WEB_WORKDIR": str(data_dir / "web"),
+        "REFLEX_STATES_WORKDIR": str(data_dir / "states"),
+        "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+    }
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    log_file = open(data_dir / "server.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port", "--backend-port", str(port), "--loglevel", "warning"],
+        cwd=BARE_DIR,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the bare app stopped:\n{(data_dir / 'server.log').read_text()[-4000:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url + "/ping", timeout=2).status_code == 200 and httpx.get(url + "/", timeout=5).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("the bare app did not start in 600 s")
+            time.sleep(1)
+        yield Instance("bare", url, process.pid, data_dir, data_dir / "web", f"sqlite:///{database}", redis_url, workers)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=20)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        log_file.close()
+        for leftover in (BARE_DIR / ".states", BARE_DIR / ".web"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+# --- the compiled frontend's protocol facts ---------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Protocol:
+    """What the compiled frontend sends at boot, read from its utils/context.jsx."""
+
+    state_name: str
+    hashes: list[str]
+    schema: str
+    local_storage: dict[str, dict]
+    states: list[str]
+
+    @classmethod
+    def read(cls, web_dir: Path) -> Protocol:
+        source = (web_dir / "utils" / "context.jsx").read_text()
+
+        def value(name: str) -> object:
+            found = re.search(rf"export const {name} = (.*)$", source, re.MULTILINE)
+            if not found:
+                raise RuntimeError(f"{name} not found in the compiled context.jsx")
+            return json.loads(found.group(1).rstrip(";"))
+
+        initial = value("initialState")
+        storage = value("clientStorage")
+        return cls(value("state_name"), value("initialStateHashes"), value("stateSchema"), storage.get("local_storage") or {}, list(initial))
+
+    def state(self, suffix: str) -> str:
+        matches = [name for name in self.states if name.endswith(suffix)]
+        if len(matches) != 1:
+            raise RuntimeError(f"no single state ends with {suffix}: {matches}")
+        return matches[0]
+
+
+# --- members and what they open ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Member:
+    """A simulated tab's person: the cookie it sends and the page it opens."""
+
+    user_id: int
+    token: str
+    language: str
+    path: str
+    params: dict[str, str]
+
+
+def seed_app(instance: Instance, count: int, workspace_size: int, threads_per_workspace: int, posts_per_thread: int, seed: int) -> list[Member]:
+    """Members, their workspaces and threads with posts, and one live session each, inserted in bulk."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    start = now - timedelta(days=30)
+    engine = create_engine(instance.database_url)
+    members: list[Member] = []
+    try:
+        with engine.begin() as connection:
+            users = [
+                dict(
+                    email=f"load{i:04d}@example.org",
+                    name=f"Load Member {i:04d}",
+                    organisation=f"Organisation {i % 37}",
+                    password_hash="!",
+                    status=Status.APPROVED,
+                    role="member",
+                    language=("fi", "sv", "en")[i % 3],
+                    email_confirmed_at=start,
+                    terms_accepted_at=start,
+                    status_reason="",
+                    created_at=start,
+                )
+                for i in range(count)
+            ]
+            connection.execute(User.__table__.insert(), users)
+            user_ids = [row[0] for row in connection.execute(text("SELECT id FROM \"user\" WHERE email LIKE 'load%@example.org' ORDER BY email"))]
+            tokens = [secrets.token_urlsafe(32) for _ in user_ids]
+            connection.execute(AuthSession.__table__.insert(), [dict(token_hash=hashlib.sha256(token.encode()).hexdigest(), user_id=uid, created_at=now, last_seen_at=now) for uid, token in zip(user_ids, tokens, strict=True)])
+            groups = [user_ids[i : i + workspace_size] for i in range(0, len(user_ids), workspace_size)]
+            for number, group in enumerate(groups):
+                workspace_id = connection.execute(
+                    Workspace.__table__.insert().returning(Workspace.__table__.c.id),
+                    dict(name=f"Load workspace {number:03d}", name_key=f"load workspace {number:03d}", purpose="Load test", description="", kind="project", language="fi", colour="teal", lifecycle="active", access="open", created_by=group[0], created_at=start, last_activity_at=start),
+                ).scalar_one()
+                connection.execute(Membership.__table__.insert(), [dict(workspace_id=workspace_id, user_id=uid, role="owner" if position == 0 else "member", joined_at=start) for position, uid in enumerate(group)])
+                thread_ids = []
+                for t in range(threads_per_workspace):
+                    thread_id = connection.execute(
+                        Thread.__table__.insert().returning(Thread.__table__.c.id),
+                        dict(workspace_id=workspace_id, title=f"Thread {t}: {' '.join(rng.choices(WORDS, k=4))}", author_id=group[0], pinned=False, created_at=start, last_post_at=now, post_count=posts_per_thread),
+                    ).scalar_one()
+                    authors = [rng.choice(group) for _ in range(posts_per_thread)]
+                    connection.execute(
+                        Post.__table__.insert(),
+                        [dict(thread_id=thread_id, author_id=author, body=body_text(rng), quote_of=None, idempotency_key=secrets.token_hex(16), created_at=start + timedelta(minutes=k)) for k, author in enumerate(authors)],
+                    )
+                    newest = connection.execute(text("SELECT max(id) FROM post WHERE thread_id = :t"), dict(t=thread_id)).scalar_one()
+                    connection.execute(ThreadReader.__table__.insert(), [dict(thread_id=thread_id, user_id=uid, last_read_post_id=newest, following=True) for uid in sorted(set(authors))])
+                    thread_ids.append(thread_id)
+                for position, uid in enumerate(group):
+                    thread_id = thread_ids[position % len(thread_ids)]
+                    members.append(Member(uid, tokens[user_ids.index(uid)], ("fi", "sv", "en")[(uid - user_ids[0]) % 3], f"/threads/{thread_id}", {"thread_id": str(thread_id)}))
+    finally:
+        engine.dispose()
+    return members
+
+
+# --- one simulated tab -------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Sample:
+    kind: str
+    seconds: float
+    size: int
+
+
+class Tab:
+    """One browser tab on the page: its socket, what it knows of its state, the event it waits for."""
+
+    def __init__(self, bench: Bench, member: Member) -> None:
+        self.bench = bench
+        self.member = member
+        self.client_token = str(uuid.uuid4())
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.sio.on("event", self._on_event, namespace=NAMESPACE)
+        self.sio.on("disconnect", self._on_disconnect, namespace=NAMESPACE)
+        self.waiting: asyncio.Future | None = None
+        self.opened: asyncio.Future | None = None
+        self.open_bytes = 0
+        self.open_seconds = 0.0
+        self.reply_key = ""
+        self.has_earlier = False
+        self.react = False
+        self.busy = False
+        self.gone = False
+        self.posts_sent = 0
+        self.found = False
+        self.pulse_version = None
+
+    def router_data(self) -> dict:
+        return {"pathname": self.member.path, "asPath": self.member.path, "query": dict(self.member.params)} if self.member.params else {"pathname": self.member.path, "asPath": self.member.path}
+
+    async def open(self) -> None:
+        bench, protocol = self.bench, self.bench.protocol
+        payload: dict = {"hashes": protocol.hashes}
+        stored = {key: self.member.language for key in protocol.local_storage if key.endswith(".lang_rx_state_")}
+        if stored:
+            payload["vars"] = stored
+        boot = {"name": f"{protocol.state_name}.hydrate_and_load", "payload": payload, "router_data": self.router_data()}
+        headers = {"Origin": bench.instance.url}
+        if self.member.token:
+            headers["Cookie"] = f"partnerskap_session={self.member.token}"
+        self.opened = asyncio.get_running_loop().create_future()
+        started = time.perf_counter()
+        await self.sio.connect(
+            f"{bench.instance.url}?token={self.client_token}",
+            headers=headers,
+            auth={"event": boot, "state_schema": protocol.schema},
+            transports=["websocket"],
+            socketio_path=NAMESPACE,
+            namespaces=[NAMESPACE],
+            wait_timeout=OPEN_TIMEOUT,
+        )
+        await asyncio.wait_for(self.opened, OPEN_TIMEOUT)
+        self.open_seconds = time.perf_counter() - started
+
+    def _on_disconnect(self, *_args) -> None:
+        if not self.gone:
+            self.bench.error("disconnected")
+        self.gone = True
+        for future in (self.waiting, self.opened):
+            if future is not None and not future.done():
+                future.set_exception(ConnectionError("disconnected"))
+
+    def _on_event(self, update: dict) -> None:
+        bench = self.bench
+        delta = update.get("delta") or {}
+        size = len(json.dumps(update, separators=(",", ":")))
+        bench.bytes_received += size
+        for event in update.get("events") or []:
+            if isinstance(event, dict) and event.get("name") == "_redirect":
+                bench.error(f"redirect to {event.get('payload', {}).get('path')}")
+        if (app := delta.get(bench.app_key)) and app.get("notice_rx_state_"):
+            bench.error(f"notice: {app['notice_rx_state_'][:60]}")
+        if (thread := delta.get(bench.page_key)) is not None:
+            self.reply_key = thread.get("reply_key_rx_state_", self.reply_key)
+            self.has_earlier = thread.get("has_earlier_rx_state_", self.has_earlier)
+        if bench.pulse_key and "version_rx_state_" in (pulse := delta.get(bench.pulse_key) or {}):
+            # The page's hook fires when the value changes, not whenever a delta repeats it.
+            if pulse["version_rx_state_"] != self.pulse_version and self.opened is not None and self.opened.done():
+                bench.pulses += 1
+                self.react = True
+            self.pulse_version = pulse["version_rx_state_"]
+        if self.opened is not None and not self.opened.done():
+            self.open_bytes += size
+            if (delta.get(bench.page_key) or {}).get("found_rx_state_"):
+                self.found = True
+            if (delta.get(bench.protocol.state_name) or {}).get("is_hydrated_rx_state_") is True:
+                if bench.instance.kind == "app" and not self.found:
+                    self.opened.set_exception(RuntimeError("the thread was not found"))
+                else:
+                    self.opened.set_result(None)
+            return
+        if self.waiting is not None and not self.waiting.done() and any(key in delta for key in bench.own_keys):
+            self.waiting.set_result(size)
+            # A pulse in the tab's own answer (its own post) moves the page's hook too; seen above.
+
+    async def send(self, kind: str) -> None:
+        bench = self.bench
+        if kind == "post_reply":
+            key = self.reply_key or secrets.token_hex(16)
+            payload = {"form": {"key": key, "body": body_text(bench.rng)}}
+            name = f"{bench.page_key}.post_reply"
+        elif kind == "bare_load":
+            payload, name = {}, f"{bench.page_key}.load"
+        else:
+            payload, name = {}, f"{bench.page_key}.{kind.removeprefix('pulse_')}"
+        self.waiting = asyncio.get_running_loop().create_future()
+        started = time.perf_counter()
+        try:
+            await self.sio.emit("event", {"name": name, "payload": payload, "router_data": self.router_data()}, namespace=NAMESPACE)
+            size = await asyncio.wait_for(self.waiting, EVENT_TIMEOUT)
+            bench.samples.append(Sample(kind, time.perf_counter() - started, size))
+            if kind == "post_reply":
+                self.posts_sent += 1
+        except TimeoutError:
+            bench.error(f"{kind}: no answer in {EVENT_TIMEOUT:.0f} s")
+        except (ConnectionError, socketio.exceptions.SocketIOError) as problem:
+            bench.error(f"{kind}: {type(problem).__name__}")
+        finally:
+            self.waiting = None
+
+    async def close(self) -> None:
+        self.gone = True
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.sio.disconnect(), 5)
+
+
+# --- a configuration's run ---------------------------------------------------------------------------------
+
+
+class Bench:
+    """The tabs on one instance, the pacer that gives them turns, and what was measured."""
+
+    def __init__(self, instance: Instance, members: list[Member], options: argparse.Namespace) -> None:
+        self.instance = instance
+        self.members = members
+        self.options = options
+        self.protocol = Protocol.read(instance.web_dir)
+        self.rng = random.Random(options.seed)
+        if instance.kind == "app":
+            self.app_key = self.protocol.state("____app_state")
+            self.page_key = self.protocol.state("____thread_state")
+            self.pulse_key = self.protocol.state("____thread_pulse")
+            self.own_keys = (self.app_key, self.page_key)
+        else:
+            self.app_key = ""
+            self.page_key = self.protocol.state("____bare_state")
+            self.pulse_key = ""
+            self.own_keys = (self.page_key,)
+        self.tabs: list[Tab] = []
+        self.samples: list[Sample] = []
+        self.errors: Counter[str] = Counter()
+        self.pulses = 0
+        self.bytes_received = 0
+        self.next_member = 0
+
+    def error(self, what: str) -> None:
+        self.errors[what] += 1
+
+    async def open_tabs(self, count: int, concurrency: int = 16) -> list[float]:
+        """Open tabs until `count` are connected; returns the seconds each new one took to open."""
+        semaphore = asyncio.Semaphore(concurrency)
+        new: list[Tab] = []
+
+        async def one(tab: Tab) -> None:
+            async with semaphore:
+                try:
+                    await tab.open()
+                except Exception as problem:  # noqa: BLE001  (counted, never fatal)
+                    self.error(f"open: {type(problem).__name__}: {str(problem)[:60]}")
+                    await tab.close()
+
+        while len(self.tabs) + len(new) < count and self.next_member < len(self.members):
+            new.append(Tab(self, self.members[self.next_member]))
+            self.next_member += 1
+        await asyncio.gather(*(one(tab) for tab in new))
+        opened = [tab for tab in new if not tab.gone]
+        self.tabs.extend(opened)
+        return [tab.open_seconds for tab in opened]
+
+    async def keep_only(self, count: int) -> None:
+        leaving, self.tabs = self.tabs[count:], self.tabs[:count]
+        await asyncio.gather(*(tab.close() for tab in leaving))
+
+    def choose(self, tab: Tab) -> str:
+        if self.instance.kind == "bare":
+            return "bare_load"
+        if tab.react:
+            tab.react = False
+            return "pulse_load_new"
+        roll = self.rng.random()
+        post, earlier = self.options.mix
+        if roll < post:
+            return "post_reply"
+        if roll < post + earlier and tab.has_earlier:
+            return "load_earlier"
+        return "load_new"
+
+    async def load(self, seconds: float, rate: float) -> dict:
+        """The closed loop: one pacer gives turns at `rate` per second to idle tabs, reacting tabs first."""
+        tabs = [tab for tab in self.tabs if not tab.gone]
+        for tab in tabs:
+            tab.react = False
+        self.samples, self.errors, self.pulses = [], Counter(), 0
+        ready: deque[Tab] = deque(tabs)
+        self.rng.shuffle(ready)
+        tasks: set[asyncio.Task] = set()
+        me = psutil.Process()
+        cpu_before, server_before = sum(me.cpu_times()[:2]), self.instance.cpu_seconds()
+        started = time.perf_counter()
+        deadline = started + seconds
+        next_turn = started
+        sent = 0
+        idle_turns = 0
+
+        async def turn(tab: Tab, kind: str) -> None:
+            tab.busy = True
+            try:
+                await tab.send(kind)
+            finally:
+                tab.busy = False
+                if not tab.gone:
+                    ready.append(tab)
+
+        while True:
+            now = time.perf_counter()
+            if now >= deadline:
+                break
+            if next_turn > now:
+                await asyncio.sleep(next_turn - now)
+                continue
+            # A turn is due: a tab that saw the pulse and is idle goes first, else the longest waiting one.
+            reacting = next((tab for tab in ready if tab.react), None)
+            tab = reacting or (ready.popleft() if ready else None)
+            if tab is None:
+                idle_turns += 1  # every tab is waiting for an answer: the closed loop holds the rate down
+                await asyncio.sleep(0.002)
+                next_turn = max(next_turn, time.perf_counter() - 1 / rate)
+                continue
+            if reacting is not None:
+                ready.remove(tab)
+            task = asyncio.create_task(turn(tab, self.choose(tab)))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+            sent += 1
+            next_turn += 1 / rate
+        elapsed = time.perf_counter() - started
+        if tasks:
+            await asyncio.wait(tasks, timeout=EVENT_TIMEOUT + 2)
+        cpu_after, server_after = sum(me.cpu_times()[:2]), self.instance.cpu_seconds()
+        return {
+            "seconds": round(elapsed, 1),
+            "sent": sent,
+            "rate": round(sent / elapsed, 1),
+            "generator_cpu": round((cpu_after - cpu_before) / elapsed, 3),
+            "server_cpu": round((server_after - server_before) / elapsed, 3),
+            "pulses_seen": self.pulses,
+            "samples": [dataclasses.asdict(sample) for sample in self.samples],
+            "errors": dict(self.errors),
+        }
+
+
+def redis_state_sizes(redis_url: str, tokens: list[str]) -> dict:
+    """Bytes of pickled state Redis holds for each of these client tokens (all its substates)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    sizes = []
+    try:
+        for token in tokens:
+            total = 0
+            for key in client.scan_iter(match=f"{token}_*", count=1000):
+                total += client.strlen(key)
+            sizes.append(total)
+        used = client.info("memory")["used_memory"]
+    finally:
+        client.close()
+    return {"per_client_bytes": sizes, "used_memory": used}
+
+
+def summarise(samples: list[dict]) -> dict:
+    def stats(values: list[float]) -> dict:
+        return {"n": len(values), "p50": percentile(values, 0.5) * 1000, "p95": percentile(values, 0.95) * 1000, "p99": percentile(values, 0.99) * 1000, "max": max(values, default=float("nan")) * 1000}
+
+    kinds = sorted({sample["kind"] for sample in samples})
+    return {"all": stats([sample["seconds"] for sample in samples]), **{kind: stats([s["seconds"] for s in samples if s["kind"] == kind]) for kind in kinds}}
+
+
+async def run_configuration(instance: Instance, members: list[Member], options: argparse.Namespace) -> dict:
+    bench = Bench(instance, members, options)
+    result: dict = {"config": options.current, "kind": instance.kind, "workers": instance.workers, "redis": bool(instance.redis_url), "levels": {}}
+    # Warm-up: a few tabs open and send events (imports, caches, JIT of the templates), then leave.
+    await bench.open_tabs(min(5, len(members)))
+    await bench.load(3, min(options.rate, 20))
+    await bench.keep_only(0)
+    await asyncio.sleep(3)
+    rss0 = _stable_rss(instance)
+    result["rss_0"] = rss0
+    redis0 = redis_state_sizes(instance.redis_url, [])["used_memory"] if instance.redis_url else 0
+    log(f"{options.current}: RSS with 0 clients {rss0 / 2**20:.1f} MiB")
+    # Idle ramp.
+    open_times: list[float] = []
+    for level in options.levels:
+        opened = await bench.open_tabs(level)
+        open_times.extend(opened)
+        await asyncio.sleep(options.settle)
+        rss = _stable_rss(instance)
+        connected = sum(1 for tab in bench.tabs if not tab.gone)
+        entry = {
+            "connected": connected,
+            "rss": rss,
+            "rss_per_client": (rss - rss0) / connected if connected else float("nan"),
+            "open_bytes_median": statistics.median([tab.open_bytes for tab in bench.tabs]) if bench.tabs else 0,
+            "open_errors": dict(bench.errors),
+        }
+        if instance.redis_url:
+            sampled = [tab.client_token for tab in bench.tabs[:: max(1, len(bench.tabs) // 25)]]
+            sizes = redis_state_sizes(instance.redis_url, sampled)
+            entry["redis_state_bytes_median"] = statistics.median(sizes["per_client_bytes"]) if sizes["per_client_bytes"] else 0
+            entry["redis_state_bytes_max"] = max(sizes["per_client_bytes"], default=0)
+            entry["redis_used_per_client"] = (sizes["used_memory"] - redis0) / connected if connected else float("nan")
+        result["levels"][level] = entry
+        log(f"{options.current}: {connected} idle tabs, RSS {rss / 2**20:.1f} MiB, {entry['rss_per_client'] / 1024:.0f} KiB per tab, errors {dict(bench.errors)}")
+        bench.errors = Counter()
+    result["open_seconds"] = {"p50": percentile(open_times, 0.5), "p95": percentile(open_times, 0.95), "max": max(open_times, default=float("nan"))}
+    # Load, largest level first; tabs beyond the level leave.
+    for level in sorted(options.levels, reverse=True):
+        await bench.keep_only(level)
+        await asyncio.sleep(1)
+        if options.profile and level == max(options.levels):
+            profile_task = asyncio.create_task(asyncio.to_thread(py_spy, instance, options))
+        else:
+            profile_task = None
+        outcome = await bench.load(options.duration, options.rate)
+        if profile_task is not None:
+            result["profile"] = await profile_task
+        outcome["latency_ms"] = summarise(outcome.pop("samples"))
+        outcome["connected"] = sum(1 for tab in bench.tabs if not tab.gone)
+        result["levels"][level]["load"] = outcome
+        lat = outcome["latency_ms"]["all"]
+        log(f"{options.current} @ {level}: {outcome['rate']} ev/s, p50 {lat['p50']:.1f} p95 {lat['p95']:.1f} p99 {lat['p99']:.1f} ms, errors {outcome['errors']}, generator CPU {outcome['generator_cpu']:.0%}, server CPU {outcome['server_cpu']:.0%}")
+    await bench.keep_only(0)
+    result["server_log"] = instance.log_problems()
+    return result
+
+
+def py_spy(instance: Instance, options: argparse.Namespace) -> str:
+    """A py-spy flame graph of the server's workers during the largest load (if py-spy is installed)."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(spy).exists():
+        return "py-spy not installed"
+    outputs = []
+    workers = [p for p in instance.processes()[1:]] or instance.processes()
+    procs = []
+    for process in workers[:2]:
+        out = Path(options.profile) / f"{options.current}-{process.pid}.txt"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        procs.append(subprocess.Popen([spy, "record", "--pid", str(process.pid), "--duration", str(int(options.duration) - 2), "--rate", "100", "--format", "raw", "--gil", "--output", str(out), "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        outputs.append(str(out))
+    for proc in procs:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=options.duration + 30)
+        if proc.poll() is None:
+            proc.kill()
+    return ", ".join(outputs)
+
+
+def flush_redis(redis_url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+
+
+def one_configuration(name: str, options: argparse.Namespace) -> dict:
+    kind, _, manager = name.partition("-")
+    redis_url = options.redis_url if manager == "redis" else ""
+    workers = options.redis_workers if manager == "redis" else 1
+    if redis_url:
+        flush_redis(redis_url)
+    options.current = name
+    started = time.monotonic()
+    maker = app_instance(redis_url, workers, options.database_url) if kind == "app" else bare_instance(redis_url, workers)
+    with maker as instance:
+        cleanup = instance.data_dir
+        startup = time.monotonic() - started
+        log(f"{name}: up in {startup:.1f} s at {instance.url} (pid {instance.pid})")
+        if kind == "app":
+            members = seed_app(instance, max(options.levels) + 5, options.workspace_size, options.threads_per_workspace, options.posts_per_thread, options.seed)
+        else:
+            members = [Member(0, "", "en", "/", {}) for _ in range(max(options.levels) + 5)]
+        # Warm-up tabs use the members past the largest level, so the measured tabs' members start fresh.
+        members = members[-5:] + members[:-5]
+        instance.pin(options.server_cpus)
+        result = asyncio.run(asyncio.wait_for(run_configuration(instance, members, options), options.max_minutes * 60))
+        result["startup_seconds"] = round(startup, 1)
+    if redis_url:
+        flush_redis(redis_url)
+    if not options.keep:
+        shutil.rmtree(cleanup, ignore_errors=True)
+    return result
+
+
+def cold_start(options: argparse.Namespace) -> dict:
+    """`make run` on a prepared machine, to the first 200 on /."""
+    port = free_port()
+    data_dir = Path(tempfile.mkdtemp(prefix="partnerskap-cold-"))
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PARTNERSKAP_", "REFLEX_", "REDIS_URL", "DATABASE_URL", "GRANIAN_"))}
+    env.update({"PORT": str(port), "PARTNERSKAP_DATA_DIR": str(data_dir)})
+    log_path = data_dir.parent / f"{data_dir.name}.log"
+    started = time.monotonic()
+    with open(log_path, "w") as log_file:
+        process = subprocess.Popen(["make", "run", f"PORT={port}"], cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        first_ok = None
+        try:
+            while time.monotonic() - started < 600 and process.poll() is None:
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"http://localhost:{port}/", timeout=2).status_code == 200:
+                        first_ok = time.monotonic() - started
+                        break
+                time.sleep(0.1)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=20)
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    return {"seconds_to_first_200": first_ok, "log": str(log_path)}
+
+
+# --- output ------------------------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), cpu)
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1), "python": platform.python_version(), "kernel": platform.release()}
+
+
+def markdown(results: dict) -> str:
+    lines = [
+        "| configuration | tabs | events/s | p50 ms | p95 ms | p99 ms | max ms | errors | RSS/tab KiB | state/tab KB | gen. CPU | server CPU |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for result in results["configurations"]:
+        for level, entry in sorted(result["levels"].items(), key=lambda item: int(item[0])):
+            load = entry.get("load", {})
+            lat = load.get("latency_ms", {}).get("all", {})
+            state = entry.get("redis_state_bytes_median", entry.get("open_bytes_median", 0)) / 1000
+            errors = sum(load.get("errors", {}).values()) + sum(entry.get("open_errors", {}).values())
+            lines.append(
+                f"| {result['config']} | {level} | {load.get('rate', 0):.1f} | {lat.get('p50', 0):.1f} | {lat.get('p95', 0):.1f} | {lat.get('p99', 0):.1f} | {lat.get('max', 0):.0f} | {errors} "
+                f"| {entry['rss_per_client'] / 1024:.0f} | {state:.1f} | {load.get('generator_cpu', 0):.0%} | {load.get('server_cpu', 0):.0%} |"
+            )
+    lines.append("")
+    lines.append("| configuration | tabs | event | n | p50 ms | p95 ms | p99 ms |")
+    lines.append("| --- | ---: | --- | ---: | ---: | ---: | ---: |")
+    for result in results["configurations"]:
+        for level, entry in sorted(result["levels"].items(), key=lambda item: int(item[0])):
+            for kind, stats in entry.get("load", {}).get("latency_ms", {}).items():
+                if kind != "all":
+                    lines.append(f"| {result['config']} | {level} | {kind} | {stats['n']} | {stats['p50']:.1f} | {stats['p95']:.1f} | {stats['p99']:.1f} |")
+    if results.get("cold_start"):
+        lines.append("")
+        lines.append(f"`make run` to the first 200 on /: {results['cold_start']['seconds_to_first_200']:.1f} s")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--configs", default=",".join(CONFIGS), help=f"comma-separated, of {', '.join(CONFIGS)}")
+    parser.add_argument("--levels", default="50,200,500", help="connected tabs, comma-separated")
+    parser.add_argument("--duration", type=float, default=30, help="seconds of load per level")
+    parser.add_argument("--rate", type=float, default=50, help="events per second in total")
+    parser.add_argument("--mix", default="0.25,0.15", help="shares of post_reply and load_earlier among a tab's own events; the rest is load_new")
+    parser.add_argument("--settle", type=float, default=4, help="seconds idle before measuring memory")
+    parser.add_argument("--workspace-size", type=int, default=25)
+    parser.add_argument("--threads-per-workspace", type=int, default=5)
+    parser.add_argument("--posts-per-thread", type=int, default=40)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11", help="a Redis database this bench may flush")
+    parser.add_argument("--redis-workers", type=int, default=2)
+    parser.add_argument("--database-url", default="", help="the app's database (default: SQLite in its data folder)")
+    parser.add_argument("--server-cpu", default="0", help="cores for the server's process tree")
+    parser.add_argument("--generator-cpu", default="1", help="cores for this generator")
+    parser.add_argument("--cold-start", action="store_true", help="also time `make run` to the first 200 on /")
+    parser.add_argument("--profile", default="", help="a folder: record py-spy flame graphs of the server during the largest load")
+    parser.add_argument("--json", default="", help="write all results here")
+    parser.add_argument("--keep", action="store_true", help="keep the instances' data folders (server logs) in the temporary directory")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--max-minutes", type=float, default=8, help="upper bound for one configuration")
+    options = parser.parse_args()
+    options.levels = sorted(int(level) for level in options.levels.split(","))
+    options.mix = tuple(float(share) for share in options.mix.split(","))
+    options.server_cpus = [int(cpu) for cpu in options.server_cpu.split(",")]
+    generator_cpus = {int(cpu) for cpu in options.generator_cpu.split(",")}
+    os.sched_setaffinity(0, generator_cpus)
+    if "redis" in options.configs:
+        if "bench" not in options.redis_url and not re.search(r"/\d+$", options.redis_url):
+            sys.exit("--redis-url must name a database number this bench may flush")
+
+    results = {"machine": machine(), "options": {k: v for k, v in vars(options).items() if k != "current"}, "configurations": []}
+    started = time.monotonic()
+    for name in options.configs.split(","):
+        if name not in CONFIGS:
+            sys.exit(f"unknown configuration {name}")
+        results["configurations"].append(one_configuration(name, options))
+        if options.json:
+            Path(options.json).write_text(json.dumps(results, indent=1, default=str))
+    if options.cold_start:
+        results["cold_start"] = cold_start(options)
+        log(f"make run: first 200 after {results['cold_start']['seconds_to_first_200']} s")
+    results["total_seconds"] = round(time.monotonic() - started, 1)
+    if options.json:
+        Path(options.json).write_text(json.dumps(results, indent=1, default=str))
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()

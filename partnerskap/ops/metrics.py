@@ -1,0 +1,133 @@
+"""Prometheus metrics: HTTP requests by route, Reflex events by handler, websocket clients, uploads and errors.
+
+Labels are route templates, handler names, methods and status codes only: never ids, paths or addresses.
+With several backend workers, set PROMETHEUS_MULTIPROC_DIR (an empty folder) and every worker's numbers are summed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
+from reflex.middleware import Middleware
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+UPLOAD_PATH = "/_upload"
+
+HTTP_REQUESTS = Counter("partnerskap_http_requests", "HTTP requests answered, by method, route template and status.", ["method", "route", "status"])
+HTTP_SECONDS = Histogram("partnerskap_http_request_duration_seconds", "Time to answer an HTTP request (until the response starts).", ["method", "route"])
+EVENTS = Counter("partnerskap_events", "Reflex events handled, by handler and outcome (ok, error, cancelled).", ["handler", "outcome"])
+EVENT_SECONDS = Histogram(
+    "partnerskap_event_duration_seconds",
+    "Time from an event's start to its handler's end (uploads: the whole upload).",
+    ["handler"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
+WEBSOCKETS = Gauge("partnerskap_websocket_clients", "Websocket clients connected now.", multiprocess_mode="livesum")
+UPLOADS = Counter("partnerskap_uploads", "Upload requests received.")
+UPLOAD_BYTES = Counter("partnerskap_upload_bytes", "Bytes received by the upload endpoint.")
+UPLOAD_REFUSALS = Counter("partnerskap_upload_refusals", "Upload requests answered with an error status.")
+ERRORS = Counter("partnerskap_errors", "Unhandled errors, by where they happened (http, event).", ["source"])
+
+
+def exposition() -> tuple[bytes, str]:
+    """The current metrics in Prometheus' text format, and its content type."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def _route(scope: Scope) -> str:
+    """The template of the route that answered (innermost router wins), never the concrete path."""
+    route = scope.get("route")
+    if isinstance(route, BaseRoute) and (template := getattr(route, "path", "")):
+        return template
+    return "other"  # pages and assets of the compiled frontend, and unknown paths
+
+
+class RequestMetrics:
+    """ASGI middleware: counts and times HTTP requests, uploads and errors, and keeps the websocket gauge."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            WEBSOCKETS.inc()
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                WEBSOCKETS.dec()
+            return
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        method = scope.get("method", "") if scope.get("method") in METHODS else "other"
+        upload = method == "POST" and scope.get("path", "").rstrip("/").endswith(UPLOAD_PATH)
+        status = 500
+
+        async def counting_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                UPLOAD_BYTES.inc(len(message.get("body", b"")))
+            return message
+
+        async def noting_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                HTTP_SECONDS.labels(method, _route(scope)).observe(time.perf_counter() - started)
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive if upload else receive, noting_send)
+        except Exception:
+            ERRORS.labels("http").inc()
+            raise
+        finally:
+            HTTP_REQUESTS.labels(method, _route(scope), str(status)).inc()
+            if upload:
+                UPLOADS.inc()
+                if status >= 400:
+                    UPLOAD_REFUSALS.inc()
+
+
+class EventMetrics(Middleware):
+    """Reflex event middleware: counts each event by handler and times it until its task ends."""
+
+    async def preprocess(self, app, state, event) -> None:
+        """Note the start; the event's task reports its end."""
+        handler = _handler_name(state, event.name)
+        started = time.perf_counter()
+        if (task := asyncio.current_task()) is not None:
+            task.add_done_callback(lambda done: _finished(handler, started, done))
+
+
+def _handler_name(state: Any, event_name: str) -> str:
+    """The handler's class-qualified name (e.g. LibraryState.receive) rather than Reflex's long state path."""
+    state_name, _, handler_name = event_name.rpartition(".")
+    try:
+        handler = type(state).get_root_state().get_class_substate(state_name).event_handlers.get(handler_name)
+    except ValueError:
+        handler = None
+    return handler.fn.__qualname__ if handler is not None else "other"
+
+
+def _finished(handler: str, started: float, task: asyncio.Task) -> None:
+    EVENT_SECONDS.labels(handler).observe(time.perf_counter() - started)
+    if task.cancelled():
+        outcome = "cancelled"
+    elif task.exception() is not None:
+        outcome = "error"
+        ERRORS.labels("event").inc()
+    else:
+        outcome = "ok"
+    EVENTS.labels(handler, outcome).inc()

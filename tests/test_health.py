@@ -1,0 +1,185 @@
+"""/healthz answers 503 naming what failed (database, storage, Redis); /metrics speaks Prometheus without personal data."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import socket
+import time
+
+import httpx
+import pytest
+from prometheus_client import REGISTRY
+from reflex.state import State
+from reflex_base.event import Event
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+
+from partnerskap import api
+from partnerskap import settings as config
+from partnerskap.ops import health, metrics
+from partnerskap.state.library import LibraryState
+from tests.live_server import free_port
+
+
+@pytest.fixture
+def settings(monkeypatch, tmp_path):
+    """Change settings for one test: local storage in a fresh folder, no Redis unless asked."""
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, storage_backend="local", storage_dir=tmp_path / "documents", redis_url=""))
+
+    def change(**values):
+        monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, **values))
+
+    return change
+
+
+def client_of(app) -> httpx.AsyncClient:
+    """A client that calls the ASGI app in this process, as the reverse proxy would over HTTP."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://localhost")
+
+
+@pytest.fixture
+async def client(settings):
+    async with client_of(api.routes()) as client:
+        yield client
+
+
+def redis_answers() -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+async def test_healthy_instance_answers_ok(client):
+    answer = await client.get("/healthz")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok", "database": "ok", "storage": "ok", "redis": "not used"}
+
+
+@pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
+async def test_configured_redis_is_checked(client, settings):
+    settings(redis_url="redis://127.0.0.1:6379/0")
+    assert (await client.get("/healthz")).json()["redis"] == "ok"
+
+
+@pytest.mark.parametrize("url", ["postgresql+psycopg://postgres@127.0.0.1:{port}/partnerskap", "sqlite:////nonexistent-folder/{port}/partnerskap.db"])
+async def test_unreachable_database_is_503(client, settings, url):
+    settings(database_url=url.format(port=free_port()))
+    answer = await client.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.json() == {"status": "error", "database": "error", "storage": "ok", "redis": "not used"}
+
+
+async def test_unwritable_storage_is_503(client, settings, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the storage folder should be")
+    settings(storage_dir=blocker)
+    answer = await client.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.json()["storage"] == "error" and answer.json()["database"] == "ok"
+
+
+async def test_unreachable_redis_is_503(client, settings):
+    settings(redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    answer = await client.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.json()["redis"] == "error" and answer.json()["database"] == "ok"
+
+
+async def test_a_hanging_dependency_times_out_without_blocking_the_loop(settings, monkeypatch):
+    monkeypatch.setattr(health, "CHECK_SECONDS", 0.2)
+    monkeypatch.setattr(health, "_storage", lambda: time.sleep(3))
+    started = time.monotonic()
+    healthy, report = await health.check()
+    assert not healthy and report["storage"] == "timeout" and report["database"] == "ok"
+    assert time.monotonic() - started < 2
+
+
+async def test_failure_details_stay_out_of_the_answer(client, settings):
+    port = free_port()
+    settings(database_url=f"postgresql+psycopg://postgres:hunter2@127.0.0.1:{port}/partnerskap")
+    answer = await client.get("/healthz")
+    assert str(port) not in answer.text and "hunter2" not in answer.text
+
+
+def sample(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+async def test_metrics_count_requests_by_route_template(client):
+    before = sample("partnerskap_http_requests_total", method="GET", route="/workspaces/{workspace_id:int}/calendar.ics", status="403")
+    await client.get("/healthz")
+    await client.get("/workspaces/424242/calendar.ics")
+    await client.get("/documents/434343/download?version=1")
+    body = (await client.get("/metrics")).text
+    for name in (
+        "partnerskap_http_requests_total",
+        "partnerskap_http_request_duration_seconds",
+        "partnerskap_events_total",
+        "partnerskap_event_duration_seconds",
+        "partnerskap_websocket_clients",
+        "partnerskap_uploads_total",
+        "partnerskap_upload_bytes_total",
+        "partnerskap_upload_refusals_total",
+        "partnerskap_errors_total",
+    ):
+        assert f"# TYPE {name} " in body
+    assert 'route="/healthz"' in body
+    assert sample("partnerskap_http_requests_total", method="GET", route="/workspaces/{workspace_id:int}/calendar.ics", status="403") == before + 1
+    assert "424242" not in body and "434343" not in body and "@" not in body
+
+
+async def test_uploads_their_bytes_and_refusals_are_counted():
+    async def receive_upload(request):
+        return Response(status_code=202 if await request.body() else 400)
+
+    uploads, received, refused = sample("partnerskap_uploads_total"), sample("partnerskap_upload_bytes_total"), sample("partnerskap_upload_refusals_total")
+    async with client_of(metrics.RequestMetrics(Starlette(routes=[Route("/_upload", receive_upload, methods=["POST"])]))) as client:
+        assert (await client.post("/_upload", content=b"x" * 1000)).status_code == 202
+        assert (await client.post("/_upload", content=b"")).status_code == 400
+    assert sample("partnerskap_uploads_total") == uploads + 2
+    assert sample("partnerskap_upload_bytes_total") == received + 1000
+    assert sample("partnerskap_upload_refusals_total") == refused + 1
+
+
+async def test_unhandled_errors_are_counted_as_500():
+    def broken(_request):
+        raise RuntimeError("boom")
+
+    errors = sample("partnerskap_errors_total", source="http")
+    failed = sample("partnerskap_http_requests_total", method="GET", route="/broken", status="500")
+    async with client_of(metrics.RequestMetrics(Starlette(routes=[Route("/broken", broken)]))) as client:
+        assert (await client.get("/broken")).status_code == 500
+    assert sample("partnerskap_errors_total", source="http") == errors + 1
+    assert sample("partnerskap_http_requests_total", method="GET", route="/broken", status="500") == failed + 1
+
+
+async def test_websocket_clients_are_counted_while_connected():
+    seen = []
+
+    async def socket(_scope, _receive, _send):
+        seen.append(sample("partnerskap_websocket_clients"))
+
+    before = sample("partnerskap_websocket_clients")
+    await metrics.RequestMetrics(socket)({"type": "websocket", "path": "/_event"}, None, None)
+    assert seen == [before + 1]
+    assert sample("partnerskap_websocket_clients") == before
+
+
+async def test_events_are_counted_and_timed_by_handler_name():
+    event = Event(name=f"{LibraryState.get_full_name()}.accept_terms")
+    handled = sample("partnerskap_events_total", handler="LibraryState.accept_terms", outcome="ok")
+    failed = sample("partnerskap_events_total", handler="LibraryState.accept_terms", outcome="error")
+    timed = sample("partnerskap_event_duration_seconds_count", handler="LibraryState.accept_terms")
+
+    async def handle(fails: bool):
+        await metrics.EventMetrics().preprocess(None, State(_reflex_internal_init=True), event)
+        if fails:
+            raise RuntimeError("handler failed")
+
+    await asyncio.gather(asyncio.create_task(handle(False)), asyncio.create_task(handle(True)), return_exceptions=True)
+    await asyncio.sleep(0)  # done callbacks run on the loop's next turn
+    assert sample("partnerskap_events_total", handler="LibraryState.accept_terms", outcome="ok") == handled + 1
+    assert sample("partnerskap_events_total", handler="LibraryState.accept_terms", outcome="error") == failed + 1
+    assert sample("partnerskap_event_duration_seconds_count", handler="LibraryState.accept_terms") == timed + 2
