@@ -22,6 +22,7 @@ MESSAGE_ARGUMENT = {
     "submit": 0,
     "page": 0,
     "choice": 0,
+    "folder_choice": 0,
     "reason_form": 2,
 }
 # Keyword arguments that also hold messages.

@@ -28,13 +28,55 @@ def download_url(document: DocumentPublic, inline: bool = False) -> rx.Var:
     return "/documents/" + document.id.to(str) + "/download" + ("?inline=1" if inline else "")
 
 
+def folder_choice(label: str, element_id: str, name: str, current: rx.Var) -> rx.Component:
+    """A select of every folder of the workspace (and the top level)."""
+    return rx.box(
+        rx.el.label(T(label), html_for=element_id, class_name="field-label"),
+        rx.el.select(
+            rx.el.option(T("Top level"), value="0"),
+            rx.foreach(LibraryState.all_folders, lambda folder: rx.el.option(folder.name, value=folder.id.to(str))),
+            id=element_id,
+            name=name,
+            default_value=current.to(str),
+            class_name="native-select",
+        ),
+        width="100%",
+    )
+
+
+def folder_editor(folder: FolderPublic) -> rx.Component:
+    """Rename a folder or move it under another."""
+    return rx.form(
+        rx.hstack(
+            field("Name", "name", form="edit-folder", max_length=120, default_value=folder.name),
+            folder_choice("Move into", "edit-folder-parent", "parent_id", LibraryState.folder_id),
+            submit("Save"),
+            align="end",
+            wrap="wrap",
+        ),
+        on_submit=LibraryState.save_folder,
+        aria_label=T("Rename or move the folder"),
+        width="100%",
+    )
+
+
 def folder_link(folder: FolderPublic) -> rx.Component:
-    """A folder to open."""
-    return rx.hstack(
-        rx.icon("folder", aria_hidden="true"),
-        rx.link(folder.name, href="/workspaces/" + LibraryState.workspace_id.to(str) + "/documents?folder=" + folder.id.to(str)),
-        rx.cond(LibraryState.writable, rx.button(T("Delete"), on_click=LibraryState.delete_folder(folder.id), size="1", variant="ghost", aria_label=T("Delete the empty folder"))),
-        align="center",
+    """A folder to open, with its actions."""
+    return rx.vstack(
+        rx.hstack(
+            rx.icon("folder", aria_hidden="true"),
+            rx.link(folder.name, href="/workspaces/" + LibraryState.workspace_id.to(str) + "/documents?folder=" + folder.id.to(str)),
+            rx.cond(
+                LibraryState.writable,
+                rx.hstack(
+                    rx.button(T("Rename or move"), on_click=LibraryState.edit_folder(folder.id), size="1", variant="ghost"),
+                    rx.button(T("Delete"), on_click=LibraryState.delete_folder(folder.id), size="1", variant="ghost", aria_label=T("Delete the empty folder")),
+                ),
+            ),
+            align="center",
+        ),
+        rx.cond(LibraryState.editing_folder == folder.id, folder_editor(folder)),
+        width="100%",
     )
 
 
@@ -112,7 +154,7 @@ def versions_panel() -> rx.Component:
                         rx.el.select(*[rx.el.option(T(label), value=value) for value, label in LICENCE_LABELS.items()], id="document-licence", name="licence", class_name="native-select"),
                         width="100%",
                     ),
-                    rx.el.input(type="hidden", name="folder_id", value=LibraryState.folder_id.to(str)),
+                    folder_choice("Folder", "document-folder", "folder_id", LibraryState.folder_id),
                     rx.hstack(submit("Save"), rx.button(T("Move to trash"), on_click=LibraryState.delete_document(LibraryState.open_document), color_scheme="red", variant="soft", type="button")),
                     spacing="3",
                     width="100%",

@@ -30,6 +30,8 @@ class LibraryState(AppState):
     folder_id: int = 0
     path: list[FolderPublic] = []
     folders: list[FolderPublic] = []
+    all_folders: list[FolderPublic] = []
+    editing_folder: int = 0
     documents: list[DocumentPublic] = []
     trash: list[DocumentPublic] = []
     used: str = ""
@@ -70,6 +72,7 @@ class LibraryState(AppState):
         self.writable, self.is_owner = shelf.place.writable, shelf.place.role == "owner"
         self.path = [FolderPublic(id=f.id, name=f.name) for f in shelf.path]
         self.folders = [FolderPublic(id=f.id, name=f.name) for f in shelf.folders]
+        self.all_folders = [FolderPublic(id=folder_id, name=path) for folder_id, path in await run(documents.folder_paths, viewer, self.workspace_id)]
         self.documents = [self._public(entry) for entry in shelf.entries]
         self.used = human_size(shelf.used, self.lang)
         self.terms_accepted = await run(documents.has_accepted_upload_terms, viewer)
@@ -146,21 +149,23 @@ class LibraryState(AppState):
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
-    async def rename_folder(self, viewer: Viewer, form: dict):
-        """Rename a folder."""
-        await run(documents.rename_folder, viewer, int(form.get("folder_id", 0)), str(form.get("name", "")))
+    async def edit_folder(self, viewer: Viewer, folder_id: int):
+        """Open a folder's rename and move form."""
+        self.editing_folder = int(folder_id)
+
+    @guarded(Access.MEMBER, form="edit-folder")
+    async def save_folder(self, viewer: Viewer, form: dict):
+        """Rename a folder and move it under another one (or to the top)."""
+        parent = str(form.get("parent_id", ""))
+        await run(documents.rename_folder, viewer, self.editing_folder, str(form.get("name", "")))
+        await run(documents.move_folder, viewer, self.editing_folder, int(parent) if parent.isdigit() and int(parent) else None)
+        self.editing_folder = 0
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def delete_folder(self, viewer: Viewer, folder_id: int):
         """Delete an empty folder."""
         await run(documents.delete_folder, viewer, int(folder_id))
-        await self._load(viewer)
-
-    @guarded(Access.MEMBER)
-    async def move_folder(self, viewer: Viewer, folder_id: int, parent_id: int):
-        """Move a folder into another (0: the top)."""
-        await run(documents.move_folder, viewer, int(folder_id), int(parent_id) or None)
         await self._load(viewer)
 
     @guarded(Access.MEMBER, form="document")
