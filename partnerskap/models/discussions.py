@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from partnerskap.models.base import utcnow
@@ -26,10 +26,10 @@ class Thread(SQLModel, table=True):
 class Post(SQLModel, table=True):
     """A markdown post; deleting keeps the row (and its history for moderators) but hides the text."""
 
-    __table_args__ = (UniqueConstraint("author_id", "idempotency_key"),)
+    __table_args__ = (UniqueConstraint("author_id", "idempotency_key"), Index("ix_post_thread_id_id", "thread_id", "id"))
 
     id: int | None = Field(default=None, primary_key=True)
-    thread_id: int = Field(foreign_key="thread.id", index=True)
+    thread_id: int = Field(foreign_key="thread.id")
     author_id: int = Field(foreign_key="user.id", index=True)
     body: str = Field(max_length=20000)
     quote_of: int | None = Field(default=None, foreign_key="post.id")

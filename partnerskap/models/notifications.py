@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from partnerskap.models.base import utcnow
@@ -11,6 +12,8 @@ from partnerskap.models.base import utcnow
 
 class Notification(SQLModel, table=True):
     """Something a member should know, with a link to its place; its text is made from kind and params."""
+
+    __table_args__ = (Index("ix_notification_user_id_read_at", "user_id", "read_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)

@@ -73,8 +73,9 @@ def _thread(session: Session, thread_id: int) -> Thread:
 def _notify_mentions(session: Session, viewer: Viewer, workspace: Workspace, thread: Thread, post: Post) -> set[int]:
     member_ids = set(session.exec(select(Membership.user_id).where(Membership.workspace_id == workspace.id)).all())
     mentioned = (markdown.mentioned_ids(post.body) & member_ids) - {viewer.id}
-    for user_id in mentioned:
-        notifications.notify(session, user_id=user_id, kind="mention", actor=viewer.name, workspace=workspace, thread=thread.title, link=f"/threads/{thread.id}#post-{post.id}")
+    notifications.notify_many(
+        session, user_ids=sorted(mentioned), kind="mention", actor=viewer.name, workspace=workspace, thread=thread.title, link=f"/threads/{thread.id}#post-{post.id}"
+    )
     return mentioned
 
 
@@ -160,8 +161,15 @@ def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | N
                 select(ThreadReader.user_id).where(ThreadReader.thread_id == thread.id, col(ThreadReader.following).is_(True))
             ).all()
             member_ids = set(session.exec(select(Membership.user_id).where(Membership.workspace_id == thread.workspace_id)).all())
-            for follower in set(followers) & member_ids - mentioned - {viewer.id}:
-                notifications.notify(session, user_id=follower, kind="reply", actor=viewer.name, workspace=found.workspace, thread=thread.title, link=f"/threads/{thread.id}#post-{post.id}")
+            notifications.notify_many(
+                session,
+                user_ids=sorted(set(followers) & member_ids - mentioned - {viewer.id}),
+                kind="reply",
+                actor=viewer.name,
+                workspace=found.workspace,
+                thread=thread.title,
+                link=f"/threads/{thread.id}#post-{post.id}",
+            )
             _follow(session, thread.id, viewer.id, post.id)
             _clear_draft(session, viewer.id, f"thread-{thread.id}")
             workspaces.touch(session, thread.workspace_id)
@@ -176,13 +184,12 @@ def threads(viewer: Viewer, workspace_id: int, *, limit: int = 50) -> list[Threa
     """The workspace's discussions, pinned first, then the most recently active."""
     with transaction() as session:
         workspaces.require_role(session, viewer, workspace_id)
+        newest = select(func.max(Post.id)).where(col(Post.thread_id) == col(Thread.id)).correlate(Thread).scalar_subquery()
         rows = session.exec(
-            select(Thread, User.name, ThreadReader.last_read_post_id, func.max(Post.id))
+            select(Thread, User.name, ThreadReader.last_read_post_id, newest)
             .join(User, col(User.id) == col(Thread.author_id))
-            .join(Post, col(Post.thread_id) == col(Thread.id))
             .join(ThreadReader, (col(ThreadReader.thread_id) == col(Thread.id)) & (col(ThreadReader.user_id) == viewer.id), isouter=True)
             .where(Thread.workspace_id == workspace_id)
-            .group_by(col(Thread.id), col(User.name), col(ThreadReader.last_read_post_id))
             .order_by(col(Thread.pinned).desc(), col(Thread.last_post_at).desc())
             .limit(limit)
         ).all()

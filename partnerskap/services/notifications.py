@@ -45,19 +45,27 @@ def _settings(session: Session, user_id: int) -> NotificationSettings:
 
 def notify(session: Session, *, user_id: int, kind: str, link: str, actor: str = "", workspace: Workspace | None = None, thread: str = "", **params: object) -> Notification:
     """Record a notification in the caller's transaction; e-mail it now if the member wants that."""
-    values = {"actor": actor, "workspace": workspace.name if workspace else "", "thread": thread, **params}
-    notification = Notification(
-        user_id=user_id,
-        kind=kind,
-        workspace_id=workspace.id if workspace else None,
-        link=link,
-        params=json.dumps(values, ensure_ascii=False),
-    )
-    session.add(notification)
-    preferences = _settings(session, user_id)
-    if EMAIL_KIND.get(kind, kind) in preferences.email_kinds.split(",") and preferences.frequency == "immediate":
-        user = session.get(User, user_id)
-        if user is not None:
+    return notify_many(session, user_ids=[user_id], kind=kind, link=link, actor=actor, workspace=workspace, thread=thread, **params)[0]
+
+
+def notify_many(session: Session, *, user_ids: list[int], kind: str, link: str, actor: str = "", workspace: Workspace | None = None, thread: str = "", **params: object) -> list[Notification]:
+    """The same notification for several members, with their settings and addresses read in one query each."""
+    if not user_ids:
+        return []
+    values = json.dumps({"actor": actor, "workspace": workspace.name if workspace else "", "thread": thread, **params}, ensure_ascii=False)
+    chosen = {row.user_id: row for row in session.exec(select(NotificationSettings).where(col(NotificationSettings.user_id).in_(user_ids))).all()}
+    wants_mail = [
+        user_id
+        for user_id in user_ids
+        if EMAIL_KIND.get(kind, kind) in (preferences := chosen.get(user_id) or NotificationSettings(user_id=user_id)).email_kinds.split(",")
+        and preferences.frequency == "immediate"
+    ]
+    people = {user.id: user for user in session.exec(select(User).where(col(User.id).in_(wants_mail or [0]))).all()}
+    now = utcnow()
+    made = []
+    for user_id in user_ids:
+        notification = Notification(user_id=user_id, kind=kind, workspace_id=workspace.id if workspace else None, link=link, params=values)
+        if (user := people.get(user_id)) is not None:
             text = text_of(notification, user.language)
             mail.queue(
                 recipient=user.email,
@@ -65,8 +73,10 @@ def notify(session: Session, *, user_id: int, kind: str, link: str, actor: str =
                 body=t("{text}\n\nOpen it on the Partnership Platform:\n{link}\n", user.language, text=text, link=config.settings.public_url + link),
                 session=session,
             )
-            notification.emailed_at = utcnow()
-    return notification
+            notification.emailed_at = now
+        session.add(notification)
+        made.append(notification)
+    return made
 
 
 def recent(viewer: Viewer, *, limit: int = 50) -> list[Notification]:
