@@ -170,8 +170,27 @@ def _stable_rss(instance: Instance, samples: int = 3) -> int:
     return int(statistics.median(values))
 
 
+def fresh_postgres(url: str) -> None:
+    """Drop and create the named PostgreSQL database (its name must contain 'bench'); the instance migrates it."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = parsed.database or ""
+    if "bench" not in name or not name.replace("_", "").isalnum():
+        sys.exit(f"refusing to drop and create database {name!r}: its name must contain 'bench'")
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+
+
 @contextlib.contextmanager
 def app_instance(redis_url: str, workers: int, database_url: str) -> Iterator[Instance]:
+    if database_url.startswith("postgresql"):
+        fresh_postgres(database_url)
     extra = {"GRANIAN_WORKERS": str(workers)}
     if redis_url:
         extra["REDIS_URL"] = redis_url
@@ -316,7 +335,12 @@ def seed_app(instance: Instance, count: int, workspace_size: int, threads_per_wo
             connection.execute(User.__table__.insert(), users)
             user_ids = [row[0] for row in connection.execute(text("SELECT id FROM \"user\" WHERE email LIKE 'load%@example.org' ORDER BY email"))]
             tokens = [secrets.token_urlsafe(32) for _ in user_ids]
-            connection.execute(AuthSession.__table__.insert(), [dict(token_hash=hashlib.sha256(token.encode()).hexdigest(), user_id=uid, created_at=now, last_seen_at=now) for uid, token in zip(user_ids, tokens, strict=True)])
+            # sessions.resolve() writes last_seen_at once a minute per session: spread the last visits over the past
+            # minute, so those writes come at a steady N/60 per second as with members who logged in at different times.
+            connection.execute(
+                AuthSession.__table__.insert(),
+                [dict(token_hash=hashlib.sha256(token.encode()).hexdigest(), user_id=uid, created_at=now - timedelta(hours=1), last_seen_at=now - timedelta(seconds=rng.uniform(0, 60))) for uid, token in zip(user_ids, tokens, strict=True)],
+            )
             groups = [user_ids[i : i + workspace_size] for i in range(0, len(user_ids), workspace_size)]
             for number, group in enumerate(groups):
                 workspace_id = connection.execute(
@@ -750,6 +774,7 @@ def one_configuration(name: str, options: argparse.Namespace) -> dict:
         instance.pin(options.server_cpus)
         result = asyncio.run(asyncio.wait_for(run_configuration(instance, members, options), options.max_minutes * 60))
         result["startup_seconds"] = round(startup, 1)
+        result["database"] = instance.database_url.split(":", 1)[0].split("+", 1)[0]
     if redis_url:
         flush_redis(redis_url)
     if not options.keep:
@@ -793,7 +818,18 @@ def machine() -> dict:
     cpu = "unknown"
     with contextlib.suppress(OSError):
         cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), cpu)
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1), "python": platform.python_version(), "kernel": platform.release()}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    changed = subprocess.run(["git", "status", "--porcelain", "--", "partnerskap"], cwd=ROOT, capture_output=True, text=True).stdout.split("\n")
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        "commit": commit,
+        "app_files_changed_since_commit": [line[3:] for line in changed if line.strip()],
+        "load_average_at_start": os.getloadavg(),
+    }
 
 
 def markdown(results: dict) -> str:
@@ -801,6 +837,13 @@ def markdown(results: dict) -> str:
         "| configuration | tabs | events/s | p50 ms | p95 ms | p99 ms | max ms | errors | RSS/tab KiB | state/tab KB | gen. CPU | server CPU |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
+    opens = ["| configuration | database | startup s | RSS, 0 tabs MiB | open p50 ms | open p95 ms | server log problems |", "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
+    for result in results["configurations"]:
+        seconds = result.get("open_seconds", {})
+        opens.append(
+            f"| {result['config']} | {result.get('database', '')} | {result.get('startup_seconds', 0):.1f} | {result.get('rss_0', 0) / 2**20:.0f} "
+            f"| {seconds.get('p50', 0) * 1000:.0f} | {seconds.get('p95', 0) * 1000:.0f} | {result.get('server_log', {})} |"
+        )
     for result in results["configurations"]:
         for level, entry in sorted(result["levels"].items(), key=lambda item: int(item[0])):
             load = entry.get("load", {})
@@ -819,6 +862,11 @@ def markdown(results: dict) -> str:
             for kind, stats in entry.get("load", {}).get("latency_ms", {}).items():
                 if kind != "all":
                     lines.append(f"| {result['config']} | {level} | {kind} | {stats['n']} | {stats['p50']:.1f} | {stats['p95']:.1f} | {stats['p99']:.1f} |")
+    lines.append("")
+    lines.extend(opens)
+    facts = results["machine"]
+    lines.append("")
+    lines.append(f"Commit {facts['commit']}, app files changed since: {facts['app_files_changed_since_commit'] or 'none'}; load average at start {facts['load_average_at_start']}.")
     if results.get("cold_start"):
         lines.append("")
         lines.append(f"`make run` to the first 200 on /: {results['cold_start']['seconds_to_first_200']:.1f} s")

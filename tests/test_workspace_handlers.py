@@ -208,3 +208,19 @@ async def test_outsider_cannot_open_a_closed_workspace(outsider, closed_thread):
     assert not state.found
     assert state.intro.name == ""
     assert state.threads == [] and state.members == []
+
+
+async def test_edited_post_is_refreshed_in_place_with_its_marker(owner, thread):
+    tab = tab_at(owner, f"/threads/{thread.id}", thread_id=thread.id)
+    state, _ = await tab.call(ThreadState, "load")
+    opening = state.posts[0].id
+    await tab.call(ThreadState, "save_edit", {"post_id": str(opening), "body": "Welcome, **all** of you!"})
+    assert [post.id for post in state.posts] == [opening]
+    assert state.posts[0].edited and "<strong>all</strong>" in state.posts[0].html
+
+
+async def test_deleted_post_stays_in_place_as_deleted(owner, thread):
+    tab = tab_at(owner, f"/threads/{thread.id}", thread_id=thread.id)
+    state, _ = await tab.call(ThreadState, "load")
+    await tab.call(ThreadState, "delete_post", state.posts[0].id)
+    assert state.posts[0].deleted and state.posts[0].html == ""

@@ -226,6 +226,19 @@ def posts(viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int |
         ]
 
 
+def one_post(viewer: Viewer, post_id: int) -> PostView:
+    """One post as the viewer sees it (after an edit or a deletion)."""
+    with transaction() as session:
+        post = session.get(Post, post_id) if isinstance(post_id, int) else None
+        if post is None:
+            raise Refused(N_("This post does not exist."))
+        workspaces.require_role(session, viewer, _thread(session, post.thread_id).workspace_id)
+        author = session.get(User, post.author_id)
+        attached = _attachments(session, [post.id])
+        html = "" if post.deleted_at else markdown.render(post.body)
+        return PostView(post, author.name, author.organisation, html, post.author_id == viewer.id, attached.get(post.id, []))
+
+
 def _attachments(session: Session, post_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
     rows = session.exec(
         select(PostAttachment.post_id, Document.id, Document.name)

@@ -159,21 +159,21 @@ class ThreadState(AppState):
     @guarded(Access.MEMBER)
     async def save_edit(self, viewer: Viewer, form: dict):
         """Save an edited post (the earlier text is kept for moderators)."""
-        await run(discussions.edit, viewer, int(form.get("post_id", 0)), str(form.get("body", "")))
+        post_id = int(form.get("post_id", 0))
+        await run(discussions.edit, viewer, post_id, str(form.get("body", "")))
         self.editing_id = 0
-        await self._reload_all(viewer)
+        await self._refresh_one(viewer, post_id)
         self._say(N_("The post was saved."))
 
-    async def _reload_all(self, viewer: Viewer) -> None:
-        oldest = min((post.id for post in self.posts), default=0)
-        views = await run(discussions.posts, viewer, self.thread_id, after_id=max(oldest - 1, 0))
-        self.posts = [_post_public(view, self.lang) for view in views]
+    async def _refresh_one(self, viewer: Viewer, post_id: int) -> None:
+        fresh = _post_public(await run(discussions.one_post, viewer, post_id), self.lang)
+        self.posts = [fresh if post.id == post_id else post for post in self.posts]
 
     @guarded(Access.MEMBER)
     async def delete_post(self, viewer: Viewer, post_id: int):
         """Delete a post."""
         await run(discussions.delete, viewer, int(post_id))
-        await self._reload_all(viewer)
+        await self._refresh_one(viewer, int(post_id))
         self._say(N_("The post was deleted."))
 
     @guarded(Access.MEMBER)
