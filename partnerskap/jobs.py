@@ -20,4 +20,19 @@ async def hourly_housekeeping() -> None:
         await asyncio.sleep(HOURLY)
 
 
-LIFESPAN_TASKS = [mail.deliver_forever, hourly_housekeeping]
+async def keep_relaying_live_updates(app) -> None:
+    """Restart Reflex's relay of live updates between backends when it gave up during a Redis outage.
+
+    Reflex stops listening for relayed updates after a few failed reconnects; only a new websocket
+    connection to this backend would start it again.
+    """
+    from reflex.utils.token_manager import RedisTokenManager
+
+    while True:
+        await asyncio.sleep(2)
+        namespace = app.event_namespace
+        if namespace is not None and isinstance(namespace._token_manager, RedisTokenManager):
+            namespace._token_manager.ensure_lost_and_found_task(namespace.emit_update)
+
+
+LIFESPAN_TASKS = [mail.deliver_forever, hourly_housekeeping, keep_relaying_live_updates]

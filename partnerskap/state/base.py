@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 import reflex as rx
+from sqlalchemy import exc as database_errors
 
 from partnerskap.i18n import LANGUAGES, best_language, t
 from partnerskap.services import notifications, sessions
@@ -35,6 +36,9 @@ class Access(enum.Enum):
 GUARDED: dict[str, Access] = {}
 NOT_SIGNED_IN = N_("Log in to continue.")
 NO_ACCESS = N_("You do not have access to this.")
+UNAVAILABLE = N_("The service is briefly unavailable. Please try again in a moment.")
+# The database did not answer (down, restarting, refusing connections, pool exhausted): worth trying again.
+DATABASE_UNAVAILABLE = (database_errors.OperationalError, database_errors.InterfaceError, database_errors.TimeoutError)
 
 
 def session_token(cookie_header: str) -> str:
@@ -81,16 +85,19 @@ def guarded(access: Access, *, form: str = "", background: bool = False) -> Call
         @functools.wraps(handler)
         async def guarded_handler(self: AppState, *args: Any, **kwargs: Any) -> Any:
             await show(self, errors={}, notice="")
-            viewer = await self._current_viewer()
-            if not _allowed(access, viewer):
-                await show(self, notice=t(NOT_SIGNED_IN if viewer is None else NO_ACCESS, self.lang))
-                return rx.redirect("/login") if viewer is None else None
             try:
+                viewer = await self._current_viewer()
+                if not _allowed(access, viewer):
+                    await show(self, notice=t(NOT_SIGNED_IN if viewer is None else NO_ACCESS, self.lang))
+                    return rx.redirect("/login") if viewer is None else None
                 return await handler(self, viewer, *args, **kwargs)
             except Invalid as invalid:
                 await show(self, errors={(f"{form}-{field}" if form else field): t(message, self.lang) for field, message in invalid.errors.items()})
             except Refused as refusal:
                 await show(self, notice=t(refusal.message, self.lang, **refusal.values))
+            except DATABASE_UNAVAILABLE:
+                log.warning("The database did not answer during %s", handler.__qualname__, exc_info=True)
+                await show(self, notice=t(UNAVAILABLE, self.lang))
             except (TypeError, ValueError, KeyError, AttributeError):
                 log.warning("Malformed call to %s", handler.__qualname__, exc_info=True)
                 await show(self, notice=t(N_("The request was not understood."), self.lang))

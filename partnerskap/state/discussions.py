@@ -63,8 +63,10 @@ class ThreadState(AppState):
     @guarded(Access.MEMBER)
     async def load(self, viewer: Viewer):
         """Open the thread at its newest posts and follow it live."""
+        await self._open(viewer, self._route_id("thread_id"))
+
+    async def _open(self, viewer: Viewer, thread_id: int) -> None:
         self.found = False
-        thread_id = self._route_id("thread_id")
         thread, place = await run(discussions.thread, viewer, thread_id)
         self.thread_id, self.title, self.pinned = thread.id, thread.title, thread.pinned
         self.workspace_id, self.workspace_name = place.workspace.id, place.workspace.name
@@ -104,19 +106,25 @@ class ThreadState(AppState):
     @guarded(Access.MEMBER)
     async def post_reply(self, viewer: Viewer, form: dict):
         """Send a reply; a retried send with the same key is saved once."""
+        # The thread comes from the page's address: a reply the browser kept while the server restarted arrives
+        # right after it reconnects, before the page's load has filled this (then new) state again.
+        thread_id = self._route_id("thread_id")
         quote_of, attach = str(form.get("quote_of", "")), str(form.get("attach", ""))
         await run(
             discussions.reply,
             viewer,
-            self.thread_id,
+            thread_id,
             str(form.get("body", "")),
             str(form.get("key", "")),
             int(quote_of) if quote_of.isdigit() else None,
             int(attach) if attach.isdigit() else None,
         )
-        self.draft = ""
-        self.reply_key = discussions.new_key()
-        await self._refresh_posts(viewer)
+        if self.thread_id != thread_id:
+            await self._open(viewer, thread_id)
+        else:
+            self.draft = ""
+            self.reply_key = discussions.new_key()
+            await self._refresh_posts(viewer)
         await self._announce()
 
     async def _refresh_posts(self, viewer: Viewer) -> None:
