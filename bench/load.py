@@ -1,7 +1,9 @@
 """Members on the websocket: N simulated browser tabs on a thread page, over Reflex's real socket.io protocol.
 
-    taskset -c 1 .venv/bin/python -m bench.load                  # everything: ~12 minutes
+    taskset -c 1 .venv/bin/python -m bench.load                  # everything: about 10 minutes
     .venv/bin/python -m bench.load --configs app-memory --levels 50 --duration 10   # a quick look
+    taskset -c 1 .venv/bin/python -m bench.load --priority -10 --quiet-wait 30 --json run.json   # on a shared machine
+    .venv/bin/python -m bench.load --report run1.json run2.json  # one table, each row from the least disturbed run
 
 Each configuration starts a real instance the way tests/live_server.py does (`reflex run --env prod --single-port`,
 own data folder, own compiled frontend), pins its whole process tree to one core (`--server-cpu`, default 0) and this
@@ -27,8 +29,11 @@ The bare reference (bench/bare_app: one state, one handler reading 20 SQLite row
 loaded the same way, with its one handler as the only event. `--cold-start` also times `make run` to the first 200
 on / (PORT and PARTNERSKAP_DATA_DIR set to a free port and a temporary folder).
 
-Results are printed as markdown tables and written as JSON (`--json`). Every loop is bounded in count and time;
-only loopback addresses are used.
+Each load also records how much of the two cores other programs used (busy time not spent by the server's tree or
+this generator), so a disturbed row can be told from a slow server; `--priority` and `--quiet-wait` reduce the
+disturbance on a shared machine. Results are printed as markdown tables and written as JSON (`--json`, with the
+commit and the app files changed since). Every loop is bounded in count and time; only loopback addresses are used.
+Needs aiohttp and psutil (and py-spy for `--profile`), which requirements.txt does not install.
 """
 
 from __future__ import annotations
@@ -61,15 +66,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BARE_DIR = ROOT / "bench" / "bare_app"
 os.environ.setdefault("PARTNERSKAP_SECRET_KEY", "bench-load-secret")
-os.environ.setdefault("PARTNERSKAP_DATA_DIR", tempfile.mkdtemp(prefix="partnerskap-load-settings-"))
+# The generator only reads the settings (the secret key is given, so nothing is written to this folder).
+os.environ.setdefault("PARTNERSKAP_DATA_DIR", str(Path(tempfile.gettempdir()) / "partnerskap-load-generator"))
 
-import httpx  # noqa: E402
-import psutil  # noqa: E402
-import socketio  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+import httpx
+import psutil
+import socketio
+from sqlalchemy import create_engine, text
 
-from partnerskap.models import AuthSession, Membership, Post, Status, Thread, ThreadReader, User, Workspace  # noqa: E402
-from tests.live_server import free_port, running_instance  # noqa: E402
+from partnerskap.models import AuthSession, Membership, Post, Status, Thread, ThreadReader, User, Workspace
+from tests.live_server import free_port, running_instance
 
 WORDS = (
     "kotoutuminen integration kumppanuus samarbete project hanke workshop työpaja language course kielikurssi "
@@ -179,8 +185,8 @@ def _stable_rss(instance: Instance, samples: int = 3) -> int:
     return int(statistics.median(values))
 
 
-def fresh_postgres(url: str) -> None:
-    """Drop and create the named PostgreSQL database (its name must contain 'bench'); the instance migrates it."""
+def fresh_postgres(url: str, *, create: bool = True) -> None:
+    """Drop and create (or only drop) the named PostgreSQL database (its name must contain 'bench'); the instance migrates it."""
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
@@ -191,7 +197,8 @@ def fresh_postgres(url: str) -> None:
     try:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            if create:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
     finally:
         admin.dispose()
 
@@ -724,7 +731,9 @@ async def run_configuration(instance: Instance, members: list[Member], options: 
     for level in options.levels:
         opened = await bench.open_tabs(level)
         open_times.extend(opened)
+        idle_before, idle_started = instance.cpu_seconds(), time.perf_counter()
         await asyncio.sleep(options.settle)
+        idle_cpu = (instance.cpu_seconds() - idle_before) / (time.perf_counter() - idle_started)
         rss = _stable_rss(instance)
         connected = sum(1 for tab in bench.tabs if not tab.gone)
         entry = {
@@ -733,6 +742,7 @@ async def run_configuration(instance: Instance, members: list[Member], options: 
             "rss_per_client": (rss - rss0) / connected if connected else float("nan"),
             "open_bytes_median": statistics.median([tab.open_bytes for tab in bench.tabs]) if bench.tabs else 0,
             "open_errors": dict(bench.errors),
+            "idle_server_cpu": round(idle_cpu, 3),
         }
         if instance.redis_url:
             sampled = [tab.client_token for tab in bench.tabs[:: max(1, len(bench.tabs) // 25)]]
@@ -741,7 +751,7 @@ async def run_configuration(instance: Instance, members: list[Member], options: 
             entry["redis_state_bytes_max"] = max(sizes["per_client_bytes"], default=0)
             entry["redis_used_per_client"] = (sizes["used_memory"] - redis0) / connected if connected else float("nan")
         result["levels"][level] = entry
-        log(f"{options.current}: {connected} idle tabs, RSS {rss / 2**20:.1f} MiB, {entry['rss_per_client'] / 1024:.0f} KiB per tab, errors {dict(bench.errors)}")
+        log(f"{options.current}: {connected} idle tabs, RSS {rss / 2**20:.1f} MiB, {entry['rss_per_client'] / 1024:.0f} KiB per tab, idle server CPU {idle_cpu:.0%}, errors {dict(bench.errors)}")
         bench.errors = Counter()
     result["open_seconds"] = {"p50": percentile(open_times, 0.5), "p95": percentile(open_times, 0.95), "max": max(open_times, default=float("nan"))}
     # Load, largest level first; tabs beyond the level leave.
@@ -771,7 +781,7 @@ async def run_configuration(instance: Instance, members: list[Member], options: 
 
 
 def py_spy(instance: Instance, options: argparse.Namespace) -> str:
-    """A py-spy flame graph of the server's workers during the largest load (if py-spy is installed)."""
+    """py-spy's folded stacks (GIL holders) of the server's workers during the largest load, if py-spy is installed."""
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     if not Path(spy).exists():
         return "py-spy not installed"
@@ -828,6 +838,8 @@ def one_configuration(name: str, options: argparse.Namespace) -> dict:
         flush_redis(redis_url)
     if not options.keep:
         shutil.rmtree(cleanup, ignore_errors=True)
+        if kind == "app" and options.database_url.startswith("postgresql"):
+            fresh_postgres(options.database_url, create=False)
     return result
 
 
@@ -880,8 +892,8 @@ def machine() -> dict:
     cpu = "unknown"
     with contextlib.suppress(OSError):
         cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), cpu)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    changed = subprocess.run(["git", "status", "--porcelain", "--", "partnerskap"], cwd=ROOT, capture_output=True, text=True).stdout.split("\n")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False, cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    changed = subprocess.run(["git", "status", "--porcelain", "--", "partnerskap"], check=False, cwd=ROOT, capture_output=True, text=True).stdout.split("\n")
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
@@ -987,7 +999,7 @@ def main() -> None:
     parser.add_argument("--quiet-wait", type=float, default=0, help="before each load, wait up to this many seconds for other programs to leave the cores (shared machines)")
     parser.add_argument("--priority", type=int, default=0, help="nice value for the server's threads and this generator (e.g. -10 on a shared machine; negative needs root)")
     parser.add_argument("--cold-start", action="store_true", help="also time `make run` to the first 200 on /")
-    parser.add_argument("--profile", default="", help="a folder: record py-spy flame graphs of the server during the largest load")
+    parser.add_argument("--profile", default="", help="a folder: record py-spy folded stacks (raw format, GIL holders) of the server during the largest load")
     parser.add_argument("--json", default="", help="write all results here")
     parser.add_argument("--keep", action="store_true", help="keep the instances' data folders (server logs) in the temporary directory")
     parser.add_argument("--seed", type=int, default=1)
@@ -1004,9 +1016,8 @@ def main() -> None:
     os.sched_setaffinity(0, generator_cpus)
     if options.priority:
         os.setpriority(os.PRIO_PROCESS, 0, options.priority)  # before any thread starts: they inherit it
-    if "redis" in options.configs:
-        if "bench" not in options.redis_url and not re.search(r"/\d+$", options.redis_url):
-            sys.exit("--redis-url must name a database number this bench may flush")
+    if "redis" in options.configs and not re.search(r"/\d+$", options.redis_url):
+        sys.exit("--redis-url must name a database number this bench may flush")
 
     results = {"machine": machine(), "options": {k: v for k, v in vars(options).items() if k != "current"}, "configurations": []}
     started = time.monotonic()
