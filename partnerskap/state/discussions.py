@@ -89,11 +89,8 @@ class ThreadState(AppState):
     @guarded(Access.MEMBER)
     async def load_new(self, viewer: Viewer):
         """Add posts that arrived since the newest one shown (runs when the pulse moves)."""
-        if not self.thread_id:
-            return
-        newest = max((post.id for post in self.posts), default=0)
-        views = await run(discussions.posts, viewer, self.thread_id, after_id=newest)
-        self.posts = self.posts + [_post_public(view, self.lang) for view in views]
+        if self.thread_id:
+            await self._refresh_posts(viewer)
 
     @guarded(Access.MEMBER)
     async def load_earlier(self, viewer: Viewer):
@@ -130,7 +127,8 @@ class ThreadState(AppState):
     async def _refresh_posts(self, viewer: Viewer) -> None:
         newest = max((post.id for post in self.posts), default=0)
         views = await run(discussions.posts, viewer, self.thread_id, after_id=newest)
-        self.posts = self.posts + [_post_public(view, self.lang) for view in views]
+        if views:  # assigning only when something is new keeps the whole list out of the answer
+            self.posts = self.posts + [_post_public(view, self.lang) for view in views]
 
     @guarded(Access.MEMBER)
     async def save_draft(self, viewer: Viewer, body: str, key: str):

@@ -188,12 +188,8 @@ class LibraryState(AppState):
     @guarded(Access.MEMBER)
     async def open_versions(self, viewer: Viewer, document_id: int):
         """Show a document's versions (uploading now adds a new version of it)."""
-        _document, rows, _may_change = await run(documents.versions, viewer, int(document_id))
+        await self._reload_versions(viewer, int(document_id))
         self.open_document = int(document_id)
-        self.versions = [
-            VersionPublic(number=v.number, id=v.id, size=human_size(v.size, self.lang), uploader=name, uploaded=format_datetime(v.uploaded_at, self.lang))
-            for v, name in rows
-        ]
 
     @guarded(Access.MEMBER)
     async def close_versions(self, viewer: Viewer):
@@ -214,8 +210,8 @@ class LibraryState(AppState):
         await self._load(viewer)
         await self._reload_versions(viewer)
 
-    async def _reload_versions(self, viewer: Viewer) -> None:
-        _document, rows, _may_change = await run(documents.versions, viewer, self.open_document)
+    async def _reload_versions(self, viewer: Viewer, document_id: int | None = None) -> None:
+        _document, rows, _may_change = await run(documents.versions, viewer, document_id or self.open_document)
         self.versions = [
             VersionPublic(number=v.number, id=v.id, size=human_size(v.size, self.lang), uploader=name, uploaded=format_datetime(v.uploaded_at, self.lang))
             for v, name in rows
