@@ -55,7 +55,9 @@ def tell(workspace):
 
     def tell(user: User, kind: str, thread: str = "Kick-off") -> Notification:
         with transaction() as session:
-            return notifications.notify(session, user_id=user.id, kind=kind, actor="Olivia", workspace=workspace, thread=thread, link="/workspaces/1", days=90)
+            notifications.notify(session, user_id=user.id, kind=kind, actor="Olivia", workspace=workspace, thread=thread, link="/workspaces/1", days=90)
+        with transaction() as session:
+            return session.exec(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc())).first()
 
     return tell
 
@@ -225,7 +227,9 @@ def test_notification_text_names_who_and_where(member, tell, kind):
 
 def test_notification_params_keep_names_as_written(member, workspace):
     with transaction() as session:
-        notice = notifications.notify(session, user_id=member.id, kind="invitation", actor="Åsa Öberg", workspace=workspace, link="/workspaces/1")
+        notifications.notify(session, user_id=member.id, kind="invitation", actor="Åsa Öberg", workspace=workspace, link="/workspaces/1")
+    with transaction() as session:
+        notice = session.exec(select(Notification).where(Notification.user_id == member.id)).one()
     assert json.loads(notice.params)["actor"] == "Åsa Öberg"
     assert notifications.text_of(notice, "en") == 'Åsa Öberg invited you to "Baltic Bridges"'
 

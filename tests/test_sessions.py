@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from argon2 import Type, extract_parameters
+from sqlalchemy import text
 from sqlmodel import select
 
 from partnerskap import settings as config
@@ -205,6 +206,44 @@ def test_a_suspended_members_old_ticket_resolves_to_no_member(admin, member):
     token = sessions.exchange_ticket(ticket)
     viewer = sessions.resolve(token) if token else None
     assert viewer is None or not viewer.is_member
+
+
+# Remembered viewers
+
+
+def test_suspension_here_ends_a_just_resolved_session_at_once(admin, member):
+    token = log_in(member)
+    assert sessions.resolve(token).is_member
+    membership.suspend(Viewer.of(admin), member.id, "Posting spam")
+    assert sessions.resolve(token) is None
+
+
+def test_logging_out_ends_a_just_resolved_session_at_once(member):
+    token = log_in(member)
+    assert sessions.resolve(token).id == member.id
+    sessions.revoke(token)
+    assert sessions.resolve(token) is None
+
+
+def test_a_changed_language_is_seen_at_once(member):
+    token = log_in(member)
+    assert sessions.resolve(token).language == "en"
+    with transaction() as session:
+        person = session.get(User, member.id)
+        person.language = "sv"
+        session.add(person)
+    assert sessions.resolve(token).language == "sv"
+
+
+def test_another_workers_revocation_reaches_this_one_within_seconds(member, clock):
+    token = log_in(member)
+    assert sessions.resolve(token).id == member.id
+    with transaction() as session:  # as another process would: no ORM change this process could notice
+        session.exec(text("UPDATE authsession SET revoked_at = CURRENT_TIMESTAMP"))
+    clock.advance(seconds=sessions.REMEMBER_FOR.total_seconds() - 1)
+    assert sessions.resolve(token).id == member.id
+    clock.advance(seconds=2)
+    assert sessions.resolve(token) is None
 
 
 # Throttling

@@ -153,7 +153,7 @@ async def test_same_reply_key_sent_twice_saves_one_post(member, thread):
     assert state.errors == {} and state.notice == ""
     with transaction() as session:
         assert session.exec(select(func.count()).select_from(Post).where(Post.body == "Count me in.")).one() == 1
-    assert sum("Count me in." in post.html for post in state.posts) == 1
+    assert sum("Count me in." in post.html for post in state.posts + state.fresh) == 1
 
 
 async def test_half_written_reply_survives_a_reload(member, thread):
@@ -180,6 +180,51 @@ async def test_late_draft_save_does_not_bring_back_a_sent_reply(member, thread):
     assert reloaded.draft == ""
 
 
+async def test_member_sees_a_new_post_without_the_shown_posts_being_resent(owner, member, thread):
+    tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    state, _ = await tab.call(ThreadState, "load")
+    shown = [post.id for post in state.posts]
+    discussions.reply(viewer(owner), thread.id, "Room 4 is booked.", discussions.new_key())
+    tab.root._clean()
+    state, _ = await tab.call(ThreadState, "load_new")
+    changed = tab.root.get_delta()[ThreadState.get_full_name()]
+    assert [post.id for post in state.posts] == shown
+    assert ["Room 4 is booked." in post.html for post in state.fresh] == [True]
+    assert any(name.startswith("fresh") for name in changed) and not any(name.startswith("posts") for name in changed)
+
+
+async def test_member_with_nothing_new_gets_no_post_list(member, thread):
+    tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    await tab.call(ThreadState, "load")
+    tab.root._clean()
+    await tab.call(ThreadState, "load_new")
+    changed = tab.root.get_delta().get(ThreadState.get_full_name(), {})
+    assert not any(name.startswith(("posts", "fresh")) for name in changed)
+
+
+async def test_a_long_open_tab_keeps_only_the_newest_posts(monkeypatch, owner, member, thread):
+    monkeypatch.setattr("partnerskap.state.discussions.FRESH_AT_MOST", 2)
+    monkeypatch.setattr("partnerskap.state.discussions.SHOWN_AT_MOST", 3)
+    tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    state, _ = await tab.call(ThreadState, "load")
+    for number in range(1, 5):
+        discussions.reply(viewer(owner), thread.id, f"Update {number}", discussions.new_key())
+        state, _ = await tab.call(ThreadState, "load_new")
+    shown = [post.html for post in state.posts + state.fresh]
+    assert len(shown) == 4 and "Update 4" in shown[-1] and "Update 1" in shown[0]
+    assert state.has_earlier
+    state, _ = await tab.call(ThreadState, "load_earlier")
+    assert "Welcome" in state.posts[0].html
+
+
+async def test_member_whose_thread_state_was_lost_gets_the_thread_back(owner, member, thread):
+    discussions.reply(viewer(owner), thread.id, "Still here?", discussions.new_key())
+    # A tab whose server-side state is new (the backend restarted) asks for new posts before its page load ran.
+    state, _ = await tab_at(member, f"/threads/{thread.id}", thread_id=thread.id).call(ThreadState, "load_new")
+    assert state.found and state.thread_id == thread.id
+    assert "Still here?" in state.posts[-1].html
+
+
 # Refusals
 
 
@@ -187,7 +232,7 @@ async def test_outsider_cannot_open_a_closed_workspaces_thread(outsider, closed_
     state, _ = await tab_at(outsider, f"/threads/{closed_thread.id}", thread_id=closed_thread.id).call(ThreadState, "load")
     assert not state.found
     assert state.notice
-    assert state.title == "" and state.posts == [] and state.workspace_name == "" and state.members == []
+    assert state.title == "" and state.posts == state.fresh == [] and state.workspace_name == "" and state.members == []
 
 
 async def test_outsider_cannot_reply_in_closed_workspace(outsider, closed_thread):
@@ -197,7 +242,7 @@ async def test_outsider_cannot_reply_in_closed_workspace(outsider, closed_thread
     state.thread_id = closed_thread.id
     state, _ = await tab.call(ThreadState, "post_reply", {"body": "Let me in", "key": discussions.new_key()})
     assert state.notice
-    assert state.posts == []
+    assert state.posts == state.fresh == []
     assert count(Post) == 1
     with transaction() as session:
         assert session.get(Thread, closed_thread.id).post_count == 1

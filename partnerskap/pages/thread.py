@@ -151,7 +151,7 @@ def thread() -> rx.Component:
                     wrap="wrap",
                 ),
                 rx.cond(ThreadState.has_earlier, rx.button(T("Show earlier posts"), on_click=ThreadState.load_earlier, variant="outline")),
-                rx.el.section(rx.foreach(ThreadState.posts, post_card), aria_label=T("Posts"), aria_live="polite", class_name="posts"),
+                rx.el.section(rx.foreach(ThreadState.posts, post_card), rx.foreach(ThreadState.fresh, post_card), aria_label=T("Posts"), aria_live="polite", class_name="posts"),
                 rx.cond(
                     ThreadState.history.length() > 0,
                     rx.box(

@@ -7,13 +7,15 @@ import secrets
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
+from sqlmodel import delete as delete_rows
 
 from partnerskap.db import transaction
 from partnerskap.models import Document, Draft, Membership, Post, PostAttachment, PostRevision, Thread, ThreadReader, User, Workspace
 from partnerskap.models.base import utcnow
 from partnerskap.services import markdown, notifications, workspaces
 from partnerskap.services.errors import N_, Invalid, Refused
+from partnerskap.services.permissions import require_member
 from partnerskap.services.sessions import Viewer
 
 TITLE_MAX = 200
@@ -70,8 +72,26 @@ def _thread(session: Session, thread_id: int) -> Thread:
     return thread
 
 
-def _notify_mentions(session: Session, viewer: Viewer, workspace: Workspace, thread: Thread, post: Post) -> set[int]:
-    member_ids = set(session.exec(select(Membership.user_id).where(Membership.workspace_id == workspace.id)).all())
+def _thread_place(session: Session, viewer: Viewer, thread_id: int, *, write: bool = False, manage: bool = False) -> tuple[Thread, workspaces.Place]:
+    """The thread and its workspace, read together, if the viewer is a member with what the action needs."""
+    require_member(viewer)
+    found = session.exec(
+        select(Thread, Workspace, Membership.role)
+        .join(Workspace, col(Workspace.id) == col(Thread.workspace_id))
+        .join(Membership, (col(Membership.workspace_id) == col(Thread.workspace_id)) & (col(Membership.user_id) == viewer.id), isouter=True)
+        .where(Thread.id == thread_id)
+    ).first() if isinstance(thread_id, int) else None
+    if found is None:
+        raise Refused(N_("This discussion does not exist or you do not have access to it."))
+    thread, workspace, role = found
+    return thread, workspaces.required(workspaces.place_for(session, viewer, workspace, role), write=write, manage=manage)
+
+
+def _member_ids(session: Session, workspace_id: int) -> set[int]:
+    return set(session.exec(select(Membership.user_id).where(Membership.workspace_id == workspace_id)).all())
+
+
+def _notify_mentions(session: Session, viewer: Viewer, workspace: Workspace, thread: Thread, post: Post, member_ids: set[int]) -> set[int]:
     mentioned = (markdown.mentioned_ids(post.body) & member_ids) - {viewer.id}
     notifications.notify_many(
         session, user_ids=sorted(mentioned), kind="mention", actor=viewer.name, workspace=workspace, thread=thread.title, link=f"/threads/{thread.id}#post-{post.id}"
@@ -89,7 +109,12 @@ def _follow(session: Session, thread_id: int, user_id: int, read_up_to: int) -> 
 
 def _existing(author_id: int, key: str) -> Post | None:
     with transaction() as session:
-        return session.exec(select(Post).where(Post.author_id == author_id, Post.idempotency_key == key)).first()
+        return _earlier(session, author_id, key)
+
+
+def _earlier(session: Session, author_id: int, key: str) -> Post | None:
+    """The post an earlier send with this key saved, if any."""
+    return session.exec(select(Post).where(Post.author_id == author_id, Post.idempotency_key == key)).first()
 
 
 def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: str) -> Thread:
@@ -120,7 +145,7 @@ def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: 
             session.add(post)
             session.flush()
             _follow(session, thread.id, viewer.id, post.id)
-            _notify_mentions(session, viewer, found.workspace, thread, post)
+            _notify_mentions(session, viewer, found.workspace, thread, post, _member_ids(session, workspace_id))
             _clear_draft(session, viewer.id, f"workspace-{workspace_id}")
             workspaces.touch(session, workspace_id)
             return thread
@@ -135,12 +160,11 @@ def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | N
     """Reply in a thread, optionally attaching a document of the workspace; the same key sent twice saves the post once."""
     key = _check_key(key)
     body = _check_body(body)
-    if (earlier := _existing(viewer.id, key)) is not None:
-        return earlier
     try:
         with transaction() as session:
-            thread = _thread(session, thread_id)
-            found = workspaces.require_role(session, viewer, thread.workspace_id, write=True)
+            if (earlier := _earlier(session, viewer.id, key)) is not None:
+                return earlier
+            thread, found = _thread_place(session, viewer, thread_id, write=True)
             if quote_of is not None:
                 quoted = session.get(Post, quote_of) if isinstance(quote_of, int) else None
                 if quoted is None or quoted.thread_id != thread.id:
@@ -156,11 +180,11 @@ def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | N
             thread.last_post_at = post.created_at
             thread.post_count += 1
             session.add(thread)
-            mentioned = _notify_mentions(session, viewer, found.workspace, thread, post)
+            member_ids = _member_ids(session, thread.workspace_id)
+            mentioned = _notify_mentions(session, viewer, found.workspace, thread, post, member_ids)
             followers = session.exec(
                 select(ThreadReader.user_id).where(ThreadReader.thread_id == thread.id, col(ThreadReader.following).is_(True))
             ).all()
-            member_ids = set(session.exec(select(Membership.user_id).where(Membership.workspace_id == thread.workspace_id)).all())
             notifications.notify_many(
                 session,
                 user_ids=sorted(set(followers) & member_ids - mentioned - {viewer.id}),
@@ -199,16 +223,14 @@ def threads(viewer: Viewer, workspace_id: int, *, limit: int = 50) -> list[Threa
 def thread(viewer: Viewer, thread_id: int) -> tuple[Thread, workspaces.Place]:
     """A thread and its workspace, for members."""
     with transaction() as session:
-        found = _thread(session, thread_id)
-        return found, workspaces.require_role(session, viewer, found.workspace_id)
+        return _thread_place(session, viewer, thread_id)
 
 
 def posts(viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
     """Posts in order; `after_id` loads what is new, `before_id` an earlier page. Marks them read."""
     limit = max(1, min(int(limit), 100))
     with transaction() as session:
-        found = _thread(session, thread_id)
-        workspaces.require_role(session, viewer, found.workspace_id)
+        _thread_place(session, viewer, thread_id)
         statement = select(Post, User.name, User.organisation).join(User, col(User.id) == col(Post.author_id)).where(Post.thread_id == thread_id)
         if before_id is not None:
             statement = statement.where(Post.id < before_id).order_by(col(Post.id).desc()).limit(limit)
@@ -217,7 +239,9 @@ def posts(viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int |
         else:
             statement = statement.order_by(col(Post.id).desc()).limit(limit)
         rows = sorted(session.exec(statement).all(), key=lambda row: row[0].id)
-        if rows:
+        if not rows:
+            return []
+        if before_id is None:  # an earlier page does not move how far the viewer has read
             _mark_read(session, thread_id, viewer.id, rows[-1][0].id)
         attached = _attachments(session, [post.id for post, _name, _organisation in rows])
         return [
@@ -232,7 +256,7 @@ def one_post(viewer: Viewer, post_id: int) -> PostView:
         post = session.get(Post, post_id) if isinstance(post_id, int) else None
         if post is None:
             raise Refused(N_("This post does not exist."))
-        workspaces.require_role(session, viewer, _thread(session, post.thread_id).workspace_id)
+        _thread_place(session, viewer, post.thread_id)
         author = session.get(User, post.author_id)
         attached = _attachments(session, [post.id])
         html = "" if post.deleted_at else markdown.render(post.body)
@@ -263,19 +287,20 @@ def attachable(viewer: Viewer, workspace_id: int) -> list[tuple[int, str]]:
 
 
 def _mark_read(session: Session, thread_id: int, user_id: int, post_id: int) -> None:
-    reader = session.exec(select(ThreadReader).where(ThreadReader.thread_id == thread_id, ThreadReader.user_id == user_id)).first()
-    reader = reader or ThreadReader(thread_id=thread_id, user_id=user_id)
-    if post_id > reader.last_read_post_id:
-        reader.last_read_post_id = post_id
-        session.add(reader)
+    moved = session.exec(
+        update(ThreadReader)
+        .where(col(ThreadReader.thread_id) == thread_id, col(ThreadReader.user_id) == user_id, col(ThreadReader.last_read_post_id) < post_id)
+        .values(last_read_post_id=post_id)
+    ).rowcount
+    if not moved and session.exec(select(ThreadReader.id).where(ThreadReader.thread_id == thread_id, ThreadReader.user_id == user_id)).first() is None:
+        session.add(ThreadReader(thread_id=thread_id, user_id=user_id, last_read_post_id=post_id))
 
 
 def _own_or_moderated(session: Session, viewer: Viewer, post_id: int, *, own_only: bool) -> tuple[Post, Thread]:
     post = session.get(Post, post_id) if isinstance(post_id, int) else None
     if post is None or post.deleted_at is not None:
         raise Refused(N_("This post does not exist."))
-    thread = _thread(session, post.thread_id)
-    found = workspaces.require_role(session, viewer, thread.workspace_id, write=True)
+    thread, found = _thread_place(session, viewer, post.thread_id, write=True)
     if post.author_id != viewer.id and (own_only or not found.can_manage):
         raise Refused(N_("You can only change your own posts."))
     return post, thread
@@ -320,8 +345,7 @@ def history(viewer: Viewer, post_id: int) -> list[PostRevision]:
 def pin(viewer: Viewer, thread_id: int, pinned: bool) -> Thread:
     """Owners and moderators pin a thread to the top (or unpin it)."""
     with transaction() as session:
-        found = _thread(session, thread_id)
-        workspaces.require_role(session, viewer, found.workspace_id, manage=True, write=True)
+        found, _place = _thread_place(session, viewer, thread_id, manage=True, write=True)
         found.pinned = bool(pinned)
         session.add(found)
         return found
@@ -333,8 +357,7 @@ def quote_text(viewer: Viewer, post_id: int) -> str:
         post = session.get(Post, post_id) if isinstance(post_id, int) else None
         if post is None or post.deleted_at is not None:
             raise Refused(N_("This post does not exist."))
-        thread = _thread(session, post.thread_id)
-        workspaces.require_role(session, viewer, thread.workspace_id)
+        _thread_place(session, viewer, post.thread_id)
         author = session.get(User, post.author_id)
         return markdown.quote(author.name if author else "", post.body)
 
@@ -358,6 +381,4 @@ def draft(viewer: Viewer, place: str) -> str:
 
 
 def _clear_draft(session: Session, user_id: int, place: str) -> None:
-    found = session.exec(select(Draft).where(Draft.user_id == user_id, Draft.place == place)).first()
-    if found is not None:
-        session.delete(found)
+    session.exec(delete_rows(Draft).where(col(Draft.user_id) == user_id, col(Draft.place) == place))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import nh3
@@ -22,7 +23,22 @@ def mentioned_ids(body: str) -> set[int]:
 
 
 def render(body: str) -> str:
-    """Safe HTML for a post: scripts, event handlers, javascript: links and raw HTML come out inert."""
+    """Safe HTML for a post: scripts, event handlers, javascript: links and raw HTML come out inert.
+
+    Short texts are rendered once and the HTML shared: every open tab of a thread shows the same posts.
+    """
+    return _render_short(body) if len(body) <= CACHED_LENGTH else _render(body)
+
+
+CACHED_LENGTH = 4000
+
+
+@functools.lru_cache(maxsize=2048)
+def _render_short(body: str) -> str:
+    return _render(body)
+
+
+def _render(body: str) -> str:
     with_mentions = MENTION.sub(lambda m: f"@{m.group(1)}", body)
     html = _markdown.render(with_mentions)
     return nh3.clean(

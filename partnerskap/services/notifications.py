@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
@@ -35,48 +35,53 @@ DIGEST_EVERY = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
 def text_of(notification: Notification, language: str) -> str:
     """The notification's sentence in a language."""
-    params = json.loads(notification.params or "{}")
-    return t(MESSAGES[notification.kind], language, **params)
+    return _text(notification.kind, notification.params, language)
+
+
+def _text(kind: str, params: str, language: str) -> str:
+    return t(MESSAGES[kind], language, **json.loads(params or "{}"))
+
+
+DEFAULT_SETTINGS = NotificationSettings(user_id=0)  # what members who never chose have; only ever read
 
 
 def _settings(session: Session, user_id: int) -> NotificationSettings:
     return session.get(NotificationSettings, user_id) or NotificationSettings(user_id=user_id)
 
 
-def notify(session: Session, *, user_id: int, kind: str, link: str, actor: str = "", workspace: Workspace | None = None, thread: str = "", **params: object) -> Notification:
+def notify(session: Session, *, user_id: int, kind: str, link: str, actor: str = "", workspace: Workspace | None = None, thread: str = "", **params: object) -> None:
     """Record a notification in the caller's transaction; e-mail it now if the member wants that."""
-    return notify_many(session, user_ids=[user_id], kind=kind, link=link, actor=actor, workspace=workspace, thread=thread, **params)[0]
+    notify_many(session, user_ids=[user_id], kind=kind, link=link, actor=actor, workspace=workspace, thread=thread, **params)
 
 
-def notify_many(session: Session, *, user_ids: list[int], kind: str, link: str, actor: str = "", workspace: Workspace | None = None, thread: str = "", **params: object) -> list[Notification]:
-    """The same notification for several members, with their settings and addresses read in one query each."""
+def notify_many(session: Session, *, user_ids: list[int], kind: str, link: str, actor: str = "", workspace: Workspace | None = None, thread: str = "", **params: object) -> None:
+    """The same notification for several members: their settings and addresses read in one query each, one insert."""
     if not user_ids:
-        return []
+        return
     values = json.dumps({"actor": actor, "workspace": workspace.name if workspace else "", "thread": thread, **params}, ensure_ascii=False)
     chosen = {row.user_id: row for row in session.exec(select(NotificationSettings).where(col(NotificationSettings.user_id).in_(user_ids))).all()}
     wants_mail = [
         user_id
         for user_id in user_ids
-        if EMAIL_KIND.get(kind, kind) in (preferences := chosen.get(user_id) or NotificationSettings(user_id=user_id)).email_kinds.split(",")
+        if EMAIL_KIND.get(kind, kind) in (preferences := chosen.get(user_id, DEFAULT_SETTINGS)).email_kinds.split(",")
         and preferences.frequency == "immediate"
     ]
     people = {user.id: user for user in session.exec(select(User).where(col(User.id).in_(wants_mail or [0]))).all()}
     now = utcnow()
-    made = []
+    rows = []
     for user_id in user_ids:
-        notification = Notification(user_id=user_id, kind=kind, workspace_id=workspace.id if workspace else None, link=link, params=values)
+        emailed_at = None
         if (user := people.get(user_id)) is not None:
-            text = text_of(notification, user.language)
+            text = _text(kind, values, user.language)
             mail.queue(
                 recipient=user.email,
                 subject=text,
                 body=t("{text}\n\nOpen it on the Partnership Platform:\n{link}\n", user.language, text=text, link=config.settings.public_url + link),
                 session=session,
             )
-            notification.emailed_at = now
-        session.add(notification)
-        made.append(notification)
-    return made
+            emailed_at = now
+        rows.append({"user_id": user_id, "kind": kind, "workspace_id": workspace.id if workspace else None, "link": link, "params": values, "created_at": now, "emailed_at": emailed_at})
+    session.execute(insert(Notification), rows)
 
 
 def recent(viewer: Viewer, *, limit: int = 50) -> list[Notification]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from sqlalchemy import event, inspect
 from sqlmodel import Session, col, select, update
 
 from partnerskap import settings as config
@@ -16,6 +17,12 @@ from partnerskap.services.tokens import digest, new_token
 COOKIE_NAME = "partnerskap_session"
 TICKET_SECONDS = 60
 TOUCH_EVERY = timedelta(minutes=1)
+# A resolved viewer is reused this long by the process that resolved it. Changes to accounts and sessions made by
+# this process take effect at once; those made by another worker process reach this one within this time.
+REMEMBER_FOR = timedelta(seconds=5)
+_FORGET = "partnerskap.forget_viewers"
+_remembered: dict[str, tuple[datetime, Viewer | None]] = {}
+_generation = [0]  # moves whenever remembered viewers are forgotten, so a lookup racing a change is not kept
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,23 +89,37 @@ def resolve(token: str) -> Viewer | None:
     """The viewer of a live session token, or None if it is unknown, revoked or expired."""
     if not token:
         return None
-    settings = config.settings
     now = utcnow()
+    key = digest(token)
+    remembered = _remembered.get(key)
+    if remembered is not None and now < remembered[0]:
+        return remembered[1]
+    generation = _generation[0]
+    viewer, valid_until = _look_up(key, now)
+    if len(_remembered) > 10_000:
+        for stale in [other for other, (until, _viewer) in list(_remembered.items()) if until <= now]:
+            _remembered.pop(stale, None)
+    if generation == _generation[0]:
+        _remembered[key] = (min(now + REMEMBER_FOR, valid_until), viewer)
+    return viewer
+
+
+def _look_up(token_hash: str, now: datetime) -> tuple[Viewer | None, datetime]:
+    """The session's viewer and until when the session stays valid; touches its last visit once a minute."""
+    settings = config.settings
     with transaction() as session:
-        found = session.exec(
-            select(AuthSession, User).join(User).where(AuthSession.token_hash == digest(token))
-        ).first()
+        found = session.exec(select(AuthSession, User).join(User).where(AuthSession.token_hash == token_hash)).first()
         if found is None:
-            return None
+            return None, now + REMEMBER_FOR
         auth, user = found
         idle_limit = auth.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
         absolute_limit = auth.created_at + timedelta(hours=settings.session_absolute_hours)
         if auth.revoked_at is not None or now > idle_limit or now > absolute_limit:
-            return None
+            return None, now + REMEMBER_FOR
         if now - auth.last_seen_at > TOUCH_EVERY:
             auth.last_seen_at = now
             session.add(auth)
-        return Viewer.of(user)
+        return Viewer.of(user), min(now + timedelta(minutes=settings.session_idle_minutes), absolute_limit)
 
 
 def revoke(token: str) -> None:
@@ -108,6 +129,7 @@ def revoke(token: str) -> None:
 
 
 def _revoke(token: str, session: Session) -> None:
+    session.info[_FORGET] = True
     session.exec(
         update(AuthSession)
         .where(col(AuthSession.token_hash) == digest(token), col(AuthSession.revoked_at).is_(None))
@@ -117,8 +139,30 @@ def _revoke(token: str, session: Session) -> None:
 
 def revoke_all(user_id: int, *, session: Session) -> None:
     """Log every session of a person out (password change, suspension)."""
+    session.info[_FORGET] = True
     session.exec(
         update(AuthSession)
         .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+@event.listens_for(Session, "after_flush")
+def _note_account_changes(session: Session, _context: object) -> None:
+    """A changed person or a revoked session makes every remembered viewer stale (touching a visit does not)."""
+    for changed in (*session.dirty, *session.deleted):
+        if isinstance(changed, User) or (isinstance(changed, AuthSession) and inspect(changed).attrs.revoked_at.history.has_changes()):
+            session.info[_FORGET] = True
+            return
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_viewers(session: Session) -> None:
+    if session.info.pop(_FORGET, False):
+        _generation[0] += 1
+        _remembered.clear()
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_viewers(session: Session) -> None:
+    session.info.pop(_FORGET, None)

@@ -59,7 +59,7 @@ class Place:
 
     workspace: Workspace
     role: str | None
-    owners: list[str]
+    owners: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def is_member(self) -> bool:
@@ -215,23 +215,32 @@ def _place(session: Session, viewer: Viewer, workspace_id: int) -> Place:
     workspace = session.get(Workspace, workspace_id) if isinstance(workspace_id, int) else None
     if workspace is None:
         raise Refused(N_("This workspace does not exist or you do not have access to it."))
-    role = role_of(session, workspace.id, viewer.id)
+    return place_for(session, viewer, workspace, role_of(session, workspace.id, viewer.id))
+
+
+def place_for(session: Session, viewer: Viewer, workspace: Workspace, role: str | None) -> Place:
+    """The place for a workspace and the viewer's role in it, both already read."""
     if role is None and workspace.access == AccessPolicy.INVITATION and not _has_pending_invitation(session, workspace.id, viewer):
         raise Refused(N_("This workspace does not exist or you do not have access to it."))
-    return Place(workspace=workspace, role=role, owners=_owners(session, workspace.id))
+    return Place(workspace=workspace, role=role)
 
 
 def place(viewer: Viewer, workspace_id: int) -> Place:
-    """The workspace's introduction for anyone who may discover it, with the viewer's role."""
+    """The workspace's introduction for anyone who may discover it, with the viewer's role and its owners."""
     require_member(viewer)
     with transaction() as session:
-        return _place(session, viewer, workspace_id)
+        found = _place(session, viewer, workspace_id)
+        return dataclasses.replace(found, owners=_owners(session, workspace_id))
 
 
 def require_role(session: Session, viewer: Viewer, workspace_id: int, *, write: bool = False, manage: bool = False) -> Place:
     """The place, if the viewer is a member (writing: not archived; managing: owner or moderator)."""
     require_member(viewer)
-    found = _place(session, viewer, workspace_id)
+    return required(_place(session, viewer, workspace_id), write=write, manage=manage)
+
+
+def required(found: Place, *, write: bool = False, manage: bool = False) -> Place:
+    """The place, if its viewer is a member with what the action needs (see require_role)."""
     if not found.is_member:
         raise Refused(N_("Only the workspace's members can do this."))
     if manage and not found.can_manage:

@@ -12,6 +12,12 @@ from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
 
 
+# Posts that arrive while a tab is open go into a short list of their own, so that one more post does not resend
+# every post shown; past this many they join the others, of which a tab keeps the newest SHOWN_AT_MOST.
+FRESH_AT_MOST = 20
+SHOWN_AT_MOST = 100
+
+
 class ThreadPulse(rx.SharedState):
     """Shared by everyone who has one thread open: a counter that moves when a post arrives."""
 
@@ -43,6 +49,7 @@ class ThreadState(AppState):
     can_manage: bool = False
     writable: bool = False
     posts: list[PostPublic] = []
+    fresh: list[PostPublic] = []
     has_earlier: bool = False
     draft: str = ""
     reply_key: str = ""
@@ -72,7 +79,7 @@ class ThreadState(AppState):
         self.workspace_id, self.workspace_name = place.workspace.id, place.workspace.name
         self.can_manage, self.writable = place.can_manage, place.writable
         views = await run(discussions.posts, viewer, thread_id)
-        self.posts = [_post_public(view, self.lang) for view in views]
+        self.posts, self.fresh = [_post_public(view, self.lang) for view in views], []
         self.has_earlier = len(views) == discussions.PAGE_SIZE
         self.draft = await run(discussions.draft, viewer, f"thread-{thread_id}")
         self.members = [
@@ -89,16 +96,27 @@ class ThreadState(AppState):
     @guarded(Access.MEMBER)
     async def load_new(self, viewer: Viewer):
         """Add posts that arrived since the newest one shown (runs when the pulse moves)."""
-        if self.thread_id:
-            await self._refresh_posts(viewer)
+        if await self._reopened(viewer):
+            return
+        await self._refresh_posts(viewer)
 
     @guarded(Access.MEMBER)
     async def load_earlier(self, viewer: Viewer):
         """Show the previous page of posts."""
-        oldest = min((post.id for post in self.posts), default=None)
+        if await self._reopened(viewer):
+            return
+        oldest = min((post.id for post in self.posts or self.fresh), default=None)
         views = await run(discussions.posts, viewer, self.thread_id, before_id=oldest)
         self.posts = [_post_public(view, self.lang) for view in views] + self.posts
         self.has_earlier = len(views) == discussions.PAGE_SIZE
+
+    async def _reopened(self, viewer: Viewer) -> bool:
+        """Open the page's thread afresh if this state is not filled for it (lost in a restart, or another thread)."""
+        thread_id = self._route_id("thread_id")
+        if self.thread_id == thread_id and self.found:
+            return False
+        await self._open(viewer, thread_id)
+        return True
 
     @guarded(Access.MEMBER)
     async def post_reply(self, viewer: Viewer, form: dict):
@@ -116,19 +134,24 @@ class ThreadState(AppState):
             int(quote_of) if quote_of.isdigit() else None,
             int(attach) if attach.isdigit() else None,
         )
-        if self.thread_id != thread_id:
-            await self._open(viewer, thread_id)
-        else:
+        if not await self._reopened(viewer):
             self.draft = ""
             self.reply_key = discussions.new_key()
             await self._refresh_posts(viewer)
         await self._announce()
 
     async def _refresh_posts(self, viewer: Viewer) -> None:
-        newest = max((post.id for post in self.posts), default=0)
+        newest = max((post.id for post in self.fresh or self.posts), default=0)
         views = await run(discussions.posts, viewer, self.thread_id, after_id=newest)
-        if views:  # assigning only when something is new keeps the whole list out of the answer
-            self.posts = self.posts + [_post_public(view, self.lang) for view in views]
+        if not views:  # nothing new: the answer carries no post list at all
+            return
+        fresh = self.fresh + [_post_public(view, self.lang) for view in views]
+        if len(fresh) <= FRESH_AT_MOST:
+            self.fresh = fresh
+            return
+        shown = self.posts + fresh
+        self.posts, self.fresh = shown[-SHOWN_AT_MOST:], []
+        self.has_earlier = self.has_earlier or len(shown) > SHOWN_AT_MOST
 
     @guarded(Access.MEMBER)
     async def save_draft(self, viewer: Viewer, body: str, key: str):
@@ -172,8 +195,11 @@ class ThreadState(AppState):
         self._say(N_("The post was saved."))
 
     async def _refresh_one(self, viewer: Viewer, post_id: int) -> None:
-        fresh = _post_public(await run(discussions.one_post, viewer, post_id), self.lang)
-        self.posts = [fresh if post.id == post_id else post for post in self.posts]
+        changed = _post_public(await run(discussions.one_post, viewer, post_id), self.lang)
+        if any(post.id == post_id for post in self.fresh):
+            self.fresh = [changed if post.id == post_id else post for post in self.fresh]
+        else:
+            self.posts = [changed if post.id == post_id else post for post in self.posts]
 
     @guarded(Access.MEMBER)
     async def delete_post(self, viewer: Viewer, post_id: int):
