@@ -84,8 +84,7 @@ def guarded(access: Access, *, form: str = "", background: bool = False) -> Call
 
         @functools.wraps(handler)
         async def guarded_handler(self: AppState, *args: Any, **kwargs: Any) -> Any:
-            if self.errors or self.notice:  # clearing only what is shown keeps untouched messages out of the answer
-                await show(self, errors={}, notice="")
+            await show(self, errors={}, notice="")
             try:
                 viewer = await self._current_viewer()
                 if not _allowed(access, viewer):
