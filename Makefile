@@ -38,8 +38,9 @@ messages: $(VENV)/.installed ## Extract UI strings and update the catalogues
 
 test: setup ## Every test: the suite on SQLite and on PostgreSQL, then the real-browser journeys
 	bash scripts/test-setup.sh
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
-	PARTNERSKAP_TEST_DATABASE=postgres $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	trap 'bash scripts/test-teardown.sh' EXIT; set -e; \
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
+	PARTNERSKAP_TEST_DATABASE=postgres $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 test-fast: setup ## Tests without the browser journeys

@@ -21,9 +21,10 @@ The measurement, per configuration:
   3. load at each level, largest first (tabs beyond the level leave): a closed loop, one event in flight per tab,
      paced by one global limit (`--rate`, 50 events/s in total). A tab whose turn comes sends `load_new`,
      `load_earlier` (only while the page offers it) or `post_reply` with the key the server gave it (`--mix`).
-     A tab that sees the thread's shared pulse move sends `load_new`, as the page's hook does, at the next
-     turn of the pacer (before waiting tabs); those count against the same 50 events/s.
-     The round trip is from the emit to the first delta back that carries the tab's own states.
+     After a reply the server itself queues `deliver_new` for the thread's other open tabs (nothing the tabs
+     send, so not counted against the 50 events/s); the time from the reply's emit to each such delivery is
+     reported apart. The round trip is from the emit to the first delta back that carries the app state,
+     which every answer to a tab's own event does (the guard clears its messages) and a delivery never does.
 
 The bare reference (bench/bare_app: one state, one handler reading 20 SQLite rows) is served the same way and
 loaded the same way, with its one handler as the only event. `--cold-start` also times `make run` to the first 200
@@ -33,7 +34,7 @@ Each load also records how much of the two cores other programs used (busy time 
 this generator), so a disturbed row can be told from a slow server; `--priority` and `--quiet-wait` reduce the
 disturbance on a shared machine. Results are printed as markdown tables and written as JSON (`--json`, with the
 commit and the app files changed since). Every loop is bounded in count and time; only loopback addresses are used.
-Needs aiohttp and psutil (and py-spy for `--profile`), which requirements.txt does not install.
+Needs aiohttp and psutil (and py-spy for `--profile`): `pip install -r bench/requirements.txt`.
 """
 
 from __future__ import annotations
@@ -412,12 +413,10 @@ class Tab:
         self.open_seconds = 0.0
         self.reply_key = ""
         self.has_earlier = False
-        self.react = False
         self.busy = False
         self.gone = False
         self.posts_sent = 0
         self.found = False
-        self.pulse_version = None
 
     def router_data(self) -> dict:
         return {"pathname": self.member.path, "asPath": self.member.path, "query": dict(self.member.params)} if self.member.params else {"pathname": self.member.path, "asPath": self.member.path}
@@ -467,12 +466,12 @@ class Tab:
         if (thread := delta.get(bench.page_key)) is not None:
             self.reply_key = thread.get("reply_key_rx_state_", self.reply_key)
             self.has_earlier = thread.get("has_earlier_rx_state_", self.has_earlier)
-        if bench.pulse_key and "version_rx_state_" in (pulse := delta.get(bench.pulse_key) or {}):
-            # The page's hook fires when the value changes, not whenever a delta repeats it.
-            if pulse["version_rx_state_"] != self.pulse_version and self.opened is not None and self.opened.done():
-                bench.pulses += 1
-                self.react = True
-            self.pulse_version = pulse["version_rx_state_"]
+        if bench.app_key and bench.app_key not in delta and "fresh_rx_state_" in (delta.get(bench.page_key) or {}):
+            # A delivery: the server queued `deliver_new` for this tab after someone replied in its thread. Answers
+            # to the tab's own events always carry the app state (the guard clears its messages); deliveries never.
+            if (sent := bench.replies_sent.get(self.member.path)) is not None:
+                bench.deliveries.append(time.perf_counter() - sent)
+            return
         if self.opened is not None and not self.opened.done():
             self.open_bytes += size
             if (delta.get(bench.page_key) or {}).get("found_rx_state_"):
@@ -485,7 +484,6 @@ class Tab:
             return
         if self.waiting is not None and not self.waiting.done() and any(key in delta for key in bench.own_keys):
             self.waiting.set_result(size)
-            # A pulse in the tab's own answer (its own post) moves the page's hook too; seen above.
 
     async def send(self, kind: str) -> None:
         bench = self.bench
@@ -496,9 +494,11 @@ class Tab:
         elif kind == "bare_load":
             payload, name = {}, f"{bench.page_key}.load"
         else:
-            payload, name = {}, f"{bench.page_key}.{kind.removeprefix('pulse_')}"
+            payload, name = {}, f"{bench.page_key}.{kind}"
         self.waiting = asyncio.get_running_loop().create_future()
         started = time.perf_counter()
+        if kind == "post_reply":
+            bench.replies_sent[self.member.path] = started
         try:
             await self.sio.emit("event", {"name": name, "payload": payload, "router_data": self.router_data()}, namespace=NAMESPACE)
             size = await asyncio.wait_for(self.waiting, EVENT_TIMEOUT)
@@ -533,17 +533,16 @@ class Bench:
         if instance.kind == "app":
             self.app_key = self.protocol.state("____app_state")
             self.page_key = self.protocol.state("____thread_state")
-            self.pulse_key = self.protocol.state("____thread_pulse")
-            self.own_keys = (self.app_key, self.page_key)
+            self.own_keys = (self.app_key,)
         else:
             self.app_key = ""
             self.page_key = self.protocol.state("____bare_state")
-            self.pulse_key = ""
             self.own_keys = (self.page_key,)
         self.tabs: list[Tab] = []
         self.samples: list[Sample] = []
         self.errors: Counter[str] = Counter()
-        self.pulses = 0
+        self.replies_sent: dict[str, float] = {}  # thread page -> when its latest reply was sent
+        self.deliveries: list[float] = []  # seconds from a reply's send to its arrival in another tab of the thread
         self.bytes_received = 0
         self.next_member = 0
 
@@ -578,9 +577,6 @@ class Bench:
     def choose(self, tab: Tab) -> str:
         if self.instance.kind == "bare":
             return "bare_load"
-        if tab.react:
-            tab.react = False
-            return "pulse_load_new"
         roll = self.rng.random()
         post, earlier = self.options.mix
         if roll < post:
@@ -590,11 +586,9 @@ class Bench:
         return "load_new"
 
     async def load(self, seconds: float, rate: float) -> dict:
-        """The closed loop: one pacer gives turns at `rate` per second to idle tabs, reacting tabs first."""
+        """The closed loop: one pacer gives turns at `rate` per second to idle tabs, the longest waiting first."""
         tabs = [tab for tab in self.tabs if not tab.gone]
-        for tab in tabs:
-            tab.react = False
-        self.samples, self.errors, self.pulses = [], Counter(), 0
+        self.samples, self.errors, self.deliveries = [], Counter(), []
         ready: deque[Tab] = deque(tabs)
         self.rng.shuffle(ready)
         tasks: set[asyncio.Task] = set()
@@ -623,16 +617,13 @@ class Bench:
             if next_turn > now:
                 await asyncio.sleep(next_turn - now)
                 continue
-            # A turn is due: a tab that saw the pulse and is idle goes first, else the longest waiting one.
-            reacting = next((tab for tab in ready if tab.react), None)
-            tab = reacting or (ready.popleft() if ready else None)
+            # A turn is due: the tab that has waited longest takes it.
+            tab = ready.popleft() if ready else None
             if tab is None:
                 idle_turns += 1  # every tab is waiting for an answer: the closed loop holds the rate down
                 await asyncio.sleep(0.002)
                 next_turn = max(next_turn, time.perf_counter() - 1 / rate)
                 continue
-            if reacting is not None:
-                ready.remove(tab)
             task = asyncio.create_task(turn(tab, self.choose(tab)))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
@@ -663,7 +654,7 @@ class Bench:
             # Other programs on the same cores (the machine may be shared): busy time not used by server or generator.
             "others_on_server_cores": round(max(0.0, busy(self.options.server_cpus) - server_cpu), 3),
             "others_on_generator_cores": round(max(0.0, busy(sorted(os.sched_getaffinity(0))) - generator_cpu), 3),
-            "pulses_seen": self.pulses,
+            "deliveries_ms": {"n": len(self.deliveries), "p50": percentile(self.deliveries, 0.5) * 1000, "p95": percentile(self.deliveries, 0.95) * 1000},
             "samples": [dataclasses.asdict(sample) for sample in self.samples],
             "errors": dict(self.errors),
         }
@@ -773,6 +764,7 @@ async def run_configuration(instance: Instance, members: list[Member], options: 
         lat = outcome["latency_ms"]["all"]
         log(
             f"{options.current} @ {level}: {outcome['rate']} ev/s, p50 {lat['p50']:.1f} p95 {lat['p95']:.1f} p99 {lat['p99']:.1f} ms, errors {outcome['errors']}, "
+            f"{outcome['deliveries_ms']['n']} deliveries p50 {outcome['deliveries_ms']['p50']:.1f} p95 {outcome['deliveries_ms']['p95']:.1f} ms, "
             f"generator CPU {outcome['generator_cpu']:.0%}, server CPU {outcome['server_cpu']:.0%}, others {outcome['others_on_server_cores']:.0%} / {outcome['others_on_generator_cores']:.0%}"
         )
     await bench.keep_only(0)
@@ -937,6 +929,8 @@ def markdown(results: dict) -> str:
             for kind, stats in entry.get("load", {}).get("latency_ms", {}).items():
                 if kind != "all":
                     lines.append(f"| {result['config']} | {level} | {kind} | {stats['n']} | {stats['p50']:.1f} | {stats['p95']:.1f} | {stats['p99']:.1f} | {stats.get('answer_bytes_p50', 0):.0f} |")
+            if (delivered := entry.get("load", {}).get("deliveries_ms", {})).get("n"):
+                lines.append(f"| {result['config']} | {level} | delivery to another tab (from the reply's send) | {delivered['n']} | {delivered['p50']:.1f} | {delivered['p95']:.1f} | | |")
     lines.append("")
     lines.extend(opens)
     facts = results["machine"]

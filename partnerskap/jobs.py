@@ -24,12 +24,13 @@ async def keep_relaying_live_updates(app) -> None:
     """Restart Reflex's relay of live updates between backends when it gave up during a Redis outage.
 
     Reflex stops listening for relayed updates after a few failed reconnects; only a new websocket
-    connection to this backend would start it again.
+    connection to this backend would start it again. Checked twice a second (a check of a running task costs
+    nothing), so that updates sent right after Redis is back are not lost for want of a listener.
     """
     from reflex.utils.token_manager import RedisTokenManager
 
     while True:
-        await asyncio.sleep(2)
+        await asyncio.sleep(0.5)
         namespace = app.event_namespace
         if namespace is not None and isinstance(namespace._token_manager, RedisTokenManager):
             namespace._token_manager.ensure_lost_and_found_task(namespace.emit_update)

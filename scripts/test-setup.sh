@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # What the tests need beyond Python packages: Chromium, ClamAV's clamd, and PostgreSQL and Redis on loopback.
-# Uses the servers already running on 127.0.0.1 when reachable; otherwise installs Debian's packages and starts them.
+# Uses the servers already running on 127.0.0.1 when reachable; otherwise installs Debian's packages and starts them,
+# and notes what it started in .test-services, so that scripts/test-teardown.sh stops exactly those afterwards.
 set -euo pipefail
+
+started="$(dirname "$0")/../.test-services"
 
 apt_updated=""
 apt_install() {
@@ -44,6 +47,7 @@ if ! reachable 5432; then
   conf="/etc/postgresql/$version/main"
   grep -q "partnerskap-tests" "$conf/pg_hba.conf" || sed -i '1i host all all 127.0.0.1/32 trust # partnerskap-tests' "$conf/pg_hba.conf"
   pg_ctlcluster --skip-systemctl-redirect "$version" main start
+  echo "postgresql $version" >>"$started"
   for _ in $(seq 1 30); do reachable 5432 && break; sleep 1; done
 fi
 
@@ -51,6 +55,7 @@ if ! reachable 6379; then
   command -v redis-server >/dev/null 2>&1 || { echo "installing Redis from Debian's packages"; apt_install redis-server; }
   mkdir -p /var/lib/redis /var/log/redis
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/tests.log
+  echo "redis" >>"$started"
   for _ in $(seq 1 30); do reachable 6379 && break; sleep 1; done
 fi
 echo "test services: chromium $(chromium --version 2>/dev/null | awk '{print $2}'), clamd $(clamd --version | awk '{print $2}'), postgresql :5432, redis :6379"

@@ -30,7 +30,7 @@ def session_cookie_for(user: User) -> str:
 class Tab:
     """One browser tab: a root state with the request headers of its websocket."""
 
-    def __init__(self, token: str = "", *, client_ip: str = "192.0.2.10", accept_language: str = "en", path: str = "/"):
+    def __init__(self, token: str = "", *, client_ip: str = "192.0.2.10", accept_language: str = "en", path: str = "/", client_token: str = ""):
         self.root = State(_reflex_internal_init=True)
         headers = {"accept-language": accept_language, "origin": "http://localhost:3000"}
         if token:
@@ -38,12 +38,20 @@ class Tab:
         self.root.router_data = {
             constants.RouteVar.HEADERS: headers,
             constants.RouteVar.CLIENT_IP: client_ip,
+            constants.RouteVar.CLIENT_TOKEN: client_token,
+        }
+        self.move_to(path)
+        self.token = token
+
+    def move_to(self, path: str) -> None:
+        """The tab shows another page (dynamic route arguments go in the query, as Reflex hands them over)."""
+        self.root.router_data = {
+            **self.root.router_data,
             constants.RouteVar.QUERY: dict(parse_qsl(urlsplit(path).query)),
             constants.RouteVar.PATH: urlsplit(path).path,
             constants.RouteVar.ORIGIN: path,
         }
         self.root.router = RouterData.from_router_data(self.root.router_data)
-        self.token = token
 
     @classmethod
     def of(cls, user: User | None, **kwargs: Any) -> Tab:

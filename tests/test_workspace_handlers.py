@@ -13,6 +13,7 @@ from partnerskap.services.workspaces import WorkspaceForm
 from partnerskap.state.discussions import ThreadState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 from tests.conftest import make_person
+from partnerskap.state import live
 from tests.handlers import Tab
 
 CREATE_FORM = {
@@ -39,9 +40,9 @@ def count(model) -> int:
         return session.exec(select(func.count()).select_from(model)).one()
 
 
-def tab_at(user: User | None, path: str, **route: int) -> Tab:
+def tab_at(user: User | None, path: str, *, client_token: str = "", **route: int) -> Tab:
     """A tab on a dynamic route: Reflex hands the route's arguments to the page among its query parameters."""
-    return Tab.of(user, path=f"{path}?{urlencode(route)}")
+    return Tab.of(user, path=f"{path}?{urlencode(route)}", client_token=client_token)
 
 
 def redirect_path(result) -> str:
@@ -56,13 +57,17 @@ def stored_draft(user: User, place: str) -> str | None:
 
 
 @pytest.fixture(autouse=True)
-def unlinked_pulse(monkeypatch):
-    """A Tab has no Reflex state manager to link the thread's shared pulse to; the browser journey covers the live part."""
+def deliveries(monkeypatch) -> list[tuple[str, str, str]]:
+    """A Tab has no running event processor to queue events for other tabs: what would be queued is recorded."""
+    queued: list[tuple[str, str, str]] = []
 
-    async def stay_private(self) -> None:
-        return None
+    async def record(place: str, handler: str, *, sender: str) -> None:
+        queued.append((place, handler, sender))
 
-    monkeypatch.setattr(ThreadState, "_link_pulse", stay_private)
+    monkeypatch.setattr("partnerskap.state.discussions.deliver", record)
+    monkeypatch.setattr(live, "open_tabs", live.OpenTabs())
+    monkeypatch.setattr("partnerskap.state.discussions.open_tabs", live.open_tabs)
+    return queued
 
 
 @pytest.fixture
@@ -191,6 +196,39 @@ async def test_member_sees_a_new_post_without_the_shown_posts_being_resent(owner
     assert [post.id for post in state.posts] == shown
     assert ["Room 4 is booked." in post.html for post in state.fresh] == [True]
     assert any(name.startswith("fresh") for name in changed) and not any(name.startswith("posts") for name in changed)
+
+
+async def test_a_reply_is_delivered_to_the_other_tabs_of_the_thread_as_their_own_member(owner, member, thread, deliveries):
+    reader = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id, client_token="bobs-tab")
+    writer = tab_at(owner, f"/threads/{thread.id}", thread_id=thread.id, client_token="olivias-tab")
+    await reader.call(ThreadState, "load")
+    state, _ = await writer.call(ThreadState, "load")
+    assert await live.open_tabs.tabs(f"thread-{thread.id}") == {"bobs-tab", "olivias-tab"}
+
+    await writer.call(ThreadState, "post_reply", {"body": "See you at nine.", "key": state.reply_key})
+    assert deliveries == [(f"thread-{thread.id}", f"{ThreadState.get_full_name()}.deliver_new", "olivias-tab")]
+    reader.root._clean()
+    received, _ = await reader.call(ThreadState, "deliver_new")
+    assert [(post.author, post.mine) for post in received.fresh] == [("Olivia", False)]
+
+
+async def test_a_delivery_to_a_tab_that_moved_on_changes_nothing_there(member, thread):
+    tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id, client_token="bobs-tab")
+    await tab.call(ThreadState, "load")
+    tab.move_to(f"/workspaces/{thread.workspace_id}?workspace_id={thread.workspace_id}")
+    tab.root._clean()
+    state, _ = await tab.call(ThreadState, "deliver_new")
+    assert state.notice == ""
+    assert ThreadState.get_full_name() not in tab.root.get_delta()
+    assert await live.open_tabs.tabs(f"thread-{thread.id}") == set()
+
+
+async def test_a_delivery_leaves_the_members_message_in_place(member, thread):
+    tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    state, _ = await tab.call(ThreadState, "load")
+    state.notice = "The post was saved."
+    state, _ = await tab.call(ThreadState, "deliver_new")
+    assert state.notice == "The post was saved."
 
 
 async def test_member_with_nothing_new_gets_no_post_list(member, thread):

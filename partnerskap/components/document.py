@@ -2,7 +2,6 @@
 
 import reflex as rx
 from reflex.vars.base import VarData
-from reflex_base.event import EventChain, no_args_event_spec
 
 from partnerskap.i18n import DEFAULT_LANGUAGE
 from partnerskap.state.base import AppState
@@ -32,27 +31,3 @@ class DocumentEffects(rx.Fragment):
 
 
 document_effects = DocumentEffects.create
-
-
-class WhenChanged(rx.Fragment):
-    """Renders nothing; fires an event handler each time a var changes after the first render."""
-
-    def add_hooks(self) -> list[str | rx.Var]:
-        """The effect built by `when_changed`."""
-        return [self._hook]
-
-
-def when_changed(watched: rx.Var, handler) -> rx.Component:
-    """Fire `handler` (an event handler without arguments) whenever `watched` changes."""
-    fire = rx.Var.create(EventChain.create(value=handler, args_spec=no_args_event_spec, key="when_changed"))
-    component = WhenChanged.create()
-    first = f"first_render_{abs(hash(str(watched)))}"
-    object.__setattr__(
-        component,
-        "_hook",
-        rx.Var(
-            f"const {first} = useRef(true); useEffect(() => {{ if ({first}.current) {{ {first}.current = false; return; }} ({fire!s})(); }}, [{watched!s}]);",
-            _var_data=VarData.merge(watched._get_all_var_data(), fire._get_all_var_data(), VarData(imports={"react": ["useEffect", "useRef"]})),
-        ),
-    )
-    return component

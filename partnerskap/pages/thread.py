@@ -2,19 +2,13 @@
 
 import reflex as rx
 
-from partnerskap.components.document import when_changed
 from partnerskap.components.forms import field_error, submit
 from partnerskap.components.i18n import T
 from partnerskap.components.layout import page
 from partnerskap.components.links import route_link
 from partnerskap.components.markup import sanitised_html
 from partnerskap.schemas import PostPublic
-from partnerskap.state.discussions import ThreadPulse, ThreadState
-
-
-def live_listener() -> rx.Component:
-    """Fetches the new posts whenever the thread's shared pulse moves."""
-    return when_changed(ThreadPulse.version, ThreadState.load_new)
+from partnerskap.state.discussions import ThreadState
 
 
 def post_editor(post: PostPublic) -> rx.Component:
@@ -138,7 +132,6 @@ def thread() -> rx.Component:
         rx.cond(
             ThreadState.found,
             rx.vstack(
-                live_listener(),
                 rx.link(T("Back to the workspace"), ": ", ThreadState.workspace_name, href="/workspaces/" + ThreadState.workspace_id.to(str)),
                 rx.hstack(
                     rx.heading(ThreadState.title, as_="h2", size="6"),

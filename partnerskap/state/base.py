@@ -64,12 +64,13 @@ def _allowed(access: Access, viewer: Viewer | None) -> bool:
     return viewer.is_admin
 
 
-def guarded(access: Access, *, form: str = "", background: bool = False) -> Callable:
+def guarded(access: Access, *, form: str = "", background: bool = False, quiet: bool = False) -> Callable:
     """The one guard: resolve the viewer from the session cookie, check access, turn refusals into messages.
 
     The handler receives the viewer (None only for public handlers) as its first argument. Field errors are
     keyed `form-field` when the handler's form shares a page with others (see components.forms.field).
     Background handlers (uploads) get the same checks; the guard writes its messages under the state lock.
+    Quiet handlers (those the server queues for a tab, not the member's own actions) leave shown messages be.
     """
 
     def decorate(handler: Callable) -> Callable:
@@ -84,7 +85,8 @@ def guarded(access: Access, *, form: str = "", background: bool = False) -> Call
 
         @functools.wraps(handler)
         async def guarded_handler(self: AppState, *args: Any, **kwargs: Any) -> Any:
-            await show(self, errors={}, notice="")
+            if not quiet:
+                await show(self, errors={}, notice="")
             try:
                 viewer = await self._current_viewer()
                 if not _allowed(access, viewer):

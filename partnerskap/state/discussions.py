@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import reflex as rx
-
 from partnerskap.i18n import format_datetime
 from partnerskap.schemas import DocumentLink, MemberRow, PostPublic
 from partnerskap.services import discussions, workspaces
 from partnerskap.services.errors import N_
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
+from partnerskap.state.live import deliver, open_tabs
 
 
 # Posts that arrive while a tab is open go into a short list of their own, so that one more post does not resend
 # every post shown; past this many they join the others, of which a tab keeps the newest SHOWN_AT_MOST.
 FRESH_AT_MOST = 20
 SHOWN_AT_MOST = 100
-
-
-class ThreadPulse(rx.SharedState):
-    """Shared by everyone who has one thread open: a counter that moves when a post arrives."""
-
-    version: int = 0
 
 
 def _post_public(view: discussions.PostView, language: str) -> PostPublic:
@@ -59,13 +52,8 @@ class ThreadState(AppState):
     documents: list[DocumentLink] = []
     found: bool = False
 
-    async def _link_pulse(self) -> None:
-        pulse = await self.get_state(ThreadPulse)
-        await pulse._link_to(f"thread-{self.thread_id}")
-
-    async def _announce(self) -> None:
-        pulse = await self.get_state(ThreadPulse)
-        pulse.version += 1
+    def _place(self) -> str:
+        return f"thread-{self.thread_id}"
 
     @guarded(Access.MEMBER)
     async def load(self, viewer: Viewer):
@@ -73,6 +61,7 @@ class ThreadState(AppState):
         await self._open(viewer, self._route_id("thread_id"))
 
     async def _open(self, viewer: Viewer, thread_id: int) -> None:
+        leaving = self._place() if self.found else ""
         self.found = False
         thread, place = await run(discussions.thread, viewer, thread_id)
         self.thread_id, self.title, self.pinned = thread.id, thread.title, thread.pinned
@@ -91,12 +80,20 @@ class ThreadState(AppState):
         self.documents = [DocumentLink(id=document_id, name=name) for document_id, name in await run(discussions.attachable, viewer, place.workspace.id)]
         self.editing_id, self.history = 0, []
         self.found = True
-        await self._link_pulse()
+        await open_tabs.note(self._place(), self.router.session.client_token, leaving=leaving)
 
     @guarded(Access.MEMBER)
     async def load_new(self, viewer: Viewer):
-        """Add posts that arrived since the newest one shown (runs when the pulse moves)."""
+        """Add posts that arrived since the newest one shown."""
         if await self._reopened(viewer):
+            return
+        await self._refresh_posts(viewer)
+
+    @guarded(Access.MEMBER, quiet=True)
+    async def deliver_new(self, viewer: Viewer):
+        """Show posts that others just sent: the server queues this for every other tab that has the thread open."""
+        if not self.found or self._route_id("thread_id") != self.thread_id:  # the tab has moved on
+            await open_tabs.forget(self._place(), self.router.session.client_token)
             return
         await self._refresh_posts(viewer)
 
@@ -138,7 +135,7 @@ class ThreadState(AppState):
             self.draft = ""
             self.reply_key = discussions.new_key()
             await self._refresh_posts(viewer)
-        await self._announce()
+        await deliver(f"thread-{thread_id}", f"{ThreadState.get_full_name()}.deliver_new", sender=self.router.session.client_token)
 
     async def _refresh_posts(self, viewer: Viewer) -> None:
         newest = max((post.id for post in self.fresh or self.posts), default=0)

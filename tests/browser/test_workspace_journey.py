@@ -147,6 +147,9 @@ def test_members_create_join_discuss_live_and_mention(live_server: LiveServer, n
     joiner.get_by_role("button", name="Send").click()
     expect(owner.locator(".post").filter(has_text=LIVE_REPLY)).to_be_visible(timeout=2000)
     assert owner.evaluate("window.__not_reloaded === true"), "Ada's page was reloaded"
+    # The update reached Ada's tab as Ada: still signed in as herself, and Bea's post is not hers to edit.
+    expect(owner.locator(".site-header")).to_contain_text(ada.name)
+    expect(owner.locator(".post").filter(has_text=LIVE_REPLY).get_by_role("button", name="Edit")).to_have_count(0)
     expect(joiner.locator("#reply-body")).to_have_value("")
     assert_accessible(owner, "thread with a live reply")
 

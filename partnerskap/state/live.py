@@ -1,0 +1,93 @@
+"""Live delivery: which browser tabs have which place open, and an event for each of them when something arrives.
+
+A tab that opens a thread is noted under it, in this process or, when several backend workers share Reflex's
+state, in Redis. After a reply the server queues an event for every other tab of the thread, as if that tab had
+sent it: it runs through the same guard with the tab's own session cookie, so a tab receives only what its
+member may read at that moment, and nothing it must not see rides along with anyone else's update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+
+import redis.asyncio as redis
+from reflex_base.event import Event
+from reflex_base.registry import RegistrationContext
+
+from partnerskap import settings as config
+
+log = logging.getLogger(__name__)
+KEEP_SECONDS = 24 * 3600  # a tab that never comes back is forgotten after a day at the latest
+
+
+class OpenTabs:
+    """Client tokens by place ('thread-12'): in this process, or in Redis when it holds Reflex's state."""
+
+    def __init__(self) -> None:
+        self._here: dict[str, set[str]] = {}
+        self._clients: dict[str, redis.Redis] = {}
+
+    def _redis(self) -> redis.Redis | None:
+        url = config.settings.redis_url
+        if not url:
+            return None
+        if url not in self._clients:
+            self._clients[url] = redis.Redis.from_url(url)
+        return self._clients[url]
+
+    async def note(self, place: str, token: str, *, leaving: str = "") -> None:
+        """The tab has the place open (and no longer the one it is leaving)."""
+        if leaving and leaving != place:
+            await self.forget(leaving, token)
+        if (client := self._redis()) is None:
+            self._here.setdefault(place, set()).add(token)
+            return
+        try:
+            async with client.pipeline(transaction=False) as pipe:
+                await pipe.sadd(_key(place), token).expire(_key(place), KEEP_SECONDS).execute()
+        except redis.RedisError:
+            log.warning("Could not note an open tab of %s: live updates may not reach it", place, exc_info=True)
+
+    async def forget(self, place: str, token: str) -> None:
+        """The tab is gone or shows something else."""
+        if (client := self._redis()) is None:
+            self._here.get(place, set()).discard(token)
+            if not self._here.get(place, True):
+                del self._here[place]
+            return
+        try:
+            await client.srem(_key(place), token)
+        except redis.RedisError:
+            log.warning("Could not forget an open tab of %s", place, exc_info=True)
+
+    async def tabs(self, place: str) -> set[str]:
+        """The tabs that have the place open."""
+        if (client := self._redis()) is None:
+            return set(self._here.get(place, ()))
+        try:
+            return {member.decode() for member in await client.smembers(_key(place))}
+        except redis.RedisError:
+            log.warning("Could not read the open tabs of %s: live updates skipped", place, exc_info=True)
+            return set()
+
+
+def _key(place: str) -> str:
+    return f"partnerskap:open:{place}"
+
+
+open_tabs = OpenTabs()
+
+
+async def deliver(place: str, handler: str, *, sender: str) -> None:
+    """Queue the event handler (full name) for every connected tab of the place except the sender's."""
+    app = RegistrationContext.get().app
+    token_manager = getattr(app.event_namespace, "_token_manager", None)
+    for token in await open_tabs.tabs(place) - {sender}:
+        if token_manager is not None and not await token_manager.is_token_connected(token):
+            await open_tabs.forget(place, token)
+            continue
+        # Queued from an empty context: inside this event's context the queued event would inherit the
+        # sender's routing data, and with it the sender's cookie.
+        await asyncio.create_task(app.event_processor.enqueue(token, Event(name=handler, payload={})), context=contextvars.Context())
