@@ -56,6 +56,7 @@ class Settings:
     mail_from: str
     session_idle_minutes: int
     session_absolute_hours: int
+    session_recheck_seconds: int
     workspace_inactive_days: int
     storage_backend: str
     storage_dir: Path
@@ -95,10 +96,11 @@ def load() -> Settings:
     if _env("PARTNERSKAP_STORAGE", "local") not in STORAGE_BACKENDS:
         raise ValueError(f"PARTNERSKAP_STORAGE must be one of {STORAGE_BACKENDS}")
     port = _env("PORT", "3000")
+    redis_url = _env("REDIS_URL")
     return Settings(
         data_dir=data_dir,
         database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / 'partnerskap.db'}"),
-        redis_url=_env("REDIS_URL"),
+        redis_url=redis_url,
         public_url=_env("PARTNERSKAP_PUBLIC_URL", f"http://localhost:{port}").rstrip("/"),
         extra_origins=tuple(origin.strip().rstrip("/") for origin in _env("PARTNERSKAP_EXTRA_ORIGINS").split(",") if origin.strip()),
         secret_key=_secret_key(data_dir),
@@ -111,6 +113,8 @@ def load() -> Settings:
         mail_from=_env("MAIL_FROM", "Partnerskap <noreply@localhost>"),
         session_idle_minutes=_int("PARTNERSKAP_SESSION_IDLE_MINUTES", 120),
         session_absolute_hours=_int("PARTNERSKAP_SESSION_ABSOLUTE_HOURS", 24 * 14),
+        # One worker hears of every change to accounts and sessions; several learn of each other's within this.
+        session_recheck_seconds=_int("PARTNERSKAP_SESSION_RECHECK_SECONDS", 5 if redis_url else 60),
         workspace_inactive_days=_int("PARTNERSKAP_WORKSPACE_INACTIVE_DAYS", 180),
         storage_backend=_env("PARTNERSKAP_STORAGE", "local"),
         storage_dir=Path(_env("PARTNERSKAP_STORAGE_DIR", str(data_dir / "documents"))).resolve(),

@@ -235,15 +235,35 @@ def test_a_changed_language_is_seen_at_once(member):
     assert sessions.resolve(token).language == "sv"
 
 
-def test_another_workers_revocation_reaches_this_one_within_seconds(member, clock):
+def test_another_workers_revocation_reaches_this_one_within_the_recheck_time(member, clock, monkeypatch):
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, session_recheck_seconds=5))
     token = log_in(member)
     assert sessions.resolve(token).id == member.id
     with transaction() as session:  # as another process would: no ORM change this process could notice
         session.exec(text("UPDATE authsession SET revoked_at = CURRENT_TIMESTAMP"))
-    clock.advance(seconds=sessions.REMEMBER_FOR.total_seconds() - 1)
+    clock.advance(seconds=4)
     assert sessions.resolve(token).id == member.id
     clock.advance(seconds=2)
     assert sessions.resolve(token) is None
+
+
+def test_one_worker_rechecks_sessions_each_minute_and_several_workers_every_few_seconds(monkeypatch, tmp_path):
+    monkeypatch.setenv("PARTNERSKAP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("PARTNERSKAP_SESSION_RECHECK_SECONDS", raising=False)
+    assert config.load().session_recheck_seconds == 60
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert config.load().session_recheck_seconds == 5
+    monkeypatch.setenv("PARTNERSKAP_SESSION_RECHECK_SECONDS", "0")
+    assert config.load().session_recheck_seconds == 0
+
+
+def test_a_just_resolved_viewer_is_answered_without_the_database(member):
+    token = log_in(member)
+    assert sessions.remembered(token) == (False, None)
+    sessions.resolve(token)
+    assert sessions.remembered(token) == (True, sessions.resolve(token))
+    assert sessions.remembered("") == (True, None)
 
 
 # Throttling

@@ -17,9 +17,9 @@ from partnerskap.services.tokens import digest, new_token
 COOKIE_NAME = "partnerskap_session"
 TICKET_SECONDS = 60
 TOUCH_EVERY = timedelta(minutes=1)
-# A resolved viewer is reused this long by the process that resolved it. Changes to accounts and sessions made by
-# this process take effect at once; those made by another worker process reach this one within this time.
-REMEMBER_FOR = timedelta(seconds=5)
+# A resolved viewer is reused by the process that resolved it for settings.session_recheck_seconds. Changes to
+# accounts and sessions made by this process take effect at once; those made by another process (another backend
+# worker) reach this one within that time.
 _FORGET = "partnerskap.forget_viewers"
 _remembered: dict[str, tuple[datetime, Viewer | None]] = {}
 _generation = [0]  # moves whenever remembered viewers are forgotten, so a lookup racing a change is not kept
@@ -87,21 +87,33 @@ def exchange_ticket(ticket: str, previous_token: str = "") -> str | None:
 
 def resolve(token: str) -> Viewer | None:
     """The viewer of a live session token, or None if it is unknown, revoked or expired."""
-    if not token:
-        return None
+    known, viewer = remembered(token)
+    if known:
+        return viewer
     now = utcnow()
     key = digest(token)
-    remembered = _remembered.get(key)
-    if remembered is not None and now < remembered[0]:
-        return remembered[1]
     generation = _generation[0]
     viewer, valid_until = _look_up(key, now)
     if len(_remembered) > 10_000:
         for stale in [other for other, (until, _viewer) in list(_remembered.items()) if until <= now]:
             _remembered.pop(stale, None)
     if generation == _generation[0]:
-        _remembered[key] = (min(now + REMEMBER_FOR, valid_until), viewer)
+        _remembered[key] = (min(now + _recheck(), valid_until), viewer)
     return viewer
+
+
+def remembered(token: str) -> tuple[bool, Viewer | None]:
+    """(True, viewer) when the answer needs no database: no token, or one this process resolved recently enough."""
+    if not token:
+        return True, None
+    entry = _remembered.get(digest(token))
+    if entry is None or utcnow() >= entry[0]:
+        return False, None
+    return True, entry[1]
+
+
+def _recheck() -> timedelta:
+    return timedelta(seconds=config.settings.session_recheck_seconds)
 
 
 def _look_up(token_hash: str, now: datetime) -> tuple[Viewer | None, datetime]:
@@ -110,12 +122,12 @@ def _look_up(token_hash: str, now: datetime) -> tuple[Viewer | None, datetime]:
     with transaction() as session:
         found = session.exec(select(AuthSession, User).join(User).where(AuthSession.token_hash == token_hash)).first()
         if found is None:
-            return None, now + REMEMBER_FOR
+            return None, now + _recheck()
         auth, user = found
         idle_limit = auth.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
         absolute_limit = auth.created_at + timedelta(hours=settings.session_absolute_hours)
         if auth.revoked_at is not None or now > idle_limit or now > absolute_limit:
-            return None, now + REMEMBER_FOR
+            return None, now + _recheck()
         if now - auth.last_seen_at > TOUCH_EVERY:
             auth.last_seen_at = now
             session.add(auth)

@@ -137,8 +137,10 @@ class AppState(rx.State):
     _bound: str = ""
 
     async def _current_viewer(self) -> Viewer | None:
-        """The viewer of this connection's session cookie, looked up afresh for every event."""
-        return await run(sessions.resolve, session_token(self.router.headers.cookie))
+        """The viewer of this connection's session cookie (from the database unless resolved moments ago)."""
+        token = session_token(self.router.headers.cookie)
+        known, viewer = sessions.remembered(token)
+        return viewer if known else await run(sessions.resolve, token)
 
     def _show_viewer(self, viewer: Viewer | None) -> None:
         self.signed_in = viewer is not None
