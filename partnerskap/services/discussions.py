@@ -91,6 +91,18 @@ def _member_ids(session: Session, workspace_id: int) -> set[int]:
     return set(session.exec(select(Membership.user_id).where(Membership.workspace_id == workspace_id)).all())
 
 
+def _require_reader(session: Session, viewer: Viewer, thread_id: int) -> None:
+    """Refuse unless the viewer may read the thread: a member of its workspace (one narrow query on the way in)."""
+    require_member(viewer)
+    role = session.exec(
+        select(Membership.role)
+        .join(Thread, col(Thread.workspace_id) == col(Membership.workspace_id))
+        .where(Thread.id == thread_id, Membership.user_id == viewer.id)
+    ).first() if isinstance(thread_id, int) else None
+    if role is None:
+        _thread_place(session, viewer, thread_id)  # refuses, with the message for why
+
+
 def _notify_mentions(session: Session, viewer: Viewer, workspace: Workspace, thread: Thread, post: Post, member_ids: set[int]) -> set[int]:
     mentioned = (markdown.mentioned_ids(post.body) & member_ids) - {viewer.id}
     notifications.notify_many(
@@ -230,7 +242,7 @@ def posts(viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int |
     """Posts in order; `after_id` loads what is new, `before_id` an earlier page. Marks them read."""
     limit = max(1, min(int(limit), 100))
     with transaction() as session:
-        _thread_place(session, viewer, thread_id)
+        _require_reader(session, viewer, thread_id)
         statement = select(Post, User.name, User.organisation).join(User, col(User.id) == col(Post.author_id)).where(Post.thread_id == thread_id)
         if before_id is not None:
             statement = statement.where(Post.id < before_id).order_by(col(Post.id).desc()).limit(limit)
