@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 from sqlmodel import delete as delete_rows
@@ -43,6 +43,29 @@ class PostView:
     html: str
     mine: bool
     attachments: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+
+
+# Statements every open thread runs many times a minute are built once: building one costs more than running it.
+_ROLE_IN_THREADS_WORKSPACE = (
+    select(Membership.role)
+    .join(Thread, col(Thread.workspace_id) == col(Membership.workspace_id))
+    .where(col(Thread.id) == bindparam("thread_id"), col(Membership.user_id) == bindparam("user_id"))
+)
+_POSTS_WITH_AUTHORS = select(Post, User.name, User.organisation).join(User, col(User.id) == col(Post.author_id)).where(col(Post.thread_id) == bindparam("thread_id"))
+_NEWEST_POSTS = _POSTS_WITH_AUTHORS.order_by(col(Post.id).desc()).limit(bindparam("limit"))
+_POSTS_BEFORE = _POSTS_WITH_AUTHORS.where(col(Post.id) < bindparam("before_id")).order_by(col(Post.id).desc()).limit(bindparam("limit"))
+_POSTS_AFTER = _POSTS_WITH_AUTHORS.where(col(Post.id) > bindparam("after_id")).order_by(col(Post.id)).limit(500)
+_MOVE_READ_MARK = (
+    update(ThreadReader)
+    .where(col(ThreadReader.thread_id) == bindparam("in_thread"), col(ThreadReader.user_id) == bindparam("of_user"), col(ThreadReader.last_read_post_id) < bindparam("below"))
+    .values(last_read_post_id=bindparam("read_up_to"))
+)
+_READER = select(ThreadReader.id).where(col(ThreadReader.thread_id) == bindparam("thread_id"), col(ThreadReader.user_id) == bindparam("user_id"))
+_ATTACHED_DOCUMENTS = (
+    select(PostAttachment.post_id, Document.id, Document.name)
+    .join(Document, col(Document.id) == col(PostAttachment.document_id))
+    .where(col(PostAttachment.post_id).in_(bindparam("post_ids", expanding=True)), col(Document.deleted_at).is_(None))
+)
 
 
 def new_key() -> str:
@@ -94,12 +117,8 @@ def _member_ids(session: Session, workspace_id: int) -> set[int]:
 def _require_reader(session: Session, viewer: Viewer, thread_id: int) -> None:
     """Refuse unless the viewer may read the thread: a member of its workspace (one narrow query on the way in)."""
     require_member(viewer)
-    role = session.exec(
-        select(Membership.role)
-        .join(Thread, col(Thread.workspace_id) == col(Membership.workspace_id))
-        .where(Thread.id == thread_id, Membership.user_id == viewer.id)
-    ).first() if isinstance(thread_id, int) else None
-    if role is None:
+    found = session.connection().execute(_ROLE_IN_THREADS_WORKSPACE, {"thread_id": thread_id, "user_id": viewer.id}).first() if isinstance(thread_id, int) else None
+    if found is None:
         _thread_place(session, viewer, thread_id)  # refuses, with the message for why
 
 
@@ -243,14 +262,13 @@ def posts(viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int |
     limit = max(1, min(int(limit), 100))
     with transaction() as session:
         _require_reader(session, viewer, thread_id)
-        statement = select(Post, User.name, User.organisation).join(User, col(User.id) == col(Post.author_id)).where(Post.thread_id == thread_id)
         if before_id is not None:
-            statement = statement.where(Post.id < before_id).order_by(col(Post.id).desc()).limit(limit)
+            statement, values = _POSTS_BEFORE, {"thread_id": thread_id, "before_id": int(before_id), "limit": limit}
         elif after_id:
-            statement = statement.where(Post.id > after_id).order_by(col(Post.id)).limit(500)
+            statement, values = _POSTS_AFTER, {"thread_id": thread_id, "after_id": int(after_id)}
         else:
-            statement = statement.order_by(col(Post.id).desc()).limit(limit)
-        rows = sorted(session.exec(statement).all(), key=lambda row: row[0].id)
+            statement, values = _NEWEST_POSTS, {"thread_id": thread_id, "limit": limit}
+        rows = sorted(session.exec(statement, params=values).all(), key=lambda row: row[0].id)
         if not rows:
             return []
         if before_id is None:  # an earlier page does not move how far the viewer has read
@@ -276,11 +294,7 @@ def one_post(viewer: Viewer, post_id: int) -> PostView:
 
 
 def _attachments(session: Session, post_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
-    rows = session.exec(
-        select(PostAttachment.post_id, Document.id, Document.name)
-        .join(Document, col(Document.id) == col(PostAttachment.document_id))
-        .where(col(PostAttachment.post_id).in_(post_ids or [0]), col(Document.deleted_at).is_(None))
-    ).all()
+    rows = session.connection().execute(_ATTACHED_DOCUMENTS, {"post_ids": post_ids or [0]}).all()
     found: dict[int, list[tuple[int, str]]] = {}
     for post_id, document_id, name in rows:
         found.setdefault(post_id, []).append((document_id, name))
@@ -299,12 +313,9 @@ def attachable(viewer: Viewer, workspace_id: int) -> list[tuple[int, str]]:
 
 
 def _mark_read(session: Session, thread_id: int, user_id: int, post_id: int) -> None:
-    moved = session.exec(
-        update(ThreadReader)
-        .where(col(ThreadReader.thread_id) == thread_id, col(ThreadReader.user_id) == user_id, col(ThreadReader.last_read_post_id) < post_id)
-        .values(last_read_post_id=post_id)
-    ).rowcount
-    if not moved and session.exec(select(ThreadReader.id).where(ThreadReader.thread_id == thread_id, ThreadReader.user_id == user_id)).first() is None:
+    connection, reader = session.connection(), {"thread_id": thread_id, "user_id": user_id}
+    moved = connection.execute(_MOVE_READ_MARK, {"in_thread": thread_id, "of_user": user_id, "below": post_id, "read_up_to": post_id}).rowcount
+    if not moved and connection.execute(_READER, reader).first() is None:
         session.add(ThreadReader(thread_id=thread_id, user_id=user_id, last_read_post_id=post_id))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, inspect
+from sqlalchemy import bindparam, event, inspect
 from sqlmodel import Session, col, select, update
 
 from partnerskap import settings as config
@@ -21,6 +21,7 @@ TOUCH_EVERY = timedelta(minutes=1)
 # accounts and sessions made by this process take effect at once; those made by another process (another backend
 # worker) reach this one within that time.
 _FORGET = "partnerskap.forget_viewers"
+_SESSION_AND_PERSON = select(AuthSession, User).join(User).where(col(AuthSession.token_hash) == bindparam("token_hash"))  # built once: every event asks
 _remembered: dict[str, tuple[datetime, Viewer | None]] = {}
 _generation = [0]  # moves whenever remembered viewers are forgotten, so a lookup racing a change is not kept
 
@@ -120,7 +121,7 @@ def _look_up(token_hash: str, now: datetime) -> tuple[Viewer | None, datetime]:
     """The session's viewer and until when the session stays valid; touches its last visit once a minute."""
     settings = config.settings
     with transaction() as session:
-        found = session.exec(select(AuthSession, User).join(User).where(AuthSession.token_hash == token_hash)).first()
+        found = session.exec(_SESSION_AND_PERSON, params={"token_hash": token_hash}).first()
         if found is None:
             return None, now + _recheck()
         auth, user = found
