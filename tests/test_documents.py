@@ -239,3 +239,15 @@ def test_reply_can_attach_a_document_of_the_same_workspace_only(uploader, worksp
     with pytest.raises(Refused):
         discussions.reply(viewer(uploader), thread.id, "Sneaky", "s" * 16, attach=foreign.document_id)
     assert len(discussions.posts(viewer(uploader), thread.id)) == 2
+
+
+def test_a_document_in_the_trash_is_no_longer_shown_attached(uploader, workspace):
+    from partnerskap.services import discussions
+
+    kept, binned = upload(uploader, workspace.id, "agenda.pdf", PDF), upload(uploader, workspace.id, "draft.pdf", PDF)
+    thread = discussions.start_thread(viewer(uploader), workspace.id, "Papers", "Two papers", "k" * 16)
+    discussions.reply(viewer(uploader), thread.id, "The agenda", "a" * 16, attach=kept.document_id)
+    discussions.reply(viewer(uploader), thread.id, "The draft", "d" * 16, attach=binned.document_id)
+    documents.delete_document(viewer(uploader), binned.document_id)
+    shown = discussions.posts(viewer(uploader), thread.id)
+    assert [view.attachments for view in shown] == [[], [(kept.document_id, "agenda.pdf")], []]

@@ -61,11 +61,8 @@ _MOVE_READ_MARK = (
     .values(last_read_post_id=bindparam("read_up_to"))
 )
 _READER = select(ThreadReader.id).where(col(ThreadReader.thread_id) == bindparam("thread_id"), col(ThreadReader.user_id) == bindparam("user_id"))
-_ATTACHED_DOCUMENTS = (
-    select(PostAttachment.post_id, Document.id, Document.name)
-    .join(Document, col(Document.id) == col(PostAttachment.document_id))
-    .where(col(PostAttachment.post_id).in_(bindparam("post_ids", expanding=True)), col(Document.deleted_at).is_(None))
-)
+_ATTACHMENTS_OF_POSTS = select(PostAttachment.post_id, PostAttachment.document_id).where(col(PostAttachment.post_id).in_(bindparam("post_ids", expanding=True)))
+_LIVE_DOCUMENT_NAMES = select(Document.id, Document.name).where(col(Document.id).in_(bindparam("document_ids", expanding=True)), col(Document.deleted_at).is_(None))
 
 
 def new_key() -> str:
@@ -294,10 +291,19 @@ def one_post(viewer: Viewer, post_id: int) -> PostView:
 
 
 def _attachments(session: Session, post_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
-    rows = session.connection().execute(_ATTACHED_DOCUMENTS, {"post_ids": post_ids or [0]}).all()
+    """The live documents attached to the posts, by post: two index lookups (by post, then by document).
+
+    As one join, SQLite (which keeps no statistics) started from every live document of the instance.
+    """
+    connection = session.connection()
+    links = connection.execute(_ATTACHMENTS_OF_POSTS, {"post_ids": post_ids or [0]}).all()
+    if not links:
+        return {}
+    names = dict(connection.execute(_LIVE_DOCUMENT_NAMES, {"document_ids": sorted({document_id for _post_id, document_id in links})}).all())
     found: dict[int, list[tuple[int, str]]] = {}
-    for post_id, document_id, name in rows:
-        found.setdefault(post_id, []).append((document_id, name))
+    for post_id, document_id in links:
+        if document_id in names:
+            found.setdefault(post_id, []).append((document_id, names[document_id]))
     return found
 
 
