@@ -62,8 +62,13 @@ def all_languages(message: str) -> dict[str, str]:
     return {language: catalogue(language).get(message) or message for language in LANGUAGES}
 
 
+@functools.lru_cache(maxsize=8192)
 def format_datetime(moment: datetime, language: str) -> str:
-    """A UTC timestamp shown in Finnish time, the way the language writes it."""
+    """A UTC timestamp shown in Finnish time, the way the language writes it.
+
+    Remembered: every open tab of a thread shows the same post times, so they share one string (and Babel runs
+    once per time and language, not on every answer).
+    """
     from datetime import UTC
 
     aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sys import intern
+
 from partnerskap.i18n import format_datetime
 from partnerskap.schemas import DocumentLink, MemberRow, PostPublic
 from partnerskap.services import discussions, workspaces
@@ -18,10 +20,11 @@ SHOWN_AT_MOST = 100
 
 
 def _post_public(view: discussions.PostView, language: str) -> PostPublic:
+    # Names are interned and the HTML and times come from caches: every open tab of a thread shares the strings.
     return PostPublic(
         id=view.post.id,
-        author=view.author,
-        organisation=view.organisation,
+        author=intern(view.author),
+        organisation=intern(view.organisation),
         html=view.html,
         created=format_datetime(view.post.created_at, language),
         edited=view.post.edited_at is not None,
@@ -72,7 +75,7 @@ class ThreadState(AppState):
         self.has_earlier = len(views) == discussions.PAGE_SIZE
         self.draft = await run(discussions.draft, viewer, f"thread-{thread_id}")
         self.members = [
-            MemberRow(id=user.id, name=user.name, organisation=user.organisation, role=role)
+            MemberRow(id=user.id, name=intern(user.name), organisation=intern(user.organisation), role=role)
             for user, role in await run(workspaces.members, viewer, place.workspace.id)
             if user.id != viewer.id
         ]
