@@ -319,9 +319,9 @@ def attachable(viewer: Viewer, workspace_id: int) -> list[tuple[int, str]]:
 
 
 def _mark_read(session: Session, thread_id: int, user_id: int, post_id: int) -> None:
-    connection, reader = session.connection(), {"thread_id": thread_id, "user_id": user_id}
+    connection = session.connection()
     moved = connection.execute(_MOVE_READ_MARK, {"in_thread": thread_id, "of_user": user_id, "below": post_id, "read_up_to": post_id}).rowcount
-    if not moved and connection.execute(_READER, reader).first() is None:
+    if not moved and connection.execute(_READER, {"thread_id": thread_id, "user_id": user_id}).first() is None:
         session.add(ThreadReader(thread_id=thread_id, user_id=user_id, last_read_post_id=post_id))
 
 

@@ -27,15 +27,10 @@ def render(body: str) -> str:
 
     Short texts are rendered once and the HTML shared: every open tab of a thread shows the same posts.
     """
-    return _render_short(body) if len(body) <= CACHED_LENGTH else _render(body)
+    return _remembered_render(body) if len(body) <= CACHED_LENGTH else _render(body)
 
 
 CACHED_LENGTH = 4000
-
-
-@functools.lru_cache(maxsize=2048)
-def _render_short(body: str) -> str:
-    return _render(body)
 
 
 def _render(body: str) -> str:
@@ -48,6 +43,9 @@ def _render(body: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow ugc",
     )
+
+
+_remembered_render = functools.lru_cache(maxsize=2048)(_render)
 
 
 def quote(author: str, body: str) -> str:

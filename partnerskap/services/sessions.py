@@ -88,11 +88,12 @@ def exchange_ticket(ticket: str, previous_token: str = "") -> str | None:
 
 def resolve(token: str) -> Viewer | None:
     """The viewer of a live session token, or None if it is unknown, revoked or expired."""
-    known, viewer = remembered(token)
-    if known:
-        return viewer
+    if not token:
+        return None
     now = utcnow()
     key = digest(token)
+    if (entry := _remembered_entry(key, now)) is not None:
+        return entry[1]
     generation = _generation[0]
     viewer, valid_until = _look_up(key, now)
     if len(_remembered) > 10_000:
@@ -107,10 +108,13 @@ def remembered(token: str) -> tuple[bool, Viewer | None]:
     """(True, viewer) when the answer needs no database: no token, or one this process resolved recently enough."""
     if not token:
         return True, None
-    entry = _remembered.get(digest(token))
-    if entry is None or utcnow() >= entry[0]:
-        return False, None
-    return True, entry[1]
+    entry = _remembered_entry(digest(token), utcnow())
+    return (False, None) if entry is None else (True, entry[1])
+
+
+def _remembered_entry(key: str, now: datetime) -> tuple[datetime, Viewer | None] | None:
+    entry = _remembered.get(key)
+    return entry if entry is not None and now < entry[0] else None
 
 
 def _recheck() -> timedelta:

@@ -138,7 +138,7 @@ class ThreadState(AppState):
             self.draft = ""
             self.reply_key = discussions.new_key()
             await self._refresh_posts(viewer)
-        await deliver(f"thread-{thread_id}", f"{ThreadState.get_full_name()}.deliver_new", sender=self.router.session.client_token)
+        await deliver(self._place(), f"{ThreadState.get_full_name()}.deliver_new", sender=self.router.session.client_token)
 
     async def _refresh_posts(self, viewer: Viewer) -> None:
         newest = max((post.id for post in self.fresh or self.posts), default=0)
