@@ -175,6 +175,7 @@ class Instance:
             "error_lines": len(re.findall(r"\bERROR\b", content)),
             "warning_lines": len(warnings),
             "warnings_sample": sorted(set(re.sub(r"[0-9a-f-]{20,}|\d+(\.\d+)?", "#", line) for line in warnings))[:5],
+            "first_traceback": content[start : start + 3000] if (start := content.find("Traceback (most recent call last)")) >= 0 else "",
         }
 
 
@@ -322,6 +323,7 @@ class Member:
     language: str
     path: str
     params: dict[str, str]
+    threads: tuple[int, ...] = ()  # the threads of the member's workspace, which the tab may open in turn
 
 
 def seed_app(instance: Instance, count: int, workspace_size: int, threads_per_workspace: int, posts_per_thread: int, seed: int) -> list[Member]:
@@ -381,7 +383,8 @@ def seed_app(instance: Instance, count: int, workspace_size: int, threads_per_wo
                     thread_ids.append(thread_id)
                 for position, uid in enumerate(group):
                     thread_id = thread_ids[position % len(thread_ids)]
-                    members.append(Member(uid, tokens[user_ids.index(uid)], ("fi", "sv", "en")[(uid - user_ids[0]) % 3], f"/threads/{thread_id}", {"thread_id": str(thread_id)}))
+                    language = ("fi", "sv", "en")[(uid - user_ids[0]) % 3]
+                    members.append(Member(uid, tokens[user_ids.index(uid)], language, f"/threads/{thread_id}", {"thread_id": str(thread_id)}, tuple(thread_ids)))
     finally:
         engine.dispose()
     return members
@@ -417,15 +420,20 @@ class Tab:
         self.gone = False
         self.posts_sent = 0
         self.found = False
+        self.navigating = False
+        self.path, self.params = member.path, dict(member.params)  # the page the tab shows
 
     def router_data(self) -> dict:
-        return {"pathname": self.member.path, "asPath": self.member.path, "query": dict(self.member.params)} if self.member.params else {"pathname": self.member.path, "asPath": self.member.path}
+        return {"pathname": self.path, "asPath": self.path, "query": dict(self.params)} if self.params else {"pathname": self.path, "asPath": self.path}
+
+    def stored_vars(self) -> dict:
+        """What the browser keeps in local storage for the app (the member's language), sent on connect and navigation."""
+        return {key: self.member.language for key in self.bench.protocol.local_storage if key.endswith(".lang_rx_state_")}
 
     async def open(self) -> None:
         bench, protocol = self.bench, self.bench.protocol
         payload: dict = {"hashes": protocol.hashes}
-        stored = {key: self.member.language for key in protocol.local_storage if key.endswith(".lang_rx_state_")}
-        if stored:
+        if stored := self.stored_vars():
             payload["vars"] = stored
         boot = {"name": f"{protocol.state_name}.hydrate_and_load", "payload": payload, "router_data": self.router_data()}
         headers = {"Origin": bench.instance.url}
@@ -469,12 +477,15 @@ class Tab:
         if bench.app_key and bench.app_key not in delta and "fresh_rx_state_" in (delta.get(bench.page_key) or {}):
             # A delivery: the server queued `deliver_new` for this tab after someone replied in its thread. Answers
             # to the tab's own events always carry the app state (the guard clears its messages); deliveries never.
-            if (sent := bench.replies_sent.get(self.member.path)) is not None:
+            if (sent := bench.replies_sent.get(self.path)) is not None:
                 bench.deliveries.append(time.perf_counter() - sent)
             return
+        if self.navigating and getattr(self, "_nav_started", None):
+            self._nav_steps.append((round((time.perf_counter() - self._nav_started) * 1000, 1), sorted(k.split(".")[-1][:20] for k in delta), update.get("final")))
         if self.opened is not None and not self.opened.done():
             self.open_bytes += size
-            if (delta.get(bench.page_key) or {}).get("found_rx_state_"):
+            page = delta.get(bench.page_key) or {}
+            if page.get("found_rx_state_") and str(page.get("thread_id_rx_state_")) == self.params.get("thread_id"):
                 self.found = True
             if (delta.get(bench.protocol.state_name) or {}).get("is_hydrated_rx_state_") is True:
                 if bench.instance.kind == "app" and not self.found:
@@ -482,10 +493,13 @@ class Tab:
                 else:
                     self.opened.set_result(None)
             return
-        if self.waiting is not None and not self.waiting.done() and any(key in delta for key in bench.own_keys):
+        if self.waiting is not None and not self.waiting.done() and (any(key in delta for key in bench.own_keys) or self.navigating and update.get("final")):
             self.waiting.set_result(size)
 
     async def send(self, kind: str) -> None:
+        if kind == "open_thread":
+            await self.open_another_thread()
+            return
         bench = self.bench
         if kind == "post_reply":
             key = self.reply_key or secrets.token_hex(16)
@@ -498,7 +512,7 @@ class Tab:
         self.waiting = asyncio.get_running_loop().create_future()
         started = time.perf_counter()
         if kind == "post_reply":
-            bench.replies_sent[self.member.path] = started
+            bench.replies_sent[self.path] = started
         try:
             await self.sio.emit("event", {"name": name, "payload": payload, "router_data": self.router_data()}, namespace=NAMESPACE)
             size = await asyncio.wait_for(self.waiting, EVENT_TIMEOUT)
@@ -511,6 +525,33 @@ class Tab:
             bench.error(f"{kind}: {type(problem).__name__}")
         finally:
             self.waiting = None
+
+    async def open_another_thread(self) -> None:
+        """Follow a link to another thread of the workspace, as the browser does: the stored language, then the page's
+        on_load events; the thread is open when the state arrives hydrated with the new thread found."""
+        bench = self.bench
+        thread_id = self.bench.rng.choice([other for other in self.member.threads if str(other) != self.params.get("thread_id")])
+        self.path, self.params = f"/threads/{thread_id}", {"thread_id": str(thread_id)}
+        self.found, self.has_earlier, self.navigating = False, False, True
+        self.waiting = asyncio.get_running_loop().create_future()
+        started = time.perf_counter()
+        self._nav_started, self._nav_steps = started, []
+        try:
+            emit = self.sio.emit
+            await emit("event", {"name": f"{bench.protocol.state_name}.reflex___state____update_vars_internal_state.update_vars_internal", "payload": {"vars": self.stored_vars()}, "router_data": self.router_data()}, namespace=NAMESPACE)
+            self.open_bytes = await asyncio.wait_for(self.waiting, EVENT_TIMEOUT)
+            self.opened = asyncio.get_running_loop().create_future()
+            await emit("event", {"name": f"{bench.protocol.state_name}.reflex___state____on_load_internal_state.on_load_internal", "payload": {}, "router_data": self.router_data()}, namespace=NAMESPACE)
+            await asyncio.wait_for(self.opened, EVENT_TIMEOUT)
+            bench.samples.append(Sample("open_thread", time.perf_counter() - started, self.open_bytes))
+            with open("/tmp/nav-steps.txt", "a") as f:
+                f.write(json.dumps(self._nav_steps) + "\n")
+        except TimeoutError:
+            bench.error(f"open_thread: no answer in {EVENT_TIMEOUT:.0f} s")
+        except (ConnectionError, RuntimeError, socketio.exceptions.SocketIOError) as problem:
+            bench.error(f"open_thread: {type(problem).__name__}")
+        finally:
+            self.waiting, self.navigating, self.open_bytes = None, False, 0
 
     async def close(self) -> None:
         self.gone = True
@@ -578,11 +619,13 @@ class Bench:
         if self.instance.kind == "bare":
             return "bare_load"
         roll = self.rng.random()
-        post, earlier = self.options.mix
+        post, earlier, navigate = self.options.mix
         if roll < post:
             return "post_reply"
         if roll < post + earlier and tab.has_earlier:
             return "load_earlier"
+        if post + earlier <= roll < post + earlier + navigate and len(tab.member.threads) > 1:
+            return "open_thread"
         return "load_new"
 
     async def load(self, seconds: float, rate: float) -> dict:
@@ -980,7 +1023,7 @@ def main() -> None:
     parser.add_argument("--levels", default="50,200,500", help="connected tabs, comma-separated")
     parser.add_argument("--duration", type=float, default=30, help="seconds of load per level")
     parser.add_argument("--rate", type=float, default=50, help="events per second in total")
-    parser.add_argument("--mix", default="0.25,0.15", help="shares of post_reply and load_earlier among a tab's own events; the rest is load_new")
+    parser.add_argument("--mix", default="0.25,0.15,0", help="shares of post_reply, load_earlier and open_thread (following a link to another thread of the workspace) among a tab's own events; the rest is load_new")
     parser.add_argument("--settle", type=float, default=4, help="seconds idle before measuring memory")
     parser.add_argument("--workspace-size", type=int, default=25)
     parser.add_argument("--threads-per-workspace", type=int, default=5)
@@ -1004,7 +1047,7 @@ def main() -> None:
         print(report(options.report))
         return
     options.levels = sorted(int(level) for level in options.levels.split(","))
-    options.mix = tuple(float(share) for share in options.mix.split(","))
+    options.mix = (*(float(share) for share in options.mix.split(",")), 0.0, 0.0)[:3]
     options.server_cpus = [int(cpu) for cpu in options.server_cpu.split(",")]
     generator_cpus = {int(cpu) for cpu in options.generator_cpu.split(",")}
     os.sched_setaffinity(0, generator_cpus)

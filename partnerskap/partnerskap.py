@@ -55,4 +55,4 @@ PAGES = [
     (legal.accessibility, "/accessibility", []),
 ]
 for component, route, loaders in PAGES:
-    app.add_page(component, route=route, on_load=[AppState.refresh, *loaders], title="Partnerskap")
+    app.add_page(component, route=route, on_load=loaders or [AppState.refresh], title="Partnerskap")

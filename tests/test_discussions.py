@@ -151,7 +151,7 @@ def test_outsider_cannot_read_or_reply_in_closed_workspace(owner, outsider, acce
     with pytest.raises(Refused):
         discussions.threads(them, closed.id)
     with pytest.raises(Refused):
-        discussions.thread(them, opened.id)
+        discussions.open_thread(them, opened.id)
     with pytest.raises(Refused):
         discussions.posts(them, opened.id)
     with pytest.raises(Refused):
@@ -351,6 +351,41 @@ def test_posts_come_in_pages_of_the_newest_then_earlier_then_only_new(owner, mem
     discussions.reply(viewer(owner), thread.id, "Post 46", key())
     fresh = discussions.posts(viewer(member), thread.id, after_id=newest[-1].post.id)
     assert [view.post.body for view in fresh] == ["Post 46"]
+
+
+def test_opening_a_thread_shows_its_posts_the_members_draft_and_people_and_marks_it_read(owner, member, workspace, thread):
+    discussions.reply(viewer(owner), thread.id, "Agenda attached", key())
+    discussions.save_draft(viewer(member), f"thread-{thread.id}", "Half a thought")
+
+    page = discussions.open_thread(viewer(member), thread.id)
+
+    assert page.thread.title == "Kick-off" and page.place.workspace.id == workspace.id and page.place.role == "member"
+    assert [view.post.body for view in page.posts] == ["Welcome, everyone!", "Agenda attached"]
+    assert page.draft == "Half a thought"
+    assert sorted(person.name for person in page.members) == ["Bob", "Olivia"]
+    assert unread(member, workspace) == {"Kick-off": False}
+
+
+def test_reply_and_catch_up_returns_what_came_since_with_the_reply_once(owner, member, workspace, thread):
+    seen = discussions.posts(viewer(member), thread.id)[-1].post.id
+    discussions.reply(viewer(owner), thread.id, "Meanwhile", key())
+    sent = key()
+
+    caught_up = discussions.reply_and_catch_up(viewer(member), thread.id, "Mine", sent, after_id=seen)
+    again = discussions.reply_and_catch_up(viewer(member), thread.id, "Mine", sent, after_id=seen)
+
+    assert [(view.post.body, view.mine) for view in caught_up] == [("Meanwhile", False), ("Mine", True)]
+    assert [view.post.id for view in again] == [view.post.id for view in caught_up]
+    assert count(Post) == 3
+    assert unread(member, workspace) == {"Kick-off": False}
+
+
+def test_removed_member_cannot_catch_up_by_resending_an_earlier_reply(owner, member, workspace, thread):
+    sent = key()
+    discussions.reply(viewer(member), thread.id, "Mine", sent)
+    workspaces.remove_member(viewer(owner), workspace.id, member.id)
+    with pytest.raises(Refused):
+        discussions.reply_and_catch_up(viewer(member), thread.id, "Mine", sent, after_id=0)
 
 
 def test_loading_an_earlier_page_does_not_mark_newer_posts_read(owner, member, workspace, thread):

@@ -18,6 +18,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import t
 from partnerskap.middleware import SessionBinding
 from partnerskap.models import EmailToken, LoginTicket, OutboxMessage, User
+from partnerskap.services import notifications
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.admin import AdminState
@@ -84,6 +85,21 @@ def test_only_the_listed_handlers_are_public():
     assert public == PUBLIC_HANDLERS
 
 
+def test_every_page_shows_who_is_looking_when_it_loads():
+    from partnerskap.partnerskap import PAGES
+
+    for _component, route, loaders in PAGES:
+        assert all(loader.fn.loads_page for loader in loaders), f"a loader of {route} does not show who is looking"
+
+
+async def test_a_pages_loader_shows_the_member_and_their_unread_notifications(member):
+    with transaction() as session:
+        notifications.notify(session, user_id=member.id, kind="accepted", workspace=None, link="/workspaces")
+    tab = Tab.of(member, path="/account")
+    state, _ = await tab.call(AccountState, "load_account")
+    assert (state.signed_in, state.viewer_name, state.unread_notifications) == (True, member.name, 1)
+
+
 def _table_snapshot() -> dict[str, tuple[int, str]]:
     """Row count and a content hash of every table."""
     snapshot = {}
@@ -144,6 +160,8 @@ async def test_refused_calls_write_nothing(state_class, name, viewer, request, a
     arguments = _dummy_arguments(state_class, name, applicant)
     tab = Tab.of(person)
     state = await tab.state(state_class)
+    if state_class.event_handlers[name].fn.loads_page:  # a page's loader shows who is looking, as the page did before
+        await tab.call(AppState, "refresh")
     before_tables = _table_snapshot()
     before_view = _client_view(tab)
 

@@ -61,7 +61,7 @@ def deliveries(monkeypatch) -> list[tuple[str, str, str]]:
     """A Tab has no running event processor to queue events for other tabs: what would be queued is recorded."""
     queued: list[tuple[str, str, str]] = []
 
-    async def record(place: str, handler: str, *, sender: str) -> None:
+    def record(place: str, handler: str, *, sender: str) -> None:
         queued.append((place, handler, sender))
 
     monkeypatch.setattr("partnerskap.state.discussions.deliver", record)

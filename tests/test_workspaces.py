@@ -258,7 +258,7 @@ def test_invited_member_can_see_invitation_only_workspace_before_answering(owner
 def test_member_joins_open_workspace_at_once(owner, member, open_workspace):
     assert workspaces.join(viewer(member), open_workspace.id) == "joined"
     assert role(open_workspace, member) == "member"
-    assert [(user.name, r) for user, r in workspaces.members(viewer(member), open_workspace.id)] == [("Bob", "member"), ("Olivia", "owner")]
+    assert [(person.name, person.role) for person in workspaces.members(viewer(member), open_workspace.id)] == [("Bob", "member"), ("Olivia", "owner")]
 
 
 def test_member_cannot_join_twice(member, open_workspace):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, case, func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 from sqlmodel import delete as delete_rows
@@ -60,8 +60,30 @@ _MOVE_READ_MARK = (
     .where(col(ThreadReader.thread_id) == bindparam("in_thread"), col(ThreadReader.user_id) == bindparam("of_user"), col(ThreadReader.last_read_post_id) < bindparam("below"))
     .values(last_read_post_id=bindparam("read_up_to"))
 )
+_EARLIER_POST = select(Post).where(col(Post.author_id) == bindparam("author_id"), col(Post.idempotency_key) == bindparam("key"))
+_THREAD_PLACE = (
+    select(Thread, Workspace, Membership.role)
+    .join(Workspace, col(Workspace.id) == col(Thread.workspace_id))
+    .join(Membership, (col(Membership.workspace_id) == col(Thread.workspace_id)) & (col(Membership.user_id) == bindparam("user_id")), isouter=True)
+    .where(col(Thread.id) == bindparam("thread_id"))
+)
+_MEMBER_IDS = select(Membership.user_id).where(col(Membership.workspace_id) == bindparam("workspace_id"))
+_FOLLOWERS = select(ThreadReader.user_id).where(col(ThreadReader.thread_id) == bindparam("thread_id"), col(ThreadReader.following).is_(True))
+_NEW_POST = insert(Post).returning(Post.id)
+_THREAD_GREW = update(Thread).where(col(Thread.id) == bindparam("thread_id")).values(last_post_at=bindparam("at"), post_count=col(Thread.post_count) + 1)
+_FOLLOW = (
+    update(ThreadReader)
+    .where(col(ThreadReader.thread_id) == bindparam("in_thread"), col(ThreadReader.user_id) == bindparam("of_user"))
+    .values(following=True, last_read_post_id=case((col(ThreadReader.last_read_post_id) < bindparam("read_up_to"), bindparam("read_up_to")), else_=col(ThreadReader.last_read_post_id)))
+)
+_NEW_READER = insert(ThreadReader)
+_CLEAR_DRAFT = delete_rows(Draft).where(col(Draft.user_id) == bindparam("user_id"), col(Draft.place) == bindparam("place"))
 _READER = select(ThreadReader.id).where(col(ThreadReader.thread_id) == bindparam("thread_id"), col(ThreadReader.user_id) == bindparam("user_id"))
 _ATTACHMENTS_OF_POSTS = select(PostAttachment.post_id, PostAttachment.document_id).where(col(PostAttachment.post_id).in_(bindparam("post_ids", expanding=True)))
+_ATTACHABLE = (
+    select(Document.id, Document.name).where(col(Document.workspace_id) == bindparam("workspace_id"), col(Document.deleted_at).is_(None)).order_by(Document.name).limit(500)
+)
+_DRAFT = select(Draft.body).where(col(Draft.user_id) == bindparam("user_id"), col(Draft.place) == bindparam("place"))
 _LIVE_DOCUMENT_NAMES = select(Document.id, Document.name).where(col(Document.id).in_(bindparam("document_ids", expanding=True)), col(Document.deleted_at).is_(None))
 
 
@@ -95,12 +117,7 @@ def _thread(session: Session, thread_id: int) -> Thread:
 def _thread_place(session: Session, viewer: Viewer, thread_id: int, *, write: bool = False, manage: bool = False) -> tuple[Thread, workspaces.Place]:
     """The thread and its workspace, read together, if the viewer is a member with what the action needs."""
     require_member(viewer)
-    found = session.exec(
-        select(Thread, Workspace, Membership.role)
-        .join(Workspace, col(Workspace.id) == col(Thread.workspace_id))
-        .join(Membership, (col(Membership.workspace_id) == col(Thread.workspace_id)) & (col(Membership.user_id) == viewer.id), isouter=True)
-        .where(Thread.id == thread_id)
-    ).first() if isinstance(thread_id, int) else None
+    found = session.exec(_THREAD_PLACE, params={"thread_id": thread_id, "user_id": viewer.id}).first() if isinstance(thread_id, int) else None
     if found is None:
         raise Refused(N_("This discussion does not exist or you do not have access to it."))
     thread, workspace, role = found
@@ -108,7 +125,7 @@ def _thread_place(session: Session, viewer: Viewer, thread_id: int, *, write: bo
 
 
 def _member_ids(session: Session, workspace_id: int) -> set[int]:
-    return set(session.exec(select(Membership.user_id).where(Membership.workspace_id == workspace_id)).all())
+    return set(session.connection().execute(_MEMBER_IDS, {"workspace_id": workspace_id}).scalars())
 
 
 def _require_reader(session: Session, viewer: Viewer, thread_id: int) -> None:
@@ -128,11 +145,9 @@ def _notify_mentions(session: Session, viewer: Viewer, workspace: Workspace, thr
 
 
 def _follow(session: Session, thread_id: int, user_id: int, read_up_to: int) -> None:
-    reader = session.exec(select(ThreadReader).where(ThreadReader.thread_id == thread_id, ThreadReader.user_id == user_id)).first()
-    reader = reader or ThreadReader(thread_id=thread_id, user_id=user_id)
-    reader.following = True
-    reader.last_read_post_id = max(reader.last_read_post_id, read_up_to)
-    session.add(reader)
+    connection = session.connection()
+    if not connection.execute(_FOLLOW, {"in_thread": thread_id, "of_user": user_id, "read_up_to": read_up_to}).rowcount:
+        connection.execute(_NEW_READER, {"thread_id": thread_id, "user_id": user_id, "last_read_post_id": read_up_to, "following": True})
 
 
 def _existing(author_id: int, key: str) -> Post | None:
@@ -142,7 +157,7 @@ def _existing(author_id: int, key: str) -> Post | None:
 
 def _earlier(session: Session, author_id: int, key: str) -> Post | None:
     """The post an earlier send with this key saved, if any."""
-    return session.exec(select(Post).where(Post.author_id == author_id, Post.idempotency_key == key)).first()
+    return session.exec(_EARLIER_POST, params={"author_id": author_id, "key": key}).first()
 
 
 def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: str) -> Thread:
@@ -186,50 +201,66 @@ def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: 
 
 def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None = None, attach: int | None = None) -> Post:
     """Reply in a thread, optionally attaching a document of the workspace; the same key sent twice saves the post once."""
+    return _replied(viewer, thread_id, body, key, quote_of, attach)[0]
+
+
+def reply_and_catch_up(
+    viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None = None, attach: int | None = None, *, after_id: int
+) -> list[PostView]:
+    """Reply as `reply` does, then return the posts after `after_id` (the reply among them), in the same transaction."""
+    return _replied(viewer, thread_id, body, key, quote_of, attach, after_id=after_id)[1]
+
+
+def _replied(
+    viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None, attach: int | None, *, after_id: int | None = None
+) -> tuple[Post, list[PostView]]:
     key = _check_key(key)
     body = _check_body(body)
     try:
         with transaction() as session:
             if (earlier := _earlier(session, viewer.id, key)) is not None:
-                return earlier
-            thread, found = _thread_place(session, viewer, thread_id, write=True)
-            if quote_of is not None:
-                quoted = session.get(Post, quote_of) if isinstance(quote_of, int) else None
-                if quoted is None or quoted.thread_id != thread.id:
-                    raise Refused(N_("The quoted post is not in this discussion."))
-            post = Post(thread_id=thread.id, author_id=viewer.id, body=body, idempotency_key=key, quote_of=quote_of)
-            session.add(post)
-            session.flush()
-            if attach is not None:
-                document = session.get(Document, attach) if isinstance(attach, int) else None
-                if document is None or document.workspace_id != thread.workspace_id or document.deleted_at is not None:
-                    raise Refused(N_("Only documents of the same workspace can be attached."))
-                session.add(PostAttachment(post_id=post.id, document_id=document.id))
-            thread.last_post_at = post.created_at
-            thread.post_count += 1
-            session.add(thread)
-            member_ids = _member_ids(session, thread.workspace_id)
-            mentioned = _notify_mentions(session, viewer, found.workspace, thread, post, member_ids)
-            followers = session.exec(
-                select(ThreadReader.user_id).where(ThreadReader.thread_id == thread.id, col(ThreadReader.following).is_(True))
-            ).all()
-            notifications.notify_many(
-                session,
-                user_ids=sorted(set(followers) & member_ids - mentioned - {viewer.id}),
-                kind="reply",
-                actor=viewer.name,
-                workspace=found.workspace,
-                thread=thread.title,
-                link=f"/threads/{thread.id}#post-{post.id}",
-            )
-            _follow(session, thread.id, viewer.id, post.id)
-            _clear_draft(session, viewer.id, f"thread-{thread.id}")
-            workspaces.touch(session, thread.workspace_id)
-            return post
+                return earlier, [] if after_id is None else _read(session, viewer, thread_id, after_id=after_id)
+            post = _save_reply(session, viewer, thread_id, body, key, quote_of, attach)
+            return post, [] if after_id is None else _views(session, viewer, _rows_after(session, thread_id, after_id), read_up_to=post.id)
     except IntegrityError:
-        if (earlier := _existing(viewer.id, key)) is not None:
-            return earlier
-        raise
+        if (earlier := _existing(viewer.id, key)) is None:
+            raise
+        return earlier, [] if after_id is None else posts(viewer, thread_id, after_id=after_id)
+
+
+def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None, attach: int | None) -> Post:
+    """The new post, its attachment, the thread's count, notifications, the replier's follow and read mark."""
+    thread, found = _thread_place(session, viewer, thread_id, write=True)
+    if quote_of is not None:
+        quoted = session.get(Post, quote_of) if isinstance(quote_of, int) else None
+        if quoted is None or quoted.thread_id != thread.id:
+            raise Refused(N_("The quoted post is not in this discussion."))
+    connection = session.connection()
+    now = utcnow()
+    values = {"thread_id": thread.id, "author_id": viewer.id, "body": body, "idempotency_key": key, "quote_of": quote_of, "created_at": now}
+    post = Post(id=connection.execute(_NEW_POST, values).scalar_one(), **values)
+    if attach is not None:
+        document = session.get(Document, attach) if isinstance(attach, int) else None
+        if document is None or document.workspace_id != thread.workspace_id or document.deleted_at is not None:
+            raise Refused(N_("Only documents of the same workspace can be attached."))
+        session.add(PostAttachment(post_id=post.id, document_id=document.id))
+    connection.execute(_THREAD_GREW, {"thread_id": thread.id, "at": now})
+    member_ids = _member_ids(session, thread.workspace_id)
+    mentioned = _notify_mentions(session, viewer, found.workspace, thread, post, member_ids)
+    followers = connection.execute(_FOLLOWERS, {"thread_id": thread.id}).scalars()
+    notifications.notify_many(
+        session,
+        user_ids=sorted(set(followers) & member_ids - mentioned - {viewer.id}),
+        kind="reply",
+        actor=viewer.name,
+        workspace=found.workspace,
+        thread=thread.title,
+        link=f"/threads/{thread.id}#post-{post.id}",
+    )
+    _follow(session, thread.id, viewer.id, post.id)
+    _clear_draft(session, viewer.id, f"thread-{thread.id}")
+    workspaces.touch(session, thread.workspace_id)
+    return post
 
 
 def threads(viewer: Viewer, workspace_id: int, *, limit: int = 50) -> list[ThreadRow]:
@@ -248,33 +279,71 @@ def threads(viewer: Viewer, workspace_id: int, *, limit: int = 50) -> list[Threa
         return [ThreadRow(thread, author, (last_read or 0) < (newest or 0)) for thread, author, last_read, newest in rows]
 
 
-def thread(viewer: Viewer, thread_id: int) -> tuple[Thread, workspaces.Place]:
-    """A thread and its workspace, for members."""
+@dataclasses.dataclass(frozen=True)
+class ThreadPage:
+    """What a thread's page shows when it opens."""
+
+    thread: Thread
+    place: workspaces.Place
+    posts: list[PostView]
+    draft: str
+    members: list[workspaces.Member]
+    attachable: list[tuple[int, str]]
+
+
+def open_thread(viewer: Viewer, thread_id: int) -> ThreadPage:
+    """The thread, its newest posts (now read), the viewer's draft, the workspace's members and attachable documents."""
     with transaction() as session:
-        return _thread_place(session, viewer, thread_id)
+        thread, place = _thread_place(session, viewer, thread_id)
+        return ThreadPage(
+            thread,
+            place,
+            _posts_page(session, viewer, thread.id),
+            _draft(session, viewer.id, f"thread-{thread.id}"),
+            workspaces.member_rows(session, thread.workspace_id),
+            _attachable(session, thread.workspace_id),
+        )
 
 
 def posts(viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
     """Posts in order; `after_id` loads what is new, `before_id` an earlier page. Marks them read."""
-    limit = max(1, min(int(limit), 100))
     with transaction() as session:
-        _require_reader(session, viewer, thread_id)
-        if before_id is not None:
-            statement, values = _POSTS_BEFORE, {"thread_id": thread_id, "before_id": int(before_id), "limit": limit}
-        elif after_id:
-            statement, values = _POSTS_AFTER, {"thread_id": thread_id, "after_id": int(after_id)}
-        else:
-            statement, values = _NEWEST_POSTS, {"thread_id": thread_id, "limit": limit}
-        rows = sorted(session.exec(statement, params=values).all(), key=lambda row: row[0].id)
-        if not rows:
-            return []
-        if before_id is None:  # an earlier page does not move how far the viewer has read
-            _mark_read(session, thread_id, viewer.id, rows[-1][0].id)
-        attached = _attachments(session, [post.id for post, _name, _organisation in rows])
-        return [
-            PostView(post, name, organisation, "" if post.deleted_at else markdown.render(post.body), post.author_id == viewer.id, attached.get(post.id, []))
-            for post, name, organisation in rows
-        ]
+        return _read(session, viewer, thread_id, after_id=after_id, before_id=before_id, limit=limit)
+
+
+def _read(session: Session, viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
+    _require_reader(session, viewer, thread_id)
+    return _posts_page(session, viewer, thread_id, after_id=after_id, before_id=before_id, limit=limit)
+
+
+def _posts_page(session: Session, viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
+    limit = max(1, min(int(limit), 100))
+    if before_id is not None:
+        rows = session.exec(_POSTS_BEFORE, params={"thread_id": thread_id, "before_id": int(before_id), "limit": limit}).all()
+    elif after_id:
+        rows = _rows_after(session, thread_id, after_id)
+    else:
+        rows = session.exec(_NEWEST_POSTS, params={"thread_id": thread_id, "limit": limit}).all()
+    # An earlier page does not move how far the viewer has read.
+    return _views(session, viewer, sorted(rows, key=lambda row: row[0].id), read_up_to=None if before_id is not None else 0)
+
+
+def _rows_after(session: Session, thread_id: int, after_id: int) -> list:
+    return session.exec(_POSTS_AFTER, params={"thread_id": thread_id, "after_id": int(after_id)}).all()
+
+
+def _views(session: Session, viewer: Viewer, rows: list, *, read_up_to: int | None) -> list[PostView]:
+    """The rows (post, author's name, organisation), in order, ready to show. The viewer's read mark moves to the last
+    row when that is past `read_up_to` (0: always; None: never, for an earlier page)."""
+    if not rows:
+        return []
+    if read_up_to is not None and rows[-1][0].id > read_up_to:
+        _mark_read(session, rows[0][0].thread_id, viewer.id, rows[-1][0].id)
+    attached = _attachments(session, [post.id for post, _name, _organisation in rows])
+    return [
+        PostView(post, name, organisation, "" if post.deleted_at else markdown.render(post.body), post.author_id == viewer.id, attached.get(post.id, []))
+        for post, name, organisation in rows
+    ]
 
 
 def one_post(viewer: Viewer, post_id: int) -> PostView:
@@ -307,15 +376,8 @@ def _attachments(session: Session, post_ids: list[int]) -> dict[int, list[tuple[
     return found
 
 
-def attachable(viewer: Viewer, workspace_id: int) -> list[tuple[int, str]]:
-    """The workspace's documents a reply may attach: (id, name), by name."""
-    with transaction() as session:
-        workspaces.require_role(session, viewer, workspace_id)
-        return list(
-            session.exec(
-                select(Document.id, Document.name).where(Document.workspace_id == workspace_id, col(Document.deleted_at).is_(None)).order_by(Document.name).limit(500)
-            ).all()
-        )
+def _attachable(session: Session, workspace_id: int) -> list[tuple[int, str]]:
+    return [(document_id, name) for document_id, name in session.connection().execute(_ATTACHABLE, {"workspace_id": workspace_id})]
 
 
 def _mark_read(session: Session, thread_id: int, user_id: int, post_id: int) -> None:
@@ -405,9 +467,12 @@ def save_draft(viewer: Viewer, place: str, body: str) -> None:
 def draft(viewer: Viewer, place: str) -> str:
     """The viewer's draft for a place, or ''."""
     with transaction() as session:
-        found = session.exec(select(Draft).where(Draft.user_id == viewer.id, Draft.place == place)).first()
-        return found.body if found else ""
+        return _draft(session, viewer.id, place)
+
+
+def _draft(session: Session, user_id: int, place: str) -> str:
+    return session.connection().execute(_DRAFT, {"user_id": user_id, "place": place}).scalar() or ""
 
 
 def _clear_draft(session: Session, user_id: int, place: str) -> None:
-    session.exec(delete_rows(Draft).where(col(Draft.user_id) == user_id, col(Draft.place) == place))
+    session.connection().execute(_CLEAR_DRAFT, {"user_id": user_id, "place": place})

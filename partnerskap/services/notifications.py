@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
@@ -43,6 +43,9 @@ def _text(kind: str, params: str, language: str) -> str:
 
 
 DEFAULT_SETTINGS = NotificationSettings(user_id=0)  # what members who never chose have; only ever read
+_SETTINGS_OF = select(NotificationSettings).where(col(NotificationSettings.user_id).in_(bindparam("user_ids", expanding=True)))
+_NEW_NOTIFICATIONS = insert(Notification)
+_PEOPLE = select(User).where(col(User.id).in_(bindparam("user_ids", expanding=True)))
 
 
 def _settings(session: Session, user_id: int) -> NotificationSettings:
@@ -59,14 +62,14 @@ def notify_many(session: Session, *, user_ids: list[int], kind: str, link: str, 
     if not user_ids:
         return
     values = json.dumps({"actor": actor, "workspace": workspace.name if workspace else "", "thread": thread, **params}, ensure_ascii=False)
-    chosen = {row.user_id: row for row in session.exec(select(NotificationSettings).where(col(NotificationSettings.user_id).in_(user_ids))).all()}
+    chosen = {row.user_id: row for row in session.exec(_SETTINGS_OF, params={"user_ids": user_ids}).all()}
     wants_mail = [
         user_id
         for user_id in user_ids
         if EMAIL_KIND.get(kind, kind) in (preferences := chosen.get(user_id, DEFAULT_SETTINGS)).email_kinds.split(",")
         and preferences.frequency == "immediate"
     ]
-    people = {user.id: user for user in session.exec(select(User).where(col(User.id).in_(wants_mail or [0]))).all()}
+    people = {user.id: user for user in session.exec(_PEOPLE, params={"user_ids": wants_mail}).all()} if wants_mail else {}
     now = utcnow()
     rows = []
     for user_id in user_ids:
@@ -81,7 +84,7 @@ def notify_many(session: Session, *, user_ids: list[int], kind: str, link: str, 
             )
             emailed_at = now
         rows.append({"user_id": user_id, "kind": kind, "workspace_id": workspace.id if workspace else None, "link": link, "params": values, "created_at": now, "emailed_at": emailed_at})
-    session.execute(insert(Notification), rows)
+    session.connection().execute(_NEW_NOTIFICATIONS, rows)
 
 
 def recent(viewer: Viewer, *, limit: int = 50) -> list[Notification]:

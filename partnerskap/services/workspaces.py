@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
+from sqlalchemy import update as update_rows
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -35,6 +37,10 @@ COLOURS = ("teal", "blue", "violet", "orange", "crimson", "grass")
 KINDS = ("project", "event")
 INVITATION_DAYS = 14
 MANAGERS = (WorkspaceRole.OWNER, WorkspaceRole.MODERATOR)
+_MEMBERS_BY_NAME = (
+    select(User.id, User.name, User.organisation, Membership.role).join(Membership, col(Membership.user_id) == col(User.id)).where(col(Membership.workspace_id) == bindparam("workspace_id")).order_by(User.name)
+)
+_TOUCH = update_rows(Workspace).where(col(Workspace.id) == bindparam("workspace_id")).values(last_activity_at=bindparam("now"), inactivity_prompted_at=None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -252,11 +258,7 @@ def required(found: Place, *, write: bool = False, manage: bool = False) -> Plac
 
 def touch(session: Session, workspace_id: int) -> None:
     """Mark activity in the workspace (it is no longer inactive)."""
-    workspace = session.get(Workspace, workspace_id)
-    if workspace is not None:
-        workspace.last_activity_at = utcnow()
-        workspace.inactivity_prompted_at = None
-        session.add(workspace)
+    session.connection().execute(_TOUCH, {"workspace_id": workspace_id, "now": utcnow()})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -298,17 +300,25 @@ def listing(viewer: Viewer, *, query: str = "", mine: bool = False, kind: str = 
         return [Listing(w, my_roles.get(w.id), counts.get(w.id, 0), w.id in pending) for w in workspaces]
 
 
-def members(viewer: Viewer, workspace_id: int) -> list[tuple[User, str]]:
+class Member(NamedTuple):
+    """A member of a workspace as its member list shows them."""
+
+    id: int
+    name: str
+    organisation: str
+    role: str
+
+
+def members(viewer: Viewer, workspace_id: int) -> list[Member]:
     """The members and their roles: only members see the member list."""
     with transaction() as session:
         require_role(session, viewer, workspace_id)
-        rows = session.exec(
-            select(User, Membership.role)
-            .join(Membership, col(Membership.user_id) == col(User.id))
-            .where(Membership.workspace_id == workspace_id)
-            .order_by(User.name)
-        ).all()
-        return [(user, role) for user, role in rows]
+        return member_rows(session, workspace_id)
+
+
+def member_rows(session: Session, workspace_id: int) -> list[Member]:
+    """The workspace's members and their roles, by name, for a caller that has checked the viewer may see them."""
+    return [Member(*row) for row in session.connection().execute(_MEMBERS_BY_NAME, {"workspace_id": workspace_id})]
 
 
 def _managers(session: Session, workspace_id: int) -> list[int]:

@@ -66,14 +66,14 @@ class AccountState(AppState):
         self._say(N_("Your password was changed. Log in with the new password."))
         return rx.redirect("/login")
 
-    @guarded(Access.PUBLIC)
+    @guarded(Access.PUBLIC, loads_page=True)
     async def confirm_email(self, viewer: Viewer | None):
         """Confirm the e-mail address from the link in the query string."""
         self.confirmed = False
         await run(accounts.confirm_email, self.router.url.query_parameters.get("token", ""))
         self.confirmed = True
 
-    @guarded(Access.SIGNED_IN)
+    @guarded(Access.SIGNED_IN, loads_page=True)
     async def load_status(self, viewer: Viewer):
         """Show where the viewer's membership stands."""
         self._show_viewer(viewer)
@@ -85,7 +85,7 @@ class AccountState(AppState):
         await run(accounts.resend_confirmation, viewer.id)
         self._say(N_("We sent a new confirmation link."))
 
-    @guarded(Access.MEMBER)
+    @guarded(Access.MEMBER, loads_page=True)
     async def load_account(self, viewer: Viewer):
         """Fill the account page."""
         self._show_viewer(viewer)

@@ -23,7 +23,7 @@ class AdminState(AppState):
         rows = await run(membership.people, viewer, status=self.status_filter or None)
         self.people = [PersonForAdmin.of(user, self.lang) for user in rows]
 
-    @guarded(Access.ADMIN)
+    @guarded(Access.ADMIN, loads_page=True)
     async def load_people(self, viewer: Viewer):
         """Fill the membership view."""
         self._show_viewer(viewer)
@@ -70,20 +70,20 @@ class AdminState(AppState):
         self._say(N_("{name} is now an administrator."), name=user.name)
         await self._load_people(viewer)
 
-    @guarded(Access.ADMIN)
+    @guarded(Access.ADMIN, loads_page=True)
     async def load_outbox(self, viewer: Viewer):
         """Fill the outbox view."""
         self._show_viewer(viewer)
         self.outbox = [OutboxPublic.of(m, self.lang) for m in await run(membership.outbox, viewer)]
 
-    @guarded(Access.ADMIN)
+    @guarded(Access.ADMIN, loads_page=True)
     async def load_audit(self, viewer: Viewer):
         """Fill the audit log view."""
         self._show_viewer(viewer)
         entries, names = await run(membership.audit_log, viewer)
         self.audit = [AuditPublic.of(entry, names, self.lang) for entry in entries]
 
-    @guarded(Access.ADMIN)
+    @guarded(Access.ADMIN, loads_page=True)
     async def load_downloads(self, viewer: Viewer):
         """Fill the disclosure log: who downloaded which document, and when."""
         self._show_viewer(viewer)

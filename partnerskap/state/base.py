@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import functools
 import inspect
@@ -41,6 +42,7 @@ UNAVAILABLE = N_("The service is briefly unavailable. Please try again in a mome
 DATABASE_UNAVAILABLE = (database_errors.OperationalError, database_errors.InterfaceError, database_errors.TimeoutError)
 
 
+@functools.lru_cache(maxsize=4096)  # every event of a tab sends the same header
 def session_token(cookie_header: str) -> str:
     """The session token in a Cookie header, or ''."""
     cookies = SimpleCookie()
@@ -64,13 +66,14 @@ def _allowed(access: Access, viewer: Viewer | None) -> bool:
     return viewer.is_admin
 
 
-def guarded(access: Access, *, form: str = "", background: bool = False, quiet: bool = False) -> Callable:
+def guarded(access: Access, *, form: str = "", background: bool = False, quiet: bool = False, loads_page: bool = False) -> Callable:
     """The one guard: resolve the viewer from the session cookie, check access, turn refusals into messages.
 
     The handler receives the viewer (None only for public handlers) as its first argument. Field errors are
     keyed `form-field` when the handler's form shares a page with others (see components.forms.field).
     Background handlers (uploads) get the same checks; the guard writes its messages under the state lock.
     Quiet handlers (those the server queues for a tab, not the member's own actions) leave shown messages be.
+    A page's loader (`loads_page`) first shows who is looking, as `AppState.refresh` does for pages without one.
     """
 
     def decorate(handler: Callable) -> Callable:
@@ -87,8 +90,12 @@ def guarded(access: Access, *, form: str = "", background: bool = False, quiet: 
         async def guarded_handler(self: AppState, *args: Any, **kwargs: Any) -> Any:
             if not quiet:
                 await show(self, errors={}, notice="")
+            counting = None
             try:
                 viewer = await self._current_viewer()
+                if loads_page:  # the unread count is read while the page loads, in a thread of its own
+                    self._show_viewer(viewer)
+                    counting = asyncio.ensure_future(self._unread_count(viewer))
                 if not _allowed(access, viewer):
                     await show(self, notice=t(NOT_SIGNED_IN if viewer is None else NO_ACCESS, self.lang))
                     return rx.redirect("/login") if viewer is None else None
@@ -103,6 +110,10 @@ def guarded(access: Access, *, form: str = "", background: bool = False, quiet: 
             except (TypeError, ValueError, KeyError, AttributeError):
                 log.warning("Malformed call to %s", handler.__qualname__, exc_info=True)
                 await show(self, notice=t(N_("The request was not understood."), self.lang))
+            finally:
+                if counting is not None:
+                    with contextlib.suppress(*DATABASE_UNAVAILABLE):  # the page's own loading says so
+                        self.unread_notifications = await counting
             return None
 
         signature = inspect.signature(handler)
@@ -110,6 +121,7 @@ def guarded(access: Access, *, form: str = "", background: bool = False, quiet: 
         guarded_handler.__signature__ = signature.replace(parameters=[parameters[0], *parameters[2:]])
         del guarded_handler.__wrapped__
         guarded_handler.access = access
+        guarded_handler.loads_page = loads_page
         GUARDED[f"{handler.__module__}.{handler.__qualname__}"] = access
         return rx.event(guarded_handler, background=background)
 
@@ -160,9 +172,12 @@ class AppState(rx.State):
 
     @guarded(Access.PUBLIC)
     async def refresh(self, viewer: Viewer | None):
-        """Show who is looking and their unread notifications (every page runs this on load)."""
+        """Show who is looking and their unread notifications (pages without a loader of their own run this on load)."""
         self._show_viewer(viewer)
-        self.unread_notifications = await run(notifications.unread_count, viewer) if viewer and viewer.is_member else 0
+        self.unread_notifications = await self._unread_count(viewer)
+
+    async def _unread_count(self, viewer: Viewer | None) -> int:
+        return await run(notifications.unread_count, viewer) if viewer and viewer.is_member else 0
 
     @guarded(Access.PUBLIC)
     async def dismiss_notice(self, viewer: Viewer | None):

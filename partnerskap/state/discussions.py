@@ -58,7 +58,7 @@ class ThreadState(AppState):
     def _place(self) -> str:
         return f"thread-{self.thread_id}"
 
-    @guarded(Access.MEMBER)
+    @guarded(Access.MEMBER, loads_page=True)
     async def load(self, viewer: Viewer):
         """Open the thread at its newest posts and follow it live."""
         await self._open(viewer, self._route_id("thread_id"))
@@ -66,21 +66,19 @@ class ThreadState(AppState):
     async def _open(self, viewer: Viewer, thread_id: int) -> None:
         leaving = self._place() if self.found else ""
         self.found = False
-        thread, place = await run(discussions.thread, viewer, thread_id)
+        page = await run(discussions.open_thread, viewer, thread_id)
+        thread, place = page.thread, page.place
         self.thread_id, self.title, self.pinned = thread.id, thread.title, thread.pinned
         self.workspace_id, self.workspace_name = place.workspace.id, place.workspace.name
         self.can_manage, self.writable = place.can_manage, place.writable
-        views = await run(discussions.posts, viewer, thread_id)
-        self.posts, self.fresh = [_post_public(view, self.lang) for view in views], []
-        self.has_earlier = len(views) == discussions.PAGE_SIZE
-        self.draft = await run(discussions.draft, viewer, f"thread-{thread_id}")
+        self.posts, self.fresh = [_post_public(view, self.lang) for view in page.posts], []
+        self.has_earlier = len(page.posts) == discussions.PAGE_SIZE
+        self.draft = page.draft
         self.members = [
-            MemberRow(id=user.id, name=intern(user.name), organisation=intern(user.organisation), role=role)
-            for user, role in await run(workspaces.members, viewer, place.workspace.id)
-            if user.id != viewer.id
+            MemberRow(id=member.id, name=intern(member.name), organisation=intern(member.organisation), role=member.role) for member in page.members if member.id != viewer.id
         ]
         self.reply_key = discussions.new_key()
-        self.documents = [DocumentLink(id=document_id, name=name) for document_id, name in await run(discussions.attachable, viewer, place.workspace.id)]
+        self.documents = [DocumentLink(id=document_id, name=name) for document_id, name in page.attachable]
         self.editing_id, self.history = 0, []
         self.found = True
         await open_tabs.note(self._place(), self.router.session.client_token, leaving=leaving)
@@ -95,7 +93,7 @@ class ThreadState(AppState):
     @guarded(Access.MEMBER, quiet=True)
     async def deliver_new(self, viewer: Viewer):
         """Show posts that others just sent: the server queues this for every other tab that has the thread open."""
-        if not self.found or self._route_id("thread_id") != self.thread_id:  # the tab has moved on
+        if not self._shows(self._route_id("thread_id")):  # the tab has moved on
             await open_tabs.forget(self._place(), self.router.session.client_token)
             return
         await self._refresh_posts(viewer)
@@ -113,7 +111,7 @@ class ThreadState(AppState):
     async def _reopened(self, viewer: Viewer) -> bool:
         """Open the page's thread afresh if this state is not filled for it (lost in a restart, or another thread)."""
         thread_id = self._route_id("thread_id")
-        if self.thread_id == thread_id and self.found:
+        if self._shows(thread_id):
             return False
         await self._open(viewer, thread_id)
         return True
@@ -125,8 +123,7 @@ class ThreadState(AppState):
         # right after it reconnects, before the page's load has filled this (then new) state again.
         thread_id = self._route_id("thread_id")
         quote_of, attach = str(form.get("quote_of", "")), str(form.get("attach", ""))
-        await run(
-            discussions.reply,
+        sent = (
             viewer,
             thread_id,
             str(form.get("body", "")),
@@ -134,15 +131,26 @@ class ThreadState(AppState):
             int(quote_of) if quote_of.isdigit() else None,
             int(attach) if attach.isdigit() else None,
         )
-        if not await self._reopened(viewer):
+        if self._shows(thread_id):
+            self._take_new(await run(discussions.reply_and_catch_up, *sent, after_id=self._newest_shown()))
             self.draft = ""
             self.reply_key = discussions.new_key()
-            await self._refresh_posts(viewer)
-        await deliver(self._place(), f"{ThreadState.get_full_name()}.deliver_new", sender=self.router.session.client_token)
+        else:
+            await run(discussions.reply, *sent)
+            await self._open(viewer, thread_id)
+        deliver(self._place(), f"{ThreadState.get_full_name()}.deliver_new", sender=self.router.session.client_token)
+
+    def _shows(self, thread_id: int | None) -> bool:
+        return self.found and self.thread_id == thread_id
 
     async def _refresh_posts(self, viewer: Viewer) -> None:
-        newest = max((post.id for post in self.fresh or self.posts), default=0)
-        views = await run(discussions.posts, viewer, self.thread_id, after_id=newest)
+        self._take_new(await run(discussions.posts, viewer, self.thread_id, after_id=self._newest_shown()))
+
+    def _newest_shown(self) -> int:
+        return max((post.id for post in self.fresh or self.posts), default=0)
+
+    def _take_new(self, views: list[discussions.PostView]) -> None:
+        """Show new posts: in the short fresh list, or, once that is full, with the rest (the oldest dropped)."""
         if not views:  # nothing new: the answer carries no post list at all
             return
         fresh = self.fresh + [_post_public(view, self.lang) for view in views]

@@ -79,7 +79,7 @@ class LibraryState(AppState):
         self.trash = [self._public(entry) for entry in await run(documents.trash, viewer, self.workspace_id)] if self.is_owner else []
         self.found = True
 
-    @guarded(Access.MEMBER)
+    @guarded(Access.MEMBER, loads_page=True)
     async def load(self, viewer: Viewer):
         """Fill the library page for the folder in the address."""
         self.found, self.open_document, self.versions, self.uploaded_names = False, 0, [], []

@@ -80,14 +80,32 @@ def _key(place: str) -> str:
 open_tabs = OpenTabs()
 
 
-async def deliver(place: str, handler: str, *, sender: str) -> None:
-    """Queue the event handler (full name) for every connected tab of the place except the sender's."""
+_sending: set[asyncio.Task] = set()
+
+
+def deliver(place: str, handler: str, *, sender: str) -> None:
+    """Queue the event handler (full name) for every connected tab of the place except the sender's.
+
+    The queuing runs in the background, so the sender's answer does not wait for it. It starts from an empty
+    context: inside the sender's event context the queued events would inherit the sender's routing data, and
+    with it the sender's cookie.
+    """
     app = RegistrationContext.get().app
+    task = asyncio.get_running_loop().create_task(_deliver(app, place, handler, sender), context=contextvars.Context())
+    _sending.add(task)
+    task.add_done_callback(_delivered)
+
+
+async def _deliver(app, place: str, handler: str, sender: str) -> None:
     token_manager = getattr(app.event_namespace, "_token_manager", None)
     for token in await open_tabs.tabs(place) - {sender}:
         if token_manager is not None and not await token_manager.is_token_connected(token):
             await open_tabs.forget(place, token)
             continue
-        # Queued from an empty context: inside this event's context the queued event would inherit the
-        # sender's routing data, and with it the sender's cookie.
-        await asyncio.create_task(app.event_processor.enqueue(token, Event(name=handler, payload={})), context=contextvars.Context())
+        await app.event_processor.enqueue(token, Event(name=handler, payload={}))
+
+
+def _delivered(task: asyncio.Task) -> None:
+    _sending.discard(task)
+    if not task.cancelled() and (problem := task.exception()) is not None:
+        log.error("Live updates could not be queued", exc_info=problem)

@@ -36,7 +36,7 @@ class NotificationsState(AppState):
         self.email_kinds = [kind for kind in chosen.email_kinds.split(",") if kind]
         self.frequency = chosen.frequency
 
-    @guarded(Access.MEMBER)
+    @guarded(Access.MEMBER, loads_page=True)
     async def load(self, viewer: Viewer):
         """Fill the notifications page."""
         await self._load(viewer)

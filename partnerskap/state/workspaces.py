@@ -80,7 +80,7 @@ class WorkspacesState(AppState):
             for invitation, workspace in await run(workspaces.my_invitations, viewer)
         ]
 
-    @guarded(Access.MEMBER)
+    @guarded(Access.MEMBER, loads_page=True)
     async def load_list(self, viewer: Viewer):
         """Fill the workspace list."""
         await self._load(viewer)
@@ -166,7 +166,7 @@ class WorkspaceState(AppState):
         ]
         self.events = [event_public(event, self.lang) for event in await run(calendar.upcoming, viewer, workspace_id)]
         self.recent_documents = [DocumentLink(id=document.id, name=document.name) for document in await run(documents.recent, viewer, workspace_id)]
-        self.members = [MemberRow(id=user.id, name=user.name, organisation=user.organisation, role=role) for user, role in await run(workspaces.members, viewer, workspace_id)]
+        self.members = [MemberRow(*member) for member in await run(workspaces.members, viewer, workspace_id)]
         self.thread_draft = await run(discussions.draft, viewer, f"workspace-{workspace_id}")
         self.thread_key = self.thread_key or discussions.new_key()
 
@@ -181,13 +181,13 @@ class WorkspaceState(AppState):
             for invitation in await run(workspaces.invitations, viewer, workspace_id)
         ]
 
-    @guarded(Access.MEMBER)
+    @guarded(Access.MEMBER, loads_page=True)
     async def load(self, viewer: Viewer):
         """Fill the workspace's front page (only the introduction for non-members)."""
         self.found = False
         await self._load(viewer)
 
-    @guarded(Access.MEMBER)
+    @guarded(Access.MEMBER, loads_page=True)
     async def load_members(self, viewer: Viewer):
         """Fill the members page; owners and moderators also see requests and invitations."""
         self.found = False
