@@ -287,7 +287,6 @@ class Protocol:
     state_name: str
     hashes: list[str]
     schema: str
-    local_storage: dict[str, dict]
     states: list[str]
 
     @classmethod
@@ -300,9 +299,7 @@ class Protocol:
                 raise RuntimeError(f"{name} not found in the compiled context.jsx")
             return json.loads(found.group(1).rstrip(";"))
 
-        initial = value("initialState")
-        storage = value("clientStorage")
-        return cls(value("state_name"), value("initialStateHashes"), value("stateSchema"), storage.get("local_storage") or {}, list(initial))
+        return cls(value("state_name"), value("initialStateHashes"), value("stateSchema"), list(value("initialState")))
 
     def state(self, suffix: str) -> str:
         matches = [name for name in self.states if name.endswith(suffix)]
@@ -420,21 +417,16 @@ class Tab:
         self.gone = False
         self.posts_sent = 0
         self.found = False
-        self.navigating = False
         self.path, self.params = member.path, dict(member.params)  # the page the tab shows
 
     def router_data(self) -> dict:
         return {"pathname": self.path, "asPath": self.path, "query": dict(self.params)} if self.params else {"pathname": self.path, "asPath": self.path}
 
-    def stored_vars(self) -> dict:
-        """What the browser keeps in local storage for the app (the member's language), sent on connect and navigation."""
-        return {key: self.member.language for key in self.bench.protocol.local_storage if key.endswith(".lang_rx_state_")}
-
     async def open(self) -> None:
         bench, protocol = self.bench, self.bench.protocol
+        # The members' browsers keep nothing for the app (only a visitor who picks a language before logging in
+        # has it kept), so the boot event carries no stored values and a page change sends only on_load_internal.
         payload: dict = {"hashes": protocol.hashes}
-        if stored := self.stored_vars():
-            payload["vars"] = stored
         boot = {"name": f"{protocol.state_name}.hydrate_and_load", "payload": payload, "router_data": self.router_data()}
         headers = {"Origin": bench.instance.url}
         if self.member.token:
@@ -480,8 +472,6 @@ class Tab:
             if (sent := bench.replies_sent.get(self.path)) is not None:
                 bench.deliveries.append(time.perf_counter() - sent)
             return
-        if self.navigating and getattr(self, "_nav_started", None):
-            self._nav_steps.append((round((time.perf_counter() - self._nav_started) * 1000, 1), sorted(k.split(".")[-1][:20] for k in delta), update.get("final")))
         if self.opened is not None and not self.opened.done():
             self.open_bytes += size
             page = delta.get(bench.page_key) or {}
@@ -493,7 +483,7 @@ class Tab:
                 else:
                     self.opened.set_result(None)
             return
-        if self.waiting is not None and not self.waiting.done() and (any(key in delta for key in bench.own_keys) or self.navigating and update.get("final")):
+        if self.waiting is not None and not self.waiting.done() and any(key in delta for key in bench.own_keys):
             self.waiting.set_result(size)
 
     async def send(self, kind: str) -> None:
@@ -527,31 +517,25 @@ class Tab:
             self.waiting = None
 
     async def open_another_thread(self) -> None:
-        """Follow a link to another thread of the workspace, as the browser does: the stored language, then the page's
-        on_load events; the thread is open when the state arrives hydrated with the new thread found."""
+        """Follow a link to another thread of the workspace, as the browser does: it sends `on_load_internal` with the
+        new address, and the thread is open when the state arrives hydrated with the new thread found."""
         bench = self.bench
-        thread_id = self.bench.rng.choice([other for other in self.member.threads if str(other) != self.params.get("thread_id")])
+        thread_id = bench.rng.choice([other for other in self.member.threads if str(other) != self.params.get("thread_id")])
         self.path, self.params = f"/threads/{thread_id}", {"thread_id": str(thread_id)}
-        self.found, self.has_earlier, self.navigating = False, False, True
-        self.waiting = asyncio.get_running_loop().create_future()
+        self.found, self.has_earlier, self.open_bytes = False, False, 0
+        self.opened = asyncio.get_running_loop().create_future()
         started = time.perf_counter()
-        self._nav_started, self._nav_steps = started, []
         try:
-            emit = self.sio.emit
-            await emit("event", {"name": f"{bench.protocol.state_name}.reflex___state____update_vars_internal_state.update_vars_internal", "payload": {"vars": self.stored_vars()}, "router_data": self.router_data()}, namespace=NAMESPACE)
-            self.open_bytes = await asyncio.wait_for(self.waiting, EVENT_TIMEOUT)
-            self.opened = asyncio.get_running_loop().create_future()
-            await emit("event", {"name": f"{bench.protocol.state_name}.reflex___state____on_load_internal_state.on_load_internal", "payload": {}, "router_data": self.router_data()}, namespace=NAMESPACE)
+            name = f"{bench.protocol.state_name}.reflex___state____on_load_internal_state.on_load_internal"
+            await self.sio.emit("event", {"name": name, "payload": {}, "router_data": self.router_data()}, namespace=NAMESPACE)
             await asyncio.wait_for(self.opened, EVENT_TIMEOUT)
             bench.samples.append(Sample("open_thread", time.perf_counter() - started, self.open_bytes))
-            with open("/tmp/nav-steps.txt", "a") as f:
-                f.write(json.dumps(self._nav_steps) + "\n")
         except TimeoutError:
             bench.error(f"open_thread: no answer in {EVENT_TIMEOUT:.0f} s")
         except (ConnectionError, RuntimeError, socketio.exceptions.SocketIOError) as problem:
             bench.error(f"open_thread: {type(problem).__name__}")
         finally:
-            self.waiting, self.navigating, self.open_bytes = None, False, 0
+            self.opened = None
 
     async def close(self) -> None:
         self.gone = True

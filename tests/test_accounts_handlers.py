@@ -5,6 +5,8 @@ from sqlmodel import func, select
 from partnerskap.db import transaction
 from partnerskap.models import OutboxMessage, User
 from partnerskap.state.accounts import AccountState
+from partnerskap.state.base import AppState
+from partnerskap.state.language import LanguageState
 from tests.conftest import PASSWORD
 from tests.handlers import Tab
 
@@ -54,3 +56,34 @@ async def test_login_gives_the_same_answer_for_unknown_and_wrong_password(member
 async def test_login_sends_the_browser_to_the_cookie_route(member):
     state, _ = await Tab().call(AccountState, "log_in", {"email": member.email, "password": PASSWORD})
     assert state.continue_to.startswith("/auth/complete?ticket=")
+
+
+# Language
+
+
+async def test_visitors_choice_of_language_is_kept_by_their_browser_for_the_next_visit():
+    visiting = Tab(accept_language="fi-FI")
+    state, _ = await visiting.call(LanguageState, "switch_language", "sv")
+    assert (state.lang, state.chosen_language) == ("sv", "sv")
+
+    returning = Tab(accept_language="fi-FI")
+    (await returning.state(AppState)).chosen_language = "sv"  # what the browser sends back when the page loads
+    state, _ = await returning.call(AppState, "refresh")
+    assert state.lang == "sv"
+
+
+async def test_visitor_without_a_choice_gets_the_browsers_language():
+    state, _ = await Tab(accept_language="sv-FI,sv;q=0.9").call(AppState, "refresh")
+    assert (state.lang, state.chosen_language) == ("sv", "")
+
+
+async def test_members_language_comes_from_their_account_and_stays_out_of_the_browser(member):
+    tab = Tab.of(member, accept_language="fi-FI")
+    (await tab.state(AppState)).chosen_language = "sv"  # chosen on this computer before logging in
+    state, _ = await tab.call(AppState, "refresh")
+    assert state.lang == "en"
+
+    state, _ = await tab.call(LanguageState, "switch_language", "fi")
+    assert (state.lang, state.chosen_language) == ("fi", "sv")
+    with transaction() as session:
+        assert session.get(User, member.id).language == "fi"

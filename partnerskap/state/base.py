@@ -136,7 +136,10 @@ async def run(function: Callable, *args: Any, **kwargs: Any) -> Any:
 class AppState(rx.State):
     """What every page shares: who is looking, in which language, and the last message for them."""
 
-    lang: str = rx.LocalStorage("", name="partnerskap_lang", sync=True)
+    lang: str = ""
+    # A visitor's own choice before logging in, kept by the browser. Only visitors who chose hold it: Reflex sends
+    # what the browser keeps with every page change, one more round trip that members' tabs are spared.
+    chosen_language: str = rx.LocalStorage("", name="partnerskap_lang", sync=True)
     signed_in: bool = False
     viewer_name: str = ""
     viewer_status: str = ""
@@ -162,6 +165,8 @@ class AppState(rx.State):
         self.is_admin = bool(viewer and viewer.is_admin)
         if viewer is not None:
             self.lang = viewer.language
+        elif self.chosen_language in LANGUAGES:
+            self.lang = self.chosen_language
         elif self.lang not in LANGUAGES:
             self.lang = best_language(self.router.headers.accept_language)
 
@@ -209,11 +214,11 @@ async def rebind_to_session(state: rx.State) -> None:
     binding = digest(session_token(state.router.headers.cookie))
     if app_state._bound == binding:
         return
-    language = app_state.lang
+    language, chosen = app_state.lang, app_state.chosen_language
     for state_class in _descendants(AppState):
         await state.get_state(state_class)
     app_state.reset()
-    app_state.lang = language
+    app_state.lang, app_state.chosen_language = language, chosen
     app_state._bound = binding
 
 

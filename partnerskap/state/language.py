@@ -13,9 +13,11 @@ class LanguageState(AppState):
 
     @guarded(Access.PUBLIC)
     async def switch_language(self, viewer: Viewer | None, language: str):
-        """Show the interface in another language, remembered for members in their account."""
+        """Show the interface in another language, remembered in members' accounts and in visitors' browsers."""
         if language not in LANGUAGES:
             return
         self.lang = language
         if viewer is not None:
             await run(accounts.set_language, viewer.id, language)
+        else:
+            self.chosen_language = language

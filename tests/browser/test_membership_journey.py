@@ -63,6 +63,10 @@ def test_visitor_becomes_member_after_admin_approval(live_server: LiveServer, ne
     visitor = new_context(locale="en-GB").new_page()
     open_page(visitor, live_server.url + "/")
     check_in_every_language(visitor, "front page")
+    switch_language(visitor, "sv")
+    visitor.reload()  # a visitor's own choice outlives the page, kept by their browser
+    expect(visitor.locator(".site")).to_have_attribute("lang", "sv")
+    switch_language(visitor, "en")
 
     visitor.locator(".site-main").get_by_role("link", name="Register").click()
     expect(visitor).to_have_url(re.compile(r"/register/?$"))
