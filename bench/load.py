@@ -19,8 +19,10 @@ The measurement, per configuration:
   1. a few warm-up tabs open and send events, then leave; RSS of the server's process tree with 0 clients;
   2. tabs open up to each level (50, 200, 500) and stay idle; RSS again (and in Redis, the size of each tab's state);
   3. load at each level, largest first (tabs beyond the level leave): a closed loop, one event in flight per tab,
-     paced by one global limit (`--rate`, 50 events/s in total). A tab whose turn comes sends `load_new`,
-     `load_earlier` (only while the page offers it) or `post_reply` with the key the server gave it (`--mix`).
+     paced by one global limit (`--rate`, 50 events/s in total). A tab whose turn comes sends `post_reply` with the
+     key the server gave it, `load_earlier` (only while the page offers it), opens another thread of its workspace
+     as the browser follows a link (`on_load_internal` with the new address; the thread is open when the state
+     arrives hydrated with it), or sends `load_new` (`--mix`).
      After a reply the server itself queues `deliver_new` for the thread's other open tabs (nothing the tabs
      send, so not counted against the 50 events/s); the time from the reply's emit to each such delivery is
      reported apart. The round trip is from the emit to the first delta back that carries the app state,
@@ -1007,7 +1009,7 @@ def main() -> None:
     parser.add_argument("--levels", default="50,200,500", help="connected tabs, comma-separated")
     parser.add_argument("--duration", type=float, default=30, help="seconds of load per level")
     parser.add_argument("--rate", type=float, default=50, help="events per second in total")
-    parser.add_argument("--mix", default="0.25,0.15,0", help="shares of post_reply, load_earlier and open_thread (following a link to another thread of the workspace) among a tab's own events; the rest is load_new")
+    parser.add_argument("--mix", default="0.11,0.06,0.11", help="shares of post_reply, load_earlier and open_thread (following a link to another thread of the workspace) among a tab's own events; the rest is load_new")
     parser.add_argument("--settle", type=float, default=4, help="seconds idle before measuring memory")
     parser.add_argument("--workspace-size", type=int, default=25)
     parser.add_argument("--threads-per-workspace", type=int, default=5)

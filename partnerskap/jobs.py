@@ -1,9 +1,10 @@
-"""Work the app does in the background while it runs: mail delivery, digests, inactivity prompts."""
+"""Work the app does in the background while it runs: mail delivery, digests, inactivity prompts, read marks."""
 
 import asyncio
+import contextlib
 import logging
 
-from partnerskap.services import documents, mail, notifications, workspaces
+from partnerskap.services import discussions, documents, mail, notifications, workspaces
 
 log = logging.getLogger(__name__)
 HOURLY = 3600
@@ -18,6 +19,20 @@ async def hourly_housekeeping() -> None:
             except Exception:  # noqa: BLE001  (one failed round must not stop the next)
                 log.exception("Background job %s failed", job.__name__)
         await asyncio.sleep(HOURLY)
+
+
+async def save_read_marks_every_second() -> None:
+    """Write the read marks of live deliveries once a second (and once more when the server stops)."""
+    try:
+        while True:
+            await asyncio.sleep(1)
+            try:
+                await asyncio.to_thread(discussions.save_read_marks)
+            except Exception:  # noqa: BLE001  (kept for the next round)
+                log.warning("Read marks could not be saved; trying again in a second", exc_info=True)
+    finally:
+        with contextlib.suppress(Exception):
+            discussions.save_read_marks()
 
 
 async def keep_relaying_live_updates(app) -> None:
@@ -36,4 +51,4 @@ async def keep_relaying_live_updates(app) -> None:
             namespace._token_manager.ensure_lost_and_found_task(namespace.emit_update)
 
 
-LIFESPAN_TASKS = [mail.deliver_forever, hourly_housekeeping, keep_relaying_live_updates]
+LIFESPAN_TASKS = [mail.deliver_forever, hourly_housekeeping, save_read_marks_every_second, keep_relaying_live_updates]

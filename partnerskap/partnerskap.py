@@ -1,5 +1,7 @@
 """The Reflex app: its pages, routes and middleware; nothing else."""
 
+import gc
+
 import reflex as rx
 
 from partnerskap import api, jobs
@@ -56,3 +58,8 @@ PAGES = [
 ]
 for component, route, loaders in PAGES:
     app.add_page(component, route=route, on_load=loaders or [AppState.refresh], title="Partnerskap")
+
+# Start-up objects (modules, page trees) live as long as the process: out of the garbage collector's way. With 500
+# tabs open a full collection paused every member for 0.1-0.3 s; full collections now come a tenth as often.
+gc.freeze()
+gc.set_threshold(700, 10, 100)

@@ -388,6 +388,27 @@ def test_removed_member_cannot_catch_up_by_resending_an_earlier_reply(owner, mem
         discussions.reply_and_catch_up(viewer(member), thread.id, "Mine", sent, after_id=0)
 
 
+def test_a_live_delivery_is_marked_read_when_the_read_marks_are_saved(owner, member, workspace, thread):
+    seen = discussions.posts(viewer(member), thread.id)[-1].post.id
+    discussions.reply(viewer(owner), thread.id, "Live news", key())
+
+    delivered = discussions.delivered(viewer(member), thread.id, after_id=seen)
+
+    assert [view.post.body for view in delivered] == ["Live news"]
+    assert unread(member, workspace) == {"Kick-off": True}
+    assert discussions.save_read_marks() == 1
+    assert unread(member, workspace) == {"Kick-off": False}
+    assert discussions.save_read_marks() == 0
+
+
+def test_removed_member_gets_no_live_delivery(owner, member, workspace, thread):
+    workspaces.remove_member(viewer(owner), workspace.id, member.id)
+    discussions.reply(viewer(owner), thread.id, "Members only", key())
+    with pytest.raises(Refused):
+        discussions.delivered(viewer(member), thread.id, after_id=0)
+    assert discussions.save_read_marks() == 0
+
+
 def test_loading_an_earlier_page_does_not_mark_newer_posts_read(owner, member, workspace, thread):
     for number in range(2, 5):
         discussions.reply(viewer(owner), thread.id, f"Post {number}", key())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+import threading
 
 from sqlalchemy import bindparam, case, func, insert
 from sqlalchemy.exc import IntegrityError
@@ -78,6 +79,8 @@ _FOLLOW = (
 )
 _NEW_READER = insert(ThreadReader)
 _CLEAR_DRAFT = delete_rows(Draft).where(col(Draft.user_id) == bindparam("user_id"), col(Draft.place) == bindparam("place"))
+_read_marks: dict[tuple[int, int], int] = {}  # (thread, member) -> the newest post delivered live, until saved
+_read_marks_lock = threading.Lock()
 _READER = select(ThreadReader.id).where(col(ThreadReader.thread_id) == bindparam("thread_id"), col(ThreadReader.user_id) == bindparam("user_id"))
 _ATTACHMENTS_OF_POSTS = select(PostAttachment.post_id, PostAttachment.document_id).where(col(PostAttachment.post_id).in_(bindparam("post_ids", expanding=True)))
 _ATTACHABLE = (
@@ -311,12 +314,47 @@ def posts(viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int |
         return _read(session, viewer, thread_id, after_id=after_id, before_id=before_id, limit=limit)
 
 
-def _read(session: Session, viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
+def delivered(viewer: Viewer, thread_id: int, *, after_id: int) -> list[PostView]:
+    """The posts after `after_id`, for a tab the server updates live. Only reads: the read mark moves at the next
+    `save_read_marks` (within a second), so a reply's burst of deliveries does not queue for the write lock."""
+    with transaction() as session:
+        views = _read(session, viewer, thread_id, after_id=after_id, marks_read=False)
+    if views:
+        with _read_marks_lock:
+            key = (thread_id, viewer.id)
+            _read_marks[key] = max(_read_marks.get(key, 0), views[-1].post.id)
+    return views
+
+
+def save_read_marks() -> int:
+    """Write the read marks that live deliveries noted, in one transaction; returns how many were written."""
+    with _read_marks_lock:
+        marks = dict(_read_marks)
+        _read_marks.clear()
+    if not marks:
+        return 0
+    try:
+        with transaction() as session:
+            for (thread_id, user_id), post_id in marks.items():
+                _mark_read(session, thread_id, user_id, post_id)
+    except Exception:
+        with _read_marks_lock:  # kept for the next round
+            for key, post_id in marks.items():
+                _read_marks[key] = max(_read_marks.get(key, 0), post_id)
+        raise
+    return len(marks)
+
+
+def _read(
+    session: Session, viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE, marks_read: bool = True
+) -> list[PostView]:
     _require_reader(session, viewer, thread_id)
-    return _posts_page(session, viewer, thread_id, after_id=after_id, before_id=before_id, limit=limit)
+    return _posts_page(session, viewer, thread_id, after_id=after_id, before_id=before_id, limit=limit, marks_read=marks_read)
 
 
-def _posts_page(session: Session, viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
+def _posts_page(
+    session: Session, viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE, marks_read: bool = True
+) -> list[PostView]:
     limit = max(1, min(int(limit), 100))
     if before_id is not None:
         rows = session.exec(_POSTS_BEFORE, params={"thread_id": thread_id, "before_id": int(before_id), "limit": limit}).all()
@@ -325,7 +363,7 @@ def _posts_page(session: Session, viewer: Viewer, thread_id: int, *, after_id: i
     else:
         rows = session.exec(_NEWEST_POSTS, params={"thread_id": thread_id, "limit": limit}).all()
     # An earlier page does not move how far the viewer has read.
-    return _views(session, viewer, sorted(rows, key=lambda row: row[0].id), read_up_to=None if before_id is not None else 0)
+    return _views(session, viewer, sorted(rows, key=lambda row: row[0].id), read_up_to=0 if marks_read and before_id is None else None)
 
 
 def _rows_after(session: Session, thread_id: int, after_id: int) -> list:
