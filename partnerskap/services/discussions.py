@@ -79,7 +79,7 @@ _FOLLOW = (
 )
 _NEW_READER = insert(ThreadReader)
 _CLEAR_DRAFT = delete_rows(Draft).where(col(Draft.user_id) == bindparam("user_id"), col(Draft.place) == bindparam("place"))
-_read_marks: dict[tuple[int, int], int] = {}  # (thread, member) -> the newest post delivered live, until saved
+_read_marks: dict[tuple[int, int], int] = {}  # (thread, member) -> the newest post read, until saved (save_read_marks)
 _read_marks_lock = threading.Lock()
 _READER = select(ThreadReader.id).where(col(ThreadReader.thread_id) == bindparam("thread_id"), col(ThreadReader.user_id) == bindparam("user_id"))
 _ATTACHMENTS_OF_POSTS = select(PostAttachment.post_id, PostAttachment.document_id).where(col(PostAttachment.post_id).in_(bindparam("post_ids", expanding=True)))
@@ -224,7 +224,7 @@ def _replied(
             if (earlier := _earlier(session, viewer.id, key)) is not None:
                 return earlier, [] if after_id is None else _read(session, viewer, thread_id, after_id=after_id)
             post = _save_reply(session, viewer, thread_id, body, key, quote_of, attach)
-            return post, [] if after_id is None else _views(session, viewer, _rows_after(session, thread_id, after_id), read_up_to=post.id)
+            return post, [] if after_id is None else _views(session, viewer, _rows_after(session, thread_id, after_id), marks_read=True)
     except IntegrityError:
         if (earlier := _existing(viewer.id, key)) is None:
             raise
@@ -279,7 +279,8 @@ def threads(viewer: Viewer, workspace_id: int, *, limit: int = 50) -> list[Threa
             .order_by(col(Thread.pinned).desc(), col(Thread.last_post_at).desc())
             .limit(limit)
         ).all()
-        return [ThreadRow(thread, author, (last_read or 0) < (newest or 0)) for thread, author, last_read, newest in rows]
+        noted = _noted_reads(viewer.id)
+        return [ThreadRow(thread, author, max(last_read or 0, noted.get(thread.id, 0)) < (newest or 0)) for thread, author, last_read, newest in rows]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -314,20 +315,12 @@ def posts(viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int |
         return _read(session, viewer, thread_id, after_id=after_id, before_id=before_id, limit=limit)
 
 
-def delivered(viewer: Viewer, thread_id: int, *, after_id: int) -> list[PostView]:
-    """The posts after `after_id`, for a tab the server updates live. Only reads: the read mark moves at the next
-    `save_read_marks` (within a second), so a reply's burst of deliveries does not queue for the write lock."""
-    with transaction() as session:
-        views = _read(session, viewer, thread_id, after_id=after_id, marks_read=False)
-    if views:
-        with _read_marks_lock:
-            key = (thread_id, viewer.id)
-            _read_marks[key] = max(_read_marks.get(key, 0), views[-1].post.id)
-    return views
-
-
 def save_read_marks() -> int:
-    """Write the read marks that live deliveries noted, in one transaction; returns how many were written."""
+    """Write the read marks noted since the last call, in one transaction; returns how many were written.
+
+    Reading posts only notes how far the member has read: the app saves the marks once a second, so reading never
+    waits for the database's write lock (and a reply's burst of live deliveries does not queue for it).
+    """
     with _read_marks_lock:
         marks = dict(_read_marks)
         _read_marks.clear()
@@ -338,23 +331,18 @@ def save_read_marks() -> int:
             for (thread_id, user_id), post_id in marks.items():
                 _mark_read(session, thread_id, user_id, post_id)
     except Exception:
-        with _read_marks_lock:  # kept for the next round
-            for key, post_id in marks.items():
-                _read_marks[key] = max(_read_marks.get(key, 0), post_id)
+        for (thread_id, user_id), post_id in marks.items():  # kept for the next round
+            _note_read(thread_id, user_id, post_id)
         raise
     return len(marks)
 
 
-def _read(
-    session: Session, viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE, marks_read: bool = True
-) -> list[PostView]:
+def _read(session: Session, viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
     _require_reader(session, viewer, thread_id)
-    return _posts_page(session, viewer, thread_id, after_id=after_id, before_id=before_id, limit=limit, marks_read=marks_read)
+    return _posts_page(session, viewer, thread_id, after_id=after_id, before_id=before_id, limit=limit)
 
 
-def _posts_page(
-    session: Session, viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE, marks_read: bool = True
-) -> list[PostView]:
+def _posts_page(session: Session, viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
     limit = max(1, min(int(limit), 100))
     if before_id is not None:
         rows = session.exec(_POSTS_BEFORE, params={"thread_id": thread_id, "before_id": int(before_id), "limit": limit}).all()
@@ -363,20 +351,19 @@ def _posts_page(
     else:
         rows = session.exec(_NEWEST_POSTS, params={"thread_id": thread_id, "limit": limit}).all()
     # An earlier page does not move how far the viewer has read.
-    return _views(session, viewer, sorted(rows, key=lambda row: row[0].id), read_up_to=0 if marks_read and before_id is None else None)
+    return _views(session, viewer, sorted(rows, key=lambda row: row[0].id), marks_read=before_id is None)
 
 
 def _rows_after(session: Session, thread_id: int, after_id: int) -> list:
     return session.exec(_POSTS_AFTER, params={"thread_id": thread_id, "after_id": int(after_id)}).all()
 
 
-def _views(session: Session, viewer: Viewer, rows: list, *, read_up_to: int | None) -> list[PostView]:
-    """The rows (post, author's name, organisation), in order, ready to show. The viewer's read mark moves to the last
-    row when that is past `read_up_to` (0: always; None: never, for an earlier page)."""
+def _views(session: Session, viewer: Viewer, rows: list, *, marks_read: bool) -> list[PostView]:
+    """The rows (post, author's name, organisation), in order, ready to show; noted as read up to the last one."""
     if not rows:
         return []
-    if read_up_to is not None and rows[-1][0].id > read_up_to:
-        _mark_read(session, rows[0][0].thread_id, viewer.id, rows[-1][0].id)
+    if marks_read:
+        _note_read(rows[0][0].thread_id, viewer.id, rows[-1][0].id)
     attached = _attachments(session, [post.id for post, _name, _organisation in rows])
     return [
         PostView(post, name, organisation, "" if post.deleted_at else markdown.render(post.body), post.author_id == viewer.id, attached.get(post.id, []))
@@ -416,6 +403,17 @@ def _attachments(session: Session, post_ids: list[int]) -> dict[int, list[tuple[
 
 def _attachable(session: Session, workspace_id: int) -> list[tuple[int, str]]:
     return [(document_id, name) for document_id, name in session.connection().execute(_ATTACHABLE, {"workspace_id": workspace_id})]
+
+
+def _note_read(thread_id: int, user_id: int, post_id: int) -> None:
+    with _read_marks_lock:
+        _read_marks[(thread_id, user_id)] = max(_read_marks.get((thread_id, user_id), 0), post_id)
+
+
+def _noted_reads(user_id: int) -> dict[int, int]:
+    """How far the member has read each thread by the marks not saved yet."""
+    with _read_marks_lock:
+        return {thread_id: post_id for (thread_id, reader), post_id in _read_marks.items() if reader == user_id}
 
 
 def _mark_read(session: Session, thread_id: int, user_id: int, post_id: int) -> None:

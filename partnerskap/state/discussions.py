@@ -88,7 +88,7 @@ class ThreadState(AppState):
         """Add posts that arrived since the newest one shown."""
         if await self._reopened(viewer):
             return
-        self._take_new(await run(discussions.posts, viewer, self.thread_id, after_id=self._newest_shown()))
+        await self._show_new(viewer)
 
     @guarded(Access.MEMBER, quiet=True)
     async def deliver_new(self, viewer: Viewer):
@@ -96,7 +96,7 @@ class ThreadState(AppState):
         if not self._shows(self._route_id("thread_id")):  # the tab has moved on
             await open_tabs.forget(self._place(), self.router.session.client_token)
             return
-        self._take_new(await run(discussions.delivered, viewer, self.thread_id, after_id=self._newest_shown()))
+        await self._show_new(viewer)
 
     @guarded(Access.MEMBER)
     async def load_earlier(self, viewer: Viewer):
@@ -142,6 +142,9 @@ class ThreadState(AppState):
 
     def _shows(self, thread_id: int | None) -> bool:
         return self.found and self.thread_id == thread_id
+
+    async def _show_new(self, viewer: Viewer) -> None:
+        self._take_new(await run(discussions.posts, viewer, self.thread_id, after_id=self._newest_shown()))
 
     def _newest_shown(self) -> int:
         return max((post.id for post in self.fresh or self.posts), default=0)

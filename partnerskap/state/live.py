@@ -20,6 +20,8 @@ from partnerskap import settings as config
 
 log = logging.getLogger(__name__)
 KEEP_SECONDS = 24 * 3600  # a tab that never comes back is forgotten after a day at the latest
+# Deliveries wait this long, so that the sender's own answer, emitted right after its handler returns, goes first.
+AFTER_THE_SENDERS_ANSWER = 0.001
 
 
 class OpenTabs:
@@ -86,7 +88,7 @@ _sending: set[asyncio.Task] = set()
 def deliver(place: str, handler: str, *, sender: str) -> None:
     """Queue the event handler (full name) for every connected tab of the place except the sender's.
 
-    The queuing runs in the background, so the sender's answer does not wait for it. It starts from an empty
+    The queuing runs in the background, a moment later, so the sender's answer does not wait for it. It starts from an empty
     context: inside the sender's event context the queued events would inherit the sender's routing data, and
     with it the sender's cookie.
     """
@@ -97,6 +99,7 @@ def deliver(place: str, handler: str, *, sender: str) -> None:
 
 
 async def _deliver(app, place: str, handler: str, sender: str) -> None:
+    await asyncio.sleep(AFTER_THE_SENDERS_ANSWER)
     token_manager = getattr(app.event_namespace, "_token_manager", None)
     for token in await open_tabs.tabs(place) - {sender}:
         if token_manager is not None and not await token_manager.is_token_connected(token):
