@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import secrets
 import threading
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, case, func, insert
 from sqlalchemy.exc import IntegrityError
@@ -34,11 +36,24 @@ class ThreadRow:
     unread: bool
 
 
+class PostRow(NamedTuple):
+    """A post's columns, read as plain rows (building ORM entities for every post shown cost more than the query)."""
+
+    id: int
+    thread_id: int
+    author_id: int
+    body: str
+    quote_of: int | None
+    created_at: datetime
+    edited_at: datetime | None
+    deleted_at: datetime | None
+
+
 @dataclasses.dataclass(frozen=True)
 class PostView:
     """A post ready to show: rendered HTML, never raw markdown as HTML."""
 
-    post: Post
+    post: PostRow
     author: str
     organisation: str
     html: str
@@ -52,7 +67,7 @@ _ROLE_IN_THREADS_WORKSPACE = (
     .join(Thread, col(Thread.workspace_id) == col(Membership.workspace_id))
     .where(col(Thread.id) == bindparam("thread_id"), col(Membership.user_id) == bindparam("user_id"))
 )
-_POSTS_WITH_AUTHORS = select(Post, User.name, User.organisation).join(User, col(User.id) == col(Post.author_id)).where(col(Post.thread_id) == bindparam("thread_id"))
+_POSTS_WITH_AUTHORS = select(*(getattr(Post, name) for name in PostRow._fields), User.name, User.organisation).join(User, col(User.id) == col(Post.author_id)).where(col(Post.thread_id) == bindparam("thread_id"))
 _NEWEST_POSTS = _POSTS_WITH_AUTHORS.order_by(col(Post.id).desc()).limit(bindparam("limit"))
 _POSTS_BEFORE = _POSTS_WITH_AUTHORS.where(col(Post.id) < bindparam("before_id")).order_by(col(Post.id).desc()).limit(bindparam("limit"))
 _POSTS_AFTER = _POSTS_WITH_AUTHORS.where(col(Post.id) > bindparam("after_id")).order_by(col(Post.id)).limit(500)
@@ -345,29 +360,30 @@ def _read(session: Session, viewer: Viewer, thread_id: int, *, after_id: int = 0
 def _posts_page(session: Session, viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
     limit = max(1, min(int(limit), 100))
     if before_id is not None:
-        rows = session.exec(_POSTS_BEFORE, params={"thread_id": thread_id, "before_id": int(before_id), "limit": limit}).all()
+        rows = session.connection().execute(_POSTS_BEFORE, {"thread_id": thread_id, "before_id": int(before_id), "limit": limit}).all()
     elif after_id:
         rows = _rows_after(session, thread_id, after_id)
     else:
-        rows = session.exec(_NEWEST_POSTS, params={"thread_id": thread_id, "limit": limit}).all()
+        rows = session.connection().execute(_NEWEST_POSTS, {"thread_id": thread_id, "limit": limit}).all()
     # An earlier page does not move how far the viewer has read.
-    return _views(session, viewer, sorted(rows, key=lambda row: row[0].id), marks_read=before_id is None)
+    return _views(session, viewer, sorted(rows, key=lambda row: row[0]), marks_read=before_id is None)
 
 
 def _rows_after(session: Session, thread_id: int, after_id: int) -> list:
-    return session.exec(_POSTS_AFTER, params={"thread_id": thread_id, "after_id": int(after_id)}).all()
+    return session.connection().execute(_POSTS_AFTER, {"thread_id": thread_id, "after_id": int(after_id)}).all()
 
 
 def _views(session: Session, viewer: Viewer, rows: list, *, marks_read: bool) -> list[PostView]:
-    """The rows (post, author's name, organisation), in order, ready to show; noted as read up to the last one."""
+    """The rows (a post's columns, its author's name and organisation), in order, ready to show; noted as read."""
     if not rows:
         return []
+    posts = [PostRow(*row[:-2]) for row in rows]
     if marks_read:
-        _note_read(rows[0][0].thread_id, viewer.id, rows[-1][0].id)
-    attached = _attachments(session, [post.id for post, _name, _organisation in rows])
+        _note_read(posts[0].thread_id, viewer.id, posts[-1].id)
+    attached = _attachments(session, [post.id for post in posts])
     return [
-        PostView(post, name, organisation, "" if post.deleted_at else markdown.render(post.body), post.author_id == viewer.id, attached.get(post.id, []))
-        for post, name, organisation in rows
+        PostView(post, row[-2], row[-1], "" if post.deleted_at else markdown.render(post.body), post.author_id == viewer.id, attached.get(post.id, []))
+        for post, row in zip(posts, rows, strict=True)
     ]
 
 
@@ -381,7 +397,8 @@ def one_post(viewer: Viewer, post_id: int) -> PostView:
         author = session.get(User, post.author_id)
         attached = _attachments(session, [post.id])
         html = "" if post.deleted_at else markdown.render(post.body)
-        return PostView(post, author.name, author.organisation, html, post.author_id == viewer.id, attached.get(post.id, []))
+        row = PostRow(*(getattr(post, name) for name in PostRow._fields))
+        return PostView(row, author.name, author.organisation, html, post.author_id == viewer.id, attached.get(post.id, []))
 
 
 def _attachments(session: Session, post_ids: list[int]) -> dict[int, list[tuple[int, str]]]:

@@ -45,6 +45,7 @@ def _text(kind: str, params: str, language: str) -> str:
 DEFAULT_SETTINGS = NotificationSettings(user_id=0)  # what members who never chose have; only ever read
 _SETTINGS_OF = select(NotificationSettings).where(col(NotificationSettings.user_id).in_(bindparam("user_ids", expanding=True)))
 _NEW_NOTIFICATIONS = insert(Notification)
+_UNREAD_COUNT = select(func.count()).select_from(Notification).where(col(Notification.user_id) == bindparam("user_id"), col(Notification.read_at).is_(None))
 _PEOPLE = select(User).where(col(User.id).in_(bindparam("user_ids", expanding=True)))
 
 
@@ -99,9 +100,7 @@ def recent(viewer: Viewer, *, limit: int = 50) -> list[Notification]:
 def unread_count(viewer: Viewer) -> int:
     """How many notifications the viewer has not opened."""
     with transaction() as session:
-        return session.exec(
-            select(func.count()).select_from(Notification).where(Notification.user_id == viewer.id, col(Notification.read_at).is_(None))
-        ).one()
+        return session.connection().execute(_UNREAD_COUNT, {"user_id": viewer.id}).scalar_one()
 
 
 def mark_read(viewer: Viewer, notification_id: int | None = None) -> str:
