@@ -1,5 +1,6 @@
 """Discussions: threads and replies sent once, who reads and writes, edits with history, mentions, unread marks, pages and drafts."""
 
+import contextlib
 import itertools
 
 import pytest
@@ -407,11 +408,13 @@ def test_read_marks_are_saved_together_and_count_as_read_meanwhile(owner, member
 
 
 def test_read_marks_that_could_not_be_saved_are_kept_for_the_next_round(owner, member, workspace, thread, monkeypatch):
-    def database_locked(*_args) -> None:
+    @contextlib.contextmanager
+    def database_locked():
         raise OperationalError("UPDATE threadreader", {}, Exception("database is locked"))
+        yield
 
     discussions.posts(viewer(member), thread.id)
-    monkeypatch.setattr(discussions, "_mark_read", database_locked)
+    monkeypatch.setattr(discussions, "transaction", database_locked)
     with pytest.raises(OperationalError):
         discussions.save_read_marks()
     monkeypatch.undo()

@@ -93,10 +93,12 @@ _FOLLOW = (
     .values(following=True, last_read_post_id=case((col(ThreadReader.last_read_post_id) < bindparam("read_up_to"), bindparam("read_up_to")), else_=col(ThreadReader.last_read_post_id)))
 )
 _NEW_READER = insert(ThreadReader)
+_READERS_AMONG = select(ThreadReader.thread_id, ThreadReader.user_id).where(
+    col(ThreadReader.thread_id).in_(bindparam("thread_ids", expanding=True)), col(ThreadReader.user_id).in_(bindparam("user_ids", expanding=True))
+)
 _CLEAR_DRAFT = delete_rows(Draft).where(col(Draft.user_id) == bindparam("user_id"), col(Draft.place) == bindparam("place"))
 _read_marks: dict[tuple[int, int], int] = {}  # (thread, member) -> the newest post read, until saved (save_read_marks)
 _read_marks_lock = threading.Lock()
-_READER = select(ThreadReader.id).where(col(ThreadReader.thread_id) == bindparam("thread_id"), col(ThreadReader.user_id) == bindparam("user_id"))
 _ATTACHMENTS_OF_POSTS = select(PostAttachment.post_id, PostAttachment.document_id).where(col(PostAttachment.post_id).in_(bindparam("post_ids", expanding=True)))
 _ATTACHABLE = (
     select(Document.id, Document.name).where(col(Document.workspace_id) == bindparam("workspace_id"), col(Document.deleted_at).is_(None)).order_by(Document.name).limit(500)
@@ -343,8 +345,15 @@ def save_read_marks() -> int:
         return 0
     try:
         with transaction() as session:
-            for (thread_id, user_id), post_id in marks.items():
-                _mark_read(session, thread_id, user_id, post_id)
+            connection = session.connection()
+            among = {"thread_ids": sorted({thread_id for thread_id, _user_id in marks}), "user_ids": sorted({user_id for _thread_id, user_id in marks})}
+            known = {(thread_id, user_id) for thread_id, user_id in connection.execute(_READERS_AMONG, among)}
+            moves = [{"in_thread": thread_id, "of_user": user_id, "below": post_id, "read_up_to": post_id} for (thread_id, user_id), post_id in marks.items() if (thread_id, user_id) in known]
+            new = [{"thread_id": thread_id, "user_id": user_id, "last_read_post_id": post_id, "following": False} for (thread_id, user_id), post_id in marks.items() if (thread_id, user_id) not in known]
+            if moves:
+                connection.execute(_MOVE_READ_MARK, moves)
+            if new:
+                connection.execute(_NEW_READER, new)
     except Exception:
         for (thread_id, user_id), post_id in marks.items():  # kept for the next round
             _note_read(thread_id, user_id, post_id)
@@ -431,13 +440,6 @@ def _noted_reads(user_id: int) -> dict[int, int]:
     """How far the member has read each thread by the marks not saved yet."""
     with _read_marks_lock:
         return {thread_id: post_id for (thread_id, reader), post_id in _read_marks.items() if reader == user_id}
-
-
-def _mark_read(session: Session, thread_id: int, user_id: int, post_id: int) -> None:
-    connection = session.connection()
-    moved = connection.execute(_MOVE_READ_MARK, {"in_thread": thread_id, "of_user": user_id, "below": post_id, "read_up_to": post_id}).rowcount
-    if not moved and connection.execute(_READER, {"thread_id": thread_id, "user_id": user_id}).first() is None:
-        session.add(ThreadReader(thread_id=thread_id, user_id=user_id, last_read_post_id=post_id))
 
 
 def _own_or_moderated(session: Session, viewer: Viewer, post_id: int, *, own_only: bool) -> tuple[Post, Thread]:
