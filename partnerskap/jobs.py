@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import logging
 
+from partnerskap import db
 from partnerskap.services import discussions, documents, mail, notifications, workspaces
 
 log = logging.getLogger(__name__)
@@ -21,15 +22,16 @@ async def hourly_housekeeping() -> None:
         await asyncio.sleep(HOURLY)
 
 
-async def save_read_marks_every_second() -> None:
-    """Write the read marks of live deliveries once a second (and once more when the server stops)."""
+async def every_second() -> None:
+    """Write the noted read marks once a second (and once more when the server stops); checkpoint SQLite's log."""
     try:
         while True:
             await asyncio.sleep(1)
-            try:
-                await asyncio.to_thread(discussions.save_read_marks)
-            except Exception:  # noqa: BLE001  (kept for the next round)
-                log.warning("Read marks could not be saved; trying again in a second", exc_info=True)
+            for job in (discussions.save_read_marks, db.checkpoint):
+                try:
+                    await asyncio.to_thread(job)
+                except Exception:  # noqa: BLE001  (tried again in a second)
+                    log.warning("Background job %s failed; trying again in a second", job.__name__, exc_info=True)
     finally:
         with contextlib.suppress(Exception):
             discussions.save_read_marks()
@@ -51,4 +53,4 @@ async def keep_relaying_live_updates(app) -> None:
             namespace._token_manager.ensure_lost_and_found_task(namespace.emit_update)
 
 
-LIFESPAN_TASKS = [mail.deliver_forever, hourly_housekeeping, save_read_marks_every_second, keep_relaying_live_updates]
+LIFESPAN_TASKS = [mail.deliver_forever, hourly_housekeeping, every_second, keep_relaying_live_updates]
