@@ -6,7 +6,7 @@ from sys import intern
 
 from partnerskap.i18n import format_datetime
 from partnerskap.schemas import DocumentLink, MemberRow, PostPublic
-from partnerskap.services import discussions, workspaces
+from partnerskap.services import discussions
 from partnerskap.services.errors import N_
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
