@@ -5,7 +5,9 @@ import contextlib
 import logging
 
 from partnerskap import db
+from partnerskap.ops import health
 from partnerskap.services import discussions, documents, mail, notifications, workspaces
+from partnerskap.state.live import relay_listens
 
 log = logging.getLogger(__name__)
 HOURLY = 3600
@@ -42,15 +44,17 @@ async def keep_relaying_live_updates(app) -> None:
 
     Reflex stops listening for relayed updates after a few failed reconnects; only a new websocket
     connection to this backend would start it again. Checked twice a second (a check of a running task costs
-    nothing), so that updates sent right after Redis is back are not lost for want of a listener.
+    nothing), so that updates sent right after Redis is back are not lost for want of a listener. Each check
+    also asks Redis whether the relay listens, and `/healthz` reports this worker unhealthy until it does.
     """
     from reflex.utils.token_manager import RedisTokenManager
 
     while True:
         await asyncio.sleep(0.5)
         namespace = app.event_namespace
-        if namespace is not None and isinstance(namespace._token_manager, RedisTokenManager):
-            namespace._token_manager.ensure_lost_and_found_task(namespace.emit_update)
+        if namespace is not None and isinstance(manager := namespace._token_manager, RedisTokenManager):
+            manager.ensure_lost_and_found_task(namespace.emit_update)
+            health.note_relay(await relay_listens(manager))
 
 
 LIFESPAN_TASKS = [mail.deliver_forever, hourly_housekeeping, every_second, keep_relaying_live_updates]

@@ -80,6 +80,16 @@ async def test_unwritable_storage_is_503(client, settings, tmp_path):
     assert answer.json()["storage"] == "error" and answer.json()["database"] == "ok"
 
 
+@pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
+async def test_a_worker_that_does_not_hear_relayed_live_updates_is_503_until_it_does(client, settings, monkeypatch):
+    settings(redis_url="redis://127.0.0.1:6379/0")
+    monkeypatch.setitem(health._relay, "listening", False)
+    answer = await client.get("/healthz")
+    assert answer.status_code == 503 and answer.json()["redis"] == "error"
+    health.note_relay(True)
+    assert (await client.get("/healthz")).status_code == 200
+
+
 async def test_unreachable_redis_is_503(client, settings):
     settings(redis_url=f"redis://127.0.0.1:{free_port()}/0")
     answer = await client.get("/healthz")

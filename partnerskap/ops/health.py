@@ -1,4 +1,5 @@
-"""Whether the instance can serve: its database, its document storage and (when configured) Redis answer."""
+"""Whether the instance can serve: its database, its document storage and (when configured) Redis answer, and this
+worker hears the live updates other workers relay to it through Redis."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ log = logging.getLogger(__name__)
 CHECK_SECONDS = 3.0
 REDIS_TIMEOUT_SECONDS = 1.0
 NOT_USED = "not used"
+_relay = {"listening": None}  # what the last check of this worker's relay found (None: no check yet, or no Redis)
+
+
+def note_relay(listening: bool) -> None:
+    """Record whether this worker hears updates relayed to it through Redis (see jobs.keep_relaying_live_updates)."""
+    _relay["listening"] = listening
 
 
 def _database() -> None:
@@ -36,6 +43,8 @@ def _redis(url: str) -> None:
         client.ping()
     finally:
         client.close()
+    if _relay["listening"] is False:
+        raise RuntimeError("this worker does not hear the live updates relayed to it yet")
 
 
 async def _outcome(name: str, check: Callable[[], None]) -> str:

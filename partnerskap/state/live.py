@@ -11,8 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import pickle
 
 import redis.asyncio as redis
+from reflex.state import StateUpdate
+from reflex.utils.token_manager import LostAndFoundRecord, RedisTokenManager
 from reflex_base.event import Event
 from reflex_base.registry import RegistrationContext
 
@@ -112,3 +115,16 @@ def _delivered(task: asyncio.Task) -> None:
     _sending.discard(task)
     if not task.cancelled() and (problem := task.exception()) is not None:
         log.error("Live updates could not be queued", exc_info=problem)
+
+
+async def relay_listens(manager: RedisTokenManager) -> bool:
+    """Whether this worker hears the updates other workers relay to it through Redis.
+
+    A probe for no tab goes to this worker's relay channel; Redis answers how many listeners got it. The relay
+    passes it on to a tab that does not exist, which drops it.
+    """
+    probe = LostAndFoundRecord(token="partnerskap-relay-probe", update=StateUpdate())
+    try:
+        return await manager.redis.publish(f"channel:{manager._get_lost_and_found_key(manager.instance_id)}", pickle.dumps(probe)) > 0
+    except redis.RedisError:
+        return False
