@@ -327,7 +327,7 @@ def open_thread(viewer: Viewer, thread_id: int) -> ThreadPage:
 
 
 def posts(viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
-    """Posts in order; `after_id` loads what is new, `before_id` an earlier page. Marks them read."""
+    """Posts in order; `after_id` loads what is new, `before_id` an earlier page. Notes them read (see save_read_marks)."""
     with transaction() as session:
         return _read(session, viewer, thread_id, after_id=after_id, before_id=before_id, limit=limit)
 

@@ -76,7 +76,6 @@ class AccountState(AppState):
     @guarded(Access.SIGNED_IN, loads_page=True)
     async def load_status(self, viewer: Viewer):
         """Show where the viewer's membership stands."""
-        self._show_viewer(viewer)
         self.status_reason = await run(accounts.status_reason, viewer.id)
 
     @guarded(Access.SIGNED_IN)
@@ -88,7 +87,6 @@ class AccountState(AppState):
     @guarded(Access.MEMBER, loads_page=True)
     async def load_account(self, viewer: Viewer):
         """Fill the account page."""
-        self._show_viewer(viewer)
         self.email = viewer.email
         self.organisation = viewer.organisation
         self.password_changed = False

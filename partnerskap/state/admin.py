@@ -26,7 +26,6 @@ class AdminState(AppState):
     @guarded(Access.ADMIN, loads_page=True)
     async def load_people(self, viewer: Viewer):
         """Fill the membership view."""
-        self._show_viewer(viewer)
         await self._load_people(viewer)
 
     @guarded(Access.ADMIN)
@@ -73,20 +72,17 @@ class AdminState(AppState):
     @guarded(Access.ADMIN, loads_page=True)
     async def load_outbox(self, viewer: Viewer):
         """Fill the outbox view."""
-        self._show_viewer(viewer)
         self.outbox = [OutboxPublic.of(m, self.lang) for m in await run(membership.outbox, viewer)]
 
     @guarded(Access.ADMIN, loads_page=True)
     async def load_audit(self, viewer: Viewer):
         """Fill the audit log view."""
-        self._show_viewer(viewer)
         entries, names = await run(membership.audit_log, viewer)
         self.audit = [AuditPublic.of(entry, names, self.lang) for entry in entries]
 
     @guarded(Access.ADMIN, loads_page=True)
     async def load_downloads(self, viewer: Viewer):
         """Fill the disclosure log: who downloaded which document, and when."""
-        self._show_viewer(viewer)
         self.downloads = [
             DownloadPublic(id=entry.id, when=format_datetime(entry.at, self.lang), who=who, document=document, inline=entry.inline)
             for entry, who, document in await run(documents.download_log, viewer)

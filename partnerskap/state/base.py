@@ -93,7 +93,7 @@ def guarded(access: Access, *, form: str = "", background: bool = False, quiet: 
             counting = None
             try:
                 viewer = await self._current_viewer()
-                if loads_page:  # the unread count is read while the page loads, in a thread of its own
+                if loads_page:  # who is looking; their unread count is read while the page loads, in a thread of its own
                     self._show_viewer(viewer)
                     counting = asyncio.ensure_future(self._unread_count(viewer))
                 if not _allowed(access, viewer):
@@ -175,11 +175,12 @@ class AppState(rx.State):
         value = self.router._page.params.get(name, "")
         return int(value) if isinstance(value, str) and value.isdigit() else 0
 
-    @guarded(Access.PUBLIC)
+    @guarded(Access.PUBLIC, loads_page=True)
     async def refresh(self, viewer: Viewer | None):
-        """Show who is looking and their unread notifications (pages without a loader of their own run this on load)."""
-        self._show_viewer(viewer)
-        self.unread_notifications = await self._unread_count(viewer)
+        """Show who is looking and their unread notifications (pages without a loader of their own run this on load).
+
+        The guard does it, as for every page's loader; there is nothing more to do here.
+        """
 
     async def _unread_count(self, viewer: Viewer | None) -> int:
         return await run(notifications.unread_count, viewer) if viewer and viewer.is_member else 0
