@@ -58,7 +58,7 @@ from partnerskap.models import (  # noqa: E402
     Workspace,
     WorkspaceRole,
 )
-from partnerskap.services import discussions, workspaces  # noqa: E402
+from partnerskap.services import discussions, markdown, workspaces  # noqa: E402
 from partnerskap.services.sessions import Viewer  # noqa: E402
 
 WORDS = (
@@ -223,12 +223,14 @@ def seed(*, posts: int, threads: int, member_count: int, biggest: int, other_wor
         author = rng.choice(members)
         first_author.setdefault(index, author)
         thread_posts[index].append((post_id, author))
+        body = _body(rng, members, names)
         post_rows.append(
             dict(
                 id=post_id,
                 thread_id=index + 1,
                 author_id=author,
-                body=_body(rng, members, names),
+                body=body,
+                html=markdown.render(body),
                 quote_of=None,
                 idempotency_key=secrets.token_hex(16),
                 created_at=created_at,

@@ -78,6 +78,7 @@ import socketio
 from sqlalchemy import create_engine, text
 
 from partnerskap.models import AuthSession, Membership, Post, Status, Thread, ThreadReader, User, Workspace
+from partnerskap.services.markdown import render
 from tests.live_server import free_port, running_instance
 
 WORDS = (
@@ -373,9 +374,13 @@ def seed_app(instance: Instance, count: int, workspace_size: int, threads_per_wo
                         dict(workspace_id=workspace_id, title=f"Thread {t}: {' '.join(rng.choices(WORDS, k=4))}", author_id=group[0], pinned=False, created_at=start, last_post_at=now, post_count=posts_per_thread),
                     ).scalar_one()
                     authors = [rng.choice(group) for _ in range(posts_per_thread)]
+                    bodies = [body_text(rng) for _ in authors]
                     connection.execute(
                         Post.__table__.insert(),
-                        [dict(thread_id=thread_id, author_id=author, body=body_text(rng), quote_of=None, idempotency_key=secrets.token_hex(16), created_at=start + timedelta(minutes=k)) for k, author in enumerate(authors)],
+                        [
+                            dict(thread_id=thread_id, author_id=author, body=body, html=render(body), quote_of=None, idempotency_key=secrets.token_hex(16), created_at=start + timedelta(minutes=k))
+                            for k, (author, body) in enumerate(zip(authors, bodies, strict=True))
+                        ],
                     )
                     newest = connection.execute(text("SELECT max(id) FROM post WHERE thread_id = :t"), dict(t=thread_id)).scalar_one()
                     connection.execute(ThreadReader.__table__.insert(), [dict(thread_id=thread_id, user_id=uid, last_read_post_id=newest, following=True) for uid in sorted(set(authors))])

@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from partnerskap.db import transaction
 from partnerskap.models import Membership, Notification, Post, PostRevision, Thread, ThreadReader, User, Workspace
-from partnerskap.services import discussions, workspaces
+from partnerskap.services import discussions, markdown, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.workspaces import WorkspaceForm
@@ -87,6 +87,20 @@ def test_member_starts_a_thread_and_others_reply(owner, member, workspace):
     ]
     with transaction() as session:
         assert session.get(Thread, opened.id).post_count == 2
+
+
+def test_posts_are_rendered_when_written_not_when_read(owner, member, workspace, monkeypatch):
+    opened = discussions.start_thread(viewer(member), workspace.id, "Plans", "**Bold** plan", key())
+    reply = discussions.reply(viewer(owner), opened.id, "A [link](https://example.org)", key())
+    discussions.edit(viewer(owner), reply.id, "An *edited* reply")
+
+    def render_refused(body: str) -> str:
+        raise AssertionError(f"rendered while reading: {body}")
+
+    monkeypatch.setattr(markdown, "render", render_refused)
+    page = discussions.open_thread(viewer(member), opened.id)
+    assert [view.html for view in page.posts] == ["<p><strong>Bold</strong> plan</p>\n", "<p>An <em>edited</em> reply</p>\n"]
+    assert discussions.one_post(viewer(member), reply.id).html == "<p>An <em>edited</em> reply</p>\n"
 
 
 def test_same_key_sent_twice_saves_one_reply(member, thread):
@@ -224,6 +238,8 @@ def test_deleted_post_hides_its_text_but_its_history_keeps_it(owner, member, thr
     assert shown.html == ""
     assert shown.post.deleted_at is not None
     assert [r.body for r in discussions.history(viewer(owner), post.id)] == ["Oops, my phone number"]
+    with transaction() as session:
+        assert session.get(Post, post.id).html == ""
 
 
 def test_deleted_post_cannot_be_edited_or_quoted(member, thread):

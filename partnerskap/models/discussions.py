@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from partnerskap.models.base import utcnow
@@ -24,7 +24,10 @@ class Thread(SQLModel, table=True):
 
 
 class Post(SQLModel, table=True):
-    """A markdown post; deleting keeps the row (and its history for moderators) but hides the text."""
+    """A markdown post; deleting keeps the row (and its history for moderators) but hides the text.
+
+    Its sanitised HTML is rendered when the post is written, so reading a thread renders nothing.
+    """
 
     __table_args__ = (UniqueConstraint("author_id", "idempotency_key"), Index("ix_post_thread_id_id", "thread_id", "id"))
 
@@ -32,6 +35,7 @@ class Post(SQLModel, table=True):
     thread_id: int = Field(foreign_key="thread.id")
     author_id: int = Field(foreign_key="user.id", index=True)
     body: str = Field(max_length=20000)
+    html: str = Field(default="", sa_type=Text)
     quote_of: int | None = Field(default=None, foreign_key="post.id")
     idempotency_key: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow, index=True)

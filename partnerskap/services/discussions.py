@@ -43,6 +43,7 @@ class PostRow(NamedTuple):
     thread_id: int
     author_id: int
     body: str
+    html: str
     quote_of: int | None
     created_at: datetime
     edited_at: datetime | None
@@ -198,13 +199,14 @@ def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: 
     if (earlier := _existing(viewer.id, key)) is not None:
         with transaction() as session:
             return _thread(session, earlier.thread_id)
+    html = markdown.render(body)
     try:
         with transaction() as session:
             found = workspaces.require_role(session, viewer, workspace_id, write=True)
             thread = Thread(workspace_id=workspace_id, title=title, author_id=viewer.id, post_count=1)
             session.add(thread)
             session.flush()
-            post = Post(thread_id=thread.id, author_id=viewer.id, body=body, idempotency_key=key)
+            post = Post(thread_id=thread.id, author_id=viewer.id, body=body, html=html, idempotency_key=key)
             session.add(post)
             session.flush()
             _follow(session, thread.id, viewer.id, post.id)
@@ -236,11 +238,12 @@ def _replied(
 ) -> tuple[Post, list[PostView]]:
     key = _check_key(key)
     body = _check_body(body)
+    html = markdown.render(body)  # before the transaction: no other writer waits for it
     try:
         with transaction() as session:
             if (earlier := _earlier(session, viewer.id, key)) is not None:
                 return earlier, [] if after_id is None else _read(session, viewer, thread_id, after_id=after_id)
-            post = _save_reply(session, viewer, thread_id, body, key, quote_of, attach)
+            post = _save_reply(session, viewer, thread_id, body, html, key, quote_of, attach)
             return post, [] if after_id is None else _views(session, viewer, _rows_after(session, thread_id, after_id), marks_read=True)
     except IntegrityError:
         if (earlier := _existing(viewer.id, key)) is None:
@@ -248,7 +251,7 @@ def _replied(
         return earlier, [] if after_id is None else posts(viewer, thread_id, after_id=after_id)
 
 
-def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None, attach: int | None) -> Post:
+def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, html: str, key: str, quote_of: int | None, attach: int | None) -> Post:
     """The new post, its attachment, the thread's count, notifications, the replier's follow and read mark."""
     thread, found = _thread_place(session, viewer, thread_id, write=True)
     if quote_of is not None:
@@ -257,7 +260,7 @@ def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, key
             raise Refused(N_("The quoted post is not in this discussion."))
     connection = session.connection()
     now = utcnow()
-    values = {"thread_id": thread.id, "author_id": viewer.id, "body": body, "idempotency_key": key, "quote_of": quote_of, "created_at": now}
+    values = {"thread_id": thread.id, "author_id": viewer.id, "body": body, "html": html, "idempotency_key": key, "quote_of": quote_of, "created_at": now}
     post = Post(id=connection.execute(_NEW_POST, values).scalar_one(), **values)
     if attach is not None:
         document = session.get(Document, attach) if isinstance(attach, int) else None
@@ -391,7 +394,7 @@ def _views(session: Session, viewer: Viewer, rows: list, *, marks_read: bool) ->
         _note_read(posts[0].thread_id, viewer.id, posts[-1].id)
     attached = _attachments(session, [post.id for post in posts])
     return [
-        PostView(post, row[-2], row[-1], "" if post.deleted_at else markdown.render(post.body), post.author_id == viewer.id, attached.get(post.id, []))
+        PostView(post, row[-2], row[-1], "" if post.deleted_at else post.html, post.author_id == viewer.id, attached.get(post.id, []))
         for post, row in zip(posts, rows, strict=True)
     ]
 
@@ -405,9 +408,8 @@ def one_post(viewer: Viewer, post_id: int) -> PostView:
         _thread_place(session, viewer, post.thread_id)
         author = session.get(User, post.author_id)
         attached = _attachments(session, [post.id])
-        html = "" if post.deleted_at else markdown.render(post.body)
         row = PostRow(*(getattr(post, name) for name in PostRow._fields))
-        return PostView(row, author.name, author.organisation, html, post.author_id == viewer.id, attached.get(post.id, []))
+        return PostView(row, author.name, author.organisation, "" if post.deleted_at else post.html, post.author_id == viewer.id, attached.get(post.id, []))
 
 
 def _attachments(session: Session, post_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
@@ -455,12 +457,13 @@ def _own_or_moderated(session: Session, viewer: Viewer, post_id: int, *, own_onl
 def edit(viewer: Viewer, post_id: int, body: str) -> Post:
     """Change one's own post; the earlier text is kept for moderators."""
     body = _check_body(body)
+    html = markdown.render(body)
     with transaction() as session:
         post, _thread_row = _own_or_moderated(session, viewer, post_id, own_only=True)
         if body == post.body:
             return post
         session.add(PostRevision(post_id=post.id, body=post.body))
-        post.body = body
+        post.body, post.html = body, html
         post.edited_at = utcnow()
         session.add(post)
         return post
@@ -471,6 +474,7 @@ def delete(viewer: Viewer, post_id: int) -> Post:
     with transaction() as session:
         post, _thread_row = _own_or_moderated(session, viewer, post_id, own_only=False)
         session.add(PostRevision(post_id=post.id, body=post.body))
+        post.html = ""
         post.deleted_at = utcnow()
         session.add(post)
         return post

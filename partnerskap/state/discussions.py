@@ -20,12 +20,12 @@ SHOWN_AT_MOST = 100
 
 
 def _post_public(view: discussions.PostView, language: str) -> PostPublic:
-    # Names are interned and the HTML and times come from caches: every open tab of a thread shares the strings.
+    # Names and HTML are interned and times come from a cache: every open tab of a thread shares the strings.
     return PostPublic(
         id=view.post.id,
         author=intern(view.author),
         organisation=intern(view.organisation),
-        html=view.html,
+        html=intern(view.html),
         created=format_datetime(view.post.created_at, language),
         edited=view.post.edited_at is not None,
         deleted=view.post.deleted_at is not None,
