@@ -1,11 +1,14 @@
 """Notifications: in the app always, by e-mail only for the kinds and at the pace each member chose."""
 
+import contextlib
 import json
+import time
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import Notification, NotificationSettings, OutboxMessage, User, Workspace
 from partnerskap.models.base import utcnow
@@ -183,6 +186,37 @@ def test_unread_count_falls_as_notifications_are_read_one_by_one_or_all_at_once(
     assert notifications.unread_count(viewer(member)) == 2
     notifications.mark_read(viewer(member))
     assert notifications.unread_count(viewer(member)) == 0
+
+
+def test_a_new_notification_shows_in_a_count_read_before_it(member, tell):
+    assert notifications.unread_count(viewer(member)) == 0
+    tell(member, "mention")
+    assert notifications.unread_count(viewer(member)) == 1
+
+
+def test_a_count_read_while_a_notification_arrives_is_not_remembered(member, tell, monkeypatch):
+    real = notifications.transaction
+
+    @contextlib.contextmanager
+    def notified_meanwhile():
+        with real() as session:
+            yield session
+        monkeypatch.setattr(notifications, "transaction", real)
+        tell(member, "mention")
+
+    monkeypatch.setattr(notifications, "transaction", notified_meanwhile)
+    assert notifications.unread_count(viewer(member)) == 0
+    assert notifications.unread_count(viewer(member)) == 1
+
+
+def test_notifications_another_worker_writes_count_once_the_remembered_count_expires(member, tell, monkeypatch):
+    assert notifications.unread_count(viewer(member)) == 0
+    with transaction() as session:  # as another worker's process would: this one hears nothing of it
+        session.add(Notification(user_id=member.id, kind="mention", link="/workspaces/1", params="{}"))
+    assert notifications.unread_count(viewer(member)) == 0
+    later = time.monotonic() + config.settings.session_recheck_seconds + 1
+    monkeypatch.setattr(notifications.time, "monotonic", lambda: later)
+    assert notifications.unread_count(viewer(member)) == 1
 
 
 def test_marking_all_read_leaves_others_unread(member, outsider, tell):
