@@ -106,9 +106,9 @@ def recent(viewer: Viewer, *, limit: int = 50) -> list[Notification]:
 
 def unread_count(viewer: Viewer) -> int:
     """How many notifications the viewer has not opened (remembered by this process, see _counts)."""
+    if (known := remembered_count(viewer)) is not None:
+        return known
     now = time.monotonic()
-    if (entry := _counts.get(viewer.id)) is not None and now < entry[0]:
-        return entry[1]
     generation = _counts_generation[0]
     with transaction() as session:
         count = session.connection().execute(_UNREAD_COUNT, {"user_id": viewer.id}).scalar_one()
@@ -117,6 +117,12 @@ def unread_count(viewer: Viewer) -> int:
             _counts.clear()
         _counts[viewer.id] = (now + config.settings.session_recheck_seconds, count)
     return count
+
+
+def remembered_count(viewer: Viewer) -> int | None:
+    """The viewer's unread count if this process remembers it (no database needed), else None."""
+    entry = _counts.get(viewer.id)
+    return entry[1] if entry is not None and time.monotonic() < entry[0] else None
 
 
 def _counts_change(session: Session, user_ids: list[int]) -> None:

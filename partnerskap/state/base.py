@@ -93,7 +93,7 @@ def guarded(access: Access, *, form: str = "", background: bool = False, quiet: 
             counting = None
             try:
                 viewer = await self._current_viewer()
-                if loads_page:  # who is looking; their unread count is read while the page loads, in a thread of its own
+                if loads_page:  # who is looking; their unread count (remembered, or read in a thread while the page loads)
                     self._show_viewer(viewer)
                     counting = asyncio.ensure_future(self._unread_count(viewer))
                 if not _allowed(access, viewer):
@@ -183,7 +183,10 @@ class AppState(rx.State):
         """
 
     async def _unread_count(self, viewer: Viewer | None) -> int:
-        return await run(notifications.unread_count, viewer) if viewer and viewer.is_member else 0
+        if viewer is None or not viewer.is_member:
+            return 0
+        known = notifications.remembered_count(viewer)
+        return known if known is not None else await run(notifications.unread_count, viewer)
 
     @guarded(Access.PUBLIC)
     async def dismiss_notice(self, viewer: Viewer | None):
