@@ -13,6 +13,10 @@ from partnerskap import settings as config
 
 _engines: dict[str, Engine] = {}
 COMMIT_CHECKPOINTS_AFTER_PAGES = 10_000  # about 40 MB of log; SQLite's own default is 1000 pages
+# Transactions one process runs at once: the handlers' service threads (state.base.run) and SQLite's connections.
+# Writers wait for SQLite's lock, and the one holding it may wait for the disk (fsync took up to 0.25 s on our
+# machines); with Python's default of six threads, a few such writers kept every reader waiting for a thread.
+CONCURRENT_TRANSACTIONS = 32
 
 
 def engine() -> Engine:
@@ -32,7 +36,7 @@ def checkpoint() -> None:
 
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        made = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        made = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=CONCURRENT_TRANSACTIONS, max_overflow=8)
 
         @event.listens_for(made, "connect")
         def _sqlite_pragmas(connection, _record):

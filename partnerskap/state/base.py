@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import enum
 import functools
@@ -15,6 +16,7 @@ from typing import Any
 import reflex as rx
 from sqlalchemy import exc as database_errors
 
+from partnerskap import db
 from partnerskap.i18n import LANGUAGES, best_language, t
 from partnerskap.services import notifications, sessions
 from partnerskap.services.errors import N_, Invalid, Refused
@@ -128,9 +130,12 @@ def guarded(access: Access, *, form: str = "", background: bool = False, quiet: 
     return decorate
 
 
+_service_threads = concurrent.futures.ThreadPoolExecutor(max_workers=db.CONCURRENT_TRANSACTIONS, thread_name_prefix="service")
+
+
 async def run(function: Callable, *args: Any, **kwargs: Any) -> Any:
-    """Run a blocking service call in a worker thread, so no other member waits for it."""
-    return await asyncio.to_thread(function, *args, **kwargs)
+    """Run a blocking service call in a worker thread, so no other member waits for it (nor for writers waiting on the database)."""
+    return await asyncio.get_running_loop().run_in_executor(_service_threads, functools.partial(function, *args, **kwargs))
 
 
 class AppState(rx.State):
