@@ -43,6 +43,9 @@ def _make_engine(url: str) -> Engine:
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
+            # A commit that waits for the disk holds the write lock meanwhile, and fsync here took up to 1.3 s now
+            # and then: by default the app syncs at its checkpoint each second instead (settings.SQLITE_SYNCHRONOUS).
+            cursor.execute(f"PRAGMA synchronous={config.settings.sqlite_synchronous.upper()}")
             cursor.execute("PRAGMA busy_timeout=30000")
             # The app checkpoints the write-ahead log in the background (`checkpoint`); a commit does it only
             # when that falls far behind, since the commit that does it answers late.

@@ -9,6 +9,10 @@ from pathlib import Path
 
 MEMBERSHIP_POLICIES = ("approval", "open")
 STORAGE_BACKENDS = ("local", "s3")
+# SQLite in its write-ahead log mode: `normal` waits for the disk at each checkpoint (the app makes one every second),
+# `full` at every commit. A crash of the app loses nothing either way; with `normal`, a power cut or a crash of the
+# operating system may lose the last second of commits, never the database's consistency.
+SQLITE_SYNCHRONOUS = ("normal", "full")
 
 
 def _env(name: str, default: str = "") -> str:
@@ -57,6 +61,7 @@ class Settings:
     session_idle_minutes: int
     session_absolute_hours: int
     session_recheck_seconds: int
+    sqlite_synchronous: str
     workspace_inactive_days: int
     storage_backend: str
     storage_dir: Path
@@ -95,6 +100,9 @@ def load() -> Settings:
         raise ValueError(f"PARTNERSKAP_MEMBERSHIP_POLICY must be one of {MEMBERSHIP_POLICIES}")
     if _env("PARTNERSKAP_STORAGE", "local") not in STORAGE_BACKENDS:
         raise ValueError(f"PARTNERSKAP_STORAGE must be one of {STORAGE_BACKENDS}")
+    synchronous = _env("PARTNERSKAP_SQLITE_SYNCHRONOUS", "normal").lower()
+    if synchronous not in SQLITE_SYNCHRONOUS:
+        raise ValueError(f"PARTNERSKAP_SQLITE_SYNCHRONOUS must be one of {SQLITE_SYNCHRONOUS}")
     port = _env("PORT", "3000")
     redis_url = _env("REDIS_URL")
     return Settings(
@@ -115,6 +123,7 @@ def load() -> Settings:
         session_absolute_hours=_int("PARTNERSKAP_SESSION_ABSOLUTE_HOURS", 24 * 14),
         # One worker hears of every change to accounts and sessions; several learn of each other's within this.
         session_recheck_seconds=_int("PARTNERSKAP_SESSION_RECHECK_SECONDS", 5 if redis_url else 60),
+        sqlite_synchronous=synchronous,
         workspace_inactive_days=_int("PARTNERSKAP_WORKSPACE_INACTIVE_DAYS", 180),
         storage_backend=_env("PARTNERSKAP_STORAGE", "local"),
         storage_dir=Path(_env("PARTNERSKAP_STORAGE_DIR", str(data_dir / "documents"))).resolve(),

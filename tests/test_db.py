@@ -1,6 +1,7 @@
-"""The database engine: SQLite's write-ahead log is checkpointed by the app, not by a member's commit."""
+"""The database engine: SQLite's log is checkpointed and synced by the app, not in a member's commit; readers get threads while writers wait."""
 
 import asyncio
+import dataclasses
 import sqlite3
 
 import pytest
@@ -56,3 +57,21 @@ async def test_a_reader_is_not_kept_waiting_by_writers_waiting_for_the_lock(memb
         holder.close()
         await asyncio.gather(*writers)
     assert read_name().startswith("Writer ")
+
+
+def test_sqlite_syncs_at_the_apps_checkpoints_unless_told_to_at_every_commit(monkeypatch):
+    with transaction() as session:
+        assert session.exec(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, sqlite_synchronous="full"))
+    strict = db._make_engine(config.settings.database_url)
+    try:
+        with strict.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    finally:
+        strict.dispose()
+
+
+def test_an_unknown_sqlite_synchronous_setting_is_refused(monkeypatch):
+    monkeypatch.setenv("PARTNERSKAP_SQLITE_SYNCHRONOUS", "off")
+    with pytest.raises(ValueError, match="PARTNERSKAP_SQLITE_SYNCHRONOUS"):
+        config.load()
