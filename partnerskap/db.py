@@ -14,9 +14,10 @@ from partnerskap import settings as config
 _engines: dict[str, Engine] = {}
 COMMIT_CHECKPOINTS_AFTER_PAGES = 10_000  # about 40 MB of log; SQLite's own default is 1000 pages
 # Transactions one process runs at once: the handlers' service threads (state.base.run) and SQLite's connections.
-# Writers wait for SQLite's lock, and the one holding it may wait for the disk (fsync took up to 0.25 s on our
-# machines); with Python's default of six threads, a few such writers kept every reader waiting for a thread.
-CONCURRENT_TRANSACTIONS = 32
+# Writers may wait for the database's lock while its holder waits for the disk; with Python's default of six
+# threads a few such writers kept every reader waiting for a thread. Each thread in use, with its connection,
+# costs about half a MiB (32 made the memory per open tab 10 KiB larger in bench/load.py, 16 about 5).
+CONCURRENT_TRANSACTIONS = 16
 
 
 def engine() -> Engine:
