@@ -377,6 +377,13 @@ def test_posts_come_in_pages_of_the_newest_then_earlier_then_only_new(owner, mem
     assert [view.post.body for view in fresh] == ["Post 46"]
 
 
+def test_a_thread_opens_at_its_newest_twenty_posts(owner, member, thread):
+    for number in range(2, 26):
+        discussions.reply(viewer(owner), thread.id, f"Post {number}", key())
+    page = discussions.open_thread(viewer(member), thread.id)
+    assert [view.post.body for view in page.posts] == [f"Post {number}" for number in range(6, 26)]
+
+
 def test_opening_a_thread_shows_its_posts_the_members_draft_and_people_and_marks_it_read(owner, member, workspace, thread):
     discussions.reply(viewer(owner), thread.id, "Agenda attached", key())
     discussions.save_draft(viewer(member), f"thread-{thread.id}", "Half a thought")

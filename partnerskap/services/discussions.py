@@ -23,7 +23,7 @@ from partnerskap.services.sessions import Viewer
 
 TITLE_MAX = 200
 BODY_MAX = 20000
-PAGE_SIZE = 30
+PAGE_SIZE = 20  # posts on a thread's first page and on each earlier page, as Discourse loads them
 KEY_MAX = 64
 
 
