@@ -6,7 +6,7 @@ import logging
 
 from partnerskap import db
 from partnerskap.ops import health
-from partnerskap.services import discussions, documents, mail, notifications, workspaces
+from partnerskap.services import discussions, documents, mail, notifications, sessions, workspaces
 from partnerskap.state.live import relay_listens
 
 log = logging.getLogger(__name__)
@@ -25,11 +25,11 @@ async def hourly_housekeeping() -> None:
 
 
 async def every_second() -> None:
-    """Write the noted read marks once a second (and once more when the server stops); checkpoint SQLite's log."""
+    """Write the noted read marks and session visits once a second (and once more when the server stops); checkpoint SQLite's log."""
     try:
         while True:
             await asyncio.sleep(1)
-            for job in (discussions.save_read_marks, db.checkpoint):
+            for job in (discussions.save_read_marks, sessions.save_visits, db.checkpoint):
                 try:
                     await asyncio.to_thread(job)
                 except Exception:  # noqa: BLE001  (tried again in a second)
@@ -37,6 +37,8 @@ async def every_second() -> None:
     finally:
         with contextlib.suppress(Exception):
             discussions.save_read_marks()
+        with contextlib.suppress(Exception):
+            sessions.save_visits()
 
 
 async def keep_relaying_live_updates(app) -> None:

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
-from partnerskap.models import LoginTicket, OutboxMessage, User
+from partnerskap.models import AuthSession, LoginTicket, OutboxMessage, User
 from partnerskap.models.base import utcnow
 from partnerskap.services import accounts, membership, passwords, sessions, throttle
 from partnerskap.services.errors import Invalid, Refused
@@ -137,6 +137,21 @@ def test_activity_keeps_a_session_alive(member, clock, session_limits):
     for _ in range(3):
         clock.advance(minutes=29)
         assert sessions.resolve(token).id == member.id
+
+
+def test_resolving_a_session_writes_nothing_its_visit_is_saved_with_the_others(member, clock):
+    def last_seen():
+        with transaction() as session:
+            return session.exec(select(AuthSession).where(AuthSession.user_id == member.id)).one().last_seen_at
+
+    token = log_in(member)
+    logged_in = last_seen()
+    clock.advance(minutes=2)
+    assert sessions.resolve(token).id == member.id
+    assert last_seen() == logged_in
+    assert sessions.save_visits() == 1
+    assert sessions.save_visits() == 0
+    assert last_seen() == clock.now
 
 
 def test_a_session_ends_after_its_absolute_lifetime_even_when_active(member, clock, session_limits):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, event, inspect
@@ -24,6 +25,14 @@ _FORGET = "partnerskap.forget_viewers"
 _SESSION_AND_PERSON = select(AuthSession, User).join(User).where(col(AuthSession.token_hash) == bindparam("token_hash"))  # built once: every event asks
 _remembered: dict[str, tuple[datetime, Viewer | None]] = {}
 _generation = [0]  # moves whenever remembered viewers are forgotten, so a lookup racing a change is not kept
+# Last visits are noted here and saved together once a second (save_visits), so resolving a session never writes.
+_visits: dict[str, datetime] = {}  # token hash -> last visit noted, until saved
+_visits_lock = threading.Lock()
+_SAVE_VISIT = (
+    update(AuthSession)
+    .where(col(AuthSession.token_hash) == bindparam("of_session"), col(AuthSession.last_seen_at) < bindparam("before"))
+    .values(last_seen_at=bindparam("seen"))
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,21 +131,44 @@ def _recheck() -> timedelta:
 
 
 def _look_up(token_hash: str, now: datetime) -> tuple[Viewer | None, datetime]:
-    """The session's viewer and until when the session stays valid; touches its last visit once a minute."""
+    """The session's viewer and until when the session stays valid; notes its last visit once a minute."""
     settings = config.settings
     with transaction() as session:
         found = session.exec(_SESSION_AND_PERSON, params={"token_hash": token_hash}).first()
-        if found is None:
-            return None, now + _recheck()
-        auth, user = found
-        idle_limit = auth.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
-        absolute_limit = auth.created_at + timedelta(hours=settings.session_absolute_hours)
-        if auth.revoked_at is not None or now > idle_limit or now > absolute_limit:
-            return None, now + _recheck()
-        if now - auth.last_seen_at > TOUCH_EVERY:
-            auth.last_seen_at = now
-            session.add(auth)
-        return Viewer.of(user), min(now + timedelta(minutes=settings.session_idle_minutes), absolute_limit)
+    if found is None:
+        return None, now + _recheck()
+    auth, user = found
+    with _visits_lock:
+        last_seen = max(auth.last_seen_at, _visits.get(token_hash, auth.last_seen_at))
+    idle_limit = last_seen + timedelta(minutes=settings.session_idle_minutes)
+    absolute_limit = auth.created_at + timedelta(hours=settings.session_absolute_hours)
+    if auth.revoked_at is not None or now > idle_limit or now > absolute_limit:
+        return None, now + _recheck()
+    if now - last_seen > TOUCH_EVERY:
+        _note_visit(token_hash, now)
+    return Viewer.of(user), min(now + timedelta(minutes=settings.session_idle_minutes), absolute_limit)
+
+
+def _note_visit(token_hash: str, seen: datetime) -> None:
+    with _visits_lock:
+        _visits[token_hash] = max(_visits.get(token_hash, seen), seen)
+
+
+def save_visits() -> int:
+    """Write the last visits noted since the last call, in one transaction; returns how many were written."""
+    with _visits_lock:
+        visits = dict(_visits)
+        _visits.clear()
+    if not visits:
+        return 0
+    try:
+        with transaction() as session:
+            session.connection().execute(_SAVE_VISIT, [{"of_session": token_hash, "before": seen, "seen": seen} for token_hash, seen in visits.items()])
+    except Exception:
+        for token_hash, seen in visits.items():  # kept for the next round
+            _note_visit(token_hash, seen)
+        raise
+    return len(visits)
 
 
 def revoke(token: str) -> None:
