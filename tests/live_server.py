@@ -131,11 +131,14 @@ def prepared_instance(*, port: int | None = None, prepare: bool = True, **extra_
 
 @contextlib.contextmanager
 def serving(*servers: LiveServer) -> Iterator[tuple[LiveServer, ...]]:
-    """Start the servers together, wait until each is up, and stop them all when the block ends."""
+    """Start the servers one after another, each once the one before is up, and stop them all when the block ends.
+
+    Not together: every `reflex run` copies its frontend lockfile back into the project's `reflex.lock`, and a
+    server starting meanwhile read a half-written copy (its frozen `bun install` then failed).
+    """
     try:
         for server in servers:
             server.start()
-        for server in servers:
             server.wait_until_up()
         yield servers
     finally:
