@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-import threading
 from datetime import datetime
 from typing import NamedTuple
 
@@ -17,6 +16,7 @@ from partnerskap.db import transaction
 from partnerskap.models import Document, Draft, Membership, Post, PostAttachment, PostRevision, Thread, ThreadReader, User, Workspace
 from partnerskap.models.base import utcnow
 from partnerskap.services import markdown, notifications, workspaces
+from partnerskap.services.noted import Noted
 from partnerskap.services.errors import N_, Invalid, Refused
 from partnerskap.services.permissions import require_member
 from partnerskap.services.sessions import Viewer
@@ -98,8 +98,7 @@ _READERS_AMONG = select(ThreadReader.thread_id, ThreadReader.user_id).where(
     col(ThreadReader.thread_id).in_(bindparam("thread_ids", expanding=True)), col(ThreadReader.user_id).in_(bindparam("user_ids", expanding=True))
 )
 _CLEAR_DRAFT = delete_rows(Draft).where(col(Draft.user_id) == bindparam("user_id"), col(Draft.place) == bindparam("place"))
-_read_marks: dict[tuple[int, int], int] = {}  # (thread, member) -> the newest post read, until saved (save_read_marks)
-_read_marks_lock = threading.Lock()
+_read_marks = Noted()  # (thread, member) -> the newest post read, until saved (save_read_marks)
 _ATTACHMENTS_OF_POSTS = select(PostAttachment.post_id, PostAttachment.document_id).where(col(PostAttachment.post_id).in_(bindparam("post_ids", expanding=True)))
 _ATTACHABLE = (
     select(Document.id, Document.name).where(col(Document.workspace_id) == bindparam("workspace_id"), col(Document.deleted_at).is_(None)).order_by(Document.name).limit(500)
@@ -341,27 +340,20 @@ def save_read_marks() -> int:
     Reading posts only notes how far the member has read: the app saves the marks once a second, so reading never
     waits for the database's write lock (and a reply's burst of live deliveries does not queue for it).
     """
-    with _read_marks_lock:
-        marks = dict(_read_marks)
-        _read_marks.clear()
-    if not marks:
-        return 0
-    try:
-        with transaction() as session:
-            connection = session.connection()
-            among = {"thread_ids": sorted({thread_id for thread_id, _user_id in marks}), "user_ids": sorted({user_id for _thread_id, user_id in marks})}
-            known = {(thread_id, user_id) for thread_id, user_id in connection.execute(_READERS_AMONG, among)}
-            moves = [{"in_thread": thread_id, "of_user": user_id, "below": post_id, "read_up_to": post_id} for (thread_id, user_id), post_id in marks.items() if (thread_id, user_id) in known]
-            new = [{"thread_id": thread_id, "user_id": user_id, "last_read_post_id": post_id, "following": False} for (thread_id, user_id), post_id in marks.items() if (thread_id, user_id) not in known]
-            if moves:
-                connection.execute(_MOVE_READ_MARK, moves)
-            if new:
-                connection.execute(_NEW_READER, new)
-    except Exception:
-        for (thread_id, user_id), post_id in marks.items():  # kept for the next round
-            _note_read(thread_id, user_id, post_id)
-        raise
-    return len(marks)
+    return _read_marks.save(_write_read_marks)
+
+
+def _write_read_marks(marks: dict[tuple[int, int], int]) -> None:
+    with transaction() as session:
+        connection = session.connection()
+        among = {"thread_ids": sorted({thread_id for thread_id, _user_id in marks}), "user_ids": sorted({user_id for _thread_id, user_id in marks})}
+        known = {(thread_id, user_id) for thread_id, user_id in connection.execute(_READERS_AMONG, among)}
+        moves = [{"in_thread": thread_id, "of_user": user_id, "below": post_id, "read_up_to": post_id} for (thread_id, user_id), post_id in marks.items() if (thread_id, user_id) in known]
+        new = [{"thread_id": thread_id, "user_id": user_id, "last_read_post_id": post_id, "following": False} for (thread_id, user_id), post_id in marks.items() if (thread_id, user_id) not in known]
+        if moves:
+            connection.execute(_MOVE_READ_MARK, moves)
+        if new:
+            connection.execute(_NEW_READER, new)
 
 
 def _read(session: Session, viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
@@ -391,7 +383,7 @@ def _views(session: Session, viewer: Viewer, rows: list, *, marks_read: bool) ->
         return []
     posts = [PostRow(*row[:-2]) for row in rows]
     if marks_read:
-        _note_read(posts[0].thread_id, viewer.id, posts[-1].id)
+        _read_marks.note((posts[0].thread_id, viewer.id), posts[-1].id)
     attached = _attachments(session, [post.id for post in posts])
     return [
         PostView(post, row[-2], row[-1], "" if post.deleted_at else post.html, post.author_id == viewer.id, attached.get(post.id, []))
@@ -433,15 +425,9 @@ def _attachable(session: Session, workspace_id: int) -> list[tuple[int, str]]:
     return [(document_id, name) for document_id, name in session.connection().execute(_ATTACHABLE, {"workspace_id": workspace_id})]
 
 
-def _note_read(thread_id: int, user_id: int, post_id: int) -> None:
-    with _read_marks_lock:
-        _read_marks[(thread_id, user_id)] = max(_read_marks.get((thread_id, user_id), 0), post_id)
-
-
 def _noted_reads(user_id: int) -> dict[int, int]:
     """How far the member has read each thread by the marks not saved yet."""
-    with _read_marks_lock:
-        return {thread_id: post_id for (thread_id, reader), post_id in _read_marks.items() if reader == user_id}
+    return {thread_id: post_id for (thread_id, _reader), post_id in _read_marks.matching(lambda key: key[1] == user_id).items()}
 
 
 def _own_or_moderated(session: Session, viewer: Viewer, post_id: int, *, own_only: bool) -> tuple[Post, Thread]:

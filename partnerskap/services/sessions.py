@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, event, inspect
@@ -13,6 +12,7 @@ from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import AuthSession, LoginTicket, Role, Status, User
 from partnerskap.models.base import utcnow
+from partnerskap.services.noted import Noted
 from partnerskap.services.tokens import digest, new_token
 
 COOKIE_NAME = "partnerskap_session"
@@ -26,8 +26,7 @@ _SESSION_AND_PERSON = select(AuthSession, User).join(User).where(col(AuthSession
 _remembered: dict[str, tuple[datetime, Viewer | None]] = {}
 _generation = [0]  # moves whenever remembered viewers are forgotten, so a lookup racing a change is not kept
 # Last visits are noted here and saved together once a second (save_visits), so resolving a session never writes.
-_visits: dict[str, datetime] = {}  # token hash -> last visit noted, until saved
-_visits_lock = threading.Lock()
+_visits = Noted()  # token hash -> last visit noted, until saved
 _SAVE_VISIT = (
     update(AuthSession)
     .where(col(AuthSession.token_hash) == bindparam("of_session"), col(AuthSession.last_seen_at) < bindparam("before"))
@@ -138,37 +137,24 @@ def _look_up(token_hash: str, now: datetime) -> tuple[Viewer | None, datetime]:
     if found is None:
         return None, now + _recheck()
     auth, user = found
-    with _visits_lock:
-        last_seen = max(auth.last_seen_at, _visits.get(token_hash, auth.last_seen_at))
+    last_seen = max(auth.last_seen_at, _visits.get(token_hash) or auth.last_seen_at)
     idle_limit = last_seen + timedelta(minutes=settings.session_idle_minutes)
     absolute_limit = auth.created_at + timedelta(hours=settings.session_absolute_hours)
     if auth.revoked_at is not None or now > idle_limit or now > absolute_limit:
         return None, now + _recheck()
     if now - last_seen > TOUCH_EVERY:
-        _note_visit(token_hash, now)
+        _visits.note(token_hash, now)
     return Viewer.of(user), min(now + timedelta(minutes=settings.session_idle_minutes), absolute_limit)
-
-
-def _note_visit(token_hash: str, seen: datetime) -> None:
-    with _visits_lock:
-        _visits[token_hash] = max(_visits.get(token_hash, seen), seen)
 
 
 def save_visits() -> int:
     """Write the last visits noted since the last call, in one transaction; returns how many were written."""
-    with _visits_lock:
-        visits = dict(_visits)
-        _visits.clear()
-    if not visits:
-        return 0
-    try:
-        with transaction() as session:
-            session.connection().execute(_SAVE_VISIT, [{"of_session": token_hash, "before": seen, "seen": seen} for token_hash, seen in visits.items()])
-    except Exception:
-        for token_hash, seen in visits.items():  # kept for the next round
-            _note_visit(token_hash, seen)
-        raise
-    return len(visits)
+    return _visits.save(_write_visits)
+
+
+def _write_visits(visits: dict[str, datetime]) -> None:
+    with transaction() as session:
+        session.connection().execute(_SAVE_VISIT, [{"of_session": token_hash, "before": seen, "seen": seen} for token_hash, seen in visits.items()])
 
 
 def revoke(token: str) -> None:
