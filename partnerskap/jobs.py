@@ -35,10 +35,9 @@ async def every_second() -> None:
                 except Exception:  # noqa: BLE001  (tried again in a second)
                     log.warning("Background job %s failed; trying again in a second", job.__name__, exc_info=True)
     finally:
-        with contextlib.suppress(Exception):
-            discussions.save_read_marks()
-        with contextlib.suppress(Exception):
-            sessions.save_visits()
+        for save in (discussions.save_read_marks, sessions.save_visits):
+            with contextlib.suppress(Exception):
+                save()
 
 
 async def keep_relaying_live_updates(app) -> None:

@@ -23,9 +23,10 @@ def mentioned_ids(body: str) -> set[int]:
 
 
 def render(body: str) -> str:
-    """Safe HTML for a post: scripts, event handlers, javascript: links and raw HTML come out inert.
+    """Safe HTML for a post or a description: scripts, event handlers, javascript: links and raw HTML come out inert.
 
-    Short texts are rendered once and the HTML shared: every open tab of a thread shows the same posts.
+    Posts are rendered once, when written (their HTML is stored); short texts shown again and again, such as a
+    workspace's description on every visit, are rendered once per process and the HTML shared.
     """
     return _remembered_render(body) if len(body) <= CACHED_LENGTH else _render(body)
 
