@@ -26,7 +26,7 @@ from partnerskap.services import discussions, notifications, passwords, sessions
 
 PASSWORD = "correct horse battery staple"
 POSTGRES_ADMIN_URL = os.environ.get("PARTNERSKAP_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-POSTGRES_TEST_DB = "partnerskap_test"
+POSTGRES_TEST_DB = os.environ.get("PARTNERSKAP_TEST_POSTGRES_DB", "partnerskap_test")  # a parallel run names its own
 
 
 def use_postgres() -> bool:
