@@ -23,6 +23,7 @@ TOO_COMMON = N_("This password is among the most common ones. Choose a phrase of
 TOO_PERSONAL = N_("This password contains your name, your e-mail address, your organisation or the platform's name, which others can guess. Choose a phrase of three or four unrelated words instead.")
 TOO_EASY = N_("This password is too easy to guess. Longer is stronger: choose a phrase of three or four unrelated words, and avoid repeated characters, seasons, years and keyboard rows.")
 _TRAILING_DIGITS_AND_PUNCTUATION = re.compile(r"[\d\W_]+$")
+_NOT_LETTERS = re.compile(r"[\d\W_]+")
 
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
@@ -34,6 +35,16 @@ def _own_words(personal: Iterable[str]) -> list[str]:
         if value:
             words += [value, *re.split(r"[\s@.,_+-]+", value)]
     return [word for word in words if len(word) >= 3]
+
+
+def _mostly_own_words(password: str, own_words: list[str]) -> bool:
+    """Whether the password is little more than the person's own words (zxcvbn rates a name and a year too well)."""
+    letters = _NOT_LETTERS.sub("", password.lower())
+    rest = letters
+    for word in sorted({_NOT_LETTERS.sub("", word) for word in own_words}, key=len, reverse=True):
+        if len(word) >= 4:
+            rest = rest.replace(word, "")
+    return rest != letters and len(rest) < MIN_LENGTH
 
 
 def problem(password: str, personal: Iterable[str] = ()) -> str | None:
@@ -48,7 +59,10 @@ def problem(password: str, personal: Iterable[str] = ()) -> str | None:
         return N_("Use at most 1024 characters.")
     if _TRAILING_DIGITS_AND_PUNCTUATION.sub("", password.lower()) in STEMS or password.lower() in STEMS:
         return TOO_COMMON
-    estimate = zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=_own_words(personal))
+    own_words = _own_words(personal)
+    if _mostly_own_words(password, own_words):
+        return TOO_PERSONAL
+    estimate = zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=own_words)
     if estimate["score"] >= MIN_SCORE:
         return None
     dictionaries = {match.get("dictionary_name") for match in estimate["sequence"]}
