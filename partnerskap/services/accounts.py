@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from partnerskap import settings as config
@@ -71,21 +72,29 @@ def register(form: Registration, client_address: str) -> User | None:
         throttle.check(*limits, session=session)
         throttle.count(*limits, session=session)
     password_hash = passwords.hash_password(form.password)
-    with transaction() as session:
-        if owner := session.exec(select(User).where(User.email == email)).first():
-            _tell_of_registration_attempt(owner, session=session)
-            return None
-        user = User(
-            email=email,
-            name=form.name.strip(),
-            organisation=form.organisation.strip(),
-            password_hash=password_hash,
-            language=language_or_default(form.language),
-            terms_accepted_at=utcnow(),
-        )
-        session.add(user)
-        session.flush()
-        _send_link(user, purpose="confirm", session=session)
+    try:
+        with transaction() as session:
+            if owner := session.exec(select(User).where(User.email == email)).first():
+                _tell_of_registration_attempt(owner, session=session)
+                return None
+            user = _new_account(form, email, password_hash, session=session)
+    except IntegrityError:  # the same address registered at the same moment: one account, the same answer
+        return None
+    return user
+
+
+def _new_account(form: Registration, email: str, password_hash: str, *, session: Session) -> User:
+    user = User(
+        email=email,
+        name=form.name.strip(),
+        organisation=form.organisation.strip(),
+        password_hash=password_hash,
+        language=language_or_default(form.language),
+        terms_accepted_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    _send_link(user, purpose="confirm", session=session)
     return user
 
 
@@ -287,9 +296,9 @@ def status_reason(user_id: int) -> str:
         return user.status_reason if user else ""
 
 
-def member_since(user_id: int):
-    """When the account was created."""
+def own_account(user_id: int) -> User:
+    """One's own account, for the account page."""
     with transaction() as session:
         user = session.get(User, user_id)
         assert user is not None
-        return user.created_at
+        return user

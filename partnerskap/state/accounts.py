@@ -29,6 +29,7 @@ class AccountState(AppState):
     email: str = ""
     organisation: str = ""
     member_since: str = ""
+    email_confirmed: bool = True
 
     @guarded(Access.PUBLIC)
     async def register(self, viewer: Viewer | None, form: dict):
@@ -90,7 +91,9 @@ class AccountState(AppState):
         self.email = viewer.email
         self.organisation = viewer.organisation
         self.password_changed = False
-        self.member_since = format_datetime(await run(accounts.member_since, viewer.id), self.lang)
+        account = await run(accounts.own_account, viewer.id)
+        self.member_since = format_datetime(account.created_at, self.lang)
+        self.email_confirmed = account.email_confirmed_at is not None
 
     @guarded(Access.MEMBER)
     async def save_profile(self, viewer: Viewer, form: dict):

@@ -208,3 +208,22 @@ def test_a_guessable_password_is_refused_with_advice_and_a_taken_address_gets_th
         t("The e-mail address is not confirmed. Until the person confirms it, invitations sent to it do not admit them, even once approved.", "en")
     )
     assert_accessible(admin, "membership view with an unconfirmed applicant")
+    unconfirmed.get_by_role("button", name="Approve").click()
+    expect(admin.locator(".notice")).to_contain_text(f"{gunnel['name']} is now a member.")
+
+    # Approved before confirming: the address still has to be confirmed before invitations to it count.
+    log_in(page, live_server, gunnel["email"], "lingonberry tram violin harbour")
+    open_page(page, live_server.url + "/account")
+    expect(page.locator("#email-unconfirmed")).to_contain_text(
+        t("Your e-mail address is not confirmed yet. Invitations sent to it reach you once you open the confirmation link we e-mailed you.", "fi")
+    )
+    assert_accessible(page, "account page with an unconfirmed address")
+    page.locator("#email-unconfirmed").get_by_role("button", name=t("Send the link again", "fi")).click()
+    expect(page.locator(".notice")).to_contain_text(t("We sent a new confirmation link.", "fi"))
+    link = CONFIRM_LINK.search(live_server.last_mail_to(gunnel["email"]))
+    assert link, "the new confirmation e-mail has no link"
+    open_page(page, link.group(0))
+    expect(page.locator("#confirmed")).to_be_visible()
+    open_page(page, live_server.url + "/account")
+    expect(page.locator("main h1")).to_have_text(t("My account", "fi"))
+    expect(page.locator("#email-unconfirmed")).to_have_count(0)
