@@ -26,6 +26,7 @@ class PersonForAdmin(BaseModel):
     role: str
     registered: str
     reason: str
+    email_confirmed: bool
 
     @classmethod
     def of(cls, user: User, language: str) -> PersonForAdmin:
@@ -39,6 +40,7 @@ class PersonForAdmin(BaseModel):
             role=user.role,
             registered=format_datetime(user.created_at, language),
             reason=user.status_reason,
+            email_confirmed=user.email_confirmed_at is not None,
         )
 
 

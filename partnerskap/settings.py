@@ -75,6 +75,7 @@ class Settings:
     workspace_quota_bytes: int
     trash_days: int
     clamd_address: str
+    trusted_proxies: int
 
     @property
     def allowed_origins(self) -> list[str]:
@@ -103,6 +104,8 @@ def load() -> Settings:
     synchronous = _env("PARTNERSKAP_SQLITE_SYNCHRONOUS", "normal").lower()
     if synchronous not in SQLITE_SYNCHRONOUS:
         raise ValueError(f"PARTNERSKAP_SQLITE_SYNCHRONOUS must be one of {SQLITE_SYNCHRONOUS}")
+    if _int("PARTNERSKAP_TRUSTED_PROXIES", 0) < 0:
+        raise ValueError("PARTNERSKAP_TRUSTED_PROXIES must be 0 or more")
     port = _env("PORT", "3000")
     redis_url = _env("REDIS_URL")
     return Settings(
@@ -137,6 +140,8 @@ def load() -> Settings:
         workspace_quota_bytes=_int("PARTNERSKAP_WORKSPACE_QUOTA_MB", 2048) * 1024 * 1024,
         trash_days=_int("PARTNERSKAP_TRASH_DAYS", 30),
         clamd_address=_env("CLAMD_ADDRESS"),
+        # How many reverse proxies in front of the app append to X-Forwarded-For; with none, the header is the client's own say.
+        trusted_proxies=_int("PARTNERSKAP_TRUSTED_PROXIES", 0),
     )
 
 

@@ -84,7 +84,7 @@ def confirm_link_token(email: str) -> str:
 
 def register(email="frida@example.org") -> User:
     return accounts.register(
-        accounts.Registration(name="Frida", email=email, organisation="", password="a long passphrase here", accepted_terms=True, language="sv")
+        accounts.Registration(name="Frida", email=email, organisation="", password="a long passphrase here", accepted_terms=True, language="sv"), "192.0.2.1"
     )
 
 

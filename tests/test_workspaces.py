@@ -393,7 +393,7 @@ def test_invited_address_gets_mail_and_lands_in_the_workspace_once_approved(owne
     assert "/register" in invite_mail.body
 
     frida = accounts.register(
-        accounts.Registration(name="Frida", email="frida@example.org", organisation="", password="a long passphrase here", accepted_terms=True, language="en")
+        accounts.Registration(name="Frida", email="frida@example.org", organisation="", password="a long passphrase here", accepted_terms=True, language="en"), "192.0.2.1"
     )
     token = mails_to("frida@example.org")[-1].body.split("/confirm?token=")[1].split()[0]
     accounts.confirm_email(token)
@@ -417,7 +417,7 @@ def test_invited_address_lands_in_the_workspace_at_confirmation_under_the_open_p
     monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, membership_policy="open"))
     workspaces.invite(viewer(owner), closed_workspace.id, "frida@example.org")
     frida = accounts.register(
-        accounts.Registration(name="Frida", email="frida@example.org", organisation="", password="a long passphrase here", accepted_terms=True, language="en")
+        accounts.Registration(name="Frida", email="frida@example.org", organisation="", password="a long passphrase here", accepted_terms=True, language="en"), "192.0.2.1"
     )
     accounts.confirm_email(mails_to("frida@example.org")[-1].body.split("/confirm?token=")[1].split()[0])
     assert role(closed_workspace, frida) == "member"

@@ -1,6 +1,6 @@
 """Table models: importing this package registers every table with the metadata."""
 
-from partnerskap.models.accounts import AuthSession, EmailToken, LoginTicket, Role, Status, Throttle, User
+from partnerskap.models.accounts import AuthSession, EmailToken, LoginTicket, Role, Status, ThrottleAttempt, User
 from partnerskap.models.audit import AuditEntry
 from partnerskap.models.calendar import Event
 from partnerskap.models.documents import Document, DocumentVersion, DownloadLog, Folder, PostAttachment
@@ -35,7 +35,7 @@ __all__ = [
     "Status",
     "Thread",
     "ThreadReader",
-    "Throttle",
+    "ThrottleAttempt",
     "User",
     "Workspace",
     "WorkspaceRole",

@@ -77,10 +77,9 @@ class EmailToken(SQLModel, table=True):
     used_at: datetime | None = None
 
 
-class Throttle(SQLModel, table=True):
-    """Recent failures for one key (an account or an address), for escalating delays."""
+class ThrottleAttempt(SQLModel, table=True):
+    """One counted attempt under a throttle key (a failed login, a reset or registration request), kept while a window counts it."""
 
-    key: str = Field(primary_key=True, max_length=300)
-    failures: int = 0
-    blocked_until: datetime | None = None
-    updated_at: datetime = Field(default_factory=utcnow)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)

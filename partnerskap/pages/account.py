@@ -32,6 +32,15 @@ def account() -> rx.Component:
         "My account",
         rx.text(T("E-mail address"), ": ", AccountState.email),
         rx.text(T("Member since"), ": ", AccountState.member_since),
+        rx.cond(
+            ~AccountState.email_confirmed,
+            rx.callout.root(
+                rx.callout.text(T("Your e-mail address is not confirmed yet. Invitations sent to it reach you once you open the confirmation link we e-mailed you.")),
+                rx.button(T("Send the link again"), on_click=AccountState.resend_confirmation, variant="outline", width="fit-content"),
+                id="email-unconfirmed",
+                margin_top="3",
+            ),
+        ),
         rx.heading(T("Profile"), as_="h2", size="5", margin_top="6"),
         rx.form(
             rx.vstack(

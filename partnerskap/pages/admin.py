@@ -83,6 +83,10 @@ def person_card(person: PersonForAdmin) -> rx.Component:
             rx.text(T("Registered"), ": ", person.registered, size="2"),
             rx.cond(person.reason != "", rx.text(T("Reason"), ": ", person.reason, size="2")),
             rx.cond(
+                ~person.email_confirmed,
+                rx.text(T("The e-mail address is not confirmed. Until the person confirms it, invitations sent to it do not admit them, even once approved."), size="2", class_name="unconfirmed-note"),
+            ),
+            rx.cond(
                 (person.status == "pending") | (person.status == "unconfirmed") | (person.status == "denied"),
                 rx.button(T("Approve"), on_click=AdminState.approve(person.id), color_scheme="green"),
             ),

@@ -15,7 +15,7 @@ def register() -> rx.Component:
         rx.cond(
             AccountState.registered,
             rx.callout.root(
-                rx.callout.text(T("Thank you! We sent a confirmation link to your e-mail address. Open it to continue.")),
+                rx.callout.text(T("Thank you! We sent a message to your e-mail address. Open it to continue.")),
                 role="status",
                 id="registered",
             ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from partnerskap import settings as config
@@ -49,35 +50,68 @@ def _check_registration(form: Registration) -> dict[str, str]:
         errors["email"] = N_("Enter an e-mail address like name@example.org.")
     if len(form.organisation.strip()) > ORGANISATION_MAX:
         errors["organisation"] = N_("Use at most 160 characters.")
-    if problem := passwords.problem(form.password):
+    if problem := passwords.problem(form.password, (form.email, name, form.organisation)):
         errors["password"] = problem
     if not form.accepted_terms:
         errors["terms"] = N_("You must accept the terms of use to register.")
     return errors
 
 
-def register(form: Registration) -> User:
-    """Create an unconfirmed account and e-mail the confirmation link; nothing is written on bad input."""
+def register(form: Registration, client_address: str) -> User | None:
+    """Create an unconfirmed account and e-mail the confirmation link; nothing is written on bad input.
+
+    An address that already has an account gets no second one: its owner is told by e-mail instead, and the
+    visitor sees the same as for a new address (None is returned).
+    """
     errors = _check_registration(form)
     if errors:
         raise Invalid(errors)
-    password_hash = passwords.hash_password(form.password)
     email = normalise_email(form.email)
     with transaction() as session:
-        if session.exec(select(User).where(User.email == email)).first():
-            raise Invalid({"email": N_("An account with this e-mail address already exists.")})
-        user = User(
-            email=email,
-            name=form.name.strip(),
-            organisation=form.organisation.strip(),
-            password_hash=password_hash,
-            language=language_or_default(form.language),
-            terms_accepted_at=utcnow(),
-        )
-        session.add(user)
-        session.flush()
-        _send_link(user, purpose="confirm", session=session)
+        limits = (throttle.REGISTER_EMAIL.on(email), throttle.REGISTER_ADDRESS.on(client_address))
+        throttle.check(*limits, session=session)
+        throttle.count(*limits, session=session)
+    password_hash = passwords.hash_password(form.password)
+    try:
+        with transaction() as session:
+            if owner := session.exec(select(User).where(User.email == email)).first():
+                _tell_of_registration_attempt(owner, session=session)
+                return None
+            user = _new_account(form, email, password_hash, session=session)
+    except IntegrityError:  # the same address registered at the same moment: one account, the same answer
+        return None
     return user
+
+
+def _new_account(form: Registration, email: str, password_hash: str, *, session: Session) -> User:
+    user = User(
+        email=email,
+        name=form.name.strip(),
+        organisation=form.organisation.strip(),
+        password_hash=password_hash,
+        language=language_or_default(form.language),
+        terms_accepted_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    _send_link(user, purpose="confirm", session=session)
+    return user
+
+
+def _tell_of_registration_attempt(owner: User, *, session: Session) -> None:
+    base = config.settings.public_url
+    mail.queue(
+        recipient=owner.email,
+        subject=t("Someone tried to register with your e-mail address", owner.language),
+        body=t(
+            "Hello {name},\n\nsomeone tried to register on the Partnership Platform with this e-mail address, which already has an account. If it was you, log in:\n{login}\n\nIf you have forgotten your password, you can reset it:\n{reset}\n\nIf it was not you, you can ignore this message: nothing was changed.\n",
+            owner.language,
+            name=owner.name,
+            login=f"{base}/login",
+            reset=f"{base}/forgot",
+        ),
+        session=session,
+    )
 
 
 def _send_link(user: User, *, purpose: str, session: Session) -> None:
@@ -104,24 +138,36 @@ def _send_link(user: User, *, purpose: str, session: Session) -> None:
     mail.queue(recipient=user.email, subject=subject, body=body, session=session)
 
 
-def _use_token(token: str, purpose: str, session: Session) -> User:
+def _token_user(token: str, purpose: str, session: Session, *, use: bool) -> User:
+    """The person a valid link is for; `use` spends the link."""
     row = session.exec(select(EmailToken).where(EmailToken.token_hash == digest(token or ""))).first()
     if row is None or row.purpose != purpose or row.used_at is not None or row.expires_at < utcnow():
         raise Refused(N_("This link is invalid or has expired."))
-    row.used_at = utcnow()
-    session.add(row)
+    if use:
+        row.used_at = utcnow()
+        session.add(row)
     user = session.get(User, row.user_id)
     assert user is not None
     return user
 
 
+def _own_details(user: User) -> tuple[str, ...]:
+    """What others may know of a person, which their password must not be built on."""
+    return (user.email, user.name, user.organisation)
+
+
 def confirm_email(token: str) -> User:
-    """Confirm the address; under the open policy the member is approved at once."""
+    """Confirm the address; under the open policy the member is approved at once.
+
+    A member an administrator approved before the address was confirmed now joins the workspaces it was
+    invited to.
+    """
     with transaction() as session:
-        user = _use_token(token, "confirm", session)
-        if user.status == Status.UNCONFIRMED:
+        user = _token_user(token, "confirm", session, use=True)
+        if user.email_confirmed_at is None:
             user.email_confirmed_at = utcnow()
-            user.status = Status.APPROVED if config.settings.membership_policy == "open" else Status.PENDING
+            if user.status == Status.UNCONFIRMED:
+                user.status = Status.APPROVED if config.settings.membership_policy == "open" else Status.PENDING
             session.add(user)
             if user.status == Status.APPROVED:
                 workspaces.admit_invited(session, user)
@@ -132,41 +178,46 @@ def resend_confirmation(user_id: int) -> None:
     """Send a new confirmation link to an unconfirmed account."""
     with transaction() as session:
         user = session.get(User, user_id)
-        if user is None or user.status != Status.UNCONFIRMED:
+        if user is None or user.email_confirmed_at is not None:
             raise Refused(N_("Your e-mail address is already confirmed."))
-        throttle.check(f"confirm:{user.id}", session=session)
-        throttle.fail(f"confirm:{user.id}", session=session)
+        throttle.check(throttle.CONFIRM_RESEND.on(str(user.id)), session=session)
+        throttle.count(throttle.CONFIRM_RESEND.on(str(user.id)), session=session)
         _send_link(user, purpose="confirm", session=session)
 
 
-def log_in(email: str, password: str, client_ip: str) -> str:
-    """Check the credentials and return a one-time login ticket; the same refusal for unknown e-mails."""
+def log_in(email: str, password: str, client_address: str) -> str:
+    """Check the credentials and return a one-time login ticket; the same refusal for unknown e-mails.
+
+    Failures refuse even the right password only from the address they came from; elsewhere they slow
+    attempts at the account down, so an attacker can never lock its owner out.
+    """
     email = normalise_email(email)
-    keys = (f"login:{email}"[:300], f"login-ip:{client_ip}")
+    pair = throttle.LOGIN_PAIR.on(email, client_address)
+    limits = (pair, throttle.LOGIN_ACCOUNT.on(email), throttle.LOGIN_ADDRESS.on(client_address))
     with transaction() as session:
-        throttle.check(*keys, session=session)
+        throttle.check(*limits, session=session)
         user = session.exec(select(User).where(User.email == email)).first() if email else None
     if len(password) > passwords.MAX_LENGTH:
         password = ""
     matched = passwords.verify(user.password_hash, password) if user else passwords.verify_nobody(password)
     with transaction() as session:
         if not matched or user is None:
-            throttle.fail(*keys, session=session)
+            throttle.count(*limits, session=session)
         else:
-            throttle.clear(keys[0], session=session)
+            throttle.forget(pair, session=session)
             return sessions.issue_ticket(user.id, session=session)
     raise Refused(N_("The e-mail address or password is wrong."))
 
 
-def request_password_reset(email: str, client_ip: str) -> None:
+def request_password_reset(email: str, client_address: str) -> None:
     """E-mail a reset link if the account exists; the caller always says the same thing."""
     email = normalise_email(email)
     if not EMAIL_PATTERN.match(email):
         raise Invalid({"email": N_("Enter an e-mail address like name@example.org.")})
-    keys = (f"reset:{email}"[:300], f"reset-ip:{client_ip}")
+    limits = (throttle.RESET_EMAIL.on(email), throttle.RESET_ADDRESS.on(client_address))
     with transaction() as session:
-        throttle.check(*keys, session=session)
-        throttle.fail(*keys, session=session)
+        throttle.check(*limits, session=session)
+        throttle.count(*limits, session=session)
         user = session.exec(select(User).where(User.email == email)).first()
         if user is not None:
             _send_link(user, purpose="reset", session=session)
@@ -174,11 +225,13 @@ def request_password_reset(email: str, client_ip: str) -> None:
 
 def reset_password(token: str, new_password: str) -> None:
     """Set a new password from an e-mailed link and log every session out."""
-    if problem := passwords.problem(new_password):
+    with transaction() as session:
+        details = _own_details(_token_user(token, "reset", session, use=False))
+    if problem := passwords.problem(new_password, details):
         raise Invalid({"password": problem})
     password_hash = passwords.hash_password(new_password)
     with transaction() as session:
-        user = _use_token(token, "reset", session)
+        user = _token_user(token, "reset", session, use=True)
         user.password_hash = password_hash
         session.add(user)
         sessions.revoke_all(user.id, session=session)
@@ -186,14 +239,15 @@ def reset_password(token: str, new_password: str) -> None:
 
 def change_password(user_id: int, current_password: str, new_password: str) -> None:
     """Change the password after checking the current one; every session is logged out."""
+    limit = throttle.PASSWORD_CHANGE.on(str(user_id))
     with transaction() as session:
         user = session.get(User, user_id)
-        throttle.check(f"password:{user_id}", session=session)
+        throttle.check(limit, session=session)
     if user is None or not passwords.verify(user.password_hash, current_password[: passwords.MAX_LENGTH]):
         with transaction() as session:
-            throttle.fail(f"password:{user_id}", session=session)
+            throttle.count(limit, session=session)
         raise Invalid({"current_password": N_("The current password is wrong.")})
-    if problem := passwords.problem(new_password):
+    if problem := passwords.problem(new_password, _own_details(user)):
         raise Invalid({"new_password": problem})
     password_hash = passwords.hash_password(new_password)
     with transaction() as session:
@@ -242,9 +296,9 @@ def status_reason(user_id: int) -> str:
         return user.status_reason if user else ""
 
 
-def member_since(user_id: int):
-    """When the account was created."""
+def own_account(user_id: int) -> User:
+    """One's own account, for the account page."""
     with transaction() as session:
         user = session.get(User, user_id)
         assert user is not None
-        return user.created_at
+        return user

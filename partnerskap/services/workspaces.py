@@ -6,7 +6,7 @@ import dataclasses
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, or_
+from sqlalchemy import and_, bindparam, exists, func, or_
 from sqlalchemy import update as update_rows
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -191,6 +191,15 @@ def role_of(session: Session, workspace_id: int, user_id: int) -> str | None:
     ).first()
 
 
+def _reaches(viewer: Viewer):
+    """Invitations that reach the viewer: to their account, or to their e-mail address once they have confirmed it.
+
+    Anyone can register any address: until its owner opens the confirmation link, an invitation sent to it is not theirs.
+    """
+    address_confirmed = exists().where(col(User.id) == viewer.id, col(User.email_confirmed_at).is_not(None))
+    return or_(Invitation.user_id == viewer.id, and_(Invitation.email == viewer.email, address_confirmed))
+
+
 def _has_pending_invitation(session: Session, workspace_id: int, viewer: Viewer) -> bool:
     return (
         session.exec(
@@ -198,7 +207,7 @@ def _has_pending_invitation(session: Session, workspace_id: int, viewer: Viewer)
                 Invitation.workspace_id == workspace_id,
                 Invitation.status == "pending",
                 Invitation.expires_at > utcnow(),
-                or_(Invitation.user_id == viewer.id, Invitation.email == viewer.email),
+                _reaches(viewer),
             )
         ).first()
         is not None
@@ -451,7 +460,9 @@ def invite(viewer: Viewer, workspace_id: int, who: str) -> Invitation:
 
 
 def _find_person(session: Session, who: str) -> User | None:
-    by_email = session.exec(select(User).where(User.email == normalise_email(who), User.status == Status.APPROVED)).first()
+    by_email = session.exec(
+        select(User).where(User.email == normalise_email(who), User.status == Status.APPROVED, col(User.email_confirmed_at).is_not(None))
+    ).first()
     if by_email:
         return by_email
     by_name = session.exec(select(User).where(func.lower(User.name) == who.casefold(), User.status == Status.APPROVED)).all()
@@ -478,7 +489,7 @@ def my_invitations(viewer: Viewer) -> list[tuple[Invitation, Workspace]]:
                 select(Invitation, Workspace)
                 .join(Workspace, col(Workspace.id) == col(Invitation.workspace_id))
                 .where(
-                    or_(Invitation.user_id == viewer.id, Invitation.email == viewer.email),
+                    _reaches(viewer),
                     Invitation.status == "pending",
                     Invitation.expires_at > utcnow(),
                 )
@@ -501,13 +512,10 @@ def answer_invitation(viewer: Viewer, invitation_id: int, accept: bool) -> int:
     """The invited member accepts (joins) or declines; returns the workspace id."""
     require_member(viewer)
     with transaction() as session:
-        invitation = session.get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
-        if (
-            invitation is None
-            or invitation.status != "pending"
-            or invitation.expires_at < utcnow()
-            or (invitation.user_id != viewer.id and invitation.email != viewer.email)
-        ):
+        invitation = (
+            session.exec(select(Invitation).where(Invitation.id == invitation_id, _reaches(viewer))).first() if isinstance(invitation_id, int) else None
+        )
+        if invitation is None or invitation.status != "pending" or invitation.expires_at < utcnow():
             raise Refused(N_("This invitation is no longer valid."))
         invitation.status = "accepted" if accept else "declined"
         invitation.user_id = viewer.id
@@ -518,7 +526,9 @@ def answer_invitation(viewer: Viewer, invitation_id: int, accept: bool) -> int:
 
 
 def admit_invited(session: Session, user: User) -> None:
-    """A newly approved member lands in the workspaces they were invited to by e-mail."""
+    """A newly approved member lands in the workspaces they were invited to by e-mail, once the address is confirmed."""
+    if user.email_confirmed_at is None:
+        return
     pending = session.exec(
         select(Invitation).where(Invitation.email == user.email, Invitation.status == "pending", Invitation.expires_at > utcnow())
     ).all()

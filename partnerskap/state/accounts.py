@@ -29,10 +29,11 @@ class AccountState(AppState):
     email: str = ""
     organisation: str = ""
     member_since: str = ""
+    email_confirmed: bool = True
 
     @guarded(Access.PUBLIC)
     async def register(self, viewer: Viewer | None, form: dict):
-        """Create an account from the registration form."""
+        """Create an account from the registration form; an address that has one already gets the same answer."""
         self.registered = False
         registration = accounts.Registration(
             name=_form_text(form, "name"),
@@ -42,20 +43,20 @@ class AccountState(AppState):
             accepted_terms=form.get("terms") in (True, "on", "true"),
             language=self.lang,
         )
-        await run(accounts.register, registration)
+        await run(accounts.register, registration, self._client_address())
         self.registered = True
 
     @guarded(Access.PUBLIC)
     async def log_in(self, viewer: Viewer | None, form: dict):
         """Check the credentials, then let the cookie route start the session."""
-        ticket = await run(accounts.log_in, _form_text(form, "email"), _form_text(form, "password"), self.router.session.client_ip)
+        ticket = await run(accounts.log_in, _form_text(form, "email"), _form_text(form, "password"), self._client_address())
         destination = safe_next(self.router.url.query_parameters.get("next", "/status"))
         self._load_page("/auth/complete?" + urlencode({"ticket": ticket, "next": destination}))
 
     @guarded(Access.PUBLIC)
     async def request_reset(self, viewer: Viewer | None, form: dict):
         """E-mail a password reset link; the answer is the same whether or not the account exists."""
-        await run(accounts.request_password_reset, _form_text(form, "email"), self.router.session.client_ip)
+        await run(accounts.request_password_reset, _form_text(form, "email"), self._client_address())
         self.reset_requested = True
 
     @guarded(Access.PUBLIC)
@@ -90,7 +91,9 @@ class AccountState(AppState):
         self.email = viewer.email
         self.organisation = viewer.organisation
         self.password_changed = False
-        self.member_since = format_datetime(await run(accounts.member_since, viewer.id), self.lang)
+        account = await run(accounts.own_account, viewer.id)
+        self.member_since = format_datetime(account.created_at, self.lang)
+        self.email_confirmed = account.email_confirmed_at is not None
 
     @guarded(Access.MEMBER)
     async def save_profile(self, viewer: Viewer, form: dict):

@@ -18,7 +18,7 @@ from sqlalchemy import exc as database_errors
 
 from partnerskap import db
 from partnerskap.i18n import LANGUAGES, best_language, t
-from partnerskap.services import notifications, sessions
+from partnerskap.services import notifications, sessions, throttle
 from partnerskap.services.errors import N_, Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
@@ -161,6 +161,10 @@ class AppState(rx.State):
         token = session_token(self.router.headers.cookie)
         known, viewer = sessions.remembered(token)
         return viewer if known else await run(sessions.resolve, token)
+
+    def _client_address(self) -> str:
+        """The address of this connection's client, through the trusted proxies (see throttle.client_address)."""
+        return throttle.client_address(self.router.session.client_ip, self.router.headers.raw_headers.get("x-forwarded-for", ""))
 
     def _show_viewer(self, viewer: Viewer | None) -> None:
         self.signed_in = viewer is not None

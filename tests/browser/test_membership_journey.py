@@ -8,11 +8,13 @@ from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from partnerskap.i18n import LANGUAGES, t
+from partnerskap.services import passwords
 from tests.browser.axe import assert_accessible
 from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer
 
 FRIDA = {"name": "Frida Virtanen", "email": "frida@example.org", "organisation": "Kotona ry", "password": "a long passphrase for frida"}
 CONFIRM_LINK = re.compile(r"https?://\S+/confirm\?token=\S+")
+REGISTERED = "Thank you! We sent a message to your e-mail address. Open it to continue."
 
 
 def open_page(page: Page, url: str) -> None:
@@ -76,7 +78,7 @@ def test_visitor_becomes_member_after_admin_approval(live_server: LiveServer, ne
         visitor.locator(f"#{name}").fill(FRIDA[name])
     visitor.locator("#terms").check()
     visitor.locator("form button[type=submit]").click()
-    expect(visitor.locator("#registered")).to_have_text(t("Thank you! We sent a confirmation link to your e-mail address. Open it to continue.", "en"))
+    expect(visitor.locator("#registered")).to_have_text(t(REGISTERED, "en"))
     assert status_of(live_server, FRIDA["email"]) == "unconfirmed"
     check_in_every_language(visitor, "registration done")
 
@@ -155,3 +157,73 @@ def test_bad_registration_shows_messages_beside_fields_and_creates_nothing(live_
 
     assert live_server.query('SELECT count(*) FROM "user" WHERE email LIKE :pattern', pattern="bertil@%")[0][0] == 0
     assert live_server.query("SELECT count(*) FROM outboxmessage WHERE recipient LIKE :pattern", pattern="bertil@%")[0][0] == 0
+
+
+def register_through_the_form(page: Page, server: LiveServer, **values: str) -> None:
+    """Fill in the registration form, accept the terms and send it."""
+    open_page(page, server.url + "/register")
+    for name, value in values.items():
+        page.locator(f"#{name}").fill(value)
+    page.locator("#terms").check()
+    page.locator("form button[type=submit]").click()
+
+
+def test_a_guessable_password_is_refused_with_advice_and_a_taken_address_gets_the_same_answer(live_server: LiveServer, new_context):
+    page = new_context(locale="en-GB").new_page()
+    gunnel = {"name": "Gunnel Berg", "email": "gunnel@example.org", "organisation": "Röda Korset"}
+    register_through_the_form(page, live_server, **gunnel, password="Salasana1")
+    expect(page.locator("#password-error")).to_have_text(t(passwords.TOO_COMMON, "en"))
+    expect(page.locator("#password")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#registered")).to_have_count(0)
+    assert_accessible(page, "registration refusing a guessable password")
+    switch_language(page, "fi")
+    page.locator("form button[type=submit]").click()
+    expect(page.locator("#password-error")).to_have_text(t(passwords.TOO_COMMON, "fi"))
+    assert live_server.query('SELECT count(*) FROM "user" WHERE email = :email', email=gunnel["email"])[0][0] == 0
+
+    page.locator("#password").fill("gunnel@example.org")
+    page.locator("form button[type=submit]").click()
+    expect(page.locator("#password-error")).to_have_text(t(passwords.TOO_PERSONAL, "fi"))
+
+    page.locator("#password").fill("lingonberry tram violin harbour")
+    page.locator("form button[type=submit]").click()
+    expect(page.locator("#registered")).to_have_text(t(REGISTERED, "fi"))
+    new_address_answer = page.locator("main").inner_text()
+
+    someone_else = new_context(locale="fi-FI").new_page()
+    register_through_the_form(someone_else, live_server, name="Mallory", email=ADMIN_EMAIL, organisation="", password="lingonberry tram violin harbour")
+    expect(someone_else.locator("#registered")).to_have_text(t(REGISTERED, "fi"))
+    assert someone_else.locator("main").inner_text() == new_address_answer
+    assert live_server.query('SELECT count(*) FROM "user" WHERE email = :email', email=ADMIN_EMAIL)[0][0] == 1
+    assert "Mallory" not in live_server.query('SELECT name FROM "user" WHERE email = :email', email=ADMIN_EMAIL)[0][0]
+    assert "/forgot" in live_server.last_mail_to(ADMIN_EMAIL)
+
+    admin = new_context(locale="en-GB").new_page()
+    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD)
+    open_page(admin, live_server.url + "/admin")
+    switch_language(admin, "en")
+    admin.get_by_role("button", name=t("E-mail not confirmed", "en")).click()
+    unconfirmed = admin.locator(".rt-Card").filter(has=admin.get_by_role("heading", name=gunnel["name"]))
+    expect(unconfirmed.locator(".unconfirmed-note")).to_have_text(
+        t("The e-mail address is not confirmed. Until the person confirms it, invitations sent to it do not admit them, even once approved.", "en")
+    )
+    assert_accessible(admin, "membership view with an unconfirmed applicant")
+    unconfirmed.get_by_role("button", name="Approve").click()
+    expect(admin.locator(".notice")).to_contain_text(f"{gunnel['name']} is now a member.")
+
+    # Approved before confirming: the address still has to be confirmed before invitations to it count.
+    log_in(page, live_server, gunnel["email"], "lingonberry tram violin harbour")
+    open_page(page, live_server.url + "/account")
+    expect(page.locator("#email-unconfirmed")).to_contain_text(
+        t("Your e-mail address is not confirmed yet. Invitations sent to it reach you once you open the confirmation link we e-mailed you.", "fi")
+    )
+    assert_accessible(page, "account page with an unconfirmed address")
+    page.locator("#email-unconfirmed").get_by_role("button", name=t("Send the link again", "fi")).click()
+    expect(page.locator(".notice")).to_contain_text(t("We sent a new confirmation link.", "fi"))
+    link = CONFIRM_LINK.search(live_server.last_mail_to(gunnel["email"]))
+    assert link, "the new confirmation e-mail has no link"
+    open_page(page, link.group(0))
+    expect(page.locator("#confirmed")).to_be_visible()
+    open_page(page, live_server.url + "/account")
+    expect(page.locator("main h1")).to_have_text(t("My account", "fi"))
+    expect(page.locator("#email-unconfirmed")).to_have_count(0)
