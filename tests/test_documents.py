@@ -134,6 +134,26 @@ def test_office_zip_bomb_is_refused(uploader, workspace):
     assert count(Document) == 0 and stored_keys() == []
 
 
+
+def lying_about_its_size(archive: bytes, declared: int) -> bytes:
+    """The archive with its one entry's uncompressed size rewritten, in the local header and the central directory."""
+    patched = bytearray(archive)
+    patched[22:26] = declared.to_bytes(4, "little")
+    directory = patched.index(b"PK\x01\x02")
+    patched[directory + 24 : directory + 28] = declared.to_bytes(4, "little")
+    return bytes(patched)
+
+
+def test_office_zip_bomb_that_declares_a_small_size_is_refused(uploader, workspace):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"0" * (50 * 1024 * 1024))
+    bomb = lying_about_its_size(buffer.getvalue(), 1000)
+    assert zipfile.ZipFile(io.BytesIO(bomb)).infolist()[0].file_size == 1000
+    with pytest.raises(Refused, match="expands far too much"):
+        upload(uploader, workspace.id, "bomb.docx", bomb, chunk=65536)
+    assert count(Document) == 0 and stored_keys() == []
+
 def test_a_real_office_document_is_accepted(uploader, workspace):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
