@@ -28,6 +28,9 @@ from partnerskap.storage import StorageError, get_storage
 LICENCES = ("all-rights-reserved", "cc-by-4.0", "cc-by-sa-4.0", "cc-by-nc-4.0", "cc-by-nc-sa-4.0", "cc-by-nd-4.0", "cc0-1.0")
 NAME_MAX = 200
 STORAGE_FAILED = N_("The file could not be stored. Nothing was saved; please try again.")
+UPLOAD_TOO_LARGE = N_("The upload is larger than the limit of {megabytes} MB. Upload fewer or smaller files at a time.")
+# An upload request's multipart headers and boundaries around its files.
+UPLOAD_FRAMING_BYTES = 64 * 1024
 # The same refusal for an id that does not exist and for one in a workspace the viewer cannot see.
 DOCUMENT_MISSING = N_("This document does not exist.")
 FOLDER_MISSING = N_("This folder does not exist.")
@@ -78,6 +81,12 @@ def _folder_in(session: Session, workspace_id: int, folder_id: int | None) -> Fo
     if folder is None or folder.workspace_id != workspace_id:
         raise Refused(FOLDER_MISSING)
     return folder
+
+
+def refuse_oversized_upload(declared_bytes: int | None) -> None:
+    """Refuse at once an upload whose request declares more than the limit (several files at once count together)."""
+    if declared_bytes is not None and declared_bytes > config.settings.max_upload_bytes + UPLOAD_FRAMING_BYTES:
+        raise Refused(UPLOAD_TOO_LARGE, megabytes=config.settings.max_upload_bytes // (1024 * 1024))
 
 
 class IncomingFile:
