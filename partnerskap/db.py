@@ -48,10 +48,10 @@ def _keep_private(url: str) -> None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return
     path = Path(database)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
+    with contextlib.suppress(OSError):  # a missing folder or a file of someone else's: SQLite says so when it opens it
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             file.chmod(PRIVATE_FILE)
 
 
