@@ -37,8 +37,8 @@ def queue(*, recipient: str, subject: str, body: str, session: Session) -> Outbo
 def seal(body: str) -> tuple[str, str]:
     """The body with its one-time link tokens cut out, and those tokens encrypted with the secret key ('' if none).
 
-    The outbox table (and so every backup, and the administrators' outbox view) never holds a token that
-    works: only SMTP delivery puts them back, and a message that was sent forgets them.
+    The outbox table (and so every backup, and the administrators' outbox view) never holds a token in
+    clear: only SMTP delivery puts them back (`readable_body`), and a message that was sent forgets them.
     """
     pieces: list[str] = []
     places: list[tuple[int, str]] = []
