@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
@@ -37,8 +38,18 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 # Downloads are data, never a page: no scripts, no plugins, sandboxed, not framed.
 DOWNLOAD_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'"
-# Which session each upload request came with (client token → session digest), checked by the upload handler.
-UPLOAD_SESSIONS: dict[str, str] = {}
+
+
+@dataclasses.dataclass(frozen=True)
+class UploadRequest:
+    """What an upload request came with: its session (as a digest) and the body length it declared, if any."""
+
+    session_digest: str
+    declared_bytes: int | None
+
+
+# Each upload request by the client token it names, checked by the upload handler before it reads a byte.
+UPLOAD_SESSIONS: dict[str, UploadRequest] = {}
 
 
 def safe_next(path: str) -> str:
@@ -160,10 +171,11 @@ def _is_static_asset(path: str) -> bool:
 
 
 class UploadSession:
-    """Refuses uploads without a live session cookie, and notes which session sent each one.
+    """Refuses uploads without a live session cookie, and notes which session sent each one and its length.
 
     The upload handler runs in the Reflex state of the client token the request names; the handler
-    compares the noted session with its own, so a stolen client token cannot upload as someone else.
+    compares the noted session with its own, so a stolen client token cannot upload as someone else,
+    and refuses an upload that declares more than the limit before reading its files.
     """
 
     def __init__(self, app: ASGIApp):
@@ -176,7 +188,8 @@ class UploadSession:
             if await asyncio.to_thread(sessions.resolve, token) is None:
                 await Response("Log in to continue.", status_code=403, media_type="text/plain")(scope, receive, send)
                 return
-            UPLOAD_SESSIONS[request.headers.get("reflex-client-token", "")] = digest(token)
+            length = request.headers.get("content-length", "")
+            UPLOAD_SESSIONS[request.headers.get("reflex-client-token", "")] = UploadRequest(digest(token), int(length) if length.isdigit() else None)
         await self.app(scope, receive, send)
 
 

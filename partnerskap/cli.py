@@ -51,7 +51,7 @@ def first_admin() -> None:
 
 def prepare() -> None:
     """Everything an instance needs before it serves: schema, first admin, demo content."""
-    config.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    config.settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     migrate()
     first_admin()
     if os.environ.get("PARTNERSKAP_DEMO", "1") not in {"0", "false", "no"}:

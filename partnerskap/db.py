@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -13,6 +15,11 @@ from partnerskap import settings as config
 
 _engines: dict[str, Engine] = {}
 COMMIT_CHECKPOINTS_AFTER_PAGES = 10_000  # about 40 MB of log; SQLite's own default is 1000 pages
+# After a checkpoint has copied the whole log, the next commit starts it over and cuts the file back to this
+# size: a burst of writes leaves no log of tens of MB behind.
+WAL_KEPT_BYTES = 8 * 1024 * 1024
+# The database and its -wal and -shm files (which SQLite creates with the database file's mode) are for the instance only.
+PRIVATE_FILE = 0o600
 # Transactions one process runs at once: the handlers' service threads (state.base.run) and SQLite's connections.
 # Writers may wait for the database's lock while its holder waits for the disk; with Python's default of six
 # threads a few such writers kept every reader waiting for a thread. Each thread in use, with its connection,
@@ -35,8 +42,22 @@ def checkpoint() -> None:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
+def _keep_private(url: str) -> None:
+    """Create the SQLite database file readable by the instance's user only, and close existing ones to others."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    with contextlib.suppress(OSError):  # a missing folder or a file of someone else's: SQLite says so when it opens it
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(OSError):
+            file.chmod(PRIVATE_FILE)
+
+
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _keep_private(url)
         made = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=CONCURRENT_TRANSACTIONS, max_overflow=8)
 
         @event.listens_for(made, "connect")
@@ -51,6 +72,7 @@ def _make_engine(url: str) -> Engine:
             # The app checkpoints the write-ahead log in the background (`checkpoint`); a commit does it only
             # when that falls far behind, since the commit that does it answers late.
             cursor.execute(f"PRAGMA wal_autocheckpoint={COMMIT_CHECKPOINTS_AFTER_PAGES}")
+            cursor.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
             cursor.close()
 
         return made

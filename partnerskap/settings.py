@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 MEMBERSHIP_POLICIES = ("approval", "open")
@@ -35,9 +37,15 @@ def _secret_key(data_dir: Path) -> str:
         return key
     key_file = data_dir / "secret_key"
     if not key_file.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(48))
-        key_file.chmod(0o600)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, written = tempfile.mkstemp(dir=data_dir, prefix=".secret_key.")  # 0600: never readable by others, not for a moment
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_urlsafe(48))
+            with contextlib.suppress(FileExistsError):  # another process of the instance made it first: use theirs
+                os.link(written, key_file)
+        finally:
+            os.unlink(written)
     return key_file.read_text().strip()
 
 

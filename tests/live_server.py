@@ -17,6 +17,10 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, text
 
+from partnerskap import settings as config
+from partnerskap.models import OutboxMessage
+from partnerskap.services import mail
+
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_EMAIL = "admin@example.org"
 ADMIN_PASSWORD = "admin passphrase for tests"
@@ -51,10 +55,15 @@ class LiveServer:
             engine.dispose()
 
     def last_mail_to(self, recipient: str) -> str:
-        """The body of the newest e-mail to someone."""
-        rows = self.query("SELECT body FROM outboxmessage WHERE recipient = :r ORDER BY id DESC LIMIT 1", r=recipient)
+        """The body of the newest e-mail to someone, as SMTP would deliver it (its one-time links unsealed with the instance's key)."""
+        rows = self.query("SELECT body, sealed_links FROM outboxmessage WHERE recipient = :r ORDER BY id DESC LIMIT 1", r=recipient)
         assert rows, f"no e-mail to {recipient}"
-        return rows[0][0]
+        previous = config.settings
+        config.settings = dataclasses.replace(previous, secret_key=self.env["PARTNERSKAP_SECRET_KEY"])
+        try:
+            return mail.readable_body(OutboxMessage(body=rows[0][0], sealed_links=rows[0][1]))
+        finally:
+            config.settings = previous
 
     @property
     def log_path(self) -> Path:

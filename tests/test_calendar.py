@@ -153,6 +153,19 @@ def test_creator_or_manager_deletes_an_event_but_not_another_member(owner, membe
     assert count_events() == 0
 
 
+
+@pytest.mark.parametrize("access", ["open", "invitation"])
+def test_outsider_deleting_an_event_hears_the_same_as_for_one_that_does_not_exist(owner, outsider, member, workspace, access):
+    hidden = workspaces.create(viewer(owner), WorkspaceForm(name="Board room", purpose="Board only", access=access))
+    event = calendar.add_event(viewer(owner), hidden.id, EventForm(title="Board meeting", starts="2026-06-01T10:00", ends="2026-06-01T11:00"))
+    refusals = []
+    for event_id in (event.id, event.id + 1000):
+        with pytest.raises(Refused) as refused:
+            calendar.delete_event(viewer(outsider), event_id)
+        refusals.append(str(refused.value))
+    assert refusals == ["This event does not exist."] * 2
+    assert count_events() == 1
+
 def test_ics_is_valid_icalendar(member, workspace):
     calendar.add_event(
         viewer(member),

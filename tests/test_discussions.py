@@ -494,3 +494,27 @@ def test_reply_quoting_a_post_of_another_thread_is_refused(owner, member, worksp
     here = discussions.posts(viewer(owner), thread.id)[0].post
     reply = discussions.reply(viewer(member), thread.id, "Quoting", key(), quote_of=here.id)
     assert reply.quote_of == here.id
+
+
+@pytest.mark.parametrize("access", ["open", "invitation"])
+def test_outsider_hears_the_same_for_a_hidden_thread_or_post_as_for_one_that_does_not_exist(owner, outsider, access):
+    hidden = workspaces.create(viewer(owner), WorkspaceForm(name="Board room", purpose="Board only", access=access))
+    opened = discussions.start_thread(viewer(owner), hidden.id, "Budget", "The numbers", key())
+    post = discussions.reply(viewer(owner), opened.id, "More numbers", key())
+    for attempt in (
+        lambda thread_id: discussions.open_thread(viewer(outsider), thread_id),
+        lambda thread_id: discussions.reply(viewer(outsider), thread_id, "Hello", key()),
+        lambda thread_id: discussions.pin(viewer(outsider), thread_id, True),
+    ):
+        for thread_id in (opened.id, opened.id + 1000):
+            with pytest.raises(Refused, match="^This discussion does not exist or you do not have access to it.$"):
+                attempt(thread_id)
+    for attempt in (
+        lambda post_id: discussions.one_post(viewer(outsider), post_id),
+        lambda post_id: discussions.quote_text(viewer(outsider), post_id),
+        lambda post_id: discussions.edit(viewer(outsider), post_id, "Mine now"),
+        lambda post_id: discussions.history(viewer(outsider), post_id),
+    ):
+        for post_id in (post.id, post.id + 1000):
+            with pytest.raises(Refused, match="^This post does not exist.$"):
+                attempt(post_id)

@@ -134,6 +134,26 @@ def test_office_zip_bomb_is_refused(uploader, workspace):
     assert count(Document) == 0 and stored_keys() == []
 
 
+
+def lying_about_its_size(archive: bytes, declared: int) -> bytes:
+    """The archive with its one entry's uncompressed size rewritten, in the local header and the central directory."""
+    patched = bytearray(archive)
+    patched[22:26] = declared.to_bytes(4, "little")
+    directory = patched.index(b"PK\x01\x02")
+    patched[directory + 24 : directory + 28] = declared.to_bytes(4, "little")
+    return bytes(patched)
+
+
+def test_office_zip_bomb_that_declares_a_small_size_is_refused(uploader, workspace):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"0" * (50 * 1024 * 1024))
+    bomb = lying_about_its_size(buffer.getvalue(), 1000)
+    assert zipfile.ZipFile(io.BytesIO(bomb)).infolist()[0].file_size == 1000
+    with pytest.raises(Refused, match="expands far too much"):
+        upload(uploader, workspace.id, "bomb.docx", bomb, chunk=65536)
+    assert count(Document) == 0 and stored_keys() == []
+
 def test_a_real_office_document_is_accepted(uploader, workspace):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -220,6 +240,36 @@ def test_export_zip_holds_my_documents_in_their_folders(uploader, workspace):
     assert sorted(archive.namelist()) == ["Reports/q1.txt", "report.pdf"] and archive.read("report.pdf") == PDF
     assert filename == "Library test.zip"
 
+
+
+@pytest.mark.parametrize("access", ["open", "invitation"])
+def test_outsider_hears_the_same_for_a_hidden_document_as_for_one_that_does_not_exist(uploader, outsider, access):
+    hidden = workspaces.create(viewer(uploader), workspaces.WorkspaceForm(name="Board papers", purpose="Board only", access=access))
+    version = upload(uploader, hidden.id, "minutes.pdf", PDF)
+    missing = version.document_id + 1000
+    for attempt in (
+        lambda document_id: documents.authorise_download(viewer(outsider), document_id),
+        lambda document_id: documents.versions(viewer(outsider), document_id),
+        lambda document_id: documents.delete_document(viewer(outsider), document_id),
+    ):
+        for document_id in (version.document_id, missing):
+            with pytest.raises(Refused, match="^This document does not exist.$"):
+                attempt(document_id)
+    for version_id in (version.id, version.id + 1000):
+        with pytest.raises(Refused, match="^This version does not exist.$"):
+            documents.restore_version(viewer(outsider), version_id)
+
+
+@pytest.mark.parametrize("access", ["open", "invitation"])
+def test_outsider_restoring_from_the_trash_hears_the_same_as_for_a_missing_document(uploader, outsider, access):
+    hidden = workspaces.create(viewer(uploader), workspaces.WorkspaceForm(name="Board papers", purpose="Board only", access=access))
+    version = upload(uploader, hidden.id, "minutes.pdf", PDF)
+    documents.delete_document(viewer(uploader), version.document_id)
+    for document_id in (version.document_id, version.document_id + 1000):
+        with pytest.raises(Refused, match="^This document is not in the trash.$"):
+            documents.restore_document(viewer(outsider), document_id)
+    with transaction() as session:
+        assert session.get(Document, version.document_id).deleted_at is not None
 
 def test_only_owners_export_the_whole_library(uploader, workspace, outsider):
     with pytest.raises(Refused):

@@ -18,7 +18,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import t
 from partnerskap.middleware import SessionBinding
 from partnerskap.models import EmailToken, LoginTicket, OutboxMessage, User
-from partnerskap.services import notifications
+from partnerskap.services import mail, notifications
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.admin import AdminState
@@ -214,7 +214,7 @@ def _secrets(**raw: list[str]) -> dict[str, list[str]]:
             "stored token digest": [row.token_hash for row in session.exec(select(EmailToken)).all()]
             + [row.ticket_hash for row in session.exec(select(LoginTicket)).all()],
         }
-        bodies = [message.body for message in session.exec(select(OutboxMessage)).all()]
+        bodies = [mail.readable_body(message) for message in session.exec(select(OutboxMessage)).all()]
     found["e-mailed one-time link token"] = [token for body in bodies for token in re.findall(r"[?&]token=([\w-]+)", body)]
     assert found["e-mailed one-time link token"], "the scenario should have e-mailed confirmation and reset links"
     return {**found, **raw}

@@ -1,5 +1,6 @@
 """Library handlers: folders are renamed and moved through the page's form; outsiders change nothing."""
 
+import asyncio
 import dataclasses
 
 import pytest
@@ -11,6 +12,7 @@ from partnerskap.models import Folder, User
 from partnerskap.services import documents, workspaces
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.library import LibraryState
+from partnerskap.storage import get_storage
 from tests.handlers import Tab
 
 
@@ -65,3 +67,87 @@ async def test_outsider_cannot_rename_a_folder(member, outsider):
     await tab.call(LibraryState, "edit_folder", reports.id)
     state, _ = await tab.call(LibraryState, "save_folder", {"name": "Mine now", "parent_id": "0"})
     assert state.notice and folder(reports.id).name == "Reports"
+
+
+class CountedBody:
+    """A multipart upload body of one file, handed over in pieces as a server would, counting what was taken."""
+
+    BOUNDARY = "partnerskap-test-boundary"
+
+    def __init__(self, filename: str, size: int, piece: int = 64 * 1024):
+        self.parts = [
+            f'--{self.BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="{filename}"\r\nContent-Type: text/plain\r\n\r\n'.encode(),
+            *(b"x" * min(piece, size - start) for start in range(0, size, piece)),
+            f"\r\n--{self.BOUNDARY}--\r\n".encode(),
+        ]
+        self.size = sum(len(part) for part in self.parts)
+        self.taken = 0
+
+    async def stream(self):
+        for part in self.parts:
+            self.taken += len(part)
+            yield part
+
+
+async def send_through_reflex(tab: Tab, body: CountedBody, declared: int | None) -> str:
+    """Feed the body to Reflex's own streaming upload parser, which starts the library's upload handler; what the endpoint would answer."""
+    from reflex_components_core.core._upload import UploadChunkIterator, _UploadChunkMultipartParser
+    from starlette.datastructures import Headers
+
+    from partnerskap import api
+    from partnerskap.services.tokens import digest
+
+    api.UPLOAD_SESSIONS[tab.root.router.session.client_token] = api.UploadRequest(digest(tab.token), declared)
+    chunks = UploadChunkIterator(maxsize=8)
+
+    async def start_handler(_arguments):
+        chunks.set_consumer_task(asyncio.ensure_future(tab.call(LibraryState, "receive", chunks)))
+
+    parser = _UploadChunkMultipartParser(
+        headers=Headers({"content-type": f"multipart/form-data; boundary={body.BOUNDARY}"}), stream=body.stream(), chunk_iter=chunks, on_args_ready=start_handler
+    )
+    try:
+        await parser.parse()
+    except RuntimeError as ended:  # the endpoint answers 400 with this and reads no further
+        await chunks._consumer_task
+        return str(ended)
+    await chunks.finish()
+    await chunks._consumer_task
+    return "read to the end"
+
+
+@pytest.fixture
+def small_uploads(monkeypatch):
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, max_upload_bytes=1024 * 1024))
+
+
+async def test_a_file_past_the_limit_ends_the_upload_without_reading_the_rest(member, small_uploads):
+    workspace = workspaces.create(viewer(member), workspaces.WorkspaceForm(name="Uploads", purpose="Filing"))
+    documents.accept_upload_terms(viewer(member))
+    tab = library_tab(member, workspace.id)
+    state, _ = await tab.call(LibraryState, "load")
+    body = CountedBody("notes.txt", 20 * 1024 * 1024)
+    assert await send_through_reflex(tab, body, declared=None) == "Upload handler returned before consuming all upload chunks."
+    assert state.notice == "The file is larger than the limit of 1 MB."
+    assert body.taken < 2 * 1024 * 1024 and list(get_storage().keys("workspaces/")) == []
+
+
+async def test_an_upload_declaring_more_than_the_limit_is_refused_before_its_files_are_read(member, small_uploads):
+    workspace = workspaces.create(viewer(member), workspaces.WorkspaceForm(name="Uploads", purpose="Filing"))
+    documents.accept_upload_terms(viewer(member))
+    tab = library_tab(member, workspace.id)
+    state, _ = await tab.call(LibraryState, "load")
+    body = CountedBody("notes.txt", 20 * 1024 * 1024)
+    assert await send_through_reflex(tab, body, declared=body.size) == "Upload handler returned before consuming all upload chunks."
+    assert state.notice == "The upload is larger than the limit of 1 MB. Upload fewer or smaller files at a time."
+    assert body.taken < 1024 * 1024
+
+
+async def test_an_upload_within_the_limit_is_saved(member, small_uploads):
+    workspace = workspaces.create(viewer(member), workspaces.WorkspaceForm(name="Uploads", purpose="Filing"))
+    documents.accept_upload_terms(viewer(member))
+    tab = library_tab(member, workspace.id)
+    state, _ = await tab.call(LibraryState, "load")
+    body = CountedBody("notes.txt", 512 * 1024)
+    assert await send_through_reflex(tab, body, declared=body.size) == "read to the end"
+    assert state.notice == "Saved: notes.txt" and [d.name for d in state.documents] == ["notes.txt"]

@@ -1,16 +1,21 @@
 """E-mail: every message lands in the outbox; with SMTP configured it is also delivered by a real SMTP server."""
 
 import dataclasses
+import email
+import email.policy
+import re
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
+from sqlalchemy import text
 from sqlmodel import select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import OutboxMessage
-from partnerskap.services import mail
+from partnerskap.services import accounts, mail
+from partnerskap.services.errors import Refused
 from tests.live_server import free_port
 
 
@@ -75,3 +80,46 @@ def test_failed_message_is_delivered_when_smtp_comes_back(monkeypatch, smtp_serv
     monkeypatch.setattr(config, "settings", working)
     assert mail.deliver_pending() == 1
     assert len(smtp_server.received) == 1
+
+
+def stored_outbox_rows() -> str:
+    """Every column of every outbox row, as the database (and so a backup) holds them."""
+    with transaction() as session:
+        return repr(session.exec(text("SELECT * FROM outboxmessage")).all())
+
+
+def test_the_outbox_holds_no_working_link_yet_smtp_delivers_one(smtp_server):
+    accounts.register(
+        accounts.Registration(name="Frida", email="frida@example.org", organisation="", password="a long passphrase here", accepted_terms=True, language="en")
+    )
+    stored = stored_outbox_rows()
+    assert "/confirm?token=…" in stored
+    for candidate in set(re.findall(r"[\w-]{16,}", stored)):
+        with pytest.raises(Refused, match="^This link is invalid or has expired.$"):
+            accounts.confirm_email(candidate)
+
+    assert mail.deliver_pending() == 1
+    delivered = email.message_from_bytes(smtp_server.received[0].content, policy=email.policy.default).get_content()
+    token = re.search(r"/confirm\?token=([\w-]+)", delivered).group(1)
+    assert token not in stored
+    assert accounts.confirm_email(token).email == "frida@example.org"
+    with transaction() as session:
+        assert session.exec(select(OutboxMessage)).one().sealed_links == ""  # sent: the token is forgotten
+
+
+def test_a_link_sealed_with_another_secret_key_is_not_sent_and_says_why(smtp_server, monkeypatch):
+    with transaction() as session:
+        mail.queue(recipient="bob@example.org", subject="Reset", body="Open https://example.org/reset?token=abcdefghijklmnop-1234 now", session=session)
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, secret_key="a different instance"))
+    assert mail.deliver_pending() == 0
+    with transaction() as session:
+        message = session.exec(select(OutboxMessage)).one()
+    assert message.sent_at is None and "another secret key" in message.error
+    assert smtp_server.received == []
+
+
+def test_the_body_comes_back_whole_with_several_links():
+    body = "Confirm: https://example.org/confirm?token=first-Token_1\nOr reset: https://example.org/reset?a=1&token=second-token-2 (…)\n"
+    cut, sealed = mail.seal(body)
+    assert cut == "Confirm: https://example.org/confirm?token=…\nOr reset: https://example.org/reset?a=1&token=… (…)\n"
+    assert "first-Token_1" not in sealed and mail.readable_body(OutboxMessage(recipient="x", subject="y", body=cut, sealed_links=sealed)) == body

@@ -96,3 +96,46 @@ def test_posts_written_before_0005_are_rendered_by_it(backend, tmp_path, request
     finally:
         engine.dispose()
     assert [tuple(row) for row in rendered] == [(1, "<p><strong>Welcome</strong>, everyone!</p>\n"), (2, "")]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_links_written_before_0007_are_sealed_by_it_and_sent_ones_forgotten(backend, tmp_path, request, monkeypatch):
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import column, select, table
+
+    from partnerskap.cli import alembic_config
+    from partnerskap.models import OutboxMessage
+    from partnerskap.services import mail
+
+    url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else request.getfixturevalue("scratch_postgres")
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, database_url=url))
+    command.upgrade(alembic_config(), "0005")
+    now = datetime.now(UTC)
+    outbox = table("outboxmessage", column("id"), column("recipient"), column("subject"), column("body"), column("created_at"), column("sent_at"), column("error"))
+    waiting, sent = "Confirm: https://example.org/confirm?token=waiting-token-1234\n", "Reset: https://example.org/reset?token=sent-token-5678\n"
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                outbox.insert(),
+                [
+                    dict(id=1, recipient="frida@example.org", subject="Confirm", body=waiting, created_at=now, sent_at=None, error=""),
+                    dict(id=2, recipient="bob@example.org", subject="Reset", body=sent, created_at=now, sent_at=now, error=""),
+                    dict(id=3, recipient="bob@example.org", subject="Hello", body="No links here.", created_at=now, sent_at=None, error=""),
+                ],
+            )
+        command.upgrade(alembic_config(), "head")
+        with engine.connect() as connection:
+            rows = connection.execute(select(column("id"), column("body"), column("sealed_links")).select_from(table("outboxmessage")).order_by(column("id"))).all()
+    finally:
+        engine.dispose()
+    assert [(row.id, row.body) for row in rows] == [
+        (1, "Confirm: https://example.org/confirm?token=…\n"),
+        (2, "Reset: https://example.org/reset?token=…\n"),
+        (3, "No links here."),
+    ]
+    assert "waiting-token" not in rows[0].sealed_links and rows[1].sealed_links == rows[2].sealed_links == ""
+    assert mail.readable_body(OutboxMessage(recipient="frida@example.org", subject="Confirm", body=rows[0].body, sealed_links=rows[0].sealed_links)) == waiting

@@ -15,7 +15,7 @@ from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import AuthSession, LoginTicket, OutboxMessage, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import accounts, membership, passwords, sessions, throttle
+from partnerskap.services import accounts, mail, membership, passwords, sessions, throttle
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from tests.conftest import PASSWORD
@@ -72,9 +72,7 @@ def refusal_of(email: str, password: str, ip: str = IP) -> Refused:
 
 def last_link_token(email: str, path: str) -> str:
     with transaction() as session:
-        body = session.exec(
-            select(OutboxMessage.body).where(OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())
-        ).first()
+        body = mail.readable_body(session.exec(select(OutboxMessage).where(OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())).first())
     return re.search(rf"/{path}\?token=([\w-]+)", body).group(1)
 
 

@@ -15,7 +15,8 @@ class OutboxMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     recipient: str = Field(max_length=254, index=True)
     subject: str = Field(max_length=300)
-    body: str
+    body: str  # one-time link tokens cut out (services.mail.seal)
+    sealed_links: str = ""  # those tokens, encrypted with the instance's secret key until the message is sent
     created_at: datetime = Field(default_factory=utcnow, index=True)
     sent_at: datetime | None = None
     error: str = Field(default="", max_length=500)

@@ -16,6 +16,9 @@ from partnerskap.services import workspaces
 from partnerskap.services.errors import N_, Invalid, Refused
 from partnerskap.services.sessions import Viewer
 
+# The same refusal for an event that does not exist and for one in a workspace the viewer cannot see.
+EVENT_MISSING = N_("This event does not exist.")
+
 
 @dataclasses.dataclass(frozen=True)
 class EventForm:
@@ -95,8 +98,8 @@ def delete_event(viewer: Viewer, event_id: int) -> None:
     with transaction() as session:
         event = session.get(Event, event_id) if isinstance(event_id, int) else None
         if event is None:
-            raise Refused(N_("This event does not exist."))
-        found = workspaces.require_role(session, viewer, event.workspace_id, write=True)
+            raise Refused(EVENT_MISSING)
+        found = workspaces.require_role(session, viewer, event.workspace_id, write=True, missing=EVENT_MISSING)
         if event.created_by != viewer.id and not found.can_manage:
             raise Refused(N_("Only the workspace's owners and moderators can do this."))
         session.delete(event)

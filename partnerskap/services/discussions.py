@@ -78,6 +78,9 @@ _MOVE_READ_MARK = (
     .values(last_read_post_id=bindparam("read_up_to"))
 )
 _EARLIER_POST = select(Post).where(col(Post.author_id) == bindparam("author_id"), col(Post.idempotency_key) == bindparam("key"))
+# The same refusal for an id that does not exist and for one in a workspace the viewer does not belong to.
+THREAD_MISSING = N_("This discussion does not exist or you do not have access to it.")
+POST_MISSING = N_("This post does not exist.")
 _THREAD_PLACE = (
     select(Thread, Workspace, Membership.role)
     .join(Workspace, col(Workspace.id) == col(Thread.workspace_id))
@@ -130,18 +133,23 @@ def _check_key(key: str) -> str:
 def _thread(session: Session, thread_id: int) -> Thread:
     thread = session.get(Thread, thread_id) if isinstance(thread_id, int) else None
     if thread is None:
-        raise Refused(N_("This discussion does not exist or you do not have access to it."))
+        raise Refused(THREAD_MISSING)
     return thread
 
 
-def _thread_place(session: Session, viewer: Viewer, thread_id: int, *, write: bool = False, manage: bool = False) -> tuple[Thread, workspaces.Place]:
-    """The thread and its workspace, read together, if the viewer is a member with what the action needs."""
+def _thread_place(
+    session: Session, viewer: Viewer, thread_id: int, *, write: bool = False, manage: bool = False, missing: str = THREAD_MISSING
+) -> tuple[Thread, workspaces.Place]:
+    """The thread and its workspace, read together, if the viewer is a member with what the action needs.
+
+    Outsiders hear `missing`, as for an id that does not exist.
+    """
     require_member(viewer)
     found = session.exec(_THREAD_PLACE, params={"thread_id": thread_id, "user_id": viewer.id}).first() if isinstance(thread_id, int) else None
-    if found is None:
-        raise Refused(N_("This discussion does not exist or you do not have access to it."))
+    if found is None or found[2] is None:
+        raise Refused(missing)
     thread, workspace, role = found
-    return thread, workspaces.required(workspaces.place_for(session, viewer, workspace, role), write=write, manage=manage)
+    return thread, workspaces.required(workspaces.Place(workspace=workspace, role=role), write=write, manage=manage)
 
 
 def _member_ids(session: Session, workspace_id: int) -> set[int]:
@@ -396,8 +404,8 @@ def one_post(viewer: Viewer, post_id: int) -> PostView:
     with transaction() as session:
         post = session.get(Post, post_id) if isinstance(post_id, int) else None
         if post is None:
-            raise Refused(N_("This post does not exist."))
-        _thread_place(session, viewer, post.thread_id)
+            raise Refused(POST_MISSING)
+        _thread_place(session, viewer, post.thread_id, missing=POST_MISSING)
         author = session.get(User, post.author_id)
         attached = _attachments(session, [post.id])
         row = PostRow(*(getattr(post, name) for name in PostRow._fields))
@@ -433,8 +441,8 @@ def _noted_reads(user_id: int) -> dict[int, int]:
 def _own_or_moderated(session: Session, viewer: Viewer, post_id: int, *, own_only: bool) -> tuple[Post, Thread]:
     post = session.get(Post, post_id) if isinstance(post_id, int) else None
     if post is None or post.deleted_at is not None:
-        raise Refused(N_("This post does not exist."))
-    thread, found = _thread_place(session, viewer, post.thread_id, write=True)
+        raise Refused(POST_MISSING)
+    thread, found = _thread_place(session, viewer, post.thread_id, write=True, missing=POST_MISSING)
     if post.author_id != viewer.id and (own_only or not found.can_manage):
         raise Refused(N_("You can only change your own posts."))
     return post, thread
@@ -471,10 +479,10 @@ def history(viewer: Viewer, post_id: int) -> list[PostRevision]:
     with transaction() as session:
         post = session.get(Post, post_id) if isinstance(post_id, int) else None
         if post is None:
-            raise Refused(N_("This post does not exist."))
+            raise Refused(POST_MISSING)
         thread = _thread(session, post.thread_id)
         if not viewer.is_admin:
-            workspaces.require_role(session, viewer, thread.workspace_id, manage=True)
+            workspaces.require_role(session, viewer, thread.workspace_id, manage=True, missing=POST_MISSING)
         return list(session.exec(select(PostRevision).where(PostRevision.post_id == post_id).order_by(PostRevision.id)).all())
 
 
@@ -492,8 +500,8 @@ def quote_text(viewer: Viewer, post_id: int) -> str:
     with transaction() as session:
         post = session.get(Post, post_id) if isinstance(post_id, int) else None
         if post is None or post.deleted_at is not None:
-            raise Refused(N_("This post does not exist."))
-        _thread_place(session, viewer, post.thread_id)
+            raise Refused(POST_MISSING)
+        _thread_place(session, viewer, post.thread_id, missing=POST_MISSING)
         author = session.get(User, post.author_id)
         return markdown.quote(author.name if author else "", post.body)
 

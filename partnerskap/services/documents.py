@@ -28,6 +28,13 @@ from partnerskap.storage import StorageError, get_storage
 LICENCES = ("all-rights-reserved", "cc-by-4.0", "cc-by-sa-4.0", "cc-by-nc-4.0", "cc-by-nc-sa-4.0", "cc-by-nd-4.0", "cc0-1.0")
 NAME_MAX = 200
 STORAGE_FAILED = N_("The file could not be stored. Nothing was saved; please try again.")
+UPLOAD_TOO_LARGE = N_("The upload is larger than the limit of {megabytes} MB. Upload fewer or smaller files at a time.")
+# An upload request's multipart headers and boundaries around its files.
+UPLOAD_FRAMING_BYTES = 64 * 1024
+# The same refusal for an id that does not exist and for one in a workspace the viewer cannot see.
+DOCUMENT_MISSING = N_("This document does not exist.")
+FOLDER_MISSING = N_("This folder does not exist.")
+VERSION_MISSING = N_("This version does not exist.")
 
 
 def clean_name(name: str, field: str = "name") -> str:
@@ -72,8 +79,14 @@ def _folder_in(session: Session, workspace_id: int, folder_id: int | None) -> Fo
         return None
     folder = session.get(Folder, folder_id) if isinstance(folder_id, int) else None
     if folder is None or folder.workspace_id != workspace_id:
-        raise Refused(N_("This folder does not exist."))
+        raise Refused(FOLDER_MISSING)
     return folder
+
+
+def refuse_oversized_upload(declared_bytes: int | None) -> None:
+    """Refuse at once an upload whose request declares more than the limit (several files at once count together)."""
+    if declared_bytes is not None and declared_bytes > config.settings.max_upload_bytes + UPLOAD_FRAMING_BYTES:
+        raise Refused(UPLOAD_TOO_LARGE, megabytes=config.settings.max_upload_bytes // (1024 * 1024))
 
 
 class IncomingFile:
@@ -91,7 +104,7 @@ class IncomingFile:
             if document_id is not None:
                 target = session.get(Document, document_id) if isinstance(document_id, int) else None
                 if target is None or target.workspace_id != workspace_id or target.deleted_at is not None:
-                    raise Refused(N_("This document does not exist."))
+                    raise Refused(DOCUMENT_MISSING)
             self.room = config.settings.workspace_quota_bytes - used_bytes(session, workspace_id)
         if self.room <= 0:
             raise Refused(N_("The workspace's storage quota is full."))
@@ -361,8 +374,8 @@ def create_folder(viewer: Viewer, workspace_id: int, name: str, parent_id: int |
 def _editable_folder(session: Session, viewer: Viewer, folder_id: int) -> Folder:
     folder = session.get(Folder, folder_id) if isinstance(folder_id, int) else None
     if folder is None:
-        raise Refused(N_("This folder does not exist."))
-    place = workspaces.require_role(session, viewer, folder.workspace_id, write=True)
+        raise Refused(FOLDER_MISSING)
+    place = workspaces.require_role(session, viewer, folder.workspace_id, write=True, missing=FOLDER_MISSING)
     if folder.created_by != viewer.id and not place.can_manage:
         raise Refused(N_("Only the folder's creator and the workspace's moderators can change it."))
     return folder
@@ -406,11 +419,13 @@ def delete_folder(viewer: Viewer, folder_id: int) -> None:
         session.delete(folder)
 
 
-def _document(session: Session, viewer: Viewer, document_id: int, *, write: bool = False, include_deleted: bool = False) -> tuple[Document, workspaces.Place]:
+def _document(
+    session: Session, viewer: Viewer, document_id: int, *, write: bool = False, include_deleted: bool = False, missing: str = DOCUMENT_MISSING
+) -> tuple[Document, workspaces.Place]:
     document = session.get(Document, document_id) if isinstance(document_id, int) else None
     if document is None or (document.deleted_at is not None and not include_deleted):
-        raise Refused(N_("This document does not exist."))
-    place = workspaces.require_role(session, viewer, document.workspace_id, write=write)
+        raise Refused(missing)
+    place = workspaces.require_role(session, viewer, document.workspace_id, write=write, missing=missing)
     return document, place
 
 
@@ -460,9 +475,10 @@ def restore_document(viewer: Viewer, document_id: int) -> None:
     """Owners and admins bring a document back from the trash."""
     with transaction() as session:
         document = session.get(Document, document_id) if isinstance(document_id, int) else None
-        if document is None or document.deleted_at is None:
+        role = workspaces.role_of(session, document.workspace_id, viewer.id) if document is not None else None
+        if document is None or document.deleted_at is None or (role is None and not viewer.is_admin):
             raise Refused(N_("This document is not in the trash."))
-        if not viewer.is_admin and workspaces.role_of(session, document.workspace_id, viewer.id) != WorkspaceRole.OWNER:
+        if not viewer.is_admin and role != WorkspaceRole.OWNER:
             raise Refused(N_("Only the workspace's owners can do this."))
         document.deleted_at, document.deleted_by = None, None
         session.add(document)
@@ -486,8 +502,8 @@ def restore_version(viewer: Viewer, version_id: int) -> DocumentVersion:
     with transaction() as session:
         old = session.get(DocumentVersion, version_id) if isinstance(version_id, int) else None
         if old is None:
-            raise Refused(N_("This version does not exist."))
-        document, place = _document(session, viewer, old.document_id, write=True)
+            raise Refused(VERSION_MISSING)
+        document, place = _document(session, viewer, old.document_id, write=True, missing=VERSION_MISSING)
         if not _may_change(session, viewer, document, place):
             raise Refused(N_("Only the uploader and the workspace's moderators can change this document."))
         if used_bytes(session, document.workspace_id) + old.size > config.settings.workspace_quota_bytes:
@@ -523,8 +539,8 @@ def delete_version(viewer: Viewer, version_id: int) -> None:
     with transaction() as session:
         version = session.get(DocumentVersion, version_id) if isinstance(version_id, int) else None
         if version is None:
-            raise Refused(N_("This version does not exist."))
-        document, place = _document(session, viewer, version.document_id, write=True)
+            raise Refused(VERSION_MISSING)
+        document, place = _document(session, viewer, version.document_id, write=True, missing=VERSION_MISSING)
         if version.uploaded_by != viewer.id and not place.can_manage:
             raise Refused(N_("Only the uploader and the workspace's moderators can delete this version."))
         if session.exec(select(func.count()).select_from(DocumentVersion).where(DocumentVersion.document_id == document.id)).one() == 1:
@@ -558,7 +574,7 @@ def authorise_download(viewer: Viewer, document_id: int, version_number: int | N
         query = query.where(DocumentVersion.number == version_number) if version_number else query.order_by(col(DocumentVersion.number).desc())
         version = session.exec(query).first()
         if version is None:
-            raise Refused(N_("This version does not exist."))
+            raise Refused(VERSION_MISSING)
         show_inline = inline and version.content_type in filetypes.INLINE_TYPES
         session.add(DownloadLog(user_id=viewer.id, document_id=document.id, version_id=version.id, inline=show_inline))
         return Download(version.storage_key, document.name, version.content_type, version.size, show_inline, document.licence, document.rights_holder)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 from typing import IO
 
@@ -20,6 +22,9 @@ TEXT = {".txt": "text/plain", ".md": "text/markdown", ".csv": "text/csv"}
 ZIP_MAX_ENTRIES = 10_000
 ZIP_MAX_UNCOMPRESSED = 1024 * 1024 * 1024
 ZIP_MAX_RATIO = 100
+INFLATE_READ_BYTES = 64 * 1024
+# A zip entry's local header: signature, version, flags, method, time, date, CRC, sizes, name and extra lengths.
+LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain", "text/markdown", "text/csv"}
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
@@ -65,11 +70,43 @@ def _is_text(head: bytes) -> bool:
 
 
 def is_zip_bomb(spooled: IO[bytes], compressed_size: int) -> bool:
-    """Whether an office zip expands too far (entries, total size or ratio), or is not a readable zip at all."""
+    """Whether an office zip expands too far (entries, total size or ratio), or is not a readable zip at all.
+
+    The sizes an archive declares may lie, and an office program inflates what is really there: each entry's
+    data is inflated (never kept) until the archive's total passes the bound, and only then is it refused.
+    """
     try:
         with zipfile.ZipFile(spooled) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+            if len(entries) > ZIP_MAX_ENTRIES:
+                return True
+            room = min(ZIP_MAX_UNCOMPRESSED, ZIP_MAX_RATIO * max(compressed_size, 1))
+            for entry in entries:
+                room -= _inflated_size(spooled, entry, room)
+                if room < 0:
+                    return True
+    except (zipfile.BadZipFile, OSError, ValueError, zlib.error, struct.error):
         return True
-    total = sum(entry.file_size for entry in entries)
-    return len(entries) > ZIP_MAX_ENTRIES or total > ZIP_MAX_UNCOMPRESSED or total > ZIP_MAX_RATIO * max(compressed_size, 1)
+    return False
+
+
+def _inflated_size(spooled: IO[bytes], entry: zipfile.ZipInfo, bound: int) -> int:
+    """How far an entry's data really inflates, read from its local header on (not its declared sizes); stops past `bound`."""
+    spooled.seek(entry.header_offset)
+    signature, _version, flags, method, *_sizes, name_length, extra_length = LOCAL_HEADER.unpack(spooled.read(LOCAL_HEADER.size))
+    if signature != b"PK\x03\x04" or flags & 0x1:
+        raise zipfile.BadZipFile("not a local file header, or encrypted")
+    spooled.seek(name_length + extra_length, 1)
+    if method == zipfile.ZIP_STORED:
+        return entry.compress_size  # stored bytes are as many as the archive holds; nothing inflates
+    if method != zipfile.ZIP_DEFLATED:
+        raise zipfile.BadZipFile("office files are stored or deflated")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    inflated = 0
+    while not inflater.eof and inflated <= bound:
+        pending = inflater.unconsumed_tail or spooled.read(INFLATE_READ_BYTES)
+        inflated_now = len(inflater.decompress(pending, INFLATE_READ_BYTES))
+        if not pending and not inflated_now:
+            raise zipfile.BadZipFile("the archive ends inside a deflate stream")
+        inflated += inflated_now
+    return inflated

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import logging
+import re
 import smtplib
 from email.message import EmailMessage
 
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
@@ -15,13 +21,52 @@ from partnerskap.models import OutboxMessage
 from partnerskap.models.base import utcnow
 
 log = logging.getLogger(__name__)
+# One-time link tokens (confirmation, password reset) are for their recipient only: see `seal`.
+ONE_TIME_LINK = re.compile(r"([?&]token=)([\w-]+)")
+CUT = "…"
 
 
 def queue(*, recipient: str, subject: str, body: str, session: Session) -> OutboxMessage:
-    """Write a message to the outbox in the caller's transaction."""
-    message = OutboxMessage(recipient=recipient, subject=subject[:300], body=body)
+    """Write a message to the outbox in the caller's transaction, its one-time link tokens sealed."""
+    cut, sealed = seal(body)
+    message = OutboxMessage(recipient=recipient, subject=subject[:300], body=cut, sealed_links=sealed)
     session.add(message)
     return message
+
+
+def seal(body: str) -> tuple[str, str]:
+    """The body with its one-time link tokens cut out, and those tokens encrypted with the secret key ('' if none).
+
+    The outbox table (and so every backup, and the administrators' outbox view) never holds a token in
+    clear: only SMTP delivery puts them back (`readable_body`), and a message that was sent forgets them.
+    """
+    pieces: list[str] = []
+    places: list[tuple[int, str]] = []
+    length = position = 0
+    for link in ONE_TIME_LINK.finditer(body):
+        pieces.append(body[position : link.start(2)])
+        length += link.start(2) - position
+        places.append((length, link.group(2)))
+        pieces.append(CUT)
+        length += len(CUT)
+        position = link.end(2)
+    pieces.append(body[position:])
+    return "".join(pieces), _sealer().encrypt(json.dumps(places).encode()).decode() if places else ""
+
+
+def readable_body(message: OutboxMessage) -> str:
+    """The message as its recipient gets it, with its one-time links whole; InvalidToken if the secret key changed."""
+    body = message.body
+    if message.sealed_links:
+        for offset, token in reversed(json.loads(_sealer().decrypt(message.sealed_links.encode()))):
+            body = body[:offset] + token + body[offset + len(CUT) :]
+    return body
+
+
+def _sealer() -> Fernet:
+    """Authenticated encryption under a key derived from the instance's secret key for this one use."""
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"partnerskap outbox one-time links").derive(config.settings.secret_key.encode())
+    return Fernet(base64.urlsafe_b64encode(key))
 
 
 def deliver_pending() -> int:
@@ -40,12 +85,15 @@ def deliver_pending() -> int:
         for message in pending:
             try:
                 _send_smtp(message)
+            except InvalidToken:
+                log.warning("Outbox message %s holds links sealed with another secret key; it cannot be sent", message.id)
+                message.error = "Its one-time links were sealed with another secret key (a backup restored elsewhere?)."
             except (OSError, smtplib.SMTPException) as error:
                 log.warning("SMTP delivery failed for outbox message %s: %s", message.id, error)
                 message.error = str(error)[:500]
             else:
                 message.sent_at = utcnow()
-                message.error = ""
+                message.error = message.sealed_links = ""
                 sent += 1
             session.add(message)
     return sent
@@ -57,7 +105,7 @@ def _send_smtp(message: OutboxMessage) -> None:
     email["From"] = settings.mail_from
     email["To"] = message.recipient
     email["Subject"] = message.subject
-    email.set_content(message.body)
+    email.set_content(readable_body(message))
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
         if settings.smtp_starttls:
             smtp.starttls()

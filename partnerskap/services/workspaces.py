@@ -248,16 +248,26 @@ def place(viewer: Viewer, workspace_id: int) -> Place:
         return dataclasses.replace(found, owners=_owners(session, workspace_id))
 
 
-def require_role(session: Session, viewer: Viewer, workspace_id: int, *, write: bool = False, manage: bool = False) -> Place:
-    """The place, if the viewer is a member (writing: not archived; managing: owner or moderator)."""
+def require_role(session: Session, viewer: Viewer, workspace_id: int, *, write: bool = False, manage: bool = False, missing: str = "") -> Place:
+    """The place, if the viewer is a member (writing: not archived; managing: owner or moderator).
+
+    `missing` is the refusal for an id that does not exist: outsiders get it too, so that what they ask
+    for inside a workspace they cannot see is not shown to exist.
+    """
     require_member(viewer)
-    return required(_place(session, viewer, workspace_id), write=write, manage=manage)
+    try:
+        found = _place(session, viewer, workspace_id)
+    except Refused:
+        if missing:
+            raise Refused(missing) from None
+        raise
+    return required(found, write=write, manage=manage, missing=missing)
 
 
-def required(found: Place, *, write: bool = False, manage: bool = False) -> Place:
+def required(found: Place, *, write: bool = False, manage: bool = False, missing: str = "") -> Place:
     """The place, if its viewer is a member with what the action needs (see require_role)."""
     if not found.is_member:
-        raise Refused(N_("Only the workspace's members can do this."))
+        raise Refused(missing or N_("Only the workspace's members can do this."))
     if manage and not found.can_manage:
         raise Refused(N_("Only the workspace's owners and moderators can do this."))
     if write and not found.writable:

@@ -99,9 +99,14 @@ class LibraryState(AppState):
 
     @guarded(Access.MEMBER, background=True)
     async def receive(self, viewer: Viewer, chunks: rx.UploadChunkIterator):
-        """Stream uploaded files into storage as they arrive; each file is saved whole or not at all."""
-        if api.UPLOAD_SESSIONS.pop(self.router.session.client_token, None) != digest(session_token(self.router.headers.cookie)):
+        """Stream uploaded files into storage as they arrive; each file is saved whole or not at all.
+
+        A refusal ends the upload: the rest of the request is never read.
+        """
+        noted = api.UPLOAD_SESSIONS.pop(self.router.session.client_token, None)
+        if noted is None or noted.session_digest != digest(session_token(self.router.headers.cookie)):
             raise Refused(N_("This upload did not come with your session. Reload the page and try again."))
+        documents.refuse_oversized_upload(noted.declared_bytes)
         async with self:
             self.uploading, self.progress, self.uploaded_names = True, 0, []
             workspace_id, folder_id, target = self.workspace_id, self.folder_id or None, self.open_document or None
@@ -124,9 +129,7 @@ class LibraryState(AppState):
         except BaseException:
             if incoming is not None:
                 await run(incoming.abort)
-            async for _chunk in chunks:
-                pass
-            raise
+            raise  # without reading the rest: Reflex's upload endpoint then answers at once and stops reading the body
         finally:
             async with self:
                 self.uploading, self.uploaded_names = False, saved

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+import select
+import socket
 import struct
 import zlib
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
+from reflex.utils.format import format_event_handler
 
 from partnerskap.services import documents, workspaces
 from partnerskap.services.workspaces import WorkspaceForm
+from partnerskap.state.library import LibraryState
 from tests.browser.axe import assert_accessible
 from tests.browser.test_membership_journey import log_in, open_page
 from tests.browser.test_workspace_journey import (
@@ -158,3 +163,52 @@ def test_the_open_versions_panel_shows_a_new_version_at_once(live_server: LiveSe
     picker.set_input_files([file("agenda.txt", "text/plain", b"Second draft\n")])
     expect(agenda.get_by_role("button", name="Versions (2)")).to_be_visible()
     expect(panel.get_by_role("row")).to_have_count(3, timeout=5000)
+
+
+def upload_over_the_wire(server: LiveServer, *, client_token: str, cookies: dict[str, str], declared: int) -> tuple[bytes, int]:
+    """POST an upload declaring `declared` bytes, sending the body piece by piece until the server answers; its answer and the bytes sent."""
+    boundary = "partnerskap-wire-boundary"
+    host, port = urlsplit(server.url).hostname, urlsplit(server.url).port
+    head = (
+        f"POST /_upload HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\n"
+        f"Content-Length: {declared}\r\nReflex-Client-Token: {client_token}\r\nReflex-Event-Handler: {format_event_handler(LibraryState.receive)}\r\n"
+        f"Cookie: {'; '.join(f'{name}={value}' for name, value in cookies.items())}\r\n\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="huge.txt"\r\nContent-Type: text/plain\r\n\r\n'
+    ).encode()
+    piece = b"x" * (64 * 1024)
+    sent = 0
+    with socket.create_connection((host, port)) as connection:
+        connection.sendall(head)
+        while sent < declared:
+            if select.select([connection], [], [], 0.01)[0]:
+                return connection.recv(65536), sent
+            try:
+                connection.sendall(piece)
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            sent += len(piece)
+        connection.settimeout(30)
+        return connection.recv(65536), sent
+
+
+def test_an_upload_past_the_limit_is_answered_before_its_body_is_sent(live_server: LiveServer, new_context, password_hash: str):
+    ines = approved_member(live_server, password_hash, "Ines Lagrare")
+    with live_database(live_server):
+        workspace = workspaces.create(viewer_of(ines), WorkspaceForm(name="Big Files", purpose="Too big to share.", access="request", language="en"))
+    page = new_context().new_page()
+    log_in(page, live_server, ines.email, PASSWORD)
+    open_page(page, f"{live_server.url}/workspaces/{workspace.id}/documents")
+    page.get_by_role("button", name=RIGHTS).click()
+    expect(page.locator("#library-upload input[type=file]")).to_be_attached()
+
+    limit = 100 * 1024 * 1024  # the instance's PARTNERSKAP_MAX_UPLOAD_MB
+    answer, sent = upload_over_the_wire(
+        live_server,
+        client_token=page.evaluate("() => window.sessionStorage.getItem('token')"),
+        cookies={cookie["name"]: cookie["value"] for cookie in page.context.cookies()},
+        declared=limit + 50 * 1024 * 1024,
+    )
+    assert answer.startswith(b"HTTP/1.1 4"), answer[:200]
+    assert sent < 8 * 1024 * 1024, f"the server read {sent} bytes of a refused upload"
+    expect(page.locator(".notice")).to_contain_text("The upload is larger than the limit of 100 MB.")
+    assert live_server.query("SELECT count(*) FROM document WHERE workspace_id = :w", w=workspace.id)[0][0] == 0
