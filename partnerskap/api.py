@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import logging
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
@@ -13,13 +16,17 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from partnerskap import settings as config
+from partnerskap.i18n import best_language, t
+from partnerskap.ops import failures
 from partnerskap.ops import health as ops_health
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import calendar, documents, sessions
+from partnerskap.services import calendar, documents, notifications, sessions
 from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
 from partnerskap.storage import content_disposition, get_storage
+
+log = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -39,6 +46,32 @@ CONTENT_SECURITY_POLICY = "; ".join([
 DOWNLOAD_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'"
 # Which session each upload request came with (client token → session digest), checked by the upload handler.
 UPLOAD_SESSIONS: dict[str, str] = {}
+ADMITTED = 204  # what admit_upload answers an upload it lets through (never sent)
+
+
+def answered(route: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    """A route whose failures are read as the guard reads events' (ops.failures): logged once, answered in words.
+
+    A busy or full instance answers 503, input it cannot read 400, anything else 500; a full disk tells the administrators.
+    """
+
+    @functools.wraps(route)
+    async def answering(request: Request) -> Response:
+        try:
+            return await route(request)
+        except Exception as error:  # noqa: BLE001  (every failure becomes an outcome and an answer)
+            failure = failures.classify(error)
+            failures.note(f"route {route.__name__}", failure, error)
+            if failure.full:
+                try:
+                    await asyncio.to_thread(notifications.tell_admins_storage_full)
+                except Exception as telling:  # noqa: BLE001  (with the database full too, the log and /healthz still say it)
+                    log.warning("Could not tell the administrators that the storage is full: %s", failures.cause(telling))
+            status = {failures.UNAVAILABLE: 503, failures.INVALID: 400, failures.REFUSED: 403}.get(failure.outcome, 500)
+            text = t(failure.message, best_language(request.headers.get("accept-language", "")), **failure.values)
+            return Response(text, status_code=status, media_type="text/plain; charset=utf-8", headers={"Retry-After": "5"} if status == 503 else None)
+
+    return answering
 
 
 def safe_next(path: str) -> str:
@@ -46,6 +79,7 @@ def safe_next(path: str) -> str:
     return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
 
 
+@answered
 async def complete_login(request: Request) -> Response:
     """Exchange a one-time login ticket for an HttpOnly session cookie, then continue."""
     previous = request.cookies.get(sessions.COOKIE_NAME, "")
@@ -66,6 +100,7 @@ async def complete_login(request: Request) -> Response:
     return response
 
 
+@answered
 async def finish_logout(request: Request) -> Response:
     """Revoke the session (if any) and clear its cookie."""
     if token := request.cookies.get(sessions.COOKIE_NAME, ""):
@@ -75,6 +110,7 @@ async def finish_logout(request: Request) -> Response:
     return response
 
 
+@answered
 async def workspace_calendar(request: Request) -> Response:
     """A workspace's calendar as iCalendar, for its members only (checked on every request)."""
     viewer = await asyncio.to_thread(sessions.resolve, request.cookies.get(sessions.COOKIE_NAME, ""))
@@ -91,6 +127,7 @@ async def _viewer_of(request: Request) -> Viewer | None:
     return await asyncio.to_thread(sessions.resolve, request.cookies.get(sessions.COOKIE_NAME, ""))
 
 
+@answered
 async def download_document(request: Request) -> Response:
     """Stream one version of a document after checking, for this very request, that the viewer may read it."""
     viewer = await _viewer_of(request)
@@ -113,6 +150,7 @@ async def download_document(request: Request) -> Response:
     return StreamingResponse(get_storage().open(found.key), media_type=found.content_type if found.inline else "application/octet-stream", headers=headers)
 
 
+@answered
 async def export_library(request: Request) -> Response:
     """A zip of a workspace's documents: the viewer's own, or (owners) all of them."""
     viewer = await _viewer_of(request)
@@ -128,13 +166,18 @@ async def export_library(request: Request) -> Response:
 
 
 async def health(_request: Request) -> Response:
-    """Whether the instance can reach its database, its storage and (when configured) Redis; 503 names what failed."""
+    """Whether the database takes a write, the storage takes bytes and gives them back, the folders have room and (when
+    configured) Redis answers; 503 names what failed, "warn" (still 200) says free space runs low."""
     healthy, report = await ops_health.check()
     return JSONResponse(report, status_code=200 if healthy else 503)
 
 
 async def metrics(_request: Request) -> Response:
-    """The instance's Prometheus metrics (no personal data in them)."""
+    """The instance's Prometheus metrics (no personal data in them), with free space, outbox and scanner measured now."""
+    try:
+        await asyncio.wait_for(asyncio.to_thread(ops_health.measure), ops_health.CHECK_SECONDS)
+    except TimeoutError:
+        log.warning("metrics: measuring free space, the outbox and the scanner took over %s s", ops_health.CHECK_SECONDS)
     body, content_type = ops_metrics.exposition()
     return Response(body, media_type=content_type)
 

@@ -75,6 +75,8 @@ class Settings:
     workspace_quota_bytes: int
     trash_days: int
     clamd_address: str
+    free_space_warn_bytes: int
+    free_space_fail_bytes: int
 
     @property
     def allowed_origins(self) -> list[str]:
@@ -137,6 +139,8 @@ def load() -> Settings:
         workspace_quota_bytes=_int("PARTNERSKAP_WORKSPACE_QUOTA_MB", 2048) * 1024 * 1024,
         trash_days=_int("PARTNERSKAP_TRASH_DAYS", 30),
         clamd_address=_env("CLAMD_ADDRESS"),
+        free_space_warn_bytes=_int("PARTNERSKAP_FREE_SPACE_WARN_MB", 2048) * 1024 * 1024,
+        free_space_fail_bytes=_int("PARTNERSKAP_FREE_SPACE_FAIL_MB", 200) * 1024 * 1024,
     )
 
 

@@ -1,10 +1,13 @@
-"""/healthz answers 503 naming what failed (database, storage, Redis); /metrics speaks Prometheus without personal data."""
+"""/healthz proves the database takes a write and storage takes bytes back, watches free space, and answers 503 naming what
+failed (database, storage, space, Redis); /metrics speaks Prometheus without personal data."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import socket
+import sqlite3
 import time
 
 import httpx
@@ -14,10 +17,13 @@ from reflex.state import State
 from reflex_base.event import Event
 from starlette.applications import Starlette
 from starlette.responses import Response
+from sqlalchemy import create_engine, delete, text
 from starlette.routing import Route
 
 from partnerskap import api
 from partnerskap import settings as config
+from partnerskap.db import engine, transaction
+from partnerskap.models import HealthCheck
 from partnerskap.ops import health, metrics
 from partnerskap.state.library import LibraryState
 from tests.live_server import free_port
@@ -25,8 +31,14 @@ from tests.live_server import free_port
 
 @pytest.fixture
 def settings(monkeypatch, tmp_path):
-    """Change settings for one test: local storage in a fresh folder, no Redis unless asked."""
-    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, storage_backend="local", storage_dir=tmp_path / "documents", redis_url=""))
+    """Change settings for one test: local storage in a fresh folder, no Redis unless asked, no floor under free space."""
+    monkeypatch.setattr(
+        config,
+        "settings",
+        dataclasses.replace(
+            config.settings, storage_backend="local", storage_dir=tmp_path / "documents", redis_url="", free_space_warn_bytes=0, free_space_fail_bytes=0
+        ),
+    )
 
     def change(**values):
         monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, **values))
@@ -54,7 +66,7 @@ def redis_answers() -> bool:
 async def test_healthy_instance_answers_ok(client):
     answer = await client.get("/healthz")
     assert answer.status_code == 200
-    assert answer.json() == {"status": "ok", "database": "ok", "storage": "ok", "redis": "not used"}
+    assert answer.json() == {"status": "ok", "database": "ok", "storage": "ok", "redis": "not used", "space": "ok"}
 
 
 @pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
@@ -68,7 +80,86 @@ async def test_unreachable_database_is_503(client, settings, url):
     settings(database_url=url.format(port=free_port()))
     answer = await client.get("/healthz")
     assert answer.status_code == 503
-    assert answer.json() == {"status": "error", "database": "error", "storage": "ok", "redis": "not used"}
+    assert answer.json() == {"status": "error", "database": "error", "storage": "ok", "redis": "not used", "space": "ok"}
+
+
+async def test_the_check_writes_to_the_database(client):
+    with transaction() as session:
+        session.exec(delete(HealthCheck))
+    assert (await client.get("/healthz")).status_code == 200
+    with transaction() as session:
+        assert session.get(HealthCheck, 1) is not None
+
+
+@contextlib.contextmanager
+def write_lock_held():
+    """Another connection holds the database's write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: the health row's table)."""
+    url = config.settings.database_url
+    if url.startswith("sqlite"):
+        holder = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    holder_engine = create_engine(url)
+    try:
+        with holder_engine.connect() as holder, holder.begin():
+            holder.execute(text("LOCK TABLE health_check IN ACCESS EXCLUSIVE MODE"))
+            yield
+    finally:
+        holder_engine.dispose()
+
+
+async def test_a_locked_database_is_503_naming_the_database_within_the_time_limit(client):
+    with write_lock_held():
+        started = time.monotonic()
+        answer = await client.get("/healthz")
+        waited = time.monotonic() - started
+    assert answer.status_code == 503
+    assert answer.json() == {"status": "error", "database": "error", "storage": "ok", "redis": "not used", "space": "ok"}
+    assert waited < health.CHECK_SECONDS + 1  # the task's promise: a held lock fails the check in time, not after 30 s
+    assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_after_a_check_the_database_connections_wait_for_the_lock_as_long_as_before():
+    if not config.settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite's busy timeout is per connection; PostgreSQL's lock timeout is per transaction (SET LOCAL)")
+    for _ in range(3):
+        await health.check()
+    with engine().connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+async def test_full_storage_is_503_naming_storage(client, settings, full_disk):
+    settings(storage_dir=full_disk / "documents")
+    answer = await client.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.json() == {"status": "error", "database": "ok", "storage": "error", "redis": "not used", "space": "ok"}
+
+
+async def test_free_space_under_the_warning_floor_says_warn_and_still_serves(client, settings):
+    settings(free_space_warn_bytes=1 << 62)
+    answer = await client.get("/healthz")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "warn", "database": "ok", "storage": "ok", "redis": "not used", "space": "warn"}
+
+
+async def test_free_space_under_the_failing_floor_is_503_naming_space(client, settings):
+    settings(free_space_warn_bytes=1 << 62, free_space_fail_bytes=1 << 61)
+    answer = await client.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.json() == {"status": "error", "database": "ok", "storage": "ok", "redis": "not used", "space": "error"}
+
+
+async def test_a_full_documents_folder_fails_the_floor_and_its_free_space_is_a_metric(client, settings, full_disk):
+    settings(storage_dir=full_disk / "documents", free_space_fail_bytes=1)
+    assert (await client.get("/healthz")).json()["space"] == "error"
+    await client.get("/metrics")
+    assert sample("partnerskap_free_bytes", folder="documents") == 0
+    assert sample("partnerskap_free_bytes", folder="data") > 0
 
 
 async def test_unwritable_storage_is_503(client, settings, tmp_path):
@@ -118,7 +209,7 @@ def sample(name: str, **labels: str) -> float:
 
 
 async def test_metrics_count_requests_by_route_template(client):
-    before = sample("partnerskap_http_requests_total", method="GET", route="/workspaces/{workspace_id:int}/calendar.ics", status="403")
+    before = sample("partnerskap_http_requests_total", method="GET", route="/workspaces/{workspace_id:int}/calendar.ics", status="403", outcome="refused")
     await client.get("/healthz")
     await client.get("/workspaces/424242/calendar.ics")
     await client.get("/documents/434343/download?version=1")
@@ -133,22 +224,26 @@ async def test_metrics_count_requests_by_route_template(client):
         "partnerskap_upload_bytes_total",
         "partnerskap_upload_refusals_total",
         "partnerskap_errors_total",
+        "partnerskap_free_bytes",
+        "partnerskap_outbox_backlog",
+        "partnerskap_outbox_oldest_seconds",
+        "partnerskap_clamd_up",
     ):
         assert f"# TYPE {name} " in body
     assert 'route="/healthz"' in body
-    assert sample("partnerskap_http_requests_total", method="GET", route="/workspaces/{workspace_id:int}/calendar.ics", status="403") == before + 1
+    assert sample("partnerskap_http_requests_total", method="GET", route="/workspaces/{workspace_id:int}/calendar.ics", status="403", outcome="refused") == before + 1
     assert "424242" not in body and "434343" not in body and "@" not in body
 
 
-async def test_uploads_their_bytes_and_refusals_are_counted():
+async def test_uploads_their_bytes_and_those_refused_at_the_door_are_counted():
     async def receive_upload(request):
         return Response(status_code=202 if await request.body() else 400)
 
-    uploads, received, refused = sample("partnerskap_uploads_total"), sample("partnerskap_upload_bytes_total"), sample("partnerskap_upload_refusals_total")
+    uploads, received, refused = sample("partnerskap_uploads_total", outcome="invalid"), sample("partnerskap_upload_bytes_total"), sample("partnerskap_upload_refusals_total")
     async with client_of(metrics.RequestMetrics(Starlette(routes=[Route("/_upload", receive_upload, methods=["POST"])]))) as client:
         assert (await client.post("/_upload", content=b"x" * 1000)).status_code == 202
         assert (await client.post("/_upload", content=b"")).status_code == 400
-    assert sample("partnerskap_uploads_total") == uploads + 2
+    assert sample("partnerskap_uploads_total", outcome="invalid") == uploads + 1  # the accepted one counts when its handler ends
     assert sample("partnerskap_upload_bytes_total") == received + 1000
     assert sample("partnerskap_upload_refusals_total") == refused + 1
 
@@ -158,11 +253,11 @@ async def test_unhandled_errors_are_counted_as_500():
         raise RuntimeError("boom")
 
     errors = sample("partnerskap_errors_total", source="http")
-    failed = sample("partnerskap_http_requests_total", method="GET", route="/broken", status="500")
+    failed = sample("partnerskap_http_requests_total", method="GET", route="/broken", status="500", outcome="error")
     async with client_of(metrics.RequestMetrics(Starlette(routes=[Route("/broken", broken)]))) as client:
         assert (await client.get("/broken")).status_code == 500
     assert sample("partnerskap_errors_total", source="http") == errors + 1
-    assert sample("partnerskap_http_requests_total", method="GET", route="/broken", status="500") == failed + 1
+    assert sample("partnerskap_http_requests_total", method="GET", route="/broken", status="500", outcome="error") == failed + 1
 
 
 async def test_websocket_clients_are_counted_while_connected():

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
+from datetime import datetime
 from email.message import EmailMessage
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
@@ -64,6 +66,12 @@ def _send_smtp(message: OutboxMessage) -> None:
         if settings.smtp_user:
             smtp.login(settings.smtp_user, settings.smtp_password)
         smtp.send_message(email)
+
+
+def backlog(*, session: Session) -> tuple[int, datetime | None]:
+    """How many messages wait to be sent, and when the oldest of them was written."""
+    count, oldest = session.exec(select(func.count(), func.min(OutboxMessage.created_at)).where(col(OutboxMessage.sent_at).is_(None))).one()
+    return count, oldest
 
 
 def outbox(*, limit: int = 100, session: Session) -> list[OutboxMessage]:
