@@ -40,7 +40,6 @@ class Access(enum.Enum):
 GUARDED: dict[str, Access] = {}
 NOT_SIGNED_IN = N_("Log in to continue.")
 NO_ACCESS = N_("You do not have access to this.")
-UNAVAILABLE = failures.BUSY
 
 
 @functools.lru_cache(maxsize=4096)  # every event of a tab sends the same header
