@@ -6,12 +6,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import re
 import socket
+import socketserver
 import sqlite3
+import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 from prometheus_client import REGISTRY
 from reflex.state import State
 from reflex_base.event import Event
@@ -25,6 +30,7 @@ from partnerskap import settings as config
 from partnerskap.db import engine, transaction
 from partnerskap.models import HealthCheck
 from partnerskap.ops import health, metrics
+from partnerskap.services import mail
 from partnerskap.state.library import LibraryState
 from tests.live_server import free_port
 
@@ -288,3 +294,50 @@ async def test_events_are_counted_and_timed_by_handler_name():
     assert sample("partnerskap_events_total", handler="LibraryState.accept_terms", outcome="ok") == handled + 1
     assert sample("partnerskap_events_total", handler="LibraryState.accept_terms", outcome="error") == failed + 1
     assert sample("partnerskap_event_duration_seconds_count", handler="LibraryState.accept_terms") == timed + 2
+
+
+@contextlib.contextmanager
+def pong_server():
+    """A stand-in for clamd that answers PING with PONG, on a free port; yields its address."""
+
+    class Pong(socketserver.BaseRequestHandler):
+        def handle(self):
+            if self.request.recv(16) == b"zPING\0":
+                self.request.sendall(b"PONG\0")
+
+    with socketserver.TCPServer(("127.0.0.1", 0), Pong) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+
+
+async def test_metrics_measure_the_outbox_backlog_and_whether_clamd_answers(client, settings):
+    with transaction() as session:
+        for recipient in ("alice@example.org", "bob@example.org"):
+            mail.queue(recipient=recipient, subject="Welcome", body="Hello", session=session)
+    down = f"127.0.0.1:{free_port()}"
+    with pong_server() as up:
+        settings(smtp_host="127.0.0.1", clamd_address=up)
+        body = (await client.get("/metrics")).text
+        settings(clamd_address=down)
+        await client.get("/metrics")
+    assert sample("partnerskap_outbox_backlog") == 2
+    assert sample("partnerskap_outbox_oldest_seconds") >= 0
+    assert sample("partnerskap_clamd_up", address=up) == 1
+    assert sample("partnerskap_clamd_up", address=down) == 0
+    assert "alice" not in body and "Welcome" not in body
+
+
+async def test_every_metric_the_alerting_rules_use_is_exposed(client, settings):
+    with pong_server() as clamd:
+        settings(smtp_host="127.0.0.1", clamd_address=clamd)
+        exposed = (await client.get("/metrics")).text
+    rules = yaml.safe_load((Path(__file__).parent.parent / "docs" / "prometheus-rules.yml").read_text())
+    used = {name for group in rules["groups"] for rule in group["rules"] for name in re.findall(r"\bpartnerskap_[a-z_]+", rule["expr"])}
+    declared = {line.split()[2] for line in exposed.splitlines() if line.startswith("# TYPE ")}
+    sampled = {re.split(r"[{ ]", line)[0] for line in exposed.splitlines() if line and not line.startswith("#")}
+    assert used and {name.removesuffix("_bucket") for name in used} <= declared
+    assert {"partnerskap_free_bytes", "partnerskap_outbox_backlog", "partnerskap_outbox_oldest_seconds", "partnerskap_clamd_up"} <= sampled

@@ -165,4 +165,4 @@ def measure() -> None:
             metrics.OUTBOX_BACKLOG.set(waiting)
             metrics.OUTBOX_OLDEST_SECONDS.set((utcnow() - oldest).total_seconds() if oldest else 0)
     if settings.clamd_address:
-        metrics.CLAMD_UP.set(1 if scanner.answers(settings.clamd_address) else 0)
+        metrics.CLAMD_UP.labels(settings.clamd_address).set(1 if scanner.answers(settings.clamd_address) else 0)

@@ -43,7 +43,9 @@ ERRORS = Counter("partnerskap_errors", "Failures (outcome unavailable or error),
 FREE_BYTES = Gauge("partnerskap_free_bytes", "Free space where the instance writes, by folder (data, documents).", ["folder"], multiprocess_mode="mostrecent")
 OUTBOX_BACKLOG = Gauge("partnerskap_outbox_backlog", "E-mails in the outbox not sent yet.", multiprocess_mode="mostrecent")
 OUTBOX_OLDEST_SECONDS = Gauge("partnerskap_outbox_oldest_seconds", "Age of the oldest e-mail not sent yet (0 when none waits).", multiprocess_mode="mostrecent")
-CLAMD_UP = Gauge("partnerskap_clamd_up", "Whether the virus scanner answers (1), does not (0); absent when none is configured.", multiprocess_mode="mostrecent")
+CLAMD_UP = Gauge(
+    "partnerskap_clamd_up", "Whether the virus scanner at an address answers (1) or not (0); absent when none is configured.", ["address"], multiprocess_mode="mostrecent"
+)
 _counted: weakref.WeakSet[asyncio.Task] = weakref.WeakSet()  # event tasks whose outcome the guard counted
 
 
