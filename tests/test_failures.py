@@ -3,9 +3,11 @@ a full disk says so and tells the administrators once, a locked database says th
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import sqlite3
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -252,3 +254,25 @@ async def test_a_route_on_a_locked_database_answers_busy_in_the_readers_language
     assert answer.status_code == 503 and answer.text == t(failures.BUSY, "sv")
     assert answer.headers["retry-after"] == "5"
     assert sample("partnerskap_http_requests_total", method="GET", route="/documents/{document_id:int}/download", status="503", outcome="unavailable") == unavailable + 1
+
+
+async def test_a_cancelled_event_counts_as_cancelled_not_ok(member, monkeypatch):
+    workspace_id = closed_workspace(member)
+    tab = await library_tab(member, workspace_id)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_create_folder(*_args):
+        started.set()
+        release.wait(10)
+
+    monkeypatch.setattr(documents, "create_folder", slow_create_folder)
+    handler = "LibraryState.create_folder"
+    ok, cancelled = sample("partnerskap_events_total", handler=handler, outcome="ok"), sample("partnerskap_events_total", handler=handler, outcome="cancelled")
+    call = asyncio.ensure_future(tab.call(LibraryState, "create_folder", {"name": "Minutes"}))
+    await asyncio.to_thread(started.wait, 10)
+    call.cancel()  # the tab went away while the service call ran
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    assert sample("partnerskap_events_total", handler=handler, outcome="cancelled") == cancelled + 1
+    assert sample("partnerskap_events_total", handler=handler, outcome="ok") == ok

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 OK, REFUSED, INVALID, UNAVAILABLE, ERROR = "ok", "refused", "invalid", "unavailable", "error"
 OUTCOMES = (OK, REFUSED, INVALID, UNAVAILABLE, ERROR)
+CANCELLED = "cancelled"  # an event's task was cancelled (the tab went away, the server stops): no outcome of its own
 FAILED_OUTCOMES = (UNAVAILABLE, ERROR)  # the instance could not do what it was asked; refusals are answers
 
 STORAGE_FULL = N_("The platform's storage is full; the administrators have been told.")

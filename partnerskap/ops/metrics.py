@@ -19,7 +19,7 @@ from reflex.middleware import Middleware
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from partnerskap.ops.failures import ERROR, FAILED_OUTCOMES, INVALID, OK, REFUSED, UNAVAILABLE
+from partnerskap.ops.failures import CANCELLED, ERROR, FAILED_OUTCOMES, INVALID, OK, REFUSED, UNAVAILABLE
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UPLOAD_PATH = "/_upload"
@@ -162,10 +162,10 @@ def _finished(handler: str, started: float, task: asyncio.Task) -> None:
         _counted.discard(task)
         return
     if task.cancelled():
-        outcome = "cancelled"
+        outcome = CANCELLED
     elif task.exception() is not None:
-        outcome = "error"
+        outcome = ERROR
         ERRORS.labels("event").inc()
     else:
-        outcome = "ok"
+        outcome = OK
     EVENTS.labels(handler, outcome).inc()

@@ -97,7 +97,7 @@ def guarded(
             if not quiet:
                 await show(self, errors={}, notice="")
             counting = None
-            outcome = failures.OK
+            outcome = failures.CANCELLED  # until the handler ends one way or another
             try:
                 viewer = await self._current_viewer()
                 if loads_page:  # who is looking; their unread count (remembered, or read in a thread while the page loads)
@@ -109,7 +109,9 @@ def guarded(
                     failures.note(name, failures.Failure(outcome, message, {}, "access"), None)
                     await show(self, notice=t(message, self.lang))
                     return rx.redirect("/login") if viewer is None else None
-                return await handler(self, viewer, *args, **kwargs)
+                result = await handler(self, viewer, *args, **kwargs)
+                outcome = failures.OK
+                return result
             except Exception as error:  # noqa: BLE001  (every failure becomes an outcome and a message; none escapes to Reflex's log of headers)
                 failure = failures.classify(error)
                 outcome = failure.outcome
