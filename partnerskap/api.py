@@ -50,7 +50,7 @@ ADMITTED = 204  # what admit_upload answers an upload it lets through (never sen
 
 
 def answered(route: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
-    """A route whose failures are read as the guard reads events' (ops.failures): logged once, answered in words.
+    """A route whose refusals and failures are logged once and whose failures are read as the guard reads events'.
 
     A busy or full instance answers 503, input it cannot read 400, anything else 500; a full disk tells the administrators.
     """
@@ -58,7 +58,7 @@ def answered(route: Callable[[Request], Awaitable[Response]]) -> Callable[[Reque
     @functools.wraps(route)
     async def answering(request: Request) -> Response:
         try:
-            return await route(request)
+            response = await route(request)
         except Exception as error:  # noqa: BLE001  (every failure becomes an outcome and an answer)
             failure = failures.classify(error)
             failures.note(f"route {route.__name__}", failure, error)
@@ -70,6 +70,10 @@ def answered(route: Callable[[Request], Awaitable[Response]]) -> Callable[[Reque
             status = {failures.UNAVAILABLE: 503, failures.INVALID: 400, failures.REFUSED: 403}.get(failure.outcome, 500)
             text = t(failure.message, best_language(request.headers.get("accept-language", "")), **failure.values)
             return Response(text, status_code=status, media_type="text/plain; charset=utf-8", headers={"Retry-After": "5"} if status == 503 else None)
+        if response.status_code >= 400:  # a refusal the route answered itself
+            refusal = failures.Failure(ops_metrics.outcome_of_status(response.status_code), bytes(response.body).decode(errors="replace"), {}, f"status {response.status_code}")
+            failures.note(f"route {route.__name__}", refusal, None)
+        return response
 
     return answering
 
@@ -214,13 +218,21 @@ class UploadSession:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope.get("path", "").rstrip("/").endswith("/_upload") and scope.get("method") == "POST":
-            request = Request(scope)
-            token = request.cookies.get(sessions.COOKIE_NAME, "")
-            if await asyncio.to_thread(sessions.resolve, token) is None:
-                await Response("Log in to continue.", status_code=403, media_type="text/plain")(scope, receive, send)
+            answer = await admit_upload(Request(scope))
+            if answer.status_code != ADMITTED:
+                await answer(scope, receive, send)
                 return
-            UPLOAD_SESSIONS[request.headers.get("reflex-client-token", "")] = digest(token)
         await self.app(scope, receive, send)
+
+
+@answered
+async def admit_upload(request: Request) -> Response:
+    """ADMITTED when the upload comes with a live session (noted for the upload handler), else the answer to send."""
+    token = request.cookies.get(sessions.COOKIE_NAME, "")
+    if await asyncio.to_thread(sessions.resolve, token) is None:
+        return Response("Log in to continue.", status_code=403, media_type="text/plain")
+    UPLOAD_SESSIONS[request.headers.get("reflex-client-token", "")] = digest(token)
+    return Response(status_code=ADMITTED)
 
 
 class SecurityHeaders:

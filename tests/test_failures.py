@@ -276,3 +276,28 @@ async def test_a_cancelled_event_counts_as_cancelled_not_ok(member, monkeypatch)
         await call
     assert sample("partnerskap_events_total", handler=handler, outcome="cancelled") == cancelled + 1
     assert sample("partnerskap_events_total", handler=handler, outcome="ok") == ok
+
+
+async def test_the_upload_door_on_a_locked_database_answers_busy_and_logs_it(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(sessions, "resolve", raising(database_locked(tmp_path)))
+    reached = []
+
+    async def reflex_upload(scope, receive, send):
+        reached.append(scope["path"])
+
+    door = api.UploadSession(reflex_upload)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=door), base_url="http://localhost") as client:
+        answer = await client.post("/_upload", content=PDF, headers={"accept-language": "fi", "cookie": f"{sessions.COOKIE_NAME}=a-session"})
+    assert answer.status_code == 503 and answer.text == t(failures.BUSY, "fi")
+    assert reached == []
+    assert [record.getMessage() for record in caplog.records if record.name == "partnerskap.ops.failures"] == [
+        "route admit_upload unavailable: OperationalError[SQLITE_BUSY] <- OperationalError[SQLITE_BUSY]"
+    ]
+
+
+async def test_a_refused_download_is_logged_once_without_what_was_asked(caplog):
+    caplog.set_level(logging.INFO, logger="partnerskap.ops.failures")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=api.routes()), base_url="http://localhost") as client:
+        assert (await client.get("/documents/434343/download")).status_code == 403
+    logged = [record.getMessage() for record in caplog.records if record.name == "partnerskap.ops.failures"]
+    assert logged == ["route download_document refused: Log in to continue. (status 403)"]
