@@ -63,15 +63,13 @@ def answered(route: Callable[[Request], Awaitable[Response]]) -> Callable[[Reque
             failure = failures.classify(error)
             failures.note(f"route {route.__name__}", failure, error)
             if failure.full:
-                try:
-                    await asyncio.to_thread(notifications.tell_admins_storage_full)
-                except Exception as telling:  # noqa: BLE001  (with the database full too, the log and /healthz still say it)
-                    log.warning("Could not tell the administrators that the storage is full: %s", failures.cause(telling))
+                await asyncio.to_thread(notifications.tell_admins_storage_full)
             status = {failures.UNAVAILABLE: 503, failures.INVALID: 400, failures.REFUSED: 403}.get(failure.outcome, 500)
             text = t(failure.message, best_language(request.headers.get("accept-language", "")), **failure.values)
             return Response(text, status_code=status, media_type="text/plain; charset=utf-8", headers={"Retry-After": "5"} if status == 503 else None)
         if response.status_code >= 400:  # a refusal the route answered itself
-            refusal = failures.Failure(ops_metrics.outcome_of_status(response.status_code), bytes(response.body).decode(errors="replace"), {}, f"status {response.status_code}")
+            said = bytes(getattr(response, "body", b"")).decode(errors="replace")  # the routes' own fixed words, never data
+            refusal = failures.Failure(ops_metrics.outcome_of_status(response.status_code), said, {}, f"status {response.status_code}")
             failures.note(f"route {route.__name__}", refusal, None)
         return response
 

@@ -301,3 +301,8 @@ async def test_a_refused_download_is_logged_once_without_what_was_asked(caplog):
         assert (await client.get("/documents/434343/download")).status_code == 403
     logged = [record.getMessage() for record in caplog.records if record.name == "partnerskap.ops.failures"]
     assert logged == ["route download_document refused: Log in to continue. (status 403)"]
+
+
+def test_telling_the_admins_never_fails_the_member_when_the_database_is_full(admin, full_disk, monkeypatch):
+    monkeypatch.setattr(notifications, "transaction", raising(database_full(full_disk)))
+    assert notifications.tell_admins_storage_full() is False

@@ -136,7 +136,7 @@ class RequestMetrics:
 
 
 class EventMetrics(Middleware):
-    """Reflex event middleware: counts each event by handler and times it until its task ends."""
+    """Reflex event middleware: times each event until its task ends, and counts those the guard did not (Reflex's own)."""
 
     async def preprocess(self, app, state, event) -> None:
         """Note the start; the event's task reports its end."""

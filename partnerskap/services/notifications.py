@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from datetime import timedelta
@@ -19,6 +20,8 @@ from partnerskap.services import mail
 from partnerskap.services.errors import N_, Refused
 from partnerskap.services.permissions import require_member
 from partnerskap.services.sessions import Viewer
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     "mention": N_("{actor} mentioned you in \"{thread}\""),
@@ -118,15 +121,20 @@ _telling_admins = threading.Lock()  # one worker's threads tell once; other work
 def tell_admins_storage_full() -> bool:
     """Notify every administrator, in the app and by e-mail, that the storage is full: once an hour at most.
 
-    Returns whether they were told now (False when they were within the hour).
+    Returns whether they were told now. Never raises: with the database full as well nothing can be written, and
+    the failure's own log line and /healthz still say it.
     """
-    with _telling_admins, transaction() as session:
-        since = utcnow() - STORAGE_FULL_REPEAT
-        if session.exec(select(Notification.id).where(Notification.kind == "storage_full", col(Notification.created_at) >= since).limit(1)).first():
-            return False
-        admins = list(session.exec(select(User.id).where(User.role == Role.ADMIN, User.status == Status.APPROVED)).all())
-        notify_many(session, user_ids=admins, kind="storage_full", link="/admin", urgent=True)
-        return bool(admins)
+    try:
+        with _telling_admins, transaction() as session:
+            since = utcnow() - STORAGE_FULL_REPEAT
+            if session.exec(select(Notification.id).where(Notification.kind == "storage_full", col(Notification.created_at) >= since).limit(1)).first():
+                return False
+            admins = list(session.exec(select(User.id).where(User.role == Role.ADMIN, User.status == Status.APPROVED)).all())
+            notify_many(session, user_ids=admins, kind="storage_full", link="/admin", urgent=True)
+            return bool(admins)
+    except Exception as error:  # noqa: BLE001  (telling is best effort; the member's failure stands either way)
+        log.warning("Could not tell the administrators that the storage is full: %s", type(error).__name__)
+        return False
 
 
 def recent(viewer: Viewer, *, limit: int = 50) -> list[Notification]:

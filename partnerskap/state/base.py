@@ -117,7 +117,7 @@ def guarded(
                 outcome = failure.outcome
                 failures.note(name, failure, error)
                 if failure.full:
-                    await _tell_admins_storage_full()
+                    await run(notifications.tell_admins_storage_full)
                 if isinstance(error, Invalid):
                     await show(self, errors={(f"{form}-{field}" if form else field): t(message, self.lang) for field, message in error.errors.items()})
                 else:
@@ -139,14 +139,6 @@ def guarded(
         return rx.event(guarded_handler, background=background)
 
     return decorate
-
-
-async def _tell_admins_storage_full() -> None:
-    """Tell the administrators the storage is full (the service sends it once an hour at most); never fails the caller."""
-    try:
-        await run(notifications.tell_admins_storage_full)
-    except Exception as error:  # noqa: BLE001  (with the database full too, the log and /healthz still say it)
-        log.warning("Could not tell the administrators that the storage is full: %s", failures.cause(error))
 
 
 _service_threads = concurrent.futures.ThreadPoolExecutor(max_workers=db.CONCURRENT_TRANSACTIONS, thread_name_prefix="service")
