@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import psycopg.errors
 import pytest
 from prometheus_client import REGISTRY
 from reflex.istate.data import RouterData
@@ -122,6 +123,13 @@ def test_a_locked_database_is_unavailable_and_its_cause_names_the_code(tmp_path)
 def test_a_full_sqlite_database_is_read_as_a_full_disk(full_disk):
     failure = failures.classify(database_full(full_disk))
     assert (failure.outcome, failure.message, failure.full) == ("unavailable", failures.STORAGE_FULL, True)
+
+
+def test_a_full_postgresql_disk_is_read_as_a_full_disk():
+    error = OperationalError("INSERT INTO post ...", {"body": "Bob's words"}, psycopg.errors.DiskFull("could not extend file"))
+    failure = failures.classify(error)
+    assert (failure.outcome, failure.message, failure.full) == ("unavailable", failures.STORAGE_FULL, True)
+    assert failure.cause == "OperationalError[53100]" and "Bob" not in failure.cause
 
 
 async def test_each_outcome_is_counted_by_handler_and_reaches_metrics(member, outsider, tmp_path, monkeypatch, caplog):
