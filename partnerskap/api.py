@@ -218,6 +218,7 @@ class UploadSession:
         if scope["type"] == "http" and scope.get("path", "").rstrip("/").endswith("/_upload") and scope.get("method") == "POST":
             answer = await admit_upload(Request(scope))
             if answer.status_code != ADMITTED:
+                ops_metrics.count_upload_refused_at_the_door(answer.status_code)
                 await answer(scope, receive, send)
                 return
         await self.app(scope, receive, send)

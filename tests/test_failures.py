@@ -294,10 +294,12 @@ async def test_the_upload_door_on_a_locked_database_answers_busy_and_logs_it(tmp
         reached.append(scope["path"])
 
     door = api.UploadSession(reflex_upload)
+    unavailable = sample("partnerskap_uploads_total", outcome="unavailable")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=door), base_url="http://localhost") as client:
         answer = await client.post("/_upload", content=PDF, headers={"accept-language": "fi", "cookie": f"{sessions.COOKIE_NAME}=a-session"})
     assert answer.status_code == 503 and answer.text == t(failures.BUSY, "fi")
     assert reached == []
+    assert sample("partnerskap_uploads_total", outcome="unavailable") == unavailable + 1
     assert [record.getMessage() for record in caplog.records if record.name == "partnerskap.ops.failures"] == [
         "route admit_upload unavailable: OperationalError[SQLITE_BUSY] <- OperationalError[SQLITE_BUSY]"
     ]

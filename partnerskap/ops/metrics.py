@@ -69,6 +69,12 @@ def count_event(handler: str, outcome: str, *, upload: bool = False) -> None:
         _counted.add(task)
 
 
+def count_upload_refused_at_the_door(status: int) -> None:
+    """Count an upload answered with an error status before its handler ran (api.UploadSession stands outside this middleware)."""
+    UPLOADS.labels(outcome_of_status(status)).inc()
+    UPLOAD_REFUSALS.inc()
+
+
 def outcome_of_status(status: int) -> str:
     """An HTTP answer's outcome by its status."""
     if status < 400:
@@ -131,8 +137,7 @@ class RequestMetrics:
             if outcome in FAILED_OUTCOMES:
                 ERRORS.labels("http").inc()
             if upload and status >= 400:  # the upload handler never ran, or its bytes never all arrived
-                UPLOADS.labels(outcome).inc()
-                UPLOAD_REFUSALS.inc()
+                count_upload_refused_at_the_door(status)
 
 
 class EventMetrics(Middleware):
