@@ -316,3 +316,14 @@ async def test_a_refused_download_is_logged_once_without_what_was_asked(caplog):
 def test_telling_the_admins_never_fails_the_member_when_the_database_is_full(admin, full_disk, monkeypatch):
     monkeypatch.setattr(notifications, "transaction", raising(database_full(full_disk)))
     assert notifications.tell_admins_storage_full() is False
+
+
+async def test_an_unexpected_error_in_a_route_answers_500_in_words_and_is_logged_with_where(monkeypatch, caplog):
+    monkeypatch.setattr(sessions, "resolve", raising(RuntimeError("session of bob@example.org")))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=api.routes()), base_url="http://localhost") as client:
+        answer = await client.get("/workspaces/1/calendar.ics", headers={"accept-language": "en"})
+    assert answer.status_code == 500 and answer.text == t(failures.FAILED, "en")
+    logged = [record.getMessage() for record in caplog.records if record.name == "partnerskap.ops.failures"]
+    assert len(logged) == 1 and logged[0].startswith("route workspace_calendar failed: RuntimeError\n") and "api.py" in logged[0]
+    assert "bob@example.org" not in logged[0]
+

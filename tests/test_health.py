@@ -168,6 +168,13 @@ async def test_a_full_documents_folder_fails_the_floor_and_its_free_space_is_a_m
     assert sample("partnerskap_free_bytes", folder="data") > 0
 
 
+def test_a_sqlite_database_outside_the_data_folder_has_its_free_space_watched(settings, tmp_path):
+    settings(database_url=f"sqlite:///{tmp_path / 'elsewhere' / 'partnerskap.db'}")
+    assert health.folders()["database"] == tmp_path / "elsewhere"
+    settings(database_url=f"sqlite:///{config.settings.data_dir / 'partnerskap.db'}")
+    assert "database" not in health.folders()
+
+
 async def test_unwritable_storage_is_503(client, settings, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the storage folder should be")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import redis
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, make_url, text
 
 from partnerskap import settings as config
 from partnerskap.db import engine, transaction
@@ -80,6 +80,9 @@ def folders() -> dict[str, Path]:
     found = {"data": settings.data_dir}
     if settings.storage_backend == "local":
         found["documents"] = settings.storage_dir
+    database = make_url(settings.database_url)
+    if database.get_backend_name() == "sqlite" and database.database and not Path(database.database).resolve().is_relative_to(settings.data_dir):
+        found["database"] = Path(database.database).resolve().parent  # SQLite kept outside the data folder
     return found
 
 

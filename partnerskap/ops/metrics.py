@@ -40,7 +40,7 @@ UPLOADS = Counter("partnerskap_uploads", "Uploads, by outcome (refused at the do
 UPLOAD_BYTES = Counter("partnerskap_upload_bytes", "Bytes received by the upload endpoint.")
 UPLOAD_REFUSALS = Counter("partnerskap_upload_refusals", "Upload requests answered with an error status.")
 ERRORS = Counter("partnerskap_errors", "Failures (outcome unavailable or error), by where they happened (http, event).", ["source"])
-FREE_BYTES = Gauge("partnerskap_free_bytes", "Free space where the instance writes, by folder (data, documents).", ["folder"], multiprocess_mode="mostrecent")
+FREE_BYTES = Gauge("partnerskap_free_bytes", "Free space where the instance writes, by folder (data, documents, database when SQLite lies elsewhere).", ["folder"], multiprocess_mode="mostrecent")
 OUTBOX_BACKLOG = Gauge("partnerskap_outbox_backlog", "E-mails in the outbox not sent yet.", multiprocess_mode="mostrecent")
 OUTBOX_OLDEST_SECONDS = Gauge("partnerskap_outbox_oldest_seconds", "Age of the oldest e-mail not sent yet (0 when none waits).", multiprocess_mode="mostrecent")
 CLAMD_UP = Gauge(
