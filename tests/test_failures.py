@@ -326,4 +326,3 @@ async def test_an_unexpected_error_in_a_route_answers_500_in_words_and_is_logged
     logged = [record.getMessage() for record in caplog.records if record.name == "partnerskap.ops.failures"]
     assert len(logged) == 1 and logged[0].startswith("route workspace_calendar failed: RuntimeError\n") and "api.py" in logged[0]
     assert "bob@example.org" not in logged[0]
-
