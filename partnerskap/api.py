@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
+import logging
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
@@ -14,13 +17,17 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from partnerskap import settings as config
+from partnerskap.i18n import best_language, t
+from partnerskap.ops import failures
 from partnerskap.ops import health as ops_health
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import calendar, documents, sessions
+from partnerskap.services import calendar, documents, notifications, sessions
 from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
 from partnerskap.storage import content_disposition, get_storage
+
+log = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -50,6 +57,34 @@ class UploadRequest:
 
 # Each upload request by the client token it names, checked by the upload handler before it reads a byte.
 UPLOAD_SESSIONS: dict[str, UploadRequest] = {}
+ADMITTED = 204  # what admit_upload answers an upload it lets through (never sent)
+
+
+def answered(route: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    """A route whose refusals and failures are logged once and whose failures are read as the guard reads events'.
+
+    A busy or full instance answers 503, input it cannot read 400, anything else 500; a full disk tells the administrators.
+    """
+
+    @functools.wraps(route)
+    async def answering(request: Request) -> Response:
+        try:
+            response = await route(request)
+        except Exception as error:  # noqa: BLE001  (every failure becomes an outcome and an answer)
+            failure = failures.classify(error)
+            failures.note(f"route {route.__name__}", failure, error)
+            if failure.full:
+                await asyncio.to_thread(notifications.tell_admins_storage_full)
+            status = {failures.UNAVAILABLE: 503, failures.INVALID: 400, failures.REFUSED: 403}.get(failure.outcome, 500)
+            text = t(failure.message, best_language(request.headers.get("accept-language", "")), **failure.values)
+            return Response(text, status_code=status, media_type="text/plain; charset=utf-8", headers={"Retry-After": "5"} if status == 503 else None)
+        if response.status_code >= 400:  # a refusal the route answered itself
+            said = bytes(getattr(response, "body", b"")).decode(errors="replace")  # the routes' own fixed words, never data
+            refusal = failures.Failure(ops_metrics.outcome_of_status(response.status_code), said, {}, f"status {response.status_code}")
+            failures.note(f"route {route.__name__}", refusal, None)
+        return response
+
+    return answering
 
 
 def safe_next(path: str) -> str:
@@ -57,6 +92,7 @@ def safe_next(path: str) -> str:
     return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
 
 
+@answered
 async def complete_login(request: Request) -> Response:
     """Exchange a one-time login ticket for an HttpOnly session cookie, then continue."""
     previous = request.cookies.get(sessions.COOKIE_NAME, "")
@@ -77,6 +113,7 @@ async def complete_login(request: Request) -> Response:
     return response
 
 
+@answered
 async def finish_logout(request: Request) -> Response:
     """Revoke the session (if any) and clear its cookie."""
     if token := request.cookies.get(sessions.COOKIE_NAME, ""):
@@ -86,6 +123,7 @@ async def finish_logout(request: Request) -> Response:
     return response
 
 
+@answered
 async def workspace_calendar(request: Request) -> Response:
     """A workspace's calendar as iCalendar, for its members only (checked on every request)."""
     viewer = await asyncio.to_thread(sessions.resolve, request.cookies.get(sessions.COOKIE_NAME, ""))
@@ -102,6 +140,7 @@ async def _viewer_of(request: Request) -> Viewer | None:
     return await asyncio.to_thread(sessions.resolve, request.cookies.get(sessions.COOKIE_NAME, ""))
 
 
+@answered
 async def download_document(request: Request) -> Response:
     """Stream one version of a document after checking, for this very request, that the viewer may read it."""
     viewer = await _viewer_of(request)
@@ -124,6 +163,7 @@ async def download_document(request: Request) -> Response:
     return StreamingResponse(get_storage().open(found.key), media_type=found.content_type if found.inline else "application/octet-stream", headers=headers)
 
 
+@answered
 async def export_library(request: Request) -> Response:
     """A zip of a workspace's documents: the viewer's own, or (owners) all of them."""
     viewer = await _viewer_of(request)
@@ -139,13 +179,18 @@ async def export_library(request: Request) -> Response:
 
 
 async def health(_request: Request) -> Response:
-    """Whether the instance can reach its database, its storage and (when configured) Redis; 503 names what failed."""
+    """Whether the database takes a write, the storage takes bytes and gives them back, the folders have room and (when
+    configured) Redis answers; 503 names what failed, "warn" (still 200) says free space runs low."""
     healthy, report = await ops_health.check()
     return JSONResponse(report, status_code=200 if healthy else 503)
 
 
 async def metrics(_request: Request) -> Response:
-    """The instance's Prometheus metrics (no personal data in them)."""
+    """The instance's Prometheus metrics (no personal data in them), with free space, outbox and scanner measured now."""
+    try:
+        await asyncio.wait_for(asyncio.to_thread(ops_health.measure), ops_health.CHECK_SECONDS)
+    except TimeoutError:
+        log.warning("metrics: measuring free space, the outbox and the scanner took over %s s", ops_health.CHECK_SECONDS)
     body, content_type = ops_metrics.exposition()
     return Response(body, media_type=content_type)
 
@@ -183,14 +228,23 @@ class UploadSession:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope.get("path", "").rstrip("/").endswith("/_upload") and scope.get("method") == "POST":
-            request = Request(scope)
-            token = request.cookies.get(sessions.COOKIE_NAME, "")
-            if await asyncio.to_thread(sessions.resolve, token) is None:
-                await Response("Log in to continue.", status_code=403, media_type="text/plain")(scope, receive, send)
+            answer = await admit_upload(Request(scope))
+            if answer.status_code != ADMITTED:
+                ops_metrics.count_upload_refused_at_the_door(answer.status_code)
+                await answer(scope, receive, send)
                 return
-            length = request.headers.get("content-length", "")
-            UPLOAD_SESSIONS[request.headers.get("reflex-client-token", "")] = UploadRequest(digest(token), int(length) if length.isdigit() else None)
         await self.app(scope, receive, send)
+
+
+@answered
+async def admit_upload(request: Request) -> Response:
+    """ADMITTED when the upload comes with a live session (noted for the upload handler), else the answer to send."""
+    token = request.cookies.get(sessions.COOKIE_NAME, "")
+    if await asyncio.to_thread(sessions.resolve, token) is None:
+        return Response("Log in to continue.", status_code=403, media_type="text/plain")
+    length = request.headers.get("content-length", "")
+    UPLOAD_SESSIONS[request.headers.get("reflex-client-token", "")] = UploadRequest(digest(token), int(length) if length.isdigit() else None)
+    return Response(status_code=ADMITTED)
 
 
 class SecurityHeaders:

@@ -84,6 +84,8 @@ class Settings:
     trash_days: int
     clamd_address: str
     trusted_proxies: int
+    free_space_warn_bytes: int
+    free_space_fail_bytes: int
 
     @property
     def allowed_origins(self) -> list[str]:
@@ -150,6 +152,8 @@ def load() -> Settings:
         clamd_address=_env("CLAMD_ADDRESS"),
         # How many reverse proxies in front of the app append to X-Forwarded-For; with none, the header is the client's own say.
         trusted_proxies=_int("PARTNERSKAP_TRUSTED_PROXIES", 0),
+        free_space_warn_bytes=_int("PARTNERSKAP_FREE_SPACE_WARN_MB", 2048) * 1024 * 1024,
+        free_space_fail_bytes=_int("PARTNERSKAP_FREE_SPACE_FAIL_MB", 200) * 1024 * 1024,
     )
 
 

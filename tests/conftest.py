@@ -142,3 +142,26 @@ def browser():
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path):
+    """A folder on a 1 MiB tmpfs filled to the last byte (needs root to mount; skipped, saying so, without it)."""
+    import errno
+    import subprocess
+
+    folder = tmp_path / "full-disk"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs to fill (needs root): {mounted.stderr.strip()}")
+    try:
+        with (folder / "filler").open("wb", buffering=0) as filler:
+            try:
+                while True:
+                    filler.write(b"\0" * 4096)
+            except OSError as error:
+                assert error.errno == errno.ENOSPC
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)

@@ -24,7 +24,7 @@ from partnerskap import db
 from partnerskap.i18n import t
 from partnerskap.services import discussions, workspaces
 from partnerskap.services.workspaces import WorkspaceForm
-from partnerskap.state.base import UNAVAILABLE
+from partnerskap.ops.failures import BUSY
 from tests.browser.conftest import new_context  # noqa: F401  (the fixture, shared with the journeys)
 from tests.browser.test_documents_journey import RIGHTS
 from tests.browser.test_membership_journey import log_in, open_page
@@ -337,7 +337,7 @@ def test_database_outage_shows_a_message_and_the_same_reply_is_saved_once_afterw
             answer = health(server)
             assert answer.status_code == 503 and answer.json()["database"] == "error", answer.text
         send(writer)
-        expect(writer.locator(".notice")).to_contain_text(t(UNAVAILABLE, "en"))
+        expect(writer.locator(".notice")).to_contain_text(t(BUSY, "en"))
         expect(writer.locator("#reply-body")).to_have_value(reply)
 
     # Back again: the same press of Send works, without restarting anything.

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from botocore.exceptions import ClientError
 
 from partnerskap import settings as config
-from partnerskap.storage import NotFound, Storage, StorageError, content_disposition, get_storage
+from partnerskap.storage import PROBE_BYTES, NotFound, Storage, StorageError, StorageFull, content_disposition, get_storage, probe
 from partnerskap.storage.local import LocalStorage
 from partnerskap.storage.s3 import PART_SIZE, S3Storage
 from tests import s3_server
@@ -157,6 +158,39 @@ def test_check_passes(storage: Storage):
     storage.check()
 
 
+def test_probe_writes_bytes_reads_them_back_and_leaves_nothing(storage: Storage):
+    probe(storage)
+    assert list(storage.keys()) == []
+
+
+def test_probe_on_a_full_disk_raises_storage_full_and_leaves_nothing(full_disk: Path):
+    storage = LocalStorage(full_disk / "documents")
+    storage.check()  # an empty file still fits: the old check passed on a full disk
+    with pytest.raises(StorageFull):
+        probe(storage)
+    assert list(storage.keys()) == [] and list(storage.incoming.iterdir()) == []
+
+
+def test_a_full_s3_store_raises_storage_full(monkeypatch: pytest.MonkeyPatch):
+    with s3_server.moto() as server:
+        storage = server.storage("full")
+
+        def no_room(**_request):
+            raise ClientError({"Error": {"Code": "XMinioStorageFull", "Message": "Storage backend has reached its minimum free drive threshold."}}, "PutObject")
+
+        monkeypatch.setattr(storage.client, "put_object", no_room)
+        with pytest.raises(StorageFull):
+            probe(storage)
+
+
+def test_probe_refuses_a_store_that_gives_back_other_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    storage = LocalStorage(tmp_path / "documents")
+    monkeypatch.setattr(storage, "open", lambda key: iter([b"\0" * PROBE_BYTES]))
+    with pytest.raises(StorageError, match="other bytes"):
+        probe(storage)
+    assert list(storage.keys()) == []
+
+
 @pytest.mark.parametrize("key", ["../etc/passwd", "a/../b", "a/..", "/absolute", "a//b", "a/", "", ".incoming/x", "a/.hidden", "a b", "å", "a\\b", "x" * 201])
 def test_keys_that_could_escape_are_refused(storage: Storage, key: str):
     for call in (storage.begin, storage.open, storage.size, storage.exists, storage.delete):
@@ -226,7 +260,7 @@ def test_local_disk_full_raises_storage_error_and_abort_removes_the_temp_file(tm
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, call, disk_full)
-    with pytest.raises(StorageError, match="No space left"):
+    with pytest.raises(StorageFull, match="No space left"):
         upload.write(b"these do not")
         upload.complete()
     monkeypatch.undo()

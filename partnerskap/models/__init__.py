@@ -3,6 +3,7 @@
 from partnerskap.models.accounts import AuthSession, EmailToken, LoginTicket, Role, Status, ThrottleAttempt, User
 from partnerskap.models.audit import AuditEntry
 from partnerskap.models.calendar import Event
+from partnerskap.models.health import HealthCheck
 from partnerskap.models.documents import Document, DocumentVersion, DownloadLog, Folder, PostAttachment
 from partnerskap.models.discussions import Draft, Post, PostRevision, Thread, ThreadReader
 from partnerskap.models.mail import OutboxMessage
@@ -12,6 +13,7 @@ from partnerskap.models.workspaces import AccessPolicy, Invitation, JoinRequest,
 __all__ = [
     "PostAttachment",
     "Folder",
+    "HealthCheck",
     "DownloadLog",
     "DocumentVersion",
     "Document",

@@ -1,6 +1,8 @@
-"""Prometheus metrics: HTTP requests by route, Reflex events by handler, websocket clients, uploads and errors.
+"""Prometheus metrics: HTTP requests by route, Reflex events by handler, websocket clients, uploads, failures, and what
+operators alert on (free space, the outbox's backlog, the virus scanner).
 
-Labels are route templates, handler names, methods and status codes only: never ids, paths or addresses.
+Labels are route templates, handler names, methods, status codes and outcomes only: never ids, paths or addresses.
+Outcomes are those of ops.failures: ok, refused, invalid, unavailable, error (and cancelled for events).
 With several backend workers, set PROMETHEUS_MULTIPROC_DIR (an empty folder) and every worker's numbers are summed.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+import weakref
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
@@ -16,12 +19,16 @@ from reflex.middleware import Middleware
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from partnerskap.ops.failures import CANCELLED, ERROR, FAILED_OUTCOMES, INVALID, OK, REFUSED, UNAVAILABLE
+
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UPLOAD_PATH = "/_upload"
 
-HTTP_REQUESTS = Counter("partnerskap_http_requests", "HTTP requests answered, by method, route template and status.", ["method", "route", "status"])
+HTTP_REQUESTS = Counter(
+    "partnerskap_http_requests", "HTTP requests answered, by method, route template, status and outcome.", ["method", "route", "status", "outcome"]
+)
 HTTP_SECONDS = Histogram("partnerskap_http_request_duration_seconds", "Time to answer an HTTP request (until the response starts).", ["method", "route"])
-EVENTS = Counter("partnerskap_events", "Reflex events handled, by handler and outcome (ok, error, cancelled).", ["handler", "outcome"])
+EVENTS = Counter("partnerskap_events", "Reflex events handled, by handler and outcome (ok, refused, invalid, unavailable, error, cancelled).", ["handler", "outcome"])
 EVENT_SECONDS = Histogram(
     "partnerskap_event_duration_seconds",
     "Time from an event's start to its handler's end (uploads: the whole upload).",
@@ -29,10 +36,17 @@ EVENT_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
 )
 WEBSOCKETS = Gauge("partnerskap_websocket_clients", "Websocket clients connected now.", multiprocess_mode="livesum")
-UPLOADS = Counter("partnerskap_uploads", "Upload requests received.")
+UPLOADS = Counter("partnerskap_uploads", "Uploads, by outcome (refused at the door by the endpoint's status, else by the upload handler's end).", ["outcome"])
 UPLOAD_BYTES = Counter("partnerskap_upload_bytes", "Bytes received by the upload endpoint.")
 UPLOAD_REFUSALS = Counter("partnerskap_upload_refusals", "Upload requests answered with an error status.")
-ERRORS = Counter("partnerskap_errors", "Unhandled errors, by where they happened (http, event).", ["source"])
+ERRORS = Counter("partnerskap_errors", "Failures (outcome unavailable or error), by where they happened (http, event).", ["source"])
+FREE_BYTES = Gauge("partnerskap_free_bytes", "Free space where the instance writes, by folder (data, documents, database when SQLite lies elsewhere).", ["folder"], multiprocess_mode="mostrecent")
+OUTBOX_BACKLOG = Gauge("partnerskap_outbox_backlog", "E-mails in the outbox not sent yet.", multiprocess_mode="mostrecent")
+OUTBOX_OLDEST_SECONDS = Gauge("partnerskap_outbox_oldest_seconds", "Age of the oldest e-mail not sent yet (0 when none waits).", multiprocess_mode="mostrecent")
+CLAMD_UP = Gauge(
+    "partnerskap_clamd_up", "Whether the virus scanner at an address answers (1) or not (0); absent when none is configured.", ["address"], multiprocess_mode="mostrecent"
+)
+_counted: weakref.WeakSet[asyncio.Task] = weakref.WeakSet()  # event tasks whose outcome the guard counted
 
 
 def exposition() -> tuple[bytes, str]:
@@ -42,6 +56,34 @@ def exposition() -> tuple[bytes, str]:
         multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def count_event(handler: str, outcome: str, *, upload: bool = False) -> None:
+    """Count a guarded handler's outcome (its event's task counts it no more), and an upload's."""
+    EVENTS.labels(handler, outcome).inc()
+    if outcome in FAILED_OUTCOMES:
+        ERRORS.labels("event").inc()
+    if upload:
+        UPLOADS.labels(outcome).inc()
+    if (task := asyncio.current_task()) is not None:
+        _counted.add(task)
+
+
+def count_upload_refused_at_the_door(status: int) -> None:
+    """Count an upload answered with an error status before its handler ran (api.UploadSession stands outside this middleware)."""
+    UPLOADS.labels(outcome_of_status(status)).inc()
+    UPLOAD_REFUSALS.inc()
+
+
+def outcome_of_status(status: int) -> str:
+    """An HTTP answer's outcome by its status."""
+    if status < 400:
+        return OK
+    if status in (401, 403, 404, 405):
+        return REFUSED
+    if status < 500:
+        return INVALID
+    return UNAVAILABLE if status in (503, 504, 507) else ERROR
 
 
 def _route(scope: Scope) -> str:
@@ -89,19 +131,17 @@ class RequestMetrics:
 
         try:
             await self.app(scope, counting_receive if upload else receive, noting_send)
-        except Exception:
-            ERRORS.labels("http").inc()
-            raise
         finally:
-            HTTP_REQUESTS.labels(method, _route(scope), str(status)).inc()
-            if upload:
-                UPLOADS.inc()
-                if status >= 400:
-                    UPLOAD_REFUSALS.inc()
+            outcome = outcome_of_status(status)
+            HTTP_REQUESTS.labels(method, _route(scope), str(status), outcome).inc()
+            if outcome in FAILED_OUTCOMES:
+                ERRORS.labels("http").inc()
+            if upload and status >= 400:  # the upload handler never ran, or its bytes never all arrived
+                count_upload_refused_at_the_door(status)
 
 
 class EventMetrics(Middleware):
-    """Reflex event middleware: counts each event by handler and times it until its task ends."""
+    """Reflex event middleware: times each event until its task ends, and counts those the guard did not (Reflex's own)."""
 
     async def preprocess(self, app, state, event) -> None:
         """Note the start; the event's task reports its end."""
@@ -123,11 +163,14 @@ def _handler_name(state: Any, event_name: str) -> str:
 
 def _finished(handler: str, started: float, task: asyncio.Task) -> None:
     EVENT_SECONDS.labels(handler).observe(time.perf_counter() - started)
+    if task in _counted:
+        _counted.discard(task)
+        return
     if task.cancelled():
-        outcome = "cancelled"
+        outcome = CANCELLED
     elif task.exception() is not None:
-        outcome = "error"
+        outcome = ERROR
         ERRORS.labels("event").inc()
     else:
-        outcome = "ok"
+        outcome = OK
     EVENTS.labels(handler, outcome).inc()

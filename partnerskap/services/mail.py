@@ -8,11 +8,13 @@ import json
 import logging
 import re
 import smtplib
+from datetime import datetime
 from email.message import EmailMessage
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
@@ -112,6 +114,12 @@ def _send_smtp(message: OutboxMessage) -> None:
         if settings.smtp_user:
             smtp.login(settings.smtp_user, settings.smtp_password)
         smtp.send_message(email)
+
+
+def backlog(*, session: Session) -> tuple[int, datetime | None]:
+    """How many messages wait to be sent, and when the oldest of them was written."""
+    count, oldest = session.exec(select(func.count(), func.min(OutboxMessage.created_at)).where(col(OutboxMessage.sent_at).is_(None))).one()
+    return count, oldest
 
 
 def outbox(*, limit: int = 100, session: Session) -> list[OutboxMessage]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import time
 from datetime import timedelta
 
@@ -12,12 +14,14 @@ from sqlmodel import Session, col, select
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.i18n import t
-from partnerskap.models import Notification, NotificationSettings, User, Workspace
+from partnerskap.models import Notification, NotificationSettings, Role, Status, User, Workspace
 from partnerskap.models.base import utcnow
 from partnerskap.services import mail
 from partnerskap.services.errors import N_, Refused
 from partnerskap.services.permissions import require_member
 from partnerskap.services.sessions import Viewer
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     "mention": N_("{actor} mentioned you in \"{thread}\""),
@@ -27,6 +31,7 @@ MESSAGES = {
     "declined": N_("Your request to join \"{workspace}\" was declined"),
     "invitation": N_("{actor} invited you to \"{workspace}\""),
     "inactive": N_("\"{workspace}\" has had no activity for {days} days. Is it still needed? You can archive it."),
+    "storage_full": N_("The platform's storage is full: uploads and new posts fail until there is room again. Free space on the server."),
 }
 EMAIL_KIND = {"accepted": "decision", "declined": "decision", "inactive": "decision"}
 EMAIL_KINDS = ("mention", "reply", "join_request", "decision", "invitation")
@@ -64,13 +69,27 @@ def notify(session: Session, *, user_id: int, kind: str, link: str, actor: str =
     notify_many(session, user_ids=[user_id], kind=kind, link=link, actor=actor, workspace=workspace, thread=thread, **params)
 
 
-def notify_many(session: Session, *, user_ids: list[int], kind: str, link: str, actor: str = "", workspace: Workspace | None = None, thread: str = "", **params: object) -> None:
-    """The same notification for several members: their settings and addresses read in one query each, one insert."""
+def notify_many(
+    session: Session,
+    *,
+    user_ids: list[int],
+    kind: str,
+    link: str,
+    actor: str = "",
+    workspace: Workspace | None = None,
+    thread: str = "",
+    urgent: bool = False,
+    **params: object,
+) -> None:
+    """The same notification for several members: their settings and addresses read in one query each, one insert.
+
+    An urgent one (something administrators must act on) is e-mailed at once to everyone, whatever they chose.
+    """
     if not user_ids:
         return
     values = json.dumps({"actor": actor, "workspace": workspace.name if workspace else "", "thread": thread, **params}, ensure_ascii=False)
-    chosen = {row.user_id: row for row in session.exec(_SETTINGS_OF, params={"user_ids": user_ids}).all()}
-    wants_mail = [
+    chosen = {} if urgent else {row.user_id: row for row in session.exec(_SETTINGS_OF, params={"user_ids": user_ids}).all()}
+    wants_mail = user_ids if urgent else [
         user_id
         for user_id in user_ids
         if EMAIL_KIND.get(kind, kind) in (preferences := chosen.get(user_id, DEFAULT_SETTINGS)).email_kinds.split(",")
@@ -93,6 +112,29 @@ def notify_many(session: Session, *, user_ids: list[int], kind: str, link: str, 
         rows.append({"user_id": user_id, "kind": kind, "workspace_id": workspace.id if workspace else None, "link": link, "params": values, "created_at": now, "emailed_at": emailed_at})
     session.connection().execute(_NEW_NOTIFICATIONS, rows)
     _counts_change(session, user_ids)
+
+
+STORAGE_FULL_REPEAT = timedelta(hours=1)
+_telling_admins = threading.Lock()  # one worker's threads tell once; other workers see the notification written
+
+
+def tell_admins_storage_full() -> bool:
+    """Notify every administrator, in the app and by e-mail, that the storage is full: once an hour at most.
+
+    Returns whether they were told now. Never raises: with the database full as well nothing can be written, and
+    the failure's own log line and /healthz still say it.
+    """
+    try:
+        with _telling_admins, transaction() as session:
+            since = utcnow() - STORAGE_FULL_REPEAT
+            if session.exec(select(Notification.id).where(Notification.kind == "storage_full", col(Notification.created_at) >= since).limit(1)).first():
+                return False
+            admins = list(session.exec(select(User.id).where(User.role == Role.ADMIN, User.status == Status.APPROVED)).all())
+            notify_many(session, user_ids=admins, kind="storage_full", link="/admin", urgent=True)
+            return bool(admins)
+    except Exception as error:  # noqa: BLE001  (telling is best effort; the member's failure stands either way)
+        log.warning("Could not tell the administrators that the storage is full: %s", type(error).__name__)
+        return False
 
 
 def recent(viewer: Viewer, *, limit: int = 50) -> list[Notification]:

@@ -16,13 +16,7 @@ class Scan:
 
     def __init__(self, address: str):
         try:
-            if address.startswith("/"):
-                self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self._socket.settimeout(30)
-                self._socket.connect(address)
-            else:
-                host, _, port = address.rpartition(":")
-                self._socket = socket.create_connection((host or "127.0.0.1", int(port)), timeout=30)
+            self._socket = _connect(address, 30)
             self._socket.sendall(b"zINSTREAM\0")
         except (OSError, ValueError) as error:
             raise Refused(SCANNER_DOWN) from error
@@ -64,6 +58,30 @@ class Scan:
             self._socket.close()
         except OSError:
             pass
+
+
+def answers(address: str, timeout: float = 2.0) -> bool:
+    """Whether clamd at the address answers a PING."""
+    try:
+        with _connect(address, timeout) as connection:
+            connection.sendall(b"zPING\0")
+            return connection.recv(16).rstrip(b"\0") == b"PONG"
+    except (OSError, ValueError):
+        return False
+
+
+def _connect(address: str, timeout: float) -> socket.socket:
+    if address.startswith("/"):
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        connection.settimeout(timeout)
+        try:
+            connection.connect(address)
+        except OSError:
+            connection.close()
+            raise
+        return connection
+    host, _, port = address.rpartition(":")
+    return socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout)
 
 
 def start() -> Scan | None:

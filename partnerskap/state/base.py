@@ -14,12 +14,13 @@ import logging
 from typing import Any
 
 import reflex as rx
-from sqlalchemy import exc as database_errors
 
 from partnerskap import db
 from partnerskap.i18n import LANGUAGES, best_language, t
+from partnerskap.ops import failures
+from partnerskap.ops import metrics as ops_metrics
 from partnerskap.services import notifications, sessions, throttle
-from partnerskap.services.errors import N_, Invalid, Refused
+from partnerskap.services.errors import N_, Invalid
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
 
@@ -39,9 +40,6 @@ class Access(enum.Enum):
 GUARDED: dict[str, Access] = {}
 NOT_SIGNED_IN = N_("Log in to continue.")
 NO_ACCESS = N_("You do not have access to this.")
-UNAVAILABLE = N_("The service is briefly unavailable. Please try again in a moment.")
-# The database did not answer (down, restarting, refusing connections, pool exhausted): worth trying again.
-DATABASE_UNAVAILABLE = (database_errors.OperationalError, database_errors.InterfaceError, database_errors.TimeoutError)
 
 
 @functools.lru_cache(maxsize=4096)  # every event of a tab sends the same header
@@ -68,17 +66,23 @@ def _allowed(access: Access, viewer: Viewer | None) -> bool:
     return viewer.is_admin
 
 
-def guarded(access: Access, *, form: str = "", background: bool = False, quiet: bool = False, loads_page: bool = False) -> Callable:
-    """The one guard: resolve the viewer from the session cookie, check access, turn refusals into messages.
+def guarded(
+    access: Access, *, form: str = "", background: bool = False, quiet: bool = False, loads_page: bool = False, upload: bool = False
+) -> Callable:
+    """The one guard: resolve the viewer from the session cookie, check access, turn refusals and failures into messages.
 
     The handler receives the viewer (None only for public handlers) as its first argument. Field errors are
     keyed `form-field` when the handler's form shares a page with others (see components.forms.field).
     Background handlers (uploads) get the same checks; the guard writes its messages under the state lock.
     Quiet handlers (those the server queues for a tab, not the member's own actions) leave shown messages be.
     A page's loader (`loads_page`) first shows who is looking, as `AppState.refresh` does for pages without one.
+    Every call is counted and every failure logged once by its outcome (ops.failures), uploads (`upload`) also as such;
+    a full disk tells the administrators, a busy database asks to try again, an unexpected error says so.
     """
 
     def decorate(handler: Callable) -> Callable:
+        name = handler.__qualname__
+
         async def show(self: AppState, **values: Any) -> None:
             if background:
                 async with self:
@@ -93,29 +97,36 @@ def guarded(access: Access, *, form: str = "", background: bool = False, quiet: 
             if not quiet:
                 await show(self, errors={}, notice="")
             counting = None
+            outcome = failures.CANCELLED  # until the handler ends one way or another
             try:
                 viewer = await self._current_viewer()
                 if loads_page:  # who is looking; their unread count (remembered, or read in a thread while the page loads)
                     self._show_viewer(viewer)
                     counting = asyncio.ensure_future(self._unread_count(viewer))
                 if not _allowed(access, viewer):
-                    await show(self, notice=t(NOT_SIGNED_IN if viewer is None else NO_ACCESS, self.lang))
+                    outcome = failures.REFUSED
+                    message = NOT_SIGNED_IN if viewer is None else NO_ACCESS
+                    failures.note(name, failures.Failure(outcome, message, {}, "access"), None)
+                    await show(self, notice=t(message, self.lang))
                     return rx.redirect("/login") if viewer is None else None
-                return await handler(self, viewer, *args, **kwargs)
-            except Invalid as invalid:
-                await show(self, errors={(f"{form}-{field}" if form else field): t(message, self.lang) for field, message in invalid.errors.items()})
-            except Refused as refusal:
-                await show(self, notice=t(refusal.message, self.lang, **refusal.values))
-            except DATABASE_UNAVAILABLE:
-                log.warning("The database did not answer during %s", handler.__qualname__, exc_info=True)
-                await show(self, notice=t(UNAVAILABLE, self.lang))
-            except (TypeError, ValueError, KeyError, AttributeError):
-                log.warning("Malformed call to %s", handler.__qualname__, exc_info=True)
-                await show(self, notice=t(N_("The request was not understood."), self.lang))
+                result = await handler(self, viewer, *args, **kwargs)
+                outcome = failures.OK
+                return result
+            except Exception as error:  # noqa: BLE001  (every failure becomes an outcome and a message; none escapes to Reflex's log of headers)
+                failure = failures.classify(error)
+                outcome = failure.outcome
+                failures.note(name, failure, error)
+                if failure.full:
+                    await run(notifications.tell_admins_storage_full)
+                if isinstance(error, Invalid):
+                    await show(self, errors={(f"{form}-{field}" if form else field): t(message, self.lang) for field, message in error.errors.items()})
+                else:
+                    await show(self, notice=t(failure.message, self.lang, **failure.values))
             finally:
                 if counting is not None:
-                    with contextlib.suppress(*DATABASE_UNAVAILABLE):  # the page's own loading says so
+                    with contextlib.suppress(*failures.DATABASE_UNAVAILABLE):  # the page's own loading says so
                         self.unread_notifications = await counting
+                ops_metrics.count_event(name, outcome, upload=upload)
             return None
 
         signature = inspect.signature(handler)

@@ -97,7 +97,7 @@ class LibraryState(AppState):
         await run(documents.accept_upload_terms, viewer)
         self.terms_accepted = True
 
-    @guarded(Access.MEMBER, background=True)
+    @guarded(Access.MEMBER, background=True, upload=True)
     async def receive(self, viewer: Viewer, chunks: rx.UploadChunkIterator):
         """Stream uploaded files into storage as they arrive; each file is saved whole or not at all.
 

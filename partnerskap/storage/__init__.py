@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import re
+import secrets
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +24,14 @@ class StorageError(Exception):
 
 class NotFound(StorageError):
     """No object is stored under the key."""
+
+
+class StorageFull(StorageError):
+    """The store has no room left (a full disk or quota under the folder, a full object store)."""
+
+
+FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+PROBE_BYTES = 4096  # a whole block, so a full filesystem refuses it
 
 
 class Upload(Protocol):
@@ -69,6 +79,25 @@ class Storage(Protocol):
 
     def presigned_url(self, key: str, filename: str, content_type: str, seconds: int = 300) -> str | None:
         """A time-limited download link straight from the store, or None when the store has no such links."""
+
+
+def probe(storage: Storage) -> None:
+    """Prove the store works: write a small object whole, read the same bytes back, remove it (StorageError if not)."""
+    storage.check()
+    key = f"health/{secrets.token_hex(8)}"
+    written = secrets.token_bytes(PROBE_BYTES)
+    upload = storage.begin(key)
+    try:
+        upload.write(written)
+        upload.complete()
+    except BaseException:
+        upload.abort()
+        raise
+    try:
+        if b"".join(storage.open(key)) != written:
+            raise StorageError("the store gave back other bytes than were written")
+    finally:
+        storage.delete(key)
 
 
 def validate_key(key: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-from partnerskap.storage import NotFound, StorageError, validate_key, validate_prefix
+from partnerskap.storage import FULL_ERRNOS, NotFound, StorageError, StorageFull, validate_key, validate_prefix
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,8 @@ def _errors(action: str, key: str | None = None) -> Iterator[None]:
             raise NotFound(key) from error
         raise StorageError(f"could not {action}: {error}") from error
     except OSError as error:
+        if error.errno in FULL_ERRNOS:
+            raise StorageFull(f"could not {action}: {error}") from error
         raise StorageError(f"could not {action}: {error}") from error
 
 

@@ -14,12 +14,13 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from partnerskap.storage import NotFound, StorageError, content_disposition, validate_key, validate_prefix
+from partnerskap.storage import NotFound, StorageError, StorageFull, content_disposition, validate_key, validate_prefix
 
 log = logging.getLogger(__name__)
 
 PART_SIZE = 8 * 1024 * 1024
 _MISSING = {"404", "NoSuchKey", "NotFound", "NoSuchBucket"}
+_FULL = {"XMinioStorageFull", "QuotaExceeded"}  # MinIO with no disk left, Ceph over a bucket quota
 _SESSION_LOCK = threading.Lock()
 
 
@@ -40,6 +41,8 @@ def _errors(action: str, key: str | None = None) -> Iterator[None]:
     except ClientError as error:
         if key is not None and _code(error) in _MISSING:
             raise NotFound(key) from error
+        if _code(error) in _FULL:
+            raise StorageFull(f"S3 refused to {action}: {error}") from error
         raise StorageError(f"S3 refused to {action}: {error}") from error
     except (BotoCoreError, OSError) as error:
         raise StorageError(f"could not {action}: {error}") from error
