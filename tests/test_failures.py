@@ -226,7 +226,7 @@ async def test_an_upload_to_a_full_disk_tells_the_member_logs_once_counts_it_and
     caplog.set_level(logging.INFO)
 
     async def upload(tab: Tab) -> LibraryState:
-        api.UPLOAD_SESSIONS[""] = digest(tab.token)
+        api.UPLOAD_SESSIONS[""] = api.UploadRequest(digest(tab.token), None)
 
         async def chunks():
             for start in range(0, len(PDF), 4096):

@@ -90,7 +90,8 @@ def stored_outbox_rows() -> str:
 
 def test_the_outbox_holds_no_working_link_yet_smtp_delivers_one(smtp_server):
     accounts.register(
-        accounts.Registration(name="Frida", email="frida@example.org", organisation="", password="a long passphrase here", accepted_terms=True, language="en")
+        accounts.Registration(name="Frida", email="frida@example.org", organisation="", password="a long passphrase here", accepted_terms=True, language="en"),
+        "192.0.2.1",
     )
     stored = stored_outbox_rows()
     assert "/confirm?token=…" in stored
