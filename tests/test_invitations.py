@@ -9,7 +9,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import t
 from partnerskap.models import Invitation, User
 from partnerskap.schemas import PersonForAdmin
-from partnerskap.services import accounts, membership, workspaces
+from partnerskap.services import accounts, mail, membership, workspaces
 from partnerskap.services.errors import Refused
 from partnerskap.state.admin import AdminState
 from partnerskap.state.workspaces import WorkspaceState
@@ -30,7 +30,8 @@ def register_as_invited() -> User:
 
 
 def confirm_link_token(email: str) -> str:
-    return next(mail.body for mail in reversed(mails_to(email)) if "/confirm?token=" in mail.body).split("/confirm?token=")[1].split()[0]
+    body = next(mail.readable_body(message) for message in reversed(mails_to(email)) if "/confirm?token=" in message.body)
+    return body.split("/confirm?token=")[1].split()[0]
 
 
 def test_approving_someone_who_registered_an_invited_address_unconfirmed_admits_them_nowhere(owner, admin, closed_workspace):
