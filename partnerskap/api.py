@@ -13,6 +13,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from partnerskap import settings as config
+from partnerskap import uploads
 from partnerskap.ops import health as ops_health
 from partnerskap.ops import metrics as ops_metrics
 from partnerskap.services import calendar, documents, sessions
@@ -37,8 +38,6 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 # Downloads are data, never a page: no scripts, no plugins, sandboxed, not framed.
 DOWNLOAD_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'"
-# Which session each upload request came with (client token → session digest), checked by the upload handler.
-UPLOAD_SESSIONS: dict[str, str] = {}
 
 
 def safe_next(path: str) -> str:
@@ -176,7 +175,7 @@ class UploadSession:
             if await asyncio.to_thread(sessions.resolve, token) is None:
                 await Response("Log in to continue.", status_code=403, media_type="text/plain")(scope, receive, send)
                 return
-            UPLOAD_SESSIONS[request.headers.get("reflex-client-token", "")] = digest(token)
+            uploads.note(request.headers.get("reflex-client-token", ""), digest(token))
         await self.app(scope, receive, send)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from partnerskap import memory
 from partnerskap import settings as config
 
 _engines: dict[str, Engine] = {}
@@ -18,6 +19,18 @@ COMMIT_CHECKPOINTS_AFTER_PAGES = 10_000  # about 40 MB of log; SQLite's own defa
 # threads a few such writers kept every reader waiting for a thread. Each thread in use, with its connection,
 # costs about half a MiB (32 made the memory per open tab 10 KiB larger in bench/load.py, 16 about 5).
 CONCURRENT_TRANSACTIONS = 16
+memory.register(
+    "database engines",
+    holds="one engine and its pool of connections per database URL",
+    lasts="the process",
+    others_learn="nothing to learn: each process has its own connections",
+)
+memory.register(
+    "prebuilt statements",
+    holds="the SQL statements every event or page asks, built once at import (`_SESSION_AND_PERSON`, `_UNREAD_COUNT`, …)",
+    lasts="the process",
+    others_learn="nothing to learn: they hold no data, only the question",
+)
 
 
 def engine() -> Engine:

@@ -17,12 +17,13 @@ import pytest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
+from partnerskap import memory  # noqa: E402
 from partnerskap import settings as config  # noqa: E402
 from partnerskap.cli import migrate  # noqa: E402
 from partnerskap.db import engine, transaction  # noqa: E402
 from partnerskap.models import Role, Status, User  # noqa: E402
 from partnerskap.models.base import utcnow  # noqa: E402
-from partnerskap.services import discussions, notifications, passwords, sessions  # noqa: E402
+from partnerskap.services import passwords  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 POSTGRES_ADMIN_URL = os.environ.get("PARTNERSKAP_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -58,10 +59,8 @@ def migrated_database() -> str:
 
 @pytest.fixture(autouse=True)
 def database(migrated_database: str, tmp_path: Path):
-    """A clean, migrated database for every test (and no read marks, unread counts or visits left over from the last one)."""
-    discussions._read_marks.clear()
-    notifications._counts.clear()
-    sessions._visits.clear()
+    """A clean, migrated database for every test, and a process that remembers nothing of the last one."""
+    memory.forget_everything()
     if use_postgres():
         _set_database(migrated_database)
         tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)

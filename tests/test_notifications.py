@@ -2,12 +2,12 @@
 
 import contextlib
 import json
-import time
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from partnerskap import memory
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import Notification, NotificationSettings, OutboxMessage, User, Workspace
@@ -217,8 +217,8 @@ def test_notifications_another_worker_writes_count_once_the_remembered_count_exp
     with transaction() as session:  # as another worker's process would: this one hears nothing of it
         session.add(Notification(user_id=member.id, kind="mention", link="/workspaces/1", params="{}"))
     assert notifications.unread_count(viewer(member)) == 0
-    later = time.monotonic() + config.settings.session_recheck_seconds + 1
-    monkeypatch.setattr(notifications.time, "monotonic", lambda: later)
+    later = memory.clock() + config.settings.session_recheck_seconds + 1
+    monkeypatch.setattr(memory, "clock", lambda: later)
     assert notifications.unread_count(viewer(member)) == 1
 
 

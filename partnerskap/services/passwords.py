@@ -7,7 +7,8 @@ import functools
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from partnerskap.services.errors import N_
+from partnerskap import memory
+from partnerskap.i18n import N_
 
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
@@ -55,3 +56,12 @@ def verify_nobody(password: str) -> bool:
     """Spend the same time as a real check, for e-mails that have no account."""
     verify(_decoy_hash(), password)
     return False
+
+
+memory.register(
+    "password lists",
+    holds="the common passwords refused and a decoy hash for e-mails without an account",
+    lasts="the process",
+    others_learn="nothing to learn: they never change",
+    forget=lambda: (_common_passwords.cache_clear(), _decoy_hash.cache_clear()),
+)

@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
+from partnerskap.i18n import N_
 from partnerskap.models import Throttle
 from partnerskap.models.base import utcnow
-from partnerskap.services.errors import N_, Refused
+from partnerskap.services.errors import Refused
 
 FREE_FAILURES = 5
 MAX_DELAY_SECONDS = 15 * 60
