@@ -19,7 +19,7 @@ from sqlmodel import SQLModel  # noqa: E402
 
 from partnerskap import memory  # noqa: E402
 from partnerskap import settings as config  # noqa: E402
-from partnerskap.cli import migrate  # noqa: E402
+from partnerskap.migrations import migrate  # noqa: E402
 from partnerskap.db import engine, transaction  # noqa: E402
 from partnerskap.models import Role, Status, User  # noqa: E402
 from partnerskap.models.base import utcnow  # noqa: E402

@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 from partnerskap import cli
 from partnerskap import settings as config
 from partnerskap.db import engine, transaction
+from partnerskap.migrations import migrate
 from partnerskap.models import Role, Status, User
 from partnerskap.ops import backup
 from partnerskap.services import discussions, documents, membership, workspaces
@@ -143,7 +144,7 @@ def test_restore_gives_back_every_row_and_every_object(source, monkeypatch, tmp_
 
 def test_sqlite_instance_moves_to_postgresql(monkeypatch, tmp_path, password_hash, empty_postgres):
     use(monkeypatch, database_url=f"sqlite:///{tmp_path / 'small.db'}", storage_dir=tmp_path / "documents")
-    cli.migrate()
+    migrate()
     seed(password_hash)
     rows, objects = every_row(), every_object()
     archive = tmp_path / "backup.zip"
