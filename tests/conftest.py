@@ -21,9 +21,11 @@ from partnerskap import memory  # noqa: E402
 from partnerskap import settings as config  # noqa: E402
 from partnerskap.migrations import migrate  # noqa: E402
 from partnerskap.db import engine, transaction  # noqa: E402
-from partnerskap.models import Role, Status, User  # noqa: E402
+from partnerskap.models import Membership, Role, Status, User, Workspace  # noqa: E402
 from partnerskap.models.base import utcnow  # noqa: E402
-from partnerskap.services import passwords  # noqa: E402
+from partnerskap.services import passwords, workspaces  # noqa: E402
+from partnerskap.services.sessions import Viewer  # noqa: E402
+from partnerskap.services.workspaces import WorkspaceForm  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 POSTGRES_ADMIN_URL = os.environ.get("PARTNERSKAP_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -99,6 +101,12 @@ def make_person(password_hash: str, name: str, *, status: str = Status.APPROVED,
     return user
 
 
+def viewer(user: User) -> Viewer:
+    """The person as the services see them, read afresh (their status and role as they are now)."""
+    with transaction() as session:
+        return Viewer.of(session.get(User, user.id))
+
+
 @pytest.fixture
 def admin(password_hash: str) -> User:
     """Alice, an administrator."""
@@ -127,6 +135,21 @@ def applicant(password_hash: str) -> User:
 def denied(password_hash: str) -> User:
     """Eve, whose application was denied."""
     return make_person(password_hash, "Eve", status=Status.DENIED)
+
+
+@pytest.fixture
+def owner(password_hash: str) -> User:
+    """Olivia, who owns the workspace."""
+    return make_person(password_hash, "Olivia")
+
+
+@pytest.fixture
+def workspace(owner: User, member: User) -> Workspace:
+    """Baltic Bridges, an open workspace of Olivia's that Bob belongs to."""
+    created = workspaces.create(viewer(owner), WorkspaceForm(name="Baltic Bridges", purpose="Cultural exchange"))
+    with transaction() as session:
+        session.add(Membership(workspace_id=created.id, user_id=member.id))
+    return created
 
 
 @pytest.fixture(scope="session")

@@ -15,24 +15,19 @@ from sqlmodel import SQLModel
 
 from partnerskap import cli
 from partnerskap import settings as config
-from partnerskap.db import engine, transaction
+from partnerskap.db import engine
 from partnerskap.migrations import migrate
-from partnerskap.models import Role, Status, User
+from partnerskap.models import Role, Status
 from partnerskap.ops import backup
 from partnerskap.services import discussions, documents, membership, workspaces
 from partnerskap.services.sessions import Viewer
 from partnerskap.storage import get_storage
 from tests import s3_server
-from tests.conftest import POSTGRES_ADMIN_URL, make_person, use_postgres
+from tests.conftest import POSTGRES_ADMIN_URL, make_person, use_postgres, viewer
 
 PDF = b"%PDF-1.4\n" + b"first version " * 400 + b"\n%%EOF\n"
 PDF_AGAIN = b"%PDF-1.4\n" + "toinen versio, åäö ".encode() * 300 + b"\n%%EOF\n"
 SCRATCH_DATABASE = "partnerskap_restore_test"
-
-
-def viewer(user: User) -> Viewer:
-    with transaction() as session:
-        return Viewer.of(session.get(User, user.id))
 
 
 def use(monkeypatch, *, database_url: str, storage_dir: Path) -> None:

@@ -6,18 +6,12 @@ import pytest
 from sqlmodel import func, select
 
 from partnerskap.db import transaction
-from partnerskap.models import Event, Membership, User, Workspace
+from partnerskap.models import Event, Membership
 from partnerskap.services import calendar, workspaces
 from partnerskap.services.calendar import EventForm
 from partnerskap.services.errors import Invalid, Refused
-from partnerskap.services.sessions import Viewer
 from partnerskap.services.workspaces import WorkspaceForm
-from tests.conftest import make_person
-
-
-def viewer(user: User) -> Viewer:
-    with transaction() as session:
-        return Viewer.of(session.get(User, user.id))
+from tests.conftest import make_person, viewer
 
 
 def count_events() -> int:
@@ -37,21 +31,6 @@ def local(moment: datetime) -> str:
 def unfolded(text: str) -> list[str]:
     """The logical lines of iCalendar text (RFC 5545 §3.1)."""
     return text.replace("\r\n ", "").split("\r\n")[:-1]
-
-
-@pytest.fixture
-def owner(password_hash: str) -> User:
-    """Olivia, who owns the workspace."""
-    return make_person(password_hash, "Olivia")
-
-
-@pytest.fixture
-def workspace(owner, member) -> Workspace:
-    """An open workspace of Olivia's that Bob belongs to."""
-    created = workspaces.create(viewer(owner), WorkspaceForm(name="Baltic Bridges", purpose="Cultural exchange"))
-    with transaction() as session:
-        session.add(Membership(workspace_id=created.id, user_id=member.id))
-    return created
 
 
 def test_helsinki_summer_time_is_stored_as_utc(member, workspace):

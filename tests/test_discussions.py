@@ -11,9 +11,8 @@ from partnerskap.db import transaction
 from partnerskap.models import Membership, Notification, Post, PostRevision, Thread, ThreadReader, User, Workspace
 from partnerskap.services import discussions, markdown, workspaces
 from partnerskap.services.errors import Invalid, Refused
-from partnerskap.services.sessions import Viewer
 from partnerskap.services.workspaces import WorkspaceForm
-from tests.conftest import make_person
+from tests.conftest import make_person, viewer
 
 _keys = itertools.count(1)
 
@@ -21,11 +20,6 @@ _keys = itertools.count(1)
 def key() -> str:
     """A fresh idempotency key, as the browser makes one per send."""
     return f"test-key-{next(_keys):06d}"
-
-
-def viewer(user: User) -> Viewer:
-    with transaction() as session:
-        return Viewer.of(session.get(User, user.id))
 
 
 def count(model) -> int:
@@ -51,20 +45,6 @@ def saved_read_mark(user: User, thread: Thread) -> int:
 
 def unread(user: User, workspace: Workspace) -> dict[str, bool]:
     return {row.thread.title: row.unread for row in discussions.threads(viewer(user), workspace.id)}
-
-
-@pytest.fixture
-def owner(password_hash: str) -> User:
-    """Olivia, who owns the workspace."""
-    return make_person(password_hash, "Olivia")
-
-
-@pytest.fixture
-def workspace(owner, member) -> Workspace:
-    """An open workspace of Olivia's that Bob belongs to."""
-    created = workspaces.create(viewer(owner), WorkspaceForm(name="Baltic Bridges", purpose="Cultural exchange"))
-    add(created, member)
-    return created
 
 
 @pytest.fixture

@@ -9,19 +9,14 @@ from sqlmodel import func, select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
-from partnerskap.models import Document, DocumentVersion, DownloadLog, User
+from partnerskap.models import Document, DocumentVersion, DownloadLog
 from partnerskap.services import documents, workspaces
 from partnerskap.services.errors import Invalid, Refused
-from partnerskap.services.sessions import Viewer
 from partnerskap.storage import get_storage
+from tests.conftest import viewer
 
 PDF = b"%PDF-1.4\n" + b"x" * 5000 + b"\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
-
-
-def viewer(user: User) -> Viewer:
-    with transaction() as session:
-        return Viewer.of(session.get(User, user.id))
 
 
 @pytest.fixture(autouse=True)

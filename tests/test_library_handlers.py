@@ -9,19 +9,14 @@ from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import Folder, User
 from partnerskap.services import documents, workspaces
-from partnerskap.services.sessions import Viewer
 from partnerskap.state.library import LibraryState
+from tests.conftest import viewer
 from tests.handlers import Tab
 
 
 @pytest.fixture(autouse=True)
 def storage_in_tmp(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, storage_backend="local", storage_dir=tmp_path / "documents"))
-
-
-def viewer(user: User) -> Viewer:
-    with transaction() as session:
-        return Viewer.of(session.get(User, user.id))
 
 
 def library_tab(user: User, workspace_id: int) -> Tab:

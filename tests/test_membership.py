@@ -8,12 +8,7 @@ from partnerskap.db import transaction
 from partnerskap.models import AuditEntry, OutboxMessage, Role, Status, User
 from partnerskap.services import accounts, membership
 from partnerskap.services.errors import Invalid, Refused
-from partnerskap.services.sessions import Viewer
-
-
-def viewer(user: User) -> Viewer:
-    with transaction() as session:
-        return Viewer.of(session.get(User, user.id))
+from tests.conftest import viewer
 
 
 def reload(user: User) -> User:

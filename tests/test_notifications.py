@@ -10,18 +10,11 @@ from sqlmodel import select
 from partnerskap import memory
 from partnerskap import settings as config
 from partnerskap.db import transaction
-from partnerskap.models import Notification, NotificationSettings, OutboxMessage, User, Workspace
+from partnerskap.models import Notification, NotificationSettings, OutboxMessage, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import notifications, workspaces
+from partnerskap.services import notifications
 from partnerskap.services.errors import Refused
-from partnerskap.services.sessions import Viewer
-from partnerskap.services.workspaces import WorkspaceForm
-from tests.conftest import make_person
-
-
-def viewer(user: User) -> Viewer:
-    with transaction() as session:
-        return Viewer.of(session.get(User, user.id))
+from tests.conftest import make_person, viewer
 
 
 def mails_to(user: User) -> list[OutboxMessage]:
@@ -39,17 +32,6 @@ def digest_was(user: User, ago: timedelta) -> None:
         chosen = session.get(NotificationSettings, user.id)
         chosen.last_digest_at = utcnow() - ago
         session.add(chosen)
-
-
-@pytest.fixture
-def owner(password_hash: str) -> User:
-    """Olivia, who owns the workspace and does things the member hears about."""
-    return make_person(password_hash, "Olivia")
-
-
-@pytest.fixture
-def workspace(owner) -> Workspace:
-    return workspaces.create(viewer(owner), WorkspaceForm(name="Baltic Bridges", purpose="Cultural exchange"))
 
 
 @pytest.fixture

@@ -21,16 +21,10 @@ from partnerskap.models import (
 from partnerskap.models.base import utcnow
 from partnerskap.services import accounts, calendar, discussions, membership, workspaces
 from partnerskap.services.errors import Invalid, Refused
-from partnerskap.services.sessions import Viewer
 from partnerskap.services.workspaces import WorkspaceForm
-from tests.conftest import make_person
+from tests.conftest import make_person, viewer
 
 NOT_FOUND = "This workspace does not exist or you do not have access to it."
-
-
-def viewer(user: User) -> Viewer:
-    with transaction() as session:
-        return Viewer.of(session.get(User, user.id))
 
 
 def form(name: str = "Baltic Bridges", **changes) -> WorkspaceForm:
@@ -68,12 +62,6 @@ def change(model, row_id: int, **values) -> None:
         for key, value in values.items():
             setattr(row, key, value)
         session.add(row)
-
-
-@pytest.fixture
-def owner(password_hash: str) -> User:
-    """Olivia, who creates the workspaces."""
-    return make_person(password_hash, "Olivia")
 
 
 @pytest.fixture

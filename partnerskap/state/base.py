@@ -36,7 +36,6 @@ class Access(enum.Enum):
     ADMIN = "admin"
 
 
-GUARDED: dict[str, Access] = {}
 NOT_SIGNED_IN = N_("Log in to continue.")
 NO_ACCESS = N_("You do not have access to this.")
 UNAVAILABLE = N_("The service is briefly unavailable. Please try again in a moment.")
@@ -133,7 +132,6 @@ def guarded(access: Access, *, form: str = "", background: bool = False, quiet: 
         del guarded_handler.__wrapped__
         guarded_handler.access = access
         guarded_handler.loads_page = loads_page
-        GUARDED[f"{handler.__module__}.{handler.__qualname__}"] = access
         return rx.event(guarded_handler, background=background)
 
     return decorate
