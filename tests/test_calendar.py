@@ -12,6 +12,7 @@ from partnerskap.services.calendar import EventForm
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.workspaces import WorkspaceForm
 from tests.conftest import make_person, viewer
+from tests.refusals import MANAGERS_ONLY, MEMBERS_ONLY, NOT_FOUND
 
 
 def count_events() -> int:
@@ -97,7 +98,7 @@ def test_missing_or_malformed_input_is_refused(member, workspace, changes, field
 
 
 def test_outsider_cannot_add_events(outsider, workspace):
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=MEMBERS_ONLY):
         calendar.add_event(viewer(outsider), workspace.id, EventForm(title="Intrusion", starts="2026-06-01T10:00", ends="2026-06-01T11:00"))
     assert count_events() == 0
 
@@ -117,7 +118,7 @@ def test_upcoming_leaves_out_ended_events_and_lists_soonest_first(member, worksp
 
 
 def test_outsider_cannot_see_upcoming_events(outsider, workspace):
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=MEMBERS_ONLY):
         calendar.upcoming(viewer(outsider), workspace.id)
 
 
@@ -126,7 +127,7 @@ def test_creator_or_manager_deletes_an_event_but_not_another_member(owner, membe
     frida = make_person(password_hash, "Frida")
     with transaction() as session:
         session.add(Membership(workspace_id=workspace.id, user_id=frida.id))
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=MANAGERS_ONLY):
         calendar.delete_event(viewer(frida), event.id)
     calendar.delete_event(viewer(owner), event.id)
     assert count_events() == 0
@@ -196,11 +197,11 @@ def test_empty_calendar_is_valid_icalendar(member, workspace):
 
 
 def test_outsider_cannot_get_ics(outsider, workspace):
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=MEMBERS_ONLY):
         calendar.ics(viewer(outsider), workspace.id)
 
 
 def test_outsider_cannot_get_ics_of_invitation_only_workspace(owner, outsider):
     closed = workspaces.create(viewer(owner), WorkspaceForm(name="Secret Circle", purpose="Inner circle", access="invitation"))
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=NOT_FOUND):
         calendar.ics(viewer(outsider), closed.id)

@@ -15,6 +15,7 @@ from partnerskap.models.base import utcnow
 from partnerskap.services import notifications
 from partnerskap.services.errors import Refused
 from tests.conftest import make_person, viewer
+from tests.refusals import CHOOSE_AN_OPTION
 
 
 def mails_to(user: User) -> list[OutboxMessage]:
@@ -79,9 +80,9 @@ def test_member_who_chose_no_kinds_gets_no_mail_but_sees_everything_in_the_app(m
 
 
 def test_unknown_kind_or_frequency_is_refused(member):
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=CHOOSE_AN_OPTION):
         notifications.save_preferences(viewer(member), kinds=["gossip"], frequency="immediate")
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=CHOOSE_AN_OPTION):
         notifications.save_preferences(viewer(member), kinds=["mention"], frequency="hourly")
     chosen = notifications.preferences(viewer(member))
     assert (chosen.email_kinds, chosen.frequency) == ("mention,invitation,decision", "immediate")
@@ -213,7 +214,7 @@ def test_marking_all_read_leaves_others_unread(member, outsider, tell):
 
 def test_member_cannot_mark_anothers_notification_read(member, outsider, tell):
     theirs = tell(outsider, "mention")
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match="This notification does not exist."):
         notifications.mark_read(viewer(member), theirs.id)
     assert reload(theirs).read_at is None
     assert notifications.unread_count(viewer(outsider)) == 1

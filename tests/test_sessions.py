@@ -20,6 +20,7 @@ from partnerskap.services import accounts, membership, passwords, sessions, thro
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from tests.conftest import PASSWORD
+from tests.refusals import EXPIRED_LINK
 
 WRONG = "The e-mail address or password is wrong."
 TOO_MANY = "Too many attempts. Try again in {seconds} seconds."
@@ -209,7 +210,7 @@ def test_resetting_the_password_logs_out_everywhere(member):
     link = last_link_token(member.email, "reset")
     accounts.reset_password(link, "a brand new passphrase")
     assert all(sessions.resolve(token) is None for token in tokens)
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=EXPIRED_LINK):
         accounts.reset_password(link, "yet another passphrase")
 
 
