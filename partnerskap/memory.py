@@ -35,7 +35,11 @@ _registry: dict[str, Memory] = {}
 
 
 def register(name: str, *, holds: str, lasts: str, others_learn: str, forget: Callable[[], None] | None = None) -> None:
-    """List a piece of process memory; `forget` empties it (None for memory that never goes stale, such as interned strings)."""
+    """List a piece of process memory; `forget` empties it (None for memory that never goes stale while the process runs).
+
+    Memory read from the code or the release's files (catalogues, the common passwords) has no `forget`: no write
+    can make it wrong, and loading it again costs each test a tenth of a second.
+    """
     _registry[name] = Memory(name=name, holds=holds, lasts=lasts, others_learn=others_learn, forget=forget)
 
 
@@ -45,7 +49,7 @@ def listed() -> list[Memory]:
 
 
 def forget_everything() -> None:
-    """Empty every piece of process memory that can be emptied (tests start afresh)."""
+    """Empty every piece of process memory that can go stale (each test starts with this)."""
     for memory in _registry.values():
         if memory.forget is not None:
             memory.forget()

@@ -101,7 +101,6 @@ memory.register(
     holds="the compiled translations and each language's messages for the browser",
     lasts="the process",
     others_learn="at restart (catalogues change only with a release)",
-    forget=lambda: (_translations.cache_clear(), catalogue.cache_clear()),
 )
 memory.register(
     "formatted times",

@@ -63,5 +63,4 @@ memory.register(
     holds="the common passwords refused and a decoy hash for e-mails without an account",
     lasts="the process",
     others_learn="nothing to learn: they never change",
-    forget=lambda: (_common_passwords.cache_clear(), _decoy_hash.cache_clear()),
 )
