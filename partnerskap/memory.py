@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlmodel import Session
 
 Key = TypeVar("Key", bound=Hashable)
@@ -18,6 +18,7 @@ Value = TypeVar("Value")
 UNKNOWN: Any = object()  # what `Remembered.get` answers for a key it does not remember (None is a value worth keeping)
 clock = time.monotonic  # every remembered value's age is measured on this clock (tests move a fake one)
 _FORGET_AFTER_COMMIT = "partnerskap.forget_after_commit"
+_watched: list[tuple[type, Remembered, Callable[[Any], Iterable[Hashable]], Callable[[Any], Iterable[Hashable]], str]] = []
 
 
 @dataclasses.dataclass(frozen=True)
@@ -135,6 +136,20 @@ class Remembered(Generic[Key, Value]):
         pending[0].update(keys)
         pending[1].update(groups)
 
+    def forget_when_changed(
+        self,
+        model: type,
+        *,
+        keys: Callable[[Any], Iterable[Key]] = lambda _row: (),
+        groups: Callable[[Any], Iterable[Hashable]] = lambda _row: (),
+        attribute: str = "",
+    ) -> None:
+        """Forget the keys and groups of every row of the model a transaction changes or deletes, once it commits.
+
+        With `attribute`, only changes to that attribute count (a session's visit is not its revocation).
+        """
+        _watched.append((model, self, keys, groups, attribute))
+
     def clear(self) -> None:
         """Forget everything."""
         with self._lock:
@@ -153,6 +168,14 @@ class Remembered(Generic[Key, Value]):
             del kept[next(iter(kept))]
         self._values = kept
         self._groups = {group: alive for group, keys in self._groups.items() if (alive := {key for key in keys if key in kept})}
+
+
+@event.listens_for(Session, "after_flush")
+def _note_watched_changes(session: Session, _context: object) -> None:
+    for row in (*session.dirty, *session.deleted):
+        for model, cache, keys, groups, attribute in _watched:
+            if isinstance(row, model) and (not attribute or inspect(row).attrs[attribute].history.has_changes()):
+                cache.forget_after_commit(session, keys=keys(row), groups=groups(row))
 
 
 @event.listens_for(Session, "after_commit")

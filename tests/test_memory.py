@@ -11,6 +11,7 @@ import partnerskap.partnerskap  # noqa: F401  (imports every module that remembe
 from partnerskap import memory, uploads
 from partnerskap.db import transaction
 from partnerskap.memory import UNKNOWN, Remembered
+from partnerskap.models import User
 from partnerskap.services import markdown
 
 ARCHITECTURE = Path(__file__).parent.parent / "docs" / "architecture.md"
@@ -40,6 +41,7 @@ def cache():
     made = Remembered("test names", holds="names", lasts="60 s", others_learn="never", seconds=lambda: 60, limit=3, group_of=lambda value: value[0])
     yield made
     memory._registry.pop("test names")
+    memory._watched[:] = [watch for watch in memory._watched if watch[1] is not made]
 
 
 def test_a_remembered_value_is_trusted_until_it_expires(cache, clock):
@@ -81,6 +83,17 @@ def test_forgetting_a_group_forgets_its_keys_and_no_others(cache):
     with transaction() as session:
         cache.forget_after_commit(session, groups=["red cross"])
     assert [cache.get(key) for key in (1, 2, 3)] == [UNKNOWN, UNKNOWN, ("caritas", "Dana")]
+
+
+def test_a_watched_change_to_a_row_forgets_its_key_and_other_changes_do_not(cache, member):
+    cache.forget_when_changed(User, keys=lambda person: [person.id], attribute="language")
+    cache.keep(member.id, ("red cross", "Bob"), since=cache.generation())
+    with transaction() as session:
+        session.get(User, member.id).organisation = "Caritas"
+    assert cache.get(member.id) == ("red cross", "Bob")
+    with transaction() as session:
+        session.get(User, member.id).language = "sv"
+    assert cache.get(member.id) is UNKNOWN
 
 
 def test_a_value_loaded_while_a_key_was_forgotten_is_not_kept(cache):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, event, inspect
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select, update
 
 from partnerskap import settings as config
@@ -77,6 +77,8 @@ _viewers: Remembered[str, Viewer | None] = Remembered(
     limit=10_000,
     group_of=lambda viewer: viewer.id if viewer is not None else None,
 )
+_viewers.forget_when_changed(User, groups=lambda person: [person.id])  # a suspension, a language switch
+_viewers.forget_when_changed(AuthSession, keys=lambda auth: [auth.token_hash], attribute="revoked_at")  # not a visit noted
 
 
 def issue_ticket(user_id: int, *, session: Session) -> str:
@@ -180,12 +182,3 @@ def revoke_all(user_id: int, *, session: Session) -> None:
         .values(revoked_at=utcnow())
     )
 
-
-@event.listens_for(Session, "after_flush")
-def _note_account_changes(session: Session, _context: object) -> None:
-    """A changed person makes their remembered sessions stale, a revoked session itself (touching a visit does neither)."""
-    for changed in (*session.dirty, *session.deleted):
-        if isinstance(changed, User):
-            _viewers.forget_after_commit(session, groups=[changed.id])
-        elif isinstance(changed, AuthSession) and inspect(changed).attrs.revoked_at.history.has_changes():
-            _viewers.forget_after_commit(session, keys=[changed.token_hash])

@@ -118,7 +118,7 @@ def _s3(endpoint_url: str, bucket: str, region: str, access_key: str, secret_key
 
 memory.register(
     "storage backends",
-    holds="one storage backend per configuration (with its S3 client and connections)",
+    holds="one storage backend per configuration (with its S3 client and connections; s3._session, one boto3 session for all)",
     lasts="the process",
     others_learn="at restart (the configuration changes only then)",
     forget=lambda: (_local.cache_clear(), _s3.cache_clear()),
