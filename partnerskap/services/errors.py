@@ -19,4 +19,3 @@ class Invalid(Refused):
         first_message = next(iter(errors.values()))
         super().__init__(first_message)
         self.errors = errors
-

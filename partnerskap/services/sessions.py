@@ -181,4 +181,3 @@ def revoke_all(user_id: int, *, session: Session) -> None:
         .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
-
