@@ -41,7 +41,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
 from partnerskap import settings as config  # noqa: E402
-from partnerskap.cli import migrate  # noqa: E402
+from partnerskap.migrations import migrate  # noqa: E402
 from partnerskap.db import engine, transaction  # noqa: E402
 from partnerskap.models import (  # noqa: E402
     AccessPolicy,

@@ -35,7 +35,7 @@ os.environ.setdefault("PARTNERSKAP_SECRET_KEY", "bench-secret-key")
 os.environ["DATABASE_URL"] = f"sqlite:///{RUN_DIR / 'bench.db'}"
 
 from partnerskap import settings as config  # noqa: E402
-from partnerskap.cli import migrate  # noqa: E402
+from partnerskap.migrations import migrate  # noqa: E402
 from partnerskap.db import engine, transaction  # noqa: E402
 from partnerskap.models import Status, User  # noqa: E402
 from partnerskap.models.base import utcnow  # noqa: E402

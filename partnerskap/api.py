@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -17,6 +16,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from partnerskap import settings as config
+from partnerskap import uploads
 from partnerskap.i18n import best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import health as ops_health
@@ -45,18 +45,6 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 # Downloads are data, never a page: no scripts, no plugins, sandboxed, not framed.
 DOWNLOAD_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'"
-
-
-@dataclasses.dataclass(frozen=True)
-class UploadRequest:
-    """What an upload request came with: its session (as a digest) and the body length it declared, if any."""
-
-    session_digest: str
-    declared_bytes: int | None
-
-
-# Each upload request by the client token it names, checked by the upload handler before it reads a byte.
-UPLOAD_SESSIONS: dict[str, UploadRequest] = {}
 ADMITTED = 204  # what admit_upload answers an upload it lets through (never sent)
 
 
@@ -243,7 +231,7 @@ async def admit_upload(request: Request) -> Response:
     if await asyncio.to_thread(sessions.resolve, token) is None:
         return Response("Log in to continue.", status_code=403, media_type="text/plain")
     length = request.headers.get("content-length", "")
-    UPLOAD_SESSIONS[request.headers.get("reflex-client-token", "")] = UploadRequest(digest(token), int(length) if length.isdigit() else None)
+    uploads.note(request.headers.get("reflex-client-token", ""), digest(token), int(length) if length.isdigit() else None)
     return Response(status_code=ADMITTED)
 
 

@@ -7,27 +7,10 @@ import inspect
 import os
 import secrets
 import sys
-from pathlib import Path
-
-from alembic import command
-from alembic.config import Config
 
 from partnerskap import settings as config
+from partnerskap.migrations import migrate
 from partnerskap.services import demo
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def alembic_config() -> Config:
-    """Alembic's configuration, wherever the command is run from."""
-    configured = Config(str(ROOT / "alembic.ini"))
-    configured.set_main_option("script_location", str(ROOT / "alembic"))
-    return configured
-
-
-def migrate() -> None:
-    """Bring the database schema to the newest migration."""
-    command.upgrade(alembic_config(), "head")
 
 
 def first_admin() -> None:

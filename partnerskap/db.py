@@ -11,6 +11,7 @@ from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from partnerskap import memory
 from partnerskap import settings as config
 
 _engines: dict[str, Engine] = {}
@@ -23,7 +24,7 @@ PRIVATE_FILE = 0o600
 # Transactions one process runs at once: the handlers' service threads (state.base.run) and SQLite's connections.
 # Writers may wait for the database's lock while its holder waits for the disk; with Python's default of six
 # threads a few such writers kept every reader waiting for a thread. Each thread in use, with its connection,
-# costs about half a MiB (32 made the memory per open tab 10 KiB larger in bench/load.py, 16 about 5).
+# costs about half a MiB (32 made the memory per open tab 10 KiB larger in bench/load, 16 about 5).
 CONCURRENT_TRANSACTIONS = 16
 
 
@@ -89,3 +90,17 @@ def transaction() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+memory.register(
+    "database engines",
+    holds="one engine and its pool of connections per database URL",
+    lasts="the process",
+    others_learn="nothing to learn: each process has its own connections",
+)
+memory.register(
+    "prebuilt statements",
+    holds="the SQL statements every event or page asks, built once at import (`_SESSION_AND_PERSON`, `_UNREAD_COUNT`, …)",
+    lasts="the process",
+    others_learn="nothing to learn: they hold no data, only the question",
+)

@@ -4,7 +4,7 @@ import gc
 
 import reflex as rx
 
-from partnerskap import api, jobs
+from partnerskap import api, jobs, memory
 from partnerskap.middleware import SessionBinding
 from partnerskap.ops.metrics import EventMetrics
 from partnerskap.pages import account, admin, auth, home, legal, library, notifications, thread, workspaces
@@ -63,3 +63,9 @@ for component, route, loaders in PAGES:
 # tabs open a full collection paused every member for 0.1-0.3 s; full collections now come a tenth as often.
 gc.freeze()
 gc.set_threshold(700, 10, 100)
+memory.register(
+    "frozen start-up objects",
+    holds="every object made at start-up (modules, page trees, prebuilt statements), kept out of garbage collection by gc.freeze()",
+    lasts="the process",
+    others_learn="nothing to learn: each worker freezes its own",
+)

@@ -17,12 +17,15 @@ import pytest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
+from partnerskap import memory  # noqa: E402
 from partnerskap import settings as config  # noqa: E402
-from partnerskap.cli import migrate  # noqa: E402
+from partnerskap.migrations import migrate  # noqa: E402
 from partnerskap.db import engine, transaction  # noqa: E402
-from partnerskap.models import Role, Status, User  # noqa: E402
+from partnerskap.models import Membership, Role, Status, User, Workspace  # noqa: E402
 from partnerskap.models.base import utcnow  # noqa: E402
-from partnerskap.services import discussions, notifications, passwords, sessions  # noqa: E402
+from partnerskap.services import passwords, workspaces  # noqa: E402
+from partnerskap.services.sessions import Viewer  # noqa: E402
+from partnerskap.services.workspaces import WorkspaceForm  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 POSTGRES_ADMIN_URL = os.environ.get("PARTNERSKAP_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -58,10 +61,8 @@ def migrated_database() -> str:
 
 @pytest.fixture(autouse=True)
 def database(migrated_database: str, tmp_path: Path):
-    """A clean, migrated database for every test (and no read marks, unread counts or visits left over from the last one)."""
-    discussions._read_marks.clear()
-    notifications._counts.clear()
-    sessions._visits.clear()
+    """A clean, migrated database for every test, and a process that remembers nothing of the last one."""
+    memory.forget_everything()
     if use_postgres():
         _set_database(migrated_database)
         tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
@@ -100,6 +101,12 @@ def make_person(password_hash: str, name: str, *, status: str = Status.APPROVED,
     return user
 
 
+def viewer(user: User) -> Viewer:
+    """The person as the services see them, read afresh (their status and role as they are now)."""
+    with transaction() as session:
+        return Viewer.of(session.get(User, user.id))
+
+
 @pytest.fixture
 def admin(password_hash: str) -> User:
     """Alice, an administrator."""
@@ -128,6 +135,21 @@ def applicant(password_hash: str) -> User:
 def denied(password_hash: str) -> User:
     """Eve, whose application was denied."""
     return make_person(password_hash, "Eve", status=Status.DENIED)
+
+
+@pytest.fixture
+def owner(password_hash: str) -> User:
+    """Olivia, who owns the workspace."""
+    return make_person(password_hash, "Olivia")
+
+
+@pytest.fixture
+def workspace(owner: User, member: User) -> Workspace:
+    """Baltic Bridges, an open workspace of Olivia's that Bob belongs to."""
+    created = workspaces.create(viewer(owner), WorkspaceForm(name="Baltic Bridges", purpose="Cultural exchange"))
+    with transaction() as session:
+        session.add(Membership(workspace_id=created.id, user_id=member.id))
+    return created
 
 
 @pytest.fixture(scope="session")

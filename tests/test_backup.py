@@ -15,23 +15,19 @@ from sqlmodel import SQLModel
 
 from partnerskap import cli
 from partnerskap import settings as config
-from partnerskap.db import engine, transaction
-from partnerskap.models import Role, Status, User
+from partnerskap.db import engine
+from partnerskap.migrations import migrate
+from partnerskap.models import Role, Status
 from partnerskap.ops import backup
 from partnerskap.services import discussions, documents, membership, workspaces
 from partnerskap.services.sessions import Viewer
 from partnerskap.storage import get_storage
 from tests import s3_server
-from tests.conftest import POSTGRES_ADMIN_URL, make_person, use_postgres
+from tests.conftest import POSTGRES_ADMIN_URL, make_person, use_postgres, viewer
 
 PDF = b"%PDF-1.4\n" + b"first version " * 400 + b"\n%%EOF\n"
 PDF_AGAIN = b"%PDF-1.4\n" + "toinen versio, åäö ".encode() * 300 + b"\n%%EOF\n"
 SCRATCH_DATABASE = "partnerskap_restore_test"
-
-
-def viewer(user: User) -> Viewer:
-    with transaction() as session:
-        return Viewer.of(session.get(User, user.id))
 
 
 def use(monkeypatch, *, database_url: str, storage_dir: Path) -> None:
@@ -143,7 +139,7 @@ def test_restore_gives_back_every_row_and_every_object(source, monkeypatch, tmp_
 
 def test_sqlite_instance_moves_to_postgresql(monkeypatch, tmp_path, password_hash, empty_postgres):
     use(monkeypatch, database_url=f"sqlite:///{tmp_path / 'small.db'}", storage_dir=tmp_path / "documents")
-    cli.migrate()
+    migrate()
     seed(password_hash)
     rows, objects = every_row(), every_object()
     archive = tmp_path / "backup.zip"

@@ -6,18 +6,13 @@ import pytest
 from sqlmodel import func, select
 
 from partnerskap.db import transaction
-from partnerskap.models import Event, Membership, User, Workspace
+from partnerskap.models import Event, Membership
 from partnerskap.services import calendar, workspaces
 from partnerskap.services.calendar import EventForm
 from partnerskap.services.errors import Invalid, Refused
-from partnerskap.services.sessions import Viewer
 from partnerskap.services.workspaces import WorkspaceForm
-from tests.conftest import make_person
-
-
-def viewer(user: User) -> Viewer:
-    with transaction() as session:
-        return Viewer.of(session.get(User, user.id))
+from tests.conftest import make_person, viewer
+from tests.refusals import MANAGERS_ONLY, MEMBERS_ONLY, NOT_FOUND
 
 
 def count_events() -> int:
@@ -37,21 +32,6 @@ def local(moment: datetime) -> str:
 def unfolded(text: str) -> list[str]:
     """The logical lines of iCalendar text (RFC 5545 §3.1)."""
     return text.replace("\r\n ", "").split("\r\n")[:-1]
-
-
-@pytest.fixture
-def owner(password_hash: str) -> User:
-    """Olivia, who owns the workspace."""
-    return make_person(password_hash, "Olivia")
-
-
-@pytest.fixture
-def workspace(owner, member) -> Workspace:
-    """An open workspace of Olivia's that Bob belongs to."""
-    created = workspaces.create(viewer(owner), WorkspaceForm(name="Baltic Bridges", purpose="Cultural exchange"))
-    with transaction() as session:
-        session.add(Membership(workspace_id=created.id, user_id=member.id))
-    return created
 
 
 def test_helsinki_summer_time_is_stored_as_utc(member, workspace):
@@ -118,7 +98,7 @@ def test_missing_or_malformed_input_is_refused(member, workspace, changes, field
 
 
 def test_outsider_cannot_add_events(outsider, workspace):
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=MEMBERS_ONLY):
         calendar.add_event(viewer(outsider), workspace.id, EventForm(title="Intrusion", starts="2026-06-01T10:00", ends="2026-06-01T11:00"))
     assert count_events() == 0
 
@@ -138,7 +118,7 @@ def test_upcoming_leaves_out_ended_events_and_lists_soonest_first(member, worksp
 
 
 def test_outsider_cannot_see_upcoming_events(outsider, workspace):
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=MEMBERS_ONLY):
         calendar.upcoming(viewer(outsider), workspace.id)
 
 
@@ -147,7 +127,7 @@ def test_creator_or_manager_deletes_an_event_but_not_another_member(owner, membe
     frida = make_person(password_hash, "Frida")
     with transaction() as session:
         session.add(Membership(workspace_id=workspace.id, user_id=frida.id))
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=MANAGERS_ONLY):
         calendar.delete_event(viewer(frida), event.id)
     calendar.delete_event(viewer(owner), event.id)
     assert count_events() == 0
@@ -230,11 +210,11 @@ def test_empty_calendar_is_valid_icalendar(member, workspace):
 
 
 def test_outsider_cannot_get_ics(outsider, workspace):
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=MEMBERS_ONLY):
         calendar.ics(viewer(outsider), workspace.id)
 
 
 def test_outsider_cannot_get_ics_of_invitation_only_workspace(owner, outsider):
     closed = workspaces.create(viewer(owner), WorkspaceForm(name="Secret Circle", purpose="Inner circle", access="invitation"))
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=NOT_FOUND):
         calendar.ics(viewer(outsider), closed.id)

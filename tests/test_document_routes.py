@@ -17,10 +17,9 @@ from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import DocumentVersion, User
 from partnerskap.services import documents, sessions, workspaces
-from partnerskap.services.sessions import Viewer
 from partnerskap.services.workspaces import WorkspaceForm
 from partnerskap.state.library import LibraryState
-from tests.conftest import make_person
+from tests.conftest import make_person, viewer
 from tests.live_server import LiveServer, running_instance
 
 pytestmark = pytest.mark.browser
@@ -66,13 +65,8 @@ def live_instance(server: LiveServer) -> Iterator[None]:
         config.settings = previous
 
 
-def viewer_of(user: User) -> Viewer:
-    with transaction() as session:
-        return Viewer.of(session.get(User, user.id))
-
-
 def upload(user: User, workspace_id: int, name: str, data: bytes, **where) -> DocumentVersion:
-    incoming = documents.IncomingFile(viewer_of(user), workspace_id, name, **where)
+    incoming = documents.IncomingFile(viewer(user), workspace_id, name, **where)
     incoming.add(data)
     return incoming.finish()
 
@@ -82,10 +76,10 @@ def library(password_hash: str) -> Iterator[Library]:
     """One instance for the module, with a workspace whose library holds a document of each kind and one in the trash."""
     with running_instance() as server, live_instance(server):
         people = {name: make_person(password_hash, name.capitalize()) for name in ("alice", "bob", "charlie", "dora")}
-        alice, bob = viewer_of(people["alice"]), viewer_of(people["bob"])
+        alice, bob = viewer(people["alice"]), viewer(people["bob"])
         workspace = workspaces.create(alice, WorkspaceForm(name="Kuntaliitto Board", purpose="Board papers of 2026.", access="open", language="fi"))
         workspaces.join(bob, workspace.id)
-        workspaces.create(viewer_of(people["dora"]), WorkspaceForm(name="Other Board", purpose="Someone else's papers.", access="open"))
+        workspaces.create(viewer(people["dora"]), WorkspaceForm(name="Other Board", purpose="Someone else's papers.", access="open"))
         for person in (alice, bob):
             documents.accept_upload_terms(person)
         versions = {

@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from partnerskap import api
+from partnerskap import uploads as upload_ledger
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.i18n import t
@@ -221,12 +222,12 @@ async def test_an_upload_to_a_full_disk_tells_the_member_logs_once_counts_it_and
     member = make_person(password_hash, "Bob", language="fi")
     workspace_id = workspaces.create(viewer(member), workspaces.WorkspaceForm(name="Board", purpose="Minutes")).id
     documents.accept_upload_terms(viewer(member))
-    uploads = sample("partnerskap_uploads_total", outcome="unavailable")
+    uploads_before = sample("partnerskap_uploads_total", outcome="unavailable")
     received = sample("partnerskap_events_total", handler="LibraryState.receive", outcome="unavailable")
     caplog.set_level(logging.INFO)
 
     async def upload(tab: Tab) -> LibraryState:
-        api.UPLOAD_SESSIONS[""] = api.UploadRequest(digest(tab.token), None)
+        upload_ledger.note("", digest(tab.token))
 
         async def chunks():
             for start in range(0, len(PDF), 4096):
@@ -246,7 +247,7 @@ async def test_an_upload_to_a_full_disk_tells_the_member_logs_once_counts_it_and
         assert [n.user_id for n in session.exec(select(Notification).where(Notification.kind == "storage_full")).all()] == [admin.id]
         assert [m.recipient for m in session.exec(select(OutboxMessage)).all()] == [admin.email]
     assert list((full_disk / "documents" / ".incoming").iterdir()) == []
-    assert sample("partnerskap_uploads_total", outcome="unavailable") == uploads + 2
+    assert sample("partnerskap_uploads_total", outcome="unavailable") == uploads_before + 2
     assert sample("partnerskap_events_total", handler="LibraryState.receive", outcome="unavailable") == received + 2
     logged = [record.getMessage() for record in caplog.records if record.name == "partnerskap.ops.failures"]
     assert logged == ["LibraryState.receive unavailable (storage full): Refused <- StorageFull <- OSError[ENOSPC]"] * 2

@@ -7,23 +7,19 @@ import pytest
 from reflex.istate.data import RouterData
 
 from partnerskap import settings as config
+from partnerskap import uploads
 from partnerskap.db import transaction
 from partnerskap.models import Folder, User
 from partnerskap.services import documents, workspaces
-from partnerskap.services.sessions import Viewer
 from partnerskap.state.library import LibraryState
 from partnerskap.storage import get_storage
+from tests.conftest import viewer
 from tests.handlers import Tab
 
 
 @pytest.fixture(autouse=True)
 def storage_in_tmp(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, storage_backend="local", storage_dir=tmp_path / "documents"))
-
-
-def viewer(user: User) -> Viewer:
-    with transaction() as session:
-        return Viewer.of(session.get(User, user.id))
 
 
 def library_tab(user: User, workspace_id: int) -> Tab:
@@ -94,10 +90,9 @@ async def send_through_reflex(tab: Tab, body: CountedBody, declared: int | None)
     from reflex_components_core.core._upload import UploadChunkIterator, _UploadChunkMultipartParser
     from starlette.datastructures import Headers
 
-    from partnerskap import api
     from partnerskap.services.tokens import digest
 
-    api.UPLOAD_SESSIONS[tab.root.router.session.client_token] = api.UploadRequest(digest(tab.token), declared)
+    uploads.note(tab.root.router.session.client_token, digest(tab.token), declared)
     chunks = UploadChunkIterator(maxsize=8)
 
     async def start_handler(_arguments):

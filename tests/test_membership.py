@@ -8,12 +8,8 @@ from partnerskap.db import transaction
 from partnerskap.models import AuditEntry, OutboxMessage, Role, Status, User
 from partnerskap.services import accounts, mail, membership
 from partnerskap.services.errors import Invalid, Refused
-from partnerskap.services.sessions import Viewer
-
-
-def viewer(user: User) -> Viewer:
-    with transaction() as session:
-        return Viewer.of(session.get(User, user.id))
+from tests.conftest import viewer
+from tests.refusals import EXPIRED_LINK
 
 
 def reload(user: User) -> User:
@@ -53,7 +49,7 @@ def test_deny_without_reason_changes_nothing(admin, applicant):
 
 
 def test_member_cannot_decide_on_applications(member, applicant):
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match="Only administrators can do this."):
         membership.approve(viewer(member), applicant.id)
     assert reload(applicant).status == Status.PENDING
 
@@ -73,7 +69,7 @@ def test_suspension_is_audited_and_reinstatement_restores(admin, member):
 
 
 def test_admin_cannot_suspend_themself(admin):
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match="You cannot do this to your own account."):
         membership.suspend(viewer(admin), admin.id, "oops")
 
 
@@ -108,13 +104,13 @@ def test_confirmation_link_works_once():
     user = register()
     token = confirm_link_token(user.email)
     accounts.confirm_email(token)
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=EXPIRED_LINK):
         accounts.confirm_email(token)
 
 
 def test_forged_confirmation_link_is_refused():
     register()
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=EXPIRED_LINK):
         accounts.confirm_email("forged-token")
 
 

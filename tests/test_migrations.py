@@ -44,7 +44,7 @@ def test_migrations_go_up_and_down_cleanly(backend, tmp_path, request, monkeypat
 
     from alembic import command
 
-    from partnerskap.cli import alembic_config
+    from partnerskap.migrations import alembic_config
 
     url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else request.getfixturevalue("scratch_postgres")
     monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, database_url=url))
@@ -63,7 +63,7 @@ def test_posts_written_before_0005_are_rendered_by_it(backend, tmp_path, request
     from alembic import command
     from sqlalchemy import column, select, table
 
-    from partnerskap.cli import alembic_config
+    from partnerskap.migrations import alembic_config
     from partnerskap.models import Status, Thread, User, Workspace
 
     url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else request.getfixturevalue("scratch_postgres")

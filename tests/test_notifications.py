@@ -2,26 +2,20 @@
 
 import contextlib
 import json
-import time
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from partnerskap import memory
 from partnerskap import settings as config
 from partnerskap.db import transaction
-from partnerskap.models import Notification, NotificationSettings, OutboxMessage, User, Workspace
+from partnerskap.models import Notification, NotificationSettings, OutboxMessage, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import notifications, workspaces
+from partnerskap.services import notifications
 from partnerskap.services.errors import Refused
-from partnerskap.services.sessions import Viewer
-from partnerskap.services.workspaces import WorkspaceForm
-from tests.conftest import make_person
-
-
-def viewer(user: User) -> Viewer:
-    with transaction() as session:
-        return Viewer.of(session.get(User, user.id))
+from tests.conftest import make_person, viewer
+from tests.refusals import CHOOSE_AN_OPTION
 
 
 def mails_to(user: User) -> list[OutboxMessage]:
@@ -39,17 +33,6 @@ def digest_was(user: User, ago: timedelta) -> None:
         chosen = session.get(NotificationSettings, user.id)
         chosen.last_digest_at = utcnow() - ago
         session.add(chosen)
-
-
-@pytest.fixture
-def owner(password_hash: str) -> User:
-    """Olivia, who owns the workspace and does things the member hears about."""
-    return make_person(password_hash, "Olivia")
-
-
-@pytest.fixture
-def workspace(owner) -> Workspace:
-    return workspaces.create(viewer(owner), WorkspaceForm(name="Baltic Bridges", purpose="Cultural exchange"))
 
 
 @pytest.fixture
@@ -97,9 +80,9 @@ def test_member_who_chose_no_kinds_gets_no_mail_but_sees_everything_in_the_app(m
 
 
 def test_unknown_kind_or_frequency_is_refused(member):
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=CHOOSE_AN_OPTION):
         notifications.save_preferences(viewer(member), kinds=["gossip"], frequency="immediate")
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=CHOOSE_AN_OPTION):
         notifications.save_preferences(viewer(member), kinds=["mention"], frequency="hourly")
     chosen = notifications.preferences(viewer(member))
     assert (chosen.email_kinds, chosen.frequency) == ("mention,invitation,decision", "immediate")
@@ -217,8 +200,8 @@ def test_notifications_another_worker_writes_count_once_the_remembered_count_exp
     with transaction() as session:  # as another worker's process would: this one hears nothing of it
         session.add(Notification(user_id=member.id, kind="mention", link="/workspaces/1", params="{}"))
     assert notifications.unread_count(viewer(member)) == 0
-    later = time.monotonic() + config.settings.session_recheck_seconds + 1
-    monkeypatch.setattr(notifications.time, "monotonic", lambda: later)
+    later = memory.clock() + config.settings.session_recheck_seconds + 1
+    monkeypatch.setattr(memory, "clock", lambda: later)
     assert notifications.unread_count(viewer(member)) == 1
 
 
@@ -231,7 +214,7 @@ def test_marking_all_read_leaves_others_unread(member, outsider, tell):
 
 def test_member_cannot_mark_anothers_notification_read(member, outsider, tell):
     theirs = tell(outsider, "mention")
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match="This notification does not exist."):
         notifications.mark_read(viewer(member), theirs.id)
     assert reload(theirs).read_at is None
     assert notifications.unread_count(viewer(outsider)) == 1

@@ -10,7 +10,8 @@ from partnerskap.services import documents, scanner, workspaces
 from partnerskap.services.errors import Refused
 from partnerskap.storage import get_storage
 from tests.clamd_server import EICAR, SIGNATURE, Clamd, clamd
-from tests.test_documents import count, stored_keys, upload, viewer
+from tests.conftest import viewer
+from tests.test_documents import count, stored_keys, upload
 
 MALWARE = "The virus scanner found malware in this file. It was not saved."
 MINUTES = b"".join(b"Line %d of the partnership meeting minutes.\n" % number for number in range(70_000))  # about 3 MB

@@ -11,6 +11,7 @@ from argon2 import Type, extract_parameters
 from sqlalchemy import text
 from sqlmodel import select
 
+from partnerskap import memory
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import AuthSession, LoginTicket, OutboxMessage, User
@@ -19,6 +20,7 @@ from partnerskap.services import accounts, mail, membership, passwords, sessions
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from tests.conftest import PASSWORD
+from tests.refusals import EXPIRED_LINK
 
 WRONG = "The e-mail address or password is wrong."
 TOO_MANY = "Too many attempts. Try again in {seconds} seconds."
@@ -26,13 +28,17 @@ IP = "198.51.100.7"
 
 
 class Clock:
-    """A stand-in for utcnow that only moves when told to."""
+    """A stand-in for utcnow, and for the clock remembered values age by, that only moves when told to."""
 
     def __init__(self):
         self.now = utcnow()
+        self.started = self.now
 
     def __call__(self):
         return self.now
+
+    def seconds(self) -> float:
+        return (self.now - self.started).total_seconds()
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
@@ -44,6 +50,7 @@ def clock(monkeypatch) -> Clock:
     frozen = Clock()
     for module in (sessions, throttle, accounts):
         monkeypatch.setattr(module, "utcnow", frozen)
+    monkeypatch.setattr(memory, "clock", frozen.seconds)
     return frozen
 
 
@@ -201,7 +208,7 @@ def test_resetting_the_password_logs_out_everywhere(member):
     link = last_link_token(member.email, "reset")
     accounts.reset_password(link, "a brand new passphrase")
     assert all(sessions.resolve(token) is None for token in tokens)
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=EXPIRED_LINK):
         accounts.reset_password(link, "yet another passphrase")
 
 
@@ -246,6 +253,28 @@ def test_a_changed_language_is_seen_at_once(member):
         person.language = "sv"
         session.add(person)
     assert sessions.resolve(token).language == "sv"
+
+
+def test_a_members_language_switch_forgets_only_that_members_sessions(member, outsider):
+    switching, other = log_in(member), log_in(outsider)
+    sessions.resolve(switching)
+    remembered_other = sessions.resolve(other)
+    with transaction() as session:
+        person = session.get(User, member.id)
+        person.language = "sv"
+        session.add(person)
+    assert sessions.remembered(switching) == (False, None)
+    assert sessions.remembered(other) == (True, remembered_other)
+
+
+def test_logging_out_forgets_only_that_session(member):
+    leaving, staying = log_in(member), log_in(member)
+    sessions.resolve(leaving)
+    kept = sessions.resolve(staying)
+    sessions.revoke(leaving)
+    assert sessions.remembered(leaving) == (False, None)
+    assert sessions.remembered(staying) == (True, kept)
+
 
 
 def test_another_workers_revocation_reaches_this_one_within_the_recheck_time(member, clock, monkeypatch):

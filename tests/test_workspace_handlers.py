@@ -8,12 +8,11 @@ from sqlmodel import func, select
 from partnerskap.db import transaction
 from partnerskap.models import Draft, Membership, Post, Thread, User, Workspace
 from partnerskap.services import discussions, workspaces
-from partnerskap.services.sessions import Viewer
 from partnerskap.services.workspaces import WorkspaceForm
 from partnerskap.state.discussions import ThreadState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
-from tests.conftest import make_person
 from partnerskap.state import live
+from tests.conftest import viewer
 from tests.handlers import Tab
 
 CREATE_FORM = {
@@ -28,11 +27,6 @@ CREATE_FORM = {
     "access": "request",
     "lifecycle": "active",
 }
-
-
-def viewer(user: User) -> Viewer:
-    with transaction() as session:
-        return Viewer.of(session.get(User, user.id))
 
 
 def count(model) -> int:
@@ -68,12 +62,6 @@ def deliveries(monkeypatch) -> list[tuple[str, str, str]]:
     monkeypatch.setattr(live, "open_tabs", live.OpenTabs())
     monkeypatch.setattr("partnerskap.state.discussions.open_tabs", live.open_tabs)
     return queued
-
-
-@pytest.fixture
-def owner(password_hash: str) -> User:
-    """Olivia, who owns the workspaces."""
-    return make_person(password_hash, "Olivia")
 
 
 @pytest.fixture

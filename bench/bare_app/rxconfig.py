@@ -1,4 +1,4 @@
-"""A minimal Reflex app, the reference for bench/load.py: served and loaded exactly as Partnerskap is."""
+"""A minimal Reflex app, the reference for bench/load/: served and loaded exactly as Partnerskap is."""
 
 import os
 

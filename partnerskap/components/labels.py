@@ -1,6 +1,6 @@
 """Labels for values that come from the server (statuses, roles, policies), in every language."""
 
-from partnerskap.services.errors import N_
+from partnerskap.i18n import N_
 
 KIND_LABELS = {"project": N_("Project"), "event": N_("Event")}
 ACCESS_LABELS = {"open": N_("Open: any member can join"), "request": N_("On request: owners accept members"), "invitation": N_("By invitation only")}

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Date, DateTime, LargeBinary, Numeric, Table, 
 from sqlmodel import SQLModel
 
 import partnerskap.models  # noqa: F401  (registers every table with the metadata)
-from partnerskap.cli import alembic_config, migrate
+from partnerskap.migrations import alembic_config, migrate
 from partnerskap.db import engine
 from partnerskap.models import DocumentVersion
 from partnerskap.storage import NotFound, Storage, get_storage, validate_key

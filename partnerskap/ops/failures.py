@@ -15,7 +15,8 @@ from collections.abc import Iterator
 
 from sqlalchemy import exc as database_errors
 
-from partnerskap.services.errors import N_, Invalid, Refused
+from partnerskap.i18n import N_
+from partnerskap.services.errors import Invalid, Refused
 from partnerskap.storage import FULL_ERRNOS, StorageError, StorageFull
 
 log = logging.getLogger(__name__)

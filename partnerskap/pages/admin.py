@@ -4,8 +4,8 @@ import reflex as rx
 
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
+from partnerskap.i18n import N_
 from partnerskap.schemas import PersonForAdmin
-from partnerskap.services.errors import N_
 from partnerskap.state.admin import AdminState
 
 STATUS_LABELS = {

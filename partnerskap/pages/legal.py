@@ -4,7 +4,7 @@ import reflex as rx
 
 from partnerskap.components.i18n import T
 from partnerskap.components.layout import page
-from partnerskap.services.errors import N_
+from partnerskap.i18n import N_
 
 TERMS = [
     N_("The Partnership Platform is a meeting place for organisations and people who work on integration, immigration and refugee reception. Membership is free; an administrator approves new members."),

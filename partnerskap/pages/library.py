@@ -6,8 +6,8 @@ from partnerskap.components.forms import field, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
 from partnerskap.components.links import route_link
+from partnerskap.i18n import N_
 from partnerskap.schemas import DocumentPublic, FolderPublic, VersionPublic
-from partnerskap.services.errors import N_
 from partnerskap.state.library import LibraryState
 
 UPLOAD_ID = "library-upload"

@@ -5,7 +5,7 @@ import reflex as rx
 from partnerskap.components.forms import submit
 from partnerskap.components.i18n import T
 from partnerskap.components.layout import page
-from partnerskap.services.errors import N_
+from partnerskap.i18n import N_
 from partnerskap.state.notifications import NotificationsState
 
 EMAIL_KIND_LABELS = {

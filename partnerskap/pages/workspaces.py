@@ -8,9 +8,8 @@ from partnerskap.components.labels import ACCESS_LABELS, COLOUR_LABELS, KIND_LAB
 from partnerskap.components.layout import page
 from partnerskap.components.links import route_link
 from partnerskap.components.markup import sanitised_html
-from partnerskap.i18n import LANGUAGE_NAMES
+from partnerskap.i18n import LANGUAGE_NAMES, N_
 from partnerskap.schemas import EventPublic, MemberRow, ThreadSummary, WorkspaceCard
-from partnerskap.services.errors import N_
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 
 

@@ -10,12 +10,12 @@ from sqlmodel import Session, select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
-from partnerskap.i18n import LANGUAGES, language_or_default, t
+from partnerskap.i18n import LANGUAGES, N_, language_or_default, t
 from partnerskap.models import EmailToken, Status, User
 from partnerskap.models.base import utcnow
 from partnerskap.services import mail, passwords, sessions, throttle, workspaces
 from partnerskap.services.addresses import EMAIL_PATTERN, normalise_email
-from partnerskap.services.errors import N_, Invalid, Refused
+from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.tokens import digest, new_token
 
 NAME_MAX = 120

@@ -10,10 +10,11 @@ from sqlmodel import col, select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
+from partnerskap.i18n import N_
 from partnerskap.models import Event, Workspace
 from partnerskap.models.base import utcnow
 from partnerskap.services import workspaces
-from partnerskap.services.errors import N_, Invalid, Refused
+from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
 
 # The same refusal for an event that does not exist and for one in a workspace the viewer cannot see.

@@ -13,11 +13,12 @@ from sqlmodel import Session, col, select, update
 from sqlmodel import delete as delete_rows
 
 from partnerskap.db import transaction
+from partnerskap.i18n import N_
+from partnerskap.memory import Noted
 from partnerskap.models import Document, Draft, Membership, Post, PostAttachment, PostRevision, Thread, ThreadReader, User, Workspace
 from partnerskap.models.base import utcnow
 from partnerskap.services import markdown, notifications, workspaces
-from partnerskap.services.noted import Noted
-from partnerskap.services.errors import N_, Invalid, Refused
+from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import require_member
 from partnerskap.services.sessions import Viewer
 
@@ -101,7 +102,7 @@ _READERS_AMONG = select(ThreadReader.thread_id, ThreadReader.user_id).where(
     col(ThreadReader.thread_id).in_(bindparam("thread_ids", expanding=True)), col(ThreadReader.user_id).in_(bindparam("user_ids", expanding=True))
 )
 _CLEAR_DRAFT = delete_rows(Draft).where(col(Draft.user_id) == bindparam("user_id"), col(Draft.place) == bindparam("place"))
-_read_marks = Noted()  # (thread, member) -> the newest post read, until saved (save_read_marks)
+_read_marks = Noted("read marks", holds="how far each member has read each thread ((thread, member) -> newest post read), until saved")
 _ATTACHMENTS_OF_POSTS = select(PostAttachment.post_id, PostAttachment.document_id).where(col(PostAttachment.post_id).in_(bindparam("post_ids", expanding=True)))
 _ATTACHABLE = (
     select(Document.id, Document.name).where(col(Document.workspace_id) == bindparam("workspace_id"), col(Document.deleted_at).is_(None)).order_by(Document.name).limit(500)

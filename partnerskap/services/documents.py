@@ -17,10 +17,11 @@ from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
+from partnerskap.i18n import N_
 from partnerskap.models import Document, DocumentVersion, DownloadLog, Folder, PostAttachment, User, WorkspaceRole
 from partnerskap.models.base import utcnow
 from partnerskap.services import filetypes, scanner, workspaces
-from partnerskap.services.errors import N_, Invalid, Refused
+from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import require_member
 from partnerskap.services.sessions import Viewer
 from partnerskap.storage import StorageError, get_storage

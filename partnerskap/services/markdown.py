@@ -8,6 +8,8 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
+from partnerskap import memory
+
 MENTION = re.compile(r"@\[([^\]\n]{1,120})\]\(member:(\d+)\)")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable(["table", "strikethrough"])
 ALLOWED_TAGS = {
@@ -47,6 +49,13 @@ def _render(body: str) -> str:
 
 
 _remembered_render = functools.lru_cache(maxsize=2048)(_render)
+memory.register(
+    "rendered HTML",
+    holds="the HTML of short texts shown again and again, such as workspace descriptions (markdown -> HTML)",
+    lasts="the process; the 2,048 most recently used",
+    others_learn="nothing to learn: the same text always renders the same",
+    forget=_remembered_render.cache_clear,
+)
 
 
 def quote(author: str, body: str) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from partnerskap.db import transaction
-from partnerskap.i18n import t
+from partnerskap.i18n import N_, t
 from partnerskap.models import AuditEntry, OutboxMessage, Role, Status, User
 from partnerskap.services import audit, mail, sessions, workspaces
-from partnerskap.services.errors import N_, Invalid, Refused
+from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import require_admin
 from partnerskap.services.sessions import Viewer
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from datetime import timedelta
 
-from sqlalchemy import bindparam, event, func, insert, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
-from partnerskap.i18n import t
+from partnerskap.i18n import N_, t
+from partnerskap.memory import UNKNOWN, Remembered
 from partnerskap.models import Notification, NotificationSettings, Role, Status, User, Workspace
 from partnerskap.models.base import utcnow
 from partnerskap.services import mail
-from partnerskap.services.errors import N_, Refused
+from partnerskap.services.errors import Refused
 from partnerskap.services.permissions import require_member
 from partnerskap.services.sessions import Viewer
 
@@ -55,9 +55,14 @@ _UNREAD_COUNT = select(func.count()).select_from(Notification).where(col(Notific
 _PEOPLE = select(User).where(col(User.id).in_(bindparam("user_ids", expanding=True)))
 # Every page shows the viewer's unread count: a process remembers each member's count until a notification of theirs
 # is written or read here (or, for what other workers write, for as long as it trusts a remembered session).
-_counts: dict[int, tuple[float, int]] = {}  # member -> (trusted until, on the monotonic clock; count)
-_counts_generation = [0]  # moves whenever counts are forgotten, so a count read while one changes is not kept
-_CHANGED_COUNTS = "partnerskap.changed_unread_counts"
+_counts: Remembered[int, int] = Remembered(
+    "unread counts",
+    holds="each member's count of unread notifications (member -> count)",
+    lasts="as long as a remembered session; 100,000 members",
+    others_learn="when the remembered count expires",
+    seconds=lambda: config.settings.session_recheck_seconds,
+    limit=100_000,
+)
 
 
 def _settings(session: Session, user_id: int) -> NotificationSettings:
@@ -111,7 +116,7 @@ def notify_many(
             emailed_at = now
         rows.append({"user_id": user_id, "kind": kind, "workspace_id": workspace.id if workspace else None, "link": link, "params": values, "created_at": now, "emailed_at": emailed_at})
     session.connection().execute(_NEW_NOTIFICATIONS, rows)
-    _counts_change(session, user_ids)
+    _counts.forget_after_commit(session, keys=user_ids)
 
 
 STORAGE_FULL_REPEAT = timedelta(hours=1)
@@ -148,48 +153,25 @@ def recent(viewer: Viewer, *, limit: int = 50) -> list[Notification]:
 
 def unread_count(viewer: Viewer) -> int:
     """How many notifications the viewer has not opened (remembered by this process, see _counts)."""
-    if (known := remembered_count(viewer)) is not None:
-        return known
-    now = time.monotonic()
-    generation = _counts_generation[0]
+    return _counts.remember(viewer.id, lambda: _count_unread(viewer.id))
+
+
+def _count_unread(user_id: int) -> int:
     with transaction() as session:
-        count = session.connection().execute(_UNREAD_COUNT, {"user_id": viewer.id}).scalar_one()
-    if generation == _counts_generation[0]:
-        if len(_counts) > 100_000:
-            _counts.clear()
-        _counts[viewer.id] = (now + config.settings.session_recheck_seconds, count)
-    return count
+        return session.connection().execute(_UNREAD_COUNT, {"user_id": user_id}).scalar_one()
 
 
 def remembered_count(viewer: Viewer) -> int | None:
     """The viewer's unread count if this process remembers it (no database needed), else None."""
-    entry = _counts.get(viewer.id)
-    return entry[1] if entry is not None and time.monotonic() < entry[0] else None
-
-
-def _counts_change(session: Session, user_ids: list[int]) -> None:
-    """The members' unread counts change when this transaction commits."""
-    session.info.setdefault(_CHANGED_COUNTS, set()).update(user_ids)
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_counts(session: Session) -> None:
-    if changed := session.info.pop(_CHANGED_COUNTS, None):
-        _counts_generation[0] += 1
-        for user_id in changed:
-            _counts.pop(user_id, None)
-
-
-@event.listens_for(Session, "after_rollback")
-def _keep_counts(session: Session) -> None:
-    session.info.pop(_CHANGED_COUNTS, None)
+    count = _counts.get(viewer.id)
+    return None if count is UNKNOWN else count
 
 
 def mark_read(viewer: Viewer, notification_id: int | None = None) -> str:
     """Mark one notification (or all) read; returns the link to open."""
     require_member(viewer)
     with transaction() as session:
-        _counts_change(session, [viewer.id])
+        _counts.forget_after_commit(session, keys=[viewer.id])
         statement = update(Notification).where(col(Notification.user_id) == viewer.id, col(Notification.read_at).is_(None))
         if notification_id is None:
             session.exec(statement.values(read_at=utcnow()))

@@ -10,8 +10,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
+from partnerskap import memory
+from partnerskap.i18n import N_
 from partnerskap.services.common_passwords import STEMS
-from partnerskap.services.errors import N_
 
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
@@ -95,3 +96,11 @@ def verify_nobody(password: str) -> bool:
     """Spend the same time as a real check, for e-mails that have no account."""
     verify(_decoy_hash(), password)
     return False
+
+
+memory.register(
+    "password lists",
+    holds="the common passwords refused and a decoy hash for e-mails without an account",
+    lasts="the process",
+    others_learn="nothing to learn: they never change",
+)

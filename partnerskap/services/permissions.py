@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from partnerskap.services.errors import N_, Refused
+from partnerskap.i18n import N_
+from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
 
 

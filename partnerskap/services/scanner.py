@@ -6,7 +6,8 @@ import socket
 import struct
 
 from partnerskap import settings as config
-from partnerskap.services.errors import N_, Refused
+from partnerskap.i18n import N_
+from partnerskap.services.errors import Refused
 
 SCANNER_DOWN = N_("The virus scanner is not available, so uploads are paused. Try again later.")
 

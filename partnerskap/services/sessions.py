@@ -5,28 +5,22 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, event, inspect
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select, update
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
+from partnerskap.memory import UNKNOWN, Noted, Remembered
 from partnerskap.models import AuthSession, LoginTicket, Role, Status, User
 from partnerskap.models.base import utcnow
-from partnerskap.services.noted import Noted
 from partnerskap.services.tokens import digest, new_token
 
 COOKIE_NAME = "partnerskap_session"
 TICKET_SECONDS = 60
 TOUCH_EVERY = timedelta(minutes=1)
-# A resolved viewer is reused by the process that resolved it for settings.session_recheck_seconds. Changes to
-# accounts and sessions made by this process take effect at once; those made by another process (another backend
-# worker) reach this one within that time.
-_FORGET = "partnerskap.forget_viewers"
 _SESSION_AND_PERSON = select(AuthSession, User).join(User).where(col(AuthSession.token_hash) == bindparam("token_hash"))  # built once: every event asks
-_remembered: dict[str, tuple[datetime, Viewer | None]] = {}
-_generation = [0]  # moves whenever remembered viewers are forgotten, so a lookup racing a change is not kept
 # Last visits are noted here and saved together once a second (save_visits), so resolving a session never writes.
-_visits = Noted()  # token hash -> last visit noted, until saved
+_visits = Noted("session visits", holds="each session's last visit (token hash -> time), until saved")
 _SAVE_VISIT = (
     update(AuthSession)
     .where(col(AuthSession.token_hash) == bindparam("of_session"), col(AuthSession.last_seen_at) < bindparam("before"))
@@ -71,6 +65,22 @@ class Viewer:
         )
 
 
+# A resolved viewer is reused by the process that resolved it for settings.session_recheck_seconds (at most until the
+# session expires). Changes to a person or a session made by this process forget their remembered viewers at once,
+# after the commit; those made by another process (another backend worker) reach this one within that time.
+_viewers: Remembered[str, Viewer | None] = Remembered(
+    "sessions",
+    holds="the viewer of each session token resolved (token hash -> viewer, or None)",
+    lasts="PARTNERSKAP_SESSION_RECHECK_SECONDS (60 s with one worker, 5 s with Redis), at most until the session expires; 10,000 tokens",
+    others_learn="when the remembered viewer expires",
+    seconds=lambda: config.settings.session_recheck_seconds,
+    limit=10_000,
+    group_of=lambda viewer: viewer.id if viewer is not None else None,
+)
+_viewers.forget_when_changed(User, groups=lambda person: [person.id])  # a suspension, a language switch
+_viewers.forget_when_changed(AuthSession, keys=lambda auth: [auth.token_hash], attribute="revoked_at")  # not a visit noted
+
+
 def issue_ticket(user_id: int, *, session: Session) -> str:
     """A one-time ticket valid for a minute; the cookie route exchanges it for a session."""
     ticket = new_token()
@@ -98,17 +108,13 @@ def resolve(token: str) -> Viewer | None:
     """The viewer of a live session token, or None if it is unknown, revoked or expired."""
     if not token:
         return None
-    now = utcnow()
     key = digest(token)
-    if (entry := _remembered_entry(key, now)) is not None:
-        return entry[1]
-    generation = _generation[0]
+    if (viewer := _viewers.get(key)) is not UNKNOWN:
+        return viewer
+    since = _viewers.generation()
+    now = utcnow()
     viewer, valid_until = _look_up(key, now)
-    if len(_remembered) > 10_000:
-        for stale in [other for other, (until, _viewer) in list(_remembered.items()) if until <= now]:
-            _remembered.pop(stale, None)
-    if generation == _generation[0]:
-        _remembered[key] = (min(now + _recheck(), valid_until), viewer)
+    _viewers.keep(key, viewer, since=since, seconds=(valid_until - now).total_seconds())
     return viewer
 
 
@@ -116,13 +122,8 @@ def remembered(token: str) -> tuple[bool, Viewer | None]:
     """(True, viewer) when the answer needs no database: no token, or one this process resolved recently enough."""
     if not token:
         return True, None
-    entry = _remembered_entry(digest(token), utcnow())
-    return (False, None) if entry is None else (True, entry[1])
-
-
-def _remembered_entry(key: str, now: datetime) -> tuple[datetime, Viewer | None] | None:
-    entry = _remembered.get(key)
-    return entry if entry is not None and now < entry[0] else None
+    viewer = _viewers.get(digest(token))
+    return (False, None) if viewer is UNKNOWN else (True, viewer)
 
 
 def _recheck() -> timedelta:
@@ -164,7 +165,7 @@ def revoke(token: str) -> None:
 
 
 def _revoke(token: str, session: Session) -> None:
-    session.info[_FORGET] = True
+    _viewers.forget_after_commit(session, keys=[digest(token)])
     session.exec(
         update(AuthSession)
         .where(col(AuthSession.token_hash) == digest(token), col(AuthSession.revoked_at).is_(None))
@@ -174,30 +175,9 @@ def _revoke(token: str, session: Session) -> None:
 
 def revoke_all(user_id: int, *, session: Session) -> None:
     """Log every session of a person out (password change, suspension)."""
-    session.info[_FORGET] = True
+    _viewers.forget_after_commit(session, groups=[user_id])
     session.exec(
         update(AuthSession)
         .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
-
-
-@event.listens_for(Session, "after_flush")
-def _note_account_changes(session: Session, _context: object) -> None:
-    """A changed person or a revoked session makes every remembered viewer stale (touching a visit does not)."""
-    for changed in (*session.dirty, *session.deleted):
-        if isinstance(changed, User) or (isinstance(changed, AuthSession) and inspect(changed).attrs.revoked_at.history.has_changes()):
-            session.info[_FORGET] = True
-            return
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_viewers(session: Session) -> None:
-    if session.info.pop(_FORGET, False):
-        _generation[0] += 1
-        _remembered.clear()
-
-
-@event.listens_for(Session, "after_rollback")
-def _keep_viewers(session: Session) -> None:
-    session.info.pop(_FORGET, None)

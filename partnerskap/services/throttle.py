@@ -9,9 +9,10 @@ from datetime import timedelta
 from sqlmodel import Session, col, delete, select
 
 from partnerskap import settings as config
+from partnerskap.i18n import N_
 from partnerskap.models import ThrottleAttempt
 from partnerskap.models.base import utcnow
-from partnerskap.services.errors import N_, Refused
+from partnerskap.services.errors import Refused
 
 KEY_MAX = 300
 LONGEST_WINDOW = timedelta(days=1)

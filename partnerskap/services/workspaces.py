@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
-from partnerskap.i18n import LANGUAGES, t
+from partnerskap.i18n import LANGUAGES, N_, t
 from partnerskap.models import (
     AccessPolicy,
     Invitation,
@@ -28,7 +28,7 @@ from partnerskap.models import (
 from partnerskap.models.base import utcnow
 from partnerskap.services import mail, notifications
 from partnerskap.services.addresses import EMAIL_PATTERN, normalise_email
-from partnerskap.services.errors import N_, Invalid, Refused
+from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import require_member
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest, new_token

@@ -7,9 +7,8 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from partnerskap.api import safe_next
-from partnerskap.i18n import format_datetime
+from partnerskap.i18n import N_, format_datetime
 from partnerskap.services import accounts
-from partnerskap.services.errors import N_
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
 

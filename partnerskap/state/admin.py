@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from partnerskap.i18n import format_datetime
+from partnerskap.i18n import N_, format_datetime
 from partnerskap.schemas import AuditPublic, DownloadPublic, OutboxPublic, PersonForAdmin
 from partnerskap.services import documents, membership
-from partnerskap.services.errors import N_
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
 

@@ -15,12 +15,12 @@ from typing import Any
 
 import reflex as rx
 
-from partnerskap import db
-from partnerskap.i18n import LANGUAGES, best_language, t
+from partnerskap import db, memory
+from partnerskap.i18n import LANGUAGES, N_, best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import metrics as ops_metrics
 from partnerskap.services import notifications, sessions, throttle
-from partnerskap.services.errors import N_, Invalid
+from partnerskap.services.errors import Invalid
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
 
@@ -37,7 +37,6 @@ class Access(enum.Enum):
     ADMIN = "admin"
 
 
-GUARDED: dict[str, Access] = {}
 NOT_SIGNED_IN = N_("Log in to continue.")
 NO_ACCESS = N_("You do not have access to this.")
 
@@ -52,6 +51,15 @@ def session_token(cookie_header: str) -> str:
         return ""
     morsel = cookies.get(sessions.COOKIE_NAME)
     return morsel.value if morsel else ""
+
+
+memory.register(
+    "session cookies",
+    holds="the session token parsed from each Cookie header (header -> token)",
+    lasts="the process; the 4,096 most recently used",
+    others_learn="nothing to learn: a header always holds the same token",
+    forget=session_token.cache_clear,
+)
 
 
 def _allowed(access: Access, viewer: Viewer | None) -> bool:
@@ -135,7 +143,6 @@ def guarded(
         del guarded_handler.__wrapped__
         guarded_handler.access = access
         guarded_handler.loads_page = loads_page
-        GUARDED[f"{handler.__module__}.{handler.__qualname__}"] = access
         return rx.event(guarded_handler, background=background)
 
     return decorate

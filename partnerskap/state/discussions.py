@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sys import intern
 
-from partnerskap.i18n import format_datetime
+from partnerskap import memory
+from partnerskap.i18n import N_, format_datetime
 from partnerskap.schemas import DocumentLink, MemberRow, PostPublic
 from partnerskap.services import discussions
-from partnerskap.services.errors import N_
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
 from partnerskap.state.live import deliver, open_tabs
@@ -17,6 +17,12 @@ from partnerskap.state.live import deliver, open_tabs
 # every post shown; past this many they join the others, of which a tab keeps the newest SHOWN_AT_MOST.
 FRESH_AT_MOST = 20
 SHOWN_AT_MOST = 100
+memory.register(
+    "interned strings",
+    holds="authors' names, organisations and post HTML shown in threads, one copy shared by every tab",
+    lasts="while any tab shows them (Python frees unused interned strings)",
+    others_learn="nothing to learn: an edited post is a new string",
+)
 
 
 def _post_public(view: discussions.PostView, language: str) -> PostPublic:

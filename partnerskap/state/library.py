@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from partnerskap import api
-from partnerskap.i18n import format_datetime, format_number
+from partnerskap import uploads
+from partnerskap.i18n import N_, format_datetime, format_number
 from partnerskap.schemas import DocumentPublic, FolderPublic, VersionPublic
 from partnerskap.services import documents, filetypes
-from partnerskap.services.errors import N_, Refused
+from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
 from partnerskap.state.base import Access, AppState, guarded, run, session_token
@@ -103,7 +103,7 @@ class LibraryState(AppState):
 
         A refusal ends the upload: the rest of the request is never read.
         """
-        noted = api.UPLOAD_SESSIONS.pop(self.router.session.client_token, None)
+        noted = uploads.take(self.router.session.client_token)
         if noted is None or noted.session_digest != digest(session_token(self.router.headers.cookie)):
             raise Refused(N_("This upload did not come with your session. Reload the page and try again."))
         documents.refuse_oversized_upload(noted.declared_bytes)

@@ -19,6 +19,7 @@ from reflex.utils.token_manager import LostAndFoundRecord, RedisTokenManager
 from reflex_base.event import Event
 from reflex_base.registry import RegistrationContext
 
+from partnerskap import memory
 from partnerskap import settings as config
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,13 @@ def _key(place: str) -> str:
 
 
 open_tabs = OpenTabs()
+memory.register(
+    "open tabs",
+    holds="which tabs have which thread open (place -> client tokens), when Redis does not hold them",
+    lasts="until the tab leaves or disconnects (a day at most in Redis)",
+    others_learn="through Redis when several workers share it; one worker alone needs nothing",
+    forget=open_tabs._here.clear,
+)
 
 
 _sending: set[asyncio.Task] = set()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from partnerskap.i18n import format_datetime
+from partnerskap.i18n import N_, format_datetime
 from partnerskap.schemas import NotificationPublic
 from partnerskap.services import notifications
-from partnerskap.services.errors import N_
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
 

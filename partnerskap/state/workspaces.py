@@ -6,10 +6,9 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from partnerskap.i18n import format_date, format_datetime
+from partnerskap.i18n import N_, format_date, format_datetime
 from partnerskap.schemas import DocumentLink, EventPublic, InvitationRow, MemberRow, MyInvitation, RequestRow, ThreadSummary, WorkspaceCard, WorkspaceIntro
 from partnerskap.services import calendar, discussions, documents, markdown, workspaces
-from partnerskap.services.errors import N_
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
 

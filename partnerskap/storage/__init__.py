@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
 
+from partnerskap import memory
 from partnerskap import settings as config
 
 MAX_KEY_LENGTH = 200  # the column that records keys holds 200 characters, and local temp names must fit NAME_MAX
@@ -142,3 +143,12 @@ def _s3(endpoint_url: str, bucket: str, region: str, access_key: str, secret_key
     from partnerskap.storage.s3 import S3Storage  # boto3 loads only where S3 is configured
 
     return S3Storage(bucket=bucket, endpoint_url=endpoint_url, region=region, access_key=access_key, secret_key=secret_key, path_style=path_style)
+
+
+memory.register(
+    "storage backends",
+    holds="one storage backend per configuration (with its S3 client and connections; s3._session, one boto3 session for all)",
+    lasts="the process",
+    others_learn="at restart (the configuration changes only then)",
+    forget=lambda: (_local.cache_clear(), _s3.cache_clear()),
+)

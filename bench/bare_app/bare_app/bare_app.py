@@ -1,6 +1,6 @@
 """One page, one state, one handler that reads 20 rows from SQLite: bare Reflex, for comparison.
 
-bench/load.py creates the database (BARE_DATABASE, a table `item` with id, title, body) before it starts this app.
+bench/load/ creates the database (BARE_DATABASE, a table `item` with id, title, body) before it starts this app.
 """
 
 import asyncio

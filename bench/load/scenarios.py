@@ -1,43 +1,4 @@
-"""Members on the websocket: N simulated browser tabs on a thread page, over Reflex's real socket.io protocol.
-
-    taskset -c 1 .venv/bin/python -m bench.load                  # everything: about 10 minutes
-    .venv/bin/python -m bench.load --configs app-memory --levels 50 --duration 10   # a quick look
-    taskset -c 1 .venv/bin/python -m bench.load --priority -10 --quiet-wait 30 --json run.json   # on a shared machine
-    .venv/bin/python -m bench.load --report run1.json run2.json  # one table, each row from the least disturbed run
-
-Each configuration starts a real instance the way tests/live_server.py does (`reflex run --env prod --single-port`,
-own data folder, own compiled frontend), pins its whole process tree to one core (`--server-cpu`, default 0) and this
-generator to another (`--generator-cpu`, default 1). It seeds members straight into the instance's database
-(workspaces of `--workspace-size` members, `--threads-per-workspace` threads of `--posts-per-thread` posts each, one
-session row per member whose token goes into the member's cookie), then connects the members as a browser does:
-socket.io on /_event over the websocket transport, `?token=` a fresh client token, the session cookie and
-`Origin: <instance URL>` headers, and the `hydrate_and_load` boot event (with the compiled frontend's state hashes,
-state schema and the member's stored language) in the CONNECT packet, with the router data of /threads/<id>. The
-page is open when the state arrives with `is_hydrated` true and the thread found.
-
-The measurement, per configuration:
-  1. a few warm-up tabs open and send events, then leave; RSS of the server's process tree with 0 clients;
-  2. tabs open up to each level (50, 200, 500) and stay idle; RSS again (and in Redis, the size of each tab's state);
-  3. load at each level, largest first (tabs beyond the level leave): a closed loop, one event in flight per tab,
-     paced by one global limit (`--rate`, 50 events/s in total). A tab whose turn comes sends `post_reply` with the
-     key the server gave it, `load_earlier` (only while the page offers it), opens another thread of its workspace
-     as the browser follows a link (`on_load_internal` with the new address; the thread is open when the state
-     arrives hydrated with it), or sends `load_new` (`--mix`).
-     After a reply the server itself queues `deliver_new` for the thread's other open tabs (nothing the tabs
-     send, so not counted against the 50 events/s); the time from the reply's emit to each such delivery is
-     reported apart. The round trip is from the emit to the first delta back that carries the app state,
-     which every answer to a tab's own event does (the guard clears its messages) and a delivery never does.
-
-The bare reference (bench/bare_app: one state, one handler reading 20 SQLite rows) is served the same way and
-loaded the same way, with its one handler as the only event. `--cold-start` also times `make run` to the first 200
-on / (PORT and PARTNERSKAP_DATA_DIR set to a free port and a temporary folder).
-
-Each load also records how much of the two cores other programs used (busy time not spent by the server's tree or
-this generator), so a disturbed row can be told from a slow server; `--priority` and `--quiet-wait` reduce the
-disturbance on a shared machine. Results are printed as markdown tables and written as JSON (`--json`, with the
-commit and the app files changed since). Every loop is bounded in count and time; only loopback addresses are used.
-Needs aiohttp and psutil (and py-spy for `--profile`): `pip install -r bench/requirements.txt`.
-"""
+"""The scenarios: start an instance (the app or the bare reference), seed its members, open tabs, drive the paced load."""
 
 from __future__ import annotations
 
@@ -46,9 +7,7 @@ import asyncio
 import contextlib
 import dataclasses
 import hashlib
-import json
 import os
-import platform
 import random
 import re
 import secrets
@@ -60,64 +19,24 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter, deque
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BARE_DIR = ROOT / "bench" / "bare_app"
-os.environ.setdefault("PARTNERSKAP_SECRET_KEY", "bench-load-secret")
-# The generator only reads the settings (the secret key is given, so nothing is written to this folder).
-os.environ.setdefault("PARTNERSKAP_DATA_DIR", str(Path(tempfile.gettempdir()) / "partnerskap-load-generator"))
-
 import httpx
 import psutil
-import socketio
 from sqlalchemy import create_engine, text
 
+from bench.load import ROOT
+from bench.load.client import EVENT_TIMEOUT, WORDS, Member, Protocol, Sample, Tab, body_text
+from bench.load.report import log, percentile, summarise
 from partnerskap.models import AuthSession, Membership, Post, Status, Thread, ThreadReader, User, Workspace
 from partnerskap.services.markdown import render
 from tests.live_server import free_port, running_instance
 
-WORDS = (
-    "kotoutuminen integration kumppanuus samarbete project hanke workshop työpaja language course kielikurssi "
-    "volunteers vapaaehtoiset funding rahoitus meeting kokous report raportti municipality kunta reception "
-    "vastaanotto mentoring families perheet housing asuminen employment työllisyys schedule aikataulu budget "
-    "the a and to of for with we our next week please could you share draft agreed plan update thanks"
-).split()
+BARE_DIR = ROOT / "bench" / "bare_app"
 CONFIGS = ("app-memory", "app-redis", "bare-memory", "bare-redis")
-EVENT_TIMEOUT = 10.0
-OPEN_TIMEOUT = 30.0
-# The frontend connects to <backend>/_event: socket.io takes that path as the engine.io path and as the namespace.
-NAMESPACE = "/_event"
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def body_text(rng: random.Random) -> str:
-    """A plausible markdown post of one to three paragraphs."""
-    paragraphs = []
-    for _ in range(rng.choice((1, 1, 2, 3))):
-        words = rng.choices(WORDS, k=rng.randint(12, 45))
-        if rng.random() < 0.3:
-            words[0] = f"**{words[0]}**"
-        paragraphs.append(" ".join(words).capitalize() + ".")
-    return "\n\n".join(paragraphs)
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile (NaN for no values)."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
-
-
-# --- the server -------------------------------------------------------------------------------------------
 
 
 @dataclasses.dataclass
@@ -280,52 +199,6 @@ def bare_instance(redis_url: str, workers: int, rows: int = 1000) -> Iterator[In
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-# --- the compiled frontend's protocol facts ---------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class Protocol:
-    """What the compiled frontend sends at boot, read from its utils/context.jsx."""
-
-    state_name: str
-    hashes: list[str]
-    schema: str
-    states: list[str]
-
-    @classmethod
-    def read(cls, web_dir: Path) -> Protocol:
-        source = (web_dir / "utils" / "context.jsx").read_text()
-
-        def value(name: str) -> object:
-            found = re.search(rf"export const {name} = (.*)$", source, re.MULTILINE)
-            if not found:
-                raise RuntimeError(f"{name} not found in the compiled context.jsx")
-            return json.loads(found.group(1).rstrip(";"))
-
-        return cls(value("state_name"), value("initialStateHashes"), value("stateSchema"), list(value("initialState")))
-
-    def state(self, suffix: str) -> str:
-        matches = [name for name in self.states if name.endswith(suffix)]
-        if len(matches) != 1:
-            raise RuntimeError(f"no single state ends with {suffix}: {matches}")
-        return matches[0]
-
-
-# --- members and what they open ----------------------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class Member:
-    """A simulated tab's person: the cookie it sends and the page it opens."""
-
-    user_id: int
-    token: str
-    language: str
-    path: str
-    params: dict[str, str]
-    threads: tuple[int, ...] = ()  # the threads of the member's workspace, which the tab may open in turn
-
-
 def seed_app(instance: Instance, count: int, workspace_size: int, threads_per_workspace: int, posts_per_thread: int, seed: int) -> list[Member]:
     """Members, their workspaces and threads with posts, and one live session each, inserted in bulk."""
     rng = random.Random(seed)
@@ -392,165 +265,6 @@ def seed_app(instance: Instance, count: int, workspace_size: int, threads_per_wo
     finally:
         engine.dispose()
     return members
-
-
-# --- one simulated tab -------------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class Sample:
-    kind: str
-    seconds: float
-    size: int
-
-
-class Tab:
-    """One browser tab on the page: its socket, what it knows of its state, the event it waits for."""
-
-    def __init__(self, bench: Bench, member: Member) -> None:
-        self.bench = bench
-        self.member = member
-        self.client_token = str(uuid.uuid4())
-        self.sio = socketio.AsyncClient(reconnection=False)
-        self.sio.on("event", self._on_event, namespace=NAMESPACE)
-        self.sio.on("disconnect", self._on_disconnect, namespace=NAMESPACE)
-        self.waiting: asyncio.Future | None = None
-        self.opened: asyncio.Future | None = None
-        self.open_bytes = 0
-        self.open_seconds = 0.0
-        self.reply_key = ""
-        self.has_earlier = False
-        self.busy = False
-        self.gone = False
-        self.posts_sent = 0
-        self.found = False
-        self.path, self.params = member.path, dict(member.params)  # the page the tab shows
-
-    def router_data(self) -> dict:
-        return {"pathname": self.path, "asPath": self.path, "query": dict(self.params)} if self.params else {"pathname": self.path, "asPath": self.path}
-
-    async def open(self) -> None:
-        bench, protocol = self.bench, self.bench.protocol
-        # The members' browsers keep nothing for the app (only a visitor who picks a language before logging in
-        # has it kept), so the boot event carries no stored values and a page change sends only on_load_internal.
-        payload: dict = {"hashes": protocol.hashes}
-        boot = {"name": f"{protocol.state_name}.hydrate_and_load", "payload": payload, "router_data": self.router_data()}
-        headers = {"Origin": bench.instance.url}
-        if self.member.token:
-            headers["Cookie"] = f"partnerskap_session={self.member.token}"
-        self.opened = asyncio.get_running_loop().create_future()
-        started = time.perf_counter()
-        await self.sio.connect(
-            f"{bench.instance.url}?token={self.client_token}",
-            headers=headers,
-            auth={"event": boot, "state_schema": protocol.schema},
-            transports=["websocket"],
-            socketio_path=NAMESPACE,
-            namespaces=[NAMESPACE],
-            wait_timeout=OPEN_TIMEOUT,
-        )
-        await asyncio.wait_for(self.opened, OPEN_TIMEOUT)
-        self.open_seconds = time.perf_counter() - started
-
-    def _on_disconnect(self, *_args) -> None:
-        if not self.gone:
-            self.bench.error("disconnected")
-        self.gone = True
-        for future in (self.waiting, self.opened):
-            if future is not None and not future.done():
-                future.set_exception(ConnectionError("disconnected"))
-
-    def _on_event(self, update: dict) -> None:
-        bench = self.bench
-        delta = update.get("delta") or {}
-        size = len(json.dumps(update, separators=(",", ":")))
-        bench.bytes_received += size
-        for event in update.get("events") or []:
-            if isinstance(event, dict) and event.get("name") == "_redirect":
-                bench.error(f"redirect to {event.get('payload', {}).get('path')}")
-        if (app := delta.get(bench.app_key)) and app.get("notice_rx_state_"):
-            bench.error(f"notice: {app['notice_rx_state_'][:60]}")
-        if (thread := delta.get(bench.page_key)) is not None:
-            self.reply_key = thread.get("reply_key_rx_state_", self.reply_key)
-            self.has_earlier = thread.get("has_earlier_rx_state_", self.has_earlier)
-        if bench.app_key and bench.app_key not in delta and "fresh_rx_state_" in (delta.get(bench.page_key) or {}):
-            # A delivery: the server queued `deliver_new` for this tab after someone replied in its thread. Answers
-            # to the tab's own events always carry the app state (the guard clears its messages); deliveries never.
-            if (sent := bench.replies_sent.get(self.path)) is not None:
-                bench.deliveries.append(time.perf_counter() - sent)
-            return
-        if self.opened is not None and not self.opened.done():
-            self.open_bytes += size
-            page = delta.get(bench.page_key) or {}
-            if page.get("found_rx_state_") and str(page.get("thread_id_rx_state_")) == self.params.get("thread_id"):
-                self.found = True
-            if (delta.get(bench.protocol.state_name) or {}).get("is_hydrated_rx_state_") is True:
-                if bench.instance.kind == "app" and not self.found:
-                    self.opened.set_exception(RuntimeError("the thread was not found"))
-                else:
-                    self.opened.set_result(None)
-            return
-        if self.waiting is not None and not self.waiting.done() and any(key in delta for key in bench.own_keys):
-            self.waiting.set_result(size)
-
-    async def send(self, kind: str) -> None:
-        if kind == "open_thread":
-            await self.open_another_thread()
-            return
-        bench = self.bench
-        if kind == "post_reply":
-            key = self.reply_key or secrets.token_hex(16)
-            payload = {"form": {"key": key, "body": body_text(bench.rng)}}
-            name = f"{bench.page_key}.post_reply"
-        elif kind == "bare_load":
-            payload, name = {}, f"{bench.page_key}.load"
-        else:
-            payload, name = {}, f"{bench.page_key}.{kind}"
-        self.waiting = asyncio.get_running_loop().create_future()
-        started = time.perf_counter()
-        if kind == "post_reply":
-            bench.replies_sent[self.path] = started
-        try:
-            await self.sio.emit("event", {"name": name, "payload": payload, "router_data": self.router_data()}, namespace=NAMESPACE)
-            size = await asyncio.wait_for(self.waiting, EVENT_TIMEOUT)
-            bench.samples.append(Sample(kind, time.perf_counter() - started, size))
-            if kind == "post_reply":
-                self.posts_sent += 1
-        except TimeoutError:
-            bench.error(f"{kind}: no answer in {EVENT_TIMEOUT:.0f} s")
-        except (ConnectionError, socketio.exceptions.SocketIOError) as problem:
-            bench.error(f"{kind}: {type(problem).__name__}")
-        finally:
-            self.waiting = None
-
-    async def open_another_thread(self) -> None:
-        """Follow a link to another thread of the workspace, as the browser does: it sends `on_load_internal` with the
-        new address, and the thread is open when the state arrives hydrated with the new thread found."""
-        bench = self.bench
-        thread_id = bench.rng.choice([other for other in self.member.threads if str(other) != self.params.get("thread_id")])
-        self.path, self.params = f"/threads/{thread_id}", {"thread_id": str(thread_id)}
-        self.found, self.has_earlier, self.open_bytes = False, False, 0
-        self.opened = asyncio.get_running_loop().create_future()
-        started = time.perf_counter()
-        try:
-            name = f"{bench.protocol.state_name}.reflex___state____on_load_internal_state.on_load_internal"
-            await self.sio.emit("event", {"name": name, "payload": {}, "router_data": self.router_data()}, namespace=NAMESPACE)
-            await asyncio.wait_for(self.opened, EVENT_TIMEOUT)
-            bench.samples.append(Sample("open_thread", time.perf_counter() - started, self.open_bytes))
-        except TimeoutError:
-            bench.error(f"open_thread: no answer in {EVENT_TIMEOUT:.0f} s")
-        except (ConnectionError, RuntimeError, socketio.exceptions.SocketIOError) as problem:
-            bench.error(f"open_thread: {type(problem).__name__}")
-        finally:
-            self.opened = None
-
-    async def close(self) -> None:
-        self.gone = True
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.sio.disconnect(), 5)
-
-
-# --- a configuration's run ---------------------------------------------------------------------------------
 
 
 class Bench:
@@ -728,17 +442,6 @@ def redis_state_sizes(redis_url: str, tokens: list[str]) -> dict:
     return {"per_client_bytes": sizes, "used_memory": used}
 
 
-def summarise(samples: list[dict]) -> dict:
-    def stats(values: list[float]) -> dict:
-        return {"n": len(values), "p50": percentile(values, 0.5) * 1000, "p95": percentile(values, 0.95) * 1000, "p99": percentile(values, 0.99) * 1000, "max": max(values, default=float("nan")) * 1000}
-
-    kinds = sorted({sample["kind"] for sample in samples})
-    summary = {"all": stats([sample["seconds"] for sample in samples]), **{kind: stats([s["seconds"] for s in samples if s["kind"] == kind]) for kind in kinds}}
-    for kind in kinds:
-        summary[kind]["answer_bytes_p50"] = statistics.median([s["size"] for s in samples if s["kind"] == kind])
-    return summary
-
-
 async def run_configuration(instance: Instance, members: list[Member], options: argparse.Namespace) -> dict:
     bench = Bench(instance, members, options)
     result: dict = {"config": options.current, "kind": instance.kind, "workers": instance.workers, "redis": bool(instance.redis_url), "levels": {}}
@@ -909,160 +612,3 @@ def cold_start(options: argparse.Namespace) -> dict:
                 os.killpg(process.pid, signal.SIGKILL)
     shutil.rmtree(data_dir, ignore_errors=True)
     return {"seconds_to_first_200": first_ok, "log": str(log_path)}
-
-
-# --- output ------------------------------------------------------------------------------------------------
-
-
-def machine() -> dict:
-    cpu = "unknown"
-    with contextlib.suppress(OSError):
-        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), cpu)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False, cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    changed = subprocess.run(["git", "status", "--porcelain", "--", "partnerskap"], check=False, cwd=ROOT, capture_output=True, text=True).stdout.split("\n")
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
-        "python": platform.python_version(),
-        "kernel": platform.release(),
-        "commit": commit,
-        "app_files_changed_since_commit": [line[3:] for line in changed if line.strip()],
-        "load_average_at_start": os.getloadavg(),
-    }
-
-
-def markdown(results: dict) -> str:
-    lines = [
-        "| configuration | tabs | events/s | p50 ms | p95 ms | p99 ms | max ms | errors | RSS/tab KiB | state/tab KB | gen. CPU | server CPU | others on server / gen. core |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    opens = ["| configuration | database | startup s | RSS, 0 tabs MiB | open p50 ms | open p95 ms | server log problems |", "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
-    for result in results["configurations"]:
-        seconds = result.get("open_seconds", {})
-        opens.append(
-            f"| {result['config']} | {result.get('database', '')} | {result.get('startup_seconds', 0):.1f} | {result.get('rss_0', 0) / 2**20:.0f} "
-            f"| {seconds.get('p50', 0) * 1000:.0f} | {seconds.get('p95', 0) * 1000:.0f} | {result.get('server_log', {})} |"
-        )
-    for result in results["configurations"]:
-        for level, entry in sorted(result["levels"].items(), key=lambda item: int(item[0])):
-            load = entry.get("load", {})
-            lat = load.get("latency_ms", {}).get("all", {})
-            state = entry.get("redis_state_bytes_median", entry.get("open_bytes_median", 0)) / 1000
-            errors = sum(load.get("errors", {}).values()) + sum(entry.get("open_errors", {}).values())
-            lines.append(
-                f"| {result['config']} | {level} | {load.get('rate', 0):.1f} | {lat.get('p50', 0):.1f} | {lat.get('p95', 0):.1f} | {lat.get('p99', 0):.1f} | {lat.get('max', 0):.0f} | {errors} "
-                f"| {entry['rss_per_client'] / 1024:.0f} | {state:.1f} | {load.get('generator_cpu', 0):.0%} | {load.get('server_cpu', 0):.0%} "
-                f"| {load.get('others_on_server_cores', 0):.0%} / {load.get('others_on_generator_cores', 0):.0%} |"
-            )
-    lines.append("")
-    lines.append("| configuration | tabs | event | n | p50 ms | p95 ms | p99 ms | answer bytes (median) |")
-    lines.append("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
-    for result in results["configurations"]:
-        for level, entry in sorted(result["levels"].items(), key=lambda item: int(item[0])):
-            for kind, stats in entry.get("load", {}).get("latency_ms", {}).items():
-                if kind != "all":
-                    lines.append(f"| {result['config']} | {level} | {kind} | {stats['n']} | {stats['p50']:.1f} | {stats['p95']:.1f} | {stats['p99']:.1f} | {stats.get('answer_bytes_p50', 0):.0f} |")
-            if (delivered := entry.get("load", {}).get("deliveries_ms", {})).get("n"):
-                lines.append(f"| {result['config']} | {level} | delivery to another tab (from the reply's send) | {delivered['n']} | {delivered['p50']:.1f} | {delivered['p95']:.1f} | | |")
-    lines.append("")
-    lines.extend(opens)
-    facts = results["machine"]
-    lines.append("")
-    lines.append(f"Commit {facts['commit']}, app files changed since: {facts['app_files_changed_since_commit'] or 'none'}; load average at start {facts['load_average_at_start']}.")
-    if results.get("cold_start"):
-        lines.append("")
-        lines.append(f"`make run` to the first 200 on /: {results['cold_start']['seconds_to_first_200']:.1f} s")
-    return "\n".join(lines)
-
-
-def report(paths: list[str]) -> str:
-    """One table from several runs: for each configuration, database and level, the load least disturbed by
-    other programs (with the range of p95 over all runs), and the memory of the run it came from."""
-    rows: dict[tuple, list[tuple[dict, dict, str]]] = {}
-    commits = set()
-    for path in paths:
-        results = json.loads(Path(path).read_text())
-        commits.add(results["machine"]["commit"] + ("+changes" if results["machine"].get("app_files_changed_since_commit") else ""))
-        for result in results["configurations"]:
-            for level, entry in result["levels"].items():
-                if "load" in entry:
-                    rows.setdefault((result["config"], result.get("database", "sqlite"), int(level)), []).append((result, entry, Path(path).name))
-    lines = [
-        f"Runs: {len(paths)} ({', '.join(Path(p).name for p in paths)}), commits {', '.join(sorted(commits))}. Each row is the run whose load was least disturbed by other programs.",
-        "",
-        "| configuration | database | tabs | runs | p50 ms | p95 ms | p99 ms | errors | p95 over all runs ms | RSS/tab KiB | state/tab KB | gen. CPU | server CPU | others on server / gen. core |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for (config, database, level), samples in sorted(rows.items()):
-        result, entry, _source = min(samples, key=lambda sample: sample[1]["load"].get("others_on_server_cores", 0) + sample[1]["load"].get("others_on_generator_cores", 0))
-        load = entry["load"]
-        lat = load["latency_ms"]["all"]
-        p95s = sorted(sample[1]["load"]["latency_ms"]["all"]["p95"] for sample in samples)
-        state = entry.get("redis_state_bytes_median", entry.get("open_bytes_median", 0)) / 1000
-        lines.append(
-            f"| {config} | {database} | {level} | {len(samples)} | {lat['p50']:.1f} | {lat['p95']:.1f} | {lat['p99']:.1f} | {sum(load.get('errors', {}).values())} "
-            f"| {p95s[0]:.0f}–{p95s[-1]:.0f} | {entry['rss_per_client'] / 1024:.0f} | {state:.1f} | {load['generator_cpu']:.0%} | {load['server_cpu']:.0%} "
-            f"| {load.get('others_on_server_cores', 0):.0%} / {load.get('others_on_generator_cores', 0):.0%} |"
-        )
-    return "\n".join(lines)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--configs", default=",".join(CONFIGS), help=f"comma-separated, of {', '.join(CONFIGS)}")
-    parser.add_argument("--levels", default="50,200,500", help="connected tabs, comma-separated")
-    parser.add_argument("--duration", type=float, default=30, help="seconds of load per level")
-    parser.add_argument("--rate", type=float, default=50, help="events per second in total")
-    parser.add_argument("--mix", default="0.11,0.06,0.11", help="shares of post_reply, load_earlier and open_thread (following a link to another thread of the workspace) among a tab's own events; the rest is load_new")
-    parser.add_argument("--settle", type=float, default=4, help="seconds idle before measuring memory")
-    parser.add_argument("--workspace-size", type=int, default=25)
-    parser.add_argument("--threads-per-workspace", type=int, default=5)
-    parser.add_argument("--posts-per-thread", type=int, default=40)
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11", help="a Redis database this bench may flush")
-    parser.add_argument("--redis-workers", type=int, default=2)
-    parser.add_argument("--database-url", default="", help="the app's database (default: SQLite in its data folder)")
-    parser.add_argument("--server-cpu", default="0", help="cores for the server's process tree")
-    parser.add_argument("--generator-cpu", default="1", help="cores for this generator")
-    parser.add_argument("--quiet-wait", type=float, default=0, help="before each load, wait up to this many seconds for other programs to leave the cores (shared machines)")
-    parser.add_argument("--priority", type=int, default=0, help="nice value for the server's threads and this generator (e.g. -10 on a shared machine; negative needs root)")
-    parser.add_argument("--cold-start", action="store_true", help="also time `make run` to the first 200 on /")
-    parser.add_argument("--profile", default="", help="a folder: record py-spy folded stacks (raw format, GIL holders) of the server during the largest load")
-    parser.add_argument("--json", default="", help="write all results here")
-    parser.add_argument("--keep", action="store_true", help="keep the instances' data folders (server logs) in the temporary directory")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--max-minutes", type=float, default=8, help="upper bound for one configuration")
-    parser.add_argument("--report", nargs="+", metavar="JSON", help="print one table from earlier runs' --json files, then stop")
-    options = parser.parse_args()
-    if options.report:
-        print(report(options.report))
-        return
-    options.levels = sorted(int(level) for level in options.levels.split(","))
-    options.mix = (*(float(share) for share in options.mix.split(",")), 0.0, 0.0)[:3]
-    options.server_cpus = [int(cpu) for cpu in options.server_cpu.split(",")]
-    generator_cpus = {int(cpu) for cpu in options.generator_cpu.split(",")}
-    os.sched_setaffinity(0, generator_cpus)
-    if options.priority:
-        os.setpriority(os.PRIO_PROCESS, 0, options.priority)  # before any thread starts: they inherit it
-    if "redis" in options.configs and not re.search(r"/\d+$", options.redis_url):
-        sys.exit("--redis-url must name a database number this bench may flush")
-
-    results = {"machine": machine(), "options": {k: v for k, v in vars(options).items() if k != "current"}, "configurations": []}
-    started = time.monotonic()
-    for name in options.configs.split(","):
-        if name not in CONFIGS:
-            sys.exit(f"unknown configuration {name}")
-        results["configurations"].append(one_configuration(name, options))
-        if options.json:
-            Path(options.json).write_text(json.dumps(results, indent=1, default=str))
-    if options.cold_start:
-        results["cold_start"] = cold_start(options)
-        log(f"make run: first 200 after {results['cold_start']['seconds_to_first_200']} s")
-    results["total_seconds"] = round(time.monotonic() - started, 1)
-    if options.json:
-        Path(options.json).write_text(json.dumps(results, indent=1, default=str))
-    print(markdown(results))
-
-
-if __name__ == "__main__":
-    main()
