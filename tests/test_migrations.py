@@ -106,7 +106,7 @@ def test_links_written_before_0007_are_sealed_by_it_and_sent_ones_forgotten(back
     from alembic import command
     from sqlalchemy import column, select, table
 
-    from partnerskap.cli import alembic_config
+    from partnerskap.migrations import alembic_config
     from partnerskap.models import OutboxMessage
     from partnerskap.services import mail
 
