@@ -76,14 +76,14 @@ class AuditPublic(BaseModel):
     reason: str
 
     @classmethod
-    def of(cls, entry: AuditEntry, names: dict[int, str], language: str) -> AuditPublic:
-        """The audit row for administrators."""
+    def of(cls, entry: AuditEntry, names: dict[int, str], places: dict[int, str], language: str) -> AuditPublic:
+        """The audit row for administrators; the target is a person or a workspace."""
         return cls(
             id=entry.id or 0,
             when=format_datetime(entry.created_at, language),
             actor=names.get(entry.actor_id or 0, ""),
             action=entry.action,
-            target=names.get(entry.target_user_id or 0, ""),
+            target=names.get(entry.target_user_id or 0, "") or places.get(entry.workspace_id or 0, ""),
             reason=entry.reason,
         )
 

@@ -15,16 +15,17 @@ from sqlmodel import delete as delete_rows
 from partnerskap.db import transaction
 from partnerskap.models import Document, Draft, Membership, Post, PostAttachment, PostRevision, Thread, ThreadReader, User, Workspace
 from partnerskap.models.base import utcnow
-from partnerskap.services import markdown, notifications, workspaces
+from partnerskap.services import markdown, notifications, permissions, workspaces
 from partnerskap.services.noted import Noted
 from partnerskap.services.errors import N_, Invalid, Refused
-from partnerskap.services.permissions import require_member
+from partnerskap.services.permissions import Action, require_member
 from partnerskap.services.sessions import Viewer
 
 TITLE_MAX = 200
 BODY_MAX = 20000
 PAGE_SIZE = 20  # posts on a thread's first page and on each earlier page, as Discourse loads them
 KEY_MAX = 64
+HIDDEN_THREAD = N_("This discussion does not exist or you do not have access to it.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,20 +129,27 @@ def _check_key(key: str) -> str:
 
 
 def _thread(session: Session, thread_id: int) -> Thread:
-    thread = session.get(Thread, thread_id) if isinstance(thread_id, int) else None
+    thread = session.get(Thread, thread_id) if workspaces.is_id(thread_id) else None
     if thread is None:
-        raise Refused(N_("This discussion does not exist or you do not have access to it."))
+        raise Refused(HIDDEN_THREAD)
     return thread
 
 
-def _thread_place(session: Session, viewer: Viewer, thread_id: int, *, write: bool = False, manage: bool = False) -> tuple[Thread, workspaces.Place]:
-    """The thread and its workspace, read together, if the viewer is a member with what the action needs."""
+def _thread_place(session: Session, viewer: Viewer, thread_id: int, action: Action = Action.READ, *, author_id: int | None = None) -> tuple[Thread, workspaces.Place]:
+    """The thread and its workspace, read together, if the policy allows the viewer the action (on an item by `author_id`).
+
+    A thread that does not exist and one the viewer may not read get the same refusal.
+    """
     require_member(viewer)
-    found = session.exec(_THREAD_PLACE, params={"thread_id": thread_id, "user_id": viewer.id}).first() if isinstance(thread_id, int) else None
+    found = session.exec(_THREAD_PLACE, params={"thread_id": thread_id, "user_id": viewer.id}).first() if workspaces.is_id(thread_id) else None
     if found is None:
-        raise Refused(N_("This discussion does not exist or you do not have access to it."))
+        raise Refused(HIDDEN_THREAD)
     thread, workspace, role = found
-    return thread, workspaces.required(workspaces.place_for(session, viewer, workspace, role), write=write, manage=manage)
+    place = workspaces.place_for(session, viewer, workspace, role)
+    if not permissions.decide(viewer, Action.READ, place):
+        raise Refused(HIDDEN_THREAD)
+    permissions.require(viewer, action, place, author_id=author_id)
+    return thread, place
 
 
 def _member_ids(session: Session, workspace_id: int) -> set[int]:
@@ -153,7 +161,7 @@ def _require_reader(session: Session, viewer: Viewer, thread_id: int) -> None:
     require_member(viewer)
     found = session.connection().execute(_ROLE_IN_THREADS_WORKSPACE, {"thread_id": thread_id, "user_id": viewer.id}).first() if isinstance(thread_id, int) else None
     if found is None:
-        _thread_place(session, viewer, thread_id)  # refuses, with the message for why
+        _thread_place(session, viewer, thread_id)  # an administrator moderating passes; anyone else is refused with the reason
 
 
 def _notify_mentions(session: Session, viewer: Viewer, workspace: Workspace, thread: Thread, post: Post, member_ids: set[int]) -> set[int]:
@@ -201,7 +209,7 @@ def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: 
     html = markdown.render(body)
     try:
         with transaction() as session:
-            found = workspaces.require_role(session, viewer, workspace_id, write=True)
+            found = workspaces.authorise(session, viewer, workspace_id, Action.CONTRIBUTE)
             thread = Thread(workspace_id=workspace_id, title=title, author_id=viewer.id, post_count=1)
             session.add(thread)
             session.flush()
@@ -252,7 +260,7 @@ def _replied(
 
 def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, html: str, key: str, quote_of: int | None, attach: int | None) -> Post:
     """The new post, its attachment, the thread's count, notifications, the replier's follow and read mark."""
-    thread, found = _thread_place(session, viewer, thread_id, write=True)
+    thread, found = _thread_place(session, viewer, thread_id, Action.CONTRIBUTE)
     if quote_of is not None:
         quoted = session.get(Post, quote_of) if isinstance(quote_of, int) else None
         if quoted is None or quoted.thread_id != thread.id:
@@ -288,18 +296,23 @@ def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, htm
 def threads(viewer: Viewer, workspace_id: int, *, limit: int = 50) -> list[ThreadRow]:
     """The workspace's discussions, pinned first, then the most recently active."""
     with transaction() as session:
-        workspaces.require_role(session, viewer, workspace_id)
-        newest = select(func.max(Post.id)).where(col(Post.thread_id) == col(Thread.id)).correlate(Thread).scalar_subquery()
-        rows = session.exec(
-            select(Thread, User.name, ThreadReader.last_read_post_id, newest)
-            .join(User, col(User.id) == col(Thread.author_id))
-            .join(ThreadReader, (col(ThreadReader.thread_id) == col(Thread.id)) & (col(ThreadReader.user_id) == viewer.id), isouter=True)
-            .where(Thread.workspace_id == workspace_id)
-            .order_by(col(Thread.pinned).desc(), col(Thread.last_post_at).desc())
-            .limit(limit)
-        ).all()
-        noted = _noted_reads(viewer.id)
-        return [ThreadRow(thread, author, max(last_read or 0, noted.get(thread.id, 0)) < (newest or 0)) for thread, author, last_read, newest in rows]
+        workspaces.authorise(session, viewer, workspace_id, Action.READ)
+        return threads_in(session, viewer, workspace_id, limit=limit)
+
+
+def threads_in(session: Session, viewer: Viewer, workspace_id: int, *, limit: int = 50) -> list[ThreadRow]:
+    """The workspace's discussions as `threads` lists them, for a caller that has authorised reading them."""
+    newest = select(func.max(Post.id)).where(col(Post.thread_id) == col(Thread.id)).correlate(Thread).scalar_subquery()
+    rows = session.exec(
+        select(Thread, User.name, ThreadReader.last_read_post_id, newest)
+        .join(User, col(User.id) == col(Thread.author_id))
+        .join(ThreadReader, (col(ThreadReader.thread_id) == col(Thread.id)) & (col(ThreadReader.user_id) == viewer.id), isouter=True)
+        .where(Thread.workspace_id == workspace_id)
+        .order_by(col(Thread.pinned).desc(), col(Thread.last_post_at).desc())
+        .limit(limit)
+    ).all()
+    noted = _noted_reads(viewer.id)
+    return [ThreadRow(thread, author, max(last_read or 0, noted.get(thread.id, 0)) < (newest or 0)) for thread, author, last_read, newest in rows]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -318,6 +331,7 @@ def open_thread(viewer: Viewer, thread_id: int) -> ThreadPage:
     """The thread, its newest posts (now read), the viewer's draft, the workspace's members and attachable documents."""
     with transaction() as session:
         thread, place = _thread_place(session, viewer, thread_id)
+        workspaces.enter(session, viewer, place)
         return ThreadPage(
             thread,
             place,
@@ -394,10 +408,7 @@ def _views(session: Session, viewer: Viewer, rows: list, *, marks_read: bool) ->
 def one_post(viewer: Viewer, post_id: int) -> PostView:
     """One post as the viewer sees it (after an edit or a deletion)."""
     with transaction() as session:
-        post = session.get(Post, post_id) if isinstance(post_id, int) else None
-        if post is None:
-            raise Refused(N_("This post does not exist."))
-        _thread_place(session, viewer, post.thread_id)
+        post, _place = _post(session, viewer, post_id, live=False)
         author = session.get(User, post.author_id)
         attached = _attachments(session, [post.id])
         row = PostRow(*(getattr(post, name) for name in PostRow._fields))
@@ -430,14 +441,17 @@ def _noted_reads(user_id: int) -> dict[int, int]:
     return {thread_id: post_id for (thread_id, _reader), post_id in _read_marks.matching(lambda key: key[1] == user_id).items()}
 
 
-def _own_or_moderated(session: Session, viewer: Viewer, post_id: int, *, own_only: bool) -> tuple[Post, Thread]:
-    post = session.get(Post, post_id) if isinstance(post_id, int) else None
-    if post is None or post.deleted_at is not None:
+def _post(session: Session, viewer: Viewer, post_id: int, action: Action = Action.READ, *, live: bool = True) -> tuple[Post, workspaces.Place]:
+    """A post, if the policy allows the action on it; a missing, deleted (`live`) or hidden post gets the same refusal."""
+    post = session.get(Post, post_id) if workspaces.is_id(post_id) else None
+    if post is None or (live and post.deleted_at is not None):
         raise Refused(N_("This post does not exist."))
-    thread, found = _thread_place(session, viewer, post.thread_id, write=True)
-    if post.author_id != viewer.id and (own_only or not found.can_manage):
-        raise Refused(N_("You can only change your own posts."))
-    return post, thread
+    try:
+        _thread, place = _thread_place(session, viewer, post.thread_id)
+    except Refused:
+        raise Refused(N_("This post does not exist.")) from None
+    permissions.require(viewer, action, place, author_id=post.author_id)
+    return post, place
 
 
 def edit(viewer: Viewer, post_id: int, body: str) -> Post:
@@ -445,7 +459,7 @@ def edit(viewer: Viewer, post_id: int, body: str) -> Post:
     body = _check_body(body)
     html = markdown.render(body)
     with transaction() as session:
-        post, _thread_row = _own_or_moderated(session, viewer, post_id, own_only=True)
+        post, _place = _post(session, viewer, post_id, Action.EDIT)
         if body == post.body:
             return post
         session.add(PostRevision(post_id=post.id, body=post.body))
@@ -458,7 +472,7 @@ def edit(viewer: Viewer, post_id: int, body: str) -> Post:
 def delete(viewer: Viewer, post_id: int) -> Post:
     """Delete one's own post (moderators and owners may delete any); the text stays in the history."""
     with transaction() as session:
-        post, _thread_row = _own_or_moderated(session, viewer, post_id, own_only=False)
+        post, _place = _post(session, viewer, post_id, Action.CHANGE)
         session.add(PostRevision(post_id=post.id, body=post.body))
         post.html = ""
         post.deleted_at = utcnow()
@@ -469,19 +483,14 @@ def delete(viewer: Viewer, post_id: int) -> Post:
 def history(viewer: Viewer, post_id: int) -> list[PostRevision]:
     """Earlier texts of a post, for the workspace's moderators and owners and the instance's admins."""
     with transaction() as session:
-        post = session.get(Post, post_id) if isinstance(post_id, int) else None
-        if post is None:
-            raise Refused(N_("This post does not exist."))
-        thread = _thread(session, post.thread_id)
-        if not viewer.is_admin:
-            workspaces.require_role(session, viewer, thread.workspace_id, manage=True)
+        _post(session, viewer, post_id, Action.REVIEW, live=False)
         return list(session.exec(select(PostRevision).where(PostRevision.post_id == post_id).order_by(PostRevision.id)).all())
 
 
 def pin(viewer: Viewer, thread_id: int, pinned: bool) -> Thread:
     """Owners and moderators pin a thread to the top (or unpin it)."""
     with transaction() as session:
-        found, _place = _thread_place(session, viewer, thread_id, manage=True, write=True)
+        found, _place = _thread_place(session, viewer, thread_id, Action.MODERATE)
         found.pinned = bool(pinned)
         session.add(found)
         return found
@@ -490,10 +499,7 @@ def pin(viewer: Viewer, thread_id: int, pinned: bool) -> Thread:
 def quote_text(viewer: Viewer, post_id: int) -> str:
     """Markdown that quotes a post the viewer can read."""
     with transaction() as session:
-        post = session.get(Post, post_id) if isinstance(post_id, int) else None
-        if post is None or post.deleted_at is not None:
-            raise Refused(N_("This post does not exist."))
-        _thread_place(session, viewer, post.thread_id)
+        post, _place = _post(session, viewer, post_id)
         author = session.get(User, post.author_id)
         return markdown.quote(author.name if author else "", post.body)
 
