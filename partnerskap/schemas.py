@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from partnerskap.i18n import format_datetime
-from partnerskap.models import AuditEntry, OutboxMessage, User
+from partnerskap.i18n import format_date, format_datetime
+from partnerskap.models import AuditEntry, Event, OutboxMessage, User
+from partnerskap.services import markdown
+from partnerskap.services.permissions import Action, decide
+from partnerskap.services.sessions import Viewer
+
+if TYPE_CHECKING:
+    from partnerskap.services.discussions import ThreadRow
+    from partnerskap.services.workspace_page import WorkspacePage
+    from partnerskap.services.workspaces import Place
 
 
 # One-time link tokens in e-mail are for their recipient only: administrators reading the outbox see them cut.
@@ -122,8 +132,50 @@ class WorkspaceIntro(BaseModel):
     language: str = ""
     owners: str = ""
     role: str = ""
-    can_manage: bool = False
-    writable: bool = False
+    # Which controls the page shows, each the permission policy's answer for this viewer (the services still refuse).
+    can_read: bool = False
+    can_join: bool = False
+    can_leave: bool = False
+    can_contribute: bool = False
+    can_review: bool = False
+    can_moderate: bool = False
+    can_appoint: bool = False
+    can_own: bool = False
+
+    @classmethod
+    def of(cls, place: Place, viewer: Viewer, language: str) -> WorkspaceIntro:
+        """The introduction, dates in the viewer's language, with the controls the policy allows them."""
+        workspace = place.workspace
+
+        def may(action: Action) -> bool:
+            return bool(decide(viewer, action, place))
+
+        return cls(
+            id=workspace.id or 0,
+            name=workspace.name,
+            purpose=workspace.purpose,
+            description=workspace.description,
+            description_html=markdown.render(workspace.description) if workspace.description else "",
+            kind=workspace.kind,
+            access=workspace.access,
+            lifecycle=workspace.lifecycle,
+            colour=workspace.colour,
+            starts_on=format_date(workspace.starts_on, language) if workspace.starts_on else "",
+            ends_on=format_date(workspace.ends_on, language) if workspace.ends_on else "",
+            starts_iso=workspace.starts_on.isoformat() if workspace.starts_on else "",
+            ends_iso=workspace.ends_on.isoformat() if workspace.ends_on else "",
+            language=workspace.language,
+            owners=", ".join(place.owners),
+            role=place.role or "",
+            can_read=may(Action.READ),
+            can_join=may(Action.JOIN),
+            can_leave=may(Action.LEAVE),
+            can_contribute=may(Action.CONTRIBUTE),
+            can_review=may(Action.REVIEW),
+            can_moderate=may(Action.MODERATE),
+            can_appoint=may(Action.APPOINT),
+            can_own=may(Action.OWN),
+        )
 
 
 # Rows every open thread tab holds many of are slotted dataclasses: a quarter of a pydantic model's memory.
@@ -174,6 +226,19 @@ class ThreadSummary(BaseModel):
     pinned: bool
     unread: bool
 
+    @classmethod
+    def of(cls, row: ThreadRow, language: str) -> ThreadSummary:
+        """A thread row of the list, its last post's time in the viewer's language."""
+        return cls(
+            id=row.thread.id or 0,
+            title=row.thread.title,
+            author=row.author,
+            last_post=format_datetime(row.thread.last_post_at, language),
+            post_count=row.thread.post_count,
+            pinned=row.thread.pinned,
+            unread=row.unread,
+        )
+
 
 @dataclasses.dataclass(slots=True)
 class DocumentLink:
@@ -207,6 +272,22 @@ class EventPublic(BaseModel):
     place: str
     online_url: str
     description: str
+    can_remove: bool = False
+
+    @classmethod
+    def of(cls, event: Event, place: Place, viewer: Viewer, language: str) -> EventPublic:
+        """An event shown in its own time zone, with whether the policy lets the viewer remove it."""
+        zone = ZoneInfo(event.time_zone)
+        starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
+        return cls(
+            id=event.id or 0,
+            title=event.title,
+            when=f"{format_datetime(starts, language)} – {format_datetime(ends, language)} ({event.time_zone})",
+            place=event.place,
+            online_url=event.online_url,
+            description=event.description,
+            can_remove=bool(decide(viewer, Action.CHANGE, place, author_id=event.created_by)),
+        )
 
 
 class NotificationPublic(BaseModel):
@@ -220,10 +301,11 @@ class NotificationPublic(BaseModel):
 
 
 class FolderPublic(BaseModel):
-    """A folder in the library."""
+    """A folder in the library, with whether the policy lets the viewer rename, move or delete it."""
 
     id: int
     name: str
+    can_change: bool = False
 
 
 class DocumentPublic(BaseModel):
@@ -252,6 +334,7 @@ class VersionPublic(BaseModel):
     size: str
     uploader: str
     uploaded: str
+    can_remove: bool = False
 
 
 class DownloadPublic(BaseModel):
@@ -262,3 +345,35 @@ class DownloadPublic(BaseModel):
     who: str
     document: str
     inline: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkspacePagePublic:
+    """Everything a workspace's page shows, in the viewer's language, from one service call."""
+
+    intro: WorkspaceIntro
+    threads: list[ThreadSummary]
+    events: list[EventPublic]
+    documents: list[DocumentLink]
+    members: list[MemberRow]
+    draft: str
+    requests: list[RequestRow]
+    invitations: list[InvitationRow]
+
+    @classmethod
+    def of(cls, page: WorkspacePage, viewer: Viewer, language: str) -> WorkspacePagePublic:
+        """The public shape of a workspace's page."""
+        place = page.place
+        return cls(
+            intro=WorkspaceIntro.of(place, viewer, language),
+            threads=[ThreadSummary.of(row, language) for row in page.threads],
+            events=[EventPublic.of(event, place, viewer, language) for event in page.events],
+            documents=[DocumentLink(id=document.id or 0, name=document.name) for document in page.documents],
+            members=[MemberRow(*member) for member in page.members],
+            draft=page.draft,
+            requests=[
+                RequestRow(id=request.id or 0, name=user.name, organisation=user.organisation, message=request.message, created=format_datetime(request.created_at, language))
+                for request, user in page.requests
+            ],
+            invitations=[InvitationRow(id=invitation.id or 0, email=invitation.email, expires=format_datetime(invitation.expires_at, language)) for invitation in page.invitations],
+        )

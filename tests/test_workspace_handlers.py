@@ -136,7 +136,8 @@ async def test_non_member_of_on_request_workspace_sees_only_the_introduction(out
     assert state.intro.name == "Request Room"
     assert state.intro.purpose == "Planning the summer school"
     assert "<strong>us</strong>" in state.intro.description_html
-    assert state.intro.role == "" and not state.intro.writable and not state.intro.can_manage
+    assert state.intro.role == "" and not state.intro.can_read and not state.intro.can_contribute and not state.intro.can_moderate
+    assert state.intro.can_join
     assert state.threads == [] and state.members == [] and state.events == []
 
 

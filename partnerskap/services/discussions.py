@@ -336,7 +336,7 @@ def open_thread(viewer: Viewer, thread_id: int) -> ThreadPage:
             thread,
             place,
             _posts_page(session, viewer, thread.id),
-            _draft(session, viewer.id, f"thread-{thread.id}"),
+            draft_in(session, viewer.id, f"thread-{thread.id}"),
             workspaces.member_rows(session, thread.workspace_id),
             _attachable(session, thread.workspace_id),
         )
@@ -518,10 +518,11 @@ def save_draft(viewer: Viewer, place: str, body: str) -> None:
 def draft(viewer: Viewer, place: str) -> str:
     """The viewer's draft for a place, or ''."""
     with transaction() as session:
-        return _draft(session, viewer.id, place)
+        return draft_in(session, viewer.id, place)
 
 
-def _draft(session: Session, user_id: int, place: str) -> str:
+def draft_in(session: Session, user_id: int, place: str) -> str:
+    """The member's draft for a place, or ''."""
     return session.connection().execute(_DRAFT, {"user_id": user_id, "place": place}).scalar() or ""
 
 

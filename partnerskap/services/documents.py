@@ -51,13 +51,6 @@ def accept_upload_terms(viewer: Viewer) -> None:
         session.add(user)
 
 
-def has_accepted_upload_terms(viewer: Viewer) -> bool:
-    """Whether the member has confirmed the upload terms."""
-    with transaction() as session:
-        user = session.get(User, viewer.id)
-        return bool(user and user.upload_terms_accepted_at)
-
-
 def used_bytes(session: Session, workspace_id: int) -> int:
     """Bytes a workspace's versions take, trash included (it still occupies storage)."""
     return session.exec(
@@ -265,6 +258,9 @@ class Library:
     folders: list[Folder]
     entries: list[Entry]
     used: int
+    folder_paths: list[tuple[int, str]]
+    terms_accepted: bool
+    trash: list[Entry]
 
 
 def _latest_versions(session: Session, document_ids: list[int]) -> dict[int, DocumentVersion]:
@@ -291,11 +287,16 @@ def _entries(session: Session, documents: list[Document]) -> list[Entry]:
     return [Entry(d, latest[d.id], names.get(latest[d.id].uploaded_by, ""), counts.get(d.id, 0)) for d in documents if d.id in latest]
 
 
-def library(viewer: Viewer, workspace_id: int, folder_id: int | None = None, *, sort: str = "name") -> Library:
-    """A folder's subfolders and documents, for members."""
+def library(viewer: Viewer, workspace_id: int, folder_id: int | None = None, *, sort: str = "name", entering: bool = False) -> Library:
+    """A folder's subfolders and documents, every folder's path, the trash (for those who restore from it) and
+    whether the viewer has confirmed the upload terms: the library page in one call.
+
+    `entering` is the page being opened: an administrator's entry is audited then.
+    """
     with transaction() as session:
         place = workspaces.authorise(session, viewer, workspace_id, Action.READ)
-        workspaces.enter(session, viewer, place)
+        if entering:
+            workspaces.enter(session, viewer, place)
         folder = _folder_in(session, workspace_id, folder_id)
         parent = col(Folder.parent_id).is_(None) if folder is None else Folder.parent_id == folder.id
         folders = list(session.exec(select(Folder).where(Folder.workspace_id == workspace_id, parent).order_by(Folder.name)).all())
@@ -317,7 +318,9 @@ def library(viewer: Viewer, workspace_id: int, folder_id: int | None = None, *, 
         while cursor is not None and len(path) < 50:
             path.insert(0, cursor)
             cursor = session.get(Folder, cursor.parent_id) if cursor.parent_id else None
-        return Library(place, folder, path, folders, entries, used_bytes(session, workspace_id))
+        user = session.get(User, viewer.id)
+        trashed = _trash(session, workspace_id) if permissions.decide(viewer, Action.TRASH, place) else []
+        return Library(place, folder, path, folders, entries, used_bytes(session, workspace_id), _folder_paths(session, workspace_id), bool(user and user.upload_terms_accepted_at), trashed)
 
 
 def recent(viewer: Viewer, workspace_id: int, *, limit: int = 5) -> list[Document]:
@@ -336,11 +339,9 @@ def recent_in(session: Session, workspace_id: int, *, limit: int = 5) -> list[Do
     )
 
 
-def folder_paths(viewer: Viewer, workspace_id: int) -> list[tuple[int, str]]:
+def _folder_paths(session: Session, workspace_id: int) -> list[tuple[int, str]]:
     """Every folder of a workspace as (id, "Parent / Child"), for choosing where to move things."""
-    with transaction() as session:
-        workspaces.authorise(session, viewer, workspace_id, Action.READ)
-        folders = {f.id: f for f in session.exec(select(Folder).where(Folder.workspace_id == workspace_id)).all()}
+    folders = {f.id: f for f in session.exec(select(Folder).where(Folder.workspace_id == workspace_id)).all()}
 
     def path(folder: Folder) -> str:
         names, cursor = [], folder
@@ -446,12 +447,10 @@ def delete_document(viewer: Viewer, document_id: int) -> None:
         session.add(document)
 
 
-def trash(viewer: Viewer, workspace_id: int) -> list[Entry]:
-    """Deleted documents still restorable, for owners and admins."""
-    with transaction() as session:
-        workspaces.authorise(session, viewer, workspace_id, Action.TRASH)
-        documents = list(session.exec(select(Document).where(Document.workspace_id == workspace_id, col(Document.deleted_at).is_not(None))).all())
-        return _entries(session, documents)
+def _trash(session: Session, workspace_id: int) -> list[Entry]:
+    """Deleted documents still restorable (for those the policy lets restore them)."""
+    documents = list(session.exec(select(Document).where(Document.workspace_id == workspace_id, col(Document.deleted_at).is_not(None))).all())
+    return _entries(session, documents)
 
 
 def restore_document(viewer: Viewer, document_id: int) -> None:
@@ -464,8 +463,8 @@ def restore_document(viewer: Viewer, document_id: int) -> None:
         session.add(document)
 
 
-def versions(viewer: Viewer, document_id: int) -> tuple[Document, list[tuple[DocumentVersion, str]], bool]:
-    """A document's versions, newest first, with uploaders; and whether the viewer may change it."""
+def versions(viewer: Viewer, document_id: int) -> tuple[Document, list[tuple[DocumentVersion, str, bool]], bool]:
+    """A document's versions, newest first, with uploaders and whether the viewer may remove each; and whether they may change the document."""
     with transaction() as session:
         document, place = _document(session, viewer, document_id)
         rows = session.exec(
@@ -474,7 +473,8 @@ def versions(viewer: Viewer, document_id: int) -> tuple[Document, list[tuple[Doc
             .where(DocumentVersion.document_id == document.id)
             .order_by(col(DocumentVersion.number).desc())
         ).all()
-        return document, [(version, name) for version, name in rows], bool(permissions.decide(viewer, Action.CHANGE, place, author_id=_author_for(session, viewer, document)))
+        removable = [(version, name, bool(permissions.decide(viewer, Action.CHANGE, place, author_id=version.uploaded_by))) for version, name in rows]
+        return document, removable, bool(permissions.decide(viewer, Action.CHANGE, place, author_id=_author_for(session, viewer, document)))
 
 
 def restore_version(viewer: Viewer, version_id: int) -> DocumentVersion:

@@ -183,7 +183,8 @@ def _has_pending_invitation(session: Session, workspace_id: int, viewer: Viewer)
     )
 
 
-def _owners(session: Session, workspace_id: int) -> list[str]:
+def owners(session: Session, workspace_id: int) -> list[str]:
+    """The names of the workspace's owners, by name."""
     return list(
         session.exec(
             select(User.name)
@@ -217,7 +218,7 @@ def place(viewer: Viewer, workspace_id: int) -> Place:
     """The workspace's introduction for anyone who may discover it, with the viewer's role and its owners."""
     with transaction() as session:
         found = authorise(session, viewer, workspace_id, Action.SEE)
-        return dataclasses.replace(found, owners=_owners(session, workspace_id))
+        return dataclasses.replace(found, owners=owners(session, workspace_id))
 
 
 def authorise(session: Session, viewer: Viewer, workspace_id: int, action: Action) -> Place:
@@ -361,10 +362,11 @@ def join_requests(viewer: Viewer, workspace_id: int) -> list[tuple[JoinRequest, 
     """Pending requests, for owners and moderators."""
     with transaction() as session:
         authorise(session, viewer, workspace_id, Action.REVIEW)
-        return _join_requests(session, workspace_id)
+        return join_requests_in(session, workspace_id)
 
 
-def _join_requests(session: Session, workspace_id: int) -> list[tuple[JoinRequest, User]]:
+def join_requests_in(session: Session, workspace_id: int) -> list[tuple[JoinRequest, User]]:
+    """Pending requests to join, oldest first, for a caller that has authorised reviewing them."""
     return list(
         session.exec(
             select(JoinRequest, User)
@@ -457,10 +459,11 @@ def invitations(viewer: Viewer, workspace_id: int) -> list[Invitation]:
     """Pending invitations of a workspace, for owners and moderators."""
     with transaction() as session:
         authorise(session, viewer, workspace_id, Action.REVIEW)
-        return _invitations(session, workspace_id)
+        return invitations_in(session, workspace_id)
 
 
-def _invitations(session: Session, workspace_id: int) -> list[Invitation]:
+def invitations_in(session: Session, workspace_id: int) -> list[Invitation]:
+    """Pending invitations, for a caller that has authorised reviewing them."""
     return list(
         session.exec(select(Invitation).where(Invitation.workspace_id == workspace_id, Invitation.status == "pending", Invitation.expires_at > utcnow())).all()
     )

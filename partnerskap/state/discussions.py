@@ -6,8 +6,9 @@ from sys import intern
 
 from partnerskap.i18n import format_datetime
 from partnerskap.schemas import DocumentLink, MemberRow, PostPublic
-from partnerskap.services import discussions
+from partnerskap.services import discussions, permissions
 from partnerskap.services.errors import N_
+from partnerskap.services.permissions import Action
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
 from partnerskap.state.live import deliver, open_tabs
@@ -42,8 +43,11 @@ class ThreadState(AppState):
     workspace_id: int = 0
     workspace_name: str = ""
     pinned: bool = False
-    can_manage: bool = False
-    writable: bool = False
+    archived: bool = False
+    # Which controls the page shows, each the permission policy's answer for this viewer (the services still refuse).
+    can_contribute: bool = False
+    can_moderate: bool = False
+    can_review: bool = False
     posts: list[PostPublic] = []
     fresh: list[PostPublic] = []
     has_earlier: bool = False
@@ -70,7 +74,8 @@ class ThreadState(AppState):
         thread, place = page.thread, page.place
         self.thread_id, self.title, self.pinned = thread.id, thread.title, thread.pinned
         self.workspace_id, self.workspace_name = place.workspace.id, place.workspace.name
-        self.can_manage, self.writable = place.can_manage, place.writable
+        self.archived = place.archived
+        self.can_contribute, self.can_moderate, self.can_review = (bool(permissions.decide(viewer, action, place)) for action in (Action.CONTRIBUTE, Action.MODERATE, Action.REVIEW))
         self.posts, self.fresh = [_post_public(view, self.lang) for view in page.posts], []
         self.has_earlier = len(page.posts) == discussions.PAGE_SIZE
         self.draft = page.draft
