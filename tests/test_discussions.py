@@ -91,7 +91,7 @@ def test_member_starts_a_thread_and_others_reply(owner, member, workspace):
 
 def test_posts_are_rendered_when_written_not_when_read(owner, member, workspace, monkeypatch):
     opened = discussions.start_thread(viewer(member), workspace.id, "Plans", "**Bold** plan", key())
-    reply = discussions.reply(viewer(owner), opened.id, "A [link](https://example.org)", key())
+    [reply] = discussions.reply(viewer(owner), opened.id, "A [link](https://example.org)", key())
     discussions.edit(viewer(owner), reply.id, "An *edited* reply")
 
     def render_refused(body: str) -> str:
@@ -105,8 +105,8 @@ def test_posts_are_rendered_when_written_not_when_read(owner, member, workspace,
 
 def test_same_key_sent_twice_saves_one_reply(member, thread):
     same = key()
-    first = discussions.reply(viewer(member), thread.id, "Hello", same)
-    again = discussions.reply(viewer(member), thread.id, "Hello", same)
+    [first] = discussions.reply(viewer(member), thread.id, "Hello", same)
+    [again] = discussions.reply(viewer(member), thread.id, "Hello", same)
     assert again.id == first.id
     assert count(Post) == 2
     with transaction() as session:
@@ -207,7 +207,7 @@ def test_removed_member_can_no_longer_read(owner, member, workspace, thread):
 
 
 def test_editing_own_post_keeps_the_earlier_text_and_marks_it_edited(owner, member, thread):
-    post = discussions.reply(viewer(member), thread.id, "Frist draft", key())
+    [post] = discussions.reply(viewer(member), thread.id, "Frist draft", key())
     edited = discussions.edit(viewer(member), post.id, "First draft")
     assert edited.edited_at is not None
     assert [r.body for r in discussions.history(viewer(owner), post.id)] == ["Frist draft"]
@@ -215,13 +215,13 @@ def test_editing_own_post_keeps_the_earlier_text_and_marks_it_edited(owner, memb
 
 
 def test_editing_to_the_same_text_keeps_no_revision(member, thread):
-    post = discussions.reply(viewer(member), thread.id, "Same", key())
+    [post] = discussions.reply(viewer(member), thread.id, "Same", key())
     discussions.edit(viewer(member), post.id, "Same")
     assert count(PostRevision) == 0
 
 
 def test_nobody_edits_anothers_post_not_even_the_owner(owner, member, outsider, thread):
-    post = discussions.reply(viewer(member), thread.id, "Mine", key())
+    [post] = discussions.reply(viewer(member), thread.id, "Mine", key())
     for person in (owner, outsider):
         with pytest.raises(Refused):
             discussions.edit(viewer(person), post.id, "Changed by someone else")
@@ -231,7 +231,7 @@ def test_nobody_edits_anothers_post_not_even_the_owner(owner, member, outsider, 
 
 
 def test_deleted_post_hides_its_text_but_its_history_keeps_it(owner, member, thread):
-    post = discussions.reply(viewer(member), thread.id, "Oops, my phone number", key())
+    [post] = discussions.reply(viewer(member), thread.id, "Oops, my phone number", key())
     discussions.delete(viewer(member), post.id)
     shown = discussions.posts(viewer(owner), thread.id)[-1]
     assert shown.post.id == post.id
@@ -243,7 +243,7 @@ def test_deleted_post_hides_its_text_but_its_history_keeps_it(owner, member, thr
 
 
 def test_deleted_post_cannot_be_edited_or_quoted(member, thread):
-    post = discussions.reply(viewer(member), thread.id, "Gone soon", key())
+    [post] = discussions.reply(viewer(member), thread.id, "Gone soon", key())
     discussions.delete(viewer(member), post.id)
     with pytest.raises(Refused):
         discussions.edit(viewer(member), post.id, "Back again")
@@ -261,7 +261,7 @@ def test_member_cannot_delete_anothers_post_but_a_moderator_can(owner, member, o
 
 
 def test_history_is_only_for_workspace_managers_and_instance_admins(owner, member, outsider, admin, workspace, thread):
-    post = discussions.reply(viewer(member), thread.id, "Before", key())
+    [post] = discussions.reply(viewer(member), thread.id, "Before", key())
     discussions.edit(viewer(member), post.id, "After")
     for person in (member, outsider):
         with pytest.raises(Refused):
@@ -397,13 +397,13 @@ def test_opening_a_thread_shows_its_posts_the_members_draft_and_people_and_marks
     assert unread(member, workspace) == {"Kick-off": False}
 
 
-def test_reply_and_catch_up_returns_what_came_since_with_the_reply_once(owner, member, workspace, thread):
+def test_reply_returns_what_came_since_with_the_reply_once(owner, member, workspace, thread):
     seen = discussions.posts(viewer(member), thread.id)[-1].post.id
     discussions.reply(viewer(owner), thread.id, "Meanwhile", key())
     sent = key()
 
-    caught_up = discussions.reply_and_catch_up(viewer(member), thread.id, "Mine", sent, after_id=seen)
-    again = discussions.reply_and_catch_up(viewer(member), thread.id, "Mine", sent, after_id=seen)
+    caught_up = discussions.reply(viewer(member), thread.id, "Mine", sent, after_id=seen)
+    again = discussions.reply(viewer(member), thread.id, "Mine", sent, after_id=seen)
 
     assert [(view.post.body, view.mine) for view in caught_up] == [("Meanwhile", False), ("Mine", True)]
     assert [view.post.id for view in again] == [view.post.id for view in caught_up]
@@ -416,7 +416,7 @@ def test_removed_member_cannot_catch_up_by_resending_an_earlier_reply(owner, mem
     discussions.reply(viewer(member), thread.id, "Mine", sent)
     workspaces.remove_member(viewer(owner), workspace.id, member.id)
     with pytest.raises(Refused):
-        discussions.reply_and_catch_up(viewer(member), thread.id, "Mine", sent, after_id=0)
+        discussions.reply(viewer(member), thread.id, "Mine", sent, after_id=0)
 
 
 def test_read_marks_are_saved_together_and_count_as_read_meanwhile(owner, member, workspace, thread):
@@ -479,7 +479,7 @@ def test_draft_place_must_be_a_simple_name(member):
 
 
 def test_quote_names_the_author_and_quotes_the_text(owner, member, thread):
-    post = discussions.reply(viewer(member), thread.id, f"First line\nsecond line, cc @[Olivia](member:{owner.id})", key())
+    [post] = discussions.reply(viewer(member), thread.id, f"First line\nsecond line, cc @[Olivia](member:{owner.id})", key())
     quoted = discussions.quote_text(viewer(owner), post.id)
     assert quoted.startswith("> **Bob:**\n")
     assert "> First line\n> second line, cc @Olivia" in quoted
@@ -492,5 +492,5 @@ def test_reply_quoting_a_post_of_another_thread_is_refused(owner, member, worksp
     with pytest.raises(Refused):
         discussions.reply(viewer(member), thread.id, "Quoting", key(), quote_of=elsewhere.id)
     here = discussions.posts(viewer(owner), thread.id)[0].post
-    reply = discussions.reply(viewer(member), thread.id, "Quoting", key(), quote_of=here.id)
-    assert reply.quote_of == here.id
+    [reply] = discussions.reply(viewer(member), thread.id, "Quoting", key(), quote_of=here.id)
+    assert reply.post.quote_of == here.id

@@ -62,6 +62,11 @@ class PostView:
     mine: bool
     attachments: list[tuple[int, str]] = dataclasses.field(default_factory=list)
 
+    @property
+    def id(self) -> int:
+        """The post's id."""
+        return self.post.id
+
 
 # Statements every open thread runs many times a minute are built once: building one costs more than running it.
 _ROLE_IN_THREADS_WORKSPACE = (
@@ -70,6 +75,7 @@ _ROLE_IN_THREADS_WORKSPACE = (
     .where(col(Thread.id) == bindparam("thread_id"), col(Membership.user_id) == bindparam("user_id"))
 )
 _POSTS_WITH_AUTHORS = select(*(getattr(Post, name) for name in PostRow._fields), User.name, User.organisation).join(User, col(User.id) == col(Post.author_id)).where(col(Post.thread_id) == bindparam("thread_id"))
+_ONE_POST = _POSTS_WITH_AUTHORS.where(col(Post.id) == bindparam("post_id"))
 _NEWEST_POSTS = _POSTS_WITH_AUTHORS.order_by(col(Post.id).desc()).limit(bindparam("limit"))
 _POSTS_BEFORE = _POSTS_WITH_AUTHORS.where(col(Post.id) < bindparam("before_id")).order_by(col(Post.id).desc()).limit(bindparam("limit"))
 _POSTS_AFTER = _POSTS_WITH_AUTHORS.where(col(Post.id) > bindparam("after_id")).order_by(col(Post.id)).limit(500)
@@ -78,7 +84,7 @@ _MOVE_READ_MARK = (
     .where(col(ThreadReader.thread_id) == bindparam("in_thread"), col(ThreadReader.user_id) == bindparam("of_user"), col(ThreadReader.last_read_post_id) < bindparam("below"))
     .values(last_read_post_id=bindparam("read_up_to"))
 )
-_EARLIER_POST = select(Post).where(col(Post.author_id) == bindparam("author_id"), col(Post.idempotency_key) == bindparam("key"))
+_EARLIER_POST_AND_THREAD = select(Post.id, Post.thread_id).where(col(Post.author_id) == bindparam("author_id"), col(Post.idempotency_key) == bindparam("key"))
 _THREAD_PLACE = (
     select(Thread, Workspace, Membership.role)
     .join(Workspace, col(Workspace.id) == col(Thread.workspace_id))
@@ -164,10 +170,10 @@ def _require_reader(session: Session, viewer: Viewer, thread_id: int) -> None:
         _thread_place(session, viewer, thread_id)  # an administrator moderating passes; anyone else is refused with the reason
 
 
-def _notify_mentions(session: Session, viewer: Viewer, workspace: Workspace, thread: Thread, post: Post, member_ids: set[int]) -> set[int]:
-    mentioned = (markdown.mentioned_ids(post.body) & member_ids) - {viewer.id}
+def _notify_mentions(session: Session, viewer: Viewer, workspace: Workspace, thread: Thread, post_id: int, body: str, member_ids: set[int]) -> set[int]:
+    mentioned = (markdown.mentioned_ids(body) & member_ids) - {viewer.id}
     notifications.notify_many(
-        session, user_ids=sorted(mentioned), kind="mention", actor=viewer.name, workspace=workspace, thread=thread.title, link=f"/threads/{thread.id}#post-{post.id}"
+        session, user_ids=sorted(mentioned), kind="mention", actor=viewer.name, workspace=workspace, thread=thread.title, link=f"/threads/{thread.id}#post-{post_id}"
     )
     return mentioned
 
@@ -178,14 +184,15 @@ def _follow(session: Session, thread_id: int, user_id: int, read_up_to: int) -> 
         connection.execute(_NEW_READER, {"thread_id": thread_id, "user_id": user_id, "last_read_post_id": read_up_to, "following": True})
 
 
-def _existing(author_id: int, key: str) -> Post | None:
+def _existing(author_id: int, key: str) -> tuple[int, int] | None:
+    """The (post, thread) an earlier send with this key saved, if any."""
     with transaction() as session:
-        return _earlier(session, author_id, key)
+        return session.connection().execute(_EARLIER_POST_AND_THREAD, {"author_id": author_id, "key": key}).first()
 
 
-def _earlier(session: Session, author_id: int, key: str) -> Post | None:
+def _earlier(session: Session, author_id: int, key: str) -> int | None:
     """The post an earlier send with this key saved, if any."""
-    return session.exec(_EARLIER_POST, params={"author_id": author_id, "key": key}).first()
+    return session.connection().execute(_EARLIER_POST_AND_THREAD, {"author_id": author_id, "key": key}).scalar()
 
 
 def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: str) -> Thread:
@@ -205,7 +212,7 @@ def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: 
         raise Invalid(errors)
     if (earlier := _existing(viewer.id, key)) is not None:
         with transaction() as session:
-            return _thread(session, earlier.thread_id)
+            return _thread(session, earlier[1])
     html = markdown.render(body)
     try:
         with transaction() as session:
@@ -217,49 +224,49 @@ def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: 
             session.add(post)
             session.flush()
             _follow(session, thread.id, viewer.id, post.id)
-            _notify_mentions(session, viewer, found.workspace, thread, post, _member_ids(session, workspace_id))
+            _notify_mentions(session, viewer, found.workspace, thread, post.id, body, _member_ids(session, workspace_id))
             _clear_draft(session, viewer.id, f"workspace-{workspace_id}")
             workspaces.touch(session, workspace_id)
             return thread
     except IntegrityError:
         if (earlier := _existing(viewer.id, key)) is not None:
             with transaction() as session:
-                return _thread(session, earlier.thread_id)
+                return _thread(session, earlier[1])
         raise
 
 
-def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None = None, attach: int | None = None) -> Post:
-    """Reply in a thread, optionally attaching a document of the workspace; the same key sent twice saves the post once."""
-    return _replied(viewer, thread_id, body, key, quote_of, attach)[0]
+def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None = None, attach: int | None = None, *, after_id: int | None = None) -> list[PostView]:
+    """Reply in a thread, optionally attaching a document of the workspace; the same key sent twice saves the post once.
 
-
-def reply_and_catch_up(
-    viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None = None, attach: int | None = None, *, after_id: int
-) -> list[PostView]:
-    """Reply as `reply` does, then return the posts after `after_id` (the reply among them), in the same transaction."""
-    return _replied(viewer, thread_id, body, key, quote_of, attach, after_id=after_id)[1]
-
-
-def _replied(
-    viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None, attach: int | None, *, after_id: int | None = None
-) -> tuple[Post, list[PostView]]:
+    Returns, read in the same transaction, the posts after `after_id` (the newest the sending tab shows), the reply
+    among them; without `after_id`, the reply alone.
+    """
     key = _check_key(key)
     body = _check_body(body)
     html = markdown.render(body)  # before the transaction: no other writer waits for it
     try:
         with transaction() as session:
             if (earlier := _earlier(session, viewer.id, key)) is not None:
-                return earlier, [] if after_id is None else _read(session, viewer, thread_id, after_id=after_id)
-            post = _save_reply(session, viewer, thread_id, body, html, key, quote_of, attach)
-            return post, [] if after_id is None else _views(session, viewer, _rows_after(session, thread_id, after_id), marks_read=True)
+                _require_reader(session, viewer, thread_id)
+                return _replied(session, viewer, thread_id, earlier, after_id)
+            return _replied(session, viewer, thread_id, _save_reply(session, viewer, thread_id, body, html, key, quote_of, attach), after_id)
     except IntegrityError:
-        if (earlier := _existing(viewer.id, key)) is None:
-            raise
-        return earlier, [] if after_id is None else posts(viewer, thread_id, after_id=after_id)
+        with transaction() as session:
+            if (earlier := _earlier(session, viewer.id, key)) is None:
+                raise
+            _require_reader(session, viewer, thread_id)
+            return _replied(session, viewer, thread_id, earlier, after_id)
 
 
-def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, html: str, key: str, quote_of: int | None, attach: int | None) -> Post:
-    """The new post, its attachment, the thread's count, notifications, the replier's follow and read mark."""
+def _replied(session: Session, viewer: Viewer, thread_id: int, post_id: int, after_id: int | None) -> list[PostView]:
+    """The posts after `after_id` (noted read), or the reply alone (its follow already moved the read mark), ready to show."""
+    if after_id is None:
+        return _views(session, viewer, session.connection().execute(_ONE_POST, {"thread_id": thread_id, "post_id": post_id}).all(), marks_read=False)
+    return _views(session, viewer, _rows_after(session, thread_id, after_id), marks_read=True)
+
+
+def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, html: str, key: str, quote_of: int | None, attach: int | None) -> int:
+    """The new post's id, after saving it, its attachment, the thread's count, notifications, the replier's follow and read mark."""
     thread, found = _thread_place(session, viewer, thread_id, Action.CONTRIBUTE)
     if quote_of is not None:
         quoted = session.get(Post, quote_of) if isinstance(quote_of, int) else None
@@ -268,15 +275,15 @@ def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, htm
     connection = session.connection()
     now = utcnow()
     values = {"thread_id": thread.id, "author_id": viewer.id, "body": body, "html": html, "idempotency_key": key, "quote_of": quote_of, "created_at": now}
-    post = Post(id=connection.execute(_NEW_POST, values).scalar_one(), **values)
+    post_id = connection.execute(_NEW_POST, values).scalar_one()
     if attach is not None:
         document = session.get(Document, attach) if isinstance(attach, int) else None
         if document is None or document.workspace_id != thread.workspace_id or document.deleted_at is not None:
             raise Refused(N_("Only documents of the same workspace can be attached."))
-        session.add(PostAttachment(post_id=post.id, document_id=document.id))
+        session.add(PostAttachment(post_id=post_id, document_id=document.id))
     connection.execute(_THREAD_GREW, {"thread_id": thread.id, "at": now})
     member_ids = _member_ids(session, thread.workspace_id)
-    mentioned = _notify_mentions(session, viewer, found.workspace, thread, post, member_ids)
+    mentioned = _notify_mentions(session, viewer, found.workspace, thread, post_id, body, member_ids)
     followers = connection.execute(_FOLLOWERS, {"thread_id": thread.id}).scalars()
     notifications.notify_many(
         session,
@@ -285,12 +292,12 @@ def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, htm
         actor=viewer.name,
         workspace=found.workspace,
         thread=thread.title,
-        link=f"/threads/{thread.id}#post-{post.id}",
+        link=f"/threads/{thread.id}#post-{post_id}",
     )
-    _follow(session, thread.id, viewer.id, post.id)
+    _follow(session, thread.id, viewer.id, post_id)
     _clear_draft(session, viewer.id, f"thread-{thread.id}")
     workspaces.touch(session, thread.workspace_id)
-    return post
+    return post_id
 
 
 def threads(viewer: Viewer, workspace_id: int, *, limit: int = 50) -> list[ThreadRow]:
@@ -409,10 +416,7 @@ def one_post(viewer: Viewer, post_id: int) -> PostView:
     """One post as the viewer sees it (after an edit or a deletion)."""
     with transaction() as session:
         post, _place = _post(session, viewer, post_id, live=False)
-        author = session.get(User, post.author_id)
-        attached = _attachments(session, [post.id])
-        row = PostRow(*(getattr(post, name) for name in PostRow._fields))
-        return PostView(row, author.name, author.organisation, "" if post.deleted_at else post.html, post.author_id == viewer.id, attached.get(post.id, []))
+        return _views(session, viewer, session.connection().execute(_ONE_POST, {"thread_id": post.thread_id, "post_id": post.id}).all(), marks_read=False)[0]
 
 
 def _attachments(session: Session, post_ids: list[int]) -> dict[int, list[tuple[int, str]]]:

@@ -136,13 +136,11 @@ class ThreadState(AppState):
             int(quote_of) if quote_of.isdigit() else None,
             int(attach) if attach.isdigit() else None,
         )
-        if self._shows(thread_id):
-            self._take_new(await run(discussions.reply_and_catch_up, *sent, after_id=self._newest_shown()))
-            self.draft = ""
-            self.reply_key = discussions.new_key()
-        else:
-            await run(discussions.reply, *sent)
+        if not self._shows(thread_id):
             await self._open(viewer, thread_id)
+        self._take_new(await run(discussions.reply, *sent, after_id=self._newest_shown()))
+        self.draft = ""
+        self.reply_key = discussions.new_key()
         deliver(self._place(), f"{ThreadState.get_full_name()}.deliver_new", sender=self.router.session.client_token)
 
     def _shows(self, thread_id: int | None) -> bool:
