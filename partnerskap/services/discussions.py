@@ -447,6 +447,7 @@ def _noted_reads(user_id: int) -> dict[int, int]:
 
 def _post(session: Session, viewer: Viewer, post_id: int, action: Action = Action.READ, *, live: bool = True) -> tuple[Post, workspaces.Place]:
     """A post, if the policy allows the action on it; a missing, deleted (`live`) or hidden post gets the same refusal."""
+    require_member(viewer)
     post = session.get(Post, post_id) if workspaces.is_id(post_id) else None
     if post is None or (live and post.deleted_at is not None):
         raise Refused(N_("This post does not exist."))

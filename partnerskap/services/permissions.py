@@ -173,3 +173,30 @@ def require_admin(viewer: Viewer | None) -> Viewer:
     if not require_member(viewer).is_admin:
         raise Refused(ADMINS_ONLY)
     return viewer
+
+
+def table() -> str:
+    """The policy as a markdown table of roles × actions (docs/architecture.md shows it; a test keeps the two equal)."""
+    people = {
+        "Owner": (WorkspaceRole.OWNER, "member", False),
+        "Moderator": (WorkspaceRole.MODERATOR, "member", False),
+        "Member": (WorkspaceRole.MEMBER, "member", False),
+        "Author (a member)": (WorkspaceRole.MEMBER, "member", True),
+        "Outsider": (None, "member", False),
+        "Admin (not a member)": (None, "admin", False),
+        "Suspended": (WorkspaceRole.MEMBER, "suspended", False),
+    }
+
+    def answer(role: str | None, kind: str, authored: bool, access: str, lifecycle: str, action: Action) -> str:
+        viewer = Viewer(id=1, name="", email="", organisation="", status="suspended" if kind == "suspended" else "approved", role="admin" if kind == "admin" else "member", language="en")
+        place = WorkspacePlace(workspace=Workspace(id=1, name="", name_key="", purpose="", access=access, lifecycle=lifecycle, created_by=2), role=role)
+        return "yes" if decide(viewer, action, place, author_id=1 if authored else 2) else "–"
+
+    header = ["Action", *people, "Outsider, invitation-only", "Owner, archived"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for action in Action:
+        cells = [answer(*person, AccessPolicy.OPEN, Lifecycle.ACTIVE, action) for person in people.values()]
+        cells.append(answer(None, "member", False, AccessPolicy.INVITATION, Lifecycle.ACTIVE, action))
+        cells.append(answer(WorkspaceRole.OWNER, "member", True, AccessPolicy.OPEN, Lifecycle.ARCHIVED, action))
+        lines.append("| " + " | ".join([f"`{action}`", *cells]) + " |")
+    return "\n".join(lines)
