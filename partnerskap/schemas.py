@@ -18,7 +18,7 @@ from partnerskap.services.sessions import Viewer
 if TYPE_CHECKING:
     from partnerskap.services.discussions import ThreadRow
     from partnerskap.services.workspace_page import WorkspacePage
-    from partnerskap.services.workspaces import Place
+    from partnerskap.services.workspaces import Listing, Place
 
 
 # One-time link tokens in e-mail are for their recipient only: administrators reading the outbox see them cut.
@@ -111,6 +111,23 @@ class WorkspaceCard(BaseModel):
     role: str
     member_count: int
     request_pending: bool
+
+    @classmethod
+    def of(cls, row: Listing) -> WorkspaceCard:
+        """A row of the workspace list as its card."""
+        workspace = row.workspace
+        return cls(
+            id=workspace.id or 0,
+            name=workspace.name,
+            purpose=workspace.purpose,
+            kind=workspace.kind,
+            access=workspace.access,
+            lifecycle=workspace.lifecycle,
+            colour=workspace.colour,
+            role=row.role or "",
+            member_count=row.member_count,
+            request_pending=row.request_pending,
+        )
 
 
 class WorkspaceIntro(BaseModel):

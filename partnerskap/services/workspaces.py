@@ -275,15 +275,29 @@ class Listing:
     request_pending: bool
 
 
-def listing(viewer: Viewer, *, query: str = "", mine: bool = False, kind: str = "", access: str = "", lifecycle: str = "") -> list[Listing]:
-    """The workspaces I belong to and those I may discover (not invitation-only ones), filtered."""
+@dataclasses.dataclass(frozen=True)
+class Directory:
+    """The workspace list's page: the workspaces shown, and the invitations waiting for the viewer."""
+
+    rows: list[Listing]
+    invitations: list[tuple[Invitation, Workspace]]
+
+
+def listing(viewer: Viewer, *, query: str = "", mine: bool = False, kind: str = "", access: str = "", lifecycle: str = "") -> Directory:
+    """The workspaces I belong to and those I may discover, filtered, with my invitations: the list's page in one call.
+
+    Invitation-only workspaces are listed to their members and to administrators (who reach every workspace).
+    """
     require_member(viewer)
     with transaction() as session:
         my_roles = dict(session.exec(select(Membership.workspace_id, Membership.role).where(Membership.user_id == viewer.id)).all())
         pending = set(session.exec(select(JoinRequest.workspace_id).where(JoinRequest.user_id == viewer.id, JoinRequest.status == "pending")).all())
         statement = select(Workspace).order_by(col(Workspace.last_activity_at).desc()).limit(200)
-        visibility = or_(col(Workspace.id).in_(list(my_roles) or [0]), Workspace.access != AccessPolicy.INVITATION)
-        statement = statement.where(col(Workspace.id).in_(list(my_roles) or [0])) if mine else statement.where(visibility)
+        mine_only = col(Workspace.id).in_(list(my_roles) or [0])
+        if mine:
+            statement = statement.where(mine_only)
+        elif not viewer.is_admin:
+            statement = statement.where(or_(mine_only, Workspace.access != AccessPolicy.INVITATION))
         if query.strip():
             pattern = f"%{query.strip()[:100].casefold()}%"
             statement = statement.where(or_(col(Workspace.name_key).like(pattern), func.lower(Workspace.purpose).like(pattern)))
@@ -301,7 +315,13 @@ def listing(viewer: Viewer, *, query: str = "", mine: bool = False, kind: str = 
                 .group_by(Membership.workspace_id)
             ).all()
         )
-        return [Listing(w, my_roles.get(w.id), counts.get(w.id, 0), w.id in pending) for w in workspaces]
+        rows = [Listing(w, my_roles.get(w.id), counts.get(w.id, 0), w.id in pending) for w in workspaces]
+        invitations = session.exec(
+            select(Invitation, Workspace)
+            .join(Workspace, col(Workspace.id) == col(Invitation.workspace_id))
+            .where(or_(Invitation.user_id == viewer.id, Invitation.email == viewer.email), Invitation.status == "pending", Invitation.expires_at > utcnow())
+        ).all()
+        return Directory(rows, list(invitations))
 
 
 class Member(NamedTuple):
@@ -467,23 +487,6 @@ def invitations_in(session: Session, workspace_id: int) -> list[Invitation]:
     return list(
         session.exec(select(Invitation).where(Invitation.workspace_id == workspace_id, Invitation.status == "pending", Invitation.expires_at > utcnow())).all()
     )
-
-
-def my_invitations(viewer: Viewer) -> list[tuple[Invitation, Workspace]]:
-    """Invitations waiting for the viewer."""
-    require_member(viewer)
-    with transaction() as session:
-        return list(
-            session.exec(
-                select(Invitation, Workspace)
-                .join(Workspace, col(Workspace.id) == col(Invitation.workspace_id))
-                .where(
-                    or_(Invitation.user_id == viewer.id, Invitation.email == viewer.email),
-                    Invitation.status == "pending",
-                    Invitation.expires_at > utcnow(),
-                )
-            ).all()
-        )
 
 
 def withdraw_invitation(viewer: Viewer, invitation_id: int) -> None:

@@ -42,26 +42,10 @@ class WorkspacesState(AppState):
     kind: str = ""
 
     async def _load(self, viewer: Viewer) -> None:
-        rows = await run(workspaces.listing, viewer, query=self.query, mine=self.show == "mine", kind=self.kind)
-        self.cards = [
-            WorkspaceCard(
-                id=row.workspace.id,
-                name=row.workspace.name,
-                purpose=row.workspace.purpose,
-                kind=row.workspace.kind,
-                access=row.workspace.access,
-                lifecycle=row.workspace.lifecycle,
-                colour=row.workspace.colour,
-                role=row.role or "",
-                member_count=row.member_count,
-                request_pending=row.request_pending,
-            )
-            for row in rows
-        ]
-        self.my_invitations = [
-            MyInvitation(id=invitation.id, workspace_id=workspace.id, workspace=workspace.name)
-            for invitation, workspace in await run(workspaces.my_invitations, viewer)
-        ]
+        """Fill the list and the invitations from one service call."""
+        directory = await run(workspaces.listing, viewer, query=self.query, mine=self.show == "mine", kind=self.kind)
+        self.cards = [WorkspaceCard.of(row) for row in directory.rows]
+        self.my_invitations = [MyInvitation(id=invitation.id, workspace_id=workspace.id, workspace=workspace.name) for invitation, workspace in directory.invitations]
 
     @guarded(Access.MEMBER, loads_page=True)
     async def load_list(self, viewer: Viewer):
