@@ -206,3 +206,9 @@ def test_member_may_remove_their_own_event_but_not_another_members(people):
 def entries_of(user: User) -> list[tuple[str, int | None]]:
     with transaction() as session:
         return [(entry.action, entry.workspace_id) for entry in session.exec(select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(col(AuditEntry.id))).all()]
+
+
+def test_admin_finds_invitation_only_workspaces_in_the_list_and_outsiders_do_not(people):
+    make_cell(people, AccessPolicy.INVITATION, Lifecycle.ACTIVE, 1)
+    assert [row.workspace.name for row in workspaces.listing(viewer(people["admin"])).rows] == ["Cell 1"]
+    assert workspaces.listing(viewer(people["outsider"])).rows == []
