@@ -165,7 +165,7 @@ def _member_ids(session: Session, workspace_id: int) -> set[int]:
 def _require_reader(session: Session, viewer: Viewer, thread_id: int) -> None:
     """Refuse unless the viewer may read the thread: a member of its workspace (one narrow query on the way in)."""
     require_member(viewer)
-    found = session.connection().execute(_ROLE_IN_THREADS_WORKSPACE, {"thread_id": thread_id, "user_id": viewer.id}).first() if isinstance(thread_id, int) else None
+    found = session.connection().execute(_ROLE_IN_THREADS_WORKSPACE, {"thread_id": thread_id, "user_id": viewer.id}).first() if workspaces.is_id(thread_id) else None
     if found is None:
         _thread_place(session, viewer, thread_id)  # an administrator moderating passes; anyone else is refused with the reason
 
@@ -269,7 +269,7 @@ def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, htm
     """The new post's id, after saving it, its attachment, the thread's count, notifications, the replier's follow and read mark."""
     thread, found = _thread_place(session, viewer, thread_id, Action.CONTRIBUTE)
     if quote_of is not None:
-        quoted = session.get(Post, quote_of) if isinstance(quote_of, int) else None
+        quoted = session.get(Post, quote_of) if workspaces.is_id(quote_of) else None
         if quoted is None or quoted.thread_id != thread.id:
             raise Refused(N_("The quoted post is not in this discussion."))
     connection = session.connection()
@@ -277,7 +277,7 @@ def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, htm
     values = {"thread_id": thread.id, "author_id": viewer.id, "body": body, "html": html, "idempotency_key": key, "quote_of": quote_of, "created_at": now}
     post_id = connection.execute(_NEW_POST, values).scalar_one()
     if attach is not None:
-        document = session.get(Document, attach) if isinstance(attach, int) else None
+        document = session.get(Document, attach) if workspaces.is_id(attach) else None
         if document is None or document.workspace_id != thread.workspace_id or document.deleted_at is not None:
             raise Refused(N_("Only documents of the same workspace can be attached."))
         session.add(PostAttachment(post_id=post_id, document_id=document.id))

@@ -63,7 +63,7 @@ def used_bytes(session: Session, workspace_id: int) -> int:
 def _folder_in(session: Session, workspace_id: int, folder_id: int | None) -> Folder | None:
     if folder_id is None:
         return None
-    folder = session.get(Folder, folder_id) if isinstance(folder_id, int) else None
+    folder = session.get(Folder, folder_id) if workspaces.is_id(folder_id) else None
     if folder is None or folder.workspace_id != workspace_id:
         raise Refused(N_("This folder does not exist."))
     return folder
@@ -82,7 +82,7 @@ class IncomingFile:
                 raise Refused(N_("Confirm first that you hold the rights to the material and are responsible for it."))
             _folder_in(session, workspace_id, folder_id)
             if document_id is not None:
-                target = session.get(Document, document_id) if isinstance(document_id, int) else None
+                target = session.get(Document, document_id) if workspaces.is_id(document_id) else None
                 if target is None or target.workspace_id != workspace_id or target.deleted_at is not None:
                     raise Refused(N_("This document does not exist."))
             self.room = config.settings.workspace_quota_bytes - used_bytes(session, workspace_id)
