@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from sys import intern
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,7 @@ from partnerskap.services.permissions import Action, decide
 from partnerskap.services.sessions import Viewer
 
 if TYPE_CHECKING:
-    from partnerskap.services.discussions import ThreadRow
+    from partnerskap.services.discussions import PostView, ThreadRow
     from partnerskap.services.workspace_page import WorkspacePage
     from partnerskap.services.workspaces import Listing, Place
 
@@ -278,6 +279,22 @@ class PostPublic:
     deleted: bool
     mine: bool
     attachments: list[DocumentLink] = dataclasses.field(default_factory=list)
+
+    @classmethod
+    def of(cls, view: PostView, language: str) -> PostPublic:
+        """A post as a thread's page shows it, its time in the viewer's language."""
+        # Names and HTML are interned and times come from a cache: every open tab of a thread shares the strings.
+        return cls(
+            id=view.post.id,
+            author=intern(view.author),
+            organisation=intern(view.organisation),
+            html=intern(view.html),
+            created=format_datetime(view.post.created_at, language),
+            edited=view.post.edited_at is not None,
+            deleted=view.post.deleted_at is not None,
+            mine=view.mine,
+            attachments=[DocumentLink(id=document_id, name=name) for document_id, name in view.attachments],
+        )
 
 
 class EventPublic(BaseModel):

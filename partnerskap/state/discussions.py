@@ -20,21 +20,6 @@ FRESH_AT_MOST = 20
 SHOWN_AT_MOST = 100
 
 
-def _post_public(view: discussions.PostView, language: str) -> PostPublic:
-    # Names and HTML are interned and times come from a cache: every open tab of a thread shares the strings.
-    return PostPublic(
-        id=view.post.id,
-        author=intern(view.author),
-        organisation=intern(view.organisation),
-        html=intern(view.html),
-        created=format_datetime(view.post.created_at, language),
-        edited=view.post.edited_at is not None,
-        deleted=view.post.deleted_at is not None,
-        mine=view.mine,
-        attachments=[DocumentLink(id=document_id, name=name) for document_id, name in view.attachments],
-    )
-
-
 class ThreadState(AppState):
     """The open thread."""
 
@@ -76,7 +61,7 @@ class ThreadState(AppState):
         self.workspace_id, self.workspace_name = place.workspace.id, place.workspace.name
         self.archived = place.archived
         self.can_contribute, self.can_moderate, self.can_review = (bool(permissions.decide(viewer, action, place)) for action in (Action.CONTRIBUTE, Action.MODERATE, Action.REVIEW))
-        self.posts, self.fresh = [_post_public(view, self.lang) for view in page.posts], []
+        self.posts, self.fresh = [PostPublic.of(view, self.lang) for view in page.posts], []
         self.has_earlier = len(page.posts) == discussions.PAGE_SIZE
         self.draft = page.draft
         self.members = [
@@ -110,7 +95,7 @@ class ThreadState(AppState):
             return
         oldest = min((post.id for post in self.posts or self.fresh), default=None)
         views = await run(discussions.posts, viewer, self.thread_id, before_id=oldest)
-        self.posts = [_post_public(view, self.lang) for view in views] + self.posts
+        self.posts = [PostPublic.of(view, self.lang) for view in views] + self.posts
         self.has_earlier = len(views) == discussions.PAGE_SIZE
 
     async def _reopened(self, viewer: Viewer) -> bool:
@@ -156,7 +141,7 @@ class ThreadState(AppState):
         """Show new posts: in the short fresh list, or, once that is full, with the rest (the oldest dropped)."""
         if not views:  # nothing new: the answer carries no post list at all
             return
-        fresh = self.fresh + [_post_public(view, self.lang) for view in views]
+        fresh = self.fresh + [PostPublic.of(view, self.lang) for view in views]
         if len(fresh) <= FRESH_AT_MOST:
             self.fresh = fresh
             return
@@ -206,7 +191,7 @@ class ThreadState(AppState):
         self._say(N_("The post was saved."))
 
     async def _refresh_one(self, viewer: Viewer, post_id: int) -> None:
-        changed = _post_public(await run(discussions.one_post, viewer, post_id), self.lang)
+        changed = PostPublic.of(await run(discussions.one_post, viewer, post_id), self.lang)
         if any(post.id == post_id for post in self.fresh):
             self.fresh = [changed if post.id == post_id else post for post in self.fresh]
         else:
