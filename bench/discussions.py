@@ -441,7 +441,7 @@ def run_operations(data: Seeded, repeat: int, recorder: Recorder) -> list[Result
         author = people[data.members[i % len(data.members)]]
         mentioned = people[data.members[(i + 7) % len(data.members)]]
         body = f"Thanks, agreed. @[{mentioned.name}](member:{mentioned.id}) could you update the **plan** by Friday? ({i})"
-        return [discussions.reply(author, thread_id, body, discussions.new_key())]
+        return discussions.reply(author, thread_id, body, discussions.new_key())
 
     results.append(measure(f"discussions.reply() (notifies {len(data.members) - 1} followers)", post_reply, repeat, recorder))
     return results

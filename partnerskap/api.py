@@ -21,7 +21,7 @@ from partnerskap.i18n import best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import health as ops_health
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import calendar, documents, notifications, sessions
+from partnerskap.services import calendar, documents, notifications, permissions, sessions
 from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
@@ -111,17 +111,26 @@ async def finish_logout(request: Request) -> Response:
     return response
 
 
-@answered
-async def workspace_calendar(request: Request) -> Response:
-    """A workspace's calendar as iCalendar, for its members only (checked on every request)."""
-    viewer = await asyncio.to_thread(sessions.resolve, request.cookies.get(sessions.COOKIE_NAME, ""))
-    if viewer is None:
-        return Response("Log in to continue.", status_code=403, media_type="text/plain")
-    try:
-        text, filename = await asyncio.to_thread(calendar.ics, viewer, int(request.path_params["workspace_id"]))
-    except Refused:
-        return Response("Not found.", status_code=404, media_type="text/plain")
-    return Response(text, media_type="text/calendar; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+RouteHandler = Callable[[Request, Viewer], Awaitable[Response]]
+
+
+def member_route(handler: RouteHandler) -> Callable[[Request], Awaitable[Response]]:
+    """The one guard of the HTTP routes that serve members: the session is resolved on every request and the
+    service the handler calls decides by the permission policy; refusals are plain text in the person's language
+    (404 for anything refused, so an id reveals nothing)."""
+
+    @functools.wraps(handler)
+    async def guarded_route(request: Request) -> Response:
+        viewer = await _viewer_of(request)
+        language = viewer.language if viewer else best_language(request.headers.get("accept-language", ""))
+        if viewer is None:
+            return Response(t(permissions.LOG_IN, language), status_code=403, media_type="text/plain")
+        try:
+            return await handler(request, viewer)
+        except Refused as refusal:
+            return Response(t(refusal.message, language, **refusal.values), status_code=404, media_type="text/plain")
+
+    return guarded_route
 
 
 async def _viewer_of(request: Request) -> Viewer | None:
@@ -129,19 +138,22 @@ async def _viewer_of(request: Request) -> Viewer | None:
 
 
 @answered
-async def download_document(request: Request) -> Response:
+@member_route
+async def workspace_calendar(request: Request, viewer: Viewer) -> Response:
+    """A workspace's calendar as iCalendar, for those who may read the workspace."""
+    text, filename = await asyncio.to_thread(calendar.ics, viewer, int(request.path_params["workspace_id"]))
+    return Response(text, media_type="text/calendar; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@answered
+@member_route
+async def download_document(request: Request, viewer: Viewer) -> Response:
     """Stream one version of a document after checking, for this very request, that the viewer may read it."""
-    viewer = await _viewer_of(request)
-    if viewer is None:
-        return Response("Log in to continue.", status_code=403, media_type="text/plain")
     version = request.query_params.get("version", "")
     inline = request.query_params.get("inline") == "1"
-    try:
-        found = await asyncio.to_thread(
-            documents.authorise_download, viewer, int(request.path_params["document_id"]), int(version) if version.isdigit() else None, inline=inline
-        )
-    except Refused:
-        return Response("Not found.", status_code=404, media_type="text/plain")
+    found = await asyncio.to_thread(
+        documents.authorise_download, viewer, int(request.path_params["document_id"]), int(version) if version.isdigit() else None, inline=inline
+    )
     headers = {
         "Content-Disposition": content_disposition("inline" if found.inline else "attachment", found.filename),
         "Content-Length": str(found.size),
@@ -152,17 +164,12 @@ async def download_document(request: Request) -> Response:
 
 
 @answered
-async def export_library(request: Request) -> Response:
+@member_route
+async def export_library(request: Request, viewer: Viewer) -> Response:
     """A zip of a workspace's documents: the viewer's own, or (owners) all of them."""
-    viewer = await _viewer_of(request)
-    if viewer is None:
-        return Response("Log in to continue.", status_code=403, media_type="text/plain")
-    try:
-        chunks, filename = await asyncio.to_thread(
-            documents.export_zip, viewer, int(request.path_params["workspace_id"]), only_mine=request.query_params.get("scope") != "all"
-        )
-    except Refused:
-        return Response("Not found.", status_code=404, media_type="text/plain")
+    chunks, filename = await asyncio.to_thread(
+        documents.export_zip, viewer, int(request.path_params["workspace_id"]), only_mine=request.query_params.get("scope") != "all"
+    )
     return StreamingResponse(chunks, media_type="application/zip", headers={"Content-Disposition": content_disposition("attachment", filename), "Content-Security-Policy": DOWNLOAD_POLICY})
 
 

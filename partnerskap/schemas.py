@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+from sys import intern
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from partnerskap.i18n import format_datetime
-from partnerskap.models import AuditEntry, OutboxMessage, User
+from partnerskap.i18n import format_date, format_datetime
+from partnerskap.models import AuditEntry, Event, OutboxMessage, User
+from partnerskap.services import markdown
+from partnerskap.services.permissions import Action, decide
+from partnerskap.services.sessions import Viewer
+
+if TYPE_CHECKING:
+    from partnerskap.services.discussions import PostView, ThreadRow
+    from partnerskap.services.workspace_page import WorkspacePage
+    from partnerskap.services.workspaces import Listing, Place
 
 
 class PersonForAdmin(BaseModel):
@@ -73,14 +84,14 @@ class AuditPublic(BaseModel):
     reason: str
 
     @classmethod
-    def of(cls, entry: AuditEntry, names: dict[int, str], language: str) -> AuditPublic:
-        """The audit row for administrators."""
+    def of(cls, entry: AuditEntry, names: dict[int, str], places: dict[int, str], language: str) -> AuditPublic:
+        """The audit row for administrators; the target is a person or a workspace."""
         return cls(
             id=entry.id or 0,
             when=format_datetime(entry.created_at, language),
             actor=names.get(entry.actor_id or 0, ""),
             action=entry.action,
-            target=names.get(entry.target_user_id or 0, ""),
+            target=names.get(entry.target_user_id or 0, "") or places.get(entry.workspace_id or 0, ""),
             reason=entry.reason,
         )
 
@@ -98,6 +109,23 @@ class WorkspaceCard(BaseModel):
     role: str
     member_count: int
     request_pending: bool
+
+    @classmethod
+    def of(cls, row: Listing) -> WorkspaceCard:
+        """A row of the workspace list as its card."""
+        workspace = row.workspace
+        return cls(
+            id=workspace.id or 0,
+            name=workspace.name,
+            purpose=workspace.purpose,
+            kind=workspace.kind,
+            access=workspace.access,
+            lifecycle=workspace.lifecycle,
+            colour=workspace.colour,
+            role=row.role or "",
+            member_count=row.member_count,
+            request_pending=row.request_pending,
+        )
 
 
 class WorkspaceIntro(BaseModel):
@@ -119,8 +147,50 @@ class WorkspaceIntro(BaseModel):
     language: str = ""
     owners: str = ""
     role: str = ""
-    can_manage: bool = False
-    writable: bool = False
+    # Which controls the page shows, each the permission policy's answer for this viewer (the services still refuse).
+    can_read: bool = False
+    can_join: bool = False
+    can_leave: bool = False
+    can_contribute: bool = False
+    can_review: bool = False
+    can_moderate: bool = False
+    can_appoint: bool = False
+    can_own: bool = False
+
+    @classmethod
+    def of(cls, place: Place, viewer: Viewer, language: str) -> WorkspaceIntro:
+        """The introduction, dates in the viewer's language, with the controls the policy allows them."""
+        workspace = place.workspace
+
+        def may(action: Action) -> bool:
+            return bool(decide(viewer, action, place))
+
+        return cls(
+            id=workspace.id or 0,
+            name=workspace.name,
+            purpose=workspace.purpose,
+            description=workspace.description,
+            description_html=markdown.render(workspace.description) if workspace.description else "",
+            kind=workspace.kind,
+            access=workspace.access,
+            lifecycle=workspace.lifecycle,
+            colour=workspace.colour,
+            starts_on=format_date(workspace.starts_on, language) if workspace.starts_on else "",
+            ends_on=format_date(workspace.ends_on, language) if workspace.ends_on else "",
+            starts_iso=workspace.starts_on.isoformat() if workspace.starts_on else "",
+            ends_iso=workspace.ends_on.isoformat() if workspace.ends_on else "",
+            language=workspace.language,
+            owners=", ".join(place.owners),
+            role=place.role or "",
+            can_read=may(Action.READ),
+            can_join=may(Action.JOIN),
+            can_leave=may(Action.LEAVE),
+            can_contribute=may(Action.CONTRIBUTE),
+            can_review=may(Action.REVIEW),
+            can_moderate=may(Action.MODERATE),
+            can_appoint=may(Action.APPOINT),
+            can_own=may(Action.OWN),
+        )
 
 
 # Rows every open thread tab holds many of are slotted dataclasses: a quarter of a pydantic model's memory.
@@ -171,6 +241,19 @@ class ThreadSummary(BaseModel):
     pinned: bool
     unread: bool
 
+    @classmethod
+    def of(cls, row: ThreadRow, language: str) -> ThreadSummary:
+        """A thread row of the list, its last post's time in the viewer's language."""
+        return cls(
+            id=row.thread.id or 0,
+            title=row.thread.title,
+            author=row.author,
+            last_post=format_datetime(row.thread.last_post_at, language),
+            post_count=row.thread.post_count,
+            pinned=row.thread.pinned,
+            unread=row.unread,
+        )
+
 
 @dataclasses.dataclass(slots=True)
 class DocumentLink:
@@ -194,6 +277,22 @@ class PostPublic:
     mine: bool
     attachments: list[DocumentLink] = dataclasses.field(default_factory=list)
 
+    @classmethod
+    def of(cls, view: PostView, language: str) -> PostPublic:
+        """A post as a thread's page shows it, its time in the viewer's language."""
+        # Names and HTML are interned and times come from a cache: every open tab of a thread shares the strings.
+        return cls(
+            id=view.post.id,
+            author=intern(view.author),
+            organisation=intern(view.organisation),
+            html=intern(view.html),
+            created=format_datetime(view.post.created_at, language),
+            edited=view.post.edited_at is not None,
+            deleted=view.post.deleted_at is not None,
+            mine=view.mine,
+            attachments=[DocumentLink(id=document_id, name=name) for document_id, name in view.attachments],
+        )
+
 
 class EventPublic(BaseModel):
     """A calendar event in its own time zone."""
@@ -204,6 +303,22 @@ class EventPublic(BaseModel):
     place: str
     online_url: str
     description: str
+    can_remove: bool = False
+
+    @classmethod
+    def of(cls, event: Event, place: Place, viewer: Viewer, language: str) -> EventPublic:
+        """An event shown in its own time zone, with whether the policy lets the viewer remove it."""
+        zone = ZoneInfo(event.time_zone)
+        starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
+        return cls(
+            id=event.id or 0,
+            title=event.title,
+            when=f"{format_datetime(starts, language)} – {format_datetime(ends, language)} ({event.time_zone})",
+            place=event.place,
+            online_url=event.online_url,
+            description=event.description,
+            can_remove=bool(decide(viewer, Action.CHANGE, place, author_id=event.created_by)),
+        )
 
 
 class NotificationPublic(BaseModel):
@@ -217,10 +332,11 @@ class NotificationPublic(BaseModel):
 
 
 class FolderPublic(BaseModel):
-    """A folder in the library."""
+    """A folder in the library, with whether the policy lets the viewer rename, move or delete it."""
 
     id: int
     name: str
+    can_change: bool = False
 
 
 class DocumentPublic(BaseModel):
@@ -249,6 +365,7 @@ class VersionPublic(BaseModel):
     size: str
     uploader: str
     uploaded: str
+    can_remove: bool = False
 
 
 class DownloadPublic(BaseModel):
@@ -259,3 +376,35 @@ class DownloadPublic(BaseModel):
     who: str
     document: str
     inline: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkspacePagePublic:
+    """Everything a workspace's page shows, in the viewer's language, from one service call."""
+
+    intro: WorkspaceIntro
+    threads: list[ThreadSummary]
+    events: list[EventPublic]
+    documents: list[DocumentLink]
+    members: list[MemberRow]
+    draft: str
+    requests: list[RequestRow]
+    invitations: list[InvitationRow]
+
+    @classmethod
+    def of(cls, page: WorkspacePage, viewer: Viewer, language: str) -> WorkspacePagePublic:
+        """The public shape of a workspace's page."""
+        place = page.place
+        return cls(
+            intro=WorkspaceIntro.of(place, viewer, language),
+            threads=[ThreadSummary.of(row, language) for row in page.threads],
+            events=[EventPublic.of(event, place, viewer, language) for event in page.events],
+            documents=[DocumentLink(id=document.id or 0, name=document.name) for document in page.documents],
+            members=[MemberRow(*member) for member in page.members],
+            draft=page.draft,
+            requests=[
+                RequestRow(id=request.id or 0, name=user.name, organisation=user.organisation, message=request.message, created=format_datetime(request.created_at, language))
+                for request, user in page.requests
+            ],
+            invitations=[InvitationRow(id=invitation.id or 0, email=invitation.email, expires=format_datetime(invitation.expires_at, language)) for invitation in page.invitations],
+        )

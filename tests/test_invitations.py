@@ -41,7 +41,7 @@ def test_approving_someone_who_registered_an_invited_address_unconfirmed_admits_
     assert role(closed_workspace, mallory) is None
     with pytest.raises(Refused, match=NOT_FOUND):
         workspaces.place(viewer(mallory), closed_workspace.id)
-    assert workspaces.my_invitations(viewer(mallory)) == []
+    assert workspaces.listing(viewer(mallory)).invitations == []
     [invitation] = workspaces.invitations(viewer(owner), closed_workspace.id)
     with pytest.raises(Refused, match="This invitation is no longer valid."):
         workspaces.answer_invitation(viewer(mallory), invitation.id, accept=True)

@@ -76,7 +76,7 @@ def test_member_who_chose_no_kinds_gets_no_mail_but_sees_everything_in_the_app(m
     tell(member, "mention")
     tell(member, "invitation")
     assert mails_to(member) == []
-    assert [n.kind for n in notifications.recent(viewer(member))] == ["invitation", "mention"]
+    assert [n.kind for n in notifications.page(viewer(member)).notifications] == ["invitation", "mention"]
 
 
 def test_unknown_kind_or_frequency_is_refused(member):
@@ -84,13 +84,13 @@ def test_unknown_kind_or_frequency_is_refused(member):
         notifications.save_preferences(viewer(member), kinds=["gossip"], frequency="immediate")
     with pytest.raises(Refused, match=CHOOSE_AN_OPTION):
         notifications.save_preferences(viewer(member), kinds=["mention"], frequency="hourly")
-    chosen = notifications.preferences(viewer(member))
+    chosen = notifications.page(viewer(member)).settings
     assert (chosen.email_kinds, chosen.frequency) == ("mention,invitation,decision", "immediate")
 
 
 def test_saved_choices_are_kept(member):
     notifications.save_preferences(viewer(member), kinds=["reply", "mention"], frequency="weekly")
-    chosen = notifications.preferences(viewer(member))
+    chosen = notifications.page(viewer(member)).settings
     assert (chosen.email_kinds, chosen.frequency) == ("mention,reply", "weekly")
 
 
@@ -222,7 +222,7 @@ def test_member_cannot_mark_anothers_notification_read(member, outsider, tell):
 
 def test_member_sees_only_their_own_notifications(member, outsider, tell):
     tell(outsider, "mention")
-    assert notifications.recent(viewer(member)) == []
+    assert notifications.page(viewer(member)).notifications == []
 
 
 # Text

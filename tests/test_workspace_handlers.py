@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import func, select
 
 from partnerskap.db import transaction
-from partnerskap.models import Draft, Membership, Post, Thread, User, Workspace
-from partnerskap.services import discussions, workspaces
+from partnerskap.models import AuditEntry, Draft, Membership, Post, Thread, User, Workspace
+from partnerskap.services import calendar, discussions, workspaces
 from partnerskap.services.workspaces import WorkspaceForm
 from partnerskap.state.discussions import ThreadState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
@@ -124,7 +124,8 @@ async def test_non_member_of_on_request_workspace_sees_only_the_introduction(out
     assert state.intro.name == "Request Room"
     assert state.intro.purpose == "Planning the summer school"
     assert "<strong>us</strong>" in state.intro.description_html
-    assert state.intro.role == "" and not state.intro.writable and not state.intro.can_manage
+    assert state.intro.role == "" and not state.intro.can_read and not state.intro.can_contribute and not state.intro.can_moderate
+    assert state.intro.can_join
     assert state.threads == [] and state.members == [] and state.events == []
 
 
@@ -132,6 +133,38 @@ async def test_member_of_the_same_workspace_sees_threads_and_members(member, thr
     state, _ = await tab_at(member, f"/workspaces/{request_workspace.id}", workspace_id=request_workspace.id).call(WorkspaceState, "load")
     assert [row.title for row in state.threads] == ["Kick-off"]
     assert {row.name for row in state.members} == {"Olivia", "Bob"}
+
+
+# Controls follow the permission policy
+
+
+async def test_member_is_offered_remove_only_on_their_own_event(owner, member, request_workspace):
+    for person, title in ((owner, "Olivia's meeting"), (member, "Bob's meeting")):
+        calendar.add_event(viewer(person), request_workspace.id, calendar.EventForm(title=title, starts="2030-01-01T10:00", ends="2030-01-01T11:00"))
+    as_bob, _ = await tab_at(member, f"/workspaces/{request_workspace.id}", workspace_id=request_workspace.id).call(WorkspaceState, "load")
+    as_olivia, _ = await tab_at(owner, f"/workspaces/{request_workspace.id}", workspace_id=request_workspace.id).call(WorkspaceState, "load")
+    assert {event.title: event.can_remove for event in as_bob.events} == {"Olivia's meeting": False, "Bob's meeting": True}
+    assert {event.title: event.can_remove for event in as_olivia.events} == {"Olivia's meeting": True, "Bob's meeting": True}
+    assert (as_bob.intro.can_contribute, as_bob.intro.can_moderate, as_bob.intro.can_own) == (True, False, False)
+    assert (as_olivia.intro.can_moderate, as_olivia.intro.can_own) == (True, True)
+
+
+async def test_admin_opens_an_invitation_only_workspace_to_moderate_it(admin, owner, closed_thread):
+    path = f"/workspaces/{closed_thread.workspace_id}"
+    state, _ = await tab_at(admin, path, workspace_id=closed_thread.workspace_id).call(WorkspaceState, "load")
+    assert state.found and state.notice == ""
+    assert [row.title for row in state.threads] == ["Private plans"]
+    assert state.intro.role == "" and state.intro.can_read and state.intro.can_moderate
+    assert not state.intro.can_contribute and not state.intro.can_join
+    with transaction() as session:
+        entered = session.exec(select(AuditEntry.action, AuditEntry.workspace_id).where(AuditEntry.actor_id == admin.id)).all()
+    assert entered == [("workspace.enter", closed_thread.workspace_id)]
+
+
+async def test_outsider_is_told_an_invitation_only_workspace_does_not_exist(outsider, closed_thread):
+    state, _ = await tab_at(outsider, f"/workspaces/{closed_thread.workspace_id}", workspace_id=closed_thread.workspace_id).call(WorkspaceState, "load")
+    assert not state.found
+    assert state.notice == "This workspace does not exist or you do not have access to it."
 
 
 # Replying

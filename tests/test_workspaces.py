@@ -163,20 +163,20 @@ def test_moderator_cannot_change_workspace_details(open_workspace, moderator):
 def test_listing_shows_mine_and_discoverable_ones_but_never_invitation_only_to_non_members(
     owner, outsider, open_workspace, request_workspace, closed_workspace
 ):
-    names = {row.workspace.name: row for row in workspaces.listing(viewer(outsider))}
+    names = {row.workspace.name: row for row in workspaces.listing(viewer(outsider)).rows}
     assert set(names) == {"Open Forum", "Request Room"}
     assert all(row.role is None for row in names.values())
-    assert workspaces.listing(viewer(outsider), mine=True) == []
+    assert workspaces.listing(viewer(outsider), mine=True).rows == []
 
-    mine = {row.workspace.name: row.role for row in workspaces.listing(viewer(owner), mine=True)}
+    mine = {row.workspace.name: row.role for row in workspaces.listing(viewer(owner), mine=True).rows}
     assert mine == {"Open Forum": "owner", "Request Room": "owner", "Secret Circle": "owner"}
 
 
 def test_invited_member_lists_invitation_only_workspace_once_they_belong(owner, member, closed_workspace):
     invitation = workspaces.invite(viewer(owner), closed_workspace.id, member.email)
-    assert "Secret Circle" not in [row.workspace.name for row in workspaces.listing(viewer(member))]
+    assert "Secret Circle" not in [row.workspace.name for row in workspaces.listing(viewer(member)).rows]
     workspaces.answer_invitation(viewer(member), invitation.id, accept=True)
-    assert [row.workspace.name for row in workspaces.listing(viewer(member))] == ["Secret Circle"]
+    assert [row.workspace.name for row in workspaces.listing(viewer(member)).rows] == ["Secret Circle"]
 
 
 def test_listing_searches_names_and_purposes_and_filters_by_kind_access_and_lifecycle(owner, outsider):
@@ -186,7 +186,7 @@ def test_listing_searches_names_and_purposes_and_filters_by_kind_access_and_life
     workspaces.create(me, WorkspaceForm(name="Old Archive", purpose="Finished project", lifecycle="archived"))
 
     def names(**filters) -> set[str]:
-        return {row.workspace.name for row in workspaces.listing(viewer(outsider), **filters)}
+        return {row.workspace.name for row in workspaces.listing(viewer(outsider), **filters).rows}
 
     assert names(query="THEATRE") == {"Nordic Theatre Days"}
     assert names(query="lakes") == {"Water Research"}
@@ -199,7 +199,7 @@ def test_listing_searches_names_and_purposes_and_filters_by_kind_access_and_life
 
 def test_listing_counts_members_and_shows_my_pending_request(owner, member, request_workspace):
     workspaces.join(viewer(member), request_workspace.id)
-    [row] = workspaces.listing(viewer(member))
+    [row] = workspaces.listing(viewer(member)).rows
     assert row.member_count == 1
     assert row.request_pending is True
     assert row.role is None
@@ -320,11 +320,11 @@ def test_plain_member_and_outsider_cannot_decide_join_requests(owner, member, ou
 def test_member_invited_by_email_is_notified_and_joins_by_accepting(owner, member, closed_workspace):
     workspaces.invite(viewer(owner), closed_workspace.id, "  BOB@example.org ")
     assert kinds_for(member) == ["invitation"]
-    [(invitation, workspace)] = workspaces.my_invitations(viewer(member))
+    [(invitation, workspace)] = workspaces.listing(viewer(member)).invitations
     assert workspace.name == "Secret Circle"
     assert workspaces.answer_invitation(viewer(member), invitation.id, accept=True) == closed_workspace.id
     assert role(closed_workspace, member) == "member"
-    assert workspaces.my_invitations(viewer(member)) == []
+    assert workspaces.listing(viewer(member)).invitations == []
 
 
 def test_member_invited_by_exact_name_is_notified_and_joins_by_accepting(owner, member, closed_workspace):
@@ -413,7 +413,7 @@ def test_invited_address_lands_in_the_workspace_at_confirmation_under_the_open_p
 def test_expired_invitation_cannot_be_accepted(owner, member, closed_workspace):
     invitation = workspaces.invite(viewer(owner), closed_workspace.id, member.email)
     change(Invitation, invitation.id, expires_at=utcnow() - timedelta(minutes=1))
-    assert workspaces.my_invitations(viewer(member)) == []
+    assert workspaces.listing(viewer(member)).invitations == []
     assert workspaces.invitations(viewer(owner), closed_workspace.id) == []
     with pytest.raises(Refused, match=INVITATION_GONE):
         workspaces.answer_invitation(viewer(member), invitation.id, accept=True)

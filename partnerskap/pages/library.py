@@ -67,7 +67,7 @@ def folder_link(folder: FolderPublic) -> rx.Component:
             rx.icon("folder", aria_hidden="true"),
             rx.link(folder.name, href="/workspaces/" + LibraryState.workspace_id.to(str) + "/documents?folder=" + folder.id.to(str)),
             rx.cond(
-                LibraryState.writable,
+                folder.can_change,
                 rx.hstack(
                     rx.button(T("Rename or move"), on_click=LibraryState.edit_folder(folder.id), size="1", variant="ghost"),
                     rx.button(T("Delete"), on_click=LibraryState.delete_folder(folder.id), size="1", variant="ghost", aria_label=T("Delete the empty folder")),
@@ -119,13 +119,8 @@ def version_row(version: VersionPublic) -> rx.Component:
         rx.table.cell(
             rx.hstack(
                 route_link(T("Download"), href="/documents/" + LibraryState.open_document.to(str) + "/download?version=" + version.number.to(str)),
-                rx.cond(
-                    LibraryState.writable,
-                    rx.hstack(
-                        rx.button(T("Restore"), on_click=LibraryState.restore_version(version.id), size="1", variant="outline"),
-                        rx.button(T("Delete"), on_click=LibraryState.delete_version(version.id), size="1", variant="ghost", color_scheme="red"),
-                    ),
-                ),
+                rx.cond(LibraryState.can_change_document, rx.button(T("Restore"), on_click=LibraryState.restore_version(version.id), size="1", variant="outline")),
+                rx.cond(version.can_remove, rx.button(T("Delete"), on_click=LibraryState.delete_version(version.id), size="1", variant="ghost", color_scheme="red")),
                 wrap="wrap",
             )
         ),
@@ -143,7 +138,7 @@ def versions_panel() -> rx.Component:
         ),
         rx.text(T("Uploading a file now adds a new version of this document."), size="2", margin_top="2"),
         rx.cond(
-            LibraryState.writable,
+            LibraryState.can_change_document,
             rx.form(
                 rx.vstack(
                     field("Name", "name", form="document", max_length=200),
@@ -243,7 +238,7 @@ def library() -> rx.Component:
                 ),
                 rx.cond(LibraryState.open_document != 0, versions_panel()),
                 rx.cond(
-                    LibraryState.writable,
+                    LibraryState.can_contribute,
                     rx.vstack(
                         rx.heading(T("Upload"), as_="h2", size="4"),
                         upload_zone(),
@@ -258,7 +253,7 @@ def library() -> rx.Component:
                 ),
                 rx.hstack(
                     route_link(T("Download my documents (zip)"), href="/workspaces/" + LibraryState.workspace_id.to(str) + "/export.zip?scope=mine"),
-                    rx.cond(LibraryState.is_owner, route_link(T("Download the whole library (zip)"), href="/workspaces/" + LibraryState.workspace_id.to(str) + "/export.zip?scope=all")),
+                    rx.cond(LibraryState.can_own, route_link(T("Download the whole library (zip)"), href="/workspaces/" + LibraryState.workspace_id.to(str) + "/export.zip?scope=all")),
                     spacing="5",
                     wrap="wrap",
                 ),

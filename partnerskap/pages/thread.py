@@ -50,12 +50,15 @@ def post_card(post: PostPublic) -> rx.Component:
             ),
         ),
         rx.cond(
-            ThreadState.writable & ~post.deleted,
+            ~post.deleted,
             rx.hstack(
-                rx.button(T("Quote"), on_click=ThreadState.quote(post.id), size="1", variant="ghost"),
-                rx.cond(post.mine, rx.button(T("Edit"), on_click=ThreadState.start_editing(post.id), size="1", variant="ghost")),
-                rx.cond(post.mine | ThreadState.can_manage, rx.button(T("Delete"), on_click=ThreadState.delete_post(post.id), size="1", variant="ghost", color_scheme="red")),
-                rx.cond(ThreadState.can_manage & post.edited, rx.button(T("History"), on_click=ThreadState.show_history(post.id), size="1", variant="ghost")),
+                rx.cond(ThreadState.can_contribute, rx.button(T("Quote"), on_click=ThreadState.quote(post.id), size="1", variant="ghost")),
+                rx.cond(post.mine & ThreadState.can_contribute, rx.button(T("Edit"), on_click=ThreadState.start_editing(post.id), size="1", variant="ghost")),
+                rx.cond(
+                    (post.mine & ThreadState.can_contribute) | ThreadState.can_moderate,
+                    rx.button(T("Delete"), on_click=ThreadState.delete_post(post.id), size="1", variant="ghost", color_scheme="red"),
+                ),
+                rx.cond(ThreadState.can_review & post.edited, rx.button(T("History"), on_click=ThreadState.show_history(post.id), size="1", variant="ghost")),
                 spacing="3",
             ),
         ),
@@ -137,7 +140,7 @@ def thread() -> rx.Component:
                     rx.heading(ThreadState.title, as_="h2", size="6"),
                     rx.cond(ThreadState.pinned, rx.badge(T("Pinned"))),
                     rx.cond(
-                        ThreadState.can_manage & ThreadState.writable,
+                        ThreadState.can_moderate,
                         rx.button(rx.cond(ThreadState.pinned, T("Unpin"), T("Pin")), on_click=ThreadState.toggle_pin, size="1", variant="outline"),
                     ),
                     align="center",
@@ -153,7 +156,11 @@ def thread() -> rx.Component:
                         class_name="history",
                     ),
                 ),
-                rx.cond(ThreadState.writable, rx.box(mention_picker(), reply_form(), width="100%"), rx.text(T("This workspace is archived: it can be read but not changed."))),
+                rx.cond(
+                    ThreadState.can_contribute,
+                    rx.box(mention_picker(), reply_form(), width="100%"),
+                    rx.cond(ThreadState.archived, rx.text(T("This workspace is archived: it can be read but not changed."))),
+                ),
                 spacing="4",
                 width="100%",
             ),

@@ -155,14 +155,14 @@ def workspace_header() -> rx.Component:
         rx.cond(intro.starts_on != "", rx.text(T("Dates"), ": ", intro.starts_on, " – ", intro.ends_on, size="2")),
         rx.text(T("Owners"), ": ", intro.owners, size="2"),
         rx.cond(
-            intro.role != "",
+            intro.can_read,
             rx.el.nav(
                 rx.hstack(
                     rx.link(T("Front page"), href="/workspaces/" + intro.id.to(str)),
                     rx.link(T("Members"), href="/workspaces/" + intro.id.to(str) + "/members"),
                     rx.link(T("Documents"), href="/workspaces/" + intro.id.to(str) + "/documents"),
                     route_link(T("Calendar (.ics)"), href="/workspaces/" + intro.id.to(str) + "/calendar.ics"),
-                    rx.cond(intro.role == "owner", rx.link(T("Settings"), href="/workspaces/" + intro.id.to(str) + "/settings")),
+                    rx.cond(intro.can_own, rx.link(T("Settings"), href="/workspaces/" + intro.id.to(str) + "/settings")),
                     spacing="4",
                     wrap="wrap",
                 ),
@@ -195,7 +195,7 @@ def event_row(event: EventPublic) -> rx.Component:
         rx.cond(event.place != "", rx.text(T("Place"), ": ", event.place, size="2")),
         rx.cond(event.online_url != "", rx.link(T("Join online"), href=event.online_url, is_external=True, size="2")),
         rx.cond(event.description != "", rx.text(event.description, size="2")),
-        rx.button(T("Remove"), on_click=WorkspaceState.delete_event(event.id), size="1", variant="ghost", aria_label=T("Remove the event")),
+        rx.cond(event.can_remove, rx.button(T("Remove"), on_click=WorkspaceState.delete_event(event.id), size="1", variant="ghost", aria_label=T("Remove the event"))),
         class_name="event-row",
     )
 
@@ -264,7 +264,7 @@ def join_box() -> rx.Component:
     """What a member who may discover the workspace can do: join, or ask to."""
     intro = WorkspaceState.intro
     return rx.cond(
-        intro.lifecycle != "archived",
+        intro.can_join,
         rx.form(
             rx.vstack(
                 rx.cond(intro.access == "request", textarea_field("Message to the owners", "message", required=False, max_length=1000)),
@@ -289,14 +289,13 @@ def workspace_front() -> rx.Component:
                 workspace_header(),
                 rx.cond(intro.description_html != "", sanitised_html(intro.description_html)),
                 rx.cond(
-                    intro.role == "",
-                    join_box(),
+                    intro.can_read,
                     rx.grid(
                         rx.box(
                             rx.heading(T("Discussions"), as_="h2", size="5"),
                             rx.cond(WorkspaceState.threads.length() == 0, rx.text(T("No discussions yet."))),
                             rx.vstack(rx.foreach(WorkspaceState.threads, thread_row), spacing="2"),
-                            rx.cond(intro.writable, rx.box(rx.heading(T("Start a discussion"), as_="h3", size="4", margin_top="5"), new_thread_form())),
+                            rx.cond(intro.can_contribute, rx.box(rx.heading(T("Start a discussion"), as_="h3", size="4", margin_top="5"), new_thread_form())),
                         ),
                         rx.box(
                             rx.heading(T("Recent documents"), as_="h2", size="5"),
@@ -310,7 +309,7 @@ def workspace_front() -> rx.Component:
                             rx.heading(T("Upcoming events"), as_="h2", size="5"),
                             rx.cond(WorkspaceState.events.length() == 0, rx.text(T("No upcoming events."))),
                             rx.vstack(rx.foreach(WorkspaceState.events, event_row), spacing="3"),
-                            rx.cond(intro.writable, rx.box(rx.heading(T("Add an event"), as_="h3", size="4", margin_top="5"), event_form())),
+                            rx.cond(intro.can_contribute, rx.box(rx.heading(T("Add an event"), as_="h3", size="4", margin_top="5"), event_form())),
                             rx.heading(T("Members"), as_="h2", size="5", margin_top="5"),
                             rx.vstack(rx.foreach(WorkspaceState.members, member_chip), spacing="1"),
                         ),
@@ -318,6 +317,7 @@ def workspace_front() -> rx.Component:
                         spacing="6",
                         width="100%",
                     ),
+                    join_box(),
                 ),
                 spacing="4",
                 width="100%",
@@ -335,17 +335,20 @@ def member_admin_row(member: MemberRow) -> rx.Component:
         rx.table.cell(T_choice(member.role, WORKSPACE_ROLE_LABELS)),
         rx.table.cell(
             rx.cond(
-                intro.can_manage & intro.writable,
+                intro.can_moderate,
                 rx.hstack(
                     rx.cond(
-                        intro.role == "owner",
+                        intro.can_appoint,
                         rx.hstack(
                             rx.cond(member.role == "member", rx.button(T("Make moderator"), on_click=WorkspaceState.set_role(member.id, "moderator"), size="1", variant="outline")),
                             rx.cond(member.role == "moderator", rx.button(T("Make member"), on_click=WorkspaceState.set_role(member.id, "member"), size="1", variant="outline")),
                             rx.cond(member.role != "owner", rx.button(T("Hand over ownership"), on_click=WorkspaceState.transfer_ownership(member.id), size="1", variant="outline")),
                         ),
                     ),
-                    rx.cond(member.role != "owner", rx.button(T("Remove"), on_click=WorkspaceState.remove_member(member.id), size="1", color_scheme="red", variant="soft")),
+                    rx.cond(
+                        (member.role == "member") | ((intro.role == "owner") & (member.role != "owner")),
+                        rx.button(T("Remove"), on_click=WorkspaceState.remove_member(member.id), size="1", color_scheme="red", variant="soft"),
+                    ),
                     wrap="wrap",
                 ),
             )
@@ -359,7 +362,7 @@ def workspace_members() -> rx.Component:
     return page(
         "Members",
         rx.cond(
-            WorkspaceState.found & (intro.role != ""),
+            WorkspaceState.found & intro.can_read,
             rx.vstack(
                 workspace_header(),
                 rx.table.root(
@@ -375,7 +378,7 @@ def workspace_members() -> rx.Component:
                     width="100%",
                 ),
                 rx.cond(
-                    intro.can_manage,
+                    intro.can_review,
                     rx.vstack(
                         rx.heading(T("Requests to join"), as_="h2", size="5"),
                         rx.cond(WorkspaceState.requests.length() == 0, rx.text(T("No requests."))),
@@ -384,31 +387,39 @@ def workspace_members() -> rx.Component:
                             lambda request: rx.card(
                                 rx.text(request.name, " (", request.organisation, ") · ", request.created),
                                 rx.cond(request.message != "", rx.text(request.message, size="2")),
-                                rx.hstack(
-                                    rx.button(T("Accept"), on_click=WorkspaceState.decide_request(request.id, True), size="2"),
-                                    rx.button(T("Decline"), on_click=WorkspaceState.decide_request(request.id, False), size="2", variant="outline"),
-                                    margin_top="2",
+                                rx.cond(
+                                    intro.can_moderate,
+                                    rx.hstack(
+                                        rx.button(T("Accept"), on_click=WorkspaceState.decide_request(request.id, True), size="2"),
+                                        rx.button(T("Decline"), on_click=WorkspaceState.decide_request(request.id, False), size="2", variant="outline"),
+                                        margin_top="2",
+                                    ),
                                 ),
                                 width="100%",
                             ),
                         ),
-                        rx.heading(T("Invite"), as_="h2", size="5", margin_top="4"),
-                        rx.form(
-                            rx.vstack(
-                                field("A member's name or an e-mail address", "who", max_length=254),
-                                submit("Send the invitation"),
-                                spacing="3",
-                                max_width="32em",
+                        rx.cond(
+                            intro.can_moderate,
+                            rx.box(
+                                rx.heading(T("Invite"), as_="h2", size="5", margin_top="4"),
+                                rx.form(
+                                    rx.vstack(
+                                        field("A member's name or an e-mail address", "who", max_length=254),
+                                        submit("Send the invitation"),
+                                        spacing="3",
+                                        max_width="32em",
+                                    ),
+                                    on_submit=WorkspaceState.invite,
+                                    reset_on_submit=True,
+                                    aria_label=T("Invite"),
+                                ),
                             ),
-                            on_submit=WorkspaceState.invite,
-                            reset_on_submit=True,
-                            aria_label=T("Invite"),
                         ),
                         rx.foreach(
                             WorkspaceState.invitations,
                             lambda invitation: rx.hstack(
                                 rx.text(invitation.email, " · ", T("valid until"), " ", invitation.expires, size="2"),
-                                rx.button(T("Withdraw"), on_click=WorkspaceState.withdraw_invitation(invitation.id), size="1", variant="outline"),
+                                rx.cond(intro.can_moderate, rx.button(T("Withdraw"), on_click=WorkspaceState.withdraw_invitation(invitation.id), size="1", variant="outline")),
                                 align="center",
                             ),
                         ),
@@ -416,7 +427,7 @@ def workspace_members() -> rx.Component:
                         width="100%",
                     ),
                 ),
-                rx.button(T("Leave the workspace"), on_click=WorkspaceState.leave, color_scheme="red", variant="outline", margin_top="6"),
+                rx.cond(intro.can_leave, rx.button(T("Leave the workspace"), on_click=WorkspaceState.leave, color_scheme="red", variant="outline", margin_top="6")),
                 spacing="4",
                 width="100%",
             ),
@@ -430,7 +441,7 @@ def workspace_settings() -> rx.Component:
     return page(
         "Workspace settings",
         rx.cond(
-            WorkspaceState.found & (intro.role == "owner"),
+            WorkspaceState.found & intro.can_own,
             rx.vstack(
                 workspace_header(),
                 rx.form(

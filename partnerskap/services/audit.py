@@ -1,4 +1,4 @@
-"""The audit log: every administrator decision is written here, in the decision's transaction."""
+"""The audit log: every administrator decision, and every entry into a workspace they do not belong to, in its transaction."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from sqlmodel import Session, col, select
 from partnerskap.models import AuditEntry
 
 
-def record(*, actor_id: int | None, action: str, target_user_id: int | None = None, reason: str = "", session: Session) -> None:
+def record(*, actor_id: int | None, action: str, target_user_id: int | None = None, workspace_id: int | None = None, reason: str = "", session: Session) -> None:
     """Write one entry."""
-    session.add(AuditEntry(actor_id=actor_id, action=action, target_user_id=target_user_id, reason=reason))
+    session.add(AuditEntry(actor_id=actor_id, action=action, target_user_id=target_user_id, workspace_id=workspace_id, reason=reason))
 
 
 def entries(*, limit: int = 200, session: Session) -> list[AuditEntry]:

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
@@ -14,7 +14,8 @@ from partnerskap.i18n import N_
 from partnerskap.models import Event, Workspace
 from partnerskap.models.base import utcnow
 from partnerskap.services import workspaces
-from partnerskap.services.errors import Invalid, Refused
+from partnerskap.services.errors import Invalid
+from partnerskap.services.permissions import Action
 from partnerskap.services.sessions import Viewer
 
 # The same refusal for an event that does not exist and for one in a workspace the viewer cannot see.
@@ -66,7 +67,7 @@ def add_event(viewer: Viewer, workspace_id: int, form: EventForm) -> Event:
     if errors:
         raise Invalid(errors)
     with transaction() as session:
-        workspaces.require_role(session, viewer, workspace_id, write=True)
+        workspaces.authorise(session, viewer, workspace_id, Action.CONTRIBUTE)
         event = Event(
             workspace_id=workspace_id,
             title=title,
@@ -86,23 +87,19 @@ def add_event(viewer: Viewer, workspace_id: int, form: EventForm) -> Event:
 def upcoming(viewer: Viewer, workspace_id: int, *, limit: int = 20) -> list[Event]:
     """Events that have not ended, soonest first."""
     with transaction() as session:
-        workspaces.require_role(session, viewer, workspace_id)
-        return list(
-            session.exec(
-                select(Event).where(Event.workspace_id == workspace_id, Event.ends_at >= utcnow()).order_by(col(Event.starts_at)).limit(limit)
-            ).all()
-        )
+        workspaces.authorise(session, viewer, workspace_id, Action.READ)
+        return upcoming_in(session, workspace_id, limit=limit)
+
+
+def upcoming_in(session: Session, workspace_id: int, *, limit: int = 20) -> list[Event]:
+    """The workspace's events that have not ended, for a caller that has authorised reading them."""
+    return list(session.exec(select(Event).where(Event.workspace_id == workspace_id, Event.ends_at >= utcnow()).order_by(col(Event.starts_at)).limit(limit)).all())
 
 
 def delete_event(viewer: Viewer, event_id: int) -> None:
     """The event's creator, or the workspace's owners and moderators, remove it."""
     with transaction() as session:
-        event = session.get(Event, event_id) if isinstance(event_id, int) else None
-        if event is None:
-            raise Refused(EVENT_MISSING)
-        found = workspaces.require_role(session, viewer, event.workspace_id, write=True, missing=EVENT_MISSING)
-        if event.created_by != viewer.id and not found.can_manage:
-            raise Refused(N_("Only the workspace's owners and moderators can do this."))
+        event, _found = workspaces.authorised(session, viewer, Event, event_id, Action.CHANGE, missing=EVENT_MISSING)
         session.delete(event)
 
 
@@ -129,7 +126,7 @@ def _fold(line: str) -> str:
 def ics(viewer: Viewer, workspace_id: int) -> tuple[str, str]:
     """The workspace's calendar as iCalendar text, and a file name for it."""
     with transaction() as session:
-        found = workspaces.require_role(session, viewer, workspace_id)
+        found = workspaces.authorise(session, viewer, workspace_id, Action.READ)
         events = session.exec(select(Event).where(Event.workspace_id == workspace_id).order_by(col(Event.starts_at))).all()
         workspace: Workspace = found.workspace
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")

@@ -17,15 +17,16 @@ from partnerskap.i18n import N_
 from partnerskap.memory import Noted
 from partnerskap.models import Document, Draft, Membership, Post, PostAttachment, PostRevision, Thread, ThreadReader, User, Workspace
 from partnerskap.models.base import utcnow
-from partnerskap.services import markdown, notifications, workspaces
+from partnerskap.services import markdown, notifications, permissions, workspaces
 from partnerskap.services.errors import Invalid, Refused
-from partnerskap.services.permissions import require_member
+from partnerskap.services.permissions import Action, require_member
 from partnerskap.services.sessions import Viewer
 
 TITLE_MAX = 200
 BODY_MAX = 20000
 PAGE_SIZE = 20  # posts on a thread's first page and on each earlier page, as Discourse loads them
 KEY_MAX = 64
+HIDDEN_THREAD = N_("This discussion does not exist or you do not have access to it.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +63,11 @@ class PostView:
     mine: bool
     attachments: list[tuple[int, str]] = dataclasses.field(default_factory=list)
 
+    @property
+    def id(self) -> int:
+        """The post's id."""
+        return self.post.id
+
 
 # Statements every open thread runs many times a minute are built once: building one costs more than running it.
 _ROLE_IN_THREADS_WORKSPACE = (
@@ -70,6 +76,7 @@ _ROLE_IN_THREADS_WORKSPACE = (
     .where(col(Thread.id) == bindparam("thread_id"), col(Membership.user_id) == bindparam("user_id"))
 )
 _POSTS_WITH_AUTHORS = select(*(getattr(Post, name) for name in PostRow._fields), User.name, User.organisation).join(User, col(User.id) == col(Post.author_id)).where(col(Post.thread_id) == bindparam("thread_id"))
+_ONE_POST = _POSTS_WITH_AUTHORS.where(col(Post.id) == bindparam("post_id"))
 _NEWEST_POSTS = _POSTS_WITH_AUTHORS.order_by(col(Post.id).desc()).limit(bindparam("limit"))
 _POSTS_BEFORE = _POSTS_WITH_AUTHORS.where(col(Post.id) < bindparam("before_id")).order_by(col(Post.id).desc()).limit(bindparam("limit"))
 _POSTS_AFTER = _POSTS_WITH_AUTHORS.where(col(Post.id) > bindparam("after_id")).order_by(col(Post.id)).limit(500)
@@ -78,10 +85,7 @@ _MOVE_READ_MARK = (
     .where(col(ThreadReader.thread_id) == bindparam("in_thread"), col(ThreadReader.user_id) == bindparam("of_user"), col(ThreadReader.last_read_post_id) < bindparam("below"))
     .values(last_read_post_id=bindparam("read_up_to"))
 )
-_EARLIER_POST = select(Post).where(col(Post.author_id) == bindparam("author_id"), col(Post.idempotency_key) == bindparam("key"))
-# The same refusal for an id that does not exist and for one in a workspace the viewer does not belong to.
-THREAD_MISSING = N_("This discussion does not exist or you do not have access to it.")
-POST_MISSING = N_("This post does not exist.")
+_EARLIER_POST_AND_THREAD = select(Post.id, Post.thread_id).where(col(Post.author_id) == bindparam("author_id"), col(Post.idempotency_key) == bindparam("key"))
 _THREAD_PLACE = (
     select(Thread, Workspace, Membership.role)
     .join(Workspace, col(Workspace.id) == col(Thread.workspace_id))
@@ -132,25 +136,27 @@ def _check_key(key: str) -> str:
 
 
 def _thread(session: Session, thread_id: int) -> Thread:
-    thread = session.get(Thread, thread_id) if isinstance(thread_id, int) else None
+    thread = session.get(Thread, thread_id) if workspaces.is_id(thread_id) else None
     if thread is None:
-        raise Refused(THREAD_MISSING)
+        raise Refused(HIDDEN_THREAD)
     return thread
 
 
-def _thread_place(
-    session: Session, viewer: Viewer, thread_id: int, *, write: bool = False, manage: bool = False, missing: str = THREAD_MISSING
-) -> tuple[Thread, workspaces.Place]:
-    """The thread and its workspace, read together, if the viewer is a member with what the action needs.
+def _thread_place(session: Session, viewer: Viewer, thread_id: int, action: Action = Action.READ, *, author_id: int | None = None) -> tuple[Thread, workspaces.Place]:
+    """The thread and its workspace, read together, if the policy allows the viewer the action (on an item by `author_id`).
 
-    Outsiders hear `missing`, as for an id that does not exist.
+    A thread that does not exist and one the viewer may not read get the same refusal.
     """
     require_member(viewer)
-    found = session.exec(_THREAD_PLACE, params={"thread_id": thread_id, "user_id": viewer.id}).first() if isinstance(thread_id, int) else None
-    if found is None or found[2] is None:
-        raise Refused(missing)
+    found = session.exec(_THREAD_PLACE, params={"thread_id": thread_id, "user_id": viewer.id}).first() if workspaces.is_id(thread_id) else None
+    if found is None:
+        raise Refused(HIDDEN_THREAD)
     thread, workspace, role = found
-    return thread, workspaces.required(workspaces.Place(workspace=workspace, role=role), write=write, manage=manage)
+    place = workspaces.place_for(session, viewer, workspace, role)
+    if not permissions.decide(viewer, Action.READ, place):
+        raise Refused(HIDDEN_THREAD)
+    permissions.require(viewer, action, place, author_id=author_id)
+    return thread, place
 
 
 def _member_ids(session: Session, workspace_id: int) -> set[int]:
@@ -160,15 +166,15 @@ def _member_ids(session: Session, workspace_id: int) -> set[int]:
 def _require_reader(session: Session, viewer: Viewer, thread_id: int) -> None:
     """Refuse unless the viewer may read the thread: a member of its workspace (one narrow query on the way in)."""
     require_member(viewer)
-    found = session.connection().execute(_ROLE_IN_THREADS_WORKSPACE, {"thread_id": thread_id, "user_id": viewer.id}).first() if isinstance(thread_id, int) else None
+    found = session.connection().execute(_ROLE_IN_THREADS_WORKSPACE, {"thread_id": thread_id, "user_id": viewer.id}).first() if workspaces.is_id(thread_id) else None
     if found is None:
-        _thread_place(session, viewer, thread_id)  # refuses, with the message for why
+        _thread_place(session, viewer, thread_id)  # an administrator moderating passes; anyone else is refused with the reason
 
 
-def _notify_mentions(session: Session, viewer: Viewer, workspace: Workspace, thread: Thread, post: Post, member_ids: set[int]) -> set[int]:
-    mentioned = (markdown.mentioned_ids(post.body) & member_ids) - {viewer.id}
+def _notify_mentions(session: Session, viewer: Viewer, workspace: Workspace, thread: Thread, post_id: int, body: str, member_ids: set[int]) -> set[int]:
+    mentioned = (markdown.mentioned_ids(body) & member_ids) - {viewer.id}
     notifications.notify_many(
-        session, user_ids=sorted(mentioned), kind="mention", actor=viewer.name, workspace=workspace, thread=thread.title, link=f"/threads/{thread.id}#post-{post.id}"
+        session, user_ids=sorted(mentioned), kind="mention", actor=viewer.name, workspace=workspace, thread=thread.title, link=f"/threads/{thread.id}#post-{post_id}"
     )
     return mentioned
 
@@ -179,14 +185,15 @@ def _follow(session: Session, thread_id: int, user_id: int, read_up_to: int) -> 
         connection.execute(_NEW_READER, {"thread_id": thread_id, "user_id": user_id, "last_read_post_id": read_up_to, "following": True})
 
 
-def _existing(author_id: int, key: str) -> Post | None:
+def _existing(author_id: int, key: str) -> tuple[int, int] | None:
+    """The (post, thread) an earlier send with this key saved, if any."""
     with transaction() as session:
-        return _earlier(session, author_id, key)
+        return session.connection().execute(_EARLIER_POST_AND_THREAD, {"author_id": author_id, "key": key}).first()
 
 
-def _earlier(session: Session, author_id: int, key: str) -> Post | None:
+def _earlier(session: Session, author_id: int, key: str) -> int | None:
     """The post an earlier send with this key saved, if any."""
-    return session.exec(_EARLIER_POST, params={"author_id": author_id, "key": key}).first()
+    return session.connection().execute(_EARLIER_POST_AND_THREAD, {"author_id": author_id, "key": key}).scalar()
 
 
 def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: str) -> Thread:
@@ -206,11 +213,11 @@ def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: 
         raise Invalid(errors)
     if (earlier := _existing(viewer.id, key)) is not None:
         with transaction() as session:
-            return _thread(session, earlier.thread_id)
+            return _thread(session, earlier[1])
     html = markdown.render(body)
     try:
         with transaction() as session:
-            found = workspaces.require_role(session, viewer, workspace_id, write=True)
+            found = workspaces.authorise(session, viewer, workspace_id, Action.CONTRIBUTE)
             thread = Thread(workspace_id=workspace_id, title=title, author_id=viewer.id, post_count=1)
             session.add(thread)
             session.flush()
@@ -218,66 +225,66 @@ def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: 
             session.add(post)
             session.flush()
             _follow(session, thread.id, viewer.id, post.id)
-            _notify_mentions(session, viewer, found.workspace, thread, post, _member_ids(session, workspace_id))
+            _notify_mentions(session, viewer, found.workspace, thread, post.id, body, _member_ids(session, workspace_id))
             _clear_draft(session, viewer.id, f"workspace-{workspace_id}")
             workspaces.touch(session, workspace_id)
             return thread
     except IntegrityError:
         if (earlier := _existing(viewer.id, key)) is not None:
             with transaction() as session:
-                return _thread(session, earlier.thread_id)
+                return _thread(session, earlier[1])
         raise
 
 
-def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None = None, attach: int | None = None) -> Post:
-    """Reply in a thread, optionally attaching a document of the workspace; the same key sent twice saves the post once."""
-    return _replied(viewer, thread_id, body, key, quote_of, attach)[0]
+def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None = None, attach: int | None = None, *, after_id: int | None = None) -> list[PostView]:
+    """Reply in a thread, optionally attaching a document of the workspace; the same key sent twice saves the post once.
 
-
-def reply_and_catch_up(
-    viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None = None, attach: int | None = None, *, after_id: int
-) -> list[PostView]:
-    """Reply as `reply` does, then return the posts after `after_id` (the reply among them), in the same transaction."""
-    return _replied(viewer, thread_id, body, key, quote_of, attach, after_id=after_id)[1]
-
-
-def _replied(
-    viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None, attach: int | None, *, after_id: int | None = None
-) -> tuple[Post, list[PostView]]:
+    Returns, read in the same transaction, the posts after `after_id` (the newest the sending tab shows), the reply
+    among them; without `after_id`, the reply alone.
+    """
     key = _check_key(key)
     body = _check_body(body)
     html = markdown.render(body)  # before the transaction: no other writer waits for it
     try:
         with transaction() as session:
             if (earlier := _earlier(session, viewer.id, key)) is not None:
-                return earlier, [] if after_id is None else _read(session, viewer, thread_id, after_id=after_id)
-            post = _save_reply(session, viewer, thread_id, body, html, key, quote_of, attach)
-            return post, [] if after_id is None else _views(session, viewer, _rows_after(session, thread_id, after_id), marks_read=True)
+                _require_reader(session, viewer, thread_id)
+                return _replied(session, viewer, thread_id, earlier, after_id)
+            return _replied(session, viewer, thread_id, _save_reply(session, viewer, thread_id, body, html, key, quote_of, attach), after_id)
     except IntegrityError:
-        if (earlier := _existing(viewer.id, key)) is None:
-            raise
-        return earlier, [] if after_id is None else posts(viewer, thread_id, after_id=after_id)
+        with transaction() as session:
+            if (earlier := _earlier(session, viewer.id, key)) is None:
+                raise
+            _require_reader(session, viewer, thread_id)
+            return _replied(session, viewer, thread_id, earlier, after_id)
 
 
-def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, html: str, key: str, quote_of: int | None, attach: int | None) -> Post:
-    """The new post, its attachment, the thread's count, notifications, the replier's follow and read mark."""
-    thread, found = _thread_place(session, viewer, thread_id, write=True)
+def _replied(session: Session, viewer: Viewer, thread_id: int, post_id: int, after_id: int | None) -> list[PostView]:
+    """The posts after `after_id` (noted read), or the reply alone (its follow already moved the read mark), ready to show."""
+    if after_id is None:
+        return _views(session, viewer, session.connection().execute(_ONE_POST, {"thread_id": thread_id, "post_id": post_id}).all(), marks_read=False)
+    return _views(session, viewer, _rows_after(session, thread_id, after_id), marks_read=True)
+
+
+def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, html: str, key: str, quote_of: int | None, attach: int | None) -> int:
+    """The new post's id, after saving it, its attachment, the thread's count, notifications, the replier's follow and read mark."""
+    thread, found = _thread_place(session, viewer, thread_id, Action.CONTRIBUTE)
     if quote_of is not None:
-        quoted = session.get(Post, quote_of) if isinstance(quote_of, int) else None
+        quoted = session.get(Post, quote_of) if workspaces.is_id(quote_of) else None
         if quoted is None or quoted.thread_id != thread.id:
             raise Refused(N_("The quoted post is not in this discussion."))
     connection = session.connection()
     now = utcnow()
     values = {"thread_id": thread.id, "author_id": viewer.id, "body": body, "html": html, "idempotency_key": key, "quote_of": quote_of, "created_at": now}
-    post = Post(id=connection.execute(_NEW_POST, values).scalar_one(), **values)
+    post_id = connection.execute(_NEW_POST, values).scalar_one()
     if attach is not None:
-        document = session.get(Document, attach) if isinstance(attach, int) else None
+        document = session.get(Document, attach) if workspaces.is_id(attach) else None
         if document is None or document.workspace_id != thread.workspace_id or document.deleted_at is not None:
             raise Refused(N_("Only documents of the same workspace can be attached."))
-        session.add(PostAttachment(post_id=post.id, document_id=document.id))
+        session.add(PostAttachment(post_id=post_id, document_id=document.id))
     connection.execute(_THREAD_GREW, {"thread_id": thread.id, "at": now})
     member_ids = _member_ids(session, thread.workspace_id)
-    mentioned = _notify_mentions(session, viewer, found.workspace, thread, post, member_ids)
+    mentioned = _notify_mentions(session, viewer, found.workspace, thread, post_id, body, member_ids)
     followers = connection.execute(_FOLLOWERS, {"thread_id": thread.id}).scalars()
     notifications.notify_many(
         session,
@@ -286,29 +293,34 @@ def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, htm
         actor=viewer.name,
         workspace=found.workspace,
         thread=thread.title,
-        link=f"/threads/{thread.id}#post-{post.id}",
+        link=f"/threads/{thread.id}#post-{post_id}",
     )
-    _follow(session, thread.id, viewer.id, post.id)
+    _follow(session, thread.id, viewer.id, post_id)
     _clear_draft(session, viewer.id, f"thread-{thread.id}")
     workspaces.touch(session, thread.workspace_id)
-    return post
+    return post_id
 
 
 def threads(viewer: Viewer, workspace_id: int, *, limit: int = 50) -> list[ThreadRow]:
     """The workspace's discussions, pinned first, then the most recently active."""
     with transaction() as session:
-        workspaces.require_role(session, viewer, workspace_id)
-        newest = select(func.max(Post.id)).where(col(Post.thread_id) == col(Thread.id)).correlate(Thread).scalar_subquery()
-        rows = session.exec(
-            select(Thread, User.name, ThreadReader.last_read_post_id, newest)
-            .join(User, col(User.id) == col(Thread.author_id))
-            .join(ThreadReader, (col(ThreadReader.thread_id) == col(Thread.id)) & (col(ThreadReader.user_id) == viewer.id), isouter=True)
-            .where(Thread.workspace_id == workspace_id)
-            .order_by(col(Thread.pinned).desc(), col(Thread.last_post_at).desc())
-            .limit(limit)
-        ).all()
-        noted = _noted_reads(viewer.id)
-        return [ThreadRow(thread, author, max(last_read or 0, noted.get(thread.id, 0)) < (newest or 0)) for thread, author, last_read, newest in rows]
+        workspaces.authorise(session, viewer, workspace_id, Action.READ)
+        return threads_in(session, viewer, workspace_id, limit=limit)
+
+
+def threads_in(session: Session, viewer: Viewer, workspace_id: int, *, limit: int = 50) -> list[ThreadRow]:
+    """The workspace's discussions as `threads` lists them, for a caller that has authorised reading them."""
+    newest = select(func.max(Post.id)).where(col(Post.thread_id) == col(Thread.id)).correlate(Thread).scalar_subquery()
+    rows = session.exec(
+        select(Thread, User.name, ThreadReader.last_read_post_id, newest)
+        .join(User, col(User.id) == col(Thread.author_id))
+        .join(ThreadReader, (col(ThreadReader.thread_id) == col(Thread.id)) & (col(ThreadReader.user_id) == viewer.id), isouter=True)
+        .where(Thread.workspace_id == workspace_id)
+        .order_by(col(Thread.pinned).desc(), col(Thread.last_post_at).desc())
+        .limit(limit)
+    ).all()
+    noted = _noted_reads(viewer.id)
+    return [ThreadRow(thread, author, max(last_read or 0, noted.get(thread.id, 0)) < (newest or 0)) for thread, author, last_read, newest in rows]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -327,11 +339,12 @@ def open_thread(viewer: Viewer, thread_id: int) -> ThreadPage:
     """The thread, its newest posts (now read), the viewer's draft, the workspace's members and attachable documents."""
     with transaction() as session:
         thread, place = _thread_place(session, viewer, thread_id)
+        workspaces.enter(session, viewer, place)
         return ThreadPage(
             thread,
             place,
             _posts_page(session, viewer, thread.id),
-            _draft(session, viewer.id, f"thread-{thread.id}"),
+            draft_in(session, viewer.id, f"thread-{thread.id}"),
             workspaces.member_rows(session, thread.workspace_id),
             _attachable(session, thread.workspace_id),
         )
@@ -403,14 +416,8 @@ def _views(session: Session, viewer: Viewer, rows: list, *, marks_read: bool) ->
 def one_post(viewer: Viewer, post_id: int) -> PostView:
     """One post as the viewer sees it (after an edit or a deletion)."""
     with transaction() as session:
-        post = session.get(Post, post_id) if isinstance(post_id, int) else None
-        if post is None:
-            raise Refused(POST_MISSING)
-        _thread_place(session, viewer, post.thread_id, missing=POST_MISSING)
-        author = session.get(User, post.author_id)
-        attached = _attachments(session, [post.id])
-        row = PostRow(*(getattr(post, name) for name in PostRow._fields))
-        return PostView(row, author.name, author.organisation, "" if post.deleted_at else post.html, post.author_id == viewer.id, attached.get(post.id, []))
+        post, _place = _post(session, viewer, post_id, live=False)
+        return _views(session, viewer, session.connection().execute(_ONE_POST, {"thread_id": post.thread_id, "post_id": post.id}).all(), marks_read=False)[0]
 
 
 def _attachments(session: Session, post_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
@@ -439,14 +446,18 @@ def _noted_reads(user_id: int) -> dict[int, int]:
     return {thread_id: post_id for (thread_id, _reader), post_id in _read_marks.matching(lambda key: key[1] == user_id).items()}
 
 
-def _own_or_moderated(session: Session, viewer: Viewer, post_id: int, *, own_only: bool) -> tuple[Post, Thread]:
-    post = session.get(Post, post_id) if isinstance(post_id, int) else None
-    if post is None or post.deleted_at is not None:
-        raise Refused(POST_MISSING)
-    thread, found = _thread_place(session, viewer, post.thread_id, write=True, missing=POST_MISSING)
-    if post.author_id != viewer.id and (own_only or not found.can_manage):
-        raise Refused(N_("You can only change your own posts."))
-    return post, thread
+def _post(session: Session, viewer: Viewer, post_id: int, action: Action = Action.READ, *, live: bool = True) -> tuple[Post, workspaces.Place]:
+    """A post, if the policy allows the action on it; a missing, deleted (`live`) or hidden post gets the same refusal."""
+    require_member(viewer)
+    post = session.get(Post, post_id) if workspaces.is_id(post_id) else None
+    if post is None or (live and post.deleted_at is not None):
+        raise Refused(N_("This post does not exist."))
+    try:
+        _thread, place = _thread_place(session, viewer, post.thread_id)
+    except Refused:
+        raise Refused(N_("This post does not exist.")) from None
+    permissions.require(viewer, action, place, author_id=post.author_id)
+    return post, place
 
 
 def edit(viewer: Viewer, post_id: int, body: str) -> Post:
@@ -454,7 +465,7 @@ def edit(viewer: Viewer, post_id: int, body: str) -> Post:
     body = _check_body(body)
     html = markdown.render(body)
     with transaction() as session:
-        post, _thread_row = _own_or_moderated(session, viewer, post_id, own_only=True)
+        post, _place = _post(session, viewer, post_id, Action.EDIT)
         if body == post.body:
             return post
         session.add(PostRevision(post_id=post.id, body=post.body))
@@ -467,7 +478,7 @@ def edit(viewer: Viewer, post_id: int, body: str) -> Post:
 def delete(viewer: Viewer, post_id: int) -> Post:
     """Delete one's own post (moderators and owners may delete any); the text stays in the history."""
     with transaction() as session:
-        post, _thread_row = _own_or_moderated(session, viewer, post_id, own_only=False)
+        post, _place = _post(session, viewer, post_id, Action.CHANGE)
         session.add(PostRevision(post_id=post.id, body=post.body))
         post.html = ""
         post.deleted_at = utcnow()
@@ -478,19 +489,14 @@ def delete(viewer: Viewer, post_id: int) -> Post:
 def history(viewer: Viewer, post_id: int) -> list[PostRevision]:
     """Earlier texts of a post, for the workspace's moderators and owners and the instance's admins."""
     with transaction() as session:
-        post = session.get(Post, post_id) if isinstance(post_id, int) else None
-        if post is None:
-            raise Refused(POST_MISSING)
-        thread = _thread(session, post.thread_id)
-        if not viewer.is_admin:
-            workspaces.require_role(session, viewer, thread.workspace_id, manage=True, missing=POST_MISSING)
+        _post(session, viewer, post_id, Action.REVIEW, live=False)
         return list(session.exec(select(PostRevision).where(PostRevision.post_id == post_id).order_by(PostRevision.id)).all())
 
 
 def pin(viewer: Viewer, thread_id: int, pinned: bool) -> Thread:
     """Owners and moderators pin a thread to the top (or unpin it)."""
     with transaction() as session:
-        found, _place = _thread_place(session, viewer, thread_id, manage=True, write=True)
+        found, _place = _thread_place(session, viewer, thread_id, Action.MODERATE)
         found.pinned = bool(pinned)
         session.add(found)
         return found
@@ -499,10 +505,7 @@ def pin(viewer: Viewer, thread_id: int, pinned: bool) -> Thread:
 def quote_text(viewer: Viewer, post_id: int) -> str:
     """Markdown that quotes a post the viewer can read."""
     with transaction() as session:
-        post = session.get(Post, post_id) if isinstance(post_id, int) else None
-        if post is None or post.deleted_at is not None:
-            raise Refused(POST_MISSING)
-        _thread_place(session, viewer, post.thread_id, missing=POST_MISSING)
+        post, _place = _post(session, viewer, post_id)
         author = session.get(User, post.author_id)
         return markdown.quote(author.name if author else "", post.body)
 
@@ -521,10 +524,11 @@ def save_draft(viewer: Viewer, place: str, body: str) -> None:
 def draft(viewer: Viewer, place: str) -> str:
     """The viewer's draft for a place, or ''."""
     with transaction() as session:
-        return _draft(session, viewer.id, place)
+        return draft_in(session, viewer.id, place)
 
 
-def _draft(session: Session, user_id: int, place: str) -> str:
+def draft_in(session: Session, user_id: int, place: str) -> str:
+    """The member's draft for a place, or ''."""
     return session.connection().execute(_DRAFT, {"user_id": user_id, "place": place}).scalar() or ""
 
 

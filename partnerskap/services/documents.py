@@ -18,11 +18,11 @@ from sqlmodel import Session, col, select
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.i18n import N_
-from partnerskap.models import Document, DocumentVersion, DownloadLog, Folder, PostAttachment, User, WorkspaceRole
+from partnerskap.models import Document, DocumentVersion, DownloadLog, Folder, PostAttachment, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import filetypes, scanner, workspaces
+from partnerskap.services import filetypes, permissions, scanner, workspaces
 from partnerskap.services.errors import Invalid, Refused
-from partnerskap.services.permissions import require_member
+from partnerskap.services.permissions import Action, require_admin, require_member
 from partnerskap.services.sessions import Viewer
 from partnerskap.storage import StorageError, get_storage
 
@@ -59,13 +59,6 @@ def accept_upload_terms(viewer: Viewer) -> None:
         session.add(user)
 
 
-def has_accepted_upload_terms(viewer: Viewer) -> bool:
-    """Whether the member has confirmed the upload terms."""
-    with transaction() as session:
-        user = session.get(User, viewer.id)
-        return bool(user and user.upload_terms_accepted_at)
-
-
 def used_bytes(session: Session, workspace_id: int) -> int:
     """Bytes a workspace's versions take, trash included (it still occupies storage)."""
     return session.exec(
@@ -78,7 +71,7 @@ def used_bytes(session: Session, workspace_id: int) -> int:
 def _folder_in(session: Session, workspace_id: int, folder_id: int | None) -> Folder | None:
     if folder_id is None:
         return None
-    folder = session.get(Folder, folder_id) if isinstance(folder_id, int) else None
+    folder = session.get(Folder, folder_id) if workspaces.is_id(folder_id) else None
     if folder is None or folder.workspace_id != workspace_id:
         raise Refused(FOLDER_MISSING)
     return folder
@@ -97,13 +90,13 @@ class IncomingFile:
         self.viewer = viewer
         self.filename = clean_name(filename, "file")
         with transaction() as session:
-            workspaces.require_role(session, viewer, workspace_id, write=True)
+            workspaces.authorise(session, viewer, workspace_id, Action.CONTRIBUTE)
             user = session.get(User, viewer.id)
             if not user.upload_terms_accepted_at:
                 raise Refused(N_("Confirm first that you hold the rights to the material and are responsible for it."))
             _folder_in(session, workspace_id, folder_id)
             if document_id is not None:
-                target = session.get(Document, document_id) if isinstance(document_id, int) else None
+                target = session.get(Document, document_id) if workspaces.is_id(document_id) else None
                 if target is None or target.workspace_id != workspace_id or target.deleted_at is not None:
                     raise Refused(DOCUMENT_MISSING)
             self.room = config.settings.workspace_quota_bytes - used_bytes(session, workspace_id)
@@ -198,7 +191,7 @@ class IncomingFile:
 
     def _record(self, description: str, rights_holder: str, licence: str) -> DocumentVersion:
         with transaction() as session:
-            workspaces.require_role(session, self.viewer, self.workspace_id, write=True)
+            workspaces.authorise(session, self.viewer, self.workspace_id, Action.CONTRIBUTE)
             if used_bytes(session, self.workspace_id) + self.size > config.settings.workspace_quota_bytes:
                 raise Refused(N_("The workspace's storage quota is full."))
             document = session.get(Document, self.document_id) if self.document_id else self._same_name(session)
@@ -279,6 +272,9 @@ class Library:
     folders: list[Folder]
     entries: list[Entry]
     used: int
+    folder_paths: list[tuple[int, str]]
+    terms_accepted: bool
+    trash: list[Entry]
 
 
 def _latest_versions(session: Session, document_ids: list[int]) -> dict[int, DocumentVersion]:
@@ -305,10 +301,16 @@ def _entries(session: Session, documents: list[Document]) -> list[Entry]:
     return [Entry(d, latest[d.id], names.get(latest[d.id].uploaded_by, ""), counts.get(d.id, 0)) for d in documents if d.id in latest]
 
 
-def library(viewer: Viewer, workspace_id: int, folder_id: int | None = None, *, sort: str = "name") -> Library:
-    """A folder's subfolders and documents, for members."""
+def library(viewer: Viewer, workspace_id: int, folder_id: int | None = None, *, sort: str = "name", entering: bool = False) -> Library:
+    """A folder's subfolders and documents, every folder's path, the trash (for those who restore from it) and
+    whether the viewer has confirmed the upload terms: the library page in one call.
+
+    `entering` is the page being opened: an administrator's entry is audited then.
+    """
     with transaction() as session:
-        place = workspaces.require_role(session, viewer, workspace_id)
+        place = workspaces.authorise(session, viewer, workspace_id, Action.READ)
+        if entering:
+            workspaces.enter(session, viewer, place)
         folder = _folder_in(session, workspace_id, folder_id)
         parent = col(Folder.parent_id).is_(None) if folder is None else Folder.parent_id == folder.id
         folders = list(session.exec(select(Folder).where(Folder.workspace_id == workspace_id, parent).order_by(Folder.name)).all())
@@ -330,25 +332,30 @@ def library(viewer: Viewer, workspace_id: int, folder_id: int | None = None, *, 
         while cursor is not None and len(path) < 50:
             path.insert(0, cursor)
             cursor = session.get(Folder, cursor.parent_id) if cursor.parent_id else None
-        return Library(place, folder, path, folders, entries, used_bytes(session, workspace_id))
+        user = session.get(User, viewer.id)
+        trashed = _trash(session, workspace_id) if permissions.decide(viewer, Action.TRASH, place) else []
+        return Library(place, folder, path, folders, entries, used_bytes(session, workspace_id), _folder_paths(session, workspace_id), bool(user and user.upload_terms_accepted_at), trashed)
 
 
 def recent(viewer: Viewer, workspace_id: int, *, limit: int = 5) -> list[Document]:
     """The workspace's most recently changed documents, for its front page."""
     with transaction() as session:
-        workspaces.require_role(session, viewer, workspace_id)
-        return list(
-            session.exec(
-                select(Document).where(Document.workspace_id == workspace_id, col(Document.deleted_at).is_(None)).order_by(col(Document.updated_at).desc()).limit(limit)
-            ).all()
-        )
+        workspaces.authorise(session, viewer, workspace_id, Action.READ)
+        return recent_in(session, workspace_id, limit=limit)
 
 
-def folder_paths(viewer: Viewer, workspace_id: int) -> list[tuple[int, str]]:
+def recent_in(session: Session, workspace_id: int, *, limit: int = 5) -> list[Document]:
+    """The workspace's most recently changed documents, for a caller that has authorised reading them."""
+    return list(
+        session.exec(
+            select(Document).where(Document.workspace_id == workspace_id, col(Document.deleted_at).is_(None)).order_by(col(Document.updated_at).desc()).limit(limit)
+        ).all()
+    )
+
+
+def _folder_paths(session: Session, workspace_id: int) -> list[tuple[int, str]]:
     """Every folder of a workspace as (id, "Parent / Child"), for choosing where to move things."""
-    with transaction() as session:
-        workspaces.require_role(session, viewer, workspace_id)
-        folders = {f.id: f for f in session.exec(select(Folder).where(Folder.workspace_id == workspace_id)).all()}
+    folders = {f.id: f for f in session.exec(select(Folder).where(Folder.workspace_id == workspace_id)).all()}
 
     def path(folder: Folder) -> str:
         names, cursor = [], folder
@@ -364,7 +371,7 @@ def create_folder(viewer: Viewer, workspace_id: int, name: str, parent_id: int |
     """Members make folders."""
     name = clean_name(name)
     with transaction() as session:
-        workspaces.require_role(session, viewer, workspace_id, write=True)
+        workspaces.authorise(session, viewer, workspace_id, Action.CONTRIBUTE)
         _folder_in(session, workspace_id, parent_id)
         folder = Folder(workspace_id=workspace_id, parent_id=parent_id, name=name, created_by=viewer.id)
         session.add(folder)
@@ -373,12 +380,7 @@ def create_folder(viewer: Viewer, workspace_id: int, name: str, parent_id: int |
 
 
 def _editable_folder(session: Session, viewer: Viewer, folder_id: int) -> Folder:
-    folder = session.get(Folder, folder_id) if isinstance(folder_id, int) else None
-    if folder is None:
-        raise Refused(FOLDER_MISSING)
-    place = workspaces.require_role(session, viewer, folder.workspace_id, write=True, missing=FOLDER_MISSING)
-    if folder.created_by != viewer.id and not place.can_manage:
-        raise Refused(N_("Only the folder's creator and the workspace's moderators can change it."))
+    folder, _place = workspaces.authorised(session, viewer, Folder, folder_id, Action.CHANGE, missing=FOLDER_MISSING)
     return folder
 
 
@@ -420,19 +422,20 @@ def delete_folder(viewer: Viewer, folder_id: int) -> None:
         session.delete(folder)
 
 
-def _document(
-    session: Session, viewer: Viewer, document_id: int, *, write: bool = False, include_deleted: bool = False, missing: str = DOCUMENT_MISSING
-) -> tuple[Document, workspaces.Place]:
-    document = session.get(Document, document_id) if isinstance(document_id, int) else None
-    if document is None or (document.deleted_at is not None and not include_deleted):
-        raise Refused(missing)
-    place = workspaces.require_role(session, viewer, document.workspace_id, write=write, missing=missing)
+def _document(session: Session, viewer: Viewer, document_id: int, action: Action = Action.READ) -> tuple[Document, workspaces.Place]:
+    """A live document, if the policy allows the action on it; anyone who uploaded a version counts as its author."""
+    document, place = workspaces.authorised(session, viewer, Document, document_id, Action.READ, missing=DOCUMENT_MISSING)
+    if document.deleted_at is not None:
+        raise Refused(DOCUMENT_MISSING)
+    if action != Action.READ:
+        permissions.require(viewer, action, place, author_id=_author_for(session, viewer, document))
     return document, place
 
 
-def _may_change(session: Session, viewer: Viewer, document: Document, place: workspaces.Place) -> bool:
+def _author_for(session: Session, viewer: Viewer, document: Document) -> int:
+    """The viewer, if they created the document or uploaded a version of it; otherwise its creator."""
     uploaded = session.exec(select(DocumentVersion.id).where(DocumentVersion.document_id == document.id, DocumentVersion.uploaded_by == viewer.id)).first()
-    return place.can_manage or document.created_by == viewer.id or uploaded is not None
+    return viewer.id if uploaded is not None else document.created_by
 
 
 def update_document(viewer: Viewer, document_id: int, *, name: str, description: str, rights_holder: str, licence: str, folder_id: int | None) -> Document:
@@ -441,9 +444,7 @@ def update_document(viewer: Viewer, document_id: int, *, name: str, description:
     if licence not in LICENCES:
         raise Invalid({"licence": N_("Choose one of the options.")})
     with transaction() as session:
-        document, place = _document(session, viewer, document_id, write=True)
-        if not _may_change(session, viewer, document, place):
-            raise Refused(N_("Only the uploader and the workspace's moderators can change this document."))
+        document, _place = _document(session, viewer, document_id, Action.CHANGE)
         _folder_in(session, document.workspace_id, folder_id)
         document.name, document.description = name, description.strip()[:2000]
         document.rights_holder, document.licence, document.folder_id = rights_holder.strip()[:200], licence, folder_id
@@ -455,38 +456,29 @@ def update_document(viewer: Viewer, document_id: int, *, name: str, description:
 def delete_document(viewer: Viewer, document_id: int) -> None:
     """Move a document to the trash (the uploader or a moderator); owners and admins can restore it for a while."""
     with transaction() as session:
-        document, place = _document(session, viewer, document_id, write=True)
-        if not _may_change(session, viewer, document, place):
-            raise Refused(N_("Only the uploader and the workspace's moderators can delete this document."))
+        document, _place = _document(session, viewer, document_id, Action.CHANGE)
         document.deleted_at, document.deleted_by = utcnow(), viewer.id
         session.add(document)
 
 
-def trash(viewer: Viewer, workspace_id: int) -> list[Entry]:
-    """Deleted documents still restorable, for owners and admins."""
-    require_member(viewer)
-    with transaction() as session:
-        if not viewer.is_admin and workspaces.role_of(session, workspace_id, viewer.id) != WorkspaceRole.OWNER:
-            raise Refused(N_("Only the workspace's owners can do this."))
-        documents = list(session.exec(select(Document).where(Document.workspace_id == workspace_id, col(Document.deleted_at).is_not(None))).all())
-        return _entries(session, documents)
+def _trash(session: Session, workspace_id: int) -> list[Entry]:
+    """Deleted documents still restorable (for those the policy lets restore them)."""
+    documents = list(session.exec(select(Document).where(Document.workspace_id == workspace_id, col(Document.deleted_at).is_not(None))).all())
+    return _entries(session, documents)
 
 
 def restore_document(viewer: Viewer, document_id: int) -> None:
     """Owners and admins bring a document back from the trash."""
     with transaction() as session:
-        document = session.get(Document, document_id) if isinstance(document_id, int) else None
-        role = workspaces.role_of(session, document.workspace_id, viewer.id) if document is not None else None
-        if document is None or document.deleted_at is None or (role is None and not viewer.is_admin):
+        document, _place = workspaces.authorised(session, viewer, Document, document_id, Action.TRASH, missing=N_("This document is not in the trash."))
+        if document.deleted_at is None:
             raise Refused(N_("This document is not in the trash."))
-        if not viewer.is_admin and role != WorkspaceRole.OWNER:
-            raise Refused(N_("Only the workspace's owners can do this."))
         document.deleted_at, document.deleted_by = None, None
         session.add(document)
 
 
-def versions(viewer: Viewer, document_id: int) -> tuple[Document, list[tuple[DocumentVersion, str]], bool]:
-    """A document's versions, newest first, with uploaders; and whether the viewer may change it."""
+def versions(viewer: Viewer, document_id: int) -> tuple[Document, list[tuple[DocumentVersion, str, bool]], bool]:
+    """A document's versions, newest first, with uploaders and whether the viewer may remove each; and whether they may change the document."""
     with transaction() as session:
         document, place = _document(session, viewer, document_id)
         rows = session.exec(
@@ -495,18 +487,15 @@ def versions(viewer: Viewer, document_id: int) -> tuple[Document, list[tuple[Doc
             .where(DocumentVersion.document_id == document.id)
             .order_by(col(DocumentVersion.number).desc())
         ).all()
-        return document, [(version, name) for version, name in rows], _may_change(session, viewer, document, place) and place.writable
+        removable = [(version, name, bool(permissions.decide(viewer, Action.CHANGE, place, author_id=version.uploaded_by))) for version, name in rows]
+        return document, removable, bool(permissions.decide(viewer, Action.CHANGE, place, author_id=_author_for(session, viewer, document)))
 
 
 def restore_version(viewer: Viewer, version_id: int) -> DocumentVersion:
     """Make an earlier version the newest again (as a copy; nothing is overwritten)."""
     with transaction() as session:
-        old = session.get(DocumentVersion, version_id) if isinstance(version_id, int) else None
-        if old is None:
-            raise Refused(VERSION_MISSING)
-        document, place = _document(session, viewer, old.document_id, write=True, missing=VERSION_MISSING)
-        if not _may_change(session, viewer, document, place):
-            raise Refused(N_("Only the uploader and the workspace's moderators can change this document."))
+        old = _version(session, viewer, version_id)
+        document, _place = _document(session, viewer, old.document_id, Action.CHANGE)
         if used_bytes(session, document.workspace_id) + old.size > config.settings.workspace_quota_bytes:
             raise Refused(N_("The workspace's storage quota is full."))
         key = f"workspaces/{document.workspace_id}/{uuid.uuid4().hex}"
@@ -538,12 +527,9 @@ def restore_version(viewer: Viewer, version_id: int) -> DocumentVersion:
 def delete_version(viewer: Viewer, version_id: int) -> None:
     """The version's uploader or a moderator deletes one version (never the only one: delete the document instead)."""
     with transaction() as session:
-        version = session.get(DocumentVersion, version_id) if isinstance(version_id, int) else None
-        if version is None:
-            raise Refused(VERSION_MISSING)
-        document, place = _document(session, viewer, version.document_id, write=True, missing=VERSION_MISSING)
-        if version.uploaded_by != viewer.id and not place.can_manage:
-            raise Refused(N_("Only the uploader and the workspace's moderators can delete this version."))
+        version = _version(session, viewer, version_id)
+        document, place = _document(session, viewer, version.document_id)
+        permissions.require(viewer, Action.CHANGE, place, author_id=version.uploaded_by)
         if session.exec(select(func.count()).select_from(DocumentVersion).where(DocumentVersion.document_id == document.id)).one() == 1:
             raise Refused(N_("This is the only version. Delete the document instead."))
         key = version.storage_key
@@ -552,6 +538,18 @@ def delete_version(viewer: Viewer, version_id: int) -> None:
         get_storage().delete(key)
     except StorageError:
         pass  # reconciliation lists objects without rows
+
+
+def _version(session: Session, viewer: Viewer, version_id: int) -> DocumentVersion:
+    """A version of a document the viewer may read; missing and hidden ones get the same refusal."""
+    version = session.get(DocumentVersion, version_id) if workspaces.is_id(version_id) else None
+    if version is None:
+        raise Refused(VERSION_MISSING)
+    try:
+        _document(session, viewer, version.document_id)
+    except Refused:
+        raise Refused(VERSION_MISSING) from None
+    return version
 
 
 @dataclasses.dataclass(frozen=True)
@@ -583,8 +581,7 @@ def authorise_download(viewer: Viewer, document_id: int, version_number: int | N
 
 def download_log(viewer: Viewer, *, limit: int = 500) -> list[tuple[DownloadLog, str, str]]:
     """Who downloaded what, newest first (instance administrators only)."""
-    if not viewer.is_admin:
-        raise Refused(N_("Only administrators can do this."))
+    require_admin(viewer)
     with transaction() as session:
         rows = session.exec(
             select(DownloadLog, User.name, Document.name)
@@ -599,9 +596,7 @@ def download_log(viewer: Viewer, *, limit: int = 500) -> list[tuple[DownloadLog,
 def export_zip(viewer: Viewer, workspace_id: int, *, only_mine: bool) -> tuple[Iterator[bytes], str]:
     """A zip of the documents the member uploaded (or, for owners, the whole library), streamed as it is built."""
     with transaction() as session:
-        place = workspaces.require_role(session, viewer, workspace_id)
-        if not only_mine and place.role != WorkspaceRole.OWNER:
-            raise Refused(N_("Only the workspace's owners can do this."))
+        place = workspaces.authorise(session, viewer, workspace_id, Action.READ if only_mine else Action.OWN)
         documents = list(session.exec(select(Document).where(Document.workspace_id == workspace_id, col(Document.deleted_at).is_(None))).all())
         entries = _entries(session, documents)
         if only_mine:

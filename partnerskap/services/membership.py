@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 
 from partnerskap.db import transaction
 from partnerskap.i18n import N_, t
-from partnerskap.models import AuditEntry, OutboxMessage, Role, Status, User
+from partnerskap.models import AuditEntry, OutboxMessage, Role, Status, User, Workspace
 from partnerskap.services import audit, mail, sessions, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import require_admin
@@ -23,14 +23,15 @@ def outbox(viewer: Viewer) -> list[OutboxMessage]:
         return mail.outbox(session=session)
 
 
-def audit_log(viewer: Viewer) -> tuple[list[AuditEntry], dict[int, str]]:
-    """Administrators' decisions, newest first, with the names of the people in them (administrators only)."""
+def audit_log(viewer: Viewer) -> tuple[list[AuditEntry], dict[int, str], dict[int, str]]:
+    """Administrators' decisions and entries, newest first, with the names of the people and workspaces in them (administrators only)."""
     require_admin(viewer)
     with transaction() as session:
         entries = audit.entries(session=session)
         ids = {i for entry in entries for i in (entry.actor_id, entry.target_user_id) if i}
         names = {user.id: user.name for user in session.exec(select(User).where(col(User.id).in_(ids))).all()}
-        return entries, names
+        places = dict(session.exec(select(Workspace.id, Workspace.name).where(col(Workspace.id).in_({entry.workspace_id for entry in entries if entry.workspace_id}))).all())
+        return entries, names, places
 
 
 def people(viewer: Viewer, *, status: str | None = None) -> list[User]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import logging
 import threading
@@ -142,13 +144,20 @@ def tell_admins_storage_full() -> bool:
         return False
 
 
-def recent(viewer: Viewer, *, limit: int = 50) -> list[Notification]:
-    """The viewer's newest notifications."""
+@dataclasses.dataclass(frozen=True)
+class NotificationsPage:
+    """The notifications page: the viewer's newest notifications and their e-mail choices."""
+
+    notifications: list[Notification]
+    settings: NotificationSettings
+
+
+def page(viewer: Viewer, *, limit: int = 50) -> NotificationsPage:
+    """The viewer's newest notifications and e-mail choices, read in one transaction."""
     require_member(viewer)
     with transaction() as session:
-        return list(
-            session.exec(select(Notification).where(Notification.user_id == viewer.id).order_by(col(Notification.id).desc()).limit(limit)).all()
-        )
+        newest = session.exec(select(Notification).where(Notification.user_id == viewer.id).order_by(col(Notification.id).desc()).limit(limit)).all()
+        return NotificationsPage(list(newest), _settings(session, viewer.id))
 
 
 def unread_count(viewer: Viewer) -> int:
@@ -182,13 +191,6 @@ def mark_read(viewer: Viewer, notification_id: int | None = None) -> str:
         found.read_at = found.read_at or utcnow()
         session.add(found)
         return found.link
-
-
-def preferences(viewer: Viewer) -> NotificationSettings:
-    """The viewer's e-mail choices."""
-    require_member(viewer)
-    with transaction() as session:
-        return _settings(session, viewer.id)
 
 
 def save_preferences(viewer: Viewer, *, kinds: list[str], frequency: str) -> NotificationSettings:

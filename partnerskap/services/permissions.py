@@ -1,23 +1,203 @@
-"""The rules of who may do what on the instance, shared by every service."""
+"""The permission policy: who may do which action in which place, answered in one function for every caller.
+
+Services refuse with it (`require`), states decide which controls a page shows with it (`decide`), and the HTTP
+routes reach it through the services they call. A place is anything people act in: a workspace today; open areas,
+networks and content join by adding their place type and rules to `_RULES`.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+from collections.abc import Callable
+
 from partnerskap.i18n import N_
+from partnerskap.models import AccessPolicy, Lifecycle, Workspace, WorkspaceRole
 from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
+
+LOG_IN = N_("Log in to continue.")
+NOT_APPROVED = N_("Your membership has not been approved.")
+ADMINS_ONLY = N_("Only administrators can do this.")
+NOT_FOUND = N_("This workspace does not exist or you do not have access to it.")
+MEMBERS_ONLY = N_("Only the workspace's members can do this.")
+MODERATORS_ONLY = N_("Only the workspace's owners and moderators can do this.")
+OWNERS_ONLY = N_("Only the workspace's owners can do this.")
+AUTHOR_ONLY = N_("You can only change your own posts.")
+AUTHOR_OR_MODERATORS = N_("Only its author and the workspace's moderators can do this.")
+ARCHIVED = N_("This workspace is archived: it can be read but not changed.")
+ALREADY_MEMBER = N_("You are already a member of this workspace.")
+INVITATION_ONLY = N_("This workspace is open by invitation only.")
+
+
+class Action(enum.StrEnum):
+    """What a person may try to do in a place."""
+
+    SEE = "see"  # find it and read its introduction
+    READ = "read"  # its discussions, calendar, library and member list
+    JOIN = "join"  # join at once, or ask to
+    LEAVE = "leave"
+    CONTRIBUTE = "contribute"  # start discussions, reply, add events, upload, make folders
+    EDIT = "edit"  # rewrite the text of an item: its author only
+    CHANGE = "change"  # change or remove an item: its author, or moderation
+    REVIEW = "review"  # read what moderation reads: edit history, requests to join, invitations
+    MODERATE = "moderate"  # pin, decide requests, invite, withdraw invitations, remove members
+    TRASH = "trash"  # see the library's trash and restore from it
+    APPOINT = "appoint"  # change members' roles, hand the workspace over
+    OWN = "own"  # change the settings (un-archiving too), export everyone's documents
+
+
+@dataclasses.dataclass(frozen=True)
+class Allowed:
+    """The action is allowed."""
+
+    def __bool__(self) -> bool:
+        return True
+
+
+@dataclasses.dataclass(frozen=True)
+class Refusal:
+    """The action is refused, with the message (a catalogue id) that says why."""
+
+    message: str
+
+    def __bool__(self) -> bool:
+        return False
+
+
+ALLOWED = Allowed()
+Decision = Allowed | Refusal
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkspacePlace:
+    """A workspace as one viewer meets it: their role (None for non-members) and whether an invitation waits."""
+
+    workspace: Workspace
+    role: str | None
+    invited: bool = False
+    owners: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def is_member(self) -> bool:
+        """The viewer belongs to the workspace."""
+        return self.role is not None
+
+    @property
+    def archived(self) -> bool:
+        """The workspace can be read but not changed."""
+        return self.workspace.lifecycle == Lifecycle.ARCHIVED
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    """Who may do an action in a workspace, and whether it changes the workspace (refused once archived)."""
+
+    roles: frozenset[str]
+    admins: bool
+    author: bool
+    writes: bool
+    refusal: str
+
+
+_ALL_ROLES = frozenset(WorkspaceRole)
+_MANAGERS = frozenset({WorkspaceRole.OWNER, WorkspaceRole.MODERATOR})
+_OWNERS = frozenset({WorkspaceRole.OWNER})
+WORKSPACE_RULES: dict[Action, Rule] = {
+    Action.READ: Rule(_ALL_ROLES, admins=True, author=False, writes=False, refusal=MEMBERS_ONLY),
+    Action.LEAVE: Rule(_ALL_ROLES, admins=False, author=False, writes=False, refusal=MEMBERS_ONLY),
+    Action.CONTRIBUTE: Rule(_ALL_ROLES, admins=False, author=False, writes=True, refusal=MEMBERS_ONLY),
+    Action.EDIT: Rule(frozenset(), admins=False, author=True, writes=True, refusal=AUTHOR_ONLY),
+    Action.CHANGE: Rule(_MANAGERS, admins=True, author=True, writes=True, refusal=AUTHOR_OR_MODERATORS),
+    Action.REVIEW: Rule(_MANAGERS, admins=True, author=False, writes=False, refusal=MODERATORS_ONLY),
+    Action.MODERATE: Rule(_MANAGERS, admins=True, author=False, writes=True, refusal=MODERATORS_ONLY),
+    Action.TRASH: Rule(_OWNERS, admins=True, author=False, writes=False, refusal=OWNERS_ONLY),
+    Action.APPOINT: Rule(_OWNERS, admins=False, author=False, writes=True, refusal=OWNERS_ONLY),
+    Action.OWN: Rule(_OWNERS, admins=False, author=False, writes=False, refusal=OWNERS_ONLY),
+}
+
+
+def _decide_workspace(viewer: Viewer, action: Action, place: WorkspacePlace, author_id: int | None) -> Decision:
+    workspace = place.workspace
+    admin = viewer.is_admin
+    if not (place.is_member or admin or place.invited or workspace.access != AccessPolicy.INVITATION):
+        return Refusal(NOT_FOUND)  # invitation-only workspaces are hidden from outsiders, as if they did not exist
+    if action == Action.SEE:
+        return ALLOWED
+    if action == Action.JOIN:
+        if place.is_member:
+            return Refusal(ALREADY_MEMBER)
+        if place.archived:
+            return Refusal(ARCHIVED)
+        if workspace.access == AccessPolicy.INVITATION:
+            return Refusal(INVITATION_ONLY)
+        return ALLOWED
+    rule = WORKSPACE_RULES[action]
+    authored = place.is_member and author_id is not None and author_id == viewer.id
+    if not (place.role in rule.roles or (rule.admins and admin) or (rule.author and authored)):
+        return Refusal(MEMBERS_ONLY if not (place.is_member or (rule.admins and admin)) else rule.refusal)
+    if rule.writes and place.archived:
+        return Refusal(ARCHIVED)
+    return ALLOWED
+
+
+_RULES: dict[type, Callable[[Viewer, Action, object, int | None], Decision]] = {WorkspacePlace: _decide_workspace}
+
+
+def decide(viewer: Viewer | None, action: Action, place: object, *, author_id: int | None = None) -> Decision:
+    """May this viewer do this action here? `author_id` is the author of the item acted on, if any."""
+    if viewer is None:
+        return Refusal(LOG_IN)
+    if not viewer.is_member:
+        return Refusal(NOT_APPROVED)
+    return _RULES[type(place)](viewer, action, place, author_id)
+
+
+def require(viewer: Viewer | None, action: Action, place: object, *, author_id: int | None = None) -> None:
+    """Refuse unless the policy allows the action."""
+    decision = decide(viewer, action, place, author_id=author_id)
+    if isinstance(decision, Refusal):
+        raise Refused(decision.message)
 
 
 def require_member(viewer: Viewer | None) -> Viewer:
     """An approved member, or a refusal."""
     if viewer is None:
-        raise Refused(N_("Log in to continue."))
+        raise Refused(LOG_IN)
     if not viewer.is_member:
-        raise Refused(N_("Your membership has not been approved."))
+        raise Refused(NOT_APPROVED)
     return viewer
 
 
 def require_admin(viewer: Viewer | None) -> Viewer:
     """An approved administrator, or a refusal."""
     if not require_member(viewer).is_admin:
-        raise Refused(N_("Only administrators can do this."))
+        raise Refused(ADMINS_ONLY)
     return viewer
+
+
+def table() -> str:
+    """The policy as a markdown table of roles × actions (docs/architecture.md shows it; a test keeps the two equal)."""
+    people = {
+        "Owner": (WorkspaceRole.OWNER, "member", False),
+        "Moderator": (WorkspaceRole.MODERATOR, "member", False),
+        "Member": (WorkspaceRole.MEMBER, "member", False),
+        "Author (a member)": (WorkspaceRole.MEMBER, "member", True),
+        "Outsider": (None, "member", False),
+        "Admin (not a member)": (None, "admin", False),
+        "Suspended": (WorkspaceRole.MEMBER, "suspended", False),
+    }
+
+    def answer(role: str | None, kind: str, authored: bool, access: str, lifecycle: str, action: Action) -> str:
+        viewer = Viewer(id=1, name="", email="", organisation="", status="suspended" if kind == "suspended" else "approved", role="admin" if kind == "admin" else "member", language="en")
+        place = WorkspacePlace(workspace=Workspace(id=1, name="", name_key="", purpose="", access=access, lifecycle=lifecycle, created_by=2), role=role)
+        return "yes" if decide(viewer, action, place, author_id=1 if authored else 2) else "–"
+
+    header = ["Action", *people, "Outsider, invitation-only", "Owner, archived"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for action in Action:
+        cells = [answer(*person, AccessPolicy.OPEN, Lifecycle.ACTIVE, action) for person in people.values()]
+        cells.append(answer(None, "member", False, AccessPolicy.INVITATION, Lifecycle.ACTIVE, action))
+        cells.append(answer(WorkspaceRole.OWNER, "member", True, AccessPolicy.OPEN, Lifecycle.ARCHIVED, action))
+        lines.append("| " + " | ".join([f"`{action}`", *cells]) + " |")
+    return "\n".join(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy import and_, bindparam, exists, func, or_
 from sqlalchemy import update as update_rows
@@ -26,10 +26,10 @@ from partnerskap.models import (
     WorkspaceRole,
 )
 from partnerskap.models.base import utcnow
-from partnerskap.services import mail, notifications
+from partnerskap.services import audit, mail, notifications, permissions
 from partnerskap.services.addresses import EMAIL_PATTERN, normalise_email
 from partnerskap.services.errors import Invalid, Refused
-from partnerskap.services.permissions import require_member
+from partnerskap.services.permissions import Action, WorkspacePlace, require_member
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest, new_token
 
@@ -59,28 +59,8 @@ class WorkspaceForm:
     lifecycle: str = Lifecycle.ACTIVE
 
 
-@dataclasses.dataclass(frozen=True)
-class Place:
-    """A workspace as one viewer may see it: `role` is None for non-members."""
-
-    workspace: Workspace
-    role: str | None
-    owners: list[str] = dataclasses.field(default_factory=list)
-
-    @property
-    def is_member(self) -> bool:
-        """The viewer belongs to the workspace."""
-        return self.role is not None
-
-    @property
-    def can_manage(self) -> bool:
-        """The viewer is an owner or moderator."""
-        return self.role in MANAGERS
-
-    @property
-    def writable(self) -> bool:
-        """Members may write: the workspace is not archived."""
-        return self.is_member and self.workspace.lifecycle != Lifecycle.ARCHIVED
+# A workspace as one viewer may see it (`role` is None for non-members); what they may do in it is the policy's.
+Place = WorkspacePlace
 
 
 def name_key(name: str) -> str:
@@ -170,9 +150,7 @@ def update(viewer: Viewer, workspace_id: int, form: WorkspaceForm) -> Workspace:
         raise Invalid(errors)
     try:
         with transaction() as session:
-            place = _place(session, viewer, workspace_id)
-            if place.role != WorkspaceRole.OWNER:
-                raise Refused(N_("Only the workspace's owners can do this."))
+            place = authorise(session, viewer, workspace_id, Action.OWN)
             if _name_taken(session, values["name_key"], except_id=workspace_id):
                 raise Invalid({"name": N_("A workspace with this name already exists.")})
             workspace = place.workspace
@@ -214,7 +192,8 @@ def _has_pending_invitation(session: Session, workspace_id: int, viewer: Viewer)
     )
 
 
-def _owners(session: Session, workspace_id: int) -> list[str]:
+def owners(session: Session, workspace_id: int) -> list[str]:
+    """The names of the workspace's owners, by name."""
     return list(
         session.exec(
             select(User.name)
@@ -226,53 +205,68 @@ def _owners(session: Session, workspace_id: int) -> list[str]:
 
 
 def _place(session: Session, viewer: Viewer, workspace_id: int) -> Place:
-    """The workspace as the viewer may see it; hidden ones are 'not found' to outsiders."""
-    workspace = session.get(Workspace, workspace_id) if isinstance(workspace_id, int) else None
+    """The workspace with the viewer's role in it; a missing one is refused as hidden ones are."""
+    workspace = session.get(Workspace, workspace_id) if is_id(workspace_id) else None
     if workspace is None:
-        raise Refused(N_("This workspace does not exist or you do not have access to it."))
+        raise Refused(permissions.NOT_FOUND)
     return place_for(session, viewer, workspace, role_of(session, workspace.id, viewer.id))
+
+
+def is_id(value: object) -> bool:
+    """A database id as a client may send one: an int, never a bool."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def place_for(session: Session, viewer: Viewer, workspace: Workspace, role: str | None) -> Place:
     """The place for a workspace and the viewer's role in it, both already read."""
-    if role is None and workspace.access == AccessPolicy.INVITATION and not _has_pending_invitation(session, workspace.id, viewer):
-        raise Refused(N_("This workspace does not exist or you do not have access to it."))
-    return Place(workspace=workspace, role=role)
+    invited = role is None and workspace.access == AccessPolicy.INVITATION and not viewer.is_admin and _has_pending_invitation(session, workspace.id, viewer)
+    return Place(workspace=workspace, role=role, invited=invited)
 
 
 def place(viewer: Viewer, workspace_id: int) -> Place:
     """The workspace's introduction for anyone who may discover it, with the viewer's role and its owners."""
-    require_member(viewer)
     with transaction() as session:
-        found = _place(session, viewer, workspace_id)
-        return dataclasses.replace(found, owners=_owners(session, workspace_id))
+        found = authorise(session, viewer, workspace_id, Action.SEE)
+        return dataclasses.replace(found, owners=owners(session, workspace_id))
 
 
-def require_role(session: Session, viewer: Viewer, workspace_id: int, *, write: bool = False, manage: bool = False, missing: str = "") -> Place:
-    """The place, if the viewer is a member (writing: not archived; managing: owner or moderator).
+def authorise(session: Session, viewer: Viewer, workspace_id: int, action: Action) -> Place:
+    """The workspace, if the policy allows the viewer the action in it; otherwise the policy's refusal."""
+    require_member(viewer)
+    found = _place(session, viewer, workspace_id)
+    permissions.require(viewer, action, found)
+    return found
 
-    `missing` is the refusal for an id that does not exist: outsiders get it too, so that what they ask
-    for inside a workspace they cannot see is not shown to exist.
+
+T = TypeVar("T")
+
+
+def authorised(
+    session: Session, viewer: Viewer, model: type[T], item_id: int, action: Action, *, missing: str, author: str | None = "created_by"
+) -> tuple[T, Place]:
+    """Load a workspace's item by id and authorise the action on it.
+
+    An item that does not exist and one in a place the viewer may not read get the same refusal (`missing`), so
+    ids reveal nothing; a readable item the viewer may not act on gets the policy's refusal.
     """
     require_member(viewer)
+    item = session.get(model, item_id) if is_id(item_id) else None
+    if item is None:
+        raise Refused(missing)
     try:
-        found = _place(session, viewer, workspace_id)
+        found = _place(session, viewer, item.workspace_id)
     except Refused:
-        if missing:
-            raise Refused(missing) from None
-        raise
-    return required(found, write=write, manage=manage, missing=missing)
+        raise Refused(missing) from None
+    if not permissions.decide(viewer, Action.READ, found):
+        raise Refused(missing)
+    permissions.require(viewer, action, found, author_id=getattr(item, author) if author else None)
+    return item, found
 
 
-def required(found: Place, *, write: bool = False, manage: bool = False, missing: str = "") -> Place:
-    """The place, if its viewer is a member with what the action needs (see require_role)."""
-    if not found.is_member:
-        raise Refused(missing or N_("Only the workspace's members can do this."))
-    if manage and not found.can_manage:
-        raise Refused(N_("Only the workspace's owners and moderators can do this."))
-    if write and not found.writable:
-        raise Refused(N_("This workspace is archived: it can be read but not changed."))
-    return found
+def enter(session: Session, viewer: Viewer, found: Place) -> None:
+    """Note an administrator's entry into a workspace they are not a member of (once per page opened)."""
+    if viewer.is_admin and not found.is_member:
+        audit.record(actor_id=viewer.id, action="workspace.enter", workspace_id=found.workspace.id, session=session)
 
 
 def touch(session: Session, workspace_id: int) -> None:
@@ -290,15 +284,29 @@ class Listing:
     request_pending: bool
 
 
-def listing(viewer: Viewer, *, query: str = "", mine: bool = False, kind: str = "", access: str = "", lifecycle: str = "") -> list[Listing]:
-    """The workspaces I belong to and those I may discover (not invitation-only ones), filtered."""
+@dataclasses.dataclass(frozen=True)
+class Directory:
+    """The workspace list's page: the workspaces shown, and the invitations waiting for the viewer."""
+
+    rows: list[Listing]
+    invitations: list[tuple[Invitation, Workspace]]
+
+
+def listing(viewer: Viewer, *, query: str = "", mine: bool = False, kind: str = "", access: str = "", lifecycle: str = "") -> Directory:
+    """The workspaces I belong to and those I may discover, filtered, with my invitations: the list's page in one call.
+
+    Invitation-only workspaces are listed to their members and to administrators (who reach every workspace).
+    """
     require_member(viewer)
     with transaction() as session:
         my_roles = dict(session.exec(select(Membership.workspace_id, Membership.role).where(Membership.user_id == viewer.id)).all())
         pending = set(session.exec(select(JoinRequest.workspace_id).where(JoinRequest.user_id == viewer.id, JoinRequest.status == "pending")).all())
         statement = select(Workspace).order_by(col(Workspace.last_activity_at).desc()).limit(200)
-        visibility = or_(col(Workspace.id).in_(list(my_roles) or [0]), Workspace.access != AccessPolicy.INVITATION)
-        statement = statement.where(col(Workspace.id).in_(list(my_roles) or [0])) if mine else statement.where(visibility)
+        mine_only = col(Workspace.id).in_(list(my_roles) or [0])
+        if mine:
+            statement = statement.where(mine_only)
+        elif not viewer.is_admin:
+            statement = statement.where(or_(mine_only, Workspace.access != AccessPolicy.INVITATION))
         if query.strip():
             pattern = f"%{query.strip()[:100].casefold()}%"
             statement = statement.where(or_(col(Workspace.name_key).like(pattern), func.lower(Workspace.purpose).like(pattern)))
@@ -316,7 +324,13 @@ def listing(viewer: Viewer, *, query: str = "", mine: bool = False, kind: str = 
                 .group_by(Membership.workspace_id)
             ).all()
         )
-        return [Listing(w, my_roles.get(w.id), counts.get(w.id, 0), w.id in pending) for w in workspaces]
+        rows = [Listing(w, my_roles.get(w.id), counts.get(w.id, 0), w.id in pending) for w in workspaces]
+        invitations = session.exec(
+            select(Invitation, Workspace)
+            .join(Workspace, col(Workspace.id) == col(Invitation.workspace_id))
+            .where(_reaches(viewer), Invitation.status == "pending", Invitation.expires_at > utcnow())
+        ).all()
+        return Directory(rows, list(invitations))
 
 
 class Member(NamedTuple):
@@ -331,7 +345,7 @@ class Member(NamedTuple):
 def members(viewer: Viewer, workspace_id: int) -> list[Member]:
     """The members and their roles: only members see the member list."""
     with transaction() as session:
-        require_role(session, viewer, workspace_id)
+        authorise(session, viewer, workspace_id, Action.READ)
         return member_rows(session, workspace_id)
 
 
@@ -350,19 +364,11 @@ def _managers(session: Session, workspace_id: int) -> list[int]:
 
 def join(viewer: Viewer, workspace_id: int, message: str = "") -> str:
     """Join an open workspace at once, or ask to join an on-request one; returns 'joined' or 'requested'."""
-    require_member(viewer)
     with transaction() as session:
-        found = _place(session, viewer, workspace_id)
-        if found.is_member:
-            raise Refused(N_("You are already a member of this workspace."))
-        workspace = found.workspace
-        if workspace.lifecycle == Lifecycle.ARCHIVED:
-            raise Refused(N_("This workspace is archived: it can be read but not changed."))
+        workspace = authorise(session, viewer, workspace_id, Action.JOIN).workspace
         if workspace.access == AccessPolicy.OPEN:
             session.add(Membership(workspace_id=workspace.id, user_id=viewer.id))
             return "joined"
-        if workspace.access == AccessPolicy.INVITATION:
-            raise Refused(N_("This workspace is open by invitation only."))
         if session.exec(select(JoinRequest.id).where(JoinRequest.workspace_id == workspace.id, JoinRequest.user_id == viewer.id, JoinRequest.status == "pending")).first():
             raise Refused(N_("You have already asked to join. The owners will decide."))
         if len(message) > 1000:
@@ -384,25 +390,26 @@ def join(viewer: Viewer, workspace_id: int, message: str = "") -> str:
 def join_requests(viewer: Viewer, workspace_id: int) -> list[tuple[JoinRequest, User]]:
     """Pending requests, for owners and moderators."""
     with transaction() as session:
-        require_role(session, viewer, workspace_id, manage=True)
-        return list(
-            session.exec(
-                select(JoinRequest, User)
-                .join(User, col(User.id) == col(JoinRequest.user_id))
-                .where(JoinRequest.workspace_id == workspace_id, JoinRequest.status == "pending")
-                .order_by(JoinRequest.id)
-            ).all()
-        )
+        authorise(session, viewer, workspace_id, Action.REVIEW)
+        return join_requests_in(session, workspace_id)
+
+
+def join_requests_in(session: Session, workspace_id: int) -> list[tuple[JoinRequest, User]]:
+    """Pending requests to join, oldest first, for a caller that has authorised reviewing them."""
+    return list(
+        session.exec(
+            select(JoinRequest, User)
+            .join(User, col(User.id) == col(JoinRequest.user_id))
+            .where(JoinRequest.workspace_id == workspace_id, JoinRequest.status == "pending")
+            .order_by(JoinRequest.id)
+        ).all()
+    )
 
 
 def decide_request(viewer: Viewer, request_id: int, accept: bool) -> JoinRequest:
     """Owners and moderators accept or decline; the requester is told in the app and by e-mail."""
-    require_member(viewer)
     with transaction() as session:
-        request = session.get(JoinRequest, request_id) if isinstance(request_id, int) else None
-        if request is None:
-            raise Refused(N_("This request no longer exists."))
-        found = require_role(session, viewer, request.workspace_id, manage=True, write=True)
+        request, found = authorised(session, viewer, JoinRequest, request_id, Action.MODERATE, missing=N_("This request no longer exists."), author=None)
         if request.status != "pending":
             raise Refused(N_("This request was already decided."))
         request.status = "accepted" if accept else "declined"
@@ -428,7 +435,7 @@ def invite(viewer: Viewer, workspace_id: int, who: str) -> Invitation:
     if not who:
         raise Invalid({"who": N_("Enter a member's name or an e-mail address.")})
     with transaction() as session:
-        found = require_role(session, viewer, workspace_id, manage=True, write=True)
+        found = authorise(session, viewer, workspace_id, Action.MODERATE)
         invited = _find_person(session, who)
         if invited is None and not EMAIL_PATTERN.match(normalise_email(who)):
             raise Invalid({"who": N_("No member has this name. To invite someone new, enter their e-mail address.")})
@@ -482,38 +489,23 @@ def _find_person(session: Session, who: str) -> User | None:
 def invitations(viewer: Viewer, workspace_id: int) -> list[Invitation]:
     """Pending invitations of a workspace, for owners and moderators."""
     with transaction() as session:
-        require_role(session, viewer, workspace_id, manage=True)
-        return list(
-            session.exec(
-                select(Invitation).where(Invitation.workspace_id == workspace_id, Invitation.status == "pending", Invitation.expires_at > utcnow())
-            ).all()
-        )
+        authorise(session, viewer, workspace_id, Action.REVIEW)
+        return invitations_in(session, workspace_id)
 
 
-def my_invitations(viewer: Viewer) -> list[tuple[Invitation, Workspace]]:
-    """Invitations waiting for the viewer."""
-    require_member(viewer)
-    with transaction() as session:
-        return list(
-            session.exec(
-                select(Invitation, Workspace)
-                .join(Workspace, col(Workspace.id) == col(Invitation.workspace_id))
-                .where(
-                    _reaches(viewer),
-                    Invitation.status == "pending",
-                    Invitation.expires_at > utcnow(),
-                )
-            ).all()
-        )
+def invitations_in(session: Session, workspace_id: int) -> list[Invitation]:
+    """Pending invitations, for a caller that has authorised reviewing them."""
+    return list(
+        session.exec(select(Invitation).where(Invitation.workspace_id == workspace_id, Invitation.status == "pending", Invitation.expires_at > utcnow())).all()
+    )
 
 
 def withdraw_invitation(viewer: Viewer, invitation_id: int) -> None:
     """Owners and moderators withdraw a pending invitation."""
     with transaction() as session:
-        invitation = session.get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
-        if invitation is None or invitation.status != "pending":
+        invitation, _found = authorised(session, viewer, Invitation, invitation_id, Action.MODERATE, missing=N_("This invitation is no longer valid."), author=None)
+        if invitation.status != "pending":
             raise Refused(N_("This invitation is no longer valid."))
-        require_role(session, viewer, invitation.workspace_id, manage=True)
         invitation.status = "withdrawn"
         session.add(invitation)
 
@@ -568,9 +560,7 @@ def set_role(viewer: Viewer, workspace_id: int, user_id: int, role: str) -> None
     if role not in tuple(WorkspaceRole):
         raise Refused(N_("Choose one of the options."))
     with transaction() as session:
-        found = require_role(session, viewer, workspace_id, write=True)
-        if found.role != WorkspaceRole.OWNER:
-            raise Refused(N_("Only the workspace's owners can do this."))
+        authorise(session, viewer, workspace_id, Action.APPOINT)
         target = _membership(session, workspace_id, user_id)
         if target.role == WorkspaceRole.OWNER and role != WorkspaceRole.OWNER and _owner_count(session, workspace_id) == 1:
             raise Refused(N_("A workspace must always have an owner. Make someone else an owner first."))
@@ -581,9 +571,7 @@ def set_role(viewer: Viewer, workspace_id: int, user_id: int, role: str) -> None
 def transfer_ownership(viewer: Viewer, workspace_id: int, user_id: int) -> None:
     """Hand the workspace over: the member becomes owner and the viewer a moderator."""
     with transaction() as session:
-        found = require_role(session, viewer, workspace_id, write=True)
-        if found.role != WorkspaceRole.OWNER:
-            raise Refused(N_("Only the workspace's owners can do this."))
+        authorise(session, viewer, workspace_id, Action.APPOINT)
         if user_id == viewer.id:
             raise Refused(N_("Choose another member."))
         target = _membership(session, workspace_id, user_id)
@@ -597,9 +585,9 @@ def transfer_ownership(viewer: Viewer, workspace_id: int, user_id: int) -> None:
 def remove_member(viewer: Viewer, workspace_id: int, user_id: int) -> None:
     """Owners remove anyone but the last owner; moderators remove plain members."""
     with transaction() as session:
-        found = require_role(session, viewer, workspace_id, manage=True)
+        found = authorise(session, viewer, workspace_id, Action.MODERATE)
         target = _membership(session, workspace_id, user_id)
-        if found.role == WorkspaceRole.MODERATOR and target.role != WorkspaceRole.MEMBER:
+        if found.role != WorkspaceRole.OWNER and target.role != WorkspaceRole.MEMBER:  # moderators and administrators remove plain members
             raise Refused(N_("Only the workspace's owners can do this."))
         if target.role == WorkspaceRole.OWNER and _owner_count(session, workspace_id) == 1:
             raise Refused(N_("A workspace must always have an owner. Make someone else an owner first."))
@@ -609,7 +597,7 @@ def remove_member(viewer: Viewer, workspace_id: int, user_id: int) -> None:
 def leave(viewer: Viewer, workspace_id: int) -> None:
     """Leave a workspace; the last owner must hand it over first."""
     with transaction() as session:
-        require_role(session, viewer, workspace_id)
+        authorise(session, viewer, workspace_id, Action.LEAVE)
         mine = _membership(session, workspace_id, viewer.id)
         if mine.role == WorkspaceRole.OWNER and _owner_count(session, workspace_id) == 1:
             raise Refused(N_("You are the last owner. Hand the workspace over before you leave."))

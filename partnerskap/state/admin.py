@@ -76,8 +76,8 @@ class AdminState(AppState):
     @guarded(Access.ADMIN, loads_page=True)
     async def load_audit(self, viewer: Viewer):
         """Fill the audit log view."""
-        entries, names = await run(membership.audit_log, viewer)
-        self.audit = [AuditPublic.of(entry, names, self.lang) for entry in entries]
+        entries, names, places = await run(membership.audit_log, viewer)
+        self.audit = [AuditPublic.of(entry, names, places, self.lang) for entry in entries]
 
     @guarded(Access.ADMIN, loads_page=True)
     async def load_downloads(self, viewer: Viewer):

@@ -7,7 +7,8 @@ from sys import intern
 from partnerskap import memory
 from partnerskap.i18n import N_, format_datetime
 from partnerskap.schemas import DocumentLink, MemberRow, PostPublic
-from partnerskap.services import discussions
+from partnerskap.services import discussions, permissions
+from partnerskap.services.permissions import Action
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
 from partnerskap.state.live import deliver, open_tabs
@@ -25,21 +26,6 @@ memory.register(
 )
 
 
-def _post_public(view: discussions.PostView, language: str) -> PostPublic:
-    # Names and HTML are interned and times come from a cache: every open tab of a thread shares the strings.
-    return PostPublic(
-        id=view.post.id,
-        author=intern(view.author),
-        organisation=intern(view.organisation),
-        html=intern(view.html),
-        created=format_datetime(view.post.created_at, language),
-        edited=view.post.edited_at is not None,
-        deleted=view.post.deleted_at is not None,
-        mine=view.mine,
-        attachments=[DocumentLink(id=document_id, name=name) for document_id, name in view.attachments],
-    )
-
-
 class ThreadState(AppState):
     """The open thread."""
 
@@ -48,8 +34,11 @@ class ThreadState(AppState):
     workspace_id: int = 0
     workspace_name: str = ""
     pinned: bool = False
-    can_manage: bool = False
-    writable: bool = False
+    archived: bool = False
+    # Which controls the page shows, each the permission policy's answer for this viewer (the services still refuse).
+    can_contribute: bool = False
+    can_moderate: bool = False
+    can_review: bool = False
     posts: list[PostPublic] = []
     fresh: list[PostPublic] = []
     has_earlier: bool = False
@@ -76,8 +65,9 @@ class ThreadState(AppState):
         thread, place = page.thread, page.place
         self.thread_id, self.title, self.pinned = thread.id, thread.title, thread.pinned
         self.workspace_id, self.workspace_name = place.workspace.id, place.workspace.name
-        self.can_manage, self.writable = place.can_manage, place.writable
-        self.posts, self.fresh = [_post_public(view, self.lang) for view in page.posts], []
+        self.archived = place.archived
+        self.can_contribute, self.can_moderate, self.can_review = (bool(permissions.decide(viewer, action, place)) for action in (Action.CONTRIBUTE, Action.MODERATE, Action.REVIEW))
+        self.posts, self.fresh = [PostPublic.of(view, self.lang) for view in page.posts], []
         self.has_earlier = len(page.posts) == discussions.PAGE_SIZE
         self.draft = page.draft
         self.members = [
@@ -111,7 +101,7 @@ class ThreadState(AppState):
             return
         oldest = min((post.id for post in self.posts or self.fresh), default=None)
         views = await run(discussions.posts, viewer, self.thread_id, before_id=oldest)
-        self.posts = [_post_public(view, self.lang) for view in views] + self.posts
+        self.posts = [PostPublic.of(view, self.lang) for view in views] + self.posts
         self.has_earlier = len(views) == discussions.PAGE_SIZE
 
     async def _reopened(self, viewer: Viewer) -> bool:
@@ -137,13 +127,11 @@ class ThreadState(AppState):
             int(quote_of) if quote_of.isdigit() else None,
             int(attach) if attach.isdigit() else None,
         )
-        if self._shows(thread_id):
-            self._take_new(await run(discussions.reply_and_catch_up, *sent, after_id=self._newest_shown()))
-            self.draft = ""
-            self.reply_key = discussions.new_key()
-        else:
-            await run(discussions.reply, *sent)
+        if not self._shows(thread_id):
             await self._open(viewer, thread_id)
+        self._take_new(await run(discussions.reply, *sent, after_id=self._newest_shown()))
+        self.draft = ""
+        self.reply_key = discussions.new_key()
         deliver(self._place(), f"{ThreadState.get_full_name()}.deliver_new", sender=self.router.session.client_token)
 
     def _shows(self, thread_id: int | None) -> bool:
@@ -159,7 +147,7 @@ class ThreadState(AppState):
         """Show new posts: in the short fresh list, or, once that is full, with the rest (the oldest dropped)."""
         if not views:  # nothing new: the answer carries no post list at all
             return
-        fresh = self.fresh + [_post_public(view, self.lang) for view in views]
+        fresh = self.fresh + [PostPublic.of(view, self.lang) for view in views]
         if len(fresh) <= FRESH_AT_MOST:
             self.fresh = fresh
             return
@@ -209,7 +197,7 @@ class ThreadState(AppState):
         self._say(N_("The post was saved."))
 
     async def _refresh_one(self, viewer: Viewer, post_id: int) -> None:
-        changed = _post_public(await run(discussions.one_post, viewer, post_id), self.lang)
+        changed = PostPublic.of(await run(discussions.one_post, viewer, post_id), self.lang)
         if any(post.id == post_id for post in self.fresh):
             self.fresh = [changed if post.id == post_id else post for post in self.fresh]
         else:

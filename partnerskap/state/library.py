@@ -7,8 +7,9 @@ import reflex as rx
 from partnerskap import uploads
 from partnerskap.i18n import N_, format_datetime, format_number
 from partnerskap.schemas import DocumentPublic, FolderPublic, VersionPublic
-from partnerskap.services import documents, filetypes
+from partnerskap.services import documents, filetypes, permissions
 from partnerskap.services.errors import Refused
+from partnerskap.services.permissions import Action
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
 from partnerskap.state.base import Access, AppState, guarded, run, session_token
@@ -35,8 +36,10 @@ class LibraryState(AppState):
     documents: list[DocumentPublic] = []
     trash: list[DocumentPublic] = []
     used: str = ""
-    writable: bool = False
-    is_owner: bool = False
+    # Which controls the page shows, each the permission policy's answer for this viewer (the services still refuse).
+    can_contribute: bool = False
+    can_own: bool = False
+    can_change_document: bool = False
     sort: str = "name"
     terms_accepted: bool = False
     uploading: bool = False
@@ -63,27 +66,29 @@ class LibraryState(AppState):
             inline=entry.version.content_type in filetypes.INLINE_TYPES,
         )
 
-    async def _load(self, viewer: Viewer) -> None:
+    async def _load(self, viewer: Viewer, *, entering: bool = False) -> None:
+        """Fill the page from one service call (`entering`: the page is being opened, not refreshed)."""
         self.workspace_id = self._route_id("workspace_id")
         folder = self.router.url.query_parameters.get("folder", "")
         self.folder_id = int(folder) if folder.isdigit() else 0
-        shelf = await run(documents.library, viewer, self.workspace_id, self.folder_id or None, sort=self.sort)
-        self.workspace_name = shelf.place.workspace.name
-        self.writable, self.is_owner = shelf.place.writable, shelf.place.role == "owner"
+        shelf = await run(documents.library, viewer, self.workspace_id, self.folder_id or None, sort=self.sort, entering=entering)
+        place = shelf.place
+        self.workspace_name = place.workspace.name
+        self.can_contribute, self.can_own = bool(permissions.decide(viewer, Action.CONTRIBUTE, place)), bool(permissions.decide(viewer, Action.OWN, place))
         self.path = [FolderPublic(id=f.id, name=f.name) for f in shelf.path]
-        self.folders = [FolderPublic(id=f.id, name=f.name) for f in shelf.folders]
-        self.all_folders = [FolderPublic(id=folder_id, name=path) for folder_id, path in await run(documents.folder_paths, viewer, self.workspace_id)]
+        self.folders = [FolderPublic(id=f.id, name=f.name, can_change=bool(permissions.decide(viewer, Action.CHANGE, place, author_id=f.created_by))) for f in shelf.folders]
+        self.all_folders = [FolderPublic(id=folder_id, name=path) for folder_id, path in shelf.folder_paths]
         self.documents = [self._public(entry) for entry in shelf.entries]
         self.used = human_size(shelf.used, self.lang)
-        self.terms_accepted = await run(documents.has_accepted_upload_terms, viewer)
-        self.trash = [self._public(entry) for entry in await run(documents.trash, viewer, self.workspace_id)] if self.is_owner else []
+        self.terms_accepted = shelf.terms_accepted
+        self.trash = [self._public(entry) for entry in shelf.trash]
         self.found = True
 
     @guarded(Access.MEMBER, loads_page=True)
     async def load(self, viewer: Viewer):
         """Fill the library page for the folder in the address."""
         self.found, self.open_document, self.versions, self.uploaded_names = False, 0, [], []
-        await self._load(viewer)
+        await self._load(viewer, entering=True)
 
     @guarded(Access.MEMBER)
     async def sort_by(self, viewer: Viewer, column: str):
@@ -214,10 +219,10 @@ class LibraryState(AppState):
         await self._reload_versions(viewer)
 
     async def _reload_versions(self, viewer: Viewer, document_id: int | None = None) -> None:
-        _document, rows, _may_change = await run(documents.versions, viewer, document_id or self.open_document)
+        _document, rows, self.can_change_document = await run(documents.versions, viewer, document_id or self.open_document)
         self.versions = [
-            VersionPublic(number=v.number, id=v.id, size=human_size(v.size, self.lang), uploader=name, uploaded=format_datetime(v.uploaded_at, self.lang))
-            for v, name in rows
+            VersionPublic(number=v.number, id=v.id, size=human_size(v.size, self.lang), uploader=name, uploaded=format_datetime(v.uploaded_at, self.lang), can_remove=removable)
+            for v, name, removable in rows
         ]
 
     @guarded(Access.MEMBER)

@@ -19,7 +19,8 @@ class NotificationsState(AppState):
     frequency: str = "immediate"
 
     async def _load(self, viewer: Viewer) -> None:
-        rows = await run(notifications.recent, viewer)
+        """Fill the list and the e-mail choices from one service call."""
+        shown = await run(notifications.page, viewer)
         self.items = [
             NotificationPublic(
                 id=row.id,
@@ -28,12 +29,11 @@ class NotificationsState(AppState):
                 created=format_datetime(row.created_at, self.lang),
                 unread=row.read_at is None,
             )
-            for row in rows
+            for row in shown.notifications
         ]
         self.unread_notifications = sum(1 for item in self.items if item.unread)
-        chosen = await run(notifications.preferences, viewer)
-        self.email_kinds = [kind for kind in chosen.email_kinds.split(",") if kind]
-        self.frequency = chosen.frequency
+        self.email_kinds = [kind for kind in shown.settings.email_kinds.split(",") if kind]
+        self.frequency = shown.settings.frequency
 
     @guarded(Access.MEMBER, loads_page=True)
     async def load(self, viewer: Viewer):

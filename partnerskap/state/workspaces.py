@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import reflex as rx
 
-from partnerskap.i18n import N_, format_date, format_datetime
-from partnerskap.schemas import DocumentLink, EventPublic, InvitationRow, MemberRow, MyInvitation, RequestRow, ThreadSummary, WorkspaceCard, WorkspaceIntro
-from partnerskap.services import calendar, discussions, documents, markdown, workspaces
+from partnerskap.i18n import N_
+from partnerskap.schemas import DocumentLink, EventPublic, InvitationRow, MemberRow, MyInvitation, RequestRow, ThreadSummary, WorkspaceCard, WorkspaceIntro, WorkspacePagePublic
+from partnerskap.services import calendar, discussions, workspace_page, workspaces
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
 
@@ -34,20 +32,6 @@ def workspace_form(form: dict) -> workspaces.WorkspaceForm:
     )
 
 
-def event_public(event, language: str) -> EventPublic:
-    """An event shown in its own time zone."""
-    zone = ZoneInfo(event.time_zone)
-    starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
-    return EventPublic(
-        id=event.id,
-        title=event.title,
-        when=f"{format_datetime(starts, language)} – {format_datetime(ends, language)} ({event.time_zone})",
-        place=event.place,
-        online_url=event.online_url,
-        description=event.description,
-    )
-
-
 class WorkspacesState(AppState):
     """The list of workspaces and the form that creates one."""
 
@@ -58,26 +42,10 @@ class WorkspacesState(AppState):
     kind: str = ""
 
     async def _load(self, viewer: Viewer) -> None:
-        rows = await run(workspaces.listing, viewer, query=self.query, mine=self.show == "mine", kind=self.kind)
-        self.cards = [
-            WorkspaceCard(
-                id=row.workspace.id,
-                name=row.workspace.name,
-                purpose=row.workspace.purpose,
-                kind=row.workspace.kind,
-                access=row.workspace.access,
-                lifecycle=row.workspace.lifecycle,
-                colour=row.workspace.colour,
-                role=row.role or "",
-                member_count=row.member_count,
-                request_pending=row.request_pending,
-            )
-            for row in rows
-        ]
-        self.my_invitations = [
-            MyInvitation(id=invitation.id, workspace_id=workspace.id, workspace=workspace.name)
-            for invitation, workspace in await run(workspaces.my_invitations, viewer)
-        ]
+        """Fill the list and the invitations from one service call."""
+        directory = await run(workspaces.listing, viewer, query=self.query, mine=self.show == "mine", kind=self.kind)
+        self.cards = [WorkspaceCard.of(row) for row in directory.rows]
+        self.my_invitations = [MyInvitation(id=invitation.id, workspace_id=workspace.id, workspace=workspace.name) for invitation, workspace in directory.invitations]
 
     @guarded(Access.MEMBER, loads_page=True)
     async def load_list(self, viewer: Viewer):
@@ -121,79 +89,30 @@ class WorkspaceState(AppState):
     requested: bool = False
     thread_key: str = ""
     thread_draft: str = ""
+    _members_page: bool = False  # the members page is open: reloads after a change include requests and invitations
 
-    async def _load(self, viewer: Viewer) -> None:
+    async def _load(self, viewer: Viewer, *, entering: bool = False) -> None:
+        """Fill the page from one service call; the members page also shows requests and invitations to reviewers."""
         workspace_id = self._route_id("workspace_id")
-        place = await run(workspaces.place, viewer, workspace_id)
-        workspace = place.workspace
-        self.found = True
-        self.intro = WorkspaceIntro(
-            id=workspace.id,
-            name=workspace.name,
-            purpose=workspace.purpose,
-            description=workspace.description,
-            description_html=markdown.render(workspace.description) if workspace.description else "",
-            kind=workspace.kind,
-            access=workspace.access,
-            lifecycle=workspace.lifecycle,
-            colour=workspace.colour,
-            starts_on=format_date(workspace.starts_on, self.lang) if workspace.starts_on else "",
-            ends_on=format_date(workspace.ends_on, self.lang) if workspace.ends_on else "",
-            starts_iso=workspace.starts_on.isoformat() if workspace.starts_on else "",
-            ends_iso=workspace.ends_on.isoformat() if workspace.ends_on else "",
-            language=workspace.language,
-            owners=", ".join(place.owners),
-            role=place.role or "",
-            can_manage=place.can_manage,
-            writable=place.writable,
-        )
-        if not place.is_member:
-            self.threads, self.events, self.members = [], [], []
-            return
-        rows = await run(discussions.threads, viewer, workspace_id)
-        self.threads = [
-            ThreadSummary(
-                id=row.thread.id,
-                title=row.thread.title,
-                author=row.author,
-                last_post=format_datetime(row.thread.last_post_at, self.lang),
-                post_count=row.thread.post_count,
-                pinned=row.thread.pinned,
-                unread=row.unread,
-            )
-            for row in rows
-        ]
-        self.events = [event_public(event, self.lang) for event in await run(calendar.upcoming, viewer, workspace_id)]
-        self.recent_documents = [DocumentLink(id=document.id, name=document.name) for document in await run(documents.recent, viewer, workspace_id)]
-        self.members = [MemberRow(*member) for member in await run(workspaces.members, viewer, workspace_id)]
-        self.thread_draft = await run(discussions.draft, viewer, f"workspace-{workspace_id}")
+        page = await run(workspace_page.open_workspace, viewer, workspace_id, management=self._members_page, entering=entering)
+        shown = WorkspacePagePublic.of(page, viewer, self.lang)
+        self.intro, self.threads, self.events, self.recent_documents = shown.intro, shown.threads, shown.events, shown.documents
+        self.members, self.requests, self.invitations = shown.members, shown.requests, shown.invitations
+        self.thread_draft = shown.draft
         self.thread_key = self.thread_key or discussions.new_key()
-
-    async def _load_management(self, viewer: Viewer) -> None:
-        workspace_id = self._route_id("workspace_id")
-        self.requests = [
-            RequestRow(id=request.id, name=user.name, organisation=user.organisation, message=request.message, created=format_datetime(request.created_at, self.lang))
-            for request, user in await run(workspaces.join_requests, viewer, workspace_id)
-        ]
-        self.invitations = [
-            InvitationRow(id=invitation.id, email=invitation.email, expires=format_datetime(invitation.expires_at, self.lang))
-            for invitation in await run(workspaces.invitations, viewer, workspace_id)
-        ]
+        self.found = True
 
     @guarded(Access.MEMBER, loads_page=True)
     async def load(self, viewer: Viewer):
-        """Fill the workspace's front page (only the introduction for non-members)."""
-        self.found = False
-        await self._load(viewer)
+        """Fill the workspace's front page (only the introduction for those who may not read it)."""
+        self.found, self._members_page = False, False
+        await self._load(viewer, entering=True)
 
     @guarded(Access.MEMBER, loads_page=True)
     async def load_members(self, viewer: Viewer):
-        """Fill the members page; owners and moderators also see requests and invitations."""
-        self.found = False
-        await self._load(viewer)
-        self.requests, self.invitations = [], []
-        if self.intro.can_manage:
-            await self._load_management(viewer)
+        """Fill the members page; reviewers also see requests and invitations."""
+        self.found, self._members_page = False, True
+        await self._load(viewer, entering=True)
 
     @guarded(Access.MEMBER)
     async def join(self, viewer: Viewer, form: dict):
@@ -249,45 +168,39 @@ class WorkspaceState(AppState):
         """Accept or decline a request to join."""
         await run(workspaces.decide_request, viewer, int(request_id), bool(accept))
         self._say(N_("The request was accepted.") if accept else N_("The request was declined."))
-        await self._load_members_again(viewer)
-
-    async def _load_members_again(self, viewer: Viewer) -> None:
-        """Reload members, requests and invitations after a change."""
         await self._load(viewer)
-        if self.intro.can_manage:
-            await self._load_management(viewer)
 
     @guarded(Access.MEMBER)
     async def invite(self, viewer: Viewer, form: dict):
         """Invite a member by name or e-mail, or a new person by e-mail."""
         await run(workspaces.invite, viewer, self._route_id("workspace_id"), _text(form, "who"))
         self._say(N_("The invitation was sent."))
-        await self._load_members_again(viewer)
+        await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def withdraw_invitation(self, viewer: Viewer, invitation_id: int):
         """Withdraw a pending invitation."""
         await run(workspaces.withdraw_invitation, viewer, int(invitation_id))
-        await self._load_members_again(viewer)
+        await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def set_role(self, viewer: Viewer, user_id: int, role: str):
         """Change a member's role."""
         await run(workspaces.set_role, viewer, self._route_id("workspace_id"), int(user_id), str(role))
-        await self._load_members_again(viewer)
+        await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def transfer_ownership(self, viewer: Viewer, user_id: int):
         """Hand the workspace over to another member."""
         await run(workspaces.transfer_ownership, viewer, self._route_id("workspace_id"), int(user_id))
         self._say(N_("Ownership was handed over."))
-        await self._load_members_again(viewer)
+        await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def remove_member(self, viewer: Viewer, user_id: int):
         """Remove a member from the workspace."""
         await run(workspaces.remove_member, viewer, self._route_id("workspace_id"), int(user_id))
-        await self._load_members_again(viewer)
+        await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def leave(self, viewer: Viewer):

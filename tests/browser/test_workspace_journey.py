@@ -1,4 +1,5 @@
-"""The workspace journey in Chromium: create, ask to join, accept, discuss live, mention; outsiders see nothing; axe on every page."""
+"""The workspace journey in Chromium: create, ask to join, accept, discuss live, mention; outsiders see nothing; controls follow
+the permission policy (Remove on one's own event only; an administrator moderates a closed workspace); axe on every page."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from playwright.sync_api import Page, expect
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
-from partnerskap.models import Status, User
+from partnerskap.models import Role, Status, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import discussions, workspaces
+from partnerskap.services import calendar, discussions, workspaces
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.workspaces import WorkspaceForm
 from tests.browser.axe import assert_accessible
@@ -209,3 +210,53 @@ def test_outsiders_and_visitors_see_nothing_of_an_invitation_only_workspace(live
     calendar = visitor.request.get(live_server.url + f"/workspaces/{hidden.id}/calendar.ics")
     assert calendar.status in (403, 404)
     assert SECRET["name"] not in calendar.text()
+
+
+def test_member_is_offered_remove_only_on_their_own_event(live_server: LiveServer, new_context, password_hash: str):
+    olli = approved_member(live_server, password_hash, "Olli Virta")
+    bea = approved_member(live_server, password_hash, "Bea Nurmi")
+    with live_database(live_server):
+        place = workspaces.create(viewer_of(olli), WorkspaceForm(name="Kuopio Reading Circle", purpose="Books in easy Finnish"))
+        workspaces.join(viewer_of(bea), place.id)
+        for person, title in ((olli, "Olli's book evening"), (bea, "Bea's book evening")):
+            calendar.add_event(viewer_of(person), place.id, calendar.EventForm(title=title, starts="2030-03-01T18:00", ends="2030-03-01T20:00"))
+
+    page = new_context().new_page()
+    log_in(page, live_server, bea.email, PASSWORD)
+    open_page(page, live_server.url + f"/workspaces/{place.id}")
+    switch_language(page, "fi")
+    olli_s, bea_s = (page.locator(".event-row").filter(has_text=title) for title in ("Olli's book evening", "Bea's book evening"))
+    expect(olli_s).to_be_visible()
+    expect(olli_s.get_by_role("button", name="Poista tapahtuma")).to_have_count(0)
+    bea_s.get_by_role("button", name="Poista tapahtuma").click()
+    expect(page.locator(".event-row").filter(has_text="Bea's book evening")).to_have_count(0)
+    expect(olli_s).to_be_visible()
+    assert_accessible(page, "workspace front with events [fi]")
+
+
+def test_admin_opens_an_invitation_only_workspace_and_pins_a_thread(live_server: LiveServer, new_context, password_hash: str):
+    owner = approved_member(live_server, password_hash, "Oona Saari")
+    alice = approved_member(live_server, password_hash, "Alma Admin")
+    with live_database(live_server), transaction() as session:
+        promoted = session.get(User, alice.id)
+        promoted.role = Role.ADMIN
+        session.add(promoted)
+    with live_database(live_server):
+        hidden = workspaces.create(viewer_of(owner), WorkspaceForm(name="Quiet Harbour Board", purpose="Confidential talks", access="invitation"))
+        thread = discussions.start_thread(viewer_of(owner), hidden.id, "Heated thread", "Please calm down, everyone.", discussions.new_key())
+
+    page = new_context().new_page()
+    log_in(page, live_server, alice.email, PASSWORD)
+    open_page(page, live_server.url + f"/workspaces/{hidden.id}")
+    switch_language(page, "sv")
+    expect(page.get_by_role("heading", name="Quiet Harbour Board")).to_be_visible()
+    expect(page.locator(".notice")).to_have_count(0)
+    page.get_by_role("link", name="Heated thread").click()
+    page.wait_for_url(re.compile(rf"/threads/{thread.id}/?$"))
+    expect(page.locator(".post")).to_contain_text("Please calm down, everyone.")
+    expect(page.locator("#reply-body")).to_have_count(0)  # administrators moderate; they do not write in others' workspaces
+    page.get_by_role("button", name="Fäst").click()
+    expect(page.get_by_role("button", name="Lossa")).to_be_visible()
+    assert_accessible(page, "thread moderated by an administrator [sv]")
+    entries = live_server.query("SELECT action FROM auditentry WHERE actor_id = :id AND workspace_id = :workspace", id=alice.id, workspace=hidden.id)
+    assert [row[0] for row in entries] == ["workspace.enter", "workspace.enter"]  # the workspace's page, then the thread's
