@@ -12,7 +12,7 @@ from partnerskap.services.calendar import EventForm
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.workspaces import WorkspaceForm
 from tests.conftest import make_person, viewer
-from tests.refusals import MANAGERS_ONLY, MEMBERS_ONLY, NOT_FOUND
+from tests.refusals import AUTHOR_OR_MODERATORS, MEMBERS_ONLY, NOT_FOUND
 
 
 def count_events() -> int:
@@ -127,7 +127,7 @@ def test_creator_or_manager_deletes_an_event_but_not_another_member(owner, membe
     frida = make_person(password_hash, "Frida")
     with transaction() as session:
         session.add(Membership(workspace_id=workspace.id, user_id=frida.id))
-    with pytest.raises(Refused, match=MANAGERS_ONLY):
+    with pytest.raises(Refused, match=AUTHOR_OR_MODERATORS):
         calendar.delete_event(viewer(frida), event.id)
     calendar.delete_event(viewer(owner), event.id)
     assert count_events() == 0

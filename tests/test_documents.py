@@ -14,7 +14,7 @@ from partnerskap.services import documents, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.storage import get_storage
 from tests.conftest import viewer
-from tests.refusals import MEMBERS_ONLY
+from tests.refusals import NO_SUCH_DOCUMENT, MEMBERS_ONLY
 
 PDF = b"%PDF-1.4\n" + b"x" * 5000 + b"\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
@@ -196,7 +196,7 @@ def test_scanner_configured_but_down_fails_closed(uploader, workspace, monkeypat
 
 def test_outsider_cannot_download_and_member_downloads_are_logged(uploader, workspace, outsider):
     version = upload(uploader, workspace.id, "report.pdf", PDF)
-    with pytest.raises(Refused, match=MEMBERS_ONLY):
+    with pytest.raises(Refused, match=NO_SUCH_DOCUMENT):
         documents.authorise_download(viewer(outsider), version.document_id)
     found = documents.authorise_download(viewer(uploader), version.document_id, inline=True)
     assert found.inline and found.filename == "report.pdf"

@@ -309,7 +309,7 @@ async def test_the_upload_door_on_a_locked_database_answers_busy_and_logs_it(tmp
 async def test_a_refused_download_is_logged_once_without_what_was_asked(caplog):
     caplog.set_level(logging.INFO, logger="partnerskap.ops.failures")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=api.routes()), base_url="http://localhost") as client:
-        assert (await client.get("/documents/434343/download")).status_code == 403
+        assert (await client.get("/documents/434343/download", headers={"accept-language": "en"})).status_code == 403
     logged = [record.getMessage() for record in caplog.records if record.name == "partnerskap.ops.failures"]
     assert logged == ["route download_document refused: Log in to continue. (status 403)"]
 

@@ -14,7 +14,9 @@ from partnerskap.services.errors import Refused
 from partnerskap.state.admin import AdminState
 from partnerskap.state.workspaces import WorkspaceState
 from tests.handlers import Tab
-from tests.test_workspaces import NOT_FOUND, closed_workspace, mails_to, owner, role, viewer  # noqa: F401  (fixtures)
+from tests.conftest import viewer
+from tests.refusals import NOT_FOUND
+from tests.test_workspaces import closed_workspace, mails_to, role  # noqa: F401  (a fixture)
 
 INVITED = "x@partner.example.org"
 
