@@ -82,6 +82,11 @@ class Settings:
         return [self.public_url, *self.extra_origins]
 
     @property
+    def cookie_prefix(self) -> str:
+        """`__Host-` over HTTPS: such a cookie is only ever set by this very origin, never by a sibling host."""
+        return "__Host-" if self.public_url.startswith("https://") else ""
+
+    @property
     def secure_cookies(self) -> bool:
         """Cookies carry `Secure` except on plain-HTTP localhost, which browsers treat as secure anyway."""
         return self.public_url.startswith("https://") or not _is_localhost(self.public_url)
@@ -105,12 +110,17 @@ def load() -> Settings:
         raise ValueError(f"PARTNERSKAP_SQLITE_SYNCHRONOUS must be one of {SQLITE_SYNCHRONOUS}")
     port = _env("PORT", "3000")
     redis_url = _env("REDIS_URL")
+    configured_origins = tuple(origin.strip().rstrip("/") for origin in _env("PARTNERSKAP_EXTRA_ORIGINS").split(",") if origin.strip())
+    public_url = _env("PARTNERSKAP_PUBLIC_URL").rstrip("/")
+    if not public_url:  # a local trial: every loopback name of the serving port works
+        public_url = f"http://localhost:{port}"
+        configured_origins += (f"http://127.0.0.1:{port}", f"http://[::1]:{port}")
     return Settings(
         data_dir=data_dir,
         database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / 'partnerskap.db'}"),
         redis_url=redis_url,
-        public_url=_env("PARTNERSKAP_PUBLIC_URL", f"http://localhost:{port}").rstrip("/"),
-        extra_origins=tuple(origin.strip().rstrip("/") for origin in _env("PARTNERSKAP_EXTRA_ORIGINS").split(",") if origin.strip()),
+        public_url=public_url,
+        extra_origins=configured_origins,
         secret_key=_secret_key(data_dir),
         membership_policy=policy,
         smtp_host=_env("SMTP_HOST"),

@@ -139,8 +139,8 @@ def resend_confirmation(user_id: int) -> None:
         _send_link(user, purpose="confirm", session=session)
 
 
-def log_in(email: str, password: str, client_ip: str) -> str:
-    """Check the credentials and return a one-time login ticket; the same refusal for unknown e-mails."""
+def log_in(email: str, password: str, client_ip: str, *, browser: str = "") -> str:
+    """Check the credentials and return a one-time login ticket for the browser holding `browser`; the same refusal for unknown e-mails."""
     email = normalise_email(email)
     keys = (f"login:{email}"[:300], f"login-ip:{client_ip}")
     with transaction() as session:
@@ -154,7 +154,7 @@ def log_in(email: str, password: str, client_ip: str) -> str:
             throttle.fail(*keys, session=session)
         else:
             throttle.clear(keys[0], session=session)
-            return sessions.issue_ticket(user.id, session=session)
+            return sessions.issue_ticket(user.id, session=session, browser=browser)
     raise Refused(N_("The e-mail address or password is wrong."))
 
 
