@@ -50,6 +50,7 @@ class Settings:
     redis_url: str
     public_url: str
     extra_origins: tuple[str, ...]
+    local_trial: bool  # no public address configured: served to this computer only, at any of its loopback names
     secret_key: str
     membership_policy: str
     smtp_host: str
@@ -121,6 +122,7 @@ def load() -> Settings:
         redis_url=redis_url,
         public_url=public_url,
         extra_origins=configured_origins,
+        local_trial=not _env("PARTNERSKAP_PUBLIC_URL"),
         secret_key=_secret_key(data_dir),
         membership_policy=policy,
         smtp_host=_env("SMTP_HOST"),
