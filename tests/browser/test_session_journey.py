@@ -38,7 +38,7 @@ def members_only_answers(server: LiveServer, token: str) -> list[tuple[int, str]
 def shows_a_visitor(page: Page, server: LiveServer) -> None:
     """The page is the front page as a visitor sees it: a log-in link, no log-out button, no session cookie."""
     page.wait_for_url(re.compile(rf"^{re.escape(server.url)}/?$"))
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name="Log in")).to_be_visible()
     expect(page.locator("#log-out")).to_have_count(0)
     assert cookie_of(page, sessions.COOKIE_NAME) == ""
 
