@@ -41,6 +41,7 @@ def content_security_policy(origins: tuple[str, ...]) -> str:
     ])
 
 
+# What /auth/origin tells a page opened at an address the event socket refuses (shown by components.document).
 ORIGIN_REFUSED = N_("This page was opened at an address the platform does not answer at, so it cannot load. Open it at {address}.")
 # Downloads are data, never a page: no scripts, no plugins, sandboxed, not framed.
 DOWNLOAD_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'"

@@ -15,6 +15,7 @@ from partnerskap.state.base import Access, AppState, cookie_value, guarded, run
 
 NO_LOGIN_COOKIE = N_("Your browser did not keep this site's login cookie. Allow cookies for this site, reload the page and log in again.")
 
+
 def _form_text(form: dict, name: str) -> str:
     value = form.get(name, "")
     return value if isinstance(value, str) else ""
