@@ -17,32 +17,37 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from partnerskap import settings as config
 from partnerskap import uploads
-from partnerskap.i18n import best_language, t
+from partnerskap.i18n import N_, best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import health as ops_health
 from partnerskap.ops import metrics as ops_metrics
 from partnerskap.services import calendar, documents, notifications, permissions, sessions
 from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
-from partnerskap.services.tokens import digest
+from partnerskap.services.tokens import digest, new_token
 from partnerskap.storage import content_disposition, get_storage
 
 log = logging.getLogger(__name__)
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self' 'unsafe-inline'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "connect-src 'self' ws: wss:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+def content_security_policy(origins: tuple[str, ...]) -> str:
+    """The pages' policy: everything from the instance itself; the event socket only at the instance's own origins."""
+    sockets = " ".join(origin.replace("http", "ws", 1) for origin in origins if origin.startswith(("http://", "https://")))
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        f"connect-src 'self' {sockets}",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
 
 
+# What /auth/origin tells a page opened at an address the event socket refuses (shown by components.document).
+ORIGIN_REFUSED = N_("This page was opened at an address the platform does not answer at, so it cannot load. Open it at {address}.")
 # Downloads are data, never a page: no scripts, no plugins, sandboxed, not framed.
 DOWNLOAD_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'"
 ADMITTED = 204  # what admit_upload answers an upload it lets through (never sent)
@@ -80,35 +85,79 @@ def safe_next(path: str) -> str:
     return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
 
 
+def _from_another_site(request: Request) -> bool:
+    """Whether the browser says another site started this request (a link, a form or a script elsewhere)."""
+    return request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none")
+
+
+def _from_own_page(request: Request) -> bool:
+    """Whether a POST comes from one of the instance's own pages: its Origin is ours and the browser does not say otherwise."""
+    return not _from_another_site(request) and request.headers.get("origin", "") in config.settings.allowed_origins
+
+
+def _set_cookie(response: Response, name: str, value: str, max_age: int) -> None:
+    response.set_cookie(name, value, max_age=max_age, path="/", secure=config.settings.secure_cookies, httponly=True, samesite="lax")
+
+
+def _clear_cookie(response: Response, name: str) -> None:
+    response.delete_cookie(name, path="/", secure=config.settings.secure_cookies, httponly=True, samesite="lax")
+
+
+async def begin_login(request: Request) -> Response:
+    """Give this browser its login value (see sessions.LOGIN_COOKIE), then go back to the login page."""
+    response = RedirectResponse(safe_next(request.query_params.get("next", "/login")), status_code=303)
+    if not _from_another_site(request):
+        _set_cookie(response, sessions.LOGIN_COOKIE, new_token(), sessions.LOGIN_COOKIE_SECONDS)
+    return response
+
+
 @answered
 async def complete_login(request: Request) -> Response:
-    """Exchange a one-time login ticket for an HttpOnly session cookie, then continue."""
-    previous = request.cookies.get(sessions.COOKIE_NAME, "")
-    token = await asyncio.to_thread(sessions.exchange_ticket, request.query_params.get("ticket", ""), previous)
+    """Exchange a one-time login ticket, in the browser that asked for it, for an HttpOnly session cookie, then continue."""
+    browser = request.cookies.get(sessions.LOGIN_COOKIE, "")
+    token = None
+    if browser and not _from_another_site(request):
+        previous = request.cookies.get(sessions.COOKIE_NAME, "")
+        token = await asyncio.to_thread(sessions.exchange_ticket, request.query_params.get("ticket", ""), previous, browser)
     if token is None:
         return RedirectResponse("/login?" + urlencode({"expired": "1"}), status_code=303)
     response = RedirectResponse(safe_next(request.query_params.get("next", "/")), status_code=303)
-    settings = config.settings
-    response.set_cookie(
-        sessions.COOKIE_NAME,
-        token,
-        max_age=settings.session_absolute_hours * 3600,
-        path="/",
-        secure=settings.secure_cookies,
-        httponly=True,
-        samesite="lax",
-    )
+    _set_cookie(response, sessions.COOKIE_NAME, token, config.settings.session_absolute_hours * 3600)
+    _clear_cookie(response, sessions.LOGIN_COOKIE)
     return response
 
 
 @answered
-async def finish_logout(request: Request) -> Response:
-    """Revoke the session (if any) and clear its cookie."""
+async def log_out(request: Request) -> Response:
+    """A POST from the instance's own pages ends the session; any other request changes nothing (403)."""
+    if not _from_own_page(request):
+        return Response("Not allowed.", status_code=403, media_type="text/plain")
     if token := request.cookies.get(sessions.COOKIE_NAME, ""):
         await asyncio.to_thread(sessions.revoke, token)
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(sessions.COOKIE_NAME, path="/", secure=config.settings.secure_cookies, httponly=True, samesite="lax")
+    _clear_cookie(response, sessions.COOKIE_NAME)
     return response
+
+
+async def forget_ended_session(request: Request) -> Response:
+    """Clear the cookie of a session that has already ended (the log-out button ends it first); a live one stays.
+
+    So a link from another site cannot log anyone out, while the app's own pages reach this route by a GET.
+    """
+    response = RedirectResponse("/", status_code=303)
+    token = request.cookies.get(sessions.COOKIE_NAME, "")
+    if token and await asyncio.to_thread(sessions.has_ended, token):
+        _clear_cookie(response, sessions.COOKIE_NAME)
+    return response
+
+
+async def check_origin(request: Request) -> Response:
+    """Whether the event socket will accept this page's origin; if not, says so in the visitor's language."""
+    origin = request.headers.get("origin", "")
+    if not origin or origin in config.settings.allowed_origins:
+        return Response(status_code=204)
+    language = best_language(request.headers.get("accept-language", ""))
+    return Response(t(ORIGIN_REFUSED, language, address=config.settings.public_url), status_code=403, media_type="text/plain; charset=utf-8")
 
 
 RouteHandler = Callable[[Request, Viewer], Awaitable[Response]]
@@ -194,8 +243,11 @@ def routes() -> Starlette:
     """The HTTP routes mounted beside Reflex's own."""
     return Starlette(
         routes=[
+            Route("/auth/begin", begin_login, methods=["GET"]),
             Route("/auth/complete", complete_login, methods=["GET"]),
-            Route("/auth/logout", finish_logout, methods=["POST", "GET"]),
+            Route("/auth/logout", log_out, methods=["POST"]),
+            Route("/auth/logout", forget_ended_session, methods=["GET"]),
+            Route("/auth/origin", check_origin, methods=["POST"]),
             Route("/healthz", health, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
             Route("/workspaces/{workspace_id:int}/calendar.ics", workspace_calendar, methods=["GET"]),
@@ -204,6 +256,11 @@ def routes() -> Starlette:
         ],
         middleware=[Middleware(ops_metrics.RequestMetrics)],  # Reflex's own routes are mounted inside these, so it counts theirs too
     )
+
+
+@functools.lru_cache(maxsize=4)
+def _page_policy(origins: tuple[str, ...]) -> bytes:
+    return content_security_policy(origins).encode()
 
 
 def _is_static_asset(path: str) -> bool:
@@ -261,7 +318,7 @@ class SecurityHeaders:
                 headers += [
                     (name, value)
                     for name, value in (
-                        (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+                        (b"content-security-policy", _page_policy(tuple(config.settings.allowed_origins))),
                         (b"x-content-type-options", b"nosniff"),
                         (b"referrer-policy", b"same-origin"),
                         (b"x-frame-options", b"DENY"),

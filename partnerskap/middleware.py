@@ -4,7 +4,7 @@ import logging
 
 from reflex.middleware import Middleware
 from reflex.state import StateUpdate
-from reflex_base.event import get_hydrate_event
+from reflex_base.event import get_event, get_hydrate_event
 
 from partnerskap.state.base import forget_page_load, rebind_to_session
 
@@ -30,6 +30,6 @@ class SessionBinding(Middleware):
             log.warning("Refused the unguarded event %s", event.name)
             return StateUpdate()
         await rebind_to_session(state)
-        if event.name == get_hydrate_event(state):
+        if event.name in (get_hydrate_event(state), get_event(state, "hydrate_and_load")):  # a page's first event (the latter since Reflex 0.10)
             await forget_page_load(state)
         return None

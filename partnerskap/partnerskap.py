@@ -6,6 +6,7 @@ import reflex as rx
 
 from partnerskap import api, jobs, memory
 from partnerskap.middleware import SessionBinding
+from partnerskap.ops import redaction
 from partnerskap.ops.metrics import EventMetrics
 from partnerskap.pages import account, admin, auth, home, legal, library, notifications, thread, workspaces
 from partnerskap.state.accounts import AccountState
@@ -16,6 +17,7 @@ from partnerskap.state.library import LibraryState
 from partnerskap.state.notifications import NotificationsState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 
+redaction.install()
 app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[
@@ -34,7 +36,7 @@ for task in jobs.LIFESPAN_TASKS:
 PAGES = [
     (home.home, "/", []),
     (auth.register, "/register", []),
-    (auth.login, "/login", []),
+    (auth.login, "/login", [AccountState.begin_login]),
     (auth.forgot, "/forgot", []),
     (auth.reset, "/reset", []),
     (auth.confirm, "/confirm", [AccountState.confirm_email]),

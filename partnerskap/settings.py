@@ -58,6 +58,7 @@ class Settings:
     redis_url: str
     public_url: str
     extra_origins: tuple[str, ...]
+    local_trial: bool  # no public address configured: served to this computer only, at any of its loopback names
     secret_key: str
     membership_policy: str
     smtp_host: str
@@ -93,6 +94,11 @@ class Settings:
         return [self.public_url, *self.extra_origins]
 
     @property
+    def cookie_prefix(self) -> str:
+        """`__Host-` over HTTPS: such a cookie is only ever set by this very origin, never by a sibling host."""
+        return "__Host-" if self.public_url.startswith("https://") else ""
+
+    @property
     def secure_cookies(self) -> bool:
         """Cookies carry `Secure` except on plain-HTTP localhost, which browsers treat as secure anyway."""
         return self.public_url.startswith("https://") or not _is_localhost(self.public_url)
@@ -118,12 +124,18 @@ def load() -> Settings:
         raise ValueError("PARTNERSKAP_TRUSTED_PROXIES must be 0 or more")
     port = _env("PORT", "3000")
     redis_url = _env("REDIS_URL")
+    configured_origins = tuple(origin.strip().rstrip("/") for origin in _env("PARTNERSKAP_EXTRA_ORIGINS").split(",") if origin.strip())
+    public_url = _env("PARTNERSKAP_PUBLIC_URL").rstrip("/")
+    if not public_url:  # a local trial: every loopback name of the serving port works
+        public_url = f"http://localhost:{port}"
+        configured_origins += (f"http://127.0.0.1:{port}", f"http://[::1]:{port}")
     return Settings(
         data_dir=data_dir,
         database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / 'partnerskap.db'}"),
         redis_url=redis_url,
-        public_url=_env("PARTNERSKAP_PUBLIC_URL", f"http://localhost:{port}").rstrip("/"),
-        extra_origins=tuple(origin.strip().rstrip("/") for origin in _env("PARTNERSKAP_EXTRA_ORIGINS").split(",") if origin.strip()),
+        public_url=public_url,
+        extra_origins=configured_origins,
+        local_trial=not _env("PARTNERSKAP_PUBLIC_URL"),
         secret_key=_secret_key(data_dir),
         membership_policy=policy,
         smtp_host=_env("SMTP_HOST"),

@@ -33,7 +33,9 @@ from tests.test_accounts_handlers import GOOD_FORM
 PUBLIC_HANDLERS = {
     "AppState.refresh",
     "AppState.dismiss_notice",
+    "AppState.log_out",
     "AccountState.register",
+    "AccountState.begin_login",
     "AccountState.log_in",
     "AccountState.request_reset",
     "AccountState.reset_password",

@@ -48,11 +48,7 @@ def account_menu() -> rx.Component:
         AppState.signed_in,
         rx.hstack(
             rx.link(AppState.viewer_name, href="/account", class_name="nav-link"),
-            rx.el.form(
-                rx.button(T("Log out"), type="submit", variant="outline", size="1"),
-                method="post",
-                action="/auth/logout",
-            ),
+            rx.button(T("Log out"), on_click=AppState.log_out, variant="outline", size="1", id="log-out"),
             align="center",
             spacing="3",
         ),

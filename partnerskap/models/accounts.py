@@ -61,6 +61,7 @@ class LoginTicket(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_hash: str = Field(max_length=64, unique=True, index=True)
+    browser_hash: str = Field(default="", max_length=64)  # the digest of the login value of the browser it was issued for
     user_id: int = Field(foreign_key="user.id", index=True)
     expires_at: datetime
     used_at: datetime | None = None

@@ -64,5 +64,8 @@ def account() -> rx.Component:
             ),
             on_submit=AccountState.change_password,
             aria_label=T("Change the password"),
-        )
+        ),
+        rx.heading(T("Log out on all devices"), as_="h2", size="5", margin_top="6"),
+        rx.text(T("Ends every session of your account, on this computer and on every other one where you are logged in.")),
+        rx.button(T("Log out on all devices"), on_click=AccountState.log_out_everywhere, variant="outline", margin_top="3", id="log-out-everywhere"),
     )

@@ -185,8 +185,8 @@ def resend_confirmation(user_id: int) -> None:
         _send_link(user, purpose="confirm", session=session)
 
 
-def log_in(email: str, password: str, client_address: str) -> str:
-    """Check the credentials and return a one-time login ticket; the same refusal for unknown e-mails.
+def log_in(email: str, password: str, client_address: str, *, browser: str = "") -> str:
+    """Check the credentials and return a one-time login ticket for the browser holding `browser`; the same refusal for unknown e-mails.
 
     Failures refuse even the right password only from the address they came from; elsewhere they slow
     attempts at the account down, so an attacker can never lock its owner out.
@@ -205,7 +205,7 @@ def log_in(email: str, password: str, client_address: str) -> str:
             throttle.count(*limits, session=session)
         else:
             throttle.forget(pair, session=session)
-            return sessions.issue_ticket(user.id, session=session)
+            return sessions.issue_ticket(user.id, session=session, browser=browser)
     raise Refused(N_("The e-mail address or password is wrong."))
 
 

@@ -8,9 +8,13 @@ import reflex as rx
 
 from partnerskap.api import safe_next
 from partnerskap.i18n import N_, format_datetime
-from partnerskap.services import accounts
+from partnerskap.services import accounts, sessions
+from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
-from partnerskap.state.base import Access, AppState, guarded, run
+from partnerskap.state.base import Access, AppState, cookie_value, guarded, run
+
+NO_LOGIN_COOKIE = N_("Your browser did not keep this site's login cookie. Allow cookies for this site, reload the page and log in again.")
+
 
 def _form_text(form: dict, name: str) -> str:
     value = form.get(name, "")
@@ -45,10 +49,24 @@ class AccountState(AppState):
         await run(accounts.register, registration, self._client_address())
         self.registered = True
 
+    @guarded(Access.PUBLIC, loads_page=True)
+    async def begin_login(self, viewer: Viewer | None):
+        """Make sure this browser holds its login value before the person types anything (one trip through /auth/begin)."""
+        if cookie_value(self.router.headers.cookie, sessions.LOGIN_COOKIE):
+            return
+        query = self.router.url.query_parameters
+        if query.get("began"):
+            raise Refused(NO_LOGIN_COOKIE)
+        login_page = "/login?" + urlencode({"began": "1", "next": safe_next(query.get("next", "/status"))})
+        self._load_page("/auth/begin?" + urlencode({"next": login_page}))
+
     @guarded(Access.PUBLIC)
     async def log_in(self, viewer: Viewer | None, form: dict):
-        """Check the credentials, then let the cookie route start the session."""
-        ticket = await run(accounts.log_in, _form_text(form, "email"), _form_text(form, "password"), self._client_address())
+        """Check the credentials, then let the cookie route start the session in this very browser."""
+        browser = cookie_value(self.router.headers.cookie, sessions.LOGIN_COOKIE)
+        if not browser:
+            raise Refused(NO_LOGIN_COOKIE)
+        ticket = await run(accounts.log_in, _form_text(form, "email"), _form_text(form, "password"), self._client_address(), browser=browser)
         destination = safe_next(self.router.url.query_parameters.get("next", "/status"))
         self._load_page("/auth/complete?" + urlencode({"ticket": ticket, "next": destination}))
 
@@ -107,4 +125,10 @@ class AccountState(AppState):
         """Change the password; every session ends, so the member logs in again."""
         await run(accounts.change_password, viewer.id, _form_text(form, "current_password"), _form_text(form, "new_password"))
         self._say(N_("Your password was changed. Log in with the new password."))
+        self._load_page("/auth/logout")
+
+    @guarded(Access.SIGNED_IN)
+    async def log_out_everywhere(self, viewer: Viewer):
+        """End every session of the viewer, on every device, then clear this browser's cookie."""
+        await run(sessions.revoke_everywhere, viewer.id)
         self._load_page("/auth/logout")

@@ -42,23 +42,28 @@ NO_ACCESS = N_("You do not have access to this.")
 
 
 @functools.lru_cache(maxsize=4096)  # every event of a tab sends the same header
-def session_token(cookie_header: str) -> str:
-    """The session token in a Cookie header, or ''."""
+def cookie_value(cookie_header: str, name: str) -> str:
+    """One cookie's value in a Cookie header, or ''."""
     cookies = SimpleCookie()
     try:
         cookies.load(cookie_header or "")
     except Exception:
         return ""
-    morsel = cookies.get(sessions.COOKIE_NAME)
+    morsel = cookies.get(name)
     return morsel.value if morsel else ""
+
+
+def session_token(cookie_header: str) -> str:
+    """The session token in a Cookie header, or ''."""
+    return cookie_value(cookie_header, sessions.COOKIE_NAME)
 
 
 memory.register(
     "session cookies",
-    holds="the session token parsed from each Cookie header (header -> token)",
+    holds="each cookie parsed from each Cookie header ((header, name) -> value)",
     lasts="the process; the 4,096 most recently used",
-    others_learn="nothing to learn: a header always holds the same token",
-    forget=session_token.cache_clear,
+    others_learn="nothing to learn: a header always holds the same cookies",
+    forget=cookie_value.cache_clear,
 )
 
 
@@ -219,6 +224,12 @@ class AppState(rx.State):
     async def dismiss_notice(self, viewer: Viewer | None):
         """Hide the message banner."""
         self.notice = ""
+
+    @guarded(Access.PUBLIC)
+    async def log_out(self, viewer: Viewer | None):
+        """End this session on the server, then let the cookie route clear the cookie of the ended session."""
+        await run(sessions.revoke, session_token(self.router.headers.cookie))
+        self._load_page("/auth/logout")
 
     def _load_page(self, url: str) -> None:
         """Have the browser load a URL as a real page (see components.document), e.g. a cookie route."""
