@@ -3,12 +3,12 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import partnerskap.models  # noqa: F401
 from partnerskap import settings as config
-from tests.conftest import POSTGRES_ADMIN_URL
+from tests.conftest import scratch_postgres
 
 
 def differences(url: str) -> list:
@@ -25,17 +25,10 @@ def test_models_match_the_migration_head():
     assert differences(config.settings.database_url) == []
 
 
-@pytest.fixture
-def scratch_postgres():
+@pytest.fixture(name="scratch_postgres")
+def scratch_postgres_database():
     """An empty PostgreSQL database for migrating up and down."""
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS partnerskap_migrations WITH (FORCE)"))
-        connection.execute(text("CREATE DATABASE partnerskap_migrations"))
-    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/partnerskap_migrations"
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS partnerskap_migrations WITH (FORCE)"))
-    admin.dispose()
+    yield from scratch_postgres()
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
