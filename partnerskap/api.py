@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
@@ -12,6 +11,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response, Stream
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from partnerskap import offload
 from partnerskap import settings as config
 from partnerskap.ops import health as ops_health
 from partnerskap.ops import metrics as ops_metrics
@@ -49,7 +49,7 @@ def safe_next(path: str) -> str:
 async def complete_login(request: Request) -> Response:
     """Exchange a one-time login ticket for an HttpOnly session cookie, then continue."""
     previous = request.cookies.get(sessions.COOKIE_NAME, "")
-    token = await asyncio.to_thread(sessions.exchange_ticket, request.query_params.get("ticket", ""), previous)
+    token = await offload.write(sessions.exchange_ticket, request.query_params.get("ticket", ""), previous)
     if token is None:
         return RedirectResponse("/login?" + urlencode({"expired": "1"}), status_code=303)
     response = RedirectResponse(safe_next(request.query_params.get("next", "/")), status_code=303)
@@ -69,7 +69,7 @@ async def complete_login(request: Request) -> Response:
 async def finish_logout(request: Request) -> Response:
     """Revoke the session (if any) and clear its cookie."""
     if token := request.cookies.get(sessions.COOKIE_NAME, ""):
-        await asyncio.to_thread(sessions.revoke, token)
+        await offload.write(sessions.revoke, token)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(sessions.COOKIE_NAME, path="/", secure=config.settings.secure_cookies, httponly=True, samesite="lax")
     return response
@@ -77,18 +77,18 @@ async def finish_logout(request: Request) -> Response:
 
 async def workspace_calendar(request: Request) -> Response:
     """A workspace's calendar as iCalendar, for its members only (checked on every request)."""
-    viewer = await asyncio.to_thread(sessions.resolve, request.cookies.get(sessions.COOKIE_NAME, ""))
+    viewer = await offload.read(sessions.resolve, request.cookies.get(sessions.COOKIE_NAME, ""))
     if viewer is None:
         return Response("Log in to continue.", status_code=403, media_type="text/plain")
     try:
-        text, filename = await asyncio.to_thread(calendar.ics, viewer, int(request.path_params["workspace_id"]))
+        text, filename = await offload.read(calendar.ics, viewer, int(request.path_params["workspace_id"]))
     except Refused:
         return Response("Not found.", status_code=404, media_type="text/plain")
     return Response(text, media_type="text/calendar; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 async def _viewer_of(request: Request) -> Viewer | None:
-    return await asyncio.to_thread(sessions.resolve, request.cookies.get(sessions.COOKIE_NAME, ""))
+    return await offload.read(sessions.resolve, request.cookies.get(sessions.COOKIE_NAME, ""))
 
 
 async def download_document(request: Request) -> Response:
@@ -99,7 +99,7 @@ async def download_document(request: Request) -> Response:
     version = request.query_params.get("version", "")
     inline = request.query_params.get("inline") == "1"
     try:
-        found = await asyncio.to_thread(
+        found = await offload.write(
             documents.authorise_download, viewer, int(request.path_params["document_id"]), int(version) if version.isdigit() else None, inline=inline
         )
     except Refused:
@@ -119,7 +119,7 @@ async def export_library(request: Request) -> Response:
     if viewer is None:
         return Response("Log in to continue.", status_code=403, media_type="text/plain")
     try:
-        chunks, filename = await asyncio.to_thread(
+        chunks, filename = await offload.read(
             documents.export_zip, viewer, int(request.path_params["workspace_id"]), only_mine=request.query_params.get("scope") != "all"
         )
     except Refused:
@@ -173,7 +173,7 @@ class UploadSession:
         if scope["type"] == "http" and scope.get("path", "").rstrip("/").endswith("/_upload") and scope.get("method") == "POST":
             request = Request(scope)
             token = request.cookies.get(sessions.COOKIE_NAME, "")
-            if await asyncio.to_thread(sessions.resolve, token) is None:
+            if await offload.read(sessions.resolve, token) is None:
                 await Response("Log in to continue.", status_code=403, media_type="text/plain")(scope, receive, send)
                 return
             UPLOAD_SESSIONS[request.headers.get("reflex-client-token", "")] = digest(token)

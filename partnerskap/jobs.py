@@ -4,7 +4,7 @@ import asyncio
 import contextlib
 import logging
 
-from partnerskap import db
+from partnerskap import db, offload
 from partnerskap.ops import health
 from partnerskap.services import discussions, documents, mail, notifications, sessions, workspaces
 from partnerskap.state.live import relay_listens
@@ -18,7 +18,7 @@ async def hourly_housekeeping() -> None:
     while True:
         for job in (notifications.send_digests, workspaces.prompt_inactive, documents.purge_trash):
             try:
-                await asyncio.to_thread(job)
+                await offload.write(job)
             except Exception:  # noqa: BLE001  (one failed round must not stop the next)
                 log.exception("Background job %s failed", job.__name__)
         await asyncio.sleep(HOURLY)
@@ -31,7 +31,7 @@ async def every_second() -> None:
             await asyncio.sleep(1)
             for job in (discussions.save_read_marks, sessions.save_visits, db.checkpoint):
                 try:
-                    await asyncio.to_thread(job)
+                    await offload.write(job)
                 except Exception:  # noqa: BLE001  (tried again in a second)
                     log.warning("Background job %s failed; trying again in a second", job.__name__, exc_info=True)
     finally:

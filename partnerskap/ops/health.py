@@ -11,6 +11,7 @@ from collections.abc import Callable
 import redis
 from sqlalchemy import text
 
+from partnerskap import offload
 from partnerskap import settings as config
 from partnerskap.db import engine
 from partnerskap.storage import get_storage
@@ -50,7 +51,7 @@ def _redis(url: str) -> None:
 async def _outcome(name: str, check: Callable[[], None]) -> str:
     """"ok", or what went wrong in a word; the details go to the log, never to the public answer."""
     try:
-        await asyncio.wait_for(asyncio.to_thread(check), CHECK_SECONDS)
+        await asyncio.wait_for(offload.write(check), CHECK_SECONDS)
     except TimeoutError:
         log.warning("health: %s did not answer within %s s", name, CHECK_SECONDS)
         return "timeout"

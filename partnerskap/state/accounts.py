@@ -6,12 +6,13 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
+from partnerskap import offload
 from partnerskap.api import safe_next
 from partnerskap.i18n import format_datetime
 from partnerskap.services import accounts
 from partnerskap.services.errors import N_
 from partnerskap.services.sessions import Viewer
-from partnerskap.state.base import Access, AppState, guarded, run
+from partnerskap.state.base import Access, AppState, guarded
 
 def _form_text(form: dict, name: str) -> str:
     value = form.get(name, "")
@@ -42,27 +43,27 @@ class AccountState(AppState):
             accepted_terms=form.get("terms") in (True, "on", "true"),
             language=self.lang,
         )
-        await run(accounts.register, registration)
+        await offload.write(accounts.register, registration)
         self.registered = True
 
     @guarded(Access.PUBLIC)
     async def log_in(self, viewer: Viewer | None, form: dict):
         """Check the credentials, then let the cookie route start the session."""
-        ticket = await run(accounts.log_in, _form_text(form, "email"), _form_text(form, "password"), self.router.session.client_ip)
+        ticket = await offload.write(accounts.log_in, _form_text(form, "email"), _form_text(form, "password"), self.router.session.client_ip)
         destination = safe_next(self.router.url.query_parameters.get("next", "/status"))
         self._load_page("/auth/complete?" + urlencode({"ticket": ticket, "next": destination}))
 
     @guarded(Access.PUBLIC)
     async def request_reset(self, viewer: Viewer | None, form: dict):
         """E-mail a password reset link; the answer is the same whether or not the account exists."""
-        await run(accounts.request_password_reset, _form_text(form, "email"), self.router.session.client_ip)
+        await offload.write(accounts.request_password_reset, _form_text(form, "email"), self.router.session.client_ip)
         self.reset_requested = True
 
     @guarded(Access.PUBLIC)
     async def reset_password(self, viewer: Viewer | None, form: dict):
         """Set a new password from the e-mailed link."""
         token = self.router.url.query_parameters.get("token", "")
-        await run(accounts.reset_password, token, _form_text(form, "password"))
+        await offload.write(accounts.reset_password, token, _form_text(form, "password"))
         self._say(N_("Your password was changed. Log in with the new password."))
         return rx.redirect("/login")
 
@@ -70,18 +71,18 @@ class AccountState(AppState):
     async def confirm_email(self, viewer: Viewer | None):
         """Confirm the e-mail address from the link in the query string."""
         self.confirmed = False
-        await run(accounts.confirm_email, self.router.url.query_parameters.get("token", ""))
+        await offload.write(accounts.confirm_email, self.router.url.query_parameters.get("token", ""))
         self.confirmed = True
 
     @guarded(Access.SIGNED_IN, loads_page=True)
     async def load_status(self, viewer: Viewer):
         """Show where the viewer's membership stands."""
-        self.status_reason = await run(accounts.status_reason, viewer.id)
+        self.status_reason = await offload.read(accounts.status_reason, viewer.id)
 
     @guarded(Access.SIGNED_IN)
     async def resend_confirmation(self, viewer: Viewer):
         """Send a new confirmation link."""
-        await run(accounts.resend_confirmation, viewer.id)
+        await offload.write(accounts.resend_confirmation, viewer.id)
         self._say(N_("We sent a new confirmation link."))
 
     @guarded(Access.MEMBER, loads_page=True)
@@ -90,12 +91,12 @@ class AccountState(AppState):
         self.email = viewer.email
         self.organisation = viewer.organisation
         self.password_changed = False
-        self.member_since = format_datetime(await run(accounts.member_since, viewer.id), self.lang)
+        self.member_since = format_datetime(await offload.read(accounts.member_since, viewer.id), self.lang)
 
     @guarded(Access.MEMBER)
     async def save_profile(self, viewer: Viewer, form: dict):
         """Change one's name and organisation."""
-        user = await run(accounts.update_profile, viewer.id, name=_form_text(form, "name"), organisation=_form_text(form, "organisation"))
+        user = await offload.write(accounts.update_profile, viewer.id, name=_form_text(form, "name"), organisation=_form_text(form, "organisation"))
         self.viewer_name = user.name
         self.organisation = user.organisation
         self._say(N_("Your profile was saved."))
@@ -103,6 +104,6 @@ class AccountState(AppState):
     @guarded(Access.SIGNED_IN)
     async def change_password(self, viewer: Viewer, form: dict):
         """Change the password; every session ends, so the member logs in again."""
-        await run(accounts.change_password, viewer.id, _form_text(form, "current_password"), _form_text(form, "new_password"))
+        await offload.write(accounts.change_password, viewer.id, _form_text(form, "current_password"), _form_text(form, "new_password"))
         self._say(N_("Your password was changed. Log in with the new password."))
         self._load_page("/auth/logout")

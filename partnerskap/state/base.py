@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import enum
 import functools
@@ -16,7 +15,7 @@ from typing import Any
 import reflex as rx
 from sqlalchemy import exc as database_errors
 
-from partnerskap import db
+from partnerskap import offload
 from partnerskap.i18n import LANGUAGES, best_language, t
 from partnerskap.services import notifications, sessions
 from partnerskap.services.errors import N_, Invalid, Refused
@@ -130,14 +129,6 @@ def guarded(access: Access, *, form: str = "", background: bool = False, quiet: 
     return decorate
 
 
-_service_threads = concurrent.futures.ThreadPoolExecutor(max_workers=db.CONCURRENT_TRANSACTIONS, thread_name_prefix="service")
-
-
-async def run(function: Callable, *args: Any, **kwargs: Any) -> Any:
-    """Run a blocking service call in a worker thread, so no other member waits for it (nor for writers waiting on the database)."""
-    return await asyncio.get_running_loop().run_in_executor(_service_threads, functools.partial(function, *args, **kwargs))
-
-
 class AppState(rx.State):
     """What every page shares: who is looking, in which language, and the last message for them."""
 
@@ -160,7 +151,7 @@ class AppState(rx.State):
         """The viewer of this connection's session cookie (from the database unless resolved moments ago)."""
         token = session_token(self.router.headers.cookie)
         known, viewer = sessions.remembered(token)
-        return viewer if known else await run(sessions.resolve, token)
+        return viewer if known else await offload.read(sessions.resolve, token)
 
     def _show_viewer(self, viewer: Viewer | None) -> None:
         self.signed_in = viewer is not None
@@ -191,7 +182,7 @@ class AppState(rx.State):
         if viewer is None or not viewer.is_member:
             return 0
         known = notifications.remembered_count(viewer)
-        return known if known is not None else await run(notifications.unread_count, viewer)
+        return known if known is not None else await offload.read(notifications.unread_count, viewer)
 
     @guarded(Access.PUBLIC)
     async def dismiss_notice(self, viewer: Viewer | None):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sys import intern
 
+from partnerskap import offload
 from partnerskap.i18n import format_datetime
 from partnerskap.schemas import DocumentLink, MemberRow, PostPublic
 from partnerskap.services import discussions
 from partnerskap.services.errors import N_
 from partnerskap.services.sessions import Viewer
-from partnerskap.state.base import Access, AppState, guarded, run
+from partnerskap.state.base import Access, AppState, guarded
 from partnerskap.state.live import deliver, open_tabs
 
 
@@ -66,7 +67,7 @@ class ThreadState(AppState):
     async def _open(self, viewer: Viewer, thread_id: int) -> None:
         leaving = self._place() if self.found else ""
         self.found = False
-        page = await run(discussions.open_thread, viewer, thread_id)
+        page = await offload.read(discussions.open_thread, viewer, thread_id)
         thread, place = page.thread, page.place
         self.thread_id, self.title, self.pinned = thread.id, thread.title, thread.pinned
         self.workspace_id, self.workspace_name = place.workspace.id, place.workspace.name
@@ -104,7 +105,7 @@ class ThreadState(AppState):
         if await self._reopened(viewer):
             return
         oldest = min((post.id for post in self.posts or self.fresh), default=None)
-        views = await run(discussions.posts, viewer, self.thread_id, before_id=oldest)
+        views = await offload.read(discussions.posts, viewer, self.thread_id, before_id=oldest)
         self.posts = [_post_public(view, self.lang) for view in views] + self.posts
         self.has_earlier = len(views) == discussions.PAGE_SIZE
 
@@ -132,11 +133,11 @@ class ThreadState(AppState):
             int(attach) if attach.isdigit() else None,
         )
         if self._shows(thread_id):
-            self._take_new(await run(discussions.reply_and_catch_up, *sent, after_id=self._newest_shown()))
+            self._take_new(await offload.write(discussions.reply_and_catch_up, *sent, after_id=self._newest_shown()))
             self.draft = ""
             self.reply_key = discussions.new_key()
         else:
-            await run(discussions.reply, *sent)
+            await offload.write(discussions.reply, *sent)
             await self._open(viewer, thread_id)
         deliver(self._place(), f"{ThreadState.get_full_name()}.deliver_new", sender=self.router.session.client_token)
 
@@ -144,7 +145,7 @@ class ThreadState(AppState):
         return self.found and self.thread_id == thread_id
 
     async def _show_new(self, viewer: Viewer) -> None:
-        self._take_new(await run(discussions.posts, viewer, self.thread_id, after_id=self._newest_shown()))
+        self._take_new(await offload.read(discussions.posts, viewer, self.thread_id, after_id=self._newest_shown()))
 
     def _newest_shown(self) -> int:
         return max((post.id for post in self.fresh or self.posts), default=0)
@@ -167,7 +168,7 @@ class ThreadState(AppState):
         if key != self.reply_key:
             return
         self.draft = str(body)
-        await run(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
+        await offload.write(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
 
     @guarded(Access.MEMBER)
     async def mention(self, viewer: Viewer, user_id: str):
@@ -175,13 +176,13 @@ class ThreadState(AppState):
         name = next((member.name for member in self.members if str(member.id) == str(user_id)), None)
         if name is not None:
             self.draft = f"{self.draft}@[{name}](member:{user_id}) "
-            await run(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
+            await offload.write(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
 
     @guarded(Access.MEMBER)
     async def quote(self, viewer: Viewer, post_id: int):
         """Put a quotation of a post into the reply box."""
-        self.draft = self.draft + await run(discussions.quote_text, viewer, int(post_id))
-        await run(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
+        self.draft = self.draft + await offload.read(discussions.quote_text, viewer, int(post_id))
+        await offload.write(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
 
     @guarded(Access.MEMBER)
     async def start_editing(self, viewer: Viewer, post_id: int):
@@ -197,13 +198,13 @@ class ThreadState(AppState):
     async def save_edit(self, viewer: Viewer, form: dict):
         """Save an edited post (the earlier text is kept for moderators)."""
         post_id = int(form.get("post_id", 0))
-        await run(discussions.edit, viewer, post_id, str(form.get("body", "")))
+        await offload.write(discussions.edit, viewer, post_id, str(form.get("body", "")))
         self.editing_id = 0
         await self._refresh_one(viewer, post_id)
         self._say(N_("The post was saved."))
 
     async def _refresh_one(self, viewer: Viewer, post_id: int) -> None:
-        changed = _post_public(await run(discussions.one_post, viewer, post_id), self.lang)
+        changed = _post_public(await offload.read(discussions.one_post, viewer, post_id), self.lang)
         if any(post.id == post_id for post in self.fresh):
             self.fresh = [changed if post.id == post_id else post for post in self.fresh]
         else:
@@ -212,18 +213,18 @@ class ThreadState(AppState):
     @guarded(Access.MEMBER)
     async def delete_post(self, viewer: Viewer, post_id: int):
         """Delete a post."""
-        await run(discussions.delete, viewer, int(post_id))
+        await offload.write(discussions.delete, viewer, int(post_id))
         await self._refresh_one(viewer, int(post_id))
         self._say(N_("The post was deleted."))
 
     @guarded(Access.MEMBER)
     async def toggle_pin(self, viewer: Viewer):
         """Pin the thread to the top of its workspace, or unpin it."""
-        thread = await run(discussions.pin, viewer, self.thread_id, not self.pinned)
+        thread = await offload.write(discussions.pin, viewer, self.thread_id, not self.pinned)
         self.pinned = thread.pinned
 
     @guarded(Access.MEMBER)
     async def show_history(self, viewer: Viewer, post_id: int):
         """Show earlier texts of a post (moderators)."""
-        revisions = await run(discussions.history, viewer, int(post_id))
+        revisions = await offload.read(discussions.history, viewer, int(post_id))
         self.history = [f"{format_datetime(revision.replaced_at, self.lang)}: {revision.body}" for revision in revisions]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from partnerskap import api
+from partnerskap import api, offload
 from partnerskap.i18n import format_datetime, format_number
 from partnerskap.schemas import DocumentPublic, FolderPublic, VersionPublic
 from partnerskap.services import documents, filetypes
 from partnerskap.services.errors import N_, Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
-from partnerskap.state.base import Access, AppState, guarded, run, session_token
+from partnerskap.state.base import Access, AppState, guarded, session_token
 
 
 def human_size(size: int, language: str) -> str:
@@ -67,16 +67,16 @@ class LibraryState(AppState):
         self.workspace_id = self._route_id("workspace_id")
         folder = self.router.url.query_parameters.get("folder", "")
         self.folder_id = int(folder) if folder.isdigit() else 0
-        shelf = await run(documents.library, viewer, self.workspace_id, self.folder_id or None, sort=self.sort)
+        shelf = await offload.read(documents.library, viewer, self.workspace_id, self.folder_id or None, sort=self.sort)
         self.workspace_name = shelf.place.workspace.name
         self.writable, self.is_owner = shelf.place.writable, shelf.place.role == "owner"
         self.path = [FolderPublic(id=f.id, name=f.name) for f in shelf.path]
         self.folders = [FolderPublic(id=f.id, name=f.name) for f in shelf.folders]
-        self.all_folders = [FolderPublic(id=folder_id, name=path) for folder_id, path in await run(documents.folder_paths, viewer, self.workspace_id)]
+        self.all_folders = [FolderPublic(id=folder_id, name=path) for folder_id, path in await offload.read(documents.folder_paths, viewer, self.workspace_id)]
         self.documents = [self._public(entry) for entry in shelf.entries]
         self.used = human_size(shelf.used, self.lang)
-        self.terms_accepted = await run(documents.has_accepted_upload_terms, viewer)
-        self.trash = [self._public(entry) for entry in await run(documents.trash, viewer, self.workspace_id)] if self.is_owner else []
+        self.terms_accepted = await offload.read(documents.has_accepted_upload_terms, viewer)
+        self.trash = [self._public(entry) for entry in await offload.read(documents.trash, viewer, self.workspace_id)] if self.is_owner else []
         self.found = True
 
     @guarded(Access.MEMBER, loads_page=True)
@@ -94,7 +94,7 @@ class LibraryState(AppState):
     @guarded(Access.MEMBER)
     async def accept_terms(self, viewer: Viewer):
         """Confirm holding the rights to uploaded material and being responsible for it."""
-        await run(documents.accept_upload_terms, viewer)
+        await offload.write(documents.accept_upload_terms, viewer)
         self.terms_accepted = True
 
     @guarded(Access.MEMBER, background=True)
@@ -112,18 +112,18 @@ class LibraryState(AppState):
             async for chunk in chunks:
                 if chunk.filename != incoming_name:
                     if incoming is not None:
-                        await run(incoming.finish)
+                        await offload.write(incoming.finish)
                         saved.append(incoming.filename)
                     incoming_name = chunk.filename
-                    incoming = await run(documents.IncomingFile, viewer, workspace_id, chunk.filename, folder_id=folder_id, document_id=target)
-                await run(incoming.add, chunk.data)
+                    incoming = await offload.write(documents.IncomingFile, viewer, workspace_id, chunk.filename, folder_id=folder_id, document_id=target)
+                await offload.write(incoming.add, chunk.data)
             if incoming is not None:
-                await run(incoming.finish)
+                await offload.write(incoming.finish)
                 saved.append(incoming.filename)
                 incoming = None
         except BaseException:
             if incoming is not None:
-                await run(incoming.abort)
+                await offload.write(incoming.abort)
             async for _chunk in chunks:
                 pass
             raise
@@ -145,7 +145,7 @@ class LibraryState(AppState):
     @guarded(Access.MEMBER, form="folder")
     async def create_folder(self, viewer: Viewer, form: dict):
         """Make a folder here."""
-        await run(documents.create_folder, viewer, self.workspace_id, str(form.get("name", "")), self.folder_id or None)
+        await offload.write(documents.create_folder, viewer, self.workspace_id, str(form.get("name", "")), self.folder_id or None)
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
@@ -157,22 +157,22 @@ class LibraryState(AppState):
     async def save_folder(self, viewer: Viewer, form: dict):
         """Rename a folder and move it under another one (or to the top)."""
         parent = str(form.get("parent_id", ""))
-        await run(documents.rename_folder, viewer, self.editing_folder, str(form.get("name", "")))
-        await run(documents.move_folder, viewer, self.editing_folder, int(parent) if parent.isdigit() and int(parent) else None)
+        await offload.write(documents.rename_folder, viewer, self.editing_folder, str(form.get("name", "")))
+        await offload.write(documents.move_folder, viewer, self.editing_folder, int(parent) if parent.isdigit() and int(parent) else None)
         self.editing_folder = 0
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def delete_folder(self, viewer: Viewer, folder_id: int):
         """Delete an empty folder."""
-        await run(documents.delete_folder, viewer, int(folder_id))
+        await offload.write(documents.delete_folder, viewer, int(folder_id))
         await self._load(viewer)
 
     @guarded(Access.MEMBER, form="document")
     async def save_document(self, viewer: Viewer, form: dict):
         """Rename, describe, move or set the rights of the open document."""
         folder = str(form.get("folder_id", ""))
-        await run(
+        await offload.write(
             documents.update_document,
             viewer,
             self.open_document,
@@ -199,19 +199,19 @@ class LibraryState(AppState):
     @guarded(Access.MEMBER)
     async def restore_version(self, viewer: Viewer, version_id: int):
         """Make an earlier version the newest again."""
-        await run(documents.restore_version, viewer, int(version_id))
+        await offload.write(documents.restore_version, viewer, int(version_id))
         await self._load(viewer)
         await self._reload_versions(viewer)
 
     @guarded(Access.MEMBER)
     async def delete_version(self, viewer: Viewer, version_id: int):
         """Delete one version."""
-        await run(documents.delete_version, viewer, int(version_id))
+        await offload.write(documents.delete_version, viewer, int(version_id))
         await self._load(viewer)
         await self._reload_versions(viewer)
 
     async def _reload_versions(self, viewer: Viewer, document_id: int | None = None) -> None:
-        _document, rows, _may_change = await run(documents.versions, viewer, document_id or self.open_document)
+        _document, rows, _may_change = await offload.read(documents.versions, viewer, document_id or self.open_document)
         self.versions = [
             VersionPublic(number=v.number, id=v.id, size=human_size(v.size, self.lang), uploader=name, uploaded=format_datetime(v.uploaded_at, self.lang))
             for v, name in rows
@@ -220,7 +220,7 @@ class LibraryState(AppState):
     @guarded(Access.MEMBER)
     async def delete_document(self, viewer: Viewer, document_id: int):
         """Move a document to the trash."""
-        await run(documents.delete_document, viewer, int(document_id))
+        await offload.write(documents.delete_document, viewer, int(document_id))
         self.open_document, self.versions = 0, []
         self._say(N_("The document was moved to the trash."))
         await self._load(viewer)
@@ -228,5 +228,5 @@ class LibraryState(AppState):
     @guarded(Access.MEMBER)
     async def restore_document(self, viewer: Viewer, document_id: int):
         """Bring a document back from the trash."""
-        await run(documents.restore_document, viewer, int(document_id))
+        await offload.write(documents.restore_document, viewer, int(document_id))
         await self._load(viewer)

@@ -6,12 +6,13 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
+from partnerskap import offload
 from partnerskap.i18n import format_date, format_datetime
 from partnerskap.schemas import DocumentLink, EventPublic, InvitationRow, MemberRow, MyInvitation, RequestRow, ThreadSummary, WorkspaceCard, WorkspaceIntro
 from partnerskap.services import calendar, discussions, documents, markdown, workspaces
 from partnerskap.services.errors import N_
 from partnerskap.services.sessions import Viewer
-from partnerskap.state.base import Access, AppState, guarded, run
+from partnerskap.state.base import Access, AppState, guarded
 
 
 def _text(form: dict, name: str) -> str:
@@ -59,7 +60,7 @@ class WorkspacesState(AppState):
     kind: str = ""
 
     async def _load(self, viewer: Viewer) -> None:
-        rows = await run(workspaces.listing, viewer, query=self.query, mine=self.show == "mine", kind=self.kind)
+        rows = await offload.read(workspaces.listing, viewer, query=self.query, mine=self.show == "mine", kind=self.kind)
         self.cards = [
             WorkspaceCard(
                 id=row.workspace.id,
@@ -77,7 +78,7 @@ class WorkspacesState(AppState):
         ]
         self.my_invitations = [
             MyInvitation(id=invitation.id, workspace_id=workspace.id, workspace=workspace.name)
-            for invitation, workspace in await run(workspaces.my_invitations, viewer)
+            for invitation, workspace in await offload.read(workspaces.my_invitations, viewer)
         ]
 
     @guarded(Access.MEMBER, loads_page=True)
@@ -96,13 +97,13 @@ class WorkspacesState(AppState):
     @guarded(Access.MEMBER)
     async def create(self, viewer: Viewer, form: dict):
         """Create a workspace and open it."""
-        workspace = await run(workspaces.create, viewer, workspace_form(form))
+        workspace = await offload.write(workspaces.create, viewer, workspace_form(form))
         return rx.redirect(f"/workspaces/{workspace.id}")
 
     @guarded(Access.MEMBER)
     async def answer_invitation(self, viewer: Viewer, invitation_id: int, accept: bool):
         """Accept or decline an invitation."""
-        workspace_id = await run(workspaces.answer_invitation, viewer, int(invitation_id), bool(accept))
+        workspace_id = await offload.write(workspaces.answer_invitation, viewer, int(invitation_id), bool(accept))
         if accept:
             return rx.redirect(f"/workspaces/{workspace_id}")
         await self._load(viewer)
@@ -125,7 +126,7 @@ class WorkspaceState(AppState):
 
     async def _load(self, viewer: Viewer) -> None:
         workspace_id = self._route_id("workspace_id")
-        place = await run(workspaces.place, viewer, workspace_id)
+        place = await offload.read(workspaces.place, viewer, workspace_id)
         workspace = place.workspace
         self.found = True
         self.intro = WorkspaceIntro(
@@ -151,7 +152,7 @@ class WorkspaceState(AppState):
         if not place.is_member:
             self.threads, self.events, self.members = [], [], []
             return
-        rows = await run(discussions.threads, viewer, workspace_id)
+        rows = await offload.read(discussions.threads, viewer, workspace_id)
         self.threads = [
             ThreadSummary(
                 id=row.thread.id,
@@ -164,21 +165,21 @@ class WorkspaceState(AppState):
             )
             for row in rows
         ]
-        self.events = [event_public(event, self.lang) for event in await run(calendar.upcoming, viewer, workspace_id)]
-        self.recent_documents = [DocumentLink(id=document.id, name=document.name) for document in await run(documents.recent, viewer, workspace_id)]
-        self.members = [MemberRow(*member) for member in await run(workspaces.members, viewer, workspace_id)]
-        self.thread_draft = await run(discussions.draft, viewer, f"workspace-{workspace_id}")
+        self.events = [event_public(event, self.lang) for event in await offload.read(calendar.upcoming, viewer, workspace_id)]
+        self.recent_documents = [DocumentLink(id=document.id, name=document.name) for document in await offload.read(documents.recent, viewer, workspace_id)]
+        self.members = [MemberRow(*member) for member in await offload.read(workspaces.members, viewer, workspace_id)]
+        self.thread_draft = await offload.read(discussions.draft, viewer, f"workspace-{workspace_id}")
         self.thread_key = self.thread_key or discussions.new_key()
 
     async def _load_management(self, viewer: Viewer) -> None:
         workspace_id = self._route_id("workspace_id")
         self.requests = [
             RequestRow(id=request.id, name=user.name, organisation=user.organisation, message=request.message, created=format_datetime(request.created_at, self.lang))
-            for request, user in await run(workspaces.join_requests, viewer, workspace_id)
+            for request, user in await offload.read(workspaces.join_requests, viewer, workspace_id)
         ]
         self.invitations = [
             InvitationRow(id=invitation.id, email=invitation.email, expires=format_datetime(invitation.expires_at, self.lang))
-            for invitation in await run(workspaces.invitations, viewer, workspace_id)
+            for invitation in await offload.read(workspaces.invitations, viewer, workspace_id)
         ]
 
     @guarded(Access.MEMBER, loads_page=True)
@@ -199,7 +200,7 @@ class WorkspaceState(AppState):
     @guarded(Access.MEMBER)
     async def join(self, viewer: Viewer, form: dict):
         """Join an open workspace, or ask to join an on-request one."""
-        outcome = await run(workspaces.join, viewer, self._route_id("workspace_id"), _text(form, "message"))
+        outcome = await offload.write(workspaces.join, viewer, self._route_id("workspace_id"), _text(form, "message"))
         if outcome == "requested":
             self.requested = True
             self._say(N_("Your request was sent. The workspace's owners will decide."))
@@ -210,7 +211,7 @@ class WorkspaceState(AppState):
     @guarded(Access.MEMBER, form="thread")
     async def start_thread(self, viewer: Viewer, form: dict):
         """Open a discussion and go to it."""
-        thread = await run(discussions.start_thread, viewer, self._route_id("workspace_id"), _text(form, "title"), _text(form, "body"), _text(form, "key"))
+        thread = await offload.write(discussions.start_thread, viewer, self._route_id("workspace_id"), _text(form, "title"), _text(form, "body"), _text(form, "key"))
         self.thread_key = discussions.new_key()
         self.thread_draft = ""
         return rx.redirect(f"/threads/{thread.id}")
@@ -221,7 +222,7 @@ class WorkspaceState(AppState):
         if key != self.thread_key:
             return
         self.thread_draft = str(body)
-        await run(discussions.save_draft, viewer, f"workspace-{self._route_id('workspace_id')}", str(body))
+        await offload.write(discussions.save_draft, viewer, f"workspace-{self._route_id('workspace_id')}", str(body))
 
     @guarded(Access.MEMBER, form="event")
     async def add_event(self, viewer: Viewer, form: dict):
@@ -235,20 +236,20 @@ class WorkspaceState(AppState):
             online_url=_text(form, "online_url"),
             description=_text(form, "description"),
         )
-        await run(calendar.add_event, viewer, self._route_id("workspace_id"), event)
+        await offload.write(calendar.add_event, viewer, self._route_id("workspace_id"), event)
         self._say(N_("The event was added."))
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def delete_event(self, viewer: Viewer, event_id: int):
         """Remove an event."""
-        await run(calendar.delete_event, viewer, int(event_id))
+        await offload.write(calendar.delete_event, viewer, int(event_id))
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def decide_request(self, viewer: Viewer, request_id: int, accept: bool):
         """Accept or decline a request to join."""
-        await run(workspaces.decide_request, viewer, int(request_id), bool(accept))
+        await offload.write(workspaces.decide_request, viewer, int(request_id), bool(accept))
         self._say(N_("The request was accepted.") if accept else N_("The request was declined."))
         await self._load_members_again(viewer)
 
@@ -261,45 +262,45 @@ class WorkspaceState(AppState):
     @guarded(Access.MEMBER)
     async def invite(self, viewer: Viewer, form: dict):
         """Invite a member by name or e-mail, or a new person by e-mail."""
-        await run(workspaces.invite, viewer, self._route_id("workspace_id"), _text(form, "who"))
+        await offload.write(workspaces.invite, viewer, self._route_id("workspace_id"), _text(form, "who"))
         self._say(N_("The invitation was sent."))
         await self._load_members_again(viewer)
 
     @guarded(Access.MEMBER)
     async def withdraw_invitation(self, viewer: Viewer, invitation_id: int):
         """Withdraw a pending invitation."""
-        await run(workspaces.withdraw_invitation, viewer, int(invitation_id))
+        await offload.write(workspaces.withdraw_invitation, viewer, int(invitation_id))
         await self._load_members_again(viewer)
 
     @guarded(Access.MEMBER)
     async def set_role(self, viewer: Viewer, user_id: int, role: str):
         """Change a member's role."""
-        await run(workspaces.set_role, viewer, self._route_id("workspace_id"), int(user_id), str(role))
+        await offload.write(workspaces.set_role, viewer, self._route_id("workspace_id"), int(user_id), str(role))
         await self._load_members_again(viewer)
 
     @guarded(Access.MEMBER)
     async def transfer_ownership(self, viewer: Viewer, user_id: int):
         """Hand the workspace over to another member."""
-        await run(workspaces.transfer_ownership, viewer, self._route_id("workspace_id"), int(user_id))
+        await offload.write(workspaces.transfer_ownership, viewer, self._route_id("workspace_id"), int(user_id))
         self._say(N_("Ownership was handed over."))
         await self._load_members_again(viewer)
 
     @guarded(Access.MEMBER)
     async def remove_member(self, viewer: Viewer, user_id: int):
         """Remove a member from the workspace."""
-        await run(workspaces.remove_member, viewer, self._route_id("workspace_id"), int(user_id))
+        await offload.write(workspaces.remove_member, viewer, self._route_id("workspace_id"), int(user_id))
         await self._load_members_again(viewer)
 
     @guarded(Access.MEMBER)
     async def leave(self, viewer: Viewer):
         """Leave the workspace."""
-        await run(workspaces.leave, viewer, self._route_id("workspace_id"))
+        await offload.write(workspaces.leave, viewer, self._route_id("workspace_id"))
         self._say(N_("You left the workspace."))
         return rx.redirect("/workspaces")
 
     @guarded(Access.MEMBER)
     async def save_settings(self, viewer: Viewer, form: dict):
         """Change the workspace's details, access policy and lifecycle."""
-        await run(workspaces.update, viewer, self._route_id("workspace_id"), workspace_form(form))
+        await offload.write(workspaces.update, viewer, self._route_id("workspace_id"), workspace_form(form))
         self._say(N_("The workspace was saved."))
         await self._load(viewer)
