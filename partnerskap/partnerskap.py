@@ -5,7 +5,7 @@ import gc
 import reflex as rx
 
 from partnerskap import api, jobs
-from partnerskap.middleware import SessionBinding
+from partnerskap.middleware import StopGate, SessionBinding
 from partnerskap.ops.metrics import EventMetrics
 from partnerskap.pages import account, admin, auth, home, legal, library, notifications, thread, workspaces
 from partnerskap.state.accounts import AccountState
@@ -27,6 +27,7 @@ app = rx.App(
     api_transformer=[api.routes(), api.UploadSession, api.SecurityHeaders],
 )
 app.add_middleware(SessionBinding(), index=0)
+app.add_middleware(StopGate(), index=0)
 app.add_middleware(EventMetrics())
 for task in jobs.LIFESPAN_TASKS:
     app.register_lifespan_task(task)
