@@ -38,7 +38,7 @@ pytestmark = pytest.mark.skipif(use_postgres(), reason="the drills serve an inst
 
 MEMBERS = ("Ada", "Bea", "Cai", "Dan")
 OPENING = "Where do we stand?"
-LOAD_SECONDS = 1.0  # members post freely this long before the fault
+LOAD_SECONDS = 1.0  # members post freely at least this long before the fault
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +125,15 @@ async def open_tabs(server: LiveServer, thread_id: int, tokens: list[str]) -> li
     return tabs
 
 
+async def under_load(tally: Tally) -> None:
+    """Let members post a while: each has had replies taken."""
+    await asyncio.sleep(LOAD_SECONDS)
+    deadline = time.monotonic() + 30
+    while len(tally.taken) < 2 * len(MEMBERS):
+        assert time.monotonic() < deadline, "the members' replies were not taken"
+        await asyncio.sleep(0.1)
+
+
 def signal_server(server: LiveServer, signal_number: int) -> None:
     """Send a signal to the server and its workers, as systemd does to the service's processes."""
     os.killpg(server.process.pid, signal_number)
@@ -144,7 +153,7 @@ async def test_replies_running_at_sigterm_are_answered_and_later_ones_refused_wi
     tabs = await open_tabs(instance, thread_id, tokens)
     tally = Tally()
     posting = [asyncio.ensure_future(keep_posting(tabs, number, tally)) for number in range(len(tabs))]
-    await asyncio.sleep(LOAD_SECONDS)
+    await under_load(tally)
 
     # Hold the write lock, so that each member's next reply is still running when the server is told to stop.
     holder = sqlite3.connect(instance.database_url.removeprefix("sqlite:///"), isolation_level=None)
@@ -182,7 +191,7 @@ async def test_replies_survive_kill_9_under_load_and_unanswered_ones_are_saved_o
     tabs = await open_tabs(instance, thread_id, tokens)
     tally = Tally()
     posting = [asyncio.ensure_future(keep_posting(tabs, number, tally)) for number in range(len(tabs))]
-    await asyncio.sleep(LOAD_SECONDS)
+    await under_load(tally)
 
     signal_server(instance, signal.SIGKILL)
     await asyncio.wait_for(asyncio.gather(*posting), timeout=30)
