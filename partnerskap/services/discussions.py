@@ -509,6 +509,11 @@ def save_draft(viewer: Viewer, place: str, body: str) -> None:
         session.add(draft)
 
 
+def was_sent(viewer: Viewer, key: str) -> bool:
+    """Whether the viewer's post sent with this key is saved."""
+    return _existing(viewer.id, _check_key(key)) is not None
+
+
 def draft(viewer: Viewer, place: str) -> str:
     """The viewer's draft for a place, or ''."""
     with transaction() as session:

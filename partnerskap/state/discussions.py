@@ -18,6 +18,7 @@ from partnerskap.state.live import deliver, open_tabs
 # every post shown; past this many they join the others, of which a tab keeps the newest SHOWN_AT_MOST.
 FRESH_AT_MOST = 20
 SHOWN_AT_MOST = 100
+NOT_SENT_YET = N_("Your reply has not been sent yet: it is back in the reply box. Send it when you are ready.")
 
 
 def _post_public(view: discussions.PostView, language: str) -> PostPublic:
@@ -55,6 +56,7 @@ class ThreadState(AppState):
     members: list[MemberRow] = []
     documents: list[DocumentLink] = []
     found: bool = False
+    _unsent_key: str = ""
 
     def _place(self) -> str:
         return f"thread-{self.thread_id}"
@@ -79,6 +81,9 @@ class ThreadState(AppState):
             MemberRow(id=member.id, name=intern(member.name), organisation=intern(member.organisation), role=member.role) for member in page.members if member.id != viewer.id
         ]
         self.reply_key = discussions.new_key()
+        if self._unsent_key and page.draft:  # words typed before a restart, saved before this page's state was filled
+            self.reply_key, self._unsent_key = self._unsent_key, ""
+            self._say(NOT_SENT_YET)
         self.documents = [DocumentLink(id=document_id, name=name) for document_id, name in page.attachable]
         self.editing_id, self.history = 0, []
         self.found = True
@@ -163,12 +168,27 @@ class ThreadState(AppState):
         self.has_earlier = self.has_earlier or len(shown) > SHOWN_AT_MOST
 
     @guarded(Access.MEMBER)
-    async def save_draft(self, viewer: Viewer, body: str, key: str):
-        """Keep the half-written reply, so it survives a reload (a late save for a reply already sent is dropped)."""
-        if key != self.reply_key:
+    async def save_draft(self, viewer: Viewer, body: str, key: str, thread_id: int):
+        """Keep the half-written reply, so it survives a reload; words typed as the server restarted come back.
+
+        A save under another key than the tab's is late. Either its reply was sent since: dropped. Or the server
+        restarted while it waited in the browser, and the tab's state was filled anew (perhaps after this save
+        arrives): the words are kept and put back in the reply box with their key and a notice, so that sending
+        them saves them once.
+        """
+        if key == self.reply_key:
+            self.draft = str(body)
+            await offload.write(discussions.save_draft, viewer, self._place(), self.draft)
             return
-        self.draft = str(body)
-        await offload.write(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
+        thread_id = int(thread_id)
+        if thread_id <= 0 or await offload.read(discussions.was_sent, viewer, key):
+            return
+        await offload.write(discussions.save_draft, viewer, f"thread-{thread_id}", str(body))
+        if self._shows(thread_id):
+            self.draft, self.reply_key = str(body), key
+            self._say(NOT_SENT_YET)
+        else:
+            self._unsent_key = key
 
     @guarded(Access.MEMBER)
     async def mention(self, viewer: Viewer, user_id: str):
