@@ -52,6 +52,7 @@ async def test_member_opens_a_thread_quickly_while_replies_wait_for_a_held_write
     try:
         # Each reply is sent twice with its key, as a tab resends what was not answered after reconnecting.
         replies = [asyncio.ensure_future(offload.write(discussions.reply, bob, thread.id, f"Reply {number}", key)) for number, key in enumerate(keys) for _ in range(2)]
+        await asyncio.sleep(0.5)  # the writing threads have each started a reply, which now waits for the lock
         openings = []
         held_until = time.monotonic() + LOCK_HELD_SECONDS
         while time.monotonic() < held_until:
