@@ -57,7 +57,7 @@ async def test_member_opens_a_thread_quickly_while_replies_wait_for_a_held_write
         held_until = time.monotonic() + LOCK_HELD_SECONDS
         while time.monotonic() < held_until:
             started = time.perf_counter()
-            page = await offload.read(discussions.open_thread, bob, thread.id)
+            page = await asyncio.wait_for(offload.read(discussions.open_thread, bob, thread.id), timeout=5)
             openings.append(time.perf_counter() - started)
             assert [view.post.body for view in page.posts] == ["Welcome, everyone!"]
             await asyncio.sleep(0.1)
