@@ -75,7 +75,7 @@ async def stop_gracefully() -> AsyncIterator[None]:
     jobs stop after that, and `every_second` saves what is noted once more.
     """
     loop = asyncio.get_running_loop()
-    # The server's own handler (Granian installs one in each worker's loop; none elsewhere), run once we are done.
+    # The server's own handler, which Granian installs in each worker's loop: it runs once we are done.
     server_stops = [handle for signal_number in (signal.SIGTERM, signal.SIGINT) if (handle := loop._signal_handlers.get(signal_number))]
 
     async def stop() -> None:

@@ -54,6 +54,7 @@ class StopGate(Middleware):
             return None
         app_state = await state.get_state(AppState)
         app_state.notice = t(RESTARTING, app_state.lang)
+        # The refused event's answer: the changed message, as Reflex sends it after a handler (see HydrateMiddleware).
         update = StateUpdate(delta=await state._get_resolved_delta())
         state._clean()
         return update
