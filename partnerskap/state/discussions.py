@@ -56,7 +56,8 @@ class ThreadState(AppState):
     members: list[MemberRow] = []
     documents: list[DocumentLink] = []
     found: bool = False
-    _unsent_key: str = ""
+    _unsent_key: str = ""  # words typed before a restart, saved as the draft of this thread before its page was open
+    _unsent_thread: int = 0
 
     def _place(self) -> str:
         return f"thread-{self.thread_id}"
@@ -81,7 +82,7 @@ class ThreadState(AppState):
             MemberRow(id=member.id, name=intern(member.name), organisation=intern(member.organisation), role=member.role) for member in page.members if member.id != viewer.id
         ]
         self.reply_key = discussions.new_key()
-        if self._unsent_key and page.draft:  # words typed before a restart, saved before this page's state was filled
+        if self._unsent_key and self._unsent_thread == thread.id and page.draft:
             self.reply_key, self._unsent_key = self._unsent_key, ""
             self._say(NOT_SENT_YET)
         self.documents = [DocumentLink(id=document_id, name=name) for document_id, name in page.attachable]
@@ -188,7 +189,7 @@ class ThreadState(AppState):
             self.draft, self.reply_key = str(body), key
             self._say(NOT_SENT_YET)
         else:
-            self._unsent_key = key
+            self._unsent_key, self._unsent_thread = key, thread_id
 
     @guarded(Access.MEMBER)
     async def mention(self, viewer: Viewer, user_id: str):
