@@ -21,10 +21,10 @@ _writing = concurrent.futures.ThreadPoolExecutor(max_workers=db.WRITING_TRANSACT
 
 
 async def read(function: Callable[..., Result], /, *args: Any, **kwargs: Any) -> Result:
-    """Run blocking work that only reads the database (it may note things in memory) in a reading thread."""
+    """Run blocking work that never waits for the database's write lock (it reads, or notes things in memory) in a reading thread."""
     return await asyncio.get_running_loop().run_in_executor(_reading, functools.partial(function, *args, **kwargs))
 
 
 async def write(function: Callable[..., Result], /, *args: Any, **kwargs: Any) -> Result:
-    """Run blocking work that writes to the database or to storage in a writing thread."""
+    """Run blocking work that writes to the database, and so may wait for SQLite's write lock, in a writing thread."""
     return await asyncio.get_running_loop().run_in_executor(_writing, functools.partial(function, *args, **kwargs))

@@ -51,7 +51,7 @@ def _redis(url: str) -> None:
 async def _outcome(name: str, check: Callable[[], None]) -> str:
     """"ok", or what went wrong in a word; the details go to the log, never to the public answer."""
     try:
-        await asyncio.wait_for(offload.write(check), CHECK_SECONDS)
+        await asyncio.wait_for(offload.read(check), CHECK_SECONDS)
     except TimeoutError:
         log.warning("health: %s did not answer within %s s", name, CHECK_SECONDS)
         return "timeout"
