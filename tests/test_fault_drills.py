@@ -19,8 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlmodel import select
 
+from partnerskap import db
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.i18n import t
@@ -30,11 +32,9 @@ from partnerskap.models.base import utcnow
 from partnerskap.services import discussions, sessions, workspaces
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.workspaces import WorkspaceForm
-from tests.conftest import use_postgres
+from tests.conftest import POSTGRES_ADMIN_URL, POSTGRES_TEST_DB, use_postgres
 from tests.live_server import ADMIN_EMAIL, LiveServer, prepared_instance
 from tests.reflex_client import Protocol, ThreadTab
-
-pytestmark = pytest.mark.skipif(use_postgres(), reason="the drills serve an instance of their own on SQLite")
 
 MEMBERS = ("Ada", "Bea", "Cai", "Dan")
 OPENING = "Where do we stand?"
@@ -43,12 +43,54 @@ LOAD_SECONDS = 1.0  # members post freely at least this long before the fault
 
 @pytest.fixture(scope="module")
 def instance() -> Iterator[LiveServer]:
-    """An instance for the drills, prepared once; each drill starts it and ends with it stopped."""
-    server = prepared_instance()
+    """An instance for the drills on the run's kind of database, prepared once; each drill starts it and ends with it stopped."""
+    if not use_postgres():
+        server = prepared_instance()
+        try:
+            yield server
+        finally:
+            server.stop()
+        return
+    name = f"{POSTGRES_TEST_DB}_drills"
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    server = prepared_instance(DATABASE_URL=url)
     try:
         yield server
     finally:
         server.stop()
+        if (ours := db._engines.pop(url, None)) is not None:  # the services the drills called kept connections open
+            ours.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def replies_held(server: LiveServer) -> Iterator[None]:
+    """Hold back every new reply from another connection, as an operator's script or a stalled disk does; reading goes on."""
+    if server.database_url.startswith("sqlite"):
+        holder = sqlite3.connect(server.database_url.removeprefix("sqlite:///"), isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # SQLite's one write lock
+        try:
+            yield
+        finally:
+            holder.rollback()
+            holder.close()
+        return
+    engine = create_engine(server.database_url)
+    try:
+        with engine.connect() as holder:
+            holder.execute(text("LOCK TABLE post IN EXCLUSIVE MODE"))  # PostgreSQL: only reads of posts go on
+            try:
+                yield
+            finally:
+                holder.rollback()
+    finally:
+        engine.dispose()
 
 
 @contextlib.contextmanager
@@ -155,17 +197,12 @@ async def test_replies_running_at_sigterm_are_answered_and_later_ones_refused_wi
     posting = [asyncio.ensure_future(keep_posting(tabs, number, tally)) for number in range(len(tabs))]
     await under_load(tally)
 
-    # Hold the write lock, so that each member's next reply is still running when the server is told to stop.
-    holder = sqlite3.connect(instance.database_url.removeprefix("sqlite:///"), isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    # Hold replies back, so that each member's next reply is still running when the server is told to stop.
+    with replies_held(instance):
         await asyncio.sleep(0.5)
         running = {key for key in tally.bodies if key not in tally.taken}
         signal_server(instance, signal.SIGTERM)
         await asyncio.sleep(1)
-    finally:
-        holder.rollback()
-        holder.close()
     await asyncio.wait_for(asyncio.gather(*posting), timeout=30)
     stopped_after = await asyncio.to_thread(wait_for_exit, instance)
     for tab in tabs:

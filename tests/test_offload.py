@@ -29,7 +29,7 @@ def viewer(user: User) -> Viewer:
 
 
 @pytest.fixture
-def thread(admin, member) -> Thread:
+def thread(member) -> Thread:
     """Bob's thread in his own workspace."""
     workspace = workspaces.create(viewer(member), WorkspaceForm(name="Baltic Bridges", purpose="Cultural exchange"))
     return discussions.start_thread(viewer(member), workspace.id, "Kick-off", "Welcome, everyone!", discussions.new_key())
