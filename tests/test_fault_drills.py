@@ -218,7 +218,6 @@ async def test_replies_running_at_sigterm_are_answered_and_later_ones_refused_wi
     assert not set(tally.refused) & set(keys)
     assert len(keys) == len(set(keys)) == len(tally.taken)
     assert stopped_after < config.settings.stop_grace_seconds
-    assert "panicked" not in instance.log_path.read_text()
 
 
 async def test_replies_survive_kill_9_under_load_and_unanswered_ones_are_saved_once_when_sent_again(instance: LiveServer):
