@@ -7,7 +7,7 @@ from reflex.middleware import Middleware
 from reflex.state import StateUpdate
 from reflex_base.event import get_hydrate_event
 
-from partnerskap.i18n import t
+from partnerskap.i18n import best_language, t
 from partnerskap.services.errors import N_
 from partnerskap.state.base import AppState, forget_page_load, rebind_to_session
 
@@ -53,7 +53,8 @@ class StopGate(Middleware):
                 task.add_done_callback(StopGate.running.discard)
             return None
         app_state = await state.get_state(AppState)
-        app_state.notice = t(RESTARTING, app_state.lang)
+        # A tab whose state is new (its first event since a restart) has no language yet: its browser's.
+        app_state.notice = t(RESTARTING, app_state.lang or best_language(app_state.router.headers.accept_language))
         # The refused event's answer: the changed message, as Reflex sends it after a handler (see HydrateMiddleware).
         update = StateUpdate(delta=await state._get_resolved_delta())
         state._clean()
