@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response, Stream
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from partnerskap import offload
 from partnerskap import settings as config
 from partnerskap import uploads
 from partnerskap.i18n import N_, best_language, t
@@ -67,7 +68,7 @@ def answered(route: Callable[[Request], Awaitable[Response]]) -> Callable[[Reque
             failure = failures.classify(error)
             failures.note(f"route {route.__name__}", failure, error)
             if failure.full:
-                await asyncio.to_thread(notifications.tell_admins_storage_full)
+                await offload.write(notifications.tell_admins_storage_full)
             status = {failures.UNAVAILABLE: 503, failures.INVALID: 400, failures.REFUSED: 403}.get(failure.outcome, 500)
             text = t(failure.message, best_language(request.headers.get("accept-language", "")), **failure.values)
             return Response(text, status_code=status, media_type="text/plain; charset=utf-8", headers={"Retry-After": "5"} if status == 503 else None)
@@ -118,7 +119,7 @@ async def complete_login(request: Request) -> Response:
     token = None
     if browser and not _from_another_site(request):
         previous = request.cookies.get(sessions.COOKIE_NAME, "")
-        token = await asyncio.to_thread(sessions.exchange_ticket, request.query_params.get("ticket", ""), previous, browser)
+        token = await offload.write(sessions.exchange_ticket, request.query_params.get("ticket", ""), previous, browser)
     if token is None:
         return RedirectResponse("/login?" + urlencode({"expired": "1"}), status_code=303)
     response = RedirectResponse(safe_next(request.query_params.get("next", "/")), status_code=303)
@@ -133,7 +134,7 @@ async def log_out(request: Request) -> Response:
     if not _from_own_page(request):
         return Response("Not allowed.", status_code=403, media_type="text/plain")
     if token := request.cookies.get(sessions.COOKIE_NAME, ""):
-        await asyncio.to_thread(sessions.revoke, token)
+        await offload.write(sessions.revoke, token)
     response = RedirectResponse("/", status_code=303)
     _clear_cookie(response, sessions.COOKIE_NAME)
     return response
@@ -146,7 +147,7 @@ async def forget_ended_session(request: Request) -> Response:
     """
     response = RedirectResponse("/", status_code=303)
     token = request.cookies.get(sessions.COOKIE_NAME, "")
-    if token and await asyncio.to_thread(sessions.has_ended, token):
+    if token and await offload.read(sessions.has_ended, token):
         _clear_cookie(response, sessions.COOKIE_NAME)
     return response
 
@@ -183,14 +184,14 @@ def member_route(handler: RouteHandler) -> Callable[[Request], Awaitable[Respons
 
 
 async def _viewer_of(request: Request) -> Viewer | None:
-    return await asyncio.to_thread(sessions.resolve, request.cookies.get(sessions.COOKIE_NAME, ""))
+    return await offload.read(sessions.resolve, request.cookies.get(sessions.COOKIE_NAME, ""))
 
 
 @answered
 @member_route
 async def workspace_calendar(request: Request, viewer: Viewer) -> Response:
     """A workspace's calendar as iCalendar, for those who may read the workspace."""
-    text, filename = await asyncio.to_thread(calendar.ics, viewer, int(request.path_params["workspace_id"]))
+    text, filename = await offload.read(calendar.ics, viewer, int(request.path_params["workspace_id"]))
     return Response(text, media_type="text/calendar; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -200,7 +201,7 @@ async def download_document(request: Request, viewer: Viewer) -> Response:
     """Stream one version of a document after checking, for this very request, that the viewer may read it."""
     version = request.query_params.get("version", "")
     inline = request.query_params.get("inline") == "1"
-    found = await asyncio.to_thread(
+    found = await offload.write(
         documents.authorise_download, viewer, int(request.path_params["document_id"]), int(version) if version.isdigit() else None, inline=inline
     )
     headers = {
@@ -216,7 +217,7 @@ async def download_document(request: Request, viewer: Viewer) -> Response:
 @member_route
 async def export_library(request: Request, viewer: Viewer) -> Response:
     """A zip of a workspace's documents: the viewer's own, or (owners) all of them."""
-    chunks, filename = await asyncio.to_thread(
+    chunks, filename = await offload.read(
         documents.export_zip, viewer, int(request.path_params["workspace_id"]), only_mine=request.query_params.get("scope") != "all"
     )
     return StreamingResponse(chunks, media_type="application/zip", headers={"Content-Disposition": content_disposition("attachment", filename), "Content-Security-Policy": DOWNLOAD_POLICY})
@@ -232,7 +233,7 @@ async def health(_request: Request) -> Response:
 async def metrics(_request: Request) -> Response:
     """The instance's Prometheus metrics (no personal data in them), with free space, outbox and scanner measured now."""
     try:
-        await asyncio.wait_for(asyncio.to_thread(ops_health.measure), ops_health.CHECK_SECONDS)
+        await asyncio.wait_for(offload.read(ops_health.measure), ops_health.CHECK_SECONDS)
     except TimeoutError:
         log.warning("metrics: measuring free space, the outbox and the scanner took over %s s", ops_health.CHECK_SECONDS)
     body, content_type = ops_metrics.exposition()
@@ -292,7 +293,7 @@ class UploadSession:
 async def admit_upload(request: Request) -> Response:
     """ADMITTED when the upload comes with a live session (noted for the upload handler), else the answer to send."""
     token = request.cookies.get(sessions.COOKIE_NAME, "")
-    if await asyncio.to_thread(sessions.resolve, token) is None:
+    if await offload.read(sessions.resolve, token) is None:
         return Response("Log in to continue.", status_code=403, media_type="text/plain")
     length = request.headers.get("content-length", "")
     uploads.note(request.headers.get("reflex-client-token", ""), digest(token), int(length) if length.isdigit() else None)

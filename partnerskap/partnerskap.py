@@ -5,7 +5,7 @@ import gc
 import reflex as rx
 
 from partnerskap import api, jobs, memory
-from partnerskap.middleware import SessionBinding
+from partnerskap.middleware import SessionBinding, StopGate
 from partnerskap.ops import redaction
 from partnerskap.ops.metrics import EventMetrics
 from partnerskap.pages import account, admin, auth, home, legal, library, notifications, thread, workspaces
@@ -29,6 +29,7 @@ app = rx.App(
     api_transformer=[api.routes(), api.UploadSession, api.SecurityHeaders],
 )
 app.add_middleware(SessionBinding(), index=0)
+app.add_middleware(StopGate(), index=0)
 app.add_middleware(EventMetrics())
 for task in jobs.LIFESPAN_TASKS:
     app.register_lifespan_task(task)

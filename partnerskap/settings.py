@@ -71,6 +71,7 @@ class Settings:
     session_absolute_hours: int
     session_recheck_seconds: int
     sqlite_synchronous: str
+    stop_grace_seconds: int
     workspace_inactive_days: int
     storage_backend: str
     storage_dir: Path
@@ -149,6 +150,8 @@ def load() -> Settings:
         # One worker hears of every change to accounts and sessions; several learn of each other's within this.
         session_recheck_seconds=_int("PARTNERSKAP_SESSION_RECHECK_SECONDS", 5 if redis_url else 60),
         sqlite_synchronous=synchronous,
+        # On SIGTERM, events already running get this long to finish and answer before the server stops anyway.
+        stop_grace_seconds=_int("PARTNERSKAP_STOP_GRACE_SECONDS", 10),
         workspace_inactive_days=_int("PARTNERSKAP_WORKSPACE_INACTIVE_DAYS", 180),
         storage_backend=_env("PARTNERSKAP_STORAGE", "local"),
         storage_dir=Path(_env("PARTNERSKAP_STORAGE_DIR", str(data_dir / "documents"))).resolve(),

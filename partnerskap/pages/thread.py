@@ -99,7 +99,7 @@ def reply_form() -> rx.Component:
             id="reply-body",
             name="body",
             value=ThreadState.draft,
-            on_change=lambda body: ThreadState.save_draft(body, ThreadState.reply_key).debounce(600),
+            on_change=lambda body: ThreadState.save_draft(body, ThreadState.reply_key, ThreadState.thread_id).debounce(600),
             # A sent reply gets a new key: the box starts afresh, even when the saved draft was already empty.
             key=ThreadState.reply_key,
             rows="5",

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, case, func, insert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 from sqlmodel import delete as delete_rows
@@ -102,9 +104,11 @@ _FOLLOW = (
     .values(following=True, last_read_post_id=case((col(ThreadReader.last_read_post_id) < bindparam("read_up_to"), bindparam("read_up_to")), else_=col(ThreadReader.last_read_post_id)))
 )
 _NEW_READER = insert(ThreadReader)
-_READERS_AMONG = select(ThreadReader.thread_id, ThreadReader.user_id).where(
-    col(ThreadReader.thread_id).in_(bindparam("thread_ids", expanding=True)), col(ThreadReader.user_id).in_(bindparam("user_ids", expanding=True))
-)
+# A reader's row unless one is there already: a reply may add its author's while the read marks are being saved.
+_NEW_READER_UNLESS_THERE = {
+    dialect: dialect_insert(ThreadReader).on_conflict_do_nothing(index_elements=["thread_id", "user_id"])
+    for dialect, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
+}
 _CLEAR_DRAFT = delete_rows(Draft).where(col(Draft.user_id) == bindparam("user_id"), col(Draft.place) == bindparam("place"))
 _read_marks = Noted("read marks", holds="how far each member has read each thread ((thread, member) -> newest post read), until saved")
 _ATTACHMENTS_OF_POSTS = select(PostAttachment.post_id, PostAttachment.document_id).where(col(PostAttachment.post_id).in_(bindparam("post_ids", expanding=True)))
@@ -368,14 +372,11 @@ def save_read_marks() -> int:
 def _write_read_marks(marks: dict[tuple[int, int], int]) -> None:
     with transaction() as session:
         connection = session.connection()
-        among = {"thread_ids": sorted({thread_id for thread_id, _user_id in marks}), "user_ids": sorted({user_id for _thread_id, user_id in marks})}
-        known = {(thread_id, user_id) for thread_id, user_id in connection.execute(_READERS_AMONG, among)}
-        moves = [{"in_thread": thread_id, "of_user": user_id, "below": post_id, "read_up_to": post_id} for (thread_id, user_id), post_id in marks.items() if (thread_id, user_id) in known]
-        new = [{"thread_id": thread_id, "user_id": user_id, "last_read_post_id": post_id, "following": False} for (thread_id, user_id), post_id in marks.items() if (thread_id, user_id) not in known]
-        if moves:
-            connection.execute(_MOVE_READ_MARK, moves)
-        if new:
-            connection.execute(_NEW_READER, new)
+        connection.execute(
+            _NEW_READER_UNLESS_THERE[connection.dialect.name],
+            [{"thread_id": thread_id, "user_id": user_id, "last_read_post_id": post_id, "following": False} for (thread_id, user_id), post_id in marks.items()],
+        )
+        connection.execute(_MOVE_READ_MARK, [{"in_thread": thread_id, "of_user": user_id, "below": post_id, "read_up_to": post_id} for (thread_id, user_id), post_id in marks.items()])
 
 
 def _read(session: Session, viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
@@ -519,6 +520,11 @@ def save_draft(viewer: Viewer, place: str, body: str) -> None:
         draft.body = body[:BODY_MAX]
         draft.updated_at = utcnow()
         session.add(draft)
+
+
+def was_sent(viewer: Viewer, key: str) -> bool:
+    """Whether the viewer's post sent with this key is saved."""
+    return _existing(viewer.id, _check_key(key)) is not None
 
 
 def draft(viewer: Viewer, place: str) -> str:

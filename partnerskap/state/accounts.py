@@ -6,12 +6,13 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
+from partnerskap import offload
 from partnerskap.api import safe_next
 from partnerskap.i18n import N_, format_datetime
 from partnerskap.services import accounts, sessions
 from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
-from partnerskap.state.base import Access, AppState, cookie_value, guarded, run
+from partnerskap.state.base import Access, AppState, cookie_value, guarded
 
 NO_LOGIN_COOKIE = N_("Your browser did not keep this site's login cookie. Allow cookies for this site, reload the page and log in again.")
 
@@ -46,7 +47,7 @@ class AccountState(AppState):
             accepted_terms=form.get("terms") in (True, "on", "true"),
             language=self.lang,
         )
-        await run(accounts.register, registration, self._client_address())
+        await offload.write(accounts.register, registration, self._client_address())
         self.registered = True
 
     @guarded(Access.PUBLIC, loads_page=True)
@@ -66,21 +67,21 @@ class AccountState(AppState):
         browser = cookie_value(self.router.headers.cookie, sessions.LOGIN_COOKIE)
         if not browser:
             raise Refused(NO_LOGIN_COOKIE)
-        ticket = await run(accounts.log_in, _form_text(form, "email"), _form_text(form, "password"), self._client_address(), browser=browser)
+        ticket = await offload.write(accounts.log_in, _form_text(form, "email"), _form_text(form, "password"), self._client_address(), browser=browser)
         destination = safe_next(self.router.url.query_parameters.get("next", "/status"))
         self._load_page("/auth/complete?" + urlencode({"ticket": ticket, "next": destination}))
 
     @guarded(Access.PUBLIC)
     async def request_reset(self, viewer: Viewer | None, form: dict):
         """E-mail a password reset link; the answer is the same whether or not the account exists."""
-        await run(accounts.request_password_reset, _form_text(form, "email"), self._client_address())
+        await offload.write(accounts.request_password_reset, _form_text(form, "email"), self._client_address())
         self.reset_requested = True
 
     @guarded(Access.PUBLIC)
     async def reset_password(self, viewer: Viewer | None, form: dict):
         """Set a new password from the e-mailed link."""
         token = self.router.url.query_parameters.get("token", "")
-        await run(accounts.reset_password, token, _form_text(form, "password"))
+        await offload.write(accounts.reset_password, token, _form_text(form, "password"))
         self._say(N_("Your password was changed. Log in with the new password."))
         return rx.redirect("/login")
 
@@ -88,18 +89,18 @@ class AccountState(AppState):
     async def confirm_email(self, viewer: Viewer | None):
         """Confirm the e-mail address from the link in the query string."""
         self.confirmed = False
-        await run(accounts.confirm_email, self.router.url.query_parameters.get("token", ""))
+        await offload.write(accounts.confirm_email, self.router.url.query_parameters.get("token", ""))
         self.confirmed = True
 
     @guarded(Access.SIGNED_IN, loads_page=True)
     async def load_status(self, viewer: Viewer):
         """Show where the viewer's membership stands."""
-        self.status_reason = await run(accounts.status_reason, viewer.id)
+        self.status_reason = await offload.read(accounts.status_reason, viewer.id)
 
     @guarded(Access.SIGNED_IN)
     async def resend_confirmation(self, viewer: Viewer):
         """Send a new confirmation link."""
-        await run(accounts.resend_confirmation, viewer.id)
+        await offload.write(accounts.resend_confirmation, viewer.id)
         self._say(N_("We sent a new confirmation link."))
 
     @guarded(Access.MEMBER, loads_page=True)
@@ -108,14 +109,14 @@ class AccountState(AppState):
         self.email = viewer.email
         self.organisation = viewer.organisation
         self.password_changed = False
-        account = await run(accounts.own_account, viewer.id)
+        account = await offload.read(accounts.own_account, viewer.id)
         self.member_since = format_datetime(account.created_at, self.lang)
         self.email_confirmed = account.email_confirmed_at is not None
 
     @guarded(Access.MEMBER)
     async def save_profile(self, viewer: Viewer, form: dict):
         """Change one's name and organisation."""
-        user = await run(accounts.update_profile, viewer.id, name=_form_text(form, "name"), organisation=_form_text(form, "organisation"))
+        user = await offload.write(accounts.update_profile, viewer.id, name=_form_text(form, "name"), organisation=_form_text(form, "organisation"))
         self.viewer_name = user.name
         self.organisation = user.organisation
         self._say(N_("Your profile was saved."))
@@ -123,12 +124,12 @@ class AccountState(AppState):
     @guarded(Access.SIGNED_IN)
     async def change_password(self, viewer: Viewer, form: dict):
         """Change the password; every session ends, so the member logs in again."""
-        await run(accounts.change_password, viewer.id, _form_text(form, "current_password"), _form_text(form, "new_password"))
+        await offload.write(accounts.change_password, viewer.id, _form_text(form, "current_password"), _form_text(form, "new_password"))
         self._say(N_("Your password was changed. Log in with the new password."))
         self._load_page("/auth/logout")
 
     @guarded(Access.SIGNED_IN)
     async def log_out_everywhere(self, viewer: Viewer):
         """End every session of the viewer, on every device, then clear this browser's cookie."""
-        await run(sessions.revoke_everywhere, viewer.id)
+        await offload.write(sessions.revoke_everywhere, viewer.id)
         self._load_page("/auth/logout")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import enum
 import functools
@@ -15,7 +14,7 @@ from typing import Any
 
 import reflex as rx
 
-from partnerskap import db, memory
+from partnerskap import memory, offload
 from partnerskap.i18n import LANGUAGES, N_, best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import metrics as ops_metrics
@@ -130,7 +129,7 @@ def guarded(
                 outcome = failure.outcome
                 failures.note(name, failure, error)
                 if failure.full:
-                    await run(notifications.tell_admins_storage_full)
+                    await offload.write(notifications.tell_admins_storage_full)
                 if isinstance(error, Invalid):
                     await show(self, errors={(f"{form}-{field}" if form else field): t(message, self.lang) for field, message in error.errors.items()})
                 else:
@@ -151,14 +150,6 @@ def guarded(
         return rx.event(guarded_handler, background=background)
 
     return decorate
-
-
-_service_threads = concurrent.futures.ThreadPoolExecutor(max_workers=db.CONCURRENT_TRANSACTIONS, thread_name_prefix="service")
-
-
-async def run(function: Callable, *args: Any, **kwargs: Any) -> Any:
-    """Run a blocking service call in a worker thread, so no other member waits for it (nor for writers waiting on the database)."""
-    return await asyncio.get_running_loop().run_in_executor(_service_threads, functools.partial(function, *args, **kwargs))
 
 
 class AppState(rx.State):
@@ -183,7 +174,7 @@ class AppState(rx.State):
         """The viewer of this connection's session cookie (from the database unless resolved moments ago)."""
         token = session_token(self.router.headers.cookie)
         known, viewer = sessions.remembered(token)
-        return viewer if known else await run(sessions.resolve, token)
+        return viewer if known else await offload.read(sessions.resolve, token)
 
     def _client_address(self) -> str:
         """The address of this connection's client, through the trusted proxies (see throttle.client_address)."""
@@ -218,7 +209,7 @@ class AppState(rx.State):
         if viewer is None or not viewer.is_member:
             return 0
         known = notifications.remembered_count(viewer)
-        return known if known is not None else await run(notifications.unread_count, viewer)
+        return known if known is not None else await offload.read(notifications.unread_count, viewer)
 
     @guarded(Access.PUBLIC)
     async def dismiss_notice(self, viewer: Viewer | None):
@@ -228,7 +219,7 @@ class AppState(rx.State):
     @guarded(Access.PUBLIC)
     async def log_out(self, viewer: Viewer | None):
         """End this session on the server, then let the cookie route clear the cookie of the ended session."""
-        await run(sessions.revoke, session_token(self.router.headers.cookie))
+        await offload.write(sessions.revoke, session_token(self.router.headers.cookie))
         self._load_page("/auth/logout")
 
     def _load_page(self, url: str) -> None:
