@@ -8,7 +8,7 @@ from reflex.state import StateUpdate
 from reflex_base.event import get_event, get_hydrate_event
 
 from partnerskap.i18n import best_language, t
-from partnerskap.services.errors import N_
+from partnerskap.i18n import N_
 from partnerskap.state.base import AppState, forget_page_load, rebind_to_session
 
 log = logging.getLogger(__name__)
