@@ -435,7 +435,7 @@ def test_read_marks_are_saved_while_a_reply_adds_its_authors_reader_row(owner, m
     def reply_meanwhile(_connection, _cursor, statement, *_rest) -> None:
         if statement.startswith("INSERT INTO threadreader") and not replied:
             replied.append(None)  # once: the reply inserts a reader row of its own
-            replied[0] = discussions.reply(viewer(member), thread.id, "Count me in.", key())
+            [replied[0]] = discussions.reply(viewer(member), thread.id, "Count me in.", key())
 
     engine = db.engine()
     event.listen(engine, "before_cursor_execute", reply_meanwhile)
@@ -445,7 +445,7 @@ def test_read_marks_are_saved_while_a_reply_adds_its_authors_reader_row(owner, m
         event.remove(engine, "before_cursor_execute", reply_meanwhile)
     with transaction() as session:
         reader = session.exec(select(ThreadReader).where(ThreadReader.thread_id == thread.id, ThreadReader.user_id == member.id)).one()
-    assert (reader.following, reader.last_read_post_id) == (True, replied[0].id)
+    assert (reader.following, reader.last_read_post_id) == (True, replied[0].post.id)
 
 
 def test_loading_an_earlier_page_does_not_mark_newer_posts_read(owner, member, workspace, thread):
