@@ -84,6 +84,8 @@ class Settings:
     trash_days: int
     clamd_address: str
     trusted_proxies: int
+    instance_name: str
+    instance_organisation: str
 
     @property
     def allowed_origins(self) -> list[str]:
@@ -150,6 +152,9 @@ def load() -> Settings:
         clamd_address=_env("CLAMD_ADDRESS"),
         # How many reverse proxies in front of the app append to X-Forwarded-For; with none, the header is the client's own say.
         trusted_proxies=_int("PARTNERSKAP_TRUSTED_PROXIES", 0),
+        # Who runs this instance, told on the public front page and in link previews.
+        instance_name=_env("PARTNERSKAP_INSTANCE_NAME", "Partnerskap"),
+        instance_organisation=_env("PARTNERSKAP_ORGANISATION"),
     )
 
 
