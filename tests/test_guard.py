@@ -39,7 +39,7 @@ PUBLIC_HANDLERS = {
     "LanguageState.switch_language",
 }
 
-LEVEL = {Access.PUBLIC: 0, Access.SIGNED_IN: 1, Access.MEMBER: 2, Access.ADMIN: 3}
+LEVEL = {Access.PUBLIC: 0, Access.SIGNED_IN: 1, Access.MEMBER: 2, Access.EDITOR: 3, Access.ADMIN: 3}  # editors' handlers: admins pass, members do not
 VIEWERS = {"anonymous": 0, "applicant": 1, "denied": 1, "member": 2, "admin": 3}
 
 

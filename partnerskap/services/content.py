@@ -558,14 +558,9 @@ def set_service_links(viewer: Viewer, links: list[tuple[str, str, str, str]]) ->
     from partnerskap.services.permissions import require_admin
 
     require_admin(viewer)
-    errors: dict[str, str] = {}
-    for index, (fi, sv, en, url) in enumerate(links):
-        if not all(title.strip() and len(title) <= 120 for title in (fi, sv, en)):
-            errors[f"title-{index}"] = N_("Give the link a title in Finnish, Swedish and English.")
-        if not url.startswith("https://") or not _web_address(url):
-            errors[f"url-{index}"] = N_("Enter a web address that starts with https://.")
-    if errors:
-        raise Invalid(errors)
+    for fi, sv, en, url in links:
+        if not all(title.strip() and len(title) <= 120 for title in (fi, sv, en)) or not url.startswith("https://") or not _web_address(url):
+            raise Invalid({"links": N_("Each line needs a Finnish, a Swedish and an English title and an address that starts with https://, separated by |.")})
     with transaction() as session:
         for old in session.exec(select(ServiceLink)).all():
             session.delete(old)
