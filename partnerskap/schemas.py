@@ -305,7 +305,7 @@ class ParityRowPublic(BaseModel):
     plain: list[str]
 
 
-class VersionPublic(BaseModel):
+class ContentVersionPublic(BaseModel):
     """One language version as the editor edits it."""
 
     key: str
@@ -317,7 +317,7 @@ class VersionPublic(BaseModel):
     outdated: bool
 
 
-class RevisionPublic(BaseModel):
+class ContentRevisionPublic(BaseModel):
     """A saved text in the history of an item, which an editor may restore."""
 
     id: int

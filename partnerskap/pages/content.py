@@ -9,7 +9,7 @@ from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
 from partnerskap.components.markup import sanitised_html
 from partnerskap.i18n import LANGUAGE_NAMES, LANGUAGES
-from partnerskap.schemas import ContentSummaryPublic, ParityRowPublic, RevisionPublic, VersionPublic
+from partnerskap.schemas import ContentRevisionPublic, ContentSummaryPublic, ContentVersionPublic, ParityRowPublic
 from partnerskap.services.errors import N_
 from partnerskap.state.base import AppState
 from partnerskap.state.content import IMAGE_UPLOAD_ID, ContentEditorState, PublicContentState, ServiceLinksState
@@ -253,7 +253,7 @@ def version_tab(key: str, label: rx.Var | str) -> rx.Component:
     )
 
 
-def version_editor(version: VersionPublic) -> rx.Component:
+def version_editor(version: ContentVersionPublic) -> rx.Component:
     """The form of the version being edited (filled with its saved text)."""
     return rx.cond(ContentEditorState.editing == version.key, version_form(version.title, version.description, version.body, version.key))
 
@@ -341,7 +341,7 @@ def images_panel() -> rx.Component:
     )
 
 
-def revision_row(revision: RevisionPublic) -> rx.Component:
+def revision_row(revision: ContentRevisionPublic) -> rx.Component:
     """One saved text and a button to bring it back."""
     return rx.table.row(
         rx.table.cell(revision.saved),

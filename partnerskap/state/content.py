@@ -7,7 +7,7 @@ import reflex as rx
 from partnerskap import api
 from partnerskap.i18n import LANGUAGES, format_datetime
 from partnerskap.models.base import utcnow
-from partnerskap.schemas import ContentSummaryPublic, ParityRowPublic, RevisionPublic, ServiceLinkPublic, VersionPublic
+from partnerskap.schemas import ContentRevisionPublic, ContentSummaryPublic, ContentVersionPublic, ParityRowPublic, ServiceLinkPublic
 from partnerskap.services import content
 from partnerskap.services.errors import N_, Refused
 from partnerskap.services.sessions import Viewer
@@ -131,9 +131,9 @@ class ContentEditorState(AppState):
     online_url: str = ""
     registration_url: str = ""
     public_url: str = ""
-    versions: list[VersionPublic] = []
+    versions: list[ContentVersionPublic] = []
     version_keys: list[str] = []
-    revisions: list[RevisionPublic] = []
+    revisions: list[ContentRevisionPublic] = []
     images: list[str] = []
     editing: str = "fi"
     uploading: bool = False
@@ -156,11 +156,11 @@ class ContentEditorState(AppState):
         self.place, self.online_url, self.registration_url = item.place, item.online_url, item.registration_url
         self.public_url = content.url_of(item)
         self.versions = [
-            VersionPublic(key=f"{v.language}{'-plain' if v.plain else ''}", language=v.language, plain=v.plain, title=v.title, description=v.description, body=v.body, outdated=v.outdated)
+            ContentVersionPublic(key=f"{v.language}{'-plain' if v.plain else ''}", language=v.language, plain=v.plain, title=v.title, description=v.description, body=v.body, outdated=v.outdated)
             for v in sorted(found.versions, key=lambda v: (LANGUAGES.index(v.language), v.plain))
         ]
         self.version_keys = [version.key for version in self.versions]
-        self.revisions = [RevisionPublic(id=r.id, language=r.language, plain=r.plain, title=r.title, saved=format_datetime(r.saved_at, self.lang)) for r in found.revisions]
+        self.revisions = [ContentRevisionPublic(id=r.id, language=r.language, plain=r.plain, title=r.title, saved=format_datetime(r.saved_at, self.lang)) for r in found.revisions]
         self.images = [f"/content-images/{image.id}" for image in found.images]
 
     @guarded(Access.EDITOR, loads_page=True)
