@@ -218,8 +218,9 @@ def publish(viewer: Viewer, item_id: int, at: str = "") -> ContentItem:
         ).first()
         if has_default is None:
             raise Refused(N_("Write the title in the item's default language first."))
+        republished = item.status == Publication.PUBLISHED and when is None  # a correction keeps the news's date and place in lists
         item.status = Publication.SCHEDULED if when else Publication.PUBLISHED
-        item.publish_at = when or utcnow()
+        item.publish_at = item.publish_at if republished else when or utcnow()
         item.updated_at = utcnow()
         if when is None:
             _announce(session, item)

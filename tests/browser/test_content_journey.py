@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from partnerskap.services import content
 from partnerskap.services.content import ItemForm, VersionForm
 from tests.browser.axe import assert_accessible
-from tests.browser.test_membership_journey import log_in, open_page
+from tests.browser.test_membership_journey import log_in, open_page, switch_language
 from tests.browser.test_workspace_journey import approved_member, live_database, viewer_of
 from tests.conftest import PASSWORD
 from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer
@@ -52,6 +52,7 @@ def test_editor_publishes_news_that_visitors_read_in_their_language_and_in_plain
     # The administrator makes Ella an editor.
     admin = new_context().new_page()
     log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD)
+    switch_language(admin, "en")
     open_page(admin, live_server.url + "/admin")
     admin.get_by_role("button", name="Members", exact=True).click()
     card = admin.locator(".rt-Card").filter(has=admin.get_by_role("heading", name=ella.name))
