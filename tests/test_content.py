@@ -260,3 +260,47 @@ def test_service_links_are_arranged_by_admins_only(admin, editor):
         content.set_service_links(viewer(admin), [("A", "B", "C", "javascript:alert(1)")])
     content.set_service_links(viewer(admin), links)
     assert [link.url for link in content.front_page().services] == ["https://kotoutuminen.fi"]
+
+
+SHELL = b'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Partnerskap</title></head><body><div id="root"></div></body></html>'
+
+
+async def compiled_page(scope, receive, send):
+    """The compiled page as the frontend files answer it: the same for every item."""
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(SHELL)).encode())]})
+    await send({"type": "http.response.body", "body": SHELL})
+
+
+async def test_a_public_items_page_carries_its_own_head_and_may_be_cached_a_draft_does_not(editor):
+    import httpx
+
+    from partnerskap import api, api_public
+
+    published, draft = news(editor, "julkaistu"), news(editor, "luonnos")
+    content.publish(viewer(editor), published.id)
+    app = api.SecurityHeaders(api_public.ItemHead(compiled_page))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        public = await client.get("/news/julkaistu?lang=sv")
+        unpublished = await client.get("/news/luonnos")
+        members_page = await client.get("/workspaces")
+    assert "<title>Vårseminarium i Åbo · Partnerskap</title>" in public.text
+    assert public.text.count("<title>") == 1
+    assert 'hreflang="sv"' in public.text and '<meta property="og:description"' in public.text
+    assert public.headers.get_list("cache-control") == ["public, max-age=60"]
+    assert int(public.headers["content-length"]) == len(public.content)
+    assert unpublished.content == SHELL and unpublished.headers.get_list("cache-control") == ["no-store"]
+    assert members_page.headers.get_list("cache-control") == ["no-store"]
+    assert draft.slug not in content.sitemap_xml()
+
+
+async def test_a_visitor_tab_gets_every_language_of_a_published_item_and_nothing_of_a_draft(editor):
+    from partnerskap.state.content import PublicContentState
+    from tests.handlers import Tab
+
+    published, draft = news(editor, "julkaistu"), news(editor, "luonnos")
+    content.publish(viewer(editor), published.id)
+    state, _ = await Tab(path="/news/[slug]?slug=julkaistu&lang=en").call(PublicContentState, "load_item")
+    assert (state.found, state.asked_language, state.available) == (True, "en", ["fi", "sv"])
+    assert state.plain_titles == {"sv": "Lätt: Vårseminarium i Åbo"}
+    state, _ = await Tab(path=f"/news/[slug]?slug={draft.slug}").call(PublicContentState, "load_item")
+    assert (state.found, state.titles, state.notice) == (False, {}, "This content does not exist.")
