@@ -69,8 +69,12 @@ class ItemHead:
         if scope["type"] != "http" or scope.get("method") != "GET" or not ITEM_PATH.fullmatch(scope.get("path", "")):
             await self.app(scope, receive, send)
             return
-        # The page is read whole and changed, so it is asked for uncompressed.
-        plain_scope = {**scope, "headers": [(name, value) for name, value in scope["headers"] if name.lower() != b"accept-encoding"]}
+        # The page is read whole and changed: asked for uncompressed, and as bytes (not a path the server sends by itself).
+        plain_scope = {
+            **scope,
+            "headers": [(name, value) for name, value in scope["headers"] if name.lower() != b"accept-encoding"],
+            "extensions": {name: value for name, value in scope.get("extensions", {}).items() if name not in ("http.response.pathsend", "http.response.zerocopysend")},
+        }
         messages: list[Message] = []
 
         async def keep(message: Message) -> None:
