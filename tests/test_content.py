@@ -6,19 +6,23 @@ import hashlib
 import io
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import icalendar
 import pytest
 from PIL import Image
 from sqlmodel import SQLModel, select
 
+from partnerskap import api, api_public
 from partnerskap.db import transaction
-from partnerskap.models import AuditEntry, ContentImage, ContentItem, Notification, NotificationSettings, Role, User
+from partnerskap.models import AuditEntry, ContentItem, Notification, NotificationSettings, Role, User
 from partnerskap.services import content, membership, notifications
 from partnerskap.services.content import ItemForm, VersionForm
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
+from partnerskap.state.content import PublicContentState
 from partnerskap.storage import get_storage
 from tests.conftest import make_person
+from tests.handlers import Tab
 
 
 def viewer(user: User) -> Viewer:
@@ -287,10 +291,6 @@ def server_sending_files(app):
 
 
 async def test_a_public_items_page_carries_its_own_head_and_may_be_cached_a_draft_does_not(editor):
-    import httpx
-
-    from partnerskap import api, api_public
-
     published, draft = news(editor, "julkaistu"), news(editor, "luonnos")
     content.publish(viewer(editor), published.id)
     app = server_sending_files(api.SecurityHeaders(api_public.ItemHead(compiled_page)))
@@ -309,9 +309,6 @@ async def test_a_public_items_page_carries_its_own_head_and_may_be_cached_a_draf
 
 
 async def test_a_visitor_tab_gets_every_language_of_a_published_item_and_nothing_of_a_draft(editor):
-    from partnerskap.state.content import PublicContentState
-    from tests.handlers import Tab
-
     published, draft = news(editor, "julkaistu"), news(editor, "luonnos")
     content.publish(viewer(editor), published.id)
     state, _ = await Tab(path="/news/[slug]?slug=julkaistu&lang=en").call(PublicContentState, "load_item")

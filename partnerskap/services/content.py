@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
-from partnerskap.i18n import LANGUAGE_NAMES, LANGUAGES, format_datetime
+from partnerskap.i18n import LANGUAGES, format_datetime
 from partnerskap.models import (
     ContentImage,
     ContentItem,
@@ -148,7 +148,7 @@ def save_item(viewer: Viewer, item_id: int, form: ItemForm) -> ContentItem:
         return item
 
 
-def _check_version(item: ContentItem, form: VersionForm) -> tuple[str, str, str]:
+def _check_version(form: VersionForm) -> tuple[str, str, str]:
     errors: dict[str, str] = {}
     title, description, body = " ".join(form.title.split()), " ".join(form.description.split()), form.body.strip()
     if form.language not in LANGUAGES:
@@ -173,7 +173,7 @@ def save_version(viewer: Viewer, item_id: int, form: VersionForm) -> ContentVers
     require_editor(viewer)
     with transaction() as session:
         item = _editable(session, item_id)
-        title, description, body = _check_version(item, form)
+        title, description, body = _check_version(form)
         versions = {(v.language, v.plain): v for v in session.exec(select(ContentVersion).where(ContentVersion.item_id == item.id)).all()}
         if not form.plain and form.language != item.default_language and (item.default_language, False) not in versions:
             raise Invalid({"title": N_("Write the title in the item's default language first.")})
@@ -407,7 +407,6 @@ class Summary:
     titles: dict[str, str]
     descriptions: dict[str, str]
     dates: dict[str, str]
-    starts_at: datetime | None
     place: str
     online: bool
 
@@ -431,7 +430,6 @@ def _summaries(session: Session, items: list[ContentItem]) -> list[Summary]:
                 titles={v.language: v.title for v in by_item.get(item.id, [])},
                 descriptions={v.language: v.description for v in by_item.get(item.id, [])},
                 dates={code: format_datetime(moment, code) for code in LANGUAGES} if moment else {code: "" for code in LANGUAGES},
-                starts_at=item.starts_at,
                 place=item.place,
                 online=bool(item.online_url),
             )
@@ -644,7 +642,3 @@ def head_tags(path: str, language: str) -> str | None:
     ]
     return "".join(tags)
 
-
-def language_names(codes: list[str]) -> list[tuple[str, str]]:
-    """(code, the language's own name) for the codes, in the instance's order."""
-    return [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES if code in codes]
