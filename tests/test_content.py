@@ -14,7 +14,14 @@ from sqlmodel import SQLModel, select
 
 from partnerskap import api, api_public
 from partnerskap.db import transaction
-from partnerskap.models import AuditEntry, ContentItem, Notification, NotificationSettings, Role, User
+from partnerskap.models import (
+    AuditEntry,
+    ContentItem,
+    Notification,
+    NotificationSettings,
+    Role,
+    User,
+)
 from partnerskap.services import content, membership, notifications
 from partnerskap.services.content import ItemForm, VersionForm
 from partnerskap.services.errors import Invalid, Refused

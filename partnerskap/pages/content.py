@@ -9,10 +9,20 @@ from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
 from partnerskap.components.markup import sanitised_html
 from partnerskap.i18n import LANGUAGE_NAMES, LANGUAGES
-from partnerskap.schemas import ContentRevisionPublic, ContentSummaryPublic, ContentVersionPublic, ParityRowPublic
+from partnerskap.schemas import (
+    ContentRevisionPublic,
+    ContentSummaryPublic,
+    ContentVersionPublic,
+    ParityRowPublic,
+)
 from partnerskap.services.errors import N_
 from partnerskap.state.base import AppState
-from partnerskap.state.content import IMAGE_UPLOAD_ID, ContentEditorState, PublicContentState, ServiceLinksState
+from partnerskap.state.content import (
+    IMAGE_UPLOAD_ID,
+    ContentEditorState,
+    PublicContentState,
+    ServiceLinksState,
+)
 
 KIND_LABELS = {"page": N_("Page"), "news": N_("News"), "event": N_("Event")}
 STATUS_LABELS = {"draft": N_("Draft"), "scheduled": N_("Scheduled"), "published": N_("Published"), "archived": N_("Archived")}

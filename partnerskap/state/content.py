@@ -7,7 +7,13 @@ import reflex as rx
 from partnerskap import api
 from partnerskap.i18n import LANGUAGES, format_datetime
 from partnerskap.models.base import utcnow
-from partnerskap.schemas import ContentRevisionPublic, ContentSummaryPublic, ContentVersionPublic, ParityRowPublic, ServiceLinkPublic
+from partnerskap.schemas import (
+    ContentRevisionPublic,
+    ContentSummaryPublic,
+    ContentVersionPublic,
+    ParityRowPublic,
+    ServiceLinkPublic,
+)
 from partnerskap.services import content
 from partnerskap.services.errors import N_, Refused
 from partnerskap.services.sessions import Viewer

@@ -10,11 +10,17 @@ import httpx
 import icalendar
 from playwright.sync_api import Page, expect
 
+from partnerskap.db import transaction
+from partnerskap.models import Role, User
 from partnerskap.services import content
 from partnerskap.services.content import ItemForm, VersionForm
 from tests.browser.axe import assert_accessible
 from tests.browser.test_membership_journey import log_in, open_page, switch_language
-from tests.browser.test_workspace_journey import approved_member, live_database, viewer_of
+from tests.browser.test_workspace_journey import (
+    approved_member,
+    live_database,
+    viewer_of,
+)
 from tests.conftest import PASSWORD
 from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer
 
@@ -126,16 +132,11 @@ def test_editor_publishes_news_that_visitors_read_in_their_language_and_in_plain
 
 def test_visitors_see_public_events_and_members_say_they_will_attend(live_server: LiveServer, new_context, password_hash: str):
     olli = approved_member(live_server, password_hash, "Olli Osallistuja")
+    eero = approved_member(live_server, password_hash, "Eero Toimittaja")
     with live_database(live_server):
-        editor = viewer_of(approved_member(live_server, password_hash, "Eero Toimittaja"))
-        from partnerskap.db import transaction
-        from partnerskap.models import User
-
         with transaction() as session:
-            user = session.get(User, editor.id)
-            user.role = "editor"
-            session.add(user)
-        editor = viewer_of(user)
+            session.get(User, eero.id).role = Role.EDITOR
+        editor = viewer_of(eero)
         item = content.save_item(editor, 0, ItemForm(kind="event", slug="verkostoaamu", starts="2030-05-02 09:00", ends="2030-05-02 10:00", place="Kotka"))
         content.save_version(editor, item.id, VersionForm(language="fi", title="Verkostoaamu", description="Aamukahvit verkostolle."))
         content.save_version(editor, item.id, VersionForm(language="en", title="Network morning", description="Morning coffee for the network."))
@@ -158,10 +159,15 @@ def test_visitors_see_public_events_and_members_say_they_will_attend(live_server
     member.get_by_role("button", name="I will attend").click()
     expect(member.locator("#attending-count")).to_have_text("1")
     assert_accessible(member, "event page for a member")
+    member.get_by_role("button", name="I will not attend after all").click()
+    expect(member.locator("#attending-count")).to_have_text("0")
     open_page(member, live_server.url + "/news")
     member.get_by_role("button", name="Follow the news").click()
     expect(member.get_by_role("button", name="Stop following the news")).to_be_visible()
     assert live_server.query("SELECT user_id FROM newsfollower")[0][0] == olli.id
+    member.get_by_role("button", name="Stop following the news").click()
+    expect(member.get_by_role("button", name="Follow the news")).to_be_visible()
+    assert live_server.query("SELECT user_id FROM newsfollower") == []
 
 
 def test_editor_keeps_languages_in_step_restores_text_and_archives_while_admin_arranges_services(live_server: LiveServer, new_context, password_hash: str):
