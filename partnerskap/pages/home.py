@@ -4,24 +4,27 @@ import reflex as rx
 
 from partnerskap.components.i18n import T
 from partnerskap.components.layout import page
-from partnerskap.pages.content import summaries
+from partnerskap.pages.content import localized, summaries
 from partnerskap.services.errors import N_
 from partnerskap.state.base import AppState
 from partnerskap.state.content import PublicContentState
 
 
 def home() -> rx.Component:
-    """The front page for visitors and members alike."""
-    return front_page()
-
-
-def front_page() -> rx.Component:
     """The public front page: what the platform is and who runs it, news, events, how to join, national services."""
     state = PublicContentState
     return page(
         "Partnership Platform",
         rx.text(T("A meeting place for organisations that work on integration, immigration and refugee reception: share information, form networks and work together in workspaces."), size="4"),
-        rx.cond(state.organisation != "", rx.text(T("Run by"), " ", state.organisation, " · ", state.instance_name, size="2", margin_top="2")),
+        rx.text(state.instance_name, rx.cond(state.organisation != "", rx.fragment(" · ", T("Run by"), " ", state.organisation)), size="2", margin_top="2", id="instance-name"),
+        rx.cond(
+            state.pages.length() > 0,
+            rx.el.nav(
+                rx.hstack(rx.foreach(state.pages, lambda entry: rx.link(localized(entry.titles, entry.default_language), href=entry.url)), spacing="4", wrap="wrap"),
+                aria_label=T("About the platform"),
+                margin_top="3",
+            ),
+        ),
         rx.grid(
             rx.el.section(rx.heading(T("News"), as_="h2", size="5", margin_bottom="3"), summaries(state.news, N_("No news yet.")), rx.link(T("All news"), href="/news")),
             rx.el.section(rx.heading(T("Upcoming events"), as_="h2", size="5", margin_bottom="3"), summaries(state.events, N_("No upcoming events.")), rx.link(T("All events"), href="/events")),

@@ -443,20 +443,29 @@ class FrontPage:
 
     instance_name: str
     organisation: str
+    pages: list[Summary]
     news: list[Summary]
     events: list[Summary]
     services: list[ServiceLink]
 
 
 def front_page() -> FrontPage:
-    """Latest news, upcoming events and the national services administrators arranged."""
+    """The instance's pages, latest news, upcoming events and the national services administrators arranged."""
     with transaction() as session:
+        pages = session.exec(select(ContentItem).where(ContentItem.kind == ContentKind.PAGE, _public_items()).order_by(col(ContentItem.id)).limit(10)).all()
         news = session.exec(select(ContentItem).where(ContentItem.kind == ContentKind.NEWS, _public_items()).order_by(col(ContentItem.publish_at).desc()).limit(5)).all()
         events = session.exec(
             select(ContentItem).where(ContentItem.kind == ContentKind.EVENT, _public_items(), col(ContentItem.ends_at) >= utcnow()).order_by(col(ContentItem.starts_at)).limit(5)
         ).all()
         services = list(session.exec(select(ServiceLink).order_by(col(ServiceLink.position), col(ServiceLink.id))).all())
-        return FrontPage(config.settings.instance_name, config.settings.instance_organisation, _summaries(session, list(news)), _summaries(session, list(events)), services)
+        return FrontPage(
+            instance_name=config.settings.instance_name,
+            organisation=config.settings.instance_organisation,
+            pages=_summaries(session, list(pages)),
+            news=_summaries(session, list(news)),
+            events=_summaries(session, list(events)),
+            services=services,
+        )
 
 
 def news_list(*, limit: int = 50) -> list[Summary]:

@@ -28,6 +28,7 @@ class PublicContentState(AppState):
 
     instance_name: str = ""
     organisation: str = ""
+    pages: list[ContentSummaryPublic] = []
     news: list[ContentSummaryPublic] = []
     events: list[ContentSummaryPublic] = []
     past_events: list[ContentSummaryPublic] = []
@@ -56,9 +57,10 @@ class PublicContentState(AppState):
 
     @guarded(Access.PUBLIC, loads_page=True)
     async def load_front(self, viewer: Viewer | None):
-        """Fill the front page: who runs the platform, latest news, upcoming events, national services."""
+        """Fill the front page: who runs the platform, its pages, latest news, upcoming events, national services."""
         front = await run(content.front_page)
         self.instance_name, self.organisation = front.instance_name, front.organisation
+        self.pages = [ContentSummaryPublic.of(summary) for summary in front.pages]
         self.news = [ContentSummaryPublic.of(summary) for summary in front.news]
         self.events = [ContentSummaryPublic.of(summary) for summary in front.events]
         self.services = [ServiceLinkPublic(url=link.url, titles={"fi": link.title_fi, "sv": link.title_sv, "en": link.title_en}) for link in front.services]
