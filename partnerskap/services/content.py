@@ -34,7 +34,7 @@ from partnerskap.services import notifications
 from partnerskap.services.calendar import CalendarEntry, write_ics
 from partnerskap.services.errors import N_, Invalid, Refused
 from partnerskap.services.markdown import render
-from partnerskap.services.permissions import require_editor, require_member
+from partnerskap.services.permissions import require_admin, require_editor, require_member
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import new_token
 from partnerskap.storage import get_storage
@@ -563,8 +563,6 @@ def follow_news(viewer: Viewer, follow: bool) -> None:
 
 def set_service_links(viewer: Viewer, links: list[tuple[str, str, str, str]]) -> None:
     """Replace the front page's national service links with (Finnish, Swedish, English title, address), in this order."""
-    from partnerskap.services.permissions import require_admin
-
     require_admin(viewer)
     for fi, sv, en, url in links:
         if not all(title.strip() and len(title) <= 120 for title in (fi, sv, en)) or not url.startswith("https://") or not _web_address(url):
