@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response, Stream
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from partnerskap import offload
+from partnerskap import api_public, offload
 from partnerskap import settings as config
 from partnerskap import uploads
 from partnerskap.i18n import N_, best_language, t
@@ -254,6 +254,7 @@ def routes() -> Starlette:
             Route("/workspaces/{workspace_id:int}/calendar.ics", workspace_calendar, methods=["GET"]),
             Route("/workspaces/{workspace_id:int}/export.zip", export_library, methods=["GET"]),
             Route("/documents/{document_id:int}/download", download_document, methods=["GET"]),
+            *api_public.ROUTES,
         ],
         middleware=[Middleware(ops_metrics.RequestMetrics)],  # Reflex's own routes are mounted inside these, so it counts theirs too
     )
@@ -301,7 +302,10 @@ async def admit_upload(request: Request) -> Response:
 
 
 class SecurityHeaders:
-    """Adds security headers to every HTTP response; pages are never cached, hashed assets may be."""
+    """Adds security headers to every HTTP response; pages are never cached, hashed assets and public content may be.
+
+    A route whose answer holds nothing personal says so with its own `Cache-Control: public, …` (see api_public).
+    """
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -314,7 +318,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control" or cacheable]
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control" or cacheable or v.startswith(b"public")]
                 present = {k.lower() for k, _v in headers}
                 headers += [
                     (name, value)
@@ -327,7 +331,7 @@ class SecurityHeaders:
                     )
                     if name not in present
                 ]
-                if not cacheable:
+                if b"cache-control" not in present and not cacheable:
                     headers.append((b"cache-control", b"no-store"))
                 if config.settings.public_url.startswith("https://"):
                     headers.append((b"strict-transport-security", b"max-age=31536000"))

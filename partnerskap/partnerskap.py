@@ -4,14 +4,15 @@ import gc
 
 import reflex as rx
 
-from partnerskap import api, jobs, memory
+from partnerskap import api, api_public, jobs, memory
 from partnerskap.middleware import SessionBinding, StopGate
 from partnerskap.ops import redaction
 from partnerskap.ops.metrics import EventMetrics
-from partnerskap.pages import account, admin, auth, home, legal, library, notifications, thread, workspaces
+from partnerskap.pages import account, admin, auth, content, home, legal, library, notifications, thread, workspaces
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.admin import AdminState
 from partnerskap.state.base import AppState
+from partnerskap.state.content import ContentEditorState, PublicContentState, ServiceLinksState
 from partnerskap.state.discussions import ThreadState
 from partnerskap.state.library import LibraryState
 from partnerskap.state.notifications import NotificationsState
@@ -26,7 +27,7 @@ app = rx.App(
         rx.el.meta(name="theme-color", content="#0d7377"),
     ],
     html_lang="fi",
-    api_transformer=[api.routes(), api.UploadSession, api.SecurityHeaders],
+    api_transformer=[api.routes(), api.UploadSession, api_public.ItemHead, api.SecurityHeaders],
 )
 app.add_middleware(SessionBinding(), index=0)
 app.add_middleware(StopGate(), index=0)
@@ -35,7 +36,14 @@ for task in jobs.LIFESPAN_TASKS:
     app.register_lifespan_task(task)
 
 PAGES = [
-    (home.home, "/", []),
+    (home.home, "/", [PublicContentState.load_front]),
+    (content.news_list, "/news", [PublicContentState.load_news]),
+    (content.events_page, "/events", [PublicContentState.load_events]),
+    (content.item_page, "/news/[slug]", [PublicContentState.load_item]),
+    (content.item_page, "/events/[slug]", [PublicContentState.load_item]),
+    (content.item_page, "/info/[slug]", [PublicContentState.load_item]),
+    (content.editor_overview, "/editor", [ContentEditorState.load_overview]),
+    (content.editor_item, "/editor/[item_id]", [ContentEditorState.load_item]),
     (auth.register, "/register", []),
     (auth.login, "/login", [AccountState.begin_login]),
     (auth.forgot, "/forgot", []),
@@ -47,6 +55,7 @@ PAGES = [
     (admin.outbox, "/admin/outbox", [AdminState.load_outbox]),
     (admin.audit, "/admin/audit", [AdminState.load_audit]),
     (admin.downloads, "/admin/downloads", [AdminState.load_downloads]),
+    (content.service_links, "/admin/services", [ServiceLinksState.load_services]),
     (workspaces.workspace_list, "/workspaces", [WorkspacesState.load_list]),
     (workspaces.new_workspace, "/workspaces/new", []),
     (workspaces.workspace_front, "/workspaces/[workspace_id]", [WorkspaceState.load]),

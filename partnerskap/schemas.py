@@ -408,3 +408,69 @@ class WorkspacePagePublic:
             ],
             invitations=[InvitationRow(id=invitation.id or 0, email=invitation.email, expires=format_datetime(invitation.expires_at, language)) for invitation in page.invitations],
         )
+
+
+class ContentSummaryPublic(BaseModel):
+    """A public item in a list (front page, news, events), in every language it has; the page picks the reader's."""
+
+    url: str
+    default_language: str
+    titles: dict[str, str]
+    descriptions: dict[str, str]
+    dates: dict[str, str]
+    place: str
+    online: bool
+
+    @classmethod
+    def of(cls, summary) -> ContentSummaryPublic:
+        """The public shape of a services.content.Summary."""
+        return cls(
+            url=summary.url,
+            default_language=summary.default_language,
+            titles=summary.titles,
+            descriptions=summary.descriptions,
+            dates=summary.dates,
+            place=summary.place,
+            online=summary.online,
+        )
+
+
+class ServiceLinkPublic(BaseModel):
+    """A link to a national service on the front page, titled in each language."""
+
+    url: str
+    titles: dict[str, str]
+
+
+class ParityRowPublic(BaseModel):
+    """One item in the editors' overview: its state and which languages it has, lacks or has outdated."""
+
+    id: int
+    slug: str
+    kind: str
+    status: str
+    title: str
+    languages: dict[str, str]
+    plain: list[str]
+
+
+class ContentVersionPublic(BaseModel):
+    """One language version as the editor edits it."""
+
+    key: str
+    language: str
+    plain: bool
+    title: str
+    description: str
+    body: str
+    outdated: bool
+
+
+class ContentRevisionPublic(BaseModel):
+    """A saved text in the history of an item, which an editor may restore."""
+
+    id: int
+    language: str
+    plain: bool
+    title: str
+    saved: str

@@ -88,6 +88,8 @@ class Settings:
     trusted_proxies: int
     free_space_warn_bytes: int
     free_space_fail_bytes: int
+    instance_name: str
+    instance_organisation: str
 
     @property
     def allowed_origins(self) -> list[str]:
@@ -169,6 +171,9 @@ def load() -> Settings:
         trusted_proxies=_int("PARTNERSKAP_TRUSTED_PROXIES", 0),
         free_space_warn_bytes=_int("PARTNERSKAP_FREE_SPACE_WARN_MB", 2048) * 1024 * 1024,
         free_space_fail_bytes=_int("PARTNERSKAP_FREE_SPACE_FAIL_MB", 200) * 1024 * 1024,
+        # Who runs this instance, told on the public front page and in link previews.
+        instance_name=_env("PARTNERSKAP_INSTANCE_NAME", "Partnerskap"),
+        instance_organisation=_env("PARTNERSKAP_ORGANISATION"),
     )
 
 

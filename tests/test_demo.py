@@ -3,7 +3,7 @@
 from sqlalchemy import text
 
 from partnerskap.db import transaction
-from partnerskap.services import demo
+from partnerskap.services import content, demo
 
 
 def counts() -> list[int]:
@@ -18,3 +18,13 @@ def test_demo_content_is_created_once():
     first = counts()
     demo.seed()
     assert counts() == first == [4, 1, 2, 1]
+
+
+def test_demo_front_page_shows_news_and_events_in_three_languages_and_plain_language():
+    demo.create_first_admin(email="admin@example.org", password="a long admin passphrase")
+    demo.seed()
+    demo.seed()
+    front = content.front_page()
+    assert (len(front.pages), len(front.news), len(front.events), len(front.services)) == (1, 2, 2, 3)
+    assert {"fi", "sv", "en"} <= set().union(*(summary.titles for summary in front.news + front.events))
+    assert content.public_item("news", "kotoutumislaki-2025").plain.keys() == {"fi", "sv"}

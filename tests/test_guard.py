@@ -41,10 +41,15 @@ PUBLIC_HANDLERS = {
     "AccountState.reset_password",
     "AccountState.confirm_email",
     "LanguageState.switch_language",
+    "PublicContentState.load_front",
+    "PublicContentState.load_news",
+    "PublicContentState.load_events",
+    "PublicContentState.load_item",
+    "PublicContentState.switch_plain",
 }
 
 STATE_SOURCES = Path(partnerskap.partnerskap.__file__).parent / "state"
-LEVEL = {Access.PUBLIC: 0, Access.SIGNED_IN: 1, Access.MEMBER: 2, Access.ADMIN: 3}
+LEVEL = {Access.PUBLIC: 0, Access.SIGNED_IN: 1, Access.MEMBER: 2, Access.EDITOR: 3, Access.ADMIN: 3}  # editors' handlers: admins pass, members do not
 VIEWERS = {"anonymous": 0, "applicant": 1, "denied": 1, "member": 2, "admin": 3}
 
 

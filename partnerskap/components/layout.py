@@ -69,6 +69,8 @@ def header() -> rx.Component:
             rx.el.nav(
                 rx.hstack(
                     nav_link("Home", "/"),
+                    nav_link("News", "/news"),
+                    nav_link("Events", "/events"),
                     rx.cond(AppState.is_member, nav_link("Workspaces", "/workspaces")),
                     rx.cond(
                         AppState.is_member,
@@ -79,6 +81,7 @@ def header() -> rx.Component:
                             class_name="nav-link",
                         ),
                     ),
+                    rx.cond(AppState.is_editor, nav_link("Content", "/editor")),
                     rx.cond(AppState.is_admin, nav_link("Administration", "/admin")),
                     spacing="4",
                     wrap="wrap",
@@ -135,7 +138,7 @@ def page(title: str, *children: rx.Component) -> rx.Component:
         header(),
         rx.el.main(
             notice_banner(),
-            rx.heading(T(title), as_="h1", size="7", margin_bottom="4"),
+            *([rx.heading(T(title), as_="h1", size="7", margin_bottom="4")] if title else []),  # a content item's page names itself
             *children,
             id="main",
             tab_index=-1,

@@ -4,6 +4,7 @@ from partnerskap.models.accounts import AuthSession, EmailToken, LoginTicket, Ro
 from partnerskap.models.audit import AuditEntry
 from partnerskap.models.calendar import Event
 from partnerskap.models.health import HealthCheck
+from partnerskap.models.content import ContentImage, ContentItem, ContentKind, ContentRevision, ContentVersion, EventAttendance, NewsFollower, Publication, ServiceLink
 from partnerskap.models.documents import Document, DocumentVersion, DownloadLog, Folder, PostAttachment
 from partnerskap.models.discussions import Draft, Post, PostRevision, Thread, ThreadReader
 from partnerskap.models.mail import OutboxMessage
@@ -11,6 +12,15 @@ from partnerskap.models.notifications import Notification, NotificationSettings
 from partnerskap.models.workspaces import AccessPolicy, Invitation, JoinRequest, Lifecycle, Membership, Workspace, WorkspaceRole
 
 __all__ = [
+    "ContentImage",
+    "ContentItem",
+    "ContentKind",
+    "ContentRevision",
+    "ContentVersion",
+    "EventAttendance",
+    "NewsFollower",
+    "Publication",
+    "ServiceLink",
     "PostAttachment",
     "Folder",
     "HealthCheck",

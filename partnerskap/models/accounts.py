@@ -24,6 +24,7 @@ class Role(enum.StrEnum):
     """What a person may do on the instance."""
 
     MEMBER = "member"
+    EDITOR = "editor"
     ADMIN = "admin"
 
 

@@ -15,13 +15,15 @@ STATUS_LABELS = {
     "denied": N_("Denied"),
     "suspended": N_("Suspended"),
 }
-ROLE_LABELS = {"member": N_("Member"), "admin": N_("Administrator")}
+ROLE_LABELS = {"member": N_("Member"), "editor": N_("Editor"), "admin": N_("Administrator")}
 ACTION_LABELS = {
     "membership.approve": N_("Approved membership"),
     "membership.deny": N_("Denied membership"),
     "membership.suspend": N_("Suspended"),
     "membership.reinstate": N_("Reinstated"),
     "role.make_admin": N_("Made administrator"),
+    "role.grant_editor": N_("Made editor"),
+    "role.revoke_editor": N_("Editor role removed"),
 }
 
 
@@ -33,6 +35,7 @@ def admin_nav() -> rx.Component:
             rx.link(T("Outbox"), href="/admin/outbox"),
             rx.link(T("Audit log"), href="/admin/audit"),
             rx.link(T("Downloads"), href="/admin/downloads"),
+            rx.link(T("National services"), href="/admin/services"),
             spacing="5",
         ),
         aria_label=T("Administration"),
@@ -98,6 +101,8 @@ def person_card(person: PersonForAdmin) -> rx.Component:
                 person.status == "approved",
                 rx.vstack(
                     rx.cond(person.role != "admin", rx.button(T("Make administrator"), on_click=AdminState.make_admin(person.id), variant="outline")),
+                    rx.cond(person.role == "member", rx.button(T("Make editor"), on_click=AdminState.grant_editor(person.id), variant="outline")),
+                    rx.cond(person.role == "editor", rx.button(T("Remove editor role"), on_click=AdminState.revoke_editor(person.id), variant="outline")),
                     reason_form(person, AdminState.suspend, N_("Suspend")),
                     width="100%",
                 ),

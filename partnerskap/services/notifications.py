@@ -34,9 +34,10 @@ MESSAGES = {
     "invitation": N_("{actor} invited you to \"{workspace}\""),
     "inactive": N_("\"{workspace}\" has had no activity for {days} days. Is it still needed? You can archive it."),
     "storage_full": N_("The platform's storage is full: uploads and new posts fail until there is room again. Free space on the server."),
+    "news": N_("News: {title}"),
 }
 EMAIL_KIND = {"accepted": "decision", "declined": "decision", "inactive": "decision"}
-EMAIL_KINDS = ("mention", "reply", "join_request", "decision", "invitation")
+EMAIL_KINDS = ("mention", "reply", "join_request", "decision", "invitation", "news")
 FREQUENCIES = ("immediate", "daily", "weekly")
 DIGEST_EVERY = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
@@ -47,7 +48,10 @@ def text_of(notification: Notification, language: str) -> str:
 
 
 def _text(kind: str, params: str, language: str) -> str:
-    return t(MESSAGES[kind], language, **json.loads(params or "{}"))
+    values = json.loads(params or "{}")
+    if kind == "news":  # news carries its title in each language it was written in
+        values["title"] = values.get(f"title_{language}") or values.get("title", "")
+    return t(MESSAGES[kind], language, **values)
 
 
 DEFAULT_SETTINGS = NotificationSettings(user_id=0)  # what members who never chose have; only ever read

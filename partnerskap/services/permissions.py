@@ -12,7 +12,7 @@ import enum
 from collections.abc import Callable
 
 from partnerskap.i18n import N_
-from partnerskap.models import AccessPolicy, Lifecycle, Workspace, WorkspaceRole
+from partnerskap.models import AccessPolicy, Lifecycle, Role, Workspace, WorkspaceRole
 from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
 
@@ -201,3 +201,15 @@ def table() -> str:
         cells.append(answer(WorkspaceRole.OWNER, "member", True, AccessPolicy.OPEN, Lifecycle.ARCHIVED, action))
         lines.append("| " + " | ".join([f"`{action}`", *cells]) + " |")
     return "\n".join(lines)
+
+
+def may_edit_content(viewer: Viewer | None) -> bool:
+    """Whether the viewer writes the instance's pages, news and events: approved editors and administrators."""
+    return viewer is not None and viewer.is_member and viewer.role in (Role.EDITOR, Role.ADMIN)
+
+
+def require_editor(viewer: Viewer | None) -> Viewer:
+    """An approved editor or administrator, or a refusal."""
+    if not may_edit_content(require_member(viewer)):
+        raise Refused(N_("Only editors and administrators can do this."))
+    return viewer

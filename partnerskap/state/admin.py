@@ -69,6 +69,20 @@ class AdminState(AppState):
         self._say(N_("{name} is now an administrator."), name=user.name)
         await self._load_people(viewer)
 
+    @guarded(Access.ADMIN)
+    async def grant_editor(self, viewer: Viewer, user_id: int):
+        """Let a member write the instance's pages, news and events."""
+        user = await offload.write(membership.grant_editor, viewer, int(user_id))
+        self._say(N_("{name} can now write content."), name=user.name)
+        await self._load_people(viewer)
+
+    @guarded(Access.ADMIN)
+    async def revoke_editor(self, viewer: Viewer, user_id: int):
+        """Stop an editor writing content."""
+        user = await offload.write(membership.revoke_editor, viewer, int(user_id))
+        self._say(N_("{name} no longer writes content."), name=user.name)
+        await self._load_people(viewer)
+
     @guarded(Access.ADMIN, loads_page=True)
     async def load_outbox(self, viewer: Viewer):
         """Fill the outbox view."""

@@ -18,7 +18,7 @@ from partnerskap import memory, offload
 from partnerskap.i18n import LANGUAGES, N_, best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import notifications, sessions, throttle
+from partnerskap.services import notifications, permissions, sessions, throttle
 from partnerskap.services.errors import Invalid
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
@@ -33,6 +33,7 @@ class Access(enum.Enum):
     PUBLIC = "public"
     SIGNED_IN = "signed_in"
     MEMBER = "member"
+    EDITOR = "editor"
     ADMIN = "admin"
 
 
@@ -75,6 +76,8 @@ def _allowed(access: Access, viewer: Viewer | None) -> bool:
         return True
     if access is Access.MEMBER:
         return viewer.is_member
+    if access is Access.EDITOR:
+        return permissions.may_edit_content(viewer)
     return viewer.is_admin
 
 
@@ -164,6 +167,7 @@ class AppState(rx.State):
     viewer_status: str = ""
     is_member: bool = False
     is_admin: bool = False
+    is_editor: bool = False
     unread_notifications: int = 0
     continue_to: str = ""
     notice: str = ""
@@ -186,6 +190,7 @@ class AppState(rx.State):
         self.viewer_status = viewer.status if viewer else ""
         self.is_member = bool(viewer and viewer.is_member)
         self.is_admin = bool(viewer and viewer.is_admin)
+        self.is_editor = permissions.may_edit_content(viewer)
         if viewer is not None:
             self.lang = viewer.language
         elif self.chosen_language in LANGUAGES:
