@@ -7,12 +7,13 @@ import reflex as rx
 from partnerskap import api, jobs, memory
 from partnerskap.middleware import SessionBinding
 from partnerskap.ops.metrics import EventMetrics
-from partnerskap.pages import account, admin, auth, home, legal, library, notifications, thread, workspaces
+from partnerskap.pages import account, admin, auth, home, legal, library, moderation, notifications, thread, workspaces
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.admin import AdminState
 from partnerskap.state.base import AppState
 from partnerskap.state.discussions import ThreadState
 from partnerskap.state.library import LibraryState
+from partnerskap.state.moderation import ModerationState
 from partnerskap.state.notifications import NotificationsState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 
@@ -44,6 +45,8 @@ PAGES = [
     (admin.outbox, "/admin/outbox", [AdminState.load_outbox]),
     (admin.audit, "/admin/audit", [AdminState.load_audit]),
     (admin.downloads, "/admin/downloads", [AdminState.load_downloads]),
+    (moderation.queue, "/moderation", [ModerationState.load_queue]),
+    (moderation.own_case, "/moderation/cases/[case_id]", [ModerationState.load_case]),
     (workspaces.workspace_list, "/workspaces", [WorkspacesState.load_list]),
     (workspaces.new_workspace, "/workspaces/new", []),
     (workspaces.workspace_front, "/workspaces/[workspace_id]", [WorkspaceState.load]),

@@ -7,6 +7,7 @@ from partnerskap.models.health import HealthCheck
 from partnerskap.models.documents import Document, DocumentVersion, DownloadLog, Folder, PostAttachment
 from partnerskap.models.discussions import Draft, Post, PostRevision, Thread, ThreadReader
 from partnerskap.models.mail import OutboxMessage
+from partnerskap.models.moderation import CaseStatus, Held, ItemKind, ModerationCase, Report
 from partnerskap.models.notifications import Notification, NotificationSettings
 from partnerskap.models.workspaces import AccessPolicy, Invitation, JoinRequest, Lifecycle, Membership, Workspace, WorkspaceRole
 
@@ -18,6 +19,11 @@ __all__ = [
     "DocumentVersion",
     "Document",
     "AccessPolicy",
+    "CaseStatus",
+    "Held",
+    "ItemKind",
+    "ModerationCase",
+    "Report",
     "AuditEntry",
     "AuthSession",
     "Draft",

@@ -659,25 +659,35 @@ def purge_trash(days: int | None = None) -> int:
     """Delete, for good, documents in the trash longer than the configured days; returns how many."""
     limit = utcnow() - timedelta(days=config.settings.trash_days if days is None else days)
     with transaction() as session:
-        expired = session.exec(select(Document).where(col(Document.deleted_at).is_not(None), Document.deleted_at < limit)).all()
-        keys = []
-        for document in expired:
-            for version in session.exec(select(DocumentVersion).where(DocumentVersion.document_id == document.id)).all():
-                keys.append(version.storage_key)
-                for logged in session.exec(select(DownloadLog).where(DownloadLog.version_id == version.id)).all():
-                    session.delete(logged)
-                session.delete(version)
-            for attachment in session.exec(select(PostAttachment).where(PostAttachment.document_id == document.id)).all():
-                session.delete(attachment)
-            session.delete(document)
-        count = len(expired)
+        expired = list(session.exec(select(Document).where(col(Document.deleted_at).is_not(None), Document.deleted_at < limit)).all())
+        keys = purge(session, expired)
+    delete_objects(keys)
+    return len(expired)
+
+
+def purge(session: Session, expired: list[Document]) -> list[str]:
+    """Delete documents' rows for good in the caller's transaction; returns their stored objects' keys to delete after the commit."""
+    keys = []
+    for document in expired:
+        for version in session.exec(select(DocumentVersion).where(DocumentVersion.document_id == document.id)).all():
+            keys.append(version.storage_key)
+            for logged in session.exec(select(DownloadLog).where(DownloadLog.version_id == version.id)).all():
+                session.delete(logged)
+            session.delete(version)
+        for attachment in session.exec(select(PostAttachment).where(PostAttachment.document_id == document.id)).all():
+            session.delete(attachment)
+        session.delete(document)
+    return keys
+
+
+def delete_objects(keys: list[str]) -> None:
+    """Delete stored objects whose rows are gone; what cannot be deleted now, reconciliation lists."""
     storage = get_storage()
     for key in keys:
         try:
             storage.delete(key)
         except StorageError:
             pass  # reconciliation lists what is left
-    return count
 
 
 def reconcile() -> dict[str, list[str]]:
