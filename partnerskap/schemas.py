@@ -363,6 +363,7 @@ class DocumentPublic(BaseModel):
     rights_holder: str
     image: bool
     inline: bool
+    held: str = ""  # "hidden" or "pending": shown with a marker to those who still see it
 
 
 class VersionPublic(BaseModel):

@@ -567,9 +567,5 @@ def end_sessions(viewer: Viewer, user_id: int) -> User:
 def lift_suspensions() -> int:
     """Reinstate members whose time-limited suspension has ended; returns how many."""
     with transaction() as session:
-        ended = session.exec(select(User).where(User.status == Status.SUSPENDED, col(User.suspended_until).is_not(None), col(User.suspended_until) <= utcnow())).all()
-        for user in ended:
-            user.status, user.status_reason, user.suspended_until = Status.APPROVED, "", None
-            session.add(user)
-            audit.record(actor_id=None, action="membership.suspension_ended", target_user_id=user.id, session=session)
-        return len(ended)
+        ended = session.exec(select(User.id).where(User.status == Status.SUSPENDED, col(User.suspended_until).is_not(None), col(User.suspended_until) <= utcnow())).all()
+    return sum(1 for user_id in ended if sessions.lift_suspension(user_id) is not None)

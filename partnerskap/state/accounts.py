@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from partnerskap.api import safe_next
-from partnerskap.i18n import N_, format_datetime
+from partnerskap.i18n import N_, format_date, format_datetime
 from partnerskap.services import accounts
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
@@ -25,6 +25,8 @@ class AccountState(AppState):
     confirmed: bool = False
     password_changed: bool = False
     status_reason: str = ""
+    suspended_until: str = ""
+    appeal_case: int = 0
     email: str = ""
     organisation: str = ""
     member_since: str = ""
@@ -76,7 +78,9 @@ class AccountState(AppState):
     @guarded(Access.SIGNED_IN, loads_page=True)
     async def load_status(self, viewer: Viewer):
         """Show where the viewer's membership stands."""
-        self.status_reason = await run(accounts.status_reason, viewer.id)
+        found = await run(accounts.standing, viewer.id)
+        self.status_reason, self.appeal_case = found.reason, found.appealable_case
+        self.suspended_until = format_date(found.suspended_until, self.lang) if found.suspended_until else ""
 
     @guarded(Access.SIGNED_IN)
     async def resend_confirmation(self, viewer: Viewer):
