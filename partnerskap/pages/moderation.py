@@ -22,7 +22,7 @@ DECISION_LABELS = {
     "suspend": N_("Suspend the author"),
     "close": N_("Close the workspace"),
 }
-HELD_LABELS = {"hidden": N_("Hidden from members"), "pending": N_("Waiting for approval"), "": N_("Visible")}
+
 
 
 def report_line(line: ReportPublic) -> rx.Component:
