@@ -143,14 +143,14 @@ def create(viewer: Viewer, form: WorkspaceForm) -> Workspace:
 
 
 def update(viewer: Viewer, workspace_id: int, form: WorkspaceForm) -> Workspace:
-    """Owners change the workspace's details, access policy and lifecycle."""
+    """Owners change the workspace's details, access policy and lifecycle (a closed workspace's owners are refused first)."""
     require_member(viewer)
     values, errors = _checked(form)
-    if errors:
-        raise Invalid(errors)
     try:
         with transaction() as session:
             place = authorise(session, viewer, workspace_id, Action.OWN)
+            if errors:
+                raise Invalid(errors)
             if _name_taken(session, values["name_key"], except_id=workspace_id):
                 raise Invalid({"name": N_("A workspace with this name already exists.")})
             workspace = place.workspace
