@@ -17,4 +17,12 @@ def test_demo_content_is_created_once():
     demo.seed()
     first = counts()
     demo.seed()
-    assert counts() == first == [4, 1, 2, 1]
+    assert counts() == first == [4, 1, 3, 1]
+
+
+def test_demo_queue_has_an_open_and_a_decided_case():
+    demo.create_first_admin(email="admin@example.org", password="a long admin passphrase")
+    demo.seed()
+    with transaction() as session:
+        statuses = sorted(session.exec(text("SELECT status FROM moderationcase")).scalars().all())
+    assert statuses == ["decided", "open"]

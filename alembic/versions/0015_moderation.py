@@ -76,13 +76,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('closed_reason', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('closed_by', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('closed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
-        batch_op.create_foreign_key('fk_workspace_closed_by_user', 'user', ['closed_by'], ['id'])
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('workspace', schema=None) as batch_op:
-        batch_op.drop_constraint('fk_workspace_closed_by_user', type_='foreignkey')
         batch_op.drop_column('closed_at')
         batch_op.drop_column('closed_by')
         batch_op.drop_column('closed_reason')

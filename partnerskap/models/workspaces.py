@@ -58,7 +58,7 @@ class Workspace(SQLModel, table=True):
     inactivity_prompted_at: datetime | None = None
     premoderation_days: int = 0  # posts and documents of members newer than this wait for approval (0: off)
     closed_reason: str = Field(default="", max_length=2000)
-    closed_by: int | None = Field(default=None, foreign_key="user.id")
+    closed_by: int | None = None  # the administrator's user id; no foreign key, which SQLite could add only by rebuilding the table
     closed_at: datetime | None = None
 
 
