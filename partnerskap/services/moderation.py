@@ -520,8 +520,10 @@ def own_case(viewer: Viewer | None, case_id: int) -> CasePage:
 
 def appeal(viewer: Viewer | None, case_id: int, note: str = "") -> ModerationCase:
     """The affected member appeals once, within 14 days: the case returns to the queue for another administrator."""
-    if viewer is None or viewer.status not in (Status.APPROVED, Status.SUSPENDED):
+    if viewer is None:
         raise Refused(permissions.LOG_IN)
+    if viewer.status not in (Status.APPROVED, Status.SUSPENDED):
+        raise Refused(CASE_MISSING)
     note = note.strip()
     if len(note) > NOTE_MAX:
         raise Invalid({"note": N_("Use at most 2000 characters.")})
