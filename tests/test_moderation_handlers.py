@@ -14,6 +14,7 @@ from partnerskap.models import ModerationCase, Post, User, Workspace
 from partnerskap.models.base import utcnow
 from partnerskap.services import discussions, moderation, workspaces
 from partnerskap.services.workspaces import WorkspaceForm
+from partnerskap.state.accounts import AccountState
 from partnerskap.state.admin import AdminState
 from partnerskap.state.moderation import ModerationState, ReportState
 from tests.conftest import make_person, viewer
@@ -98,3 +99,26 @@ async def test_an_appeal_after_the_deadline_says_so_and_changes_nothing(post, me
     state, _ = await tab.call(ModerationState, "appeal", {"case_id": str(case.id), "note": "Late"})
     assert state.notice == t(moderation.APPEAL_LATE, state.lang)
     assert _table_snapshot() == before
+
+
+async def test_a_suspended_member_who_logs_in_sees_the_reason_the_end_and_the_appeal(post, member, admin, owner):
+    case = moderation.report(viewer(member), "post", post.id, "spam")
+    until = (utcnow() + timedelta(days=10)).date()
+    moderation.decide(viewer(admin), case.id, "suspend", "Repeated advertising", until.isoformat())
+    tab = Tab.of(owner, path="/status")
+    state, _ = await tab.call(AccountState, "load_status")
+    assert (state.viewer_status, state.status_reason, state.appeal_case) == ("suspended", "Repeated advertising", case.id)
+    assert state.suspended_until
+    tab.move_to(f"/moderation/cases/{case.id}?{urlencode({'case_id': case.id})}")
+    state, _ = await tab.call(ModerationState, "load_case")
+    assert (state.case.id, state.case.reason, state.can_appeal) == (case.id, "Repeated advertising", True)
+    state, _ = await tab.call(ModerationState, "appeal", {"case_id": str(case.id), "note": "I will stop"})
+    assert state.notice == t("Your appeal was sent. Another administrator will decide.", state.lang)
+
+
+async def test_admin_ends_a_members_sessions_from_the_member_card(member, admin):
+    members_tab = Tab.of(member)
+    state, _ = await Tab.of(admin).call(AdminState, "end_sessions", member.id)
+    assert state.notice == t("{name} was logged out everywhere.", state.lang, name="Bob")
+    state, _ = await members_tab.call(ReportState, "close_report")
+    assert state.notice == t("Log in to continue.", state.lang)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import reflex as rx
+
 from partnerskap.i18n import N_, format_date
 from partnerskap.schemas import CasePublic
 from partnerskap.services import moderation
@@ -95,14 +97,14 @@ class ModerationState(AppState):
     @guarded(Access.ADMIN, form="close")
     async def close_workspace(self, viewer: Viewer, form: dict):
         """Close a workspace with a reason its members read."""
-        await run(moderation.close_workspace, viewer, _number(form, "workspace_id"), _text(form, "reason"))
-        self._say(N_("The workspace was closed. Its members were told."))
+        workspace = await run(moderation.close_workspace, viewer, _number(form, "workspace_id"), _text(form, "reason"))
+        return rx.redirect(f"/workspaces/{workspace.id}")  # the workspace's page loads again, read-only with the reason
 
     @guarded(Access.ADMIN, form="reopen")
     async def reopen_workspace(self, viewer: Viewer, form: dict):
         """Reopen a closed workspace."""
-        await run(moderation.reopen, viewer, _number(form, "workspace_id"), _text(form, "reason"))
-        self._say(N_("The workspace was reopened. Its members were told."))
+        workspace = await run(moderation.reopen, viewer, _number(form, "workspace_id"), _text(form, "reason"))
+        return rx.redirect(f"/workspaces/{workspace.id}")
 
     @guarded(Access.ADMIN)
     async def delete_workspace(self, viewer: Viewer, workspace_id: int):
