@@ -26,7 +26,6 @@ from partnerskap.models import (
     Thread,
     User,
     Workspace,
-    WorkspaceRole,
 )
 from partnerskap.models.base import utcnow
 from partnerskap.services import discussions, documents, moderation, notifications, permissions, sessions, workspaces

@@ -21,7 +21,6 @@ from partnerskap.i18n import N_, t
 from partnerskap.models import (
     CaseStatus,
     Document,
-    DocumentVersion,
     Draft,
     Event,
     Folder,
@@ -36,13 +35,11 @@ from partnerskap.models import (
     PostAttachment,
     PostRevision,
     Report,
-    Role,
     Status,
     Thread,
     ThreadReader,
     User,
     Workspace,
-    WorkspaceRole,
 )
 from partnerskap.models.base import utcnow
 from partnerskap.services import audit, documents, mail, notifications, permissions, sessions, workspaces
@@ -401,7 +398,7 @@ def suspend(session: Session, viewer: Viewer, user_id: int | None, reason: str, 
     user = session.get(User, user_id) if user_id else None
     if user is None or user.status != Status.APPROVED:
         raise Refused(N_("This cannot be done to an account in its current state."))
-    if user.role == Role.ADMIN and user.id == viewer.id:
+    if user.id == viewer.id:
         raise Refused(N_("You cannot do this to your own account."))
     user.status, user.status_reason, user.suspended_until = Status.SUSPENDED, reason, until
     session.add(user)
