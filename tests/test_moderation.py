@@ -368,3 +368,25 @@ def test_admin_ends_every_session_of_a_member(member, admin):
     assert sessions.resolve(token) is None
     with pytest.raises(Refused, match="Only administrators"):
         moderation.end_sessions(viewer(member), admin.id)
+
+
+def test_a_hidden_document_is_kept_from_members_and_shown_to_moderators(workspace, owner, member, admin):
+    documents.accept_upload_terms(viewer(member))
+    incoming = documents.IncomingFile(viewer(member), workspace.id, "leaflet.txt")
+    incoming.add(b"Call this number\n")
+    version = incoming.finish()
+    case = moderation.report(viewer(owner), "document", version.document_id, "privacy", "A private phone number")
+    moderation.decide(viewer(admin), case.id, "hide", "Personal data of a third person")
+    assert [entry.document.name for entry in documents.library(viewer(member), workspace.id).entries] == []
+    [kept] = documents.library(viewer(owner), workspace.id).entries
+    assert kept.document.held == "hidden"
+    with pytest.raises(Refused, match="does not exist"):
+        documents.authorise_download(viewer(member), version.document_id)
+
+
+def test_owner_sets_pre_moderation_for_their_workspace_and_members_cannot(workspace, owner, member):
+    assert moderation.set_premoderation(viewer(owner), workspace.id, 5).premoderation_days == 5
+    with pytest.raises(Refused, match="owners"):
+        moderation.set_premoderation(viewer(member), workspace.id, 0)
+    with pytest.raises(Invalid):
+        moderation.set_premoderation(viewer(owner), workspace.id, 400)
