@@ -8,13 +8,14 @@ from partnerskap import api, api_public, jobs, memory
 from partnerskap.middleware import SessionBinding, StopGate
 from partnerskap.ops import redaction
 from partnerskap.ops.metrics import EventMetrics
-from partnerskap.pages import account, admin, auth, content, home, legal, library, notifications, thread, workspaces
+from partnerskap.pages import account, admin, auth, content, home, legal, library, moderation, notifications, thread, workspaces
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.admin import AdminState
 from partnerskap.state.base import AppState
 from partnerskap.state.content import ContentEditorState, PublicContentState, ServiceLinksState
 from partnerskap.state.discussions import ThreadState
 from partnerskap.state.library import LibraryState
+from partnerskap.state.moderation import ModerationState
 from partnerskap.state.notifications import NotificationsState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 
@@ -56,6 +57,8 @@ PAGES = [
     (admin.audit, "/admin/audit", [AdminState.load_audit]),
     (admin.downloads, "/admin/downloads", [AdminState.load_downloads]),
     (content.service_links, "/admin/services", [ServiceLinksState.load_services]),
+    (moderation.queue, "/moderation", [ModerationState.load_queue]),
+    (moderation.own_case, "/moderation/cases/[case_id]", [ModerationState.load_case]),
     (workspaces.workspace_list, "/workspaces", [WorkspacesState.load_list]),
     (workspaces.new_workspace, "/workspaces/new", []),
     (workspaces.workspace_front, "/workspaces/[workspace_id]", [WorkspaceState.load]),

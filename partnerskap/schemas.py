@@ -156,6 +156,9 @@ class WorkspaceIntro(BaseModel):
     can_moderate: bool = False
     can_appoint: bool = False
     can_own: bool = False
+    closed_reason: str = ""  # why the administrators closed it (shown to everyone who sees it)
+    closed_on: str = ""
+    premoderation_days: int = 0
 
     @classmethod
     def of(cls, place: Place, viewer: Viewer, language: str) -> WorkspaceIntro:
@@ -190,6 +193,9 @@ class WorkspaceIntro(BaseModel):
             can_moderate=may(Action.MODERATE),
             can_appoint=may(Action.APPOINT),
             can_own=may(Action.OWN),
+            closed_reason=workspace.closed_reason if place.closed else "",
+            closed_on=format_date(workspace.closed_at, language) if place.closed and workspace.closed_at else "",
+            premoderation_days=workspace.premoderation_days,
         )
 
 
@@ -276,6 +282,7 @@ class PostPublic:
     deleted: bool
     mine: bool
     attachments: list[DocumentLink] = dataclasses.field(default_factory=list)
+    held: str = ""  # "hidden" by a moderator or "pending" approval: shown with a marker to those who still see it
 
     @classmethod
     def of(cls, view: PostView, language: str) -> PostPublic:
@@ -291,6 +298,7 @@ class PostPublic:
             deleted=view.post.deleted_at is not None,
             mine=view.mine,
             attachments=[DocumentLink(id=document_id, name=name) for document_id, name in view.attachments],
+            held=view.post.held,
         )
 
 
@@ -355,6 +363,7 @@ class DocumentPublic(BaseModel):
     rights_holder: str
     image: bool
     inline: bool
+    held: str = ""  # "hidden" or "pending": shown with a marker to those who still see it
 
 
 class VersionPublic(BaseModel):
@@ -474,3 +483,56 @@ class ContentRevisionPublic(BaseModel):
     plain: bool
     title: str
     saved: str
+
+
+class ReportPublic(BaseModel):
+    """One report of a case's item, as the moderation queue shows it."""
+
+    reporter: str
+    reason: str
+    note: str
+    when: str
+
+
+class CasePublic(BaseModel):
+    """A moderation case as the queue or the affected member sees it."""
+
+    id: int
+    purpose: str
+    kind: str
+    status: str
+    excerpt: str
+    workspace: str = ""
+    author: str = ""
+    link: str = ""
+    held: str = ""
+    reports: list[ReportPublic] = []
+    earlier: list[str] = []
+    decision: str = ""
+    reason: str = ""
+    decided_by: str = ""
+    decided: str = ""
+    appeal_note: str = ""
+
+    @classmethod
+    def of(cls, view, language: str) -> CasePublic:
+        """A case of the queue (services.moderation.CaseView), times in the moderator's language."""
+        case = view.case
+        return cls(
+            id=case.id,
+            purpose=case.purpose,
+            kind=case.item_kind,
+            status=case.status,
+            excerpt=case.excerpt,
+            workspace=view.workspace,
+            author=view.author,
+            link=view.link,
+            held=view.held,
+            reports=[ReportPublic(reporter=line.reporter, reason=line.reason, note=line.note, when=format_datetime(line.at, language)) for line in view.reports],
+            earlier=[f"{format_date(other.decided_at or other.created_at, language)}: {other.excerpt[:60]} ({other.decision or other.status})" for other in view.earlier],
+            decision=case.decision,
+            reason=case.reason,
+            decided_by=view.decided_by,
+            decided=format_datetime(case.decided_at, language) if case.decided_at else "",
+            appeal_note=case.appeal_note,
+        )

@@ -73,6 +73,8 @@ class Settings:
     sqlite_synchronous: str
     stop_grace_seconds: int
     workspace_inactive_days: int
+    premoderation_days: int
+    closed_grace_days: int
     storage_backend: str
     storage_dir: Path
     s3_endpoint_url: str
@@ -155,6 +157,10 @@ def load() -> Settings:
         # On SIGTERM, events already running get this long to finish and answer before the server stops anyway.
         stop_grace_seconds=_int("PARTNERSKAP_STOP_GRACE_SECONDS", 10),
         workspace_inactive_days=_int("PARTNERSKAP_WORKSPACE_INACTIVE_DAYS", 180),
+        # Posts and documents of members who joined less than this many days ago wait for approval (0: never).
+        premoderation_days=_int("PARTNERSKAP_PREMODERATION_DAYS", 0),
+        # How long members of a closed workspace can still download what they uploaded, before it may be deleted.
+        closed_grace_days=_int("PARTNERSKAP_CLOSED_GRACE_DAYS", 30),
         storage_backend=_env("PARTNERSKAP_STORAGE", "local"),
         storage_dir=Path(_env("PARTNERSKAP_STORAGE_DIR", str(data_dir / "documents"))).resolve(),
         s3_endpoint_url=_env("S3_ENDPOINT_URL"),

@@ -41,7 +41,7 @@ def tell(workspace):
 
     def tell(user: User, kind: str, thread: str = "Kick-off") -> Notification:
         with transaction() as session:
-            notifications.notify(session, user_id=user.id, kind=kind, actor="Olivia", workspace=workspace, thread=thread, link="/workspaces/1", days=90)
+            notifications.notify(session, user_id=user.id, kind=kind, actor="Olivia", workspace=workspace, thread=thread, link="/workspaces/1", days=90, item="Flyer", decision="hide", reason="Spam")
         with transaction() as session:
             return session.exec(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc())).first()
 

@@ -6,6 +6,7 @@ import reflex as rx
 
 from partnerskap.components.document import document_effects
 from partnerskap.components.i18n import T
+from partnerskap.components.report import report_dialog
 from partnerskap.i18n import LANGUAGE_NAMES, LANGUAGES
 from partnerskap.state.base import AppState
 from partnerskap.state.language import LanguageState
@@ -83,6 +84,7 @@ def header() -> rx.Component:
                     ),
                     rx.cond(AppState.is_editor, nav_link("Content", "/editor")),
                     rx.cond(AppState.is_admin, nav_link("Administration", "/admin")),
+                    rx.cond(AppState.is_admin, nav_link("Moderation", "/moderation")),
                     spacing="4",
                     wrap="wrap",
                 ),
@@ -145,6 +147,7 @@ def page(title: str, *children: rx.Component) -> rx.Component:
             class_name="site-main",
         ),
         footer(),
+        rx.cond(AppState.is_member, report_dialog()),
         lang=AppState.lang,
         class_name="site",
     )

@@ -8,6 +8,7 @@ from partnerskap.models.content import ContentImage, ContentItem, ContentKind, C
 from partnerskap.models.documents import Document, DocumentVersion, DownloadLog, Folder, PostAttachment
 from partnerskap.models.discussions import Draft, Post, PostRevision, Thread, ThreadReader
 from partnerskap.models.mail import OutboxMessage
+from partnerskap.models.moderation import CaseStatus, Held, ItemKind, ModerationCase, Report
 from partnerskap.models.notifications import Notification, NotificationSettings
 from partnerskap.models.workspaces import AccessPolicy, Invitation, JoinRequest, Lifecycle, Membership, Workspace, WorkspaceRole
 
@@ -28,6 +29,11 @@ __all__ = [
     "DocumentVersion",
     "Document",
     "AccessPolicy",
+    "CaseStatus",
+    "Held",
+    "ItemKind",
+    "ModerationCase",
+    "Report",
     "AuditEntry",
     "AuthSession",
     "Draft",

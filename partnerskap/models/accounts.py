@@ -43,6 +43,7 @@ class User(SQLModel, table=True):
     terms_accepted_at: datetime
     upload_terms_accepted_at: datetime | None = None
     status_reason: str = Field(default="", max_length=2000)
+    suspended_until: datetime | None = None  # a suspension ends by itself then (None: until lifted)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -19,6 +19,14 @@ def status() -> rx.Component:
             rx.box(rx.text(T("Reason"), weight="bold"), rx.text(AccountState.status_reason), margin_top="3"),
         ),
         rx.cond(
+            AccountState.viewer_status == "suspended",
+            rx.box(
+                rx.text(T("Suspended until"), ": ", rx.cond(AccountState.suspended_until != "", AccountState.suspended_until, T("further notice")), id="suspended-until"),
+                rx.cond(AccountState.appeal_case > 0, rx.link(T("Appeal the decision"), href="/moderation/cases/" + AccountState.appeal_case.to(str))),
+                margin_top="3",
+            ),
+        ),
+        rx.cond(
             AccountState.viewer_status == "unconfirmed",
             rx.button(T("Send the link again"), on_click=AccountState.resend_confirmation, margin_top="4", variant="outline"),
         ),

@@ -9,7 +9,7 @@ from sqlmodel import select
 from partnerskap.db import transaction
 from partnerskap.models import ContentItem, Membership, Role, Status, User, Workspace
 from partnerskap.models.base import utcnow
-from partnerskap.services import calendar, content, discussions, passwords, workspaces
+from partnerskap.services import calendar, content, discussions, moderation, passwords, workspaces
 from partnerskap.services.sessions import Viewer
 
 DEMO_WORKSPACE = "Welcoming newcomers in Helsinki"
@@ -42,7 +42,7 @@ def create_first_admin(*, email: str, password: str) -> bool:
 
 
 def seed() -> None:
-    """Add demo members (one still waiting for approval), a demo workspace with a discussion and an event, and public news, pages and events, once.
+    """Add demo members (one still waiting for approval), a demo workspace with a discussion, an event and two moderation cases (one open, one decided), and public news, pages and events, once.
 
     Demo members cannot log in until they reset their password; the first administrator owns the workspace.
     """
@@ -72,7 +72,11 @@ def _seed_workspace() -> None:
     with transaction() as session:
         session.add(Membership(workspace_id=workspace.id, user_id=aino.id))
     thread = discussions.start_thread(owner, workspace.id, "Welcome!", "Introduce yourself and your organisation here.", discussions.new_key())
-    discussions.reply(Viewer.of(aino), thread.id, "Hei! We run Finnish conversation groups on Tuesdays.", discussions.new_key())
+    [greeting] = discussions.reply(Viewer.of(aino), thread.id, "Hei! We run Finnish conversation groups on Tuesdays.", discussions.new_key())
+    [offer] = discussions.reply(owner, thread.id, "Cheap flats for newcomers, write to me privately!", discussions.new_key())
+    decided = moderation.report(Viewer.of(aino), "post", offer.id, "spam", "Looks like an advertisement.")
+    moderation.decide(owner, decided.id, "dismiss", "A real offer from a partner organisation.")
+    moderation.report(owner, "post", greeting.id, "other", "Demo: an open case for the moderation queue.")
     calendar.add_event(
         owner,
         workspace.id,

@@ -13,6 +13,7 @@ from partnerskap.db import transaction
 from partnerskap.memory import UNKNOWN, Noted, Remembered
 from partnerskap.models import AuthSession, LoginTicket, Role, Status, User
 from partnerskap.models.base import utcnow
+from partnerskap.services import audit
 from partnerskap.services.tokens import digest, new_token
 
 COOKIE_NAME = config.settings.cookie_prefix + "partnerskap_session"
@@ -148,7 +149,25 @@ def _look_up(token_hash: str, now: datetime) -> tuple[Viewer | None, datetime]:
         return None, now + _recheck()
     if now - last_seen > TOUCH_EVERY:
         _visits.note(token_hash, now)
-    return Viewer.of(user), min(now + timedelta(minutes=settings.session_idle_minutes), absolute_limit)
+    valid_until = min(now + timedelta(minutes=settings.session_idle_minutes), absolute_limit)
+    if user.status == Status.SUSPENDED and user.suspended_until is not None:
+        if user.suspended_until <= now:  # a time-limited suspension lifts itself when its member next arrives
+            user = lift_suspension(user.id) or user
+        else:
+            valid_until = min(valid_until, user.suspended_until)
+    return Viewer.of(user), valid_until
+
+
+def lift_suspension(user_id: int) -> User | None:
+    """Reinstate one member whose time-limited suspension has ended (noted in the audit log); None if it had not ended."""
+    with transaction() as session:
+        user = session.get(User, user_id)
+        if user is None or user.status != Status.SUSPENDED or user.suspended_until is None or user.suspended_until > utcnow():
+            return None
+        user.status, user.status_reason, user.suspended_until = Status.APPROVED, "", None
+        session.add(user)
+        audit.record(actor_id=None, action="membership.suspension_ended", target_user_id=user.id, session=session)
+        return user
 
 
 def save_visits() -> int:

@@ -8,7 +8,7 @@ import reflex as rx
 
 from partnerskap import offload
 from partnerskap.api import safe_next
-from partnerskap.i18n import N_, format_datetime
+from partnerskap.i18n import N_, format_date, format_datetime
 from partnerskap.services import accounts, sessions
 from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
@@ -30,6 +30,8 @@ class AccountState(AppState):
     confirmed: bool = False
     password_changed: bool = False
     status_reason: str = ""
+    suspended_until: str = ""
+    appeal_case: int = 0
     email: str = ""
     organisation: str = ""
     member_since: str = ""
@@ -95,7 +97,9 @@ class AccountState(AppState):
     @guarded(Access.SIGNED_IN, loads_page=True)
     async def load_status(self, viewer: Viewer):
         """Show where the viewer's membership stands."""
-        self.status_reason = await offload.read(accounts.status_reason, viewer.id)
+        found = await offload.read(accounts.standing, viewer.id)
+        self.status_reason, self.appeal_case = found.reason, found.appealable_case
+        self.suspended_until = format_date(found.suspended_until, self.lang) if found.suspended_until else ""
 
     @guarded(Access.SIGNED_IN)
     async def resend_confirmation(self, viewer: Viewer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from partnerskap import offload
 from partnerskap.i18n import N_, format_datetime
 from partnerskap.schemas import AuditPublic, DownloadPublic, OutboxPublic, PersonForAdmin
-from partnerskap.services import documents, membership
+from partnerskap.services import documents, membership, moderation
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded
 
@@ -18,10 +18,12 @@ class AdminState(AppState):
     outbox: list[OutboxPublic] = []
     audit: list[AuditPublic] = []
     downloads: list[DownloadPublic] = []
+    open_cases: int = 0
 
     async def _load_people(self, viewer: Viewer) -> None:
         rows = await offload.read(membership.people, viewer, status=self.status_filter or None)
         self.people = [PersonForAdmin.of(user, self.lang) for user in rows]
+        self.open_cases = await offload.read(moderation.open_count, viewer)
 
     @guarded(Access.ADMIN, loads_page=True)
     async def load_people(self, viewer: Viewer):
@@ -61,6 +63,12 @@ class AdminState(AppState):
         user = await offload.write(membership.reinstate, viewer, int(user_id))
         self._say(N_("{name} is a member again."), name=user.name)
         await self._load_people(viewer)
+
+    @guarded(Access.ADMIN)
+    async def end_sessions(self, viewer: Viewer, user_id: int):
+        """Log a member out of every browser."""
+        user = await offload.write(moderation.end_sessions, viewer, user_id)
+        self._say(N_("{name} was logged out everywhere."), name=user.name)
 
     @guarded(Access.ADMIN)
     async def make_admin(self, viewer: Viewer, user_id: int):

@@ -37,6 +37,7 @@ class ThreadState(AppState):
     workspace_name: str = ""
     pinned: bool = False
     archived: bool = False
+    closed_reason: str = ""
     # Which controls the page shows, each the permission policy's answer for this viewer (the services still refuse).
     can_contribute: bool = False
     can_moderate: bool = False
@@ -70,6 +71,7 @@ class ThreadState(AppState):
         self.thread_id, self.title, self.pinned = thread.id, thread.title, thread.pinned
         self.workspace_id, self.workspace_name = place.workspace.id, place.workspace.name
         self.archived = place.archived
+        self.closed_reason = place.workspace.closed_reason if place.closed else ""
         self.can_contribute, self.can_moderate, self.can_review = (bool(permissions.decide(viewer, action, place)) for action in (Action.CONTRIBUTE, Action.MODERATE, Action.REVIEW))
         self.posts, self.fresh = [PostPublic.of(view, self.lang) for view in page.posts], []
         self.has_earlier = len(page.posts) == discussions.PAGE_SIZE

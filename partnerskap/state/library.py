@@ -64,6 +64,7 @@ class LibraryState(AppState):
             rights_holder=entry.document.rights_holder,
             image=entry.version.content_type in filetypes.IMAGE_TYPES,
             inline=entry.version.content_type in filetypes.INLINE_TYPES,
+            held=entry.document.held,
         )
 
     async def _load(self, viewer: Viewer, *, entering: bool = False) -> None:
