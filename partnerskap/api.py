@@ -15,24 +15,28 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from partnerskap import settings as config
 from partnerskap.ops import health as ops_health
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import calendar, documents, sessions
-from partnerskap.services.errors import Refused
+from partnerskap.i18n import t
+from partnerskap.services import activities, activity_data, calendar, documents, sessions
+from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
 from partnerskap.storage import content_disposition, get_storage
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self' 'unsafe-inline'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "connect-src 'self' ws: wss:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+def content_security_policy() -> str:
+    """The page policy; images may also come from the configured map tile server."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        " ".join(["img-src 'self' data: blob:", *([config.settings.map_tile_origin] if config.settings.map_tile_origin else [])]),
+        "font-src 'self' data:",
+        "connect-src 'self' ws: wss:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
 
 
 # Downloads are data, never a page: no scripts, no plugins, sandboxed, not framed.
@@ -139,6 +143,52 @@ async def metrics(_request: Request) -> Response:
     return Response(body, media_type=content_type)
 
 
+async def _open_data_query(request: Request, max_per_page: int, default_per_page: int) -> activities.Query | Response:
+    try:
+        return await asyncio.to_thread(activities.Query.parse, dict(request.query_params), max_per_page=max_per_page, default_per_page=default_per_page)
+    except Invalid as invalid:
+        language = request.query_params.get("lang", "en")
+        return JSONResponse(
+            {"error": "invalid_parameters", "parameters": {name: t(message, language) for name, message in invalid.errors.items()}}, status_code=400
+        )
+
+
+OPEN_DATA_HEADERS = {"Access-Control-Allow-Origin": "*"}
+
+
+async def activities_json(request: Request) -> Response:
+    """The published directory as paged JSON (see docs/open-data.md); a 400 with a JSON error for a wrong parameter."""
+    query = await _open_data_query(request, activities.OPEN_DATA_MAX_PER_PAGE, activities.OPEN_DATA_PER_PAGE)
+    if isinstance(query, Response):
+        return query
+    found = await asyncio.to_thread(activities.search, query, order="updated")
+    body = await asyncio.to_thread(activity_data.as_json, found, query)
+    return JSONResponse(body, headers=OPEN_DATA_HEADERS)
+
+
+async def activities_csv(request: Request) -> Response:
+    """The published directory as CSV, filtered and paged as the JSON is."""
+    query = await _open_data_query(request, activities.OPEN_DATA_MAX_PER_PAGE, activities.OPEN_DATA_MAX_PER_PAGE)
+    if isinstance(query, Response):
+        return query
+    found = await asyncio.to_thread(activities.search, query, order="updated")
+    text = await asyncio.to_thread(activity_data.as_csv, found)
+    headers = {**OPEN_DATA_HEADERS, "Content-Disposition": 'attachment; filename="activities.csv"', "Link": f'<{config.settings.open_data_licence_url}>; rel="license"'}
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+async def activities_ics(request: Request) -> Response:
+    """The next dates of the published activities as iCalendar, filtered as the page is."""
+    query = await _open_data_query(request, activities.OPEN_DATA_MAX_PER_PAGE, activities.OPEN_DATA_MAX_PER_PAGE)
+    if isinstance(query, Response):
+        return query
+    found = await asyncio.to_thread(activities.search, query)
+    language = request.query_params.get("lang", "fi")
+    text = await asyncio.to_thread(activity_data.as_ics, found, language)
+    headers = {**OPEN_DATA_HEADERS, "Content-Disposition": 'attachment; filename="activities.ics"', "Link": f'<{config.settings.open_data_licence_url}>; rel="license"'}
+    return Response(text, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
 def routes() -> Starlette:
     """The HTTP routes mounted beside Reflex's own."""
     return Starlette(
@@ -146,6 +196,9 @@ def routes() -> Starlette:
             Route("/auth/complete", complete_login, methods=["GET"]),
             Route("/auth/logout", finish_logout, methods=["POST", "GET"]),
             Route("/healthz", health, methods=["GET"]),
+            Route("/activities.json", activities_json, methods=["GET"]),
+            Route("/activities.csv", activities_csv, methods=["GET"]),
+            Route("/activities.ics", activities_ics, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
             Route("/workspaces/{workspace_id:int}/calendar.ics", workspace_calendar, methods=["GET"]),
             Route("/workspaces/{workspace_id:int}/export.zip", export_library, methods=["GET"]),
@@ -199,7 +252,7 @@ class SecurityHeaders:
                 headers += [
                     (name, value)
                     for name, value in (
-                        (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+                        (b"content-security-policy", content_security_policy().encode()),
                         (b"x-content-type-options", b"nosniff"),
                         (b"referrer-policy", b"same-origin"),
                         (b"x-frame-options", b"DENY"),

@@ -6,7 +6,7 @@ import logging
 
 from partnerskap import db
 from partnerskap.ops import health
-from partnerskap.services import discussions, documents, mail, notifications, sessions, workspaces
+from partnerskap.services import activities, discussions, documents, mail, notifications, sessions, workspaces
 from partnerskap.state.live import relay_listens
 
 log = logging.getLogger(__name__)
@@ -14,9 +14,9 @@ HOURLY = 3600
 
 
 async def hourly_housekeeping() -> None:
-    """Send e-mail digests, prompt owners of inactive workspaces and purge the expired trash, once an hour."""
+    """Send e-mail digests, prompt owners of inactive workspaces, remind organisers of unconfirmed activities and purge the expired trash, once an hour."""
     while True:
-        for job in (notifications.send_digests, workspaces.prompt_inactive, documents.purge_trash):
+        for job in (notifications.send_digests, workspaces.prompt_inactive, activities.remind_and_hide, documents.purge_trash):
             try:
                 await asyncio.to_thread(job)
             except Exception:  # noqa: BLE001  (one failed round must not stop the next)

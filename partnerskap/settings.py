@@ -76,11 +76,25 @@ class Settings:
     trash_days: int
     clamd_address: str
     trusted_proxies: int
+    activity_confirm_months: int
+    activity_grace_days: int
+    map_tile_url: str
+    map_attribution: str
+    open_data_licence: str
+    open_data_licence_url: str
 
     @property
     def allowed_origins(self) -> list[str]:
         """Origins the websocket accepts: the public address and any extra ones (other host names of one instance)."""
         return [self.public_url, *self.extra_origins]
+
+    @property
+    def map_tile_origin(self) -> str:
+        """The origin map tiles come from, for the content security policy ('' without a tile server; {s} subdomains as *)."""
+        if not self.map_tile_url.startswith(("https://", "http://")):
+            return ""
+        scheme, rest = self.map_tile_url.split("://", 1)
+        return f"{scheme}://{rest.split('/', 1)[0].replace('{s}', '*')}"
 
     @property
     def secure_cookies(self) -> bool:
@@ -142,6 +156,12 @@ def load() -> Settings:
         clamd_address=_env("CLAMD_ADDRESS"),
         # How many reverse proxies in front of the app append to X-Forwarded-For; with none, the header is the client's own say.
         trusted_proxies=_int("PARTNERSKAP_TRUSTED_PROXIES", 0),
+        activity_confirm_months=_int("PARTNERSKAP_ACTIVITY_CONFIRM_MONTHS", 6),
+        activity_grace_days=_int("PARTNERSKAP_ACTIVITY_GRACE_DAYS", 30),
+        map_tile_url=_env("PARTNERSKAP_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        map_attribution=_env("PARTNERSKAP_MAP_ATTRIBUTION", "© OpenStreetMap contributors"),
+        open_data_licence=_env("PARTNERSKAP_OPEN_DATA_LICENCE", "CC BY 4.0"),
+        open_data_licence_url=_env("PARTNERSKAP_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
     )
 
 

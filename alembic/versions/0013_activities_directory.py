@@ -1,0 +1,146 @@
+"""a public directory of low-threshold activities, and the lists of kinds, themes and target groups
+
+Revision ID: 0013
+Revises: 0006
+Create Date: 2026-12-07
+
+The lists start with the entries below; administrators extend them in the app.
+"""
+
+from alembic import op
+import sqlalchemy as sa
+import sqlmodel
+
+# (list, code, Finnish, Swedish, English)
+STARTING_CHOICES = [
+    ('kind', 'language-cafe', 'Kielikahvila', 'Språkcafé', 'Language café'),
+    ('kind', 'peer-group', 'Vertaisryhmä', 'Kamratgrupp', 'Peer group'),
+    ('kind', 'advice', 'Neuvontapiste', 'Rådgivning', 'Advice point'),
+    ('kind', 'club', 'Kerho', 'Klubb', 'Club'),
+    ('kind', 'volunteering', 'Vapaaehtoistoiminta', 'Frivilligverksamhet', 'Volunteering'),
+    ('kind', 'course', 'Kurssi', 'Kurs', 'Course'),
+    ('theme', 'language', 'Kielen oppiminen', 'Språkinlärning', 'Learning the language'),
+    ('theme', 'work', 'Työ ja opiskelu', 'Arbete och studier', 'Work and studies'),
+    ('theme', 'wellbeing', 'Hyvinvointi ja terveys', 'Välmående och hälsa', 'Wellbeing and health'),
+    ('theme', 'family', 'Perhe ja vanhemmuus', 'Familj och föräldraskap', 'Family and parenting'),
+    ('theme', 'culture', 'Kulttuuri ja liikunta', 'Kultur och motion', 'Culture and sport'),
+    ('theme', 'services', 'Palvelut ja asiointi', 'Tjänster och ärenden', 'Services and paperwork'),
+    ('target', 'everyone', 'Kaikki', 'Alla', 'Everyone'),
+    ('target', 'adults', 'Aikuiset', 'Vuxna', 'Adults'),
+    ('target', 'youth', 'Nuoret', 'Unga', 'Young people'),
+    ('target', 'children', 'Lapset', 'Barn', 'Children'),
+    ('target', 'women', 'Naiset', 'Kvinnor', 'Women'),
+    ('target', 'families', 'Perheet', 'Familjer', 'Families'),
+    ('target', 'seniors', 'Ikääntyneet', 'Äldre', 'Older people'),
+    ('target', 'newcomers', 'Vasta muuttaneet', 'Nyanlända', 'Newcomers'),
+]
+
+
+revision = '0013'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('activitychoice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('list', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('label_fi', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('label_sv', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('label_en', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('region', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('list', 'code')
+    )
+    with op.batch_alter_table('activitychoice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_activitychoice_list'), ['list'], unique=False)
+
+    op.create_table('activity',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('submitted_by', sa.Integer(), nullable=False),
+    sa.Column('organisation', sqlmodel.sql.sqltypes.AutoString(length=160), nullable=False),
+    sa.Column('contact_person', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('contact_email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('contact_phone', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('name_fi', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('name_sv', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('name_en', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('description_fi', sqlmodel.sql.sqltypes.AutoString(length=5000), nullable=False),
+    sa.Column('description_sv', sqlmodel.sql.sqltypes.AutoString(length=5000), nullable=False),
+    sa.Column('description_en', sqlmodel.sql.sqltypes.AutoString(length=5000), nullable=False),
+    sa.Column('plain_fi', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('plain_sv', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('plain_en', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('municipality', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('region', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('address', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('latitude', sa.Float(), nullable=True),
+    sa.Column('longitude', sa.Float(), nullable=True),
+    sa.Column('online', sa.Boolean(), nullable=False),
+    sa.Column('online_url', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('languages', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('target_groups', sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
+    sa.Column('themes', sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
+    sa.Column('recurrence', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('weekdays', sa.Integer(), nullable=False),
+    sa.Column('week_of_month', sa.Integer(), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('start_time', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('end_time', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('start_minute', sa.Integer(), nullable=False),
+    sa.Column('exceptions', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('time_zone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('free', sa.Boolean(), nullable=False),
+    sa.Column('price', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('registration_required', sa.Boolean(), nullable=False),
+    sa.Column('step_free', sa.Boolean(), nullable=False),
+    sa.Column('hearing_loop', sa.Boolean(), nullable=False),
+    sa.Column('childcare', sa.Boolean(), nullable=False),
+    sa.Column('interpretation', sa.Boolean(), nullable=False),
+    sa.Column('accessibility_notes', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('search_text', sa.Text(), nullable=False),
+    sa.Column('sort_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('proposed', sa.Text(), nullable=False),
+    sa.Column('review_note', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('published_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('confirmed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('reminded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['submitted_by'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('activity', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_activity_municipality'), ['municipality'], unique=False)
+        batch_op.create_index(batch_op.f('ix_activity_region'), ['region'], unique=False)
+        batch_op.create_index(batch_op.f('ix_activity_sort_name'), ['sort_name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_activity_status'), ['status'], unique=False)
+        batch_op.create_index('ix_activity_status_confirmed_at', ['status', 'confirmed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_activity_submitted_by'), ['submitted_by'], unique=False)
+        batch_op.create_index(batch_op.f('ix_activity_updated_at'), ['updated_at'], unique=False)
+
+    choices = sa.table('activitychoice', sa.column('list', sa.String), sa.column('code', sa.String), sa.column('label_fi', sa.String),
+                       sa.column('label_sv', sa.String), sa.column('label_en', sa.String), sa.column('region', sa.String))
+    op.bulk_insert(choices, [dict(zip(('list', 'code', 'label_fi', 'label_sv', 'label_en'), row), region='') for row in STARTING_CHOICES])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('activity', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_activity_updated_at'))
+        batch_op.drop_index(batch_op.f('ix_activity_submitted_by'))
+        batch_op.drop_index('ix_activity_status_confirmed_at')
+        batch_op.drop_index(batch_op.f('ix_activity_status'))
+        batch_op.drop_index(batch_op.f('ix_activity_sort_name'))
+        batch_op.drop_index(batch_op.f('ix_activity_region'))
+        batch_op.drop_index(batch_op.f('ix_activity_municipality'))
+
+    op.drop_table('activity')
+    with op.batch_alter_table('activitychoice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_activitychoice_list'))
+
+    op.drop_table('activitychoice')
