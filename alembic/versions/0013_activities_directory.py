@@ -4,36 +4,12 @@ Revision ID: 0013
 Revises: 0006
 Create Date: 2026-12-07
 
-The lists start with the entries below; administrators extend them in the app.
+The lists of kinds, themes, target groups and municipalities ship with the code; this table holds what administrators add.
 """
 
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
-# (list, code, Finnish, Swedish, English)
-STARTING_CHOICES = [
-    ('kind', 'language-cafe', 'Kielikahvila', 'Språkcafé', 'Language café'),
-    ('kind', 'peer-group', 'Vertaisryhmä', 'Kamratgrupp', 'Peer group'),
-    ('kind', 'advice', 'Neuvontapiste', 'Rådgivning', 'Advice point'),
-    ('kind', 'club', 'Kerho', 'Klubb', 'Club'),
-    ('kind', 'volunteering', 'Vapaaehtoistoiminta', 'Frivilligverksamhet', 'Volunteering'),
-    ('kind', 'course', 'Kurssi', 'Kurs', 'Course'),
-    ('theme', 'language', 'Kielen oppiminen', 'Språkinlärning', 'Learning the language'),
-    ('theme', 'work', 'Työ ja opiskelu', 'Arbete och studier', 'Work and studies'),
-    ('theme', 'wellbeing', 'Hyvinvointi ja terveys', 'Välmående och hälsa', 'Wellbeing and health'),
-    ('theme', 'family', 'Perhe ja vanhemmuus', 'Familj och föräldraskap', 'Family and parenting'),
-    ('theme', 'culture', 'Kulttuuri ja liikunta', 'Kultur och motion', 'Culture and sport'),
-    ('theme', 'services', 'Palvelut ja asiointi', 'Tjänster och ärenden', 'Services and paperwork'),
-    ('target', 'everyone', 'Kaikki', 'Alla', 'Everyone'),
-    ('target', 'adults', 'Aikuiset', 'Vuxna', 'Adults'),
-    ('target', 'youth', 'Nuoret', 'Unga', 'Young people'),
-    ('target', 'children', 'Lapset', 'Barn', 'Children'),
-    ('target', 'women', 'Naiset', 'Kvinnor', 'Women'),
-    ('target', 'families', 'Perheet', 'Familjer', 'Families'),
-    ('target', 'seniors', 'Ikääntyneet', 'Äldre', 'Older people'),
-    ('target', 'newcomers', 'Vasta muuttaneet', 'Nyanlända', 'Newcomers'),
-]
 
 
 revision = '0013'
@@ -123,10 +99,6 @@ def upgrade() -> None:
         batch_op.create_index('ix_activity_status_confirmed_at', ['status', 'confirmed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_activity_submitted_by'), ['submitted_by'], unique=False)
         batch_op.create_index(batch_op.f('ix_activity_updated_at'), ['updated_at'], unique=False)
-
-    choices = sa.table('activitychoice', sa.column('list', sa.String), sa.column('code', sa.String), sa.column('label_fi', sa.String),
-                       sa.column('label_sv', sa.String), sa.column('label_en', sa.String), sa.column('region', sa.String))
-    op.bulk_insert(choices, [dict(zip(('list', 'code', 'label_fi', 'label_sv', 'label_en'), row), region='') for row in STARTING_CHOICES])
 
 
 def downgrade() -> None:

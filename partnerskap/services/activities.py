@@ -31,6 +31,35 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # The hours each part of the day starts and ends (local time), for the "time of day" filter.
 TIMES_OF_DAY = {"morning": (0, 12 * 60), "afternoon": (12 * 60, 17 * 60), "evening": (17 * 60, 24 * 60)}
 LISTS = ("kind", "theme", "target")
+# The lists as shipped: list -> code -> (Finnish, Swedish, English); administrators add entries in the app.
+DEFAULT_CHOICES: dict[str, dict[str, tuple[str, str, str]]] = {
+    "kind": {
+        "language-cafe": ("Kielikahvila", "Språkcafé", "Language café"),
+        "peer-group": ("Vertaisryhmä", "Kamratgrupp", "Peer group"),
+        "advice": ("Neuvontapiste", "Rådgivning", "Advice point"),
+        "club": ("Kerho", "Klubb", "Club"),
+        "volunteering": ("Vapaaehtoistoiminta", "Frivilligverksamhet", "Volunteering"),
+        "course": ("Kurssi", "Kurs", "Course"),
+    },
+    "theme": {
+        "language": ("Kielen oppiminen", "Språkinlärning", "Learning the language"),
+        "work": ("Työ ja opiskelu", "Arbete och studier", "Work and studies"),
+        "wellbeing": ("Hyvinvointi ja terveys", "Välmående och hälsa", "Wellbeing and health"),
+        "family": ("Perhe ja vanhemmuus", "Familj och föräldraskap", "Family and parenting"),
+        "culture": ("Kulttuuri ja liikunta", "Kultur och motion", "Culture and sport"),
+        "services": ("Palvelut ja asiointi", "Tjänster och ärenden", "Services and paperwork"),
+    },
+    "target": {
+        "everyone": ("Kaikki", "Alla", "Everyone"),
+        "adults": ("Aikuiset", "Vuxna", "Adults"),
+        "youth": ("Nuoret", "Unga", "Young people"),
+        "children": ("Lapset", "Barn", "Children"),
+        "women": ("Naiset", "Kvinnor", "Women"),
+        "families": ("Perheet", "Familjer", "Families"),
+        "seniors": ("Ikääntyneet", "Äldre", "Older people"),
+        "newcomers": ("Vasta muuttaneet", "Nyanlända", "Newcomers"),
+    },
+}
 # Languages an activity can be held in: code -> (Finnish, Swedish, English) names.
 ACTIVITY_LANGUAGES: dict[str, tuple[str, str, str]] = {
     "fi": ("suomi", "finska", "Finnish"),
@@ -172,7 +201,7 @@ def choices(*, session: Session | None = None) -> Choices:
         with transaction() as own:
             return choices(session=own)
     municipalities = dict(MUNICIPALITIES)
-    lists: dict[str, dict[str, tuple[str, str, str]]] = {name: {} for name in LISTS}
+    lists = {name: dict(DEFAULT_CHOICES[name]) for name in LISTS}
     for entry in session.exec(select(ActivityChoice).order_by(col(ActivityChoice.id))).all():
         if entry.list == "municipality":
             municipalities[entry.code] = (entry.label_fi, entry.label_sv, entry.region)
