@@ -37,6 +37,9 @@ PUBLIC_HANDLERS = {
     "AccountState.reset_password",
     "AccountState.confirm_email",
     "LanguageState.switch_language",
+    "ActivitiesState.load_directory",
+    "ActivitiesState.search",
+    "ActivitiesState.load_activity",
 }
 
 LEVEL = {Access.PUBLIC: 0, Access.SIGNED_IN: 1, Access.MEMBER: 2, Access.ADMIN: 3}

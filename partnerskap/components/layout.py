@@ -73,6 +73,7 @@ def header() -> rx.Component:
             rx.el.nav(
                 rx.hstack(
                     nav_link("Home", "/"),
+                    nav_link("Activities", "/activities"),
                     rx.cond(AppState.is_member, nav_link("Workspaces", "/workspaces")),
                     rx.cond(
                         AppState.is_member,

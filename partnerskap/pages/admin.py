@@ -33,6 +33,7 @@ def admin_nav() -> rx.Component:
             rx.link(T("Outbox"), href="/admin/outbox"),
             rx.link(T("Audit log"), href="/admin/audit"),
             rx.link(T("Downloads"), href="/admin/downloads"),
+            rx.link(T("Activities"), href="/admin/activities"),
             spacing="5",
         ),
         aria_label=T("Administration"),

@@ -524,6 +524,13 @@ def _visible_after(now: datetime) -> datetime:
     return _confirm_by(now) - timedelta(days=config.settings.activity_grace_days)
 
 
+def due_confirmation(activity: Activity) -> bool:
+    """Whether the organiser should confirm that a published (or already hidden) activity still runs."""
+    if activity.status == LAPSED:
+        return True
+    return activity.status == PUBLISHED and activity.confirmed_at is not None and activity.confirmed_at < _confirm_by(utcnow())
+
+
 def remind_and_hide() -> tuple[int, int]:
     """Remind organisers whose activity is due a confirmation, hide those unconfirmed past the grace period; returns the counts."""
     now = utcnow()
