@@ -1,0 +1,142 @@
+"""The activity journey in Chromium: an NGO's member submits a weekly language café, an admin publishes it, a visitor on a phone finds it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import timedelta
+
+import httpx
+from playwright.sync_api import Page, expect
+from sqlalchemy import text
+
+from partnerskap.db import transaction
+from partnerskap.models.base import utcnow
+from tests.browser.axe import assert_accessible
+from tests.browser.test_membership_journey import log_in, open_page
+from tests.browser.test_workspace_journey import approved_member, live_database
+from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer
+
+CAFE_FI = "Kielikahvila Tapiolassa"
+CAFE_SV = "Språkcafé i Hagalund"
+PHONE = {"width": 360, "height": 740}
+
+
+def fill_the_cafe(page: Page) -> None:
+    """The member writes a weekly language café in Finnish and Swedish, held on Tuesday evenings in Espoo."""
+    page.locator("#activity-name_fi").fill(CAFE_FI)
+    page.locator("#activity-description_fi").fill("Harjoitellaan suomea kahvin ääressä. Kaikki tasot tervetulleita!")
+    page.locator("#activity-plain_fi").fill("Puhumme suomea. Kahvi on ilmainen.")
+    page.locator("#activity-name_sv").fill(CAFE_SV)
+    page.locator("#activity-description_sv").fill("Vi övar finska och svenska över en kopp kaffe.")
+    page.locator("#activity-kind").select_option("language-cafe")
+    for code in ("fi", "sv"):
+        page.locator(f"#activity-languages-{code}").check()
+    page.locator("#activity-target_groups-newcomers").check()
+    page.locator("#activity-themes-language").check()
+    page.locator("#activity-municipality").select_option("espoo")
+    page.locator("#activity-address").fill("Kirjastokatu 3, 02100 Espoo")
+    page.locator("#activity-latitude").fill("60.1756")
+    page.locator("#activity-longitude").fill("24.8049")
+    page.locator("#activity-recurrence").select_option("weekly")
+    page.locator("#activity-days-tue").check()
+    page.locator("#activity-start_date").fill((utcnow() - timedelta(days=7)).strftime("%Y-%m-%d"))
+    page.locator("#activity-start_time").fill("17:30")
+    page.locator("#activity-end_time").fill("19:00")
+    page.locator("#activity-step_free").check()
+    page.locator("#activity-for_review").check()
+
+
+def open_data(server: LiveServer, query: str) -> tuple[dict, list[dict], str]:
+    """The JSON, CSV and iCalendar of a search, parsed with the standard library (iCalendar: its VEVENT summaries, unfolded)."""
+    document = json.loads(httpx.get(f"{server.url}/activities.json?{query}").text)
+    rows = list(csv.DictReader(io.StringIO(httpx.get(f"{server.url}/activities.csv?{query}").text)))
+    calendar = httpx.get(f"{server.url}/activities.ics?{query}").text.replace("\r\n ", "")
+    return document, rows, calendar
+
+
+def test_member_submits_admin_publishes_visitor_on_a_phone_finds_it_until_it_lapses(live_server: LiveServer, new_context, password_hash: str):
+    organiser = approved_member(live_server, password_hash, "Leena Kielikahvila")
+    member = new_context().new_page()
+    log_in(member, live_server, organiser.email, "correct horse battery staple")
+    open_page(member, live_server.url + "/activities")
+    member.get_by_role("link", name="My activities").click()
+    expect(member).to_have_url(re.compile(r"/my-activities/?$"))
+    member.get_by_role("link", name="Add an activity").click()
+    expect(member.locator("#activity-name_fi")).to_be_visible()
+    expect(member.locator("#activity-organisation")).to_have_value("Kielikahvila ry")
+    assert_accessible(member, "activity form")
+
+    member.locator("#activity-name_fi").fill(CAFE_FI)
+    member.locator("#activity-description_fi").fill("<script>alert('hei')</script>")
+    member.locator("form button[type=submit]").click()
+    expect(member.locator("#activity-description_fi-error")).to_contain_text("Remove the HTML")
+    assert live_server.query("SELECT count(*) FROM activity")[0][0] == 0
+
+    fill_the_cafe(member)
+    member.locator("form button[type=submit]").click()
+    expect(member).to_have_url(re.compile(r"/my-activities/?$"))
+    expect(member.get_by_text("Waiting for review")).to_be_visible()
+
+    admin = new_context().new_page()
+    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD)
+    open_page(admin, live_server.url + "/admin/activities")
+    expect(admin.get_by_text(CAFE_FI)).to_be_visible()
+    admin.get_by_role("button", name="Publish").click()
+    expect(admin.get_by_text("The activity is published.")).to_be_visible()
+    expect(admin.get_by_text("Nothing is waiting for review.")).to_be_visible()
+
+    visitor_context = new_context(locale="fi-FI")
+    visitor = visitor_context.new_page()
+    visitor.set_viewport_size(PHONE)
+    open_page(visitor, live_server.url + "/")
+    visitor.get_by_role("link", name="Toiminta").first.click()
+    expect(visitor).to_have_url(re.compile(r"/activities/?$"))
+    visitor.locator("#municipality").select_option("espoo")
+    visitor.locator("#language").select_option("sv")
+    visitor.locator("#day").select_option("tue")
+    visitor.get_by_role("button", name="Hae", exact=True).click()
+    expect(visitor).to_have_url(re.compile(r"/activities\?municipality=espoo&language=sv&day=tue$"))
+    result = visitor.get_by_role("link", name=CAFE_FI)
+    expect(result).to_be_visible()
+    assert visitor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the directory scrolls sideways on a phone"
+    assert_accessible(visitor, "directory on a phone")
+
+    shared = visitor_context.new_page()  # the address holds the search: opened anew, it finds the same
+    shared.set_viewport_size(PHONE)
+    open_page(shared, visitor.url)
+    expect(shared.get_by_role("link", name=CAFE_FI)).to_be_visible()
+    expect(shared.locator("#municipality")).to_have_value("espoo")
+
+    result.click()
+    expect(visitor).to_have_url(re.compile(r"/activities/\d+$"))
+    expect(visitor.locator("#activity-name")).to_have_text(CAFE_FI)
+    expect(visitor.locator(".next-dates li").first).to_be_visible()
+    expect(visitor.get_by_text("Esteetön kulku")).to_be_visible()
+    structured = json.loads(visitor.locator("script[type='application/ld+json']").text_content())
+    assert (structured["@type"], structured["location"]["@type"], structured["eventSchedule"]["byDay"]) == ("Event", "Place", ["https://schema.org/Tuesday"])
+    assert visitor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(visitor, "activity page on a phone")
+    page_url = visitor.url
+
+    query = "municipality=espoo&language=sv&day=tue"
+    document, rows, calendar = open_data(live_server, query)
+    assert [item["name"]["sv"] for item in document["activities"]] == [CAFE_SV]
+    assert document["licence"]["name"] == "CC BY 4.0"
+    assert "@" not in json.dumps(document["activities"][0]["contact"]), "no contact e-mail was published, so none is shared"
+    assert [row["name_fi"] for row in rows] == [CAFE_FI]
+    assert calendar.startswith("BEGIN:VCALENDAR") and f"SUMMARY:{CAFE_FI}" in calendar
+    assert httpx.get(f"{live_server.url}/activities.json?page=two").json()["parameters"]["page"]
+
+    with live_database(live_server), transaction() as session:  # the organiser never confirms: the reminder and grace periods pass
+        session.execute(text("UPDATE activity SET confirmed_at = :long_ago"), {"long_ago": utcnow() - timedelta(days=400)})
+
+    visitor.goto(page_url)
+    expect(visitor.get_by_text("Tätä toimintaa ei ole (enää) hakemistossa.")).to_be_visible()
+    open_page(visitor, f"{live_server.url}/activities?{query}")
+    expect(visitor.get_by_text("Haulla ei löytynyt toimintaa.")).to_be_visible()
+    document, rows, calendar = open_data(live_server, query)
+    assert (document["activities"], rows) == ([], [])
+    assert CAFE_FI not in calendar
