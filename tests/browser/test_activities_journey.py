@@ -84,9 +84,9 @@ def test_member_submits_admin_publishes_visitor_on_a_phone_finds_it_until_it_lap
     log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD)
     open_page(admin, live_server.url + "/admin/activities")
     expect(admin.get_by_text(CAFE_FI)).to_be_visible()
-    admin.get_by_role("button", name="Publish").click()
-    expect(admin.get_by_text("The activity is published.")).to_be_visible()
-    expect(admin.get_by_text("Nothing is waiting for review.")).to_be_visible()
+    admin.get_by_role("button", name="Julkaise").click()  # the first administrator reads Finnish
+    expect(admin.get_by_text("Toiminta on julkaistu.")).to_be_visible()
+    expect(admin.get_by_text("Mikään ei odota tarkastusta.")).to_be_visible()
 
     visitor_context = new_context(locale="fi-FI")
     visitor = visitor_context.new_page()
