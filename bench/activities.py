@@ -40,7 +40,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from partnerskap import settings as config  # noqa: E402
 from partnerskap.cli import migrate  # noqa: E402
 from partnerskap.db import engine, transaction  # noqa: E402
-from partnerskap.models import Activity, Role, Status, User  # noqa: E402
+from partnerskap.models import Activity, ActivitySearch, Role, Status, User  # noqa: E402
 from partnerskap.models.base import utcnow  # noqa: E402
 from partnerskap.services import activities  # noqa: E402
 from partnerskap.services.activities import ActivityForm, Query  # noqa: E402
@@ -109,18 +109,19 @@ def seed() -> None:
         session.add(organiser)
         session.flush()
         now = utcnow()
-        rows = []
+        rows, words = [], []
         for index in range(ACTIVITIES):
             values, _warnings = activities._check(_form(rng, index), known)
             confirmed = now - timedelta(days=400 if rng.random() < 0.05 else rng.randint(0, 150))
-            rows.append({**values, "submitted_by": organiser.id, "status": activities.PUBLISHED, "created_at": now, "updated_at": confirmed, "published_at": confirmed,
-                         "confirmed_at": confirmed, "proposed": "", "review_note": ""})
+            words.append({"activity_id": index + 1, "words": values.pop("search_words")})
+            rows.append({**values, "id": index + 1, "submitted_by": organiser.id, "status": activities.PUBLISHED, "created_at": now, "updated_at": confirmed,
+                         "published_at": confirmed, "confirmed_at": confirmed, "proposed": "", "review_note": ""})
         for start in range(0, len(rows), 1000):
             session.execute(insert(Activity), rows[start:start + 1000])
-    if engine().dialect.name == "postgresql":
-        with engine().connect() as connection:
-            connection.execute(text("ANALYZE"))
-            connection.commit()
+            session.execute(insert(ActivitySearch), words[start:start + 1000])
+    if engine().dialect.name == "postgresql":  # as autovacuum would soon after: statistics, and the visibility map index-only scans need
+        with engine().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
     else:
         with engine().connect() as connection:
             connection.exec_driver_sql("ANALYZE")

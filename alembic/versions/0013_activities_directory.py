@@ -1,10 +1,11 @@
-"""a public directory of low-threshold activities, and the lists of kinds, themes and target groups
+"""a public directory of low-threshold activities, their searchable words, and what administrators add to its lists
 
 Revision ID: 0013
 Revises: 0006
 Create Date: 2026-12-07
 
-The lists of kinds, themes, target groups and municipalities ship with the code; this table holds what administrators add.
+The lists of kinds, themes, target groups and municipalities ship with the code; `activitychoice` holds what
+administrators add. `ix_activity_listing` covers every column a public search filters on.
 """
 
 from alembic import op
@@ -79,7 +80,6 @@ def upgrade() -> None:
     sa.Column('childcare', sa.Boolean(), nullable=False),
     sa.Column('interpretation', sa.Boolean(), nullable=False),
     sa.Column('accessibility_notes', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
-    sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('sort_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('proposed', sa.Text(), nullable=False),
     sa.Column('review_note', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
@@ -92,24 +92,22 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('activity', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_activity_municipality'), ['municipality'], unique=False)
-        batch_op.create_index(batch_op.f('ix_activity_region'), ['region'], unique=False)
-        batch_op.create_index(batch_op.f('ix_activity_sort_name'), ['sort_name'], unique=False)
-        batch_op.create_index(batch_op.f('ix_activity_status'), ['status'], unique=False)
-        batch_op.create_index('ix_activity_status_confirmed_at', ['status', 'confirmed_at'], unique=False)
+        batch_op.create_index('ix_activity_listing', ['status', 'confirmed_at', 'end_date', 'municipality', 'region', 'weekdays', 'start_minute', 'free', 'online', 'languages', 'target_groups', 'themes', 'updated_at', 'sort_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_activity_submitted_by'), ['submitted_by'], unique=False)
-        batch_op.create_index(batch_op.f('ix_activity_updated_at'), ['updated_at'], unique=False)
+
+    op.create_table('activitysearch',
+    sa.Column('activity_id', sa.Integer(), nullable=False),
+    sa.Column('words', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], ),
+    sa.PrimaryKeyConstraint('activity_id')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('activitysearch')
     with op.batch_alter_table('activity', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_activity_updated_at'))
         batch_op.drop_index(batch_op.f('ix_activity_submitted_by'))
-        batch_op.drop_index('ix_activity_status_confirmed_at')
-        batch_op.drop_index(batch_op.f('ix_activity_status'))
-        batch_op.drop_index(batch_op.f('ix_activity_sort_name'))
-        batch_op.drop_index(batch_op.f('ix_activity_region'))
-        batch_op.drop_index(batch_op.f('ix_activity_municipality'))
+        batch_op.drop_index('ix_activity_listing')
 
     op.drop_table('activity')
     with op.batch_alter_table('activitychoice', schema=None) as batch_op:

@@ -1,6 +1,6 @@
 """Table models: importing this package registers every table with the metadata."""
 
-from partnerskap.models.activities import Activity, ActivityChoice
+from partnerskap.models.activities import Activity, ActivityChoice, ActivitySearch
 from partnerskap.models.accounts import AuthSession, EmailToken, LoginTicket, Role, Status, ThrottleAttempt, User
 from partnerskap.models.audit import AuditEntry
 from partnerskap.models.calendar import Event
@@ -13,6 +13,7 @@ from partnerskap.models.workspaces import AccessPolicy, Invitation, JoinRequest,
 __all__ = [
     "Activity",
     "ActivityChoice",
+    "ActivitySearch",
     "PostAttachment",
     "Folder",
     "DownloadLog",

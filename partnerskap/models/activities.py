@@ -14,14 +14,21 @@ class Activity(SQLModel, table=True):
     """A language café, peer group, advice point, club or volunteer task an organisation runs.
 
     Multi-valued fields (languages, target groups, themes) are kept as ",a,b," so one LIKE finds a value on any
-    database. A change to a published activity waits in `proposed` (JSON of the form) until it is reviewed;
-    `search_text` is every searchable word, lower-cased, written with the activity.
+    database. A change to a published activity waits in `proposed` (JSON of the form) until it is reviewed.
+    The listing index holds every column a public search filters on, so counting and choosing a page of results
+    reads the index alone, never the wide rows with their descriptions.
     """
 
-    __table_args__ = (Index("ix_activity_status_confirmed_at", "status", "confirmed_at"),)
+    __table_args__ = (
+        Index(
+            "ix_activity_listing",
+            "status", "confirmed_at", "end_date", "municipality", "region", "weekdays", "start_minute", "free", "online",
+            "languages", "target_groups", "themes", "updated_at", "sort_name",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    status: str = Field(default="draft", max_length=16, index=True)
+    status: str = Field(default="draft", max_length=16)
     submitted_by: int = Field(foreign_key="user.id", index=True)
     organisation: str = Field(max_length=160)
     contact_person: str = Field(default="", max_length=120)
@@ -37,8 +44,8 @@ class Activity(SQLModel, table=True):
     plain_sv: str = Field(default="", max_length=2000)
     plain_en: str = Field(default="", max_length=2000)
     kind: str = Field(max_length=40)
-    municipality: str = Field(max_length=60, index=True)
-    region: str = Field(max_length=60, index=True)
+    municipality: str = Field(max_length=60)
+    region: str = Field(max_length=60)
     address: str = Field(default="", max_length=300)
     latitude: float | None = None
     longitude: float | None = None
@@ -65,15 +72,24 @@ class Activity(SQLModel, table=True):
     childcare: bool = False
     interpretation: bool = False
     accessibility_notes: str = Field(default="", max_length=1000)
-    search_text: str = Field(default="", sa_type=Text)
-    sort_name: str = Field(default="", max_length=200, index=True)
+    sort_name: str = Field(default="", max_length=200)
     proposed: str = Field(default="", sa_type=Text)
     review_note: str = Field(default="", max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
     published_at: datetime | None = None
     confirmed_at: datetime | None = None
     reminded_at: datetime | None = None
+
+
+class ActivitySearch(SQLModel, table=True):
+    """An activity's searchable words (names, descriptions, organisation, address, municipality), lower-cased, each once.
+
+    A narrow table of its own: a free-text search reads these words, not the activities' wide rows.
+    """
+
+    activity_id: int = Field(primary_key=True, foreign_key="activity.id")
+    words: str = Field(default="", sa_type=Text)
 
 
 class ActivityChoice(SQLModel, table=True):

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.i18n import LANGUAGES, t
-from partnerskap.models import Activity, ActivityChoice, User
+from partnerskap.models import Activity, ActivityChoice, ActivitySearch, User
 from partnerskap.models.base import utcnow
 from partnerskap.services import mail, markdown, permissions
 from partnerskap.services.addresses import EMAIL_PATTERN
@@ -86,6 +86,7 @@ OPEN_DATA_MAX_PER_PAGE = 500
 NEXT_DATES = 5
 SEARCH_COLUMNS = ("name_fi", "name_sv", "name_en", "description_fi", "description_sv", "description_en", "organisation", "address")
 TEXT_FIELDS = {"name": 200, "description": 5000, "plain": 2000}
+WORD = re.compile(r"[^\W_]+(?:[-'@.][^\W_]+)*")
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 OUTSIDE_FINLAND = N_("The coordinates are outside Finland. Check them; the activity was saved as they are.")
 
@@ -372,15 +373,22 @@ def _check(form: ActivityForm, known: Choices) -> tuple[dict[str, object], list[
         accessibility_notes=form.accessibility_notes.strip(),
     )
     names = known.municipalities[form.municipality]
-    values["search_text"] = " ".join([*(str(values[column]) for column in SEARCH_COLUMNS), names[0], names[1]]).lower()
+    values["search_words"] = " ".join(dict.fromkeys(WORD.findall(" ".join([*(str(values[column]) for column in SEARCH_COLUMNS), names[0], names[1]]).lower())))
     values["sort_name"] = next(str(values[f"name_{language}"]) for language in LANGUAGES if values[f"name_{language}"]).lower()[:200]
     return values, warnings
 
 
-def _apply(activity: Activity, values: Mapping[str, object]) -> None:
+def _apply(session: Session, activity: Activity, values: Mapping[str, object]) -> None:
+    """Write the form's values to the activity and its searchable words (the activity must have its id)."""
     for name, value in values.items():
-        setattr(activity, name, value)
+        if name != "search_words":
+            setattr(activity, name, value)
     activity.updated_at = utcnow()
+    session.add(activity)
+    session.flush()
+    words = session.get(ActivitySearch, activity.id) or ActivitySearch(activity_id=activity.id)
+    words.words = str(values["search_words"])
+    session.add(words)
 
 
 def _own(session: Session, viewer: Viewer, activity_id: int) -> Activity:
@@ -398,18 +406,13 @@ def save(viewer: Viewer, form: ActivityForm, activity_id: int = 0, *, for_review
     permissions.require_member(viewer)
     with transaction() as session:
         values, warnings = _check(form, choices(session=session))
-        if not activity_id:
-            activity = Activity(submitted_by=viewer.id, status=PENDING if for_review else DRAFT, **values)
-            activity.updated_at = utcnow()
+        activity = _own(session, viewer, activity_id) if activity_id else Activity(submitted_by=viewer.id, **{name: values[name] for name in ("organisation", "kind", "municipality", "region", "start_date", "start_time", "end_time")})
+        if activity.status in (PUBLISHED, LAPSED):
+            activity.proposed = json.dumps(dataclasses.asdict(form))
+            session.add(activity)
         else:
-            activity = _own(session, viewer, activity_id)
-            if activity.status in (PUBLISHED, LAPSED):
-                activity.proposed = json.dumps(dataclasses.asdict(form))
-            else:
-                _apply(activity, values)
-                activity.status = PENDING if for_review else DRAFT
-        session.add(activity)
-        session.flush()
+            activity.status = PENDING if for_review else DRAFT
+            _apply(session, activity, values)
         return activity, warnings
 
 
@@ -441,7 +444,7 @@ def approve(viewer: Viewer, activity_id: int) -> Activity:
             raise Refused(N_("Nothing of this activity is waiting for review."))
         if activity.proposed:
             values, _warnings = _check(ActivityForm.of(json.loads(activity.proposed)), choices(session=session))
-            _apply(activity, values)
+            _apply(session, activity, values)
             activity.proposed = ""
         now = utcnow()
         activity.status = PUBLISHED
@@ -492,7 +495,11 @@ def withdraw(viewer: Viewer, activity_id: int) -> None:
     """The organiser (or an administrator) removes an activity for good."""
     permissions.require_member(viewer)
     with transaction() as session:
-        session.delete(_own(session, viewer, activity_id))
+        activity = _own(session, viewer, activity_id)
+        if words := session.get(ActivitySearch, activity.id):
+            session.delete(words)
+            session.flush()
+        session.delete(activity)
 
 
 def mine(viewer: Viewer) -> list[Activity]:
@@ -650,9 +657,10 @@ def _visible(now: datetime):
 
 def _filters(query: Query, now: datetime) -> list:
     conditions = list(_visible(now))
-    for word in query.q.lower().split()[:8]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(col(Activity.search_text).like(f"%{escaped}%", escape="\\"))
+    words = [word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for word in WORD.findall(query.q.lower())[:8]]
+    if words:
+        matching = select(ActivitySearch.activity_id).where(*(col(ActivitySearch.words).like(f"%{word}%", escape="\\") for word in words))
+        conditions.append(col(Activity.id).in_(matching))
     if query.municipality:
         conditions.append(Activity.municipality == query.municipality)
     if query.region:
@@ -685,14 +693,25 @@ class Found:
 
 
 def search(query: Query, *, order: str = "name") -> Found:
-    """Published, confirmed, not yet ended activities matching the query: one page, by name (or by last change for open data)."""
+    """Published, confirmed, not yet ended activities matching the query: one page, by name (or by last change for open data).
+
+    One pass finds the page's ids and counts every match (from the listing index where the database can);
+    only the page's own rows are read whole.
+    """
     now = utcnow()
     conditions = _filters(query, now)
     ordering = (col(Activity.sort_name), col(Activity.id)) if order == "name" else (col(Activity.updated_at), col(Activity.id))
     with transaction() as session:
-        total = session.exec(select(func.count()).select_from(Activity).where(*conditions)).one()
-        rows = session.exec(select(Activity).where(*conditions).order_by(*ordering).offset((query.page - 1) * query.per_page).limit(query.per_page)).all()
-    return Found(activities=list(rows), total=total, page=query.page, per_page=query.per_page)
+        page = session.exec(
+            select(Activity.id, func.count().over()).where(*conditions).order_by(*ordering).offset((query.page - 1) * query.per_page).limit(query.per_page)
+        ).all()
+        if page:
+            total = page[0][1]
+        else:  # past the last page (or nothing found): count on its own
+            total = session.exec(select(func.count()).select_from(Activity).where(*conditions)).one() if query.page > 1 else 0
+        ids = [activity_id for activity_id, _count in page]
+        rows = {row.id: row for row in session.exec(select(Activity).where(col(Activity.id).in_(ids))).all()} if ids else {}
+    return Found(activities=[rows[activity_id] for activity_id in ids], total=total, page=query.page, per_page=query.per_page)
 
 
 def published(activity_id: int) -> Activity:
