@@ -140,6 +140,10 @@ def open_data_links() -> rx.Component:
         route_link("CSV", href="/activities.csv?" + query),
         " · ",
         route_link("iCalendar", href="/activities.ics?" + query),
+        " · ",
+        T("Licence"),
+        ": ",
+        rx.link(ActivitiesState.licence, href=ActivitiesState.licence_url, is_external=True),
         size="2",
         class_name="open-data",
     )
@@ -236,7 +240,7 @@ def activity_page() -> rx.Component:
                 rx.cond(activity.accessibility_notes != "", rx.text(activity.accessibility_notes)),
                 rx.cond(
                     activity.on_map,
-                    activity_map(rx.Var.create([]).to(list[ActivityCard]), ActivitiesState.tile_url, ActivitiesState.tile_attribution, center=activity.position, zoom=14, label=T("Map"), marker_child=map_popup),
+                    activity_map(ActivitiesState.marker, ActivitiesState.tile_url, ActivitiesState.tile_attribution, center=activity.position, zoom=14, label=T("Map"), marker_child=map_popup),
                 ),
                 rx.link(T("Back to the directory"), href="/activities"),
                 spacing="3",

@@ -183,6 +183,7 @@ class ActivitiesState(AppState):
     themes: list[Option] = []
     days: list[Option] = []
     activity: ActivityPage = ActivityPage()
+    marker: list[ActivityCard] = []
     found: bool = True
 
     def _fill_options(self, known: Choices) -> None:
@@ -230,9 +231,11 @@ class ActivitiesState(AppState):
         except Refused:
             self.found = False
             self.activity = ActivityPage()
+            self.marker = []
             return
         self.found = True
         self.activity = page_of(activity, known, self.lang)
+        self.marker = [card(activity, known, self.lang)]
 
     @rx.var
     def tile_url(self) -> str:
@@ -243,6 +246,16 @@ class ActivitiesState(AppState):
     def tile_attribution(self) -> str:
         """Whose tiles the map shows."""
         return config.settings.map_attribution
+
+    @rx.var
+    def licence(self) -> str:
+        """The open licence of the directory's data."""
+        return config.settings.open_data_licence
+
+    @rx.var
+    def licence_url(self) -> str:
+        """Where the licence's terms are."""
+        return config.settings.open_data_licence_url
 
     @rx.var
     def open_data_query(self) -> str:

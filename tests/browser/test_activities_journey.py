@@ -101,7 +101,10 @@ def test_member_submits_admin_publishes_visitor_on_a_phone_finds_it_until_it_lap
     expect(visitor).to_have_url(re.compile(r"/activities\?municipality=espoo&language=sv&day=tue$"))
     result = visitor.get_by_role("link", name=CAFE_FI)
     expect(result).to_be_visible()
+    expect(visitor.locator(".activity-map .leaflet-container")).to_be_visible()  # the map is drawn, its marker too, whether or not tiles arrive
+    expect(visitor.locator(".activity-map path.leaflet-interactive")).to_have_count(1)
     assert visitor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the directory scrolls sideways on a phone"
+    expect(visitor.get_by_role("link", name="CC BY 4.0")).to_be_visible()  # the licence of the open data
     assert_accessible(visitor, "directory on a phone")
 
     shared = visitor_context.new_page()  # the address holds the search: opened anew, it finds the same
