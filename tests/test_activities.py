@@ -221,3 +221,9 @@ def test_admin_adds_a_kind_and_a_municipality(admin, member):
     assert (activity.kind, activity.region) == ("sauna-evening", "lappi")
     with pytest.raises(Refused, match="Only administrators"):
         activities.add_choice(viewer(member), "kind", "x", ("a", "b", "c"))
+
+
+def test_markdown_with_links_and_emphasis_is_not_mistaken_for_unsafe(member):
+    text = "**Tervetuloa!** Lue lisää: [ohjelma](https://example.org/ohjelma) tai kirjoita <kahvila@example.org>."
+    activity, _ = activities.save(viewer(member), dataclasses.replace(LANGUAGE_CAFE, description_fi=text))
+    assert activity.description_fi == text

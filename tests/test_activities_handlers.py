@@ -68,6 +68,7 @@ async def test_visitor_opens_a_published_activity_with_its_structured_data(admin
     data = json.loads(state.activity.structured_data)
     assert data["@type"] == "Event" and data["location"]["geo"]["latitude"] == 60.1841
     assert len(state.activity.next_dates) == 5
+    assert [marker.id for marker in state.marker] == [cafe.id]
 
 
 async def test_visitor_cannot_open_a_draft(member):

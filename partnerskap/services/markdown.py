@@ -17,8 +17,9 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "span": {"class"}, "th": {"align"}, "td": {"align"}}
 
 
-# Raw HTML and script links: the renderer shows them as dead text, so a text that holds them was not meant for it.
-UNSAFE_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|\]\(\s*<?\s*(?:javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+# Raw HTML (not markdown's <https://…> and <name@example.org> autolinks) and script links: the renderer shows them as
+# dead text, so a text that holds them was not meant for it.
+UNSAFE_MARKUP = re.compile(r"<!|</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^>]*)?/?>|\]\(\s*<?\s*(?:javascript|vbscript|data|file)\s*:", re.IGNORECASE)
 
 
 def has_unsafe_markup(body: str) -> bool:
