@@ -128,3 +128,17 @@ async def test_organiser_confirms_an_activity_due_for_confirmation(admin, member
     assert [item.due_confirmation for item in state.mine] == [True]
     state, _ = await tab.call(MyActivitiesState, "confirm_running", cafe.id)
     assert [item.due_confirmation for item in state.mine] == [False]
+
+
+async def test_the_next_form_does_not_appear_with_the_last_ones_values(admin, member):
+    cafe = published(admin, member)
+    tab = Tab.of(member, path="/my-activities/edit")
+    state, _ = await tab.call(MyActivitiesState, "load_form")
+    assert state.values["name_fi"] == ""
+    tab.move_to("/my-activities")
+    state, _ = await tab.call(MyActivitiesState, "load_mine")
+    assert not state.form_ready  # the form's fields appear only once the next activity's values are there
+    tab.move_to(f"/my-activities/edit?id={cafe.id}")
+    state, _ = await tab.call(MyActivitiesState, "load_form")
+    assert state.form_ready and state.values["name_fi"] == "Kielikahvila Kalliossa"
+    assert state.chosen["languages__sv"] and state.chosen["days__tue"] and state.chosen["free"]

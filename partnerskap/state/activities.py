@@ -296,6 +296,8 @@ class MyActivitiesState(AppState):
     @guarded(Access.MEMBER, loads_page=True)
     async def load_mine(self, viewer: Viewer):
         """Fill the member's list of their activities."""
+        # The form's fields take their values when they appear: the next form must not appear with this one's.
+        self.form_ready = False
         await self._load_mine(viewer)
 
     @guarded(Access.MEMBER, loads_page=True)
@@ -381,6 +383,7 @@ class ActivityReviewState(AppState):
     @guarded(Access.ADMIN, loads_page=True)
     async def load(self, viewer: Viewer):
         """Fill the review view."""
+        (await self.get_state(MyActivitiesState)).form_ready = False  # a preview opens the form afresh (see load_mine)
         await self._load(viewer)
 
     @guarded(Access.ADMIN)

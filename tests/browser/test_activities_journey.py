@@ -24,7 +24,7 @@ CAFE_SV = "Språkcafé i Hagalund"
 PHONE = {"width": 360, "height": 740}
 
 
-def fill_the_cafe(page: Page) -> None:
+def fill_the_cafe(page: Page, *, for_review: bool = True) -> None:
     """The member writes a weekly language café in Finnish and Swedish, held on Tuesday evenings in Espoo."""
     page.locator("#activity-name_fi").fill(CAFE_FI)
     page.locator("#activity-description_fi").fill("Harjoitellaan suomea kahvin ääressä. Kaikki tasot tervetulleita!")
@@ -46,7 +46,8 @@ def fill_the_cafe(page: Page) -> None:
     page.locator("#activity-start_time").fill("17:30")
     page.locator("#activity-end_time").fill("19:00")
     page.locator("#activity-step_free").check()
-    page.locator("#activity-for_review").check()
+    if for_review:
+        page.locator("#activity-for_review").check()
 
 
 def open_data(server: LiveServer, query: str) -> tuple[dict, list[dict], str]:
@@ -73,7 +74,7 @@ def test_member_submits_admin_publishes_visitor_on_a_phone_finds_it_until_it_lap
     member.locator("#activity-description_fi").fill("Tervetuloa! <script>alert('hei')</script>")
     member.get_by_role("button", name="Save", exact=True).click()
     expect(member.locator("#activity-description_fi-error")).to_contain_text("Remove the HTML")
-    assert live_server.query("SELECT count(*) FROM activity")[0][0] == 0
+    assert live_server.query("SELECT count(*) FROM activity WHERE name_fi = :name", name=CAFE_FI)[0][0] == 0
 
     member.locator("#activity-description_fi").fill("Harjoitellaan suomea kahvin ääressä. Kaikki tasot tervetulleita!")
     member.get_by_role("button", name="Save", exact=True).click()
@@ -134,7 +135,7 @@ def test_member_submits_admin_publishes_visitor_on_a_phone_finds_it_until_it_lap
     assert httpx.get(f"{live_server.url}/activities.json?page=two").json()["parameters"]["page"]
 
     with live_database(live_server), transaction() as session:  # the organiser never confirms: the reminder and grace periods pass
-        session.execute(text("UPDATE activity SET confirmed_at = :long_ago"), {"long_ago": utcnow() - timedelta(days=400)})
+        session.execute(text("UPDATE activity SET confirmed_at = :long_ago WHERE name_fi = :name"), {"long_ago": utcnow() - timedelta(days=400), "name": CAFE_FI})
 
     visitor.goto(page_url)
     expect(visitor.get_by_text("Tätä toimintaa ei ole (enää) hakemistossa.")).to_be_visible()
@@ -143,3 +144,104 @@ def test_member_submits_admin_publishes_visitor_on_a_phone_finds_it_until_it_lap
     document, rows, calendar = open_data(live_server, query)
     assert (document["activities"], rows) == ([], [])
     assert CAFE_FI not in calendar
+
+
+SAUNA = "Saunailta ja suomen kieli"
+
+
+def test_organiser_drafts_is_sent_back_edits_confirms_and_removes_while_admin_keeps_the_lists(live_server: LiveServer, new_context, password_hash: str):
+    admin = new_context().new_page()
+    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD)
+    open_page(admin, live_server.url + "/admin/activities")
+    admin.locator("#choice-list").select_option("kind")
+    admin.locator("#choice-code").fill("sauna-evening")
+    admin.locator("#choice-label_fi").fill("Saunailta")
+    admin.locator("#choice-label_sv").fill("Bastukväll")
+    admin.locator("#choice-label_en").fill("Sauna evening")
+    admin.get_by_role("button", name="Lisää luetteloon").click()
+    expect(admin.get_by_text("kind: sauna-evening")).to_be_visible()
+    assert_accessible(admin, "activity review")
+
+    organiser = approved_member(live_server, password_hash, "Mirja Saunaseura")
+    member = new_context().new_page()
+    log_in(member, live_server, organiser.email, "correct horse battery staple")
+    open_page(member, live_server.url + "/my-activities/edit")
+    fill_the_cafe(member, for_review=False)
+    member.locator("#activity-name_fi").fill(SAUNA)
+    member.locator("#activity-name_sv").fill("")
+    member.locator("#activity-description_sv").fill("")
+    member.locator("#activity-kind").select_option("sauna-evening")
+    member.locator("#activity-languages-sv").uncheck()
+    member.locator("#activity-target_groups-women").check()
+    member.locator("#activity-themes-wellbeing").check()
+    member.locator("#activity-days-tue").uncheck()
+    member.locator("#activity-days-wed").check()
+    member.locator("#activity-start_time").fill("18:00")
+    member.locator("#activity-end_time").fill("20:00")
+    member.get_by_role("button", name="Save", exact=True).click()
+    expect(member).to_have_url(re.compile(r"/my-activities/?$"))
+    expect(member.get_by_text("Draft", exact=True)).to_be_visible()
+    member.get_by_role("button", name="Send for review").click()
+    expect(member.get_by_text("Waiting for review", exact=True)).to_be_visible()
+    assert_accessible(member, "my activities")
+
+    admin.reload()
+    expect(admin.get_by_text(SAUNA)).to_be_visible()
+    admin.locator("textarea[name=note]").fill("Lisätkää osoitteeseen kerros, kiitos.")
+    admin.get_by_role("button", name="Palauta").click()
+    expect(admin.get_by_text("Järjestäjä näkee viestisi.")).to_be_visible()
+
+    member.reload()
+    expect(member.get_by_text("Sent back", exact=True)).to_be_visible()
+    expect(member.get_by_text("Lisätkää osoitteeseen kerros, kiitos.")).to_be_visible()
+    member.get_by_role("button", name="Send for review").click()
+    expect(member.get_by_text("Waiting for review", exact=True)).to_be_visible()
+    admin.reload()
+    admin.get_by_role("button", name="Julkaise").click()
+    expect(admin.get_by_text("Toiminta on julkaistu.")).to_be_visible()
+
+    member.reload()
+    member.get_by_role("link", name="Edit").click()
+    expect(member.locator("#activity-name_fi")).to_have_value(SAUNA)
+    member.locator("#activity-name_fi").fill(SAUNA + " (2. krs)")
+    member.get_by_role("button", name="Save", exact=True).click()
+    expect(member.get_by_text("Change waiting for review")).to_be_visible()
+    activity_id = live_server.query("SELECT id FROM activity WHERE name_fi = :name", name=SAUNA)[0][0]
+
+    visitor = new_context().new_page()
+    visitor.set_viewport_size(PHONE)
+    open_page(visitor, f"{live_server.url}/activities/{activity_id}")
+    expect(visitor.locator("#activity-name")).to_have_text(SAUNA)  # the change waits for review
+    admin.reload()
+    expect(admin.get_by_text("Muutos julkaistuun toimintaan")).to_be_visible()
+    admin.get_by_role("button", name="Julkaise").click()
+    expect(admin.get_by_text("Mikään ei odota tarkastusta.")).to_be_visible()
+    visitor.reload()
+    expect(visitor.locator("#activity-name")).to_have_text(SAUNA + " (2. krs)")
+
+    open_page(visitor, live_server.url + "/activities")
+    visitor.locator("#q").fill("saunailta")
+    visitor.locator("#region").select_option("uusimaa")
+    visitor.locator("#target").select_option("women")
+    visitor.locator("#theme").select_option("wellbeing")
+    visitor.locator("#time").select_option("evening")
+    visitor.locator("#free").check()
+    visitor.get_by_role("button", name="Search", exact=True).click()
+    expect(visitor).to_have_url(re.compile(r"q=saunailta&region=uusimaa&target=women&theme=wellbeing&time=evening&free=1$"))
+    expect(visitor.get_by_role("link", name=SAUNA + " (2. krs)")).to_be_visible()
+    visitor.locator("#online").check()
+    visitor.get_by_role("button", name="Search", exact=True).click()
+    expect(visitor).to_have_url(re.compile(r"&online=1$"))
+    expect(visitor.get_by_text("No activities match the search.")).to_be_visible()
+
+    with live_database(live_server), transaction() as session:  # six months and a week later, within the grace period
+        session.execute(text("UPDATE activity SET confirmed_at = :then WHERE id = :id"), {"then": utcnow() - timedelta(days=190), "id": activity_id})
+    member.reload()
+    member.get_by_role("button", name="Confirm it still runs").click()
+    expect(member.get_by_text("Thank you: the activity stays in the directory.")).to_be_visible()
+    expect(member.get_by_role("button", name="Confirm it still runs")).to_have_count(0)
+
+    member.get_by_role("button", name="Remove").click()
+    expect(member.get_by_text("You have not added any activities yet.")).to_be_visible()
+    visitor.goto(f"{live_server.url}/activities/{activity_id}")
+    expect(visitor.get_by_text("This activity is not in the directory (any more).")).to_be_visible()
