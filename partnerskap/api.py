@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
@@ -24,11 +25,16 @@ from partnerskap.storage import content_disposition, get_storage
 
 def content_security_policy() -> str:
     """The page policy; images may also come from the configured map tile server."""
+    return _policy_with_tiles(config.settings.map_tile_origin)
+
+
+@functools.lru_cache(maxsize=4)  # every response carries it: made once per tile server
+def _policy_with_tiles(tile_origin: str) -> str:
     return "; ".join([
         "default-src 'self'",
         "script-src 'self' 'unsafe-inline'",
         "style-src 'self' 'unsafe-inline'",
-        " ".join(["img-src 'self' data: blob:", *([config.settings.map_tile_origin] if config.settings.map_tile_origin else [])]),
+        " ".join(["img-src 'self' data: blob:", *([tile_origin] if tile_origin else [])]),
         "font-src 'self' data:",
         "connect-src 'self' ws: wss:",
         "object-src 'none'",
@@ -36,7 +42,6 @@ def content_security_policy() -> str:
         "form-action 'self'",
         "frame-ancestors 'none'",
     ])
-
 
 
 # Downloads are data, never a page: no scripts, no plugins, sandboxed, not framed.

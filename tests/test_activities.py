@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
-from partnerskap.models import Activity, OutboxMessage
+from partnerskap.models import Activity, Notification, OutboxMessage
 from partnerskap.services import activities
 from partnerskap.services.activities import ActivityForm, Query
 from partnerskap.services.errors import Invalid, Refused
@@ -189,7 +189,9 @@ def test_an_unconfirmed_activity_is_reminded_then_hidden(admin, member, monkeypa
     assert found_ids() == [activity.id]
     with transaction() as session:
         reminder = session.exec(select(OutboxMessage).where(OutboxMessage.recipient == member.email)).one()
-    assert "/my-activities" in reminder.body
+        notice = session.exec(select(Notification).where(Notification.user_id == member.id)).one()
+    assert "/my-activities" in reminder.body and "Kielikahvila Kalliossa" in reminder.subject
+    assert (notice.kind, notice.link) == ("activity_confirm", "/my-activities")
     _fake_now(monkeypatch, later + timedelta(days=config.settings.activity_grace_days + 1))
     assert found_ids() == []
     assert activities.remind_and_hide() == (0, 1)

@@ -14,10 +14,10 @@ from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
-from partnerskap.i18n import LANGUAGES, t
+from partnerskap.i18n import LANGUAGES
 from partnerskap.models import Activity, ActivityChoice, ActivitySearch, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import mail, markdown, permissions
+from partnerskap.services import markdown, notifications, permissions
 from partnerskap.services.addresses import EMAIL_PATTERN
 from partnerskap.services.errors import N_, Invalid, Refused
 from partnerskap.services.municipalities import MUNICIPALITIES, REGIONS
@@ -539,7 +539,7 @@ def due_confirmation(activity: Activity) -> bool:
 
 
 def remind_and_hide() -> tuple[int, int]:
-    """Remind organisers whose activity is due a confirmation, hide those unconfirmed past the grace period; returns the counts."""
+    """Remind organisers whose activity is due a confirmation (a notification, e-mailed as they chose), hide those unconfirmed past the grace period; returns the counts."""
     now = utcnow()
     with transaction() as session:
         lapsed = session.exec(select(Activity).where(Activity.status == PUBLISHED, col(Activity.confirmed_at) < _visible_after(now))).all()
@@ -554,18 +554,13 @@ def remind_and_hide() -> tuple[int, int]:
         for activity, organiser in due:
             activity.reminded_at = now
             session.add(activity)
-            language = organiser.language
-            mail.queue(
-                recipient=organiser.email,
-                subject=t(N_("Does {name} still run?"), language, name=display_name(activity, language)),
-                body=t(
-                    N_("Please confirm in {days} days that the activity {name} still runs, or it is hidden from the directory: {url}"),
-                    language,
-                    days=config.settings.activity_grace_days,
-                    name=display_name(activity, language),
-                    url=f"{config.settings.public_url}/my-activities",
-                ),
-                session=session,
+            notifications.notify(
+                session,
+                user_id=organiser.id,
+                kind="activity_confirm",
+                link="/my-activities",
+                activity=display_name(activity, organiser.language),
+                days=config.settings.activity_grace_days,
             )
         return len(due), len(lapsed)
 

@@ -27,8 +27,9 @@ MESSAGES = {
     "declined": N_("Your request to join \"{workspace}\" was declined"),
     "invitation": N_("{actor} invited you to \"{workspace}\""),
     "inactive": N_("\"{workspace}\" has had no activity for {days} days. Is it still needed? You can archive it."),
+    "activity_confirm": N_("Does \"{activity}\" still run? Confirm it within {days} days, or it is hidden from the activity directory."),
 }
-EMAIL_KIND = {"accepted": "decision", "declined": "decision", "inactive": "decision"}
+EMAIL_KIND = {"accepted": "decision", "declined": "decision", "inactive": "decision", "activity_confirm": "decision"}
 EMAIL_KINDS = ("mention", "reply", "join_request", "decision", "invitation")
 FREQUENCIES = ("immediate", "daily", "weekly")
 DIGEST_EVERY = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
