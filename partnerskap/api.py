@@ -22,22 +22,24 @@ from partnerskap.i18n import N_, best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import health as ops_health
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import calendar, documents, notifications, permissions, sessions
-from partnerskap.services.errors import Refused
+from partnerskap.services import activities, activity_data, calendar, documents, notifications, permissions, sessions
+from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest, new_token
 from partnerskap.storage import content_disposition, get_storage
 
 log = logging.getLogger(__name__)
 
-def content_security_policy(origins: tuple[str, ...]) -> str:
-    """The pages' policy: everything from the instance itself; the event socket only at the instance's own origins."""
+
+def content_security_policy(origins: tuple[str, ...], tile_origin: str = "") -> str:
+    """The pages' policy: everything from the instance itself; the event socket only at the instance's own origins;
+    images also from the configured map tile server."""
     sockets = " ".join(origin.replace("http", "ws", 1) for origin in origins if origin.startswith(("http://", "https://")))
     return "; ".join([
         "default-src 'self'",
         "script-src 'self' 'unsafe-inline'",
         "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
+        " ".join(["img-src 'self' data: blob:", *([tile_origin] if tile_origin else [])]),
         "font-src 'self' data:",
         f"connect-src 'self' {sockets}",
         "object-src 'none'",
@@ -240,6 +242,52 @@ async def metrics(_request: Request) -> Response:
     return Response(body, media_type=content_type)
 
 
+async def _open_data_query(request: Request, max_per_page: int, default_per_page: int) -> activities.Query | Response:
+    try:
+        return await offload.read(activities.Query.parse, dict(request.query_params), max_per_page=max_per_page, default_per_page=default_per_page)
+    except Invalid as invalid:
+        language = request.query_params.get("lang", "en")
+        return JSONResponse(
+            {"error": "invalid_parameters", "parameters": {name: t(message, language) for name, message in invalid.errors.items()}}, status_code=400
+        )
+
+
+OPEN_DATA_HEADERS = {"Access-Control-Allow-Origin": "*"}
+
+
+async def activities_json(request: Request) -> Response:
+    """The published directory as paged JSON (see docs/open-data.md); a 400 with a JSON error for a wrong parameter."""
+    query = await _open_data_query(request, activities.OPEN_DATA_MAX_PER_PAGE, activities.OPEN_DATA_PER_PAGE)
+    if isinstance(query, Response):
+        return query
+    found = await offload.read(activities.search, query, order="updated")
+    body = await offload.read(activity_data.as_json, found, query)
+    return JSONResponse(body, headers=OPEN_DATA_HEADERS)
+
+
+async def activities_csv(request: Request) -> Response:
+    """The published directory as CSV, filtered and paged as the JSON is."""
+    query = await _open_data_query(request, activities.OPEN_DATA_MAX_PER_PAGE, activities.OPEN_DATA_MAX_PER_PAGE)
+    if isinstance(query, Response):
+        return query
+    found = await offload.read(activities.search, query, order="updated")
+    text = await offload.read(activity_data.as_csv, found)
+    headers = {**OPEN_DATA_HEADERS, "Content-Disposition": 'attachment; filename="activities.csv"', "Link": f'<{config.settings.open_data_licence_url}>; rel="license"'}
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+async def activities_ics(request: Request) -> Response:
+    """The next dates of the published activities as iCalendar, filtered as the page is."""
+    query = await _open_data_query(request, activities.OPEN_DATA_MAX_PER_PAGE, activities.OPEN_DATA_MAX_PER_PAGE)
+    if isinstance(query, Response):
+        return query
+    found = await offload.read(activities.search, query)
+    language = request.query_params.get("lang", "fi")
+    text = await offload.read(activity_data.as_ics, found, language)
+    headers = {**OPEN_DATA_HEADERS, "Content-Disposition": 'attachment; filename="activities.ics"', "Link": f'<{config.settings.open_data_licence_url}>; rel="license"'}
+    return Response(text, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
 def routes() -> Starlette:
     """The HTTP routes mounted beside Reflex's own."""
     return Starlette(
@@ -250,6 +298,9 @@ def routes() -> Starlette:
             Route("/auth/logout", forget_ended_session, methods=["GET"]),
             Route("/auth/origin", check_origin, methods=["POST"]),
             Route("/healthz", health, methods=["GET"]),
+            Route("/activities.json", activities_json, methods=["GET"]),
+            Route("/activities.csv", activities_csv, methods=["GET"]),
+            Route("/activities.ics", activities_ics, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
             Route("/workspaces/{workspace_id:int}/calendar.ics", workspace_calendar, methods=["GET"]),
             Route("/workspaces/{workspace_id:int}/export.zip", export_library, methods=["GET"]),
@@ -260,9 +311,9 @@ def routes() -> Starlette:
     )
 
 
-@functools.lru_cache(maxsize=4)
-def _page_policy(origins: tuple[str, ...]) -> bytes:
-    return content_security_policy(origins).encode()
+@functools.lru_cache(maxsize=4)  # every response carries it: made once per configuration
+def _page_policy(origins: tuple[str, ...], tile_origin: str) -> bytes:
+    return content_security_policy(origins, tile_origin).encode()
 
 
 def _is_static_asset(path: str) -> bool:
@@ -323,7 +374,7 @@ class SecurityHeaders:
                 headers += [
                     (name, value)
                     for name, value in (
-                        (b"content-security-policy", _page_policy(tuple(config.settings.allowed_origins))),
+                        (b"content-security-policy", _page_policy(tuple(config.settings.allowed_origins), config.settings.map_tile_origin)),
                         (b"x-content-type-options", b"nosniff"),
                         (b"referrer-policy", b"same-origin"),
                         (b"x-frame-options", b"DENY"),

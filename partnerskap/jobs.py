@@ -10,7 +10,7 @@ from partnerskap import db, offload
 from partnerskap import settings as config
 from partnerskap.middleware import StopGate
 from partnerskap.ops import health
-from partnerskap.services import content, discussions, documents, mail, moderation, notifications, sessions, workspaces
+from partnerskap.services import activities, content, discussions, documents, mail, moderation, notifications, sessions, workspaces
 from partnerskap.state.live import relay_listens
 
 log = logging.getLogger(__name__)
@@ -18,9 +18,9 @@ HOURLY = 3600
 
 
 async def hourly_housekeeping() -> None:
-    """Announce scheduled news, send e-mail digests, prompt owners of inactive workspaces, purge the expired trash and lift ended suspensions, once an hour."""
+    """Announce scheduled news, send e-mail digests, prompt owners of inactive workspaces, remind organisers of unconfirmed activities, purge the expired trash and lift ended suspensions, once an hour."""
     while True:
-        for job in (content.announce_due, notifications.send_digests, workspaces.prompt_inactive, documents.purge_trash, moderation.lift_suspensions):
+        for job in (content.announce_due, notifications.send_digests, workspaces.prompt_inactive, activities.remind_and_hide, documents.purge_trash, moderation.lift_suspensions):
             try:
                 await offload.write(job)
             except Exception:  # noqa: BLE001  (one failed round must not stop the next)

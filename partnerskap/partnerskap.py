@@ -8,8 +8,9 @@ from partnerskap import api, api_public, jobs, memory
 from partnerskap.middleware import SessionBinding, StopGate
 from partnerskap.ops import redaction
 from partnerskap.ops.metrics import EventMetrics
-from partnerskap.pages import account, admin, auth, content, home, legal, library, moderation, notifications, thread, workspaces
+from partnerskap.pages import account, activities, admin, auth, content, home, legal, library, moderation, notifications, thread, workspaces
 from partnerskap.state.accounts import AccountState
+from partnerskap.state.activities import ActivitiesState, ActivityReviewState, MyActivitiesState
 from partnerskap.state.admin import AdminState
 from partnerskap.state.base import AppState
 from partnerskap.state.content import ContentEditorState, PublicContentState, ServiceLinksState
@@ -67,6 +68,11 @@ PAGES = [
     (library.library, "/workspaces/[workspace_id]/documents", [LibraryState.load]),
     (thread.thread, "/threads/[thread_id]", [ThreadState.load]),
     (notifications.notifications, "/notifications", [NotificationsState.load]),
+    (activities.directory, "/activities", [ActivitiesState.load_directory]),
+    (activities.activity_page, "/activities/[activity_id]", [ActivitiesState.load_activity]),
+    (activities.my_activities, "/my-activities", [MyActivitiesState.load_mine]),
+    (activities.edit_activity, "/my-activities/edit", [MyActivitiesState.load_form]),
+    (activities.review, "/admin/activities", [ActivityReviewState.load]),
     (legal.terms, "/terms", []),
     (legal.privacy, "/privacy", []),
     (legal.accessibility, "/accessibility", []),

@@ -536,3 +536,84 @@ class CasePublic(BaseModel):
             decided=format_datetime(case.decided_at, language) if case.decided_at else "",
             appeal_note=case.appeal_note,
         )
+
+
+class Option(BaseModel):
+    """One choice of a list shown in a form or filter, its label in the viewer's language."""
+
+    value: str
+    label: str
+
+
+class ActivityCard(BaseModel):
+    """An activity in the directory's results: what a visitor needs to choose, and where it is on the map."""
+
+    id: int = 0
+    name: str = ""
+    kind: str = ""
+    place: str = ""
+    when: str = ""
+    next_date: str = ""
+    free: bool = True
+    online: bool = False
+    on_map: bool = False
+    position: list[float] = []
+
+
+class ActivityPage(BaseModel):
+    """One published activity as its public page shows it."""
+
+    id: int = 0
+    name: str = ""
+    description_html: str = ""
+    plain: str = ""
+    text_language: str = "fi"
+    kind: str = ""
+    organisation: str = ""
+    contact_person: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    municipality: str = ""
+    region: str = ""
+    address: str = ""
+    online: bool = False
+    online_url: str = ""
+    languages: str = ""
+    target_groups: str = ""
+    themes: str = ""
+    when: str = ""
+    next_dates: list[str] = []
+    free: bool = True
+    price: str = ""
+    registration_required: bool = False
+    step_free: bool = False
+    hearing_loop: bool = False
+    childcare: bool = False
+    interpretation: bool = False
+    accessibility_notes: str = ""
+    structured_data: str = ""
+    on_map: bool = False
+    position: list[float] = []
+
+
+class MyActivity(BaseModel):
+    """An activity its organiser sees in their own list, with where it stands."""
+
+    id: int
+    name: str
+    status: str
+    change_waiting: bool
+    review_note: str
+    due_confirmation: bool
+
+
+class ActivityForReview(BaseModel):
+    """An activity (or a change to one) waiting for an administrator."""
+
+    id: int
+    name: str
+    organisation: str
+    municipality: str
+    description: str
+    is_change: bool
+    submitted: str

@@ -92,6 +92,12 @@ class Settings:
     free_space_fail_bytes: int
     instance_name: str
     instance_organisation: str
+    activity_confirm_months: int
+    activity_grace_days: int
+    map_tile_url: str
+    map_attribution: str
+    open_data_licence: str
+    open_data_licence_url: str
 
     @property
     def allowed_origins(self) -> list[str]:
@@ -102,6 +108,14 @@ class Settings:
     def cookie_prefix(self) -> str:
         """`__Host-` over HTTPS: such a cookie is only ever set by this very origin, never by a sibling host."""
         return "__Host-" if self.public_url.startswith("https://") else ""
+
+    @property
+    def map_tile_origin(self) -> str:
+        """The origin map tiles come from, for the content security policy ('' without a tile server; {s} subdomains as *)."""
+        if not self.map_tile_url.startswith(("https://", "http://")):
+            return ""
+        scheme, rest = self.map_tile_url.split("://", 1)
+        return f"{scheme}://{rest.split('/', 1)[0].replace('{s}', '*')}"
 
     @property
     def secure_cookies(self) -> bool:
@@ -180,6 +194,12 @@ def load() -> Settings:
         # Who runs this instance, told on the public front page and in link previews.
         instance_name=_env("PARTNERSKAP_INSTANCE_NAME", "Partnerskap"),
         instance_organisation=_env("PARTNERSKAP_ORGANISATION"),
+        activity_confirm_months=_int("PARTNERSKAP_ACTIVITY_CONFIRM_MONTHS", 6),
+        activity_grace_days=_int("PARTNERSKAP_ACTIVITY_GRACE_DAYS", 30),
+        map_tile_url=_env("PARTNERSKAP_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        map_attribution=_env("PARTNERSKAP_MAP_ATTRIBUTION", "© OpenStreetMap contributors"),
+        open_data_licence=_env("PARTNERSKAP_OPEN_DATA_LICENCE", "CC BY 4.0"),
+        open_data_licence_url=_env("PARTNERSKAP_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
     )
 
 

@@ -8,7 +8,7 @@ from partnerskap.services import content, demo
 
 def counts() -> list[int]:
     with transaction() as session:
-        return [session.exec(text(f"SELECT count(*) FROM {table}")).one()[0] for table in ("\"user\"", "workspace", "post", "event")]
+        return [session.exec(text(f"SELECT count(*) FROM {table}")).one()[0] for table in ("\"user\"", "workspace", "post", "event", "activity")]
 
 
 def test_demo_content_is_created_once():
@@ -17,7 +17,7 @@ def test_demo_content_is_created_once():
     demo.seed()
     first = counts()
     demo.seed()
-    assert counts() == first == [4, 1, 3, 1]
+    assert counts() == first == [4, 1, 3, 1, 3]
 
 
 def test_demo_front_page_shows_news_and_events_in_three_languages_and_plain_language():
@@ -28,7 +28,6 @@ def test_demo_front_page_shows_news_and_events_in_three_languages_and_plain_lang
     assert (len(front.pages), len(front.news), len(front.events), len(front.services)) == (1, 2, 2, 3)
     assert {"fi", "sv", "en"} <= set().union(*(summary.titles for summary in front.news + front.events))
     assert content.public_item("news", "kotoutumislaki-2025").plain.keys() == {"fi", "sv"}
-
 
 
 def test_demo_queue_has_an_open_and_a_decided_case():

@@ -46,6 +46,9 @@ PUBLIC_HANDLERS = {
     "PublicContentState.load_events",
     "PublicContentState.load_item",
     "PublicContentState.switch_plain",
+    "ActivitiesState.load_directory",
+    "ActivitiesState.search",
+    "ActivitiesState.load_activity",
 }
 
 STATE_SOURCES = Path(partnerskap.partnerskap.__file__).parent / "state"

@@ -72,6 +72,7 @@ def header() -> rx.Component:
                     nav_link("Home", "/"),
                     nav_link("News", "/news"),
                     nav_link("Events", "/events"),
+                    nav_link("Activities", "/activities"),
                     rx.cond(AppState.is_member, nav_link("Workspaces", "/workspaces")),
                     rx.cond(
                         AppState.is_member,

@@ -1,5 +1,6 @@
 """Table models: importing this package registers every table with the metadata."""
 
+from partnerskap.models.activities import Activity, ActivityChoice, ActivitySearch
 from partnerskap.models.accounts import AuthSession, EmailToken, LoginTicket, Role, Status, ThrottleAttempt, User
 from partnerskap.models.audit import AuditEntry
 from partnerskap.models.calendar import Event
@@ -13,6 +14,9 @@ from partnerskap.models.notifications import Notification, NotificationSettings
 from partnerskap.models.workspaces import AccessPolicy, Invitation, JoinRequest, Lifecycle, Membership, Workspace, WorkspaceRole
 
 __all__ = [
+    "Activity",
+    "ActivityChoice",
+    "ActivitySearch",
     "ContentImage",
     "ContentItem",
     "ContentKind",

@@ -53,6 +53,7 @@ def admin_nav() -> rx.Component:
                 rx.cond(AdminState.open_cases > 0, rx.badge(AdminState.open_cases, color_scheme="orange", margin_left="1", id="open-cases-count")),
                 href="/moderation",
             ),
+            rx.link(T("Activities"), href="/admin/activities"),
             spacing="5",
             wrap="wrap",
         ),

@@ -40,8 +40,9 @@ MESSAGES = {
     "workspace_reopened": N_("The administrators reopened \"{workspace}\"."),
     "storage_full": N_("The platform's storage is full: uploads and new posts fail until there is room again. Free space on the server."),
     "news": N_("News: {title}"),
+    "activity_confirm": N_("Does \"{activity}\" still run? Confirm it within {days} days, or it is hidden from the activity directory."),
 }
-EMAIL_KIND = {"accepted": "decision", "declined": "decision", "inactive": "decision", "moderation_decision": "decision", "workspace_closed": "decision"}
+EMAIL_KIND = {"accepted": "decision", "declined": "decision", "inactive": "decision", "moderation_decision": "decision", "workspace_closed": "decision", "activity_confirm": "decision"}
 # The moderators' decisions, named in a notification's sentence in the reader's language.
 DECISION_NAMES = {
     "dismiss": N_("no action"),
