@@ -81,7 +81,8 @@ def _access(state_class: type, name: str) -> Access:
 
 
 def _handlers_in_source() -> set[str]:
-    """Every public method of a state class as written in partnerskap/state/ (Reflex makes each one a handler)."""
+    """Every public method of a state class as written in partnerskap/state/ (Reflex makes each one a handler), but
+    computed vars (`@rx.var`), which clients read and cannot call."""
     found = set()
     for module in STATE_SOURCES.glob("*.py"):
         for node in ast.parse(module.read_text(encoding="utf-8")).body:
@@ -89,7 +90,9 @@ def _handlers_in_source() -> set[str]:
                 found |= {
                     f"{node.name}.{method.name}"
                     for method in node.body
-                    if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and not method.name.startswith("_")
+                    if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and not method.name.startswith("_")
+                    and not any(ast.unparse(decorator).startswith("rx.var") for decorator in method.decorator_list)
                 }
     return found
 

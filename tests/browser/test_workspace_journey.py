@@ -217,7 +217,7 @@ def test_outsiders_and_visitors_see_nothing_of_an_invitation_only_workspace(live
 
 def test_member_is_offered_remove_only_on_their_own_event(live_server: LiveServer, new_context, password_hash: str):
     olli = approved_member(live_server, password_hash, "Olli Virta")
-    bea = approved_member(live_server, password_hash, "Bea Nurmi")
+    bea = approved_member(live_server, password_hash, "Beata Nurmi")
     with live_database(live_server):
         place = workspaces.create(viewer_of(olli), WorkspaceForm(name="Kuopio Reading Circle", purpose="Books in easy Finnish"))
         workspaces.join(viewer_of(bea), place.id)
@@ -266,12 +266,12 @@ def test_admin_opens_an_invitation_only_workspace_and_pins_a_thread(live_server:
 
 
 def test_words_typed_as_the_server_dies_come_back_after_the_restart_and_are_posted_once(live_server: LiveServer, new_context, password_hash: str):
-    vera = approved_member(live_server, password_hash, "Vera Virtanen")
+    veera = approved_member(live_server, password_hash, "Veera Virtanen")
     with live_database(live_server):
-        workspace = workspaces.create(viewer_of(vera), WorkspaceForm(name="Harbour Choir", purpose="Singing by the sea.", access="open", language="en"))
-        thread = discussions.start_thread(viewer_of(vera), workspace.id, "Autumn concert", "Which songs?", discussions.new_key())
+        workspace = workspaces.create(viewer_of(veera), WorkspaceForm(name="Harbour Choir", purpose="Singing by the sea.", access="open", language="en"))
+        thread = discussions.start_thread(viewer_of(veera), workspace.id, "Autumn concert", "Which songs?", discussions.new_key())
     page = new_context().new_page()
-    log_in(page, live_server, vera.email, PASSWORD)
+    log_in(page, live_server, veera.email, PASSWORD)
     open_page(page, f"{live_server.url}/threads/{thread.id}")
     expect(page.locator(".post").first).to_contain_text("Which songs?")
 
