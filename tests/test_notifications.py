@@ -85,7 +85,7 @@ def test_unknown_kind_or_frequency_is_refused(member):
     with pytest.raises(Refused, match=CHOOSE_AN_OPTION):
         notifications.save_preferences(viewer(member), kinds=["mention"], frequency="hourly")
     chosen = notifications.page(viewer(member)).settings
-    assert (chosen.email_kinds, chosen.frequency) == ("mention,invitation,decision", "immediate")
+    assert (chosen.email_kinds, chosen.frequency) == ("mention,invitation,decision,application", "immediate")
 
 
 def test_saved_choices_are_kept(member):

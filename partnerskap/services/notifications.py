@@ -33,10 +33,11 @@ MESSAGES = {
     "declined": N_("Your request to join \"{workspace}\" was declined"),
     "invitation": N_("{actor} invited you to \"{workspace}\""),
     "inactive": N_("\"{workspace}\" has had no activity for {days} days. Is it still needed? You can archive it."),
+    "application": N_("{actor} applied for membership and waits for approval"),
     "storage_full": N_("The platform's storage is full: uploads and new posts fail until there is room again. Free space on the server."),
 }
 EMAIL_KIND = {"accepted": "decision", "declined": "decision", "inactive": "decision"}
-EMAIL_KINDS = ("mention", "reply", "join_request", "decision", "invitation")
+EMAIL_KINDS = ("mention", "reply", "join_request", "decision", "invitation", "application")
 FREQUENCIES = ("immediate", "daily", "weekly")
 DIGEST_EVERY = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
@@ -119,6 +120,12 @@ def notify_many(
         rows.append({"user_id": user_id, "kind": kind, "workspace_id": workspace.id if workspace else None, "link": link, "params": values, "created_at": now, "emailed_at": emailed_at})
     session.connection().execute(_NEW_NOTIFICATIONS, rows)
     _counts.forget_after_commit(session, keys=user_ids)
+
+
+def tell_admins_of_application(session: Session, applicant: User) -> None:
+    """Notify every administrator, in the caller's transaction, that someone waits for approval."""
+    admins = list(session.exec(select(User.id).where(User.role == Role.ADMIN, User.status == Status.APPROVED)).all())
+    notify_many(session, user_ids=admins, kind="application", link="/admin", actor=applicant.name)
 
 
 STORAGE_FULL_REPEAT = timedelta(hours=1)
