@@ -7,11 +7,12 @@ import reflex as rx
 from partnerskap import api, jobs, memory
 from partnerskap.middleware import SessionBinding
 from partnerskap.ops.metrics import EventMetrics
-from partnerskap.pages import account, admin, auth, home, legal, library, notifications, thread, workspaces
+from partnerskap.pages import account, admin, auth, home, legal, library, member_home, notifications, thread, workspaces
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.admin import AdminState
 from partnerskap.state.base import AppState
 from partnerskap.state.discussions import ThreadState
+from partnerskap.state.home import HomeState
 from partnerskap.state.library import LibraryState
 from partnerskap.state.notifications import NotificationsState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
@@ -33,6 +34,7 @@ for task in jobs.LIFESPAN_TASKS:
 
 PAGES = [
     (home.home, "/", []),
+    (member_home.member_home, "/home", [HomeState.load]),
     (auth.register, "/register", []),
     (auth.login, "/login", []),
     (auth.forgot, "/forgot", []),

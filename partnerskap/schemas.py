@@ -9,13 +9,15 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from partnerskap.i18n import format_date, format_datetime
+from partnerskap.i18n import format_date, format_datetime, t
 from partnerskap.models import AuditEntry, Event, OutboxMessage, User
 from partnerskap.services import markdown
+from partnerskap.services.home import ACTIVITY_MESSAGES
 from partnerskap.services.permissions import Action, decide
 from partnerskap.services.sessions import Viewer
 
 if TYPE_CHECKING:
+    from partnerskap.services.home import Home
     from partnerskap.services.discussions import PostView, ThreadRow
     from partnerskap.services.workspace_page import WorkspacePage
     from partnerskap.services.workspaces import Listing, Place
@@ -407,4 +409,89 @@ class WorkspacePagePublic:
                 for request, user in page.requests
             ],
             invitations=[InvitationRow(id=invitation.id or 0, email=invitation.email, expires=format_datetime(invitation.expires_at, language)) for invitation in page.invitations],
+        )
+
+
+class HomeWorkspace(BaseModel):
+    """A workspace on the member's home, with how many of its discussions have unread posts."""
+
+    id: int
+    name: str
+    purpose: str
+    colour: str
+    role: str
+    unread: int
+
+
+class ActivityPublic(BaseModel):
+    """One line of the home's news: what happened, where and when, and where to see it."""
+
+    text: str
+    workspace: str
+    when: str
+    link: str
+
+
+class HomeEvent(BaseModel):
+    """An upcoming event on the member's home."""
+
+    id: int
+    title: str
+    when: str
+    workspace_id: int
+    workspace: str
+
+
+class HomeRequest(BaseModel):
+    """One of the member's own open requests to join a workspace."""
+
+    id: int
+    workspace_id: int
+    workspace: str
+
+
+class HomePublic(BaseModel):
+    """Everything a member's home shows, in their language, from one service call."""
+
+    since: str
+    workspaces: list[HomeWorkspace]
+    activity: list[ActivityPublic]
+    invitations: list[MyInvitation]
+    requests: list[HomeRequest]
+    upcoming: list[HomeEvent]
+    requests_to_decide: int
+    applicants_waiting: int
+
+    @classmethod
+    def of(cls, home: Home, language: str) -> HomePublic:
+        """The public shape of a member's home."""
+        return cls(
+            since=format_datetime(home.since, language),
+            workspaces=[
+                HomeWorkspace(id=row.workspace.id or 0, name=row.workspace.name, purpose=row.workspace.purpose, colour=row.workspace.colour, role=row.role, unread=row.unread_threads)
+                for row in home.workspaces
+            ],
+            activity=[
+                ActivityPublic(
+                    text=t(ACTIVITY_MESSAGES[item.kind], language, who=item.who, title=item.title, count=item.count),
+                    workspace=item.workspace.name,
+                    when=format_datetime(item.at, language),
+                    link=item.link,
+                )
+                for item in home.activity
+            ],
+            invitations=[MyInvitation(id=invitation.id or 0, workspace_id=workspace.id or 0, workspace=workspace.name) for invitation, workspace in home.invitations],
+            requests=[HomeRequest(id=request.id or 0, workspace_id=workspace.id or 0, workspace=workspace.name) for request, workspace in home.requests],
+            upcoming=[
+                HomeEvent(
+                    id=event.id or 0,
+                    title=event.title,
+                    when=format_datetime(event.starts_at, language),
+                    workspace_id=workspace.id or 0,
+                    workspace=workspace.name,
+                )
+                for event, workspace in home.upcoming
+            ],
+            requests_to_decide=home.requests_to_decide,
+            applicants_waiting=home.applicants_waiting,
         )

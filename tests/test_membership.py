@@ -33,6 +33,7 @@ def test_admin_approves_applicant_and_it_is_audited(admin, applicant):
     assert reload(applicant).status == Status.APPROVED
     assert audit_actions() == [("membership.approve", applicant.id, "")]
     assert "approved" in mails_to(applicant.email)[0].subject
+    assert f"{config.settings.public_url}/login" in mails_to(applicant.email)[0].body
 
 
 def test_admin_denies_with_a_reason_the_applicant_receives(admin, applicant):

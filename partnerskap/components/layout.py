@@ -72,7 +72,7 @@ def header() -> rx.Component:
             rx.link(T("Partnership Platform"), href="/", class_name="brand", underline="none"),
             rx.el.nav(
                 rx.hstack(
-                    nav_link("Home", "/"),
+                    rx.cond(AppState.is_member, nav_link("Home", "/home"), nav_link("Home", "/")),
                     rx.cond(AppState.is_member, nav_link("Workspaces", "/workspaces")),
                     rx.cond(
                         AppState.is_member,

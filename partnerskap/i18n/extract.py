@@ -24,6 +24,7 @@ MESSAGE_ARGUMENT = {
     "choice": 0,
     "folder_choice": 0,
     "reason_form": 2,
+    "section": 0,
 }
 # Keyword arguments that also hold messages.
 MESSAGE_KEYWORDS = {"field": {"hint"}}

@@ -22,7 +22,7 @@ def status() -> rx.Component:
             AccountState.viewer_status == "unconfirmed",
             rx.button(T("Send the link again"), on_click=AccountState.resend_confirmation, margin_top="4", variant="outline"),
         ),
-        rx.cond(AccountState.is_member, rx.link(T("Go to the front page"), href="/", margin_top="4"))
+        rx.cond(AccountState.is_member, rx.link(T("Go to your home"), href="/home", margin_top="4"))
     )
 
 

@@ -319,7 +319,7 @@ def threads_in(session: Session, viewer: Viewer, workspace_id: int, *, limit: in
         .order_by(col(Thread.pinned).desc(), col(Thread.last_post_at).desc())
         .limit(limit)
     ).all()
-    noted = _noted_reads(viewer.id)
+    noted = noted_reads(viewer.id)
     return [ThreadRow(thread, author, max(last_read or 0, noted.get(thread.id, 0)) < (newest or 0)) for thread, author, last_read, newest in rows]
 
 
@@ -441,7 +441,7 @@ def _attachable(session: Session, workspace_id: int) -> list[tuple[int, str]]:
     return [(document_id, name) for document_id, name in session.connection().execute(_ATTACHABLE, {"workspace_id": workspace_id})]
 
 
-def _noted_reads(user_id: int) -> dict[int, int]:
+def noted_reads(user_id: int) -> dict[int, int]:
     """How far the member has read each thread by the marks not saved yet."""
     return {thread_id: post_id for (thread_id, _reader), post_id in _read_marks.matching(lambda key: key[1] == user_id).items()}
 

@@ -7,6 +7,7 @@ import dataclasses
 from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
+from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.i18n import N_, t
 from partnerskap.models import AuditEntry, OutboxMessage, Role, Status, User, Workspace
@@ -116,7 +117,12 @@ def approve(viewer: Viewer, user_id: int) -> User:
         mail.queue(
             recipient=user.email,
             subject=t("Your membership was approved", user.language),
-            body=t("Hello {name},\n\nyour membership of the Partnership Platform was approved. Welcome!\n", user.language, name=user.name),
+            body=t(
+                "Hello {name},\n\nyour membership of the Partnership Platform was approved. Welcome! Log in here:\n{link}\n",
+                user.language,
+                name=user.name,
+                link=f"{config.settings.public_url}/login",
+            ),
             session=session,
         )
     return user

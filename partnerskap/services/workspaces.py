@@ -169,7 +169,7 @@ def role_of(session: Session, workspace_id: int, user_id: int) -> str | None:
     ).first()
 
 
-def _reaches(viewer: Viewer):
+def invitation_reaches(viewer: Viewer):
     """Invitations that reach the viewer: to their account, or to their e-mail address once they have confirmed it.
 
     Anyone can register any address: until its owner opens the confirmation link, an invitation sent to it is not theirs.
@@ -185,7 +185,7 @@ def _has_pending_invitation(session: Session, workspace_id: int, viewer: Viewer)
                 Invitation.workspace_id == workspace_id,
                 Invitation.status == "pending",
                 Invitation.expires_at > utcnow(),
-                _reaches(viewer),
+                invitation_reaches(viewer),
             )
         ).first()
         is not None
@@ -328,7 +328,7 @@ def listing(viewer: Viewer, *, query: str = "", mine: bool = False, kind: str = 
         invitations = session.exec(
             select(Invitation, Workspace)
             .join(Workspace, col(Workspace.id) == col(Invitation.workspace_id))
-            .where(_reaches(viewer), Invitation.status == "pending", Invitation.expires_at > utcnow())
+            .where(invitation_reaches(viewer), Invitation.status == "pending", Invitation.expires_at > utcnow())
         ).all()
         return Directory(rows, list(invitations))
 
@@ -515,7 +515,7 @@ def answer_invitation(viewer: Viewer, invitation_id: int, accept: bool) -> int:
     require_member(viewer)
     with transaction() as session:
         invitation = (
-            session.exec(select(Invitation).where(Invitation.id == invitation_id, _reaches(viewer))).first() if isinstance(invitation_id, int) else None
+            session.exec(select(Invitation).where(Invitation.id == invitation_id, invitation_reaches(viewer))).first() if isinstance(invitation_id, int) else None
         )
         if invitation is None or invitation.status != "pending" or invitation.expires_at < utcnow():
             raise Refused(N_("This invitation is no longer valid."))

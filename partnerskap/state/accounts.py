@@ -49,7 +49,7 @@ class AccountState(AppState):
     async def log_in(self, viewer: Viewer | None, form: dict):
         """Check the credentials, then let the cookie route start the session."""
         ticket = await run(accounts.log_in, _form_text(form, "email"), _form_text(form, "password"), self._client_address())
-        destination = safe_next(self.router.url.query_parameters.get("next", "/status"))
+        destination = safe_next(self.router.url.query_parameters.get("next", "/home"))
         self._load_page("/auth/complete?" + urlencode({"ticket": ticket, "next": destination}))
 
     @guarded(Access.PUBLIC)
