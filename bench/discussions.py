@@ -405,7 +405,7 @@ def run_operations(data: Seeded, repeat: int, recorder: Recorder) -> list[Result
     results.append(
         measure(f"discussions.threads() ({listed} of {data.threads}, unread flags)", lambda i: discussions.threads(viewer, data.workspace_id), repeat, recorder)
     )
-    results.append(measure("discussions.thread() (open the thread)", lambda i: [discussions.thread(viewer, thread_id)], repeat, recorder))
+    results.append(measure("discussions.open_thread() (open the thread)", lambda i: [discussions.open_thread(viewer, thread_id)], repeat, recorder))
 
     def unread_again(_i: int) -> None:
         """Untimed: the viewer has not read the last 10 posts, so every timed call also marks the thread read."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 from sys import intern
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from partnerskap.i18n import format_date, format_datetime, t
+from partnerskap.i18n import TIME_ZONE, format_date, format_datetime, format_range, format_relative, t
 from partnerskap.models import AuditEntry, Event, OutboxMessage, User
+from partnerskap.models.base import utcnow
 from partnerskap.services import markdown
 from partnerskap.services.home import ACTIVITY_MESSAGES
 from partnerskap.services.permissions import Action, decide
@@ -250,7 +250,7 @@ class ThreadSummary(BaseModel):
             id=row.thread.id or 0,
             title=row.thread.title,
             author=row.author,
-            last_post=format_datetime(row.thread.last_post_at, language),
+            last_post=format_relative(row.thread.last_post_at, language, utcnow()),
             post_count=row.thread.post_count,
             pinned=row.thread.pinned,
             unread=row.unread,
@@ -274,6 +274,7 @@ class PostPublic:
     organisation: str
     html: str
     created: str
+    when: str
     edited: bool
     deleted: bool
     mine: bool
@@ -289,11 +290,18 @@ class PostPublic:
             organisation=intern(view.organisation),
             html=intern(view.html),
             created=format_datetime(view.post.created_at, language),
+            when=intern(format_relative(view.post.created_at, language, utcnow())),
             edited=view.post.edited_at is not None,
             deleted=view.post.deleted_at is not None,
             mine=view.mine,
             attachments=[DocumentLink(id=document_id, name=name) for document_id, name in view.attachments],
         )
+
+
+def event_time(event: Event, language: str) -> str:
+    """When an event happens, in its own time zone, which is named unless it is the instance's."""
+    when = format_range(event.starts_at, event.ends_at, language, event.time_zone)
+    return when if event.time_zone == TIME_ZONE else f"{when} ({event.time_zone})"
 
 
 class EventPublic(BaseModel):
@@ -310,12 +318,10 @@ class EventPublic(BaseModel):
     @classmethod
     def of(cls, event: Event, place: Place, viewer: Viewer, language: str) -> EventPublic:
         """An event shown in its own time zone, with whether the policy lets the viewer remove it."""
-        zone = ZoneInfo(event.time_zone)
-        starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
         return cls(
             id=event.id or 0,
             title=event.title,
-            when=f"{format_datetime(starts, language)} – {format_datetime(ends, language)} ({event.time_zone})",
+            when=event_time(event, language),
             place=event.place,
             online_url=event.online_url,
             description=event.description,
@@ -465,6 +471,7 @@ class HomePublic(BaseModel):
     @classmethod
     def of(cls, home: Home, language: str) -> HomePublic:
         """The public shape of a member's home."""
+        now = utcnow()
         return cls(
             since=format_datetime(home.since, language),
             workspaces=[
@@ -475,7 +482,7 @@ class HomePublic(BaseModel):
                 ActivityPublic(
                     text=t(ACTIVITY_MESSAGES[item.kind], language, who=item.who, title=item.title, count=item.count),
                     workspace=item.workspace.name,
-                    when=format_datetime(item.at, language),
+                    when=format_relative(item.at, language, now),
                     link=item.link,
                 )
                 for item in home.activity
@@ -486,7 +493,7 @@ class HomePublic(BaseModel):
                 HomeEvent(
                     id=event.id or 0,
                     title=event.title,
-                    when=format_datetime(event.starts_at, language),
+                    when=event_time(event, language),
                     workspace_id=workspace.id or 0,
                     workspace=workspace.name,
                 )

@@ -30,7 +30,12 @@ def post_card(post: PostPublic) -> rx.Component:
         rx.hstack(
             rx.text(post.author, weight="bold"),
             rx.text(post.organisation, size="2", color="var(--gray-11)"),
-            rx.text(post.created, size="2", color="var(--gray-11)"),
+            rx.el.time(
+                rx.el.span(post.when, aria_hidden="true"),
+                rx.el.span(post.created, class_name="visually-hidden"),
+                title=post.created,
+                class_name="post-time",
+            ),
             rx.cond(post.edited, rx.badge(T("edited"), variant="soft")),
             wrap="wrap",
             align="center",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from partnerskap.i18n import N_, format_datetime
+from partnerskap.i18n import N_, format_relative
+from partnerskap.models.base import utcnow
 from partnerskap.schemas import NotificationPublic
 from partnerskap.services import notifications
 from partnerskap.services.sessions import Viewer
@@ -21,12 +22,13 @@ class NotificationsState(AppState):
     async def _load(self, viewer: Viewer) -> None:
         """Fill the list and the e-mail choices from one service call."""
         shown = await run(notifications.page, viewer)
+        now = utcnow()
         self.items = [
             NotificationPublic(
                 id=row.id,
                 text=notifications.text_of(row, self.lang),
                 link=row.link,
-                created=format_datetime(row.created_at, self.lang),
+                created=format_relative(row.created_at, self.lang, now),
                 unread=row.read_at is None,
             )
             for row in shown.notifications
