@@ -51,7 +51,7 @@ def log_in(page: Page, server: LiveServer, email: str, password: str) -> None:
     except PlaywrightTimeoutError:
         # A navigation the page failed to start leaves its reason only in the console (a CSP refusal, say).
         raise AssertionError(f"{email} did not reach /status or /home; the browser said:\n" + "\n".join(console)) from None
-    expect(page.locator("#membership-status")).not_to_be_empty()
+    expect(page.locator("#membership-status, #my-workspaces").first).not_to_be_empty()
 
 
 def status_of(server: LiveServer, email: str) -> str:
