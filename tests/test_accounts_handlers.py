@@ -94,3 +94,12 @@ async def test_members_language_comes_from_their_account_and_stays_out_of_the_br
     assert (state.lang, state.chosen_language) == ("fi", "sv")
     with transaction() as session:
         assert session.get(User, member.id).language == "fi"
+
+
+async def test_a_language_switch_loads_the_page_again_so_server_written_text_follows(member):
+    tab = Tab.of(member, path="/home")
+    _, loaders = await tab.call(LanguageState, "switch_language", "sv")
+    assert [loader.fn.__qualname__ for loader in loaders] == ["HomeState.load"]
+    tab.move_to("/terms")
+    _, loaders = await tab.call(LanguageState, "switch_language", "fi")
+    assert loaders == []

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import update
 
 from partnerskap.db import transaction
-from partnerskap.models import AuthSession, Membership, Thread
+from partnerskap.models import AuthSession, Membership, Post, Thread
 from partnerskap.models.base import utcnow
 from partnerskap.schemas import HomePublic
 from partnerskap.services import calendar, discussions, home, workspaces
@@ -33,6 +33,7 @@ def test_member_sees_what_others_did_since_the_last_visit(owner, member, outside
     old = discussions.start_thread(viewer(owner), workspace.id, "Last year's plans", "Old news", "key-old-thread")
     with transaction() as session:
         session.exec(update(Thread).where(Thread.id == old.id).values(created_at=utcnow() - timedelta(days=3)))
+        session.exec(update(Post).where(Post.thread_id == old.id).values(created_at=utcnow() - timedelta(days=3)))
     last_visit(member, timedelta(days=1))
     thread = discussions.start_thread(viewer(owner), workspace.id, "Spring festival", "Who joins?", "key-number-1")
     discussions.reply(viewer(member), thread.id, "I do", "key-number-2")
