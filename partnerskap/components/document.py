@@ -31,3 +31,19 @@ class DocumentEffects(rx.Fragment):
 
 
 document_effects = DocumentEffects.create
+
+
+class DocumentTitle(rx.Fragment):
+    """Renders nothing. Sets document.title from a state var, so each page is named in the viewer's language."""
+
+    def add_hooks(self) -> list[str | rx.Var]:
+        """One React effect on the title."""
+        title = self.title_var
+        return [_effect(f"useEffect(() => {{ document.title = {title!s}; }}, [{title!s}]);", title)]
+
+
+def document_title(title: rx.Var) -> rx.Component:
+    """The page's title in the browser's tab and history: its own name, then its place, then the instance's."""
+    component = DocumentTitle.create()
+    object.__setattr__(component, "title_var", title)
+    return component

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from partnerskap.components.document import document_effects
+from partnerskap.components.document import document_effects, document_title
 from partnerskap.components.i18n import T
 from partnerskap.i18n import LANGUAGE_NAMES, LANGUAGES
 from partnerskap.state.base import AppState
@@ -131,15 +131,22 @@ def footer() -> rx.Component:
     )
 
 
-def page(title: str, *children: rx.Component) -> rx.Component:
-    """One page of the app inside the shell, with its heading first in the main content."""
+def page(title: str, *children: rx.Component, heading: rx.Var | None = None, context: rx.Var | None = None) -> rx.Component:
+    """One page of the app inside the shell, led by its real title (`heading`, e.g. a thread's, until it is known `title`).
+
+    The browser's tab reads "Title – Context – Partnership Platform" (the context: the workspace a page belongs to).
+    """
+    shown = T(title) if heading is None else rx.cond(heading != "", heading, T(title))
+    instance = T("Partnership Platform")
+    named = shown + " – " + instance if context is None else rx.cond(context != "", shown + " – " + context + " – " + instance, shown + " – " + instance)
     return rx.box(
         document_effects(),
+        document_title(rx.cond(shown == instance, instance, named)),
         skip_link(),
         header(),
         rx.el.main(
             notice_banner(),
-            rx.heading(T(title), as_="h1", size="7", margin_bottom="4"),
+            rx.heading(shown, as_="h1", size="7", margin_bottom="4"),
             *children,
             id="main",
             tab_index=-1,

@@ -31,7 +31,7 @@ def admin_nav() -> rx.Component:
         rx.hstack(
             rx.link(
                 T("Membership"),
-                rx.cond(AdminState.waiting_count > 0, rx.badge(AdminState.waiting_count, color_scheme="orange", margin_left="1", aria_label=T("applicants waiting"))),
+                rx.cond(AdminState.waiting_count > 0, rx.badge(AdminState.waiting_count, rx.el.span(" ", T("applicants waiting"), class_name="visually-hidden"), color_scheme="orange", margin_left="1", id="applicants-waiting")),
                 href="/admin",
             ),
             rx.link(T("Outbox"), href="/admin/outbox"),

@@ -271,4 +271,5 @@ def library() -> rx.Component:
                 width="100%",
             ),
         ),
+        context=LibraryState.workspace_name,
     )

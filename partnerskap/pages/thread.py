@@ -142,7 +142,6 @@ def thread() -> rx.Component:
             rx.vstack(
                 rx.link(T("Back to the workspace"), ": ", ThreadState.workspace_name, href="/workspaces/" + ThreadState.workspace_id.to(str)),
                 rx.hstack(
-                    rx.heading(ThreadState.title, as_="h2", size="6"),
                     rx.cond(ThreadState.pinned, rx.badge(T("Pinned"))),
                     rx.cond(
                         ThreadState.can_moderate,
@@ -170,4 +169,6 @@ def thread() -> rx.Component:
                 width="100%",
             ),
         ),
+        heading=ThreadState.title,
+        context=ThreadState.workspace_name,
     )

@@ -138,11 +138,11 @@ def new_workspace() -> rx.Component:
     )
 
 
-def workspace_header() -> rx.Component:
-    """The workspace's name, status and navigation."""
+def workspace_header(*, named: bool = True) -> rx.Component:
+    """The workspace's name (unless the page's title is the name), status and navigation."""
     intro = WorkspaceState.intro
     return rx.box(
-        rx.heading(intro.name, as_="h2", size="6"),
+        *([rx.heading(intro.name, as_="h2", size="6")] if named else []),
         rx.text(intro.purpose, size="4"),
         rx.hstack(
             rx.badge(T_choice(intro.kind, KIND_LABELS)),
@@ -286,7 +286,7 @@ def workspace_front() -> rx.Component:
         rx.cond(
             WorkspaceState.found,
             rx.vstack(
-                workspace_header(),
+                workspace_header(named=False),
                 rx.cond(intro.description_html != "", sanitised_html(intro.description_html)),
                 rx.cond(
                     intro.can_read,
@@ -323,6 +323,7 @@ def workspace_front() -> rx.Component:
                 width="100%",
             ),
         ),
+        heading=WorkspaceState.intro.name,
     )
 
 
@@ -432,6 +433,7 @@ def workspace_members() -> rx.Component:
                 width="100%",
             ),
         ),
+        context=WorkspaceState.intro.name,
     )
 
 
@@ -453,4 +455,5 @@ def workspace_settings() -> rx.Component:
                 width="100%",
             ),
         ),
+        context=WorkspaceState.intro.name,
     )

@@ -36,6 +36,7 @@ def test_member_lands_on_a_home_with_workspaces_news_and_invitations(live_server
     expect(page).to_have_url(re.compile(r"/home/?$"))
     switch_language(page, "fi")
     expect(page.locator("main h1")).to_have_text(t("Home", "fi"))
+    expect(page).to_have_title(f"{t('Home', 'fi')} – {t('Partnership Platform', 'fi')}")
     card = page.locator("#my-workspaces .rt-Card").filter(has_text="Home Choir")
     expect(card.locator(".unread-badge")).to_contain_text("1")
     expect(page.locator("#news")).to_contain_text(t('{who} started the discussion "{title}"', "fi", who="Olga Nieminen", title="Sunday programme"))
@@ -51,6 +52,8 @@ def test_member_lands_on_a_home_with_workspaces_news_and_invitations(live_server
 
     page.locator("#news").get_by_role("link", name=re.compile("Sunday programme")).click()
     expect(page).to_have_url(re.compile(r"/threads/\d+/?$"))
+    expect(page.locator("main h1")).to_have_text("Sunday programme")
+    expect(page).to_have_title(f"Sunday programme – Home Choir – {t('Partnership Platform', 'sv')}")
     page.get_by_role("navigation", name=t("Main navigation", "sv")).get_by_role("link", name=t("Home", "sv")).click()
     expect(page).to_have_url(re.compile(r"/home/?$"))
     expect(page.locator("#my-workspaces .unread-badge")).to_have_count(0)
