@@ -25,15 +25,15 @@ class NotificationsState(AppState):
         now = utcnow()
         self.items = [
             NotificationPublic(
-                id=row.id,
-                text=notifications.text_of(row, self.lang),
-                link=row.link,
-                created=format_relative(row.created_at, self.lang, now),
-                unread=row.read_at is None,
+                id=group.newest.id,
+                text=group.text(self.lang),
+                link=group.newest.link,
+                created=format_relative(group.newest.created_at, self.lang, now),
+                unread=group.newest.read_at is None,
             )
-            for row in shown.notifications
+            for group in notifications.grouped(shown.notifications)
         ]
-        self.unread_notifications = sum(1 for item in self.items if item.unread)
+        self.unread_notifications = sum(1 for row in shown.notifications if row.read_at is None)
         self.email_kinds = [kind for kind in shown.settings.email_kinds.split(",") if kind]
         self.frequency = shown.settings.frequency
 
