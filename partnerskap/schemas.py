@@ -365,6 +365,16 @@ class DocumentPublic(BaseModel):
     inline: bool
 
 
+class DocumentDetails(BaseModel):
+    """A document's details as its details form opens with them."""
+
+    name: str = ""
+    description: str = ""
+    rights_holder: str = ""
+    licence: str = ""
+    folder_id: int = 0
+
+
 class VersionPublic(BaseModel):
     """One version of a document."""
 

@@ -128,7 +128,8 @@ def version_row(version: VersionPublic) -> rx.Component:
 
 
 def versions_panel() -> rx.Component:
-    """The open document's versions, its details form, and deletion."""
+    """The open document's versions, its details form (filled in from the document), and deletion."""
+    details = LibraryState.details
     return rx.card(
         rx.heading(T("Versions"), as_="h2", size="4"),
         rx.table.root(
@@ -141,21 +142,29 @@ def versions_panel() -> rx.Component:
             LibraryState.can_change_document,
             rx.form(
                 rx.vstack(
-                    field("Name", "name", form="document", max_length=200),
-                    field("Description", "description", form="document", required=False, max_length=2000),
-                    field("Copyright holder", "rights_holder", form="document", required=False, max_length=200),
+                    rx.heading(T("Document details"), as_="h3", size="3"),
+                    field("Name", "name", form="document", max_length=200, default_value=details.name),
+                    field("Description", "description", form="document", required=False, max_length=2000, default_value=details.description),
+                    field("Copyright holder", "rights_holder", form="document", required=False, max_length=200, default_value=details.rights_holder),
                     rx.box(
                         rx.el.label(T("Licence for others"), html_for="document-licence", class_name="field-label"),
-                        rx.el.select(*[rx.el.option(T(label), value=value) for value, label in LICENCE_LABELS.items()], id="document-licence", name="licence", class_name="native-select"),
+                        rx.el.select(
+                            *[rx.el.option(T(label), value=value) for value, label in LICENCE_LABELS.items()],
+                            id="document-licence",
+                            name="licence",
+                            default_value=details.licence,
+                            class_name="native-select",
+                        ),
                         width="100%",
                     ),
-                    folder_choice("Folder", "document-folder", "folder_id", LibraryState.folder_id),
+                    folder_choice("Folder", "document-folder", "folder_id", details.folder_id),
                     rx.hstack(submit("Save"), rx.button(T("Move to trash"), on_click=LibraryState.delete_document(LibraryState.open_document), color_scheme="red", variant="soft", type="button")),
                     spacing="3",
                     width="100%",
                 ),
                 on_submit=LibraryState.save_document,
                 aria_label=T("Document details"),
+                key=LibraryState.open_document.to(str) + details.name + details.licence + details.rights_holder,
                 margin_top="3",
             ),
         ),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from partnerskap import uploads
 from partnerskap.i18n import N_, format_datetime, format_number
-from partnerskap.schemas import DocumentPublic, FolderPublic, VersionPublic
+from partnerskap.schemas import DocumentDetails, DocumentPublic, FolderPublic, VersionPublic
 from partnerskap.services import documents, filetypes, permissions
 from partnerskap.services.errors import Refused
 from partnerskap.services.permissions import Action
@@ -46,6 +46,7 @@ class LibraryState(AppState):
     progress: int = 0
     uploaded_names: list[str] = []
     open_document: int = 0
+    details: DocumentDetails = DocumentDetails()
     versions: list[VersionPublic] = []
     found: bool = False
 
@@ -178,20 +179,20 @@ class LibraryState(AppState):
 
     @guarded(Access.MEMBER, form="document")
     async def save_document(self, viewer: Viewer, form: dict):
-        """Rename, describe, move or set the rights of the open document."""
-        folder = str(form.get("folder_id", ""))
-        await run(
-            documents.update_document,
-            viewer,
-            self.open_document,
-            name=str(form.get("name", "")),
-            description=str(form.get("description", "")),
-            rights_holder=str(form.get("rights_holder", "")),
-            licence=str(form.get("licence", "")),
-            folder_id=int(folder) if folder.isdigit() and int(folder) else None,
+        """Rename, describe, move or set the rights of the open document: only the details the member changed."""
+        opened = self.details
+        entered = {name: str(form.get(name, getattr(opened, name))) for name in ("name", "description", "rights_holder", "licence")}
+        folder = str(form.get("folder_id", opened.folder_id))
+        folder_id = int(folder) if folder.isdigit() else opened.folder_id
+        change = documents.DetailsChange(
+            **{name: value for name, value in entered.items() if value != getattr(opened, name)},
+            folder_id=folder_id if folder_id != opened.folder_id and folder_id else None,
+            to_top_level=folder_id != opened.folder_id and not folder_id,
         )
+        await run(documents.update_document, viewer, self.open_document, change)
         self._say(N_("The document was saved."))
         await self._load(viewer)
+        await self._reload_versions(viewer)
 
     @guarded(Access.MEMBER)
     async def open_versions(self, viewer: Viewer, document_id: int):
@@ -202,7 +203,7 @@ class LibraryState(AppState):
     @guarded(Access.MEMBER)
     async def close_versions(self, viewer: Viewer):
         """Back to uploading new documents."""
-        self.open_document, self.versions = 0, []
+        self.open_document, self.versions, self.details = 0, [], DocumentDetails()
 
     @guarded(Access.MEMBER)
     async def restore_version(self, viewer: Viewer, version_id: int):
@@ -219,7 +220,10 @@ class LibraryState(AppState):
         await self._reload_versions(viewer)
 
     async def _reload_versions(self, viewer: Viewer, document_id: int | None = None) -> None:
-        _document, rows, self.can_change_document = await run(documents.versions, viewer, document_id or self.open_document)
+        document, rows, self.can_change_document = await run(documents.versions, viewer, document_id or self.open_document)
+        self.details = DocumentDetails(
+            name=document.name, description=document.description, rights_holder=document.rights_holder, licence=document.licence, folder_id=document.folder_id or 0
+        )
         self.versions = [
             VersionPublic(number=v.number, id=v.id, size=human_size(v.size, self.lang), uploader=name, uploaded=format_datetime(v.uploaded_at, self.lang), can_remove=removable)
             for v, name, removable in rows
@@ -229,7 +233,7 @@ class LibraryState(AppState):
     async def delete_document(self, viewer: Viewer, document_id: int):
         """Move a document to the trash."""
         await run(documents.delete_document, viewer, int(document_id))
-        self.open_document, self.versions = 0, []
+        self.open_document, self.versions, self.details = 0, [], DocumentDetails()
         self._say(N_("The document was moved to the trash."))
         await self._load(viewer)
 

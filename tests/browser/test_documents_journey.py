@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Page, expect
 from reflex.utils.format import format_event_handler
 
+from partnerskap.pages.library import LICENCE_LABELS
 from partnerskap.services import documents, workspaces
 from partnerskap.services.workspaces import WorkspaceForm
 from partnerskap.state.library import LibraryState
@@ -120,6 +121,16 @@ def test_member_uploads_adds_a_version_and_downloads_the_first_while_outsiders_s
     poster.get_by_role("button", name="Versions (2)").click()
     expect(panel.get_by_role("row")).to_have_count(3)
     assert_accessible(owner, "library with the versions panel")
+
+    # The details open filled in from the document; changing the licence keeps the rights holder (it was lost once).
+    details = panel.get_by_role("form", name="Document details")
+    expect(details.get_by_label("Name")).to_have_value("poster.png")
+    expect(details.get_by_label("Copyright holder")).to_have_value(greta.name)
+    details.get_by_label("Licence for others").select_option("cc-by-4.0")
+    details.get_by_role("button", name="Save").click()
+    expect(owner.locator(".notice")).to_contain_text("The document was saved.")
+    expect(poster.get_by_role("cell").first).to_contain_text(f"Rights: {greta.name} · {LICENCE_LABELS['cc-by-4.0']}")
+    expect(details.get_by_label("Copyright holder")).to_have_value(greta.name)
 
     first = panel.get_by_role("row").filter(has=owner.get_by_role("cell", name="1", exact=True))
     assert downloaded(owner, first.get_by_role("link", name="Download")) == ("poster.png", POSTER_V1)

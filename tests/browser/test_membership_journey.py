@@ -132,9 +132,10 @@ def test_visitor_becomes_member_after_admin_approval(live_server: LiveServer, ne
     elsewhere = new_context(locale="en-GB").new_page()
     log_in(elsewhere, live_server, FRIDA["email"], FRIDA["password"])
     expect(elsewhere.locator(".site")).to_have_attribute("lang", "sv")
-    expect(elsewhere.locator("#membership-status")).to_have_text(t("Your membership is approved.", "sv"))
+    expect(elsewhere).to_have_url(re.compile(r"/home/?$"))  # an approved member lands on their home
+    expect(elsewhere.locator("main h1")).to_have_text(t("Home", "sv"))
     expect(elsewhere.get_by_role("button", name="Logga ut")).to_be_visible()
-    assert_accessible(elsewhere, "status on another device [sv]")
+    assert_accessible(elsewhere, "home on another device [sv]")
 
 
 def test_bad_registration_shows_messages_beside_fields_and_creates_nothing(live_server: LiveServer, new_context):
