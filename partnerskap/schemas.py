@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from partnerskap.i18n import TIME_ZONE, format_date, format_datetime, format_range, format_relative, t
 from partnerskap.models import AuditEntry, Event, OutboxMessage, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import markdown
+from partnerskap.services import avatars, markdown
 from partnerskap.services.home import ACTIVITY_MESSAGES
 from partnerskap.services.permissions import Action, decide
 from partnerskap.services.sessions import Viewer
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from partnerskap.services.home import Home
     from partnerskap.services.discussions import PostView, ThreadRow
     from partnerskap.services.workspace_page import WorkspacePage
-    from partnerskap.services.workspaces import Listing, Place
+    from partnerskap.services.workspaces import Listing, Member, Place
 
 
 class PersonForAdmin(BaseModel):
@@ -198,12 +198,26 @@ class WorkspaceIntro(BaseModel):
 # Rows every open thread tab holds many of are slotted dataclasses: a quarter of a pydantic model's memory.
 @dataclasses.dataclass(slots=True)
 class MemberRow:
-    """A workspace member as other members see them."""
+    """A workspace member as other members see them, with their picture's address or initials."""
 
     id: int
     name: str
     organisation: str
     role: str
+    picture: str = ""
+    initials: str = ""
+
+    @classmethod
+    def of(cls, member: Member) -> MemberRow:
+        """A member's row; names and pictures interned, as every tab of the workspace shows the same."""
+        return cls(
+            id=member.id,
+            name=intern(member.name),
+            organisation=intern(member.organisation),
+            role=member.role,
+            picture=intern(avatars.picture_url(member.id, member.avatar_key)),
+            initials=intern(avatars.initials(member.name)),
+        )
 
 
 class RequestRow(BaseModel):
@@ -279,6 +293,9 @@ class PostPublic:
     deleted: bool
     mine: bool
     attachments: list[DocumentLink] = dataclasses.field(default_factory=list)
+    author_id: int = 0
+    picture: str = ""
+    initials: str = ""
 
     @classmethod
     def of(cls, view: PostView, language: str) -> PostPublic:
@@ -295,6 +312,9 @@ class PostPublic:
             deleted=view.post.deleted_at is not None,
             mine=view.mine,
             attachments=[DocumentLink(id=document_id, name=name) for document_id, name in view.attachments],
+            author_id=view.post.author_id,
+            picture=intern(avatars.picture_url(view.post.author_id, view.picture)),
+            initials=intern(avatars.initials(view.author)),
         )
 
 
@@ -418,7 +438,7 @@ class WorkspacePagePublic:
             threads=[ThreadSummary.of(row, language) for row in page.threads],
             events=[EventPublic.of(event, place, viewer, language) for event in page.events],
             documents=[DocumentLink(id=document.id or 0, name=document.name) for document in page.documents],
-            members=[MemberRow(*member) for member in page.members],
+            members=[MemberRow.of(member) for member in page.members],
             draft=page.draft,
             requests=[
                 RequestRow(id=request.id or 0, name=user.name, organisation=user.organisation, message=request.message, created=format_datetime(request.created_at, language))

@@ -64,7 +64,7 @@ def test_posts_written_before_0005_are_rendered_by_it(backend, tmp_path, request
     from sqlalchemy import column, select, table
 
     from partnerskap.migrations import alembic_config
-    from partnerskap.models import Status, Thread, User, Workspace
+    from partnerskap.models import Status, Thread, Workspace
 
     url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else request.getfixturevalue("scratch_postgres")
     monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, database_url=url))
@@ -74,10 +74,8 @@ def test_posts_written_before_0005_are_rendered_by_it(backend, tmp_path, request
     engine = create_engine(url)
     try:
         with engine.begin() as connection:
-            connection.execute(
-                User.__table__.insert(),
-                dict(id=1, email="olivia@example.org", name="Olivia", organisation="", password_hash="!", status=Status.APPROVED, role="member", language="en", status_reason="", terms_accepted_at=now, created_at=now),
-            )
+            person = dict(id=1, email="olivia@example.org", name="Olivia", organisation="", password_hash="!", status=Status.APPROVED, role="member", language="en", status_reason="", terms_accepted_at=now, created_at=now)
+            connection.execute(table("user", *[column(name) for name in person]).insert(), person)  # the columns of 0004's user
             connection.execute(
                 Workspace.__table__.insert(),
                 dict(id=1, name="Baltic Bridges", name_key="baltic bridges", purpose="", description="", kind="project", language="en", colour="teal", lifecycle="active", access="open", created_by=1, created_at=now, last_activity_at=now),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from partnerskap.components.avatar import avatar
 from partnerskap.components.document import document_effects, document_title
 from partnerskap.components.i18n import T
 from partnerskap.i18n import LANGUAGE_NAMES, LANGUAGES
@@ -47,7 +48,11 @@ def account_menu() -> rx.Component:
     return rx.cond(
         AppState.signed_in,
         rx.hstack(
-            rx.link(AppState.viewer_name, href="/account", class_name="nav-link"),
+            rx.link(
+                rx.hstack(avatar(AppState.viewer_picture, AppState.viewer_initials, size="1"), rx.text(AppState.viewer_name, as_="span", class_name="viewer-name"), align="center", spacing="2"),
+                href="/account",
+                class_name="nav-link",
+            ),
             rx.el.form(
                 rx.button(T("Log out"), type="submit", variant="outline", size="1"),
                 method="post",

@@ -42,6 +42,7 @@ class User(SQLModel, table=True):
     terms_accepted_at: datetime
     upload_terms_accepted_at: datetime | None = None
     status_reason: str = Field(default="", max_length=2000)
+    avatar_key: str = Field(default="", max_length=200)  # the profile picture in the storage; "" for initials
     created_at: datetime = Field(default_factory=utcnow)
 
 

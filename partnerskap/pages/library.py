@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from partnerskap.components.forms import field, submit
+from partnerskap.components.forms import labelled_upload, field, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
 from partnerskap.components.links import route_link
@@ -171,15 +171,6 @@ def versions_panel() -> rx.Component:
         rx.button(T("Close"), on_click=LibraryState.close_versions, variant="outline", margin_top="3"),
         width="100%",
     )
-
-
-def labelled_upload(label: rx.Var, *children: rx.Component, **props) -> rx.Component:
-    """Reflex's drop zone with an accessible name on its file input, which Reflex renders without one (axe: label)."""
-    upload = rx.upload.root(*children, **props)
-    zone = upload.children[0]
-    file_input = next(child for child in zone.children if child.tag == "input")
-    file_input.custom_attrs["aria-label"] = label
-    return upload
 
 
 def upload_zone() -> rx.Component:

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from partnerskap.components.avatar import avatar
 from partnerskap.components.forms import field_error, submit
 from partnerskap.components.i18n import T
 from partnerskap.components.layout import page
@@ -28,6 +29,7 @@ def post_card(post: PostPublic) -> rx.Component:
     """One post with the actions the viewer may take."""
     return rx.el.article(
         rx.hstack(
+            avatar(post.picture, post.initials),
             rx.text(post.author, weight="bold"),
             rx.text(post.organisation, size="2", color="var(--gray-11)"),
             rx.el.time(

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from partnerskap.components.avatar import avatar
 from partnerskap.components.forms import field, field_error, submit, textarea_field
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.labels import ACCESS_LABELS, COLOUR_LABELS, KIND_LABELS, LIFECYCLE_LABELS, WORKSPACE_ROLE_LABELS
@@ -202,7 +203,12 @@ def event_row(event: EventPublic) -> rx.Component:
 
 def member_chip(member: MemberRow) -> rx.Component:
     """A member and their organisation."""
-    return rx.text(member.name, " (", member.organisation, ") · ", T_choice(member.role, WORKSPACE_ROLE_LABELS), size="2")
+    return rx.hstack(
+        avatar(member.picture, member.initials, size="1"),
+        rx.text(member.name, " (", member.organisation, ") · ", T_choice(member.role, WORKSPACE_ROLE_LABELS), size="2"),
+        align="center",
+        spacing="2",
+    )
 
 
 def new_thread_form() -> rx.Component:
@@ -331,7 +337,7 @@ def member_admin_row(member: MemberRow) -> rx.Component:
     """A member with the role changes the viewer may make."""
     intro = WorkspaceState.intro
     return rx.table.row(
-        rx.table.cell(member.name),
+        rx.table.cell(rx.hstack(avatar(member.picture, member.initials, size="1"), rx.text(member.name), align="center", spacing="2")),
         rx.table.cell(member.organisation),
         rx.table.cell(T_choice(member.role, WORKSPACE_ROLE_LABELS)),
         rx.table.cell(

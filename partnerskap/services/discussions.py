@@ -62,6 +62,7 @@ class PostView:
     html: str
     mine: bool
     attachments: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    picture: str = ""  # the author's picture's storage key
 
     @property
     def id(self) -> int:
@@ -75,7 +76,7 @@ _ROLE_IN_THREADS_WORKSPACE = (
     .join(Thread, col(Thread.workspace_id) == col(Membership.workspace_id))
     .where(col(Thread.id) == bindparam("thread_id"), col(Membership.user_id) == bindparam("user_id"))
 )
-_POSTS_WITH_AUTHORS = select(*(getattr(Post, name) for name in PostRow._fields), User.name, User.organisation).join(User, col(User.id) == col(Post.author_id)).where(col(Post.thread_id) == bindparam("thread_id"))
+_POSTS_WITH_AUTHORS = select(*(getattr(Post, name) for name in PostRow._fields), User.name, User.organisation, User.avatar_key).join(User, col(User.id) == col(Post.author_id)).where(col(Post.thread_id) == bindparam("thread_id"))
 _ONE_POST = _POSTS_WITH_AUTHORS.where(col(Post.id) == bindparam("post_id"))
 _NEWEST_POSTS = _POSTS_WITH_AUTHORS.order_by(col(Post.id).desc()).limit(bindparam("limit"))
 _POSTS_BEFORE = _POSTS_WITH_AUTHORS.where(col(Post.id) < bindparam("before_id")).order_by(col(Post.id).desc()).limit(bindparam("limit"))
@@ -400,15 +401,15 @@ def _rows_after(session: Session, thread_id: int, after_id: int) -> list:
 
 
 def _views(session: Session, viewer: Viewer, rows: list, *, marks_read: bool) -> list[PostView]:
-    """The rows (a post's columns, its author's name and organisation), in order, ready to show; noted as read."""
+    """The rows (a post's columns, its author's name, organisation and picture), in order, ready to show; noted as read."""
     if not rows:
         return []
-    posts = [PostRow(*row[:-2]) for row in rows]
+    posts = [PostRow(*row[:-3]) for row in rows]
     if marks_read:
         _read_marks.note((posts[0].thread_id, viewer.id), posts[-1].id)
     attached = _attachments(session, [post.id for post in posts])
     return [
-        PostView(post, row[-2], row[-1], "" if post.deleted_at else post.html, post.author_id == viewer.id, attached.get(post.id, []))
+        PostView(post, row[-3], row[-2], "" if post.deleted_at else post.html, post.author_id == viewer.id, attached.get(post.id, []), row[-1])
         for post, row in zip(posts, rows, strict=True)
     ]
 

@@ -39,6 +39,7 @@ class Viewer:
     status: str
     role: str
     language: str
+    avatar_key: str = ""
 
     @property
     def is_member(self) -> bool:
@@ -62,6 +63,7 @@ class Viewer:
             status=user.status,
             role=user.role,
             language=user.language,
+            avatar_key=user.avatar_key,
         )
 
 

@@ -38,7 +38,7 @@ KINDS = ("project", "event")
 INVITATION_DAYS = 14
 MANAGERS = (WorkspaceRole.OWNER, WorkspaceRole.MODERATOR)
 _MEMBERS_BY_NAME = (
-    select(User.id, User.name, User.organisation, Membership.role).join(Membership, col(Membership.user_id) == col(User.id)).where(col(Membership.workspace_id) == bindparam("workspace_id")).order_by(User.name)
+    select(User.id, User.name, User.organisation, Membership.role, User.avatar_key).join(Membership, col(Membership.user_id) == col(User.id)).where(col(Membership.workspace_id) == bindparam("workspace_id")).order_by(User.name)
 )
 _TOUCH = update_rows(Workspace).where(col(Workspace.id) == bindparam("workspace_id")).values(last_activity_at=bindparam("now"), inactivity_prompted_at=None)
 
@@ -340,6 +340,7 @@ class Member(NamedTuple):
     name: str
     organisation: str
     role: str
+    avatar_key: str = ""
 
 
 def members(viewer: Viewer, workspace_id: int) -> list[Member]:

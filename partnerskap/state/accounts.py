@@ -8,7 +8,8 @@ import reflex as rx
 
 from partnerskap.api import safe_next
 from partnerskap.i18n import N_, format_datetime
-from partnerskap.services import accounts
+from partnerskap.services import accounts, avatars
+from partnerskap.services.errors import Invalid
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
 
@@ -101,6 +102,28 @@ class AccountState(AppState):
         self.viewer_name = user.name
         self.organisation = user.organisation
         self._say(N_("Your profile was saved."))
+
+    @guarded(Access.MEMBER, background=True, upload=True, form="picture")
+    async def receive_picture(self, viewer: Viewer, chunks: rx.UploadChunkIterator):
+        """Take one picture as it arrives (at most 5 MB, read no further) and keep it as the member's own, resized and stripped."""
+        self._check_upload_session()
+        received, first = bytearray(), None
+        async for chunk in chunks:
+            first = first or chunk.filename
+            received += chunk.data
+            if chunk.filename != first or len(received) > avatars.MAX_BYTES:
+                raise Invalid({"avatar": avatars.NOT_A_PICTURE})
+        key = await run(avatars.set_picture, viewer, bytes(received))
+        async with self:
+            self.viewer_picture = avatars.picture_url(viewer.id, key)
+            self._say(N_("Your picture was saved."))
+
+    @guarded(Access.MEMBER)
+    async def remove_picture(self, viewer: Viewer):
+        """Show initials instead of a picture."""
+        await run(avatars.remove_picture, viewer)
+        self.viewer_picture = ""
+        self._say(N_("Your picture was removed."))
 
     @guarded(Access.SIGNED_IN)
     async def change_password(self, viewer: Viewer, form: dict):

@@ -15,12 +15,12 @@ from typing import Any
 
 import reflex as rx
 
-from partnerskap import db, memory
+from partnerskap import db, memory, uploads
 from partnerskap.i18n import LANGUAGES, N_, best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import notifications, sessions, throttle
-from partnerskap.services.errors import Invalid
+from partnerskap.services import avatars, notifications, sessions, throttle
+from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
 
@@ -165,6 +165,8 @@ class AppState(rx.State):
     chosen_language: str = rx.LocalStorage("", name="partnerskap_lang", sync=True)
     signed_in: bool = False
     viewer_name: str = ""
+    viewer_picture: str = ""
+    viewer_initials: str = ""
     viewer_status: str = ""
     is_member: bool = False
     is_admin: bool = False
@@ -187,6 +189,8 @@ class AppState(rx.State):
     def _show_viewer(self, viewer: Viewer | None) -> None:
         self.signed_in = viewer is not None
         self.viewer_name = viewer.name if viewer else ""
+        self.viewer_picture = avatars.picture_url(viewer.id, viewer.avatar_key) if viewer else ""
+        self.viewer_initials = avatars.initials(viewer.name) if viewer else ""
         self.viewer_status = viewer.status if viewer else ""
         self.is_member = bool(viewer and viewer.is_member)
         self.is_admin = bool(viewer and viewer.is_admin)
@@ -223,6 +227,13 @@ class AppState(rx.State):
     def _load_page(self, url: str) -> None:
         """Have the browser load a URL as a real page (see components.document), e.g. a cookie route."""
         self.continue_to = url
+
+    def _check_upload_session(self) -> uploads.UploadRequest:
+        """The upload request this handler reads, if it came with this tab's own session (see api.UploadSession)."""
+        noted = uploads.take(self.router.session.client_token)
+        if noted is None or noted.session_digest != digest(session_token(self.router.headers.cookie)):
+            raise Refused(N_("This upload did not come with your session. Reload the page and try again."))
+        return noted
 
     def _say(self, message: str, **values: object) -> None:
         """Show a message in the viewer's language."""

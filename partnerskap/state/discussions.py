@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sys import intern
 
 from partnerskap import memory
 from partnerskap.i18n import N_, format_datetime
@@ -71,7 +70,7 @@ class ThreadState(AppState):
         self.has_earlier = len(page.posts) == discussions.PAGE_SIZE
         self.draft = page.draft
         self.members = [
-            MemberRow(id=member.id, name=intern(member.name), organisation=intern(member.organisation), role=member.role) for member in page.members if member.id != viewer.id
+            MemberRow.of(member) for member in page.members if member.id != viewer.id
         ]
         self.reply_key = discussions.new_key()
         self.documents = [DocumentLink(id=document_id, name=name) for document_id, name in page.attachable]

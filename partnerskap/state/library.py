@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from partnerskap import uploads
 from partnerskap.i18n import N_, format_datetime, format_number
 from partnerskap.schemas import DocumentDetails, DocumentPublic, FolderPublic, VersionPublic
 from partnerskap.services import documents, filetypes, permissions
-from partnerskap.services.errors import Refused
 from partnerskap.services.permissions import Action
 from partnerskap.services.sessions import Viewer
-from partnerskap.services.tokens import digest
-from partnerskap.state.base import Access, AppState, guarded, run, session_token
+from partnerskap.state.base import Access, AppState, guarded, run
 
 
 def human_size(size: int, language: str) -> str:
@@ -109,9 +106,7 @@ class LibraryState(AppState):
 
         A refusal ends the upload: the rest of the request is never read.
         """
-        noted = uploads.take(self.router.session.client_token)
-        if noted is None or noted.session_digest != digest(session_token(self.router.headers.cookie)):
-            raise Refused(N_("This upload did not come with your session. Reload the page and try again."))
+        noted = self._check_upload_session()
         documents.refuse_oversized_upload(noted.declared_bytes)
         async with self:
             self.uploading, self.progress, self.uploaded_names = True, 0, []
