@@ -3,7 +3,11 @@ invitations to answer and what waits for an administrator; in Finnish and Swedis
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
+
+from PIL import Image
 
 from playwright.sync_api import expect
 
@@ -17,7 +21,25 @@ from tests.browser.axe import assert_accessible
 from tests.browser.test_membership_journey import log_in, open_page, switch_language
 from tests.browser.test_workspace_journey import approved_member, live_database, viewer_of
 from tests.conftest import PASSWORD
-from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer
+from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, LiveServer
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+WIDTHS = {"desktop": 1280, "phone": 360}
+
+
+def screenshots(page, name: str) -> None:
+    """The page as a reviewer sees it, at desktop and phone width (test-artifacts/screenshots, not in git)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (30, 110, 160)).save(out, "JPEG")
+    return out.getvalue()
 
 
 def test_member_lands_on_a_home_with_workspaces_news_and_invitations(live_server: LiveServer, new_context, password_hash: str):
@@ -54,9 +76,25 @@ def test_member_lands_on_a_home_with_workspaces_news_and_invitations(live_server
     expect(page).to_have_url(re.compile(r"/threads/\d+/?$"))
     expect(page.locator("main h1")).to_have_text("Sunday programme")
     expect(page).to_have_title(f"Sunday programme – Home Choir – {t('Partnership Platform', 'sv')}")
+    screenshots(page, "thread")
+    page.get_by_role("link", name=re.compile("Home Choir")).first.click()
+    expect(page.locator("main h1")).to_have_text("Home Choir")
+    expect(page).to_have_title(f"Home Choir – {t('Partnership Platform', 'sv')}")
+    screenshots(page, "workspace")
     page.get_by_role("navigation", name=t("Main navigation", "sv")).get_by_role("link", name=t("Home", "sv")).click()
     expect(page).to_have_url(re.compile(r"/home/?$"))
     expect(page.locator("#my-workspaces .unread-badge")).to_have_count(0)
+    screenshots(page, "home")
+
+    # A face: Sami picks a picture on the account page; it shows in the header at once, and in his posts.
+    open_page(page, live_server.url + "/account")
+    page.locator("#picture input[type=file]").set_input_files([{"name": "sami.jpg", "mimeType": "image/jpeg", "buffer": photo()}])
+    expect(page.locator(".notice")).to_contain_text(t("Your picture was saved.", "sv"))
+    expect(page.locator(".site-header .person-avatar img")).to_have_attribute("src", re.compile(rf"^/people/{sami.id}/avatar\?v="))
+    assert_accessible(page, "account page with a picture [sv]")
+    page.locator("#picture").get_by_role("button", name=t("Remove the picture", "sv")).click()
+    expect(page.locator(".notice")).to_contain_text(t("Your picture was removed.", "sv"))
+    expect(page.locator(".site-header .person-avatar")).to_contain_text("SK")
 
 
 def test_administrator_home_says_who_waits_for_approval(live_server: LiveServer, new_context, password_hash: str):
@@ -71,3 +109,4 @@ def test_administrator_home_says_who_waits_for_approval(live_server: LiveServer,
     waiting.get_by_role("link", name=re.compile(t("Membership applications waiting for your decision", "sv"))).click()
     expect(page).to_have_url(re.compile(r"/admin/?$"))
     expect(page.locator(".rt-Card").filter(has_text="Waiting Applicant")).to_contain_text(t("Waiting for approval", "sv"))
+    screenshots(page, "admin")
