@@ -70,8 +70,50 @@ def account_menu() -> rx.Component:
     )
 
 
+def phone_menu() -> rx.Component:
+    """Everything the header holds, in one menu button for narrow screens (the header stays one row at 360 px)."""
+    item = lambda label, href: rx.menu.item(rx.link(T(label), href=href, underline="none", width="100%"))  # noqa: E731
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                T("Menu"),
+                rx.cond(AppState.unread_notifications > 0, rx.badge(AppState.unread_notifications, color_scheme="orange")),
+                variant="outline",
+                size="2",
+                class_name="menu-button",
+            )
+        ),
+        rx.menu.content(
+            rx.cond(
+                AppState.is_member,
+                rx.fragment(
+                    item("Home", "/home"),
+                    item("Workspaces", "/workspaces"),
+                    rx.menu.item(rx.link(T("Notifications"), " (", AppState.unread_notifications, ")", href="/notifications", underline="none", width="100%")),
+                ),
+                item("Home", "/"),
+            ),
+            rx.cond(AppState.is_admin, item("Administration", "/admin")),
+            rx.menu.separator(),
+            *[
+                rx.menu.item(LANGUAGE_NAMES[code], lang=code, on_click=LanguageState.switch_language(code), class_name=f"menu-lang-{code}")
+                for code in LANGUAGES
+            ],
+            rx.menu.separator(),
+            rx.cond(
+                AppState.signed_in,
+                rx.fragment(
+                    rx.menu.item(rx.link(AppState.viewer_name, href="/account", underline="none", width="100%")),
+                    rx.menu.item(rx.link(T("Log out"), href="/auth/logout", reload_document=True, underline="none", width="100%")),
+                ),
+                rx.fragment(item("Log in", "/login"), item("Register", "/register")),
+            ),
+        ),
+    )
+
+
 def header() -> rx.Component:
-    """The platform name, navigation, language switcher and account menu; wraps on phones."""
+    """The platform name, navigation, language switcher and account menu; on phones one row with a menu."""
     return rx.el.header(
         rx.flex(
             rx.link(T("Partnership Platform"), href="/", class_name="brand", underline="none"),
@@ -93,10 +135,12 @@ def header() -> rx.Component:
                     wrap="wrap",
                 ),
                 aria_label=T("Main navigation"),
+                class_name="header-wide",
             ),
             rx.spacer(),
-            language_switcher(),
-            account_menu(),
+            rx.box(language_switcher(), class_name="header-wide"),
+            rx.box(account_menu(), class_name="header-wide"),
+            rx.box(phone_menu(), class_name="header-phone"),
             align="center",
             wrap="wrap",
             spacing="4",

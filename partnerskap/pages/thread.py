@@ -101,7 +101,7 @@ def reply_form() -> rx.Component:
     return rx.form(
         rx.el.input(type="hidden", name="key", value=ThreadState.reply_key),
         rx.el.label(T("Your reply (markdown)"), html_for="reply-body", class_name="field-label"),
-        rx.text(T("Mention a member to notify them: pick them here, or write @[Name](member:number)."), size="1", color="var(--gray-11)", id="reply-hint"),
+        rx.text(T("Mention a member to notify them: pick them here."), size="1", color="var(--gray-11)", id="reply-hint"),
         rx.text_area(
             id="reply-body",
             name="body",

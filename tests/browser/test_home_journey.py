@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 from PIL import Image
 
@@ -85,6 +84,18 @@ def test_member_lands_on_a_home_with_workspaces_news_and_invitations(live_server
     expect(page).to_have_url(re.compile(r"/home/?$"))
     expect(page.locator("#my-workspaces .unread-badge")).to_have_count(0)
     screenshots(page, "home")
+
+    # At 360 px the header is one row; its menu holds the rest, the languages too.
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert page.locator(".site-header").bounding_box()["height"] < 64
+    page.get_by_role("button", name=re.compile(t("Menu", "sv"))).click()
+    page.get_by_role("menuitem", name="Suomi").click()
+    expect(page.locator(".site")).to_have_attribute("lang", "fi")
+    expect(page.locator("#my-workspaces h2")).to_have_text(t("My workspaces", "fi"))
+    page.get_by_role("button", name=re.compile(t("Menu", "fi"))).click()
+    page.get_by_role("menuitem", name="Svenska").click()
+    expect(page.locator(".site")).to_have_attribute("lang", "sv")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # A face: Sami picks a picture on the account page; it shows in the header at once, and in his posts.
     open_page(page, live_server.url + "/account")
