@@ -7,7 +7,7 @@ from partnerskap.i18n import DEFAULT_LANGUAGE
 from partnerskap.state.base import AppState
 
 
-def _effect(code: str, *watched: rx.Var) -> rx.Var:
+def effect(code: str, *watched: rx.Var) -> rx.Var:
     return rx.Var(
         code,
         _var_data=VarData.merge(*(var._get_all_var_data() for var in watched), VarData(imports={"react": ["useEffect"]})),
@@ -25,8 +25,8 @@ class DocumentEffects(rx.Fragment):
         """Two React effects on state vars."""
         language, destination = AppState.lang, AppState.continue_to
         return [
-            _effect(f"useEffect(() => {{ document.documentElement.lang = {language!s} || {DEFAULT_LANGUAGE!r}; }}, [{language!s}]);", language),
-            _effect(f"useEffect(() => {{ if ({destination!s}) {{ window.location.assign({destination!s}); }} }}, [{destination!s}]);", destination),
+            effect(f"useEffect(() => {{ document.documentElement.lang = {language!s} || {DEFAULT_LANGUAGE!r}; }}, [{language!s}]);", language),
+            effect(f"useEffect(() => {{ if ({destination!s}) {{ window.location.assign({destination!s}); }} }}, [{destination!s}]);", destination),
         ]
 
 
@@ -39,7 +39,7 @@ class DocumentTitle(rx.Fragment):
     def add_hooks(self) -> list[str | rx.Var]:
         """One React effect on the title."""
         title = self.title_var
-        return [_effect(f"useEffect(() => {{ document.title = {title!s}; }}, [{title!s}]);", title)]
+        return [effect(f"useEffect(() => {{ document.title = {title!s}; }}, [{title!s}]);", title)]
 
 
 def document_title(title: rx.Var) -> rx.Component:

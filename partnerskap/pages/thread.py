@@ -3,6 +3,7 @@
 import reflex as rx
 
 from partnerskap.components.avatar import avatar
+from partnerskap.components.composer import markdown_toolbar
 from partnerskap.components.forms import field_error, submit
 from partnerskap.components.i18n import T
 from partnerskap.components.layout import page
@@ -102,6 +103,23 @@ def reply_form() -> rx.Component:
         rx.el.input(type="hidden", name="key", value=ThreadState.reply_key),
         rx.el.label(T("Your reply (markdown)"), html_for="reply-body", class_name="field-label"),
         rx.text(T("Mention a member to notify them: pick them here."), size="1", color="var(--gray-11)", id="reply-hint"),
+        rx.hstack(
+            rx.button(T("Write"), type="button", on_click=ThreadState.preview(False), variant=rx.cond(ThreadState.previewing, "ghost", "soft"), aria_pressed=rx.cond(ThreadState.previewing, "false", "true"), size="1"),
+            rx.button(T("Preview"), type="button", on_click=ThreadState.preview(True), variant=rx.cond(ThreadState.previewing, "soft", "ghost"), aria_pressed=rx.cond(ThreadState.previewing, "true", "false"), size="1"),
+            role="group",
+            aria_label=T("Write or preview"),
+            spacing="1",
+            margin_y="1",
+        ),
+        rx.cond(
+            ThreadState.previewing,
+            rx.box(
+                rx.cond(ThreadState.preview_html != "", sanitised_html(ThreadState.preview_html), rx.text(T("Nothing to preview yet."), color="var(--gray-11)")),
+                class_name="composer-preview",
+                id="reply-preview",
+            ),
+            markdown_toolbar("reply-body"),
+        ),
         rx.text_area(
             id="reply-body",
             name="body",
@@ -113,6 +131,7 @@ def reply_form() -> rx.Component:
             width="100%",
             max_length=20000,
             aria_describedby="body-error reply-hint",
+            display=rx.cond(ThreadState.previewing, "none", "block"),
         ),
         field_error("body"),
         rx.cond(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from partnerskap import memory
 from partnerskap.i18n import N_, format_datetime
 from partnerskap.schemas import DocumentLink, MemberRow, PostPublic
-from partnerskap.services import discussions, permissions
+from partnerskap.services import discussions, markdown, permissions
 from partnerskap.services.permissions import Action
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
@@ -42,6 +42,8 @@ class ThreadState(AppState):
     fresh: list[PostPublic] = []
     has_earlier: bool = False
     draft: str = ""
+    previewing: bool = False
+    preview_html: str = ""
     reply_key: str = ""
     editing_id: int = 0
     history: list[str] = []
@@ -129,7 +131,7 @@ class ThreadState(AppState):
         if not self._shows(thread_id):
             await self._open(viewer, thread_id)
         self._take_new(await run(discussions.reply, *sent, after_id=self._newest_shown()))
-        self.draft = ""
+        self.draft, self.previewing = "", False
         self.reply_key = discussions.new_key()
         deliver(self._place(), f"{ThreadState.get_full_name()}.deliver_new", sender=self.router.session.client_token)
 
@@ -153,6 +155,13 @@ class ThreadState(AppState):
         shown = self.posts + fresh
         self.posts, self.fresh = shown[-SHOWN_AT_MOST:], []
         self.has_earlier = self.has_earlier or len(shown) > SHOWN_AT_MOST
+
+    @guarded(Access.MEMBER)
+    async def preview(self, viewer: Viewer, showing: bool):
+        """Show the reply as it will look (rendered by the one renderer), or go back to writing it."""
+        self.previewing = bool(showing)
+        if self.previewing:
+            self.preview_html = await run(markdown.render, self.draft)
 
     @guarded(Access.MEMBER)
     async def save_draft(self, viewer: Viewer, body: str, key: str):
