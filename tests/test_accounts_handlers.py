@@ -103,3 +103,20 @@ async def test_a_language_switch_loads_the_page_again_so_server_written_text_fol
     tab.move_to("/terms")
     _, loaders = await tab.call(LanguageState, "switch_language", "fi")
     assert loaders == []
+
+
+async def test_a_visitors_browser_language_becomes_the_accounts_and_its_mail_follows():
+    await Tab(accept_language="sv-FI,sv;q=0.9,fi;q=0.5").call(AccountState, "register", GOOD_FORM)
+    with transaction() as session:
+        user = session.exec(select(User)).one()
+        mail = session.exec(select(OutboxMessage)).one()
+    assert user.language == "sv"
+    assert mail.subject == t("Confirm your e-mail address", "sv")
+
+
+async def test_a_visitors_own_choice_outranks_the_browser_at_registration():
+    tab = Tab(accept_language="fi-FI")
+    (await tab.state(AppState)).chosen_language = "en"
+    await tab.call(AccountState, "register", GOOD_FORM)
+    with transaction() as session:
+        assert session.exec(select(User.language)).one() == "en"

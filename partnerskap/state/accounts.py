@@ -41,7 +41,7 @@ class AccountState(AppState):
             organisation=_form_text(form, "organisation"),
             password=_form_text(form, "password"),
             accepted_terms=form.get("terms") in (True, "on", "true"),
-            language=self.lang,
+            language=self._visitors_language(),
         )
         await run(accounts.register, registration, self._client_address())
         self.registered = True

@@ -194,12 +194,13 @@ class AppState(rx.State):
         self.viewer_status = viewer.status if viewer else ""
         self.is_member = bool(viewer and viewer.is_member)
         self.is_admin = bool(viewer and viewer.is_admin)
-        if viewer is not None:
-            self.lang = viewer.language
-        elif self.chosen_language in LANGUAGES:
-            self.lang = self.chosen_language
-        elif self.lang not in LANGUAGES:
-            self.lang = best_language(self.router.headers.accept_language)
+        self.lang = viewer.language if viewer is not None else self._visitors_language()
+
+    def _visitors_language(self) -> str:
+        """The language a visitor chose here, else the one shown, else their browser's (it becomes their account's)."""
+        if self.chosen_language in LANGUAGES:
+            return self.chosen_language
+        return self.lang if self.lang in LANGUAGES else best_language(self.router.headers.accept_language)
 
     def _route_id(self, name: str) -> int:
         """A numeric dynamic route argument (0 when missing or not a number)."""
