@@ -4,6 +4,7 @@ from sqlmodel import func, select
 
 from partnerskap.db import transaction
 from partnerskap.models import OutboxMessage, User
+from partnerskap.services import accounts, mail
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.base import AppState
 from partnerskap.state.language import LanguageState
@@ -120,3 +121,17 @@ async def test_a_visitors_own_choice_outranks_the_browser_at_registration():
     await tab.call(AccountState, "register", GOOD_FORM)
     with transaction() as session:
         assert session.exec(select(User.language)).one() == "en"
+
+
+async def test_a_new_password_is_confirmed_on_the_login_page_it_leads_to(member):
+    accounts.request_password_reset(member.email, "192.0.2.1")
+    with transaction() as session:
+        sent = session.exec(select(OutboxMessage).where(OutboxMessage.recipient == member.email)).one()
+    token = mail.readable_body(sent).split("/reset?token=")[1].split()[0]
+    tab = Tab(path=f"/reset?token={token}")
+    await tab.call(AppState, "refresh")
+    _, result = await tab.call(AccountState, "reset_password", {"password": "a brand new passphrase"})
+    assert result is not None
+    tab.move_to("/login")
+    state, _ = await tab.call(AppState, "refresh")
+    assert state.notice == t("Your password was changed. Log in with the new password.", "en")

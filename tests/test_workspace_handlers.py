@@ -338,3 +338,17 @@ async def test_deleted_post_stays_in_place_as_deleted(owner, thread):
     state, _ = await tab.call(ThreadState, "load")
     await tab.call(ThreadState, "delete_post", state.posts[0].id)
     assert state.posts[0].deleted and state.posts[0].html == ""
+
+
+async def test_accepting_an_invitation_is_confirmed_on_the_workspace_it_opens(owner, outsider):
+    closed = workspaces.create(viewer(owner), WorkspaceForm(name="Secret Circle", purpose="Inner circle", access="invitation"))
+    invitation = workspaces.invite(viewer(owner), closed.id, outsider.email)
+    tab = tab_at(outsider, "/workspaces")
+    await tab.call(WorkspacesState, "load_list")
+    _, result = await tab.call(WorkspacesState, "answer_invitation", invitation.id, True)
+    assert redirect_path(result) == f"/workspaces/{closed.id}"
+    tab.move_to(f"/workspaces/{closed.id}?workspace_id={closed.id}")
+    state, _ = await tab.call(WorkspaceState, "load")
+    assert state.found and state.notice == "Welcome to the workspace!"
+    state, _ = await tab.call(WorkspaceState, "load")
+    assert state.notice == ""

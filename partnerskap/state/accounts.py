@@ -64,7 +64,7 @@ class AccountState(AppState):
         """Set a new password from the e-mailed link."""
         token = self.router.url.query_parameters.get("token", "")
         await run(accounts.reset_password, token, _form_text(form, "password"))
-        self._say(N_("Your password was changed. Log in with the new password."))
+        self._say_on_arrival(N_("Your password was changed. Log in with the new password."))
         return rx.redirect("/login")
 
     @guarded(Access.PUBLIC, loads_page=True)

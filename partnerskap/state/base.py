@@ -102,8 +102,10 @@ def guarded(
 
         @functools.wraps(handler)
         async def guarded_handler(self: AppState, *args: Any, **kwargs: Any) -> Any:
-            if not quiet:
-                await show(self, errors={}, notice="")
+            if not quiet:  # a page's loader shows what the handler that sent the browser there said (see _say_on_arrival)
+                arriving = self._arrival_notice if loads_page and not background else ""
+                self._arrival_notice = ""
+                await show(self, errors={}, notice=arriving)
             counting = None
             outcome = failures.CANCELLED  # until the handler ends one way or another
             try:
@@ -175,6 +177,7 @@ class AppState(rx.State):
     notice: str = ""
     errors: dict[str, str] = {}
     _bound: str = ""
+    _arrival_notice: str = ""
 
     async def _current_viewer(self) -> Viewer | None:
         """The viewer of this connection's session cookie (from the database unless resolved moments ago)."""
@@ -239,6 +242,10 @@ class AppState(rx.State):
     def _say(self, message: str, **values: object) -> None:
         """Show a message in the viewer's language."""
         self.notice = t(message, self.lang, **values)
+
+    def _say_on_arrival(self, message: str, **values: object) -> None:
+        """Show a message on the page this handler sends the browser to (its loader would otherwise clear it)."""
+        self._arrival_notice = t(message, self.lang, **values)
 
 
 async def forget_page_load(state: rx.State) -> None:

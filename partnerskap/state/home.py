@@ -31,6 +31,7 @@ class HomeState(AppState):
         """Accept an invitation (and open the workspace) or decline it."""
         workspace_id = await run(workspaces.answer_invitation, viewer, int(invitation_id), bool(accept))
         if accept:
+            self._say_on_arrival(N_("Welcome to the workspace!"))
             return rx.redirect(f"/workspaces/{workspace_id}")
         self._say(N_("The invitation was declined."))
         await self._load(viewer)

@@ -79,7 +79,7 @@ def test_member_lands_on_a_home_with_workspaces_news_and_invitations(live_server
     # The composer: the toolbar formats the selection (a keyboard user reaches it with Tab), Preview shows the result.
     reply = page.locator("#reply-body")
     reply.fill("We sing loud")
-    reply.evaluate("area => area.setSelectionRange(9, 12)")
+    reply.evaluate("area => area.setSelectionRange(8, 12)")
     page.get_by_role("toolbar", name=t("Formatting", "sv")).get_by_role("button", name=t("Bold", "sv")).click()
     expect(reply).to_have_value("We sing **loud**")
     page.get_by_role("toolbar", name=t("Formatting", "sv")).get_by_role("button", name=t("List", "sv")).focus()
