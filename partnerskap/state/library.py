@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from partnerskap.i18n import N_, format_datetime, format_number
+from partnerskap.i18n import N_, format_datetime, format_number, t
 from partnerskap.schemas import DocumentDetails, DocumentPublic, FolderPublic, VersionPublic
 from partnerskap.services import documents, filetypes, permissions
 from partnerskap.services.permissions import Action
@@ -53,7 +53,7 @@ class LibraryState(AppState):
             name=entry.document.name,
             description=entry.document.description,
             size=human_size(entry.version.size, self.lang),
-            content_type=entry.version.content_type,
+            content_type=t(filetypes.kind_name(entry.version.content_type), self.lang),
             uploader=entry.uploader,
             uploaded=format_datetime(entry.version.uploaded_at, self.lang),
             version=entry.version.number,

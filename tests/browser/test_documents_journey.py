@@ -105,9 +105,9 @@ def test_member_uploads_adds_a_version_and_downloads_the_first_while_outsiders_s
     expect(owner.locator(".notice")).to_contain_text("poster.png")
 
     minutes, poster = document_row(owner, "minutes.txt"), document_row(owner, "poster.png")
-    expect(minutes.get_by_role("cell")).to_have_text(["minutes.txt" + "Rights: Greta Arkivist · All rights reserved", "20 MB", "text/plain", greta.name, re.compile(r"\d"), "View" + "Versions (1)"])
+    expect(minutes.get_by_role("cell")).to_have_text(["minutes.txt" + "Rights: Greta Arkivist · All rights reserved", "20 MB", "Text file", greta.name, re.compile(r"\d"), "View" + "Versions (1)"])
     expect(poster.get_by_role("cell").nth(1)).to_have_text(re.compile(r"^\d+ B$"))
-    expect(poster.get_by_role("cell").nth(2)).to_have_text("image/png")
+    expect(poster.get_by_role("cell").nth(2)).to_have_text("PNG image")
     expect(poster.get_by_role("cell").nth(3)).to_have_text(greta.name)
 
     # A file of the same name uploaded while the poster's versions are open becomes its version 2.
