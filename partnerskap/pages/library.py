@@ -194,7 +194,20 @@ def upload_zone() -> rx.Component:
                 on_drop=LibraryState.receive(rx.upload_files_chunk(upload_id=UPLOAD_ID, on_upload_progress=LibraryState.upload_progress)),
             ),
             rx.text(T("PDF, images, office documents and plain text."), size="1"),
-            rx.cond(LibraryState.uploading, rx.box(rx.progress(value=LibraryState.progress, max=100, aria_label=T("Upload progress")), rx.text(LibraryState.progress, " %", size="1"), width="100%")),
+            rx.cond(
+                LibraryState.uploading,
+                rx.box(
+                    rx.hstack(
+                        rx.text(T("Sending"), ": ", rx.el.strong(LibraryState.receiving), size="2", id="upload-name"),
+                        rx.button(T("Cancel"), on_click=rx.cancel_upload(UPLOAD_ID), type="button", size="1", variant="outline", color_scheme="red"),
+                        align="center",
+                        wrap="wrap",
+                    ),
+                    rx.progress(value=LibraryState.progress, max=100, aria_label=T("Upload progress")),
+                    rx.text(LibraryState.progress, " %", size="1"),
+                    width="100%",
+                ),
+            ),
             width="100%",
         ),
         rx.card(

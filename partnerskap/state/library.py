@@ -42,6 +42,7 @@ class LibraryState(AppState):
     uploading: bool = False
     progress: int = 0
     uploaded_names: list[str] = []
+    receiving: str = ""
     open_document: int = 0
     details: DocumentDetails = DocumentDetails()
     versions: list[VersionPublic] = []
@@ -121,6 +122,8 @@ class LibraryState(AppState):
                         await run(incoming.finish)
                         saved.append(incoming.filename)
                     incoming_name = chunk.filename
+                    async with self:
+                        self.receiving = incoming_name
                     incoming = await run(documents.IncomingFile, viewer, workspace_id, chunk.filename, folder_id=folder_id, document_id=target)
                 await run(incoming.add, chunk.data)
             if incoming is not None:
@@ -133,7 +136,7 @@ class LibraryState(AppState):
             raise  # without reading the rest: Reflex's upload endpoint then answers at once and stops reading the body
         finally:
             async with self:
-                self.uploading, self.uploaded_names = False, saved
+                self.uploading, self.uploaded_names, self.receiving = False, saved, ""
                 if saved:
                     self._say(N_("Saved: {names}"), names=", ".join(saved))
                 await self._load(viewer)

@@ -99,8 +99,16 @@ def test_member_uploads_adds_a_version_and_downloads_the_first_while_outsiders_s
     progress = owner.get_by_role("progressbar", name="Upload progress")
     expect(progress).to_be_visible()
     expect(owner.get_by_text(re.compile(r"^[1-9]\d* %$"))).to_be_visible()
+    expect(owner.locator("#upload-name")).to_contain_text(re.compile(r"minutes\.txt|poster\.png"))
     expect(owner.locator(".notice")).to_contain_text("Saved: ", timeout=60000)
     expect(progress).to_have_count(0)
+
+    # An upload can be cancelled while it is sent: nothing of it is kept.
+    picker.set_input_files([file("unwanted.txt", "text/plain", MINUTES)])
+    expect(owner.locator("#upload-name")).to_contain_text("unwanted.txt")
+    owner.get_by_role("button", name="Cancel").click()
+    expect(progress).to_have_count(0)
+    expect(owner.get_by_role("link", name="unwanted.txt")).to_have_count(0)
     expect(owner.locator(".notice")).to_contain_text("minutes.txt")
     expect(owner.locator(".notice")).to_contain_text("poster.png")
 
