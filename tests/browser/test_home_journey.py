@@ -82,6 +82,7 @@ def test_member_lands_on_a_home_with_workspaces_news_and_invitations(live_server
     reply.evaluate("area => area.setSelectionRange(8, 12)")
     page.get_by_role("toolbar", name=t("Formatting", "sv")).get_by_role("button", name=t("Bold", "sv")).click()
     expect(reply).to_have_value("We sing **loud**")
+    reply.evaluate("area => area.setSelectionRange(area.value.length, area.value.length)")
     page.get_by_role("toolbar", name=t("Formatting", "sv")).get_by_role("button", name=t("List", "sv")).focus()
     page.keyboard.press("Enter")
     expect(reply).to_have_value(re.compile(r"\n- " + t("list item", "sv")))
