@@ -103,8 +103,9 @@ def guarded(
         @functools.wraps(handler)
         async def guarded_handler(self: AppState, *args: Any, **kwargs: Any) -> Any:
             if not quiet:  # a page's loader shows what the handler that sent the browser there said (see _say_on_arrival)
-                arriving = self._arrival_notice if loads_page and not background else ""
-                self._arrival_notice = ""
+                arriving = ""
+                if loads_page:  # never a background handler, whose state may change only under its lock
+                    arriving, self._arrival_notice = self._arrival_notice, ""
                 await show(self, errors={}, notice=arriving)
             counting = None
             outcome = failures.CANCELLED  # until the handler ends one way or another
