@@ -194,8 +194,7 @@ async def test_half_written_reply_survives_a_reload(member, thread):
 async def test_preview_shows_the_reply_as_it_will_look_and_sending_goes_back_to_writing(member, thread):
     tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
     state, _ = await tab.call(ThreadState, "load")
-    await tab.call(ThreadState, "save_draft", "- **one**\n- two", state.reply_key)
-    state, _ = await tab.call(ThreadState, "preview", True)
+    state, _ = await tab.call(ThreadState, "preview", True, "- **one**\n- two")
     assert state.previewing and state.preview_html == "<ul>\n<li><strong>one</strong></li>\n<li>two</li>\n</ul>\n"
     state, _ = await tab.call(ThreadState, "post_reply", {"body": "- **one**\n- two", "key": state.reply_key})
     assert not state.previewing

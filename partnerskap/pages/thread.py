@@ -97,6 +97,10 @@ def mention_picker() -> rx.Component:
     )
 
 
+# What the reply box holds right now (a draft is saved only after a pause in typing).
+REPLY_TEXT = rx.Var("(document.getElementById('reply-body')?.value ?? '')", _var_type=str)
+
+
 def reply_form() -> rx.Component:
     """The reply box: markdown, a draft kept while typing, and a key that makes a retried send count once."""
     return rx.form(
@@ -105,7 +109,7 @@ def reply_form() -> rx.Component:
         rx.text(T("Mention a member to notify them: pick them here."), size="1", color="var(--gray-11)", id="reply-hint"),
         rx.hstack(
             rx.button(T("Write"), type="button", on_click=ThreadState.preview(False), variant=rx.cond(ThreadState.previewing, "ghost", "soft"), aria_pressed=rx.cond(ThreadState.previewing, "false", "true"), size="1"),
-            rx.button(T("Preview"), type="button", on_click=ThreadState.preview(True), variant=rx.cond(ThreadState.previewing, "soft", "ghost"), aria_pressed=rx.cond(ThreadState.previewing, "true", "false"), size="1"),
+            rx.button(T("Preview"), type="button", on_click=ThreadState.preview(True, REPLY_TEXT), variant=rx.cond(ThreadState.previewing, "soft", "ghost"), aria_pressed=rx.cond(ThreadState.previewing, "true", "false"), size="1"),
             role="group",
             aria_label=T("Write or preview"),
             spacing="1",

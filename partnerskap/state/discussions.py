@@ -157,11 +157,11 @@ class ThreadState(AppState):
         self.has_earlier = self.has_earlier or len(shown) > SHOWN_AT_MOST
 
     @guarded(Access.MEMBER)
-    async def preview(self, viewer: Viewer, showing: bool):
-        """Show the reply as it will look (rendered by the one renderer), or go back to writing it."""
+    async def preview(self, viewer: Viewer, showing: bool, body: str = ""):
+        """Show the reply box's text as it will look (rendered by the one renderer), or go back to writing it."""
         self.previewing = bool(showing)
         if self.previewing:
-            self.preview_html = await run(markdown.render, self.draft)
+            self.preview_html = await run(markdown.render, str(body)[: discussions.BODY_MAX] if isinstance(body, str) else "")
 
     @guarded(Access.MEMBER)
     async def save_draft(self, viewer: Viewer, body: str, key: str):
