@@ -102,6 +102,8 @@ def test_member_uploads_adds_a_version_and_downloads_the_first_while_outsiders_s
     expect(owner.locator("#upload-name")).to_contain_text(re.compile(r"minutes\.txt|poster\.png"))
     expect(owner.locator(".notice")).to_contain_text("Saved: ", timeout=60000)
     expect(progress).to_have_count(0)
+    expect(owner.locator(".notice")).to_contain_text("minutes.txt")
+    expect(owner.locator(".notice")).to_contain_text("poster.png")
 
     # An upload can be cancelled while it is sent: nothing of it is kept.
     picker.set_input_files([file("unwanted.txt", "text/plain", MINUTES)])
@@ -109,8 +111,6 @@ def test_member_uploads_adds_a_version_and_downloads_the_first_while_outsiders_s
     owner.get_by_role("button", name="Cancel").click()
     expect(progress).to_have_count(0)
     expect(owner.get_by_role("link", name="unwanted.txt")).to_have_count(0)
-    expect(owner.locator(".notice")).to_contain_text("minutes.txt")
-    expect(owner.locator(".notice")).to_contain_text("poster.png")
 
     minutes, poster = document_row(owner, "minutes.txt"), document_row(owner, "poster.png")
     expect(minutes.get_by_role("cell")).to_have_text(["minutes.txt" + "Rights: Greta Arkivist · All rights reserved", "20 MB", "Text file", greta.name, re.compile(r"\d"), "View" + "Versions (1)"])
