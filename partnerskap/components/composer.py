@@ -10,13 +10,13 @@ from partnerskap.components.document import effect
 from partnerskap.components.i18n import T
 from partnerskap.i18n import N_
 
-# Each button wraps the selection (or a placeholder in the viewer's language) in markdown: (name, shown, before, after, placeholder).
+# Each button wraps the selection (or a placeholder in the viewer's language) in markdown: (name, icon, before, after, placeholder).
 BUTTONS = (
-    (N_("Bold"), "B", "**", "**", N_("bold text")),
-    (N_("Italic"), "I", "*", "*", N_("italic text")),
-    (N_("Link"), "🔗", "[", "](https://)", N_("link text")),
-    (N_("List"), "•", "\n- ", "", N_("list item")),
-    (N_("Quote"), "❝", "\n> ", "", N_("quoted text")),
+    (N_("Bold"), "bold", "**", "**", N_("bold text")),
+    (N_("Italic"), "italic", "*", "*", N_("italic text")),
+    (N_("Link"), "link", "[", "](https://)", N_("link text")),
+    (N_("List"), "list", "\n- ", "", N_("list item")),
+    (N_("Quote"), "quote", "\n> ", "", N_("quoted text")),
 )
 # One listener for every toolbar: the text box's own value setter and an input event, so React (and the draft kept
 # while typing) sees the change as if typed.
@@ -53,14 +53,14 @@ def markdown_toolbar(target_id: str) -> rx.Component:
         _ToolbarBehaviour.create(),
         *[
             rx.el.button(
-                shown,
+                rx.icon(icon, size=16, aria_hidden="true"),
                 type="button",
                 title=T(name),
                 aria_label=T(name),
                 custom_attrs={"data-for": target_id, "data-markdown": json.dumps([before, after]), "data-placeholder": T(placeholder)},
                 class_name="toolbar-button",
             )
-            for name, shown, before, after, placeholder in BUTTONS
+            for name, icon, before, after, placeholder in BUTTONS
         ],
         role="toolbar",
         aria_label=T("Formatting"),
