@@ -38,6 +38,7 @@ def admin_nav() -> rx.Component:
             rx.link(T("Audit log"), href="/admin/audit"),
             rx.link(T("Downloads"), href="/admin/downloads"),
             spacing="5",
+            wrap="wrap",
         ),
         aria_label=T("Administration"),
         margin_bottom="5",
@@ -129,8 +130,8 @@ def person_card(person: PersonForAdmin) -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.text(person.email, " · ", person.organisation),
-            rx.text(T("Status"), ": ", T_choice(person.status, STATUS_LABELS), " · ", T("Role"), ": ", T_choice(person.role, ROLE_LABELS)),
+            rx.text(person.email, rx.cond(person.organisation != "", " · " + person.organisation, "")),
+            rx.text(T("Role"), ": ", T_choice(person.role, ROLE_LABELS)),
             rx.text(T("Registered"), ": ", person.registered, size="2"),
             rx.cond(person.reason != "", rx.text(T("Reason"), ": ", person.reason, size="2")),
             rx.cond(
