@@ -128,7 +128,7 @@ def _one_thread_with_posts(connection, bodies: list[str]) -> None:
 
     from sqlalchemy import column, table
 
-    from partnerskap.models import Status, Thread, Workspace
+    from partnerskap.models import Status
 
     now = datetime.now(UTC)
     person = dict(id=1, email="olivia@example.org", name="Olivia", organisation="", password_hash="!", status=Status.APPROVED, role="member", language="en", status_reason="", terms_accepted_at=now, created_at=now)
