@@ -8,13 +8,14 @@ from partnerskap import api, api_public, jobs, memory
 from partnerskap.middleware import SessionBinding, StopGate
 from partnerskap.ops import redaction
 from partnerskap.ops.metrics import EventMetrics
-from partnerskap.pages import account, activities, admin, auth, content, home, legal, library, moderation, notifications, thread, workspaces
+from partnerskap.pages import account, activities, admin, auth, content, home, legal, library, member_home, moderation, notifications, thread, workspaces
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.activities import ActivitiesState, ActivityReviewState, MyActivitiesState
 from partnerskap.state.admin import AdminState
 from partnerskap.state.base import AppState
 from partnerskap.state.content import ContentEditorState, PublicContentState, ServiceLinksState
 from partnerskap.state.discussions import ThreadState
+from partnerskap.state.home import HomeState
 from partnerskap.state.library import LibraryState
 from partnerskap.state.moderation import ModerationState
 from partnerskap.state.notifications import NotificationsState
@@ -39,6 +40,7 @@ for task in jobs.LIFESPAN_TASKS:
 
 PAGES = [
     (home.home, "/", [PublicContentState.load_front]),
+    (member_home.member_home, "/home", [HomeState.load]),
     (content.news_list, "/news", [PublicContentState.load_news]),
     (content.events_page, "/events", [PublicContentState.load_events]),
     (content.item_page, "/news/[slug]", [PublicContentState.load_item]),

@@ -9,8 +9,9 @@ from sqlmodel import func, select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
+from partnerskap.i18n import t
 from partnerskap.models import Document, DocumentVersion, DownloadLog
-from partnerskap.services import documents, workspaces
+from partnerskap.services import documents, filetypes, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.storage import get_storage
 from tests.conftest import viewer
@@ -296,3 +297,7 @@ def test_a_document_in_the_trash_is_no_longer_shown_attached(uploader, workspace
     documents.delete_document(viewer(uploader), binned.document_id)
     shown = discussions.posts(viewer(uploader), thread.id)
     assert [view.attachments for view in shown] == [[], [(kept.document_id, "agenda.pdf")], []]
+
+
+def test_file_kinds_are_named_as_people_know_them():
+    assert [t(filetypes.kind_name(kind), "fi") for kind in ("application/pdf", filetypes.OFFICE_ZIP[".docx"], "application/x-unknown")] == ["PDF-asiakirja", "Word-asiakirja", "Tiedosto"]

@@ -31,6 +31,7 @@ MESSAGE_ARGUMENT = {
     "text_field": 0,
     "area_field": 0,
     "fact": 0,
+    "section": 0,
 }
 # Keyword arguments that also hold messages.
 MESSAGE_KEYWORDS = {"field": {"hint"}, "text_field": {"hint"}, "area_field": {"hint"}, "select_from": {"any_label"}}

@@ -44,6 +44,7 @@ class User(SQLModel, table=True):
     upload_terms_accepted_at: datetime | None = None
     status_reason: str = Field(default="", max_length=2000)
     suspended_until: datetime | None = None  # a suspension ends by itself then (None: until lifted)
+    avatar_key: str = Field(default="", max_length=200)  # the profile picture in the storage; "" for initials
     created_at: datetime = Field(default_factory=utcnow)
 
 

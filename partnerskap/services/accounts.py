@@ -13,7 +13,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import LANGUAGES, N_, language_or_default, t
 from partnerskap.models import EmailToken, ModerationCase, Status, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import mail, passwords, sessions, throttle, workspaces
+from partnerskap.services import mail, notifications, passwords, sessions, throttle, workspaces
 from partnerskap.services.addresses import EMAIL_PATTERN, normalise_email
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.tokens import digest, new_token
@@ -157,7 +157,7 @@ def _own_details(user: User) -> tuple[str, ...]:
 
 
 def confirm_email(token: str) -> User:
-    """Confirm the address; under the open policy the member is approved at once.
+    """Confirm the address; under the open policy the member is approved at once, else the administrators are told.
 
     A member an administrator approved before the address was confirmed now joins the workspaces it was
     invited to.
@@ -171,6 +171,8 @@ def confirm_email(token: str) -> User:
             session.add(user)
             if user.status == Status.APPROVED:
                 workspaces.admit_invited(session, user)
+            elif user.status == Status.PENDING:
+                notifications.tell_admins_of_application(session, user)
     return user
 
 

@@ -65,6 +65,7 @@ class PostView:
     html: str
     mine: bool
     attachments: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    picture: str = ""  # the author's picture's storage key
 
     @property
     def id(self) -> int:
@@ -78,7 +79,7 @@ _ROLE_IN_THREADS_WORKSPACE = (
     .join(Thread, col(Thread.workspace_id) == col(Membership.workspace_id))
     .where(col(Thread.id) == bindparam("thread_id"), col(Membership.user_id) == bindparam("user_id"))
 )
-_POSTS_WITH_AUTHORS = select(*(getattr(Post, name) for name in PostRow._fields), User.name, User.organisation).join(User, col(User.id) == col(Post.author_id)).where(col(Post.thread_id) == bindparam("thread_id"))
+_POSTS_WITH_AUTHORS = select(*(getattr(Post, name) for name in PostRow._fields), User.name, User.organisation, User.avatar_key).join(User, col(User.id) == col(Post.author_id)).where(col(Post.thread_id) == bindparam("thread_id"))
 _ONE_POST = _POSTS_WITH_AUTHORS.where(col(Post.id) == bindparam("post_id"))
 _NEWEST_POSTS = _POSTS_WITH_AUTHORS.order_by(col(Post.id).desc()).limit(bindparam("limit"))
 _POSTS_BEFORE = _POSTS_WITH_AUTHORS.where(col(Post.id) < bindparam("before_id")).order_by(col(Post.id).desc()).limit(bindparam("limit"))
@@ -337,7 +338,7 @@ def threads_in(session: Session, viewer: Viewer, workspace_id: int, *, limit: in
         .order_by(col(Thread.pinned).desc(), col(Thread.last_post_at).desc())
         .limit(limit)
     ).all()
-    noted = _noted_reads(viewer.id)
+    noted = noted_reads(viewer.id)
     return [ThreadRow(thread, author, max(last_read or 0, noted.get(thread.id, 0)) < (newest or 0)) for thread, author, last_read, newest in rows]
 
 
@@ -415,10 +416,10 @@ def _rows_after(session: Session, thread_id: int, after_id: int) -> list:
 
 
 def _views(session: Session, viewer: Viewer, rows: list, *, marks_read: bool) -> list[PostView]:
-    """The rows (a post's columns, its author's name and organisation), in order, ready to show; noted as read."""
+    """The rows (a post's columns, its author's name, organisation and picture), in order, ready to show; noted as read."""
     if not rows:
         return []
-    posts = [PostRow(*row[:-2]) for row in rows]
+    posts = [PostRow(*row[:-3]) for row in rows]
     if any(post.held for post in posts):  # hidden and waiting posts: their authors and the moderators see them, with a marker
         moderates = _moderates(session, viewer, posts[0].thread_id)
         kept = [(post, row) for post, row in zip(posts, rows, strict=True) if not post.held or moderates or (post.held == Held.PENDING and post.author_id == viewer.id)]
@@ -429,7 +430,7 @@ def _views(session: Session, viewer: Viewer, rows: list, *, marks_read: bool) ->
         _read_marks.note((posts[0].thread_id, viewer.id), posts[-1].id)
     attached = _attachments(session, [post.id for post in posts])
     return [
-        PostView(post, row[-2], row[-1], "" if post.deleted_at else post.html, post.author_id == viewer.id, attached.get(post.id, []))
+        PostView(post, row[-3], row[-2], "" if post.deleted_at else post.html, post.author_id == viewer.id, attached.get(post.id, []), row[-1])
         for post, row in zip(posts, rows, strict=True)
     ]
 
@@ -472,7 +473,7 @@ def _attachable(session: Session, workspace_id: int) -> list[tuple[int, str]]:
     return [(document_id, name) for document_id, name in session.connection().execute(_ATTACHABLE, {"workspace_id": workspace_id})]
 
 
-def _noted_reads(user_id: int) -> dict[int, int]:
+def noted_reads(user_id: int) -> dict[int, int]:
     """How far the member has read each thread by the marks not saved yet."""
     return {thread_id: post_id for (thread_id, _reader), post_id in _read_marks.matching(lambda key: key[1] == user_id).items()}
 

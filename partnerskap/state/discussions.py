@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from sys import intern
 
 from partnerskap import memory, offload
 from partnerskap.i18n import N_, format_datetime
 from partnerskap.schemas import DocumentLink, MemberRow, PostPublic
-from partnerskap.services import discussions, permissions
+from partnerskap.services import discussions, markdown, permissions
 from partnerskap.services.permissions import Action
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded
@@ -46,6 +45,8 @@ class ThreadState(AppState):
     fresh: list[PostPublic] = []
     has_earlier: bool = False
     draft: str = ""
+    previewing: bool = False
+    preview_html: str = ""
     reply_key: str = ""
     editing_id: int = 0
     history: list[str] = []
@@ -77,7 +78,7 @@ class ThreadState(AppState):
         self.has_earlier = len(page.posts) == discussions.PAGE_SIZE
         self.draft = page.draft
         self.members = [
-            MemberRow(id=member.id, name=intern(member.name), organisation=intern(member.organisation), role=member.role) for member in page.members if member.id != viewer.id
+            MemberRow.of(member) for member in page.members if member.id != viewer.id
         ]
         self.reply_key = discussions.new_key()
         if self._unsent_key and self._unsent_thread == thread.id and page.draft:
@@ -139,7 +140,7 @@ class ThreadState(AppState):
         if not self._shows(thread_id):
             await self._open(viewer, thread_id)
         self._take_new(await offload.write(discussions.reply, *sent, after_id=self._newest_shown()))
-        self.draft = ""
+        self.draft, self.previewing = "", False
         self.reply_key = discussions.new_key()
         deliver(self._place(), f"{ThreadState.get_full_name()}.deliver_new", sender=self.router.session.client_token)
 
@@ -163,6 +164,13 @@ class ThreadState(AppState):
         shown = self.posts + fresh
         self.posts, self.fresh = shown[-SHOWN_AT_MOST:], []
         self.has_earlier = self.has_earlier or len(shown) > SHOWN_AT_MOST
+
+    @guarded(Access.MEMBER)
+    async def preview(self, viewer: Viewer, showing: bool, body: str = ""):
+        """Show the reply box's text as it will look (rendered by the one renderer), or go back to writing it."""
+        self.previewing = bool(showing)
+        if self.previewing:
+            self.preview_html = await offload.read(markdown.render, str(body)[: discussions.BODY_MAX] if isinstance(body, str) else "")
 
     @guarded(Access.MEMBER)
     async def save_draft(self, viewer: Viewer, body: str, key: str, thread_id: int):
