@@ -7,10 +7,21 @@ from partnerskap.models.health import HealthCheck
 from partnerskap.models.documents import Document, DocumentVersion, DownloadLog, Folder, PostAttachment
 from partnerskap.models.discussions import Draft, Post, PostRevision, Thread, ThreadReader
 from partnerskap.models.mail import OutboxMessage
+from partnerskap.models.people import Area, Conversation, ConversationMember, ListEntry, Network, NetworkMember, NetworkWorkspace, Profile, ProfileLanguage, ProfileTheme
 from partnerskap.models.notifications import Notification, NotificationSettings
 from partnerskap.models.workspaces import AccessPolicy, Invitation, JoinRequest, Lifecycle, Membership, Workspace, WorkspaceRole
 
 __all__ = [
+    "Area",
+    "Conversation",
+    "ConversationMember",
+    "ListEntry",
+    "Network",
+    "NetworkMember",
+    "NetworkWorkspace",
+    "Profile",
+    "ProfileLanguage",
+    "ProfileTheme",
     "PostAttachment",
     "Folder",
     "HealthCheck",

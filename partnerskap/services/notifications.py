@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 MESSAGES = {
     "mention": N_("{actor} mentioned you in \"{thread}\""),
     "reply": N_("{actor} replied in \"{thread}\""),
+    "message": N_("{actor} wrote to you: \"{thread}\""),
     "join_request": N_("{actor} asks to join \"{workspace}\""),
     "accepted": N_("You were admitted to \"{workspace}\""),
     "declined": N_("Your request to join \"{workspace}\" was declined"),
@@ -35,7 +36,7 @@ MESSAGES = {
     "inactive": N_("\"{workspace}\" has had no activity for {days} days. Is it still needed? You can archive it."),
     "storage_full": N_("The platform's storage is full: uploads and new posts fail until there is room again. Free space on the server."),
 }
-EMAIL_KIND = {"accepted": "decision", "declined": "decision", "inactive": "decision"}
+EMAIL_KIND = {"message": "mention", "accepted": "decision", "declined": "decision", "inactive": "decision"}
 EMAIL_KINDS = ("mention", "reply", "join_request", "decision", "invitation")
 FREQUENCIES = ("immediate", "daily", "weekly")
 DIGEST_EVERY = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
