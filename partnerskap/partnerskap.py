@@ -7,13 +7,14 @@ import reflex as rx
 from partnerskap import api, jobs, memory
 from partnerskap.middleware import SessionBinding
 from partnerskap.ops.metrics import EventMetrics
-from partnerskap.pages import account, admin, auth, home, legal, library, notifications, thread, workspaces
+from partnerskap.pages import account, admin, auth, home, legal, library, notifications, people, thread, workspaces
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.admin import AdminState
 from partnerskap.state.base import AppState
 from partnerskap.state.discussions import ThreadState
 from partnerskap.state.library import LibraryState
 from partnerskap.state.notifications import NotificationsState
+from partnerskap.state.people import PeopleState, ProfileState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 
 app = rx.App(
@@ -52,6 +53,9 @@ PAGES = [
     (library.library, "/workspaces/[workspace_id]/documents", [LibraryState.load]),
     (thread.thread, "/threads/[thread_id]", [ThreadState.load]),
     (notifications.notifications, "/notifications", [NotificationsState.load]),
+    (people.profile_page, "/profile", [ProfileState.load]),
+    (people.directory, "/people", [PeopleState.load_directory]),
+    (people.person, "/people/[person_id]", [PeopleState.load_person]),
     (legal.terms, "/terms", []),
     (legal.privacy, "/privacy", []),
     (legal.accessibility, "/accessibility", []),

@@ -408,3 +408,49 @@ class WorkspacePagePublic:
             ],
             invitations=[InvitationRow(id=invitation.id or 0, email=invitation.email, expires=format_datetime(invitation.expires_at, language)) for invitation in page.invitations],
         )
+
+
+class Choice(BaseModel):
+    """An entry of a list a form chooses from, in the viewer's language, and whether it is chosen."""
+
+    key: str
+    label: str
+    chosen: bool = False
+
+
+class PersonCardPublic(BaseModel):
+    """A member in the directory: the fields the viewer may see, the others empty."""
+
+    id: int
+    name: str
+    initials: str
+    organisation: str
+    organisation_type: str
+    title: str
+    region: str
+    themes: str
+    languages: str
+    bio: str
+
+    @classmethod
+    def of(cls, card) -> PersonCardPublic:
+        """The public shape of a person's card (lists joined for showing)."""
+        return cls(
+            id=card.id,
+            name=card.name,
+            initials="".join(part[0] for part in card.name.split()[:2]).upper(),
+            organisation=card.organisation,
+            organisation_type=card.organisation_type,
+            title=card.title,
+            region=card.region,
+            themes=", ".join(card.themes),
+            languages=", ".join(card.languages),
+            bio=card.bio,
+        )
+
+
+class PlaceLink(BaseModel):
+    """A place (a network, a workspace, an area, a conversation) to link to by id and name."""
+
+    id: int
+    name: str

@@ -39,6 +39,10 @@ PUBLIC_HANDLERS = {
     "AccountState.reset_password",
     "AccountState.confirm_email",
     "LanguageState.switch_language",
+    "PeopleState.load_directory",
+    "PeopleState.search",
+    "PeopleState.turn_page",
+    "PeopleState.load_person",
 }
 
 STATE_SOURCES = Path(partnerskap.partnerskap.__file__).parent / "state"

@@ -74,6 +74,8 @@ def header() -> rx.Component:
                 rx.hstack(
                     nav_link("Home", "/"),
                     rx.cond(AppState.is_member, nav_link("Workspaces", "/workspaces")),
+                    nav_link("People", "/people"),
+                    rx.cond(AppState.is_member, nav_link("Networks", "/networks")),
                     rx.cond(
                         AppState.is_member,
                         rx.link(

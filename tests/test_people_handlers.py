@@ -1,0 +1,42 @@
+"""People handlers as a browser tab calls them: saving one's profile from the form, the directory for members and visitors."""
+
+import pytest
+
+from partnerskap.services import people
+from partnerskap.state.people import PeopleState, ProfileState
+from tests.conftest import viewer
+from tests.handlers import Tab
+from tests.test_workspace_handlers import tab_at
+
+
+async def test_member_saves_their_profile_from_the_form_in_swedish(member):
+    tab = Tab.of(member, path="/profile")
+    form = {"name": "Bob Berg", "organisation": "Röda Korset", "title": "Samordnare", "organisation_type": "ngo", "region": "pohjanmaa", "bio": "",
+            "theme-reception": "on", "language-sv": "on", "public": "on", "public-themes": "on", "messages_from": "shared"}
+    state, _ = await tab.call(ProfileState, "save", form)
+    own = people.own_profile(viewer(member))
+    assert (own.name, own.region, own.themes, own.languages, own.public, own.public_fields, own.messages_from) == ("Bob Berg", "pohjanmaa", ["reception"], ["sv"], True, ["themes"], "shared")
+    assert state.errors == {} and [choice.key for choice in state.themes if choice.chosen] == ["reception"]
+
+
+async def test_bad_region_from_the_form_shows_next_to_the_field(member):
+    state, _ = await Tab.of(member, path="/profile").call(ProfileState, "save", {"name": "Bob", "region": "atlantis"})
+    assert state.errors == {"region": "Choose from the list."}
+
+
+async def test_visitor_directory_lists_no_member_who_did_not_choose_so(member, owner):
+    state, _ = await Tab.of(None, path="/people").call(PeopleState, "load_directory")
+    assert state.count == 0 and state.cards == []
+
+
+async def test_member_searches_the_directory_by_theme(member, owner):
+    people.save_profile(viewer(owner), people.OwnProfile(name="Olivia", organisation="", title="", organisation_type="", region="", bio="", themes=["housing"], languages=["fi"], show_email=False, messages_from="everyone", public=False, public_fields=[]))
+    state, _ = await Tab.of(member, path="/people").call(PeopleState, "search", {"theme": "housing", "language": "fi"})
+    assert state.count == 1 and [card.name for card in state.cards] == ["Olivia"]
+
+
+async def test_member_page_offers_to_write_and_visitors_get_the_refusal(member, owner):
+    state, _ = await tab_at(member, "/people/x", person_id=owner.id).call(PeopleState, "load_person")
+    assert state.found and state.person.name == "Olivia" and state.can_write
+    state, _ = await tab_at(None, "/people/x", person_id=owner.id).call(PeopleState, "load_person")
+    assert not state.found and state.notice == people.HIDDEN_PERSON
