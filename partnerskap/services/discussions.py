@@ -130,7 +130,8 @@ def _check_body(body: str, field: str = "body") -> str:
     return body
 
 
-def _check_key(key: str) -> str:
+def check_key(key: str) -> str:
+    """The idempotency key a browser sent, or a refusal."""
     if not isinstance(key, str) or not 8 <= len(key) <= KEY_MAX:
         raise Refused(N_("The request was not understood."))
     return key
@@ -188,6 +189,12 @@ def _existing(author_id: int, key: str) -> tuple[int, int] | None:
         return session.connection().execute(_EARLIER_POST_AND_THREAD, {"author_id": author_id, "key": key}).first()
 
 
+def sent_before(session: Session, author_id: int, key: str) -> Thread | None:
+    """The thread an earlier send with this key opened or replied in, if any."""
+    found = session.connection().execute(_EARLIER_POST_AND_THREAD, {"author_id": author_id, "key": key}).first()
+    return session.get(Thread, found[1]) if found else None
+
+
 def _earlier(session: Session, author_id: int, key: str) -> int | None:
     """The post an earlier send with this key saved, if any."""
     return session.connection().execute(_EARLIER_POST_AND_THREAD, {"author_id": author_id, "key": key}).scalar()
@@ -198,7 +205,7 @@ def start_thread(viewer: Viewer, place_id: int, title: str, body: str, key: str,
 
     `participants` follow the thread from its start (the members of a private conversation).
     """
-    key = _check_key(key)
+    key = check_key(key)
     title = " ".join(title.split())
     errors = {}
     if not title:
@@ -258,7 +265,7 @@ def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | N
     Returns, read in the same transaction, the posts after `after_id` (the newest the sending tab shows), the reply
     among them; without `after_id`, the reply alone.
     """
-    key = _check_key(key)
+    key = check_key(key)
     body = _check_body(body)
     html = markdown.render(body)  # before the transaction: no other writer waits for it
     try:
