@@ -7,12 +7,14 @@ import reflex as rx
 from partnerskap import api, jobs, memory
 from partnerskap.middleware import SessionBinding
 from partnerskap.ops.metrics import EventMetrics
-from partnerskap.pages import account, admin, auth, home, legal, library, notifications, people, thread, workspaces
+from partnerskap.pages import account, admin, auth, home, legal, library, networks, notifications, people, thread, workspaces
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.admin import AdminState
 from partnerskap.state.base import AppState
 from partnerskap.state.discussions import ThreadState
 from partnerskap.state.library import LibraryState
+from partnerskap.state.messages import AreasState, MessagesState
+from partnerskap.state.networks import NetworksState, NetworkState
 from partnerskap.state.notifications import NotificationsState
 from partnerskap.state.people import PeopleState, ProfileState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
@@ -56,6 +58,12 @@ PAGES = [
     (people.profile_page, "/profile", [ProfileState.load]),
     (people.directory, "/people", [PeopleState.load_directory]),
     (people.person, "/people/[person_id]", [PeopleState.load_person]),
+    (networks.network_list, "/networks", [NetworksState.load_list]),
+    (networks.network_page, "/networks/[network_id]", [NetworkState.load]),
+    (networks.area_list, "/areas", [AreasState.load_list]),
+    (networks.area_page, "/areas/[area_id]", [AreasState.load]),
+    (networks.message_list, "/messages", [MessagesState.load]),
+    (networks.new_message, "/messages/new", [MessagesState.load_new]),
     (legal.terms, "/terms", []),
     (legal.privacy, "/privacy", []),
     (legal.accessibility, "/accessibility", []),

@@ -454,3 +454,35 @@ class PlaceLink(BaseModel):
 
     id: int
     name: str
+
+
+class NetworkCard(BaseModel):
+    """A network in the list."""
+
+    id: int
+    name: str
+    purpose: str
+    kind: str
+    access: str
+    member_count: int
+    role: str
+    pending: bool
+    closed: bool
+
+
+class NetworkMemberRow(BaseModel):
+    """A member of a network as its page lists them."""
+
+    id: int
+    name: str
+    organisation: str
+    role: str
+
+
+class ConversationSummary(BaseModel):
+    """A private conversation in the viewer's list."""
+
+    thread_id: int
+    title: str
+    with_names: str
+    last_post: str

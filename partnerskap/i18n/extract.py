@@ -24,9 +24,12 @@ MESSAGE_ARGUMENT = {
     "choice": 0,
     "folder_choice": 0,
     "reason_form": 2,
+    "list_select": 0,
+    "checkbox_group": 0,
+    "place_links": 0,
 }
 # Keyword arguments that also hold messages.
-MESSAGE_KEYWORDS = {"field": {"hint"}}
+MESSAGE_KEYWORDS = {"field": {"hint"}, "list_select": {"any_label"}}
 
 
 def _name(call: ast.Call) -> str | None:
