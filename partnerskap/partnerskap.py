@@ -16,7 +16,7 @@ from partnerskap.state.library import LibraryState
 from partnerskap.state.messages import AreasState, MessagesState
 from partnerskap.state.networks import NetworksState, NetworkState
 from partnerskap.state.notifications import NotificationsState
-from partnerskap.state.people import PeopleState, ProfileState
+from partnerskap.state.people import ListsState, PeopleState, ProfileState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 
 app = rx.App(
@@ -47,6 +47,7 @@ PAGES = [
     (admin.outbox, "/admin/outbox", [AdminState.load_outbox]),
     (admin.audit, "/admin/audit", [AdminState.load_audit]),
     (admin.downloads, "/admin/downloads", [AdminState.load_downloads]),
+    (people.lists_admin, "/admin/lists", [ListsState.load]),
     (workspaces.workspace_list, "/workspaces", [WorkspacesState.load_list]),
     (workspaces.new_workspace, "/workspaces/new", []),
     (workspaces.workspace_front, "/workspaces/[workspace_id]", [WorkspaceState.load]),

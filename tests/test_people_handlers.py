@@ -2,8 +2,12 @@
 
 import pytest
 
-from partnerskap.services import people
-from partnerskap.state.people import PeopleState, ProfileState
+from partnerskap.i18n import t
+
+from partnerskap.services import conversations, networks, people
+from partnerskap.state.messages import MessagesState
+from partnerskap.state.networks import NetworksState, NetworkState
+from partnerskap.state.people import ListsState, PeopleState, ProfileState
 from tests.conftest import viewer
 from tests.handlers import Tab
 from tests.test_workspace_handlers import tab_at
@@ -21,7 +25,7 @@ async def test_member_saves_their_profile_from_the_form_in_swedish(member):
 
 async def test_bad_region_from_the_form_shows_next_to_the_field(member):
     state, _ = await Tab.of(member, path="/profile").call(ProfileState, "save", {"name": "Bob", "region": "atlantis"})
-    assert state.errors == {"region": "Choose from the list."}
+    assert state.errors == {"region": t(people.NOT_ON_LIST, state.lang)}
 
 
 async def test_visitor_directory_lists_no_member_who_did_not_choose_so(member, owner):
@@ -39,4 +43,30 @@ async def test_member_page_offers_to_write_and_visitors_get_the_refusal(member, 
     state, _ = await tab_at(member, "/people/x", person_id=owner.id).call(PeopleState, "load_person")
     assert state.found and state.person.name == "Olivia" and state.can_write
     state, _ = await tab_at(None, "/people/x", person_id=owner.id).call(PeopleState, "load_person")
-    assert not state.found and state.notice == people.HIDDEN_PERSON
+    assert not state.found and state.notice == t(people.HIDDEN_PERSON, state.lang)
+
+
+async def test_administrator_adds_a_theme_from_the_lists_page(admin):
+    state, _ = await Tab.of(admin, path="/admin/lists").call(ListsState, "add", {"kind": "theme", "key": "sport", "label_fi": "Liikunta", "label_sv": "Idrott", "label_en": "Sport"})
+    assert state.errors == {} and state.themes[-1].key == "sport"
+
+
+async def test_member_creates_a_network_and_a_taken_name_shows_next_to_the_field(member, owner):
+    _state, result = await Tab.of(member, path="/networks").call(NetworksState, "create", {"name": "Language cafés", "purpose": "", "kind": "theme", "access": "open"})
+    assert "/networks/" in str(result)
+    state, _ = await Tab.of(owner, path="/networks").call(NetworksState, "create", {"name": "LANGUAGE CAFÉS", "kind": "theme", "access": "open"})
+    assert state.errors == {"network-name": t(networks.NAME_TAKEN, state.lang)}
+
+
+async def test_member_joins_a_network_from_its_page(member, owner):
+    network = networks.create(viewer(owner), networks.NetworkForm(name="Housing first"))
+    state, _ = await tab_at(member, "/networks/x", network_id=network.id).call(NetworkState, "join")
+    assert state.is_member and state.member_count == 2 and not state.can_join and state.can_contribute
+
+
+async def test_member_writes_to_another_from_the_new_message_page(member, owner):
+    tab = tab_at(member, "/messages/new", to=owner.id)
+    state, _ = await tab.call(MessagesState, "load_new")
+    assert state.to_name == "Olivia"
+    _state, result = await tab.call(MessagesState, "send", {"title": "Hello", "body": "Shall we meet?", "key": state.message_key})
+    assert "/threads/" in str(result) and [row.title for row in conversations.mine(viewer(owner))] == ["Hello"]

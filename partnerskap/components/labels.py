@@ -33,3 +33,4 @@ PROFILE_FIELD_LABELS = {
 }
 NETWORK_ACCESS_LABELS = {"open": N_("Open: any member can join"), "request": N_("On request: owners accept members")}
 NETWORK_KIND_LABELS = {"theme": N_("Theme"), "region": N_("Region"), "organisation": N_("Kind of organisation")}
+LIST_KIND_LABELS = {"theme": N_("Themes of expertise"), "region": N_("Region"), "organisation_type": N_("Organisation type")}

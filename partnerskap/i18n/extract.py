@@ -27,6 +27,7 @@ MESSAGE_ARGUMENT = {
     "list_select": 0,
     "checkbox_group": 0,
     "place_links": 0,
+    "list_entries": 0,
 }
 # Keyword arguments that also hold messages.
 MESSAGE_KEYWORDS = {"field": {"hint"}, "list_select": {"any_label"}}

@@ -4,10 +4,10 @@ import reflex as rx
 
 from partnerskap.components.forms import field, submit
 from partnerskap.components.i18n import T, T_choice
-from partnerskap.components.labels import PROFILE_FIELD_LABELS
+from partnerskap.components.labels import LIST_KIND_LABELS, PROFILE_FIELD_LABELS
 from partnerskap.components.layout import page
 from partnerskap.schemas import Choice, PersonCardPublic, PlaceLink
-from partnerskap.state.people import PeopleState, ProfileState
+from partnerskap.state.people import ListsState, PeopleState, ProfileState
 
 
 def list_select(label: str, name: str, options: rx.Var, value: rx.Var, *, any_label: str) -> rx.Component:
@@ -177,4 +177,38 @@ def person() -> rx.Component:
                 width="100%",
             ),
         ),
+    )
+
+
+def list_entries(heading: str, entries: rx.Var) -> rx.Component:
+    """One list's entries."""
+    return rx.box(rx.heading(T(heading), as_="h2", size="4"), rx.el.ul(rx.foreach(entries, lambda entry: rx.el.li(entry.label, " (", entry.key, ")"))))
+
+
+def lists_admin() -> rx.Component:
+    """The lists profiles choose from, and the form that adds to them (administrators)."""
+    return page(
+        "Profile lists",
+        rx.form(
+            rx.vstack(
+                rx.box(
+                    rx.el.label(T("List"), html_for="entry-kind", class_name="field-label"),
+                    rx.el.select(*[rx.el.option(T(label), value=kind) for kind, label in LIST_KIND_LABELS.items()], id="entry-kind", name="kind", class_name="native-select"),
+                    class_name="field",
+                ),
+                field("Identifier", "key", form="entry", max_length=64),
+                field("Name in Finnish", "label_fi", form="entry", max_length=120),
+                field("Name in Swedish", "label_sv", form="entry", max_length=120),
+                field("Name in English", "label_en", form="entry", max_length=120),
+                submit("Add"),
+                spacing="3",
+                max_width="32em",
+            ),
+            on_submit=ListsState.add,
+            reset_on_submit=True,
+            aria_label=T("Add to a list"),
+        ),
+        list_entries("Themes of expertise", ListsState.themes),
+        list_entries("Region", ListsState.regions),
+        list_entries("Organisation type", ListsState.organisation_types),
     )

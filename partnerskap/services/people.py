@@ -8,14 +8,13 @@ region finds only members whose region is public, so a search never reveals a hi
 from __future__ import annotations
 
 import dataclasses
-import functools
 
 from babel import Locale
 from sqlalchemy import bindparam, func, or_
 from sqlmodel import Session, col, delete, select
 
 from partnerskap.db import transaction
-from partnerskap.i18n import N_, language_or_default
+from partnerskap.i18n import LANGUAGES, N_, language_or_default
 from partnerskap.models import ListEntry, Membership, Network, NetworkMember, Profile, ProfileLanguage, ProfileTheme, Status, User, Workspace
 from partnerskap.models.base import utcnow
 from partnerskap.services import accounts, audit
@@ -63,11 +62,13 @@ def lists(language: str) -> dict[str, list[ListChoice]]:
         return lists_in(session, language)
 
 
-@functools.cache
+# The spoken languages named in each interface language, from babel's data: a constant table, made once.
+_SPOKEN = {language: tuple(ListChoice(code, Locale.parse(language).languages.get(code, code)) for code in SPOKEN_LANGUAGES) for language in LANGUAGES}
+
+
 def spoken_languages(language: str) -> tuple[ListChoice, ...]:
     """The languages a member may say they speak, named in the reader's language."""
-    names = Locale.parse(language_or_default(language)).languages
-    return tuple(ListChoice(code, names.get(code, code)) for code in SPOKEN_LANGUAGES)
+    return _SPOKEN[language_or_default(language)]
 
 
 def add_list_entry(viewer: Viewer, kind: str, key: str, label_fi: str, label_sv: str, label_en: str) -> ListEntry:

@@ -153,3 +153,27 @@ class PeopleState(AppState):
         self.person_workspaces = [PlaceLink(id=workspace_id, name=name) for workspace_id, name in found.shared_workspaces]
         self.person_email, self.can_write = found.email, found.can_write
         self.found = True
+
+
+class ListsState(AppState):
+    """The lists profiles choose from, for administrators to extend."""
+
+    organisation_types: list[Choice] = []
+    regions: list[Choice] = []
+    themes: list[Choice] = []
+
+    async def _load(self) -> None:
+        lists = await run(people.lists, self.lang)
+        self.organisation_types, self.regions, self.themes = (_choices(lists[kind], []) for kind in (ORGANISATION_TYPE, REGION, THEME))
+
+    @guarded(Access.ADMIN, loads_page=True)
+    async def load(self, viewer: Viewer):
+        """Fill the lists."""
+        await self._load()
+
+    @guarded(Access.ADMIN, form="entry")
+    async def add(self, viewer: Viewer, form: dict):
+        """Add an entry to one list, named in three languages."""
+        await run(people.add_list_entry, viewer, _text(form, "kind"), _text(form, "key"), _text(form, "label_fi"), _text(form, "label_sv"), _text(form, "label_en"))
+        await self._load()
+        self._say(N_("The entry was added."))
