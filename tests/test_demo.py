@@ -8,7 +8,7 @@ from partnerskap.services import demo
 
 def counts() -> list[int]:
     with transaction() as session:
-        return [session.exec(text(f"SELECT count(*) FROM {table}")).one()[0] for table in ("\"user\"", "workspace", "post", "event")]
+        return [session.exec(text(f"SELECT count(*) FROM {table}")).one()[0] for table in ("\"user\"", "workspace", "post", "event", "network", "area", "profile")]
 
 
 def test_demo_content_is_created_once():
@@ -17,4 +17,4 @@ def test_demo_content_is_created_once():
     demo.seed()
     first = counts()
     demo.seed()
-    assert counts() == first == [4, 1, 2, 1]
+    assert counts() == first == [4, 1, 8, 1, 2, 1, 2]
