@@ -179,11 +179,15 @@ def upgrade() -> None:
         batch_op.create_foreign_key('fk_thread_conversation_id_conversation', 'conversation', ['conversation_id'], ['id'])
     if op.get_bind().dialect.name == 'sqlite':
         op.execute('PRAGMA foreign_keys=ON')
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.create_index('ix_user_status_name', ['status', 'name'], unique=False)
     _seed_lists()
 
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_index('ix_user_status_name')
     # Threads of places other than workspaces go with those places.
     bind = op.get_bind()
     outside = "SELECT id FROM thread WHERE workspace_id IS NULL"

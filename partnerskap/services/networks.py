@@ -122,7 +122,7 @@ class NetworkPage:
 
 
 def page(viewer: Viewer, network_id: int) -> NetworkPage:
-    """A network's page: its members (the first ones by name and their count), requests for its owners, linked workspaces and
+    """A network's page: its members (the first ones by name, owners marked, and their count), requests for its owners, linked workspaces and
     its discussion for those who may read it."""
     with transaction() as session:
         place = authorise(session, viewer, network_id, Action.SEE)
@@ -133,7 +133,7 @@ def page(viewer: Viewer, network_id: int) -> NetworkPage:
             select(User.id, User.name, User.organisation, NetworkMember.role)
             .join(NetworkMember, col(NetworkMember.user_id) == col(User.id))
             .where(NetworkMember.network_id == network_id, col(NetworkMember.pending).is_(False))
-            .order_by(col(NetworkMember.role) != "owner", User.name)
+            .order_by(User.name)
             .limit(MEMBERS_SHOWN)
         ).all()
         requests = (
