@@ -49,7 +49,7 @@ def test_members_find_each_other_write_and_meet_in_a_network(live_server: LiveSe
 
     # Sanna completes her profile in Swedish: reception in Ostrobothnia, Swedish spoken; her name and themes public.
     open_page(hers, live_server.url + "/profile")
-    expect(hers.get_by_role("heading", name="Min profil")).to_be_visible()
+    expect(hers.get_by_role("heading", name="Min profil", exact=True)).to_be_visible()
     hers.locator("#title").fill("Samordnare")
     hers.locator("#organisation_type").select_option("ngo")
     hers.locator("#region").select_option("pohjanmaa")
