@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
-from partnerskap.services.people_lists import SEEDED
+from partnerskap.services.people_lists import seeded_rows
 
 
 revision = '0018'
@@ -260,10 +260,5 @@ def downgrade() -> None:
 
 def _seed_lists() -> None:
     """The organisation types, regions and themes administrators start from."""
-    rows = [
-        {"kind": kind, "key": key, "label_fi": fi, "label_sv": sv, "label_en": en, "position": position}
-        for kind, entries in SEEDED.items()
-        for position, (key, fi, sv, en) in enumerate(entries)
-    ]
     table = sa.table("listentry", *(sa.column(name) for name in ("kind", "key", "label_fi", "label_sv", "label_en", "position")))
-    op.bulk_insert(table, rows)
+    op.bulk_insert(table, seeded_rows())

@@ -60,3 +60,12 @@ SEEDED = {ORGANISATION_TYPE: ORGANISATION_TYPES, REGION: REGIONS, THEME: THEMES}
 
 # Languages a member may say they speak (ISO 639-1); their names come from babel in the reader's language.
 SPOKEN_LANGUAGES = ("fi", "sv", "en", "ar", "so", "ru", "fa", "uk", "et", "ku", "ti", "fr", "de", "es", "tr", "vi", "th", "zh", "sq", "ps")
+
+
+def seeded_rows() -> list[dict[str, object]]:
+    """The seeded entries as rows of the `listentry` table."""
+    return [
+        {"kind": kind, "key": key, "label_fi": fi, "label_sv": sv, "label_en": en, "position": position}
+        for kind, entries in SEEDED.items()
+        for position, (key, fi, sv, en) in enumerate(entries)
+    ]
