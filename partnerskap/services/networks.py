@@ -14,7 +14,7 @@ from sqlmodel import Session, col, delete, select, update
 
 from partnerskap.db import transaction
 from partnerskap.i18n import N_
-from partnerskap.models import Network, NetworkMember, NetworkWorkspace, Thread, User, Workspace
+from partnerskap.models import Network, NetworkMember, NetworkWorkspace, Status, Thread, User, Workspace
 from partnerskap.models.base import utcnow
 from partnerskap.services import audit, discussions, permissions, places, workspaces
 from partnerskap.services.errors import Invalid, Refused
@@ -132,7 +132,7 @@ def page(viewer: Viewer, network_id: int) -> NetworkPage:
         members = session.exec(
             select(User.id, User.name, User.organisation, NetworkMember.role)
             .join(NetworkMember, col(NetworkMember.user_id) == col(User.id))
-            .where(NetworkMember.network_id == network_id, col(NetworkMember.pending).is_(False))
+            .where(NetworkMember.network_id == network_id, col(NetworkMember.pending).is_(False), col(User.status) == Status.APPROVED)
             .order_by(User.name)
             .limit(MEMBERS_SHOWN)
         ).all()
