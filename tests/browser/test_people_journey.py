@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 from partnerskap.db import transaction
 from partnerskap.models import Status, User
+from partnerskap.services import networks
+from partnerskap.services.sessions import Viewer
 from partnerskap.models.base import utcnow
 from tests.browser.axe import assert_accessible
 from tests.browser.test_membership_journey import log_in, open_page
@@ -22,10 +24,11 @@ THREAD = {"title": "Vinterkläder", "body": "Vem samlar in vinterkläder i år?"
 REPLY = "We can collect them in Vaasa."
 
 
-def member(server: LiveServer, password_hash: str, name: str, language: str) -> User:
-    """An approved member who may log in at once."""
+def member(server: LiveServer, password_hash: str, name: str, language: str, role: str = "member") -> User:
+    """An approved member (or administrator) who may log in at once."""
     with live_database(server), transaction() as session:
         user = User(
+            role=role,
             email=f"{name.split()[0].lower()}.people@example.org",
             name=name,
             organisation=f"{name.split()[-1]} rf",
@@ -114,3 +117,81 @@ def test_members_find_each_other_write_and_meet_in_a_network(live_server: LiveSe
     expect(card).not_to_contain_text("Ostrobothnia")
     expect(card).not_to_contain_text(sanna.organisation)
     expect(visitor.locator(".site-main")).not_to_contain_text(ada.name)
+
+
+def test_admin_keeps_the_lists_opens_an_area_and_merges_networks_members_ask_mention_and_decide(live_server: LiveServer, new_context, password_hash: str):
+    alma = member(live_server, password_hash, "Alma Admin", "en", role="admin")
+    kim = member(live_server, password_hash, "Kim Nieminen", "en")
+    lea = member(live_server, password_hash, "Lea Lindholm", "en")
+    admin, asker, owner = new_context().new_page(), new_context().new_page(), new_context().new_page()
+    log_in(admin, live_server, alma.email, PASSWORD)
+    log_in(asker, live_server, kim.email, PASSWORD)
+    log_in(owner, live_server, lea.email, PASSWORD)
+
+    # The administrator adds a theme; members can now choose it.
+    open_page(admin, live_server.url + "/admin/lists")
+    admin.locator("#entry-kind").select_option("theme")
+    admin.locator("#entry-key").fill("sport")
+    admin.locator("#entry-label_fi").fill("Liikunta")
+    admin.locator("#entry-label_sv").fill("Idrott")
+    admin.locator("#entry-label_en").fill("Sport")
+    admin.get_by_role("button", name="Add").click()
+    expect(admin.locator(".notice")).to_contain_text("The entry was added.")
+    assert_accessible(admin, "profile lists")
+    open_page(asker, live_server.url + "/profile")
+    expect(asker.locator("input[name=theme-sport]")).to_be_attached()
+
+    # The administrator opens an area; Kim asks a question there and mentions Lea, found by typing.
+    open_page(admin, live_server.url + "/areas")
+    admin.locator("#area-name").fill("Ask the community")
+    admin.get_by_role("button", name="Open the area").click()
+    admin.wait_for_url(re.compile(r"/areas/\d+/?$"))
+    open_page(asker, live_server.url + "/areas")
+    asker.get_by_role("link", name="Ask the community").click()
+    asker.wait_for_url(re.compile(r"/areas/\d+/?$"))
+    asker.locator("#thread-title").fill("Interpreters in Kainuu?")
+    asker.locator("#thread-body").fill("Any tips?")
+    asker.get_by_role("button", name="Start the discussion").click()
+    asker.wait_for_url(re.compile(r"/threads/\d+/?$"))
+    assert_accessible(asker, "area thread")
+    asker.locator("#mention-query").fill("lea")
+    expect(asker.locator("#mention option")).to_have_count(2)
+    asker.locator("#mention").select_option(str(lea.id))
+    expect(asker.locator("#reply-body")).to_have_value(re.compile(re.escape(f"(member:{lea.id})")))
+    asker.get_by_role("button", name="Send").click()
+    expect(asker.locator(".post")).to_have_count(2)
+    assert unread_for(live_server, lea) == 1
+
+    # Lea's network takes members on request: she accepts Kim, who later leaves.
+    with live_database(live_server):
+        with transaction() as session:
+            lea_viewer = Viewer.of(session.get(User, lea.id))
+        housing = networks.create(lea_viewer, networks.NetworkForm(name="Housing first", access="request"))
+        other = networks.create(lea_viewer, networks.NetworkForm(name="Housing together"))
+    open_page(asker, live_server.url + f"/networks/{housing.id}")
+    asker.get_by_role("button", name="Join the network").click()
+    expect(asker.locator(".notice")).to_contain_text("Your request was sent to the network's owners.")
+    open_page(owner, live_server.url + f"/networks/{housing.id}")
+    owner.get_by_role("button", name="Accept").click()
+    expect(owner.locator("#network-members")).to_contain_text(kim.name)
+    open_page(asker, live_server.url + f"/networks/{housing.id}")
+    asker.get_by_role("button", name="Leave the network").click()
+    expect(asker.locator(".notice")).to_contain_text("You left the network.")
+
+    # The administrator merges the second network into the first and closes it; both are audited.
+    open_page(admin, live_server.url + f"/networks/{other.id}")
+    admin.locator("#merge-target").fill(str(housing.id))
+    admin.get_by_role("button", name="Merge").click()
+    admin.wait_for_url(re.compile(rf"/networks/{housing.id}/?$"))
+    expect(admin.locator("#network-name")).to_have_text("Housing first")
+    admin.get_by_role("button", name="Close the network").click()
+    expect(admin.locator(".notice")).to_contain_text("The network was closed.")
+    assert [row[0] for row in live_server.query("SELECT action FROM auditentry WHERE action LIKE 'network.%' ORDER BY id")] == ["network.merge", "network.close"]
+
+    # Kim's conversations list shows what he wrote; his directory lists the members.
+    open_page(asker, live_server.url + "/messages")
+    expect(asker.get_by_role("link", name="Find someone to write to")).to_be_visible()
+    open_page(asker, live_server.url + "/people")
+    asker.locator("#text").fill("lindholm")
+    asker.get_by_role("button", name="Search").click()
+    expect(asker.locator("#people-count")).to_have_text("1")
