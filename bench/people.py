@@ -18,15 +18,39 @@ import shutil
 import time
 from datetime import UTC, datetime, timedelta
 
-from bench.discussions import RUN_DIR, Recorder, measure, machine, table, _scratch_postgres, _use_database
 from sqlalchemy import insert, text
 from sqlmodel import select
 
+from bench.discussions import (
+    RUN_DIR,
+    Recorder,
+    _scratch_postgres,
+    _use_database,
+    machine,
+    measure,
+    table,
+)
 from partnerskap.db import engine, transaction
 from partnerskap.migrations import migrate
-from partnerskap.models import Network, NetworkMember, Post, Profile, ProfileLanguage, ProfileTheme, Status, Thread, ThreadReader, User
+from partnerskap.models import (
+    Network,
+    NetworkMember,
+    Post,
+    Profile,
+    ProfileLanguage,
+    ProfileTheme,
+    Status,
+    Thread,
+    ThreadReader,
+    User,
+)
 from partnerskap.services import discussions, networks, people
-from partnerskap.services.people_lists import ORGANISATION_TYPES, REGIONS, SPOKEN_LANGUAGES, THEMES
+from partnerskap.services.people_lists import (
+    ORGANISATION_TYPES,
+    REGIONS,
+    SPOKEN_LANGUAGES,
+    THEMES,
+)
 from partnerskap.services.sessions import Viewer
 
 FIRST = ("Aino", "Erik", "Samira", "Matti", "Sofia", "Ahmed", "Liisa", "Johan", "Fatima", "Pekka", "Anna", "Omar", "Helmi", "Nils", "Leyla")

@@ -7,7 +7,14 @@ from sqlmodel import select
 
 from partnerskap.db import transaction
 from partnerskap.models import Notification, OutboxMessage
-from partnerskap.services import areas, conversations, discussions, networks, people, permissions
+from partnerskap.services import (
+    areas,
+    conversations,
+    discussions,
+    networks,
+    people,
+    permissions,
+)
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.networks import NetworkForm
 from tests.conftest import make_person, viewer

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from partnerskap.db import transaction
-from partnerskap.models import AuditEntry, Network, NetworkMember, Notification, Thread
+from partnerskap.models import AuditEntry, Notification, Thread
 from partnerskap.services import discussions, networks, permissions
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.networks import NetworkForm

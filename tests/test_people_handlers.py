@@ -1,9 +1,7 @@
 """People handlers as a browser tab calls them: saving one's profile from the form, the directory for members and visitors."""
 
-import pytest
 
 from partnerskap.i18n import t
-
 from partnerskap.services import conversations, networks, people
 from partnerskap.state.messages import MessagesState
 from partnerskap.state.networks import NetworksState, NetworkState

@@ -6,7 +6,7 @@ from partnerskap.components.forms import field, field_error, submit, textarea_fi
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.labels import NETWORK_ACCESS_LABELS, NETWORK_KIND_LABELS
 from partnerskap.components.layout import page
-from partnerskap.schemas import ConversationSummary, NetworkCard, NetworkMemberRow, ThreadSummary
+from partnerskap.schemas import ConversationSummary, NetworkCard, NetworkMemberRow
 from partnerskap.state.base import AppState
 from partnerskap.state.messages import AreasState, MessagesState
 from partnerskap.state.networks import NetworksState, NetworkState

@@ -6,7 +6,7 @@ from partnerskap.components.forms import field, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.labels import LIST_KIND_LABELS, PROFILE_FIELD_LABELS
 from partnerskap.components.layout import page
-from partnerskap.schemas import Choice, PersonCardPublic, PlaceLink
+from partnerskap.schemas import PersonCardPublic
 from partnerskap.state.people import ListsState, PeopleState, ProfileState
 
 

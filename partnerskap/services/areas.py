@@ -13,7 +13,12 @@ from partnerskap.models import Area
 from partnerskap.services import audit, discussions, places
 from partnerskap.services.errors import Invalid
 from partnerskap.services.networks import name_key
-from partnerskap.services.permissions import Action, AreaPlace, require_admin, require_member
+from partnerskap.services.permissions import (
+    Action,
+    AreaPlace,
+    require_admin,
+    require_member,
+)
 from partnerskap.services.sessions import Viewer
 
 NAME_TAKEN = N_("An area with this name already exists.")

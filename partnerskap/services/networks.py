@@ -14,11 +14,24 @@ from sqlmodel import Session, col, delete, select, update
 
 from partnerskap.db import transaction
 from partnerskap.i18n import N_
-from partnerskap.models import Network, NetworkMember, NetworkWorkspace, Status, Thread, User, Workspace
+from partnerskap.models import (
+    Network,
+    NetworkMember,
+    NetworkWorkspace,
+    Status,
+    Thread,
+    User,
+    Workspace,
+)
 from partnerskap.models.base import utcnow
 from partnerskap.services import audit, discussions, permissions, places, workspaces
 from partnerskap.services.errors import Invalid, Refused
-from partnerskap.services.permissions import Action, NetworkPlace, require_admin, require_member
+from partnerskap.services.permissions import (
+    Action,
+    NetworkPlace,
+    require_admin,
+    require_member,
+)
 from partnerskap.services.sessions import Viewer
 
 KINDS = ("theme", "region", "organisation")

@@ -15,11 +15,28 @@ from sqlmodel import Session, col, delete, select
 
 from partnerskap.db import transaction
 from partnerskap.i18n import LANGUAGES, N_, language_or_default
-from partnerskap.models import ListEntry, Membership, Network, NetworkMember, Profile, ProfileLanguage, ProfileTheme, Status, User, Workspace
+from partnerskap.models import (
+    ListEntry,
+    Membership,
+    Network,
+    NetworkMember,
+    Profile,
+    ProfileLanguage,
+    ProfileTheme,
+    Status,
+    User,
+    Workspace,
+)
 from partnerskap.models.base import utcnow
 from partnerskap.services import accounts, audit
 from partnerskap.services.errors import Invalid, Refused
-from partnerskap.services.people_lists import KINDS, ORGANISATION_TYPE, REGION, SPOKEN_LANGUAGES, THEME
+from partnerskap.services.people_lists import (
+    KINDS,
+    ORGANISATION_TYPE,
+    REGION,
+    SPOKEN_LANGUAGES,
+    THEME,
+)
 from partnerskap.services.permissions import require_admin, require_member
 from partnerskap.services.sessions import Viewer
 

@@ -5,10 +5,27 @@ from __future__ import annotations
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
-from partnerskap.models import Area, Conversation, ConversationMember, Membership, Network, NetworkMember, Status, Thread, User, Workspace
+from partnerskap.models import (
+    Area,
+    Conversation,
+    ConversationMember,
+    Membership,
+    Network,
+    NetworkMember,
+    Status,
+    Thread,
+    User,
+    Workspace,
+)
 from partnerskap.services import permissions
 from partnerskap.services.errors import Refused
-from partnerskap.services.permissions import Action, AreaPlace, ConversationPlace, NetworkPlace, WorkspacePlace
+from partnerskap.services.permissions import (
+    Action,
+    AreaPlace,
+    ConversationPlace,
+    NetworkPlace,
+    WorkspacePlace,
+)
 
 KINDS = ("workspace", "network", "area", "conversation")
 MENTIONS_AT_MOST = 8

@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from partnerskap.db import transaction
 from partnerskap.models import Status, User
+from partnerskap.models.base import utcnow
 from partnerskap.services import networks
 from partnerskap.services.sessions import Viewer
-from partnerskap.models.base import utcnow
 from tests.browser.axe import assert_accessible
 from tests.browser.test_membership_journey import log_in, open_page
 from tests.browser.test_workspace_journey import live_database, unread_for
