@@ -330,7 +330,7 @@ async def test_outsider_cannot_open_a_closed_workspaces_thread(outsider, closed_
     state, _ = await tab_at(outsider, f"/threads/{closed_thread.id}", thread_id=closed_thread.id).call(ThreadState, "load")
     assert not state.found
     assert state.notice
-    assert state.title == "" and state.posts == state.fresh == [] and state.workspace_name == "" and state.members == []
+    assert state.title == "" and state.posts == state.fresh == [] and state.place_name == "" and state.members == []
 
 
 async def test_outsider_cannot_reply_in_closed_workspace(outsider, closed_thread):

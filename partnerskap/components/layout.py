@@ -121,6 +121,8 @@ def header() -> rx.Component:
                     nav_link("Events", "/events"),
                     nav_link("Activities", "/activities"),
                     rx.cond(AppState.is_member, nav_link("Workspaces", "/workspaces")),
+                    nav_link("People", "/people"),
+                    rx.cond(AppState.is_member, nav_link("Networks", "/networks")),
                     rx.cond(
                         AppState.is_member,
                         rx.link(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from partnerskap.models.base import utcnow
@@ -30,6 +31,9 @@ class Role(enum.StrEnum):
 
 class User(SQLModel, table=True):
     """A registered person."""
+
+    # The directory and the member lists of big networks walk approved members in name order.
+    __table_args__ = (Index("ix_user_status_name", "status", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)

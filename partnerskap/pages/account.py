@@ -82,6 +82,7 @@ def account() -> rx.Component:
         rx.heading(T("Picture"), as_="h2", size="5", margin_top="6"),
         picture_form(),
         rx.heading(T("Profile"), as_="h2", size="5", margin_top="6"),
+        rx.link(T("Complete your profile: themes, region, languages and who sees them"), href="/profile", id="profile-link"),
         rx.form(
             rx.vstack(
                 field("Name", "name", autocomplete="name", max_length=120, default_value=AccountState.viewer_name),

@@ -80,8 +80,17 @@ def post_card(post: PostPublic) -> rx.Component:
 
 
 def mention_picker() -> rx.Component:
-    """Insert a mention of a workspace member into the reply box."""
+    """Insert a mention of a member into the reply box (outside workspaces, members are looked up by the name typed)."""
     return rx.box(
+        rx.cond(
+            ~ThreadState.in_workspace,
+            rx.hstack(
+                rx.el.label(T("Find a member to mention"), html_for="mention-query", class_name="field-label"),
+                rx.input(id="mention-query", value=ThreadState.mention_query, on_change=ThreadState.find_mentions.debounce(250)),
+                align="center",
+                margin_y="2",
+            ),
+        ),
         rx.cond(
             ThreadState.members.length() > 0,
             rx.hstack(
@@ -169,7 +178,7 @@ def thread() -> rx.Component:
         rx.cond(
             ThreadState.found,
             rx.vstack(
-                rx.link(T("Back to the workspace"), ": ", ThreadState.workspace_name, href="/workspaces/" + ThreadState.workspace_id.to(str)),
+                rx.link(T("Back"), ": ", ThreadState.place_name, href=ThreadState.place_link),
                 rx.hstack(
                     rx.cond(ThreadState.pinned, rx.badge(T("Pinned"))),
                     rx.cond(
@@ -192,7 +201,7 @@ def thread() -> rx.Component:
                 rx.cond(
                     ThreadState.can_contribute,
                     rx.box(mention_picker(), reply_form(), width="100%"),
-                    rx.cond(ThreadState.archived, rx.text(T("This workspace is archived: it can be read but not changed."))),
+                    rx.cond(ThreadState.archived, rx.text(T("This place is archived or closed: it can be read but not changed."))),
                 ),
                 rx.cond(
                     ThreadState.closed_reason != "",

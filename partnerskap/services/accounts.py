@@ -260,8 +260,8 @@ def change_password(user_id: int, current_password: str, new_password: str) -> N
         sessions.revoke_all(user_id, session=session)
 
 
-def update_profile(user_id: int, *, name: str, organisation: str) -> User:
-    """Change one's own name and organisation."""
+def check_profile(name: str, organisation: str) -> None:
+    """Refuse a name or organisation a profile cannot have, next to its field."""
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = N_("Enter your name.")
@@ -271,6 +271,11 @@ def update_profile(user_id: int, *, name: str, organisation: str) -> User:
         errors["organisation"] = N_("Use at most 160 characters.")
     if errors:
         raise Invalid(errors)
+
+
+def update_profile(user_id: int, *, name: str, organisation: str) -> User:
+    """Change one's own name and organisation."""
+    check_profile(name, organisation)
     with transaction() as session:
         user = session.get(User, user_id)
         assert user is not None

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 MESSAGES = {
     "mention": N_("{actor} mentioned you in \"{thread}\""),
     "reply": N_("{actor} replied in \"{thread}\""),
+    "message": N_("{actor} wrote to you: \"{thread}\""),
     "join_request": N_("{actor} asks to join \"{workspace}\""),
     "accepted": N_("You were admitted to \"{workspace}\""),
     "declined": N_("Your request to join \"{workspace}\" was declined"),
@@ -50,7 +51,7 @@ GROUP_MESSAGES = {
     "join_request": N_("{count} requests to join \"{workspace}\""),
     "application": N_("{count} people applied for membership and wait for approval"),
 }
-EMAIL_KIND = {"accepted": "decision", "declined": "decision", "inactive": "decision", "moderation_decision": "decision", "workspace_closed": "decision", "activity_confirm": "decision"}
+EMAIL_KIND = {"message": "mention", "accepted": "decision", "declined": "decision", "inactive": "decision", "moderation_decision": "decision", "workspace_closed": "decision", "activity_confirm": "decision"}
 # The moderators' decisions, named in a notification's sentence in the reader's language.
 DECISION_NAMES = {
     "dismiss": N_("no action"),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from sys import intern
 
 from partnerskap import memory, offload
 from partnerskap.i18n import N_, format_datetime
 from partnerskap.schemas import DocumentLink, MemberRow, PostPublic
-from partnerskap.services import discussions, markdown, permissions
+from partnerskap.services import discussions, markdown, permissions, places
 from partnerskap.services.permissions import Action
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded
@@ -32,8 +33,11 @@ class ThreadState(AppState):
 
     thread_id: int = 0
     title: str = ""
-    workspace_id: int = 0
-    workspace_name: str = ""
+    place_name: str = ""
+    place_link: str = ""
+    # Outside workspaces a place may have thousands of members: mentions are looked up as one types.
+    in_workspace: bool = False
+    mention_query: str = ""
     pinned: bool = False
     archived: bool = False
     closed_reason: str = ""
@@ -70,7 +74,8 @@ class ThreadState(AppState):
         page = await offload.read(discussions.open_thread, viewer, thread_id)
         thread, place = page.thread, page.place
         self.thread_id, self.title, self.pinned = thread.id, thread.title, thread.pinned
-        self.workspace_id, self.workspace_name = place.workspace.id, place.workspace.name
+        self.place_name, self.place_link, self.in_workspace = places.name(place), places.link(place), thread.workspace_id is not None
+        self.mention_query = ""
         self.archived = place.archived
         self.closed_reason = place.workspace.closed_reason if place.closed else ""
         self.can_contribute, self.can_moderate, self.can_review = (bool(permissions.decide(viewer, action, place)) for action in (Action.CONTRIBUTE, Action.MODERATE, Action.REVIEW))
@@ -196,8 +201,15 @@ class ThreadState(AppState):
             self._unsent_key, self._unsent_thread = key, thread_id
 
     @guarded(Access.MEMBER)
+    async def find_mentions(self, viewer: Viewer, typed: str):
+        """Offer the first few members of the place whose names start with what the member typed."""
+        self.mention_query = str(typed)[:60]
+        found = await offload.read(discussions.mention_candidates, viewer, self.thread_id, self.mention_query)
+        self.members = [MemberRow(id=user_id, name=intern(name), organisation="", role="") for user_id, name in found]
+
+    @guarded(Access.MEMBER)
     async def mention(self, viewer: Viewer, user_id: str):
-        """Put a mention of a workspace member into the reply box."""
+        """Put a mention of a member of the place into the reply box."""
         name = next((member.name for member in self.members if str(member.id) == str(user_id)), None)
         if name is not None:
             self.draft = f"{self.draft}@[{name}](member:{user_id}) "
