@@ -212,5 +212,5 @@ def thread() -> rx.Component:
             ),
         ),
         heading=ThreadState.title,
-        context=ThreadState.workspace_name,
+        context=ThreadState.place_name,
     )
