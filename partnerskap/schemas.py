@@ -648,70 +648,6 @@ class MyActivity(BaseModel):
 class ActivityForReview(BaseModel):
     """An activity (or a change to one) waiting for an administrator."""
 
-
-class Choice(BaseModel):
-    """An entry of a list a form chooses from, in the viewer's language, and whether it is chosen."""
-
-    key: str
-    label: str
-    chosen: bool = False
-
-
-class PersonCardPublic(BaseModel):
-    """A member in the directory: the fields the viewer may see, the others empty."""
-
-    id: int
-    name: str
-    initials: str
-    organisation: str
-    organisation_type: str
-    title: str
-    region: str
-    themes: str
-    languages: str
-    bio: str
-
-    @classmethod
-    def of(cls, card) -> PersonCardPublic:
-        """The public shape of a person's card (lists joined for showing)."""
-        return cls(
-            id=card.id,
-            name=card.name,
-            initials="".join(part[0] for part in card.name.split()[:2]).upper(),
-            organisation=card.organisation,
-            organisation_type=card.organisation_type,
-            title=card.title,
-            region=card.region,
-            themes=", ".join(card.themes),
-            languages=", ".join(card.languages),
-            bio=card.bio,
-        )
-
-
-class PlaceLink(BaseModel):
-    """A place (a network, a workspace, an area, a conversation) to link to by id and name."""
-
-    id: int
-    name: str
-
-
-class NetworkCard(BaseModel):
-    """A network in the list."""
-
-    id: int
-    name: str
-    purpose: str
-    kind: str
-    access: str
-    member_count: int
-    role: str
-    pending: bool
-    closed: bool
-
-
-class NetworkMemberRow(BaseModel):
-    """A member of a network as its page lists them."""
-
     id: int
     name: str
     organisation: str
@@ -807,6 +743,72 @@ class HomePublic(BaseModel):
         )
 
 
+class Choice(BaseModel):
+    """An entry of a list a form chooses from, in the viewer's language, and whether it is chosen."""
+
+    key: str
+    label: str
+    chosen: bool = False
+
+
+class PersonCardPublic(BaseModel):
+    """A member in the directory: the fields the viewer may see, the others empty."""
+
+    id: int
+    name: str
+    initials: str
+    organisation: str
+    organisation_type: str
+    title: str
+    region: str
+    themes: str
+    languages: str
+    bio: str
+
+    @classmethod
+    def of(cls, card) -> PersonCardPublic:
+        """The public shape of a person's card (lists joined for showing)."""
+        return cls(
+            id=card.id,
+            name=card.name,
+            initials="".join(part[0] for part in card.name.split()[:2]).upper(),
+            organisation=card.organisation,
+            organisation_type=card.organisation_type,
+            title=card.title,
+            region=card.region,
+            themes=", ".join(card.themes),
+            languages=", ".join(card.languages),
+            bio=card.bio,
+        )
+
+
+class PlaceLink(BaseModel):
+    """A place (a network, a workspace, an area, a conversation) to link to by id and name."""
+
+    id: int
+    name: str
+
+
+class NetworkCard(BaseModel):
+    """A network in the list."""
+
+    id: int
+    name: str
+    purpose: str
+    kind: str
+    access: str
+    member_count: int
+    role: str
+    pending: bool
+    closed: bool
+
+
+class NetworkMemberRow(BaseModel):
+    """A member of a network as its page lists them."""
+
+    id: int
+    name: str
+    organisation: str
     role: str
 
 
