@@ -26,7 +26,7 @@ def list_select(label: str, name: str, options: rx.Var, value: rx.Var, *, any_la
     )
 
 
-def checkbox(name: rx.Var | str, label: rx.Var | str, checked: rx.Var | bool) -> rx.Component:
+def labelled_checkbox(name: rx.Var | str, label: rx.Var | str, checked: rx.Var | bool) -> rx.Component:
     """A labelled checkbox (its name carries the key, so several of them make a list)."""
     return rx.el.label(rx.el.input(type="checkbox", name=name, default_checked=checked), " ", label, class_name="check-label")
 
@@ -35,7 +35,7 @@ def checkbox_group(legend: str, prefix: str, options: rx.Var) -> rx.Component:
     """A group of checkboxes, one per entry of a list."""
     return rx.el.fieldset(
         rx.el.legend(T(legend), class_name="field-label"),
-        rx.flex(rx.foreach(options, lambda option: checkbox(prefix + option.key, option.label, option.chosen)), wrap="wrap", gap="3"),
+        rx.flex(rx.foreach(options, lambda option: labelled_checkbox(prefix + option.key, option.label, option.chosen)), wrap="wrap", gap="3"),
         id=prefix.rstrip("-"),
         class_name="field",
     )
@@ -68,7 +68,7 @@ def profile_page() -> rx.Component:
                         width="100%",
                     ),
                     rx.heading(T("Contact"), as_="h2", size="4"),
-                    checkbox("show_email", T("Show my e-mail address to members"), ProfileState.show_email),
+                    labelled_checkbox("show_email", T("Show my e-mail address to members"), ProfileState.show_email),
                     rx.el.label(
                         rx.el.input(type="checkbox", name="messages_from", value="shared", default_checked=ProfileState.messages_from == "shared"),
                         " ",
@@ -77,10 +77,10 @@ def profile_page() -> rx.Component:
                     ),
                     rx.heading(T("Who sees my profile"), as_="h2", size="4"),
                     rx.text(T("Members see your whole profile. Visitors see nothing of you unless you choose so here, field by field."), size="2"),
-                    checkbox("public", T("Visitors may see that I am a member, and my name"), ProfileState.public),
+                    labelled_checkbox("public", T("Visitors may see that I am a member, and my name"), ProfileState.public),
                     rx.el.fieldset(
                         rx.el.legend(T("Visitors may also see"), class_name="field-label"),
-                        rx.flex(rx.foreach(ProfileState.visibility, lambda option: checkbox("public-" + option.key, T_choice(option.key, PROFILE_FIELD_LABELS), option.chosen)), wrap="wrap", gap="3"),
+                        rx.flex(rx.foreach(ProfileState.visibility, lambda option: labelled_checkbox("public-" + option.key, T_choice(option.key, PROFILE_FIELD_LABELS), option.chosen)), wrap="wrap", gap="3"),
                         id="public-fields",
                         class_name="field",
                     ),
