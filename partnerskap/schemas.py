@@ -391,6 +391,7 @@ class DocumentPublic(BaseModel):
     rights_holder: str
     image: bool
     inline: bool
+    mine: bool = False  # uploaded (its newest version) by the viewer: no "Report" to offer, as on one's own posts
     held: str = ""  # "hidden" or "pending": shown with a marker to those who still see it
 
 

@@ -106,7 +106,7 @@ def document_row(document: DocumentPublic) -> rx.Component:
             rx.hstack(
                 rx.cond(document.inline, route_link(T("View"), href=download_url(document, inline=True), is_external=True)),
                 rx.button(T("Versions"), " (", document.versions, ")", on_click=LibraryState.open_versions(document.id), size="1", variant="outline"),
-                report_control("document", document.id),
+                rx.cond(~document.mine, report_control("document", document.id)),
                 wrap="wrap",
             )
         ),

@@ -49,7 +49,7 @@ class LibraryState(AppState):
     versions: list[VersionPublic] = []
     found: bool = False
 
-    def _public(self, entry: documents.Entry) -> DocumentPublic:
+    def _public(self, entry: documents.Entry, viewer: Viewer) -> DocumentPublic:
         return DocumentPublic(
             id=entry.document.id,
             name=entry.document.name,
@@ -64,6 +64,7 @@ class LibraryState(AppState):
             rights_holder=entry.document.rights_holder,
             image=entry.version.content_type in filetypes.IMAGE_TYPES,
             inline=entry.version.content_type in filetypes.INLINE_TYPES,
+            mine=entry.version.uploaded_by == viewer.id,
             held=entry.document.held,
         )
 
@@ -79,10 +80,10 @@ class LibraryState(AppState):
         self.path = [FolderPublic(id=f.id, name=f.name) for f in shelf.path]
         self.folders = [FolderPublic(id=f.id, name=f.name, can_change=bool(permissions.decide(viewer, Action.CHANGE, place, author_id=f.created_by))) for f in shelf.folders]
         self.all_folders = [FolderPublic(id=folder_id, name=path) for folder_id, path in shelf.folder_paths]
-        self.documents = [self._public(entry) for entry in shelf.entries]
+        self.documents = [self._public(entry, viewer) for entry in shelf.entries]
         self.used = human_size(shelf.used, self.lang)
         self.terms_accepted = shelf.terms_accepted
-        self.trash = [self._public(entry) for entry in shelf.trash]
+        self.trash = [self._public(entry, viewer) for entry in shelf.trash]
         self.found = True
 
     @guarded(Access.MEMBER, loads_page=True)
