@@ -8,7 +8,9 @@ from sqlmodel import SQLModel
 
 import partnerskap.models  # noqa: F401
 from partnerskap import settings as config
-from tests.conftest import POSTGRES_ADMIN_URL
+from tests.conftest import POSTGRES_ADMIN_URL, POSTGRES_TEST_DB
+
+SCRATCH_DB = f"{POSTGRES_TEST_DB}_migrations"  # a parallel run names its own
 
 
 def differences(url: str) -> list:
@@ -30,11 +32,11 @@ def scratch_postgres():
     """An empty PostgreSQL database for migrating up and down."""
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS partnerskap_migrations WITH (FORCE)"))
-        connection.execute(text("CREATE DATABASE partnerskap_migrations"))
-    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/partnerskap_migrations"
+        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {SCRATCH_DB}"))
+    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{SCRATCH_DB}"
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS partnerskap_migrations WITH (FORCE)"))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)"))
     admin.dispose()
 
 
@@ -64,7 +66,7 @@ def test_posts_written_before_0005_are_rendered_by_it(backend, tmp_path, request
     from sqlalchemy import column, select, table
 
     from partnerskap.migrations import alembic_config
-    from partnerskap.models import Status, Thread, User, Workspace
+    from partnerskap.models import Status, Thread, Workspace
 
     url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else request.getfixturevalue("scratch_postgres")
     monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, database_url=url))
@@ -75,7 +77,7 @@ def test_posts_written_before_0005_are_rendered_by_it(backend, tmp_path, request
     try:
         with engine.begin() as connection:
             connection.execute(
-                User.__table__.insert(),
+                table("user", *(column(name) for name in ("id", "email", "name", "organisation", "password_hash", "status", "role", "language", "status_reason", "terms_accepted_at", "created_at"))).insert(),  # the columns of 0004, not of today's model
                 dict(id=1, email="olivia@example.org", name="Olivia", organisation="", password_hash="!", status=Status.APPROVED, role="member", language="en", status_reason="", terms_accepted_at=now, created_at=now),
             )
             connection.execute(

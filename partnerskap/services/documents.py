@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
@@ -575,22 +575,27 @@ def authorise_download(viewer: Viewer, document_id: int, version_number: int | N
         if version is None:
             raise Refused(VERSION_MISSING)
         show_inline = inline and version.content_type in filetypes.INLINE_TYPES
-        session.add(DownloadLog(user_id=viewer.id, document_id=document.id, version_id=version.id, inline=show_inline))
+        if not show_inline or not _viewed_today(session, viewer.id, document.id):
+            session.add(DownloadLog(user_id=viewer.id, document_id=document.id, version_id=version.id, document_name=document.name, inline=show_inline))
         return Download(version.storage_key, document.name, version.content_type, version.size, show_inline, document.licence, document.rights_holder)
 
 
+def _viewed_today(session: Session, user_id: int, document_id: int) -> bool:
+    """Whether the member already viewed the document in the browser today (UTC): previews and thumbnails are noted once a day."""
+    midnight = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    return session.exec(
+        select(DownloadLog.id).where(DownloadLog.user_id == user_id, DownloadLog.document_id == document_id, col(DownloadLog.inline).is_(True), col(DownloadLog.at) >= midnight).limit(1)
+    ).first() is not None
+
+
 def download_log(viewer: Viewer, *, limit: int = 500) -> list[tuple[DownloadLog, str, str]]:
-    """Who downloaded what, newest first (instance administrators only)."""
+    """Who downloaded what, newest first, purged documents too (by the name they had; instance administrators only)."""
     require_admin(viewer)
     with transaction() as session:
         rows = session.exec(
-            select(DownloadLog, User.name, Document.name)
-            .join(User, col(User.id) == col(DownloadLog.user_id))
-            .join(Document, col(Document.id) == col(DownloadLog.document_id))
-            .order_by(col(DownloadLog.id).desc())
-            .limit(limit)
+            select(DownloadLog, User.name).join(User, col(User.id) == col(DownloadLog.user_id)).order_by(col(DownloadLog.id).desc()).limit(limit)
         ).all()
-        return list(rows)
+        return [(logged, who, logged.document_name) for logged, who in rows]
 
 
 def export_zip(viewer: Viewer, workspace_id: int, *, only_mine: bool) -> tuple[Iterator[bytes], str]:
@@ -662,10 +667,10 @@ def purge_trash(days: int | None = None) -> int:
         expired = session.exec(select(Document).where(col(Document.deleted_at).is_not(None), Document.deleted_at < limit)).all()
         keys = []
         for document in expired:
+            # The disclosure log outlives the document: its rows keep the name and lose only the ids.
+            session.exec(update(DownloadLog).where(col(DownloadLog.document_id) == document.id).values(document_id=None, version_id=None))
             for version in session.exec(select(DocumentVersion).where(DocumentVersion.document_id == document.id)).all():
                 keys.append(version.storage_key)
-                for logged in session.exec(select(DownloadLog).where(DownloadLog.version_id == version.id)).all():
-                    session.delete(logged)
                 session.delete(version)
             for attachment in session.exec(select(PostAttachment).where(PostAttachment.document_id == document.id)).all():
                 session.delete(attachment)
