@@ -18,11 +18,12 @@ from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import Role, Status, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import accounts, passwords, sessions
+from partnerskap.services import accounts, passwords, sessions, two_factor
 from tests.live_server import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     LiveServer,
+    admin_code,
     running_instance,
 )
 
@@ -37,7 +38,7 @@ MEMBER_PASSWORD = "bertil's own long passphrase"
 def live_database(server: LiveServer) -> Iterator[None]:
     """Point this process's services at the live instance's database for a moment."""
     previous = config.settings
-    config.settings = dataclasses.replace(previous, database_url=server.database_url)
+    config.settings = dataclasses.replace(previous, database_url=server.database_url, secret_key=server.env["PARTNERSKAP_SECRET_KEY"])
     try:
         yield
     finally:
@@ -72,9 +73,12 @@ def client(server) -> Iterator[httpx.Client]:
 
 
 def ticket(server: LiveServer, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> str:
-    """A one-time login ticket, made by the login service against the live database."""
+    """A one-time login ticket, made by the login service against the live database (with the admin's second factor)."""
     with live_database(server):
-        return accounts.log_in(email, password, "127.0.0.1")
+        signed_in = accounts.log_in(email, password, "127.0.0.1")
+        if signed_in.step is two_factor.Step.SESSION:
+            return signed_in.ticket
+        return two_factor.verify(signed_in.ticket, admin_code(), "127.0.0.1")
 
 
 def static_asset(client: httpx.Client) -> str:

@@ -99,6 +99,8 @@ def upgrade() -> None:
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('totp_secret', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('two_factor_since', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+    # Administrators sign in with a second factor from now on: their sessions end, and each enrols at the next login.
+    op.execute("""DELETE FROM authsession WHERE user_id IN (SELECT id FROM "user" WHERE role = 'admin')""")
 
 
 def downgrade() -> None:

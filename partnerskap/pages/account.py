@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from partnerskap.components import two_factor
 from partnerskap.components.forms import field, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.labels import MEMBERSHIP_STATUS_MESSAGES
@@ -64,5 +65,37 @@ def account() -> rx.Component:
             ),
             on_submit=AccountState.change_password,
             aria_label=T("Change the password"),
-        )
+        ),
+        two_factor_section(),
+    )
+
+
+def two_factor_section() -> rx.Component:
+    """Switch two-factor sign-in on (optional for members) or off (administrators keep it)."""
+    return rx.box(
+        rx.heading(T("Two-factor sign-in"), as_="h2", size="5", margin_top="6"),
+        rx.cond(
+            AccountState.recovery_codes.length() > 0,
+            two_factor.recovery_codes(),
+            rx.cond(
+                AccountState.two_factor_on,
+                rx.vstack(
+                    rx.text(T("Two-factor sign-in is on: after the password you enter a code from your authenticator app."), id="two-factor-on"),
+                    rx.cond(
+                        ~AccountState.is_admin,
+                        two_factor.code_form(AccountState.switch_off_two_factor, "switch-off", "Switch two-factor sign-in off"),
+                    ),
+                    spacing="3",
+                ),
+                rx.cond(
+                    AccountState.enrol_secret != "",
+                    two_factor.enrolment(AccountState.finish_two_factor),
+                    rx.vstack(
+                        rx.text(T("With two-factor sign-in, a password alone does not open your account: you also enter a code from an authenticator app.")),
+                        rx.button(T("Set up two-factor sign-in"), on_click=AccountState.begin_two_factor, variant="outline"),
+                        spacing="3",
+                    ),
+                ),
+            ),
+        ),
     )

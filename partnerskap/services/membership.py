@@ -161,5 +161,6 @@ def make_admin(viewer: Viewer, user_id: int) -> User:
             raise Refused(N_("This person is already an administrator."))
         user.role = Role.ADMIN
         session.add(user)
+        sessions.revoke_all(user.id, session=session)  # administrators sign in with a second factor: they enrol at their next login
         audit.record(actor_id=viewer.id, action="role.make_admin", target_user_id=user.id, session=session)
     return user

@@ -8,7 +8,7 @@ import reflex as rx
 
 from partnerskap.api import safe_next
 from partnerskap.i18n import N_, format_datetime
-from partnerskap.services import accounts
+from partnerskap.services import accounts, two_factor
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
 
@@ -29,6 +29,14 @@ class AccountState(AppState):
     organisation: str = ""
     member_since: str = ""
     email_confirmed: bool = True
+    # Two-factor sign-in: the step after the password ("code", "enrol" or ""), a new secret and its QR code while
+    # enrolling, the recovery codes shown once, and whether the member's own account has it on.
+    second_factor_step: str = ""
+    enrol_secret: str = ""
+    enrol_qr_code: str = ""
+    recovery_codes: list[str] = []
+    two_factor_on: bool = False
+    _waiting_ticket: str = ""
 
     @guarded(Access.PUBLIC)
     async def register(self, viewer: Viewer | None, form: dict):
@@ -48,9 +56,43 @@ class AccountState(AppState):
     @guarded(Access.PUBLIC)
     async def log_in(self, viewer: Viewer | None, form: dict):
         """Check the credentials, then let the cookie route start the session."""
-        ticket = await run(accounts.log_in, _form_text(form, "email"), _form_text(form, "password"), self._client_address())
+        signed_in = await run(accounts.log_in, _form_text(form, "email"), _form_text(form, "password"), self._client_address())
+        if signed_in.step == two_factor.Step.SESSION:
+            self._complete_sign_in(signed_in.ticket)
+            return
+        self._waiting_ticket = signed_in.ticket
+        self.recovery_codes = []
+        if signed_in.step == two_factor.Step.ENROL:
+            self._show_enrolment(await run(two_factor.begin_at_sign_in, signed_in.ticket))
+        self.second_factor_step = signed_in.step
+
+    def _complete_sign_in(self, ticket: str) -> None:
         destination = safe_next(self.router.url.query_parameters.get("next", "/status"))
+        self.second_factor_step = self._waiting_ticket = ""
         self._load_page("/auth/complete?" + urlencode({"ticket": ticket, "next": destination}))
+
+    def _show_enrolment(self, enrolment: two_factor.Enrolment) -> None:
+        self.enrol_secret = enrolment.secret
+        self.enrol_qr_code = enrolment.qr_code
+
+    @guarded(Access.PUBLIC, form="second-factor")
+    async def enter_code(self, viewer: Viewer | None, form: dict):
+        """Finish signing in with the authenticator's code or a recovery code."""
+        ticket = await run(two_factor.verify, self._waiting_ticket, _form_text(form, "code"), self._client_address())
+        self._complete_sign_in(ticket)
+
+    @guarded(Access.PUBLIC, form="enrol")
+    async def enrol_at_sign_in(self, viewer: Viewer | None, form: dict):
+        """Switch two-factor sign-in on with the first code from the authenticator; the recovery codes are shown once."""
+        self.recovery_codes = await run(two_factor.finish_at_sign_in, self._waiting_ticket, _form_text(form, "code"), self._client_address())
+        self.enrol_secret = self.enrol_qr_code = ""
+
+    @guarded(Access.PUBLIC)
+    async def continue_sign_in(self, viewer: Viewer | None):
+        """Go on signing in once the recovery codes are kept."""
+        ticket = await run(two_factor.continue_at_sign_in, self._waiting_ticket)
+        self.recovery_codes = []
+        self._complete_sign_in(ticket)
 
     @guarded(Access.PUBLIC)
     async def request_reset(self, viewer: Viewer | None, form: dict):
@@ -93,6 +135,30 @@ class AccountState(AppState):
         account = await run(accounts.own_account, viewer.id)
         self.member_since = format_datetime(account.created_at, self.lang)
         self.email_confirmed = account.email_confirmed_at is not None
+        self.two_factor_on = account.two_factor_since is not None
+        self.enrol_secret = self.enrol_qr_code = ""
+        self.recovery_codes = []
+
+    @guarded(Access.MEMBER)
+    async def begin_two_factor(self, viewer: Viewer):
+        """Show a new secret and its QR code to put in an authenticator app."""
+        self._show_enrolment(await run(two_factor.begin, viewer))
+
+    @guarded(Access.MEMBER, form="enrol")
+    async def finish_two_factor(self, viewer: Viewer, form: dict):
+        """Switch two-factor sign-in on with the first code; the recovery codes are shown once."""
+        self.recovery_codes = await run(two_factor.finish, viewer, _form_text(form, "code"), self._client_address())
+        self.enrol_secret = self.enrol_qr_code = ""
+        self.two_factor_on = True
+        self._say(N_("Two-factor sign-in is on."))
+
+    @guarded(Access.MEMBER, form="switch-off")
+    async def switch_off_two_factor(self, viewer: Viewer, form: dict):
+        """Switch two-factor sign-in off with a code."""
+        await run(two_factor.switch_off, viewer, _form_text(form, "code"), self._client_address())
+        self.two_factor_on = False
+        self.recovery_codes = []
+        self._say(N_("Two-factor sign-in is off."))
 
     @guarded(Access.MEMBER)
     async def save_profile(self, viewer: Viewer, form: dict):
