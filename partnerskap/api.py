@@ -21,7 +21,7 @@ from partnerskap.i18n import best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import health as ops_health
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import calendar, documents, notifications, permissions, sessions
+from partnerskap.services import audit, calendar, documents, membership, notifications, permissions, sessions, transparency
 from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
@@ -173,6 +173,20 @@ async def export_library(request: Request, viewer: Viewer) -> Response:
     return StreamingResponse(chunks, media_type="application/zip", headers={"Content-Disposition": content_disposition("attachment", filename), "Content-Security-Policy": DOWNLOAD_POLICY})
 
 
+@answered
+@member_route
+async def audit_export(request: Request, viewer: Viewer) -> Response:
+    """The record, filtered as the query string says, as CSV (administrators only)."""
+    text = await asyncio.to_thread(membership.audit_csv, viewer, audit.Filter.of(request.query_params))
+    return Response(text, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": content_disposition("attachment", "audit.csv"), "Content-Security-Policy": DOWNLOAD_POLICY})
+
+
+@answered
+async def transparency_report(_request: Request) -> Response:
+    """The public transparency report as JSON (no personal data in it)."""
+    return JSONResponse(await asyncio.to_thread(transparency.as_json))
+
+
 async def health(_request: Request) -> Response:
     """Whether the database takes a write, the storage takes bytes and gives them back, the folders have room and (when
     configured) Redis answers; 503 names what failed, "warn" (still 200) says free space runs low."""
@@ -201,6 +215,8 @@ def routes() -> Starlette:
             Route("/workspaces/{workspace_id:int}/calendar.ics", workspace_calendar, methods=["GET"]),
             Route("/workspaces/{workspace_id:int}/export.zip", export_library, methods=["GET"]),
             Route("/documents/{document_id:int}/download", download_document, methods=["GET"]),
+            Route("/admin/audit.csv", audit_export, methods=["GET"]),
+            Route("/transparency.json", transparency_report, methods=["GET"]),
         ],
         middleware=[Middleware(ops_metrics.RequestMetrics)],  # Reflex's own routes are mounted inside these, so it counts theirs too
     )

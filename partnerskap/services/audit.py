@@ -13,9 +13,14 @@ import dataclasses
 import io
 from datetime import UTC, date, datetime, time, timedelta
 
+from collections.abc import Mapping
+
 from sqlmodel import Session, col, select
 
-from partnerskap.models import AuditEntry
+from partnerskap.i18n import N_
+from partnerskap.models import AuditEntry, User
+from partnerskap.services.addresses import normalise_email
+from partnerskap.services.errors import Invalid
 
 KIND_MAX = 32
 REASON_CODES = ("illegal", "harassment", "spam", "copyright", "privacy", "other")
@@ -54,13 +59,26 @@ def record(
 
 @dataclasses.dataclass(frozen=True)
 class Filter:
-    """Which entries to show: by actor, action (or its area, `moderation.`), target kind and days (inclusive)."""
+    """Which entries to show: by actor (id or e-mail), action (or its area, `moderation.`), target kind and days (inclusive)."""
 
     actor_id: int | None = None
+    actor_email: str = ""
     action: str = ""
     target_kind: str = ""
     since: date | None = None
     until: date | None = None
+
+    @classmethod
+    def of(cls, values: Mapping[str, object]) -> Filter:
+        """A filter from a form or a query string (`actor`, `action`, `kind`, `since`, `until`); a day that is not YYYY-MM-DD is refused."""
+        text = {name: str(values.get(name) or "").strip() for name in ("actor", "action", "kind", "since", "until")}
+        days: dict[str, date | None] = {}
+        for name in ("since", "until"):
+            try:
+                days[name] = date.fromisoformat(text[name]) if text[name] else None
+            except ValueError:
+                raise Invalid({name: N_("Enter a date like 2026-12-31.")}) from None
+        return cls(actor_email=normalise_email(text["actor"]), action=text["action"][:64], target_kind=text["kind"][:KIND_MAX], since=days["since"], until=days["until"])
 
 
 def entries(*, limit: int = 200, where: Filter = Filter(), session: Session) -> list[AuditEntry]:
@@ -68,6 +86,8 @@ def entries(*, limit: int = 200, where: Filter = Filter(), session: Session) -> 
     query = select(AuditEntry)
     if where.actor_id is not None:
         query = query.where(AuditEntry.actor_id == where.actor_id)
+    if where.actor_email:
+        query = query.join(User, col(User.id) == col(AuditEntry.actor_id)).where(User.email == where.actor_email)
     if where.action.endswith("."):
         query = query.where(col(AuditEntry.action).startswith(where.action))
     elif where.action:
