@@ -7,13 +7,14 @@ import reflex as rx
 from partnerskap import api, jobs, memory
 from partnerskap.middleware import SessionBinding
 from partnerskap.ops.metrics import EventMetrics
-from partnerskap.pages import account, admin, auth, home, legal, library, notifications, thread, workspaces
+from partnerskap.pages import account, admin, auth, home, legal, library, notifications, thread, transparency, workspaces
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.admin import AdminState
 from partnerskap.state.base import AppState
 from partnerskap.state.discussions import ThreadState
 from partnerskap.state.library import LibraryState
 from partnerskap.state.notifications import NotificationsState
+from partnerskap.state.transparency import TransparencyState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 
 app = rx.App(
@@ -55,6 +56,7 @@ PAGES = [
     (legal.terms, "/terms", []),
     (legal.privacy, "/privacy", []),
     (legal.accessibility, "/accessibility", []),
+    (transparency.transparency, "/transparency", [TransparencyState.load]),
 ]
 for component, route, loaders in PAGES:
     app.add_page(component, route=route, on_load=loaders or [AppState.refresh], title="Partnerskap")

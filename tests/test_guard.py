@@ -43,6 +43,7 @@ PUBLIC_HANDLERS = {
     "AccountState.reset_password",
     "AccountState.confirm_email",
     "LanguageState.switch_language",
+    "TransparencyState.load",
 }
 
 STATE_SOURCES = Path(partnerskap.partnerskap.__file__).parent / "state"

@@ -118,12 +118,13 @@ def notice_banner() -> rx.Component:
 
 
 def footer() -> rx.Component:
-    """Links to the terms of use, privacy notice and accessibility statement."""
+    """Links to the terms of use, privacy notice, accessibility statement and transparency report."""
     return rx.el.footer(
         rx.flex(
             rx.link(T("Terms of use"), href="/terms"),
             rx.link(T("Privacy notice"), href="/privacy"),
             rx.link(T("Accessibility statement"), href="/accessibility"),
+            rx.link(T("Transparency report"), href="/transparency"),
             spacing="5",
             wrap="wrap",
         ),

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from partnerskap.components.forms import field, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
 from partnerskap.i18n import N_
@@ -149,11 +150,33 @@ def outbox() -> rx.Component:
     )
 
 
+def audit_filter() -> rx.Component:
+    """Narrow the record down by actor, action, target kind and days; the CSV export follows the filter."""
+    return rx.form(
+        rx.flex(
+            field("Actor's e-mail address", "actor", form="audit", type="email", required=False),
+            field("Action", "action", form="audit", required=False, hint="For example membership.suspend, or moderation. for all moderation"),
+            field("Target kind", "kind", form="audit", required=False, hint="user, workspace, post, document…"),
+            field("From", "since", form="audit", type="date", required=False),
+            field("To", "until", form="audit", type="date", required=False),
+            submit("Filter"),
+            wrap="wrap",
+            spacing="3",
+            align="end",
+        ),
+        on_submit=AdminState.filter_audit,
+        aria_label=T("Filter the audit log"),
+        margin_bottom="4",
+    )
+
+
 def audit() -> rx.Component:
-    """Who decided what, when and why."""
+    """Who did what, to what, when and why."""
     return page(
         "Audit log",
         admin_nav(),
+        audit_filter(),
+        rx.link(T("Download as CSV"), href=AdminState.audit_export_link, is_external=True, id="audit-csv", margin_bottom="3"),
         rx.table.root(
             rx.table.header(
                 rx.table.row(
