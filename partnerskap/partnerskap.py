@@ -7,9 +7,11 @@ import reflex as rx
 from partnerskap import api, jobs, memory
 from partnerskap.middleware import SessionBinding
 from partnerskap.ops.metrics import EventMetrics
-from partnerskap.pages import account, admin, auth, home, legal, library, notifications, thread, transparency, workspaces
+from partnerskap.pages import account, admin, admin_dashboard, admin_settings, auth, home, legal, library, notifications, thread, transparency, workspaces
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.admin import AdminState
+from partnerskap.state.admin_dashboard import AdminDashboardState
+from partnerskap.state.admin_settings import AdminSettingsState
 from partnerskap.state.base import AppState
 from partnerskap.state.discussions import ThreadState
 from partnerskap.state.library import LibraryState
@@ -45,6 +47,8 @@ PAGES = [
     (admin.outbox, "/admin/outbox", [AdminState.load_outbox]),
     (admin.audit, "/admin/audit", [AdminState.load_audit]),
     (admin.downloads, "/admin/downloads", [AdminState.load_downloads]),
+    (admin_dashboard.dashboard, "/admin/dashboard", [AdminDashboardState.load]),
+    (admin_settings.settings, "/admin/settings", [AdminSettingsState.load]),
     (workspaces.workspace_list, "/workspaces", [WorkspacesState.load_list]),
     (workspaces.new_workspace, "/workspaces/new", []),
     (workspaces.workspace_front, "/workspaces/[workspace_id]", [WorkspaceState.load]),

@@ -69,7 +69,7 @@ def header() -> rx.Component:
     """The platform name, navigation, language switcher and account menu; wraps on phones."""
     return rx.el.header(
         rx.flex(
-            rx.link(T("Partnership Platform"), href="/", class_name="brand", underline="none"),
+            rx.link(rx.cond(AppState.instance_name != "", AppState.instance_name, T("Partnership Platform")), href="/", class_name="brand", underline="none", id="brand"),
             rx.el.nav(
                 rx.hstack(
                     nav_link("Home", "/"),

@@ -13,7 +13,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import LANGUAGES, N_, language_or_default, t
 from partnerskap.models import EmailToken, Status, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import mail, passwords, sessions, throttle, two_factor, workspaces
+from partnerskap.services import instance, mail, passwords, sessions, throttle, two_factor, workspaces
 from partnerskap.services.addresses import EMAIL_PATTERN, normalise_email
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.tokens import digest, new_token
@@ -167,7 +167,7 @@ def confirm_email(token: str) -> User:
         if user.email_confirmed_at is None:
             user.email_confirmed_at = utcnow()
             if user.status == Status.UNCONFIRMED:
-                user.status = Status.APPROVED if config.settings.membership_policy == "open" else Status.PENDING
+                user.status = Status.APPROVED if instance.effective().membership_policy == "open" else Status.PENDING
             session.add(user)
             if user.status == Status.APPROVED:
                 workspaces.admit_invited(session, user)

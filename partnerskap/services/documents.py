@@ -20,7 +20,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import N_
 from partnerskap.models import Document, DocumentVersion, DownloadLog, Folder, PostAttachment, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import filetypes, permissions, scanner, workspaces
+from partnerskap.services import filetypes, instance, permissions, scanner, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import Action, require_admin, require_member
 from partnerskap.services.sessions import Viewer
@@ -89,6 +89,7 @@ class IncomingFile:
     def __init__(self, viewer: Viewer, workspace_id: int, filename: str, *, folder_id: int | None = None, document_id: int | None = None):
         self.viewer = viewer
         self.filename = clean_name(filename, "file")
+        self.limit = instance.effective().upload_limit_bytes
         with transaction() as session:
             workspaces.authorise(session, viewer, workspace_id, Action.CONTRIBUTE)
             user = session.get(User, viewer.id)
@@ -119,9 +120,9 @@ class IncomingFile:
     def add(self, chunk: bytes) -> None:
         """Take the next bytes; refuse (and drop everything) as soon as a limit is crossed."""
         self.size += len(chunk)
-        if self.size > config.settings.max_upload_bytes:
+        if self.size > self.limit:
             self.abort()
-            raise Refused(N_("The file is larger than the limit of {megabytes} MB."), megabytes=config.settings.max_upload_bytes // (1024 * 1024))
+            raise Refused(N_("The file is larger than the limit of {megabytes} MB."), megabytes=self.limit // (1024 * 1024))
         if self.size > self.room:
             self.abort()
             raise Refused(N_("The workspace's storage quota is full."))

@@ -19,7 +19,7 @@ from partnerskap import db, memory
 from partnerskap.i18n import LANGUAGES, N_, best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import notifications, sessions, throttle
+from partnerskap.services import instance, notifications, sessions, throttle
 from partnerskap.services.errors import Invalid
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
@@ -104,13 +104,15 @@ def guarded(
         async def guarded_handler(self: AppState, *args: Any, **kwargs: Any) -> Any:
             if not quiet:
                 await show(self, errors={}, notice="")
-            counting = None
+            counting = settings = None
             outcome = failures.CANCELLED  # until the handler ends one way or another
             try:
                 viewer = await self._current_viewer()
                 if loads_page:  # who is looking; their unread count (remembered, or read in a thread while the page loads)
                     self._show_viewer(viewer)
                     counting = asyncio.ensure_future(self._unread_count(viewer))
+                    if instance.remembered() is None:  # the instance's name, read once a while per process beside the page's own call
+                        settings = asyncio.ensure_future(run(instance.effective))
                 if not _allowed(access, viewer):
                     outcome = failures.REFUSED
                     message = NOT_SIGNED_IN if viewer is None else NO_ACCESS
@@ -134,6 +136,9 @@ def guarded(
                 if counting is not None:
                     with contextlib.suppress(*failures.DATABASE_UNAVAILABLE):  # the page's own loading says so
                         self.unread_notifications = await counting
+                if settings is not None:
+                    with contextlib.suppress(*failures.DATABASE_UNAVAILABLE):
+                        self.instance_name = (await settings).instance_name
                 ops_metrics.count_event(name, outcome, upload=upload)
             return None
 
@@ -169,6 +174,7 @@ class AppState(rx.State):
     is_member: bool = False
     is_admin: bool = False
     unread_notifications: int = 0
+    instance_name: str = ""
     continue_to: str = ""
     notice: str = ""
     errors: dict[str, str] = {}
@@ -190,6 +196,8 @@ class AppState(rx.State):
         self.viewer_status = viewer.status if viewer else ""
         self.is_member = bool(viewer and viewer.is_member)
         self.is_admin = bool(viewer and viewer.is_admin)
+        if (settings := instance.remembered()) is not None:
+            self.instance_name = settings.instance_name
         if viewer is not None:
             self.lang = viewer.language
         elif self.chosen_language in LANGUAGES:
