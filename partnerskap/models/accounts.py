@@ -18,6 +18,7 @@ class Status(enum.StrEnum):
     APPROVED = "approved"
     DENIED = "denied"
     SUSPENDED = "suspended"
+    ERASED = "erased"  # a former member who deleted their account: the row stays where records name it
 
 
 class Role(enum.StrEnum):

@@ -640,11 +640,15 @@ class _Pipe(io.RawIOBase):
         return data
 
 
-def _zip_stream(files: list[tuple[str, str]]) -> Iterator[bytes]:
+def _zip_stream(files: list[tuple[str, str]], texts: tuple[tuple[str, bytes], ...] = ()) -> Iterator[bytes]:
+    """A zip of stored objects (path, key), after some small files made here (path, bytes), streamed as it is built."""
     storage = get_storage()
     pipe = _Pipe()
-    seen: set[str] = set()
+    seen: set[str] = {path for path, _data in texts}
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path, data in texts:
+            archive.writestr(path, data)
+        yield pipe.take()
         for path, key in files:
             unique = path
             counter = 1
