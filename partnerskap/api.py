@@ -21,7 +21,7 @@ from partnerskap.i18n import best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import health as ops_health
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import audit, calendar, documents, membership, notifications, permissions, sessions, transparency
+from partnerskap.services import audit, calendar, documents, membership, notifications, permissions, privacy, sessions, transparency
 from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
@@ -182,6 +182,14 @@ async def audit_export(request: Request, viewer: Viewer) -> Response:
 
 
 @answered
+@member_route
+async def my_data(request: Request, viewer: Viewer) -> Response:
+    """Everything the instance holds about the member as one zip (the request is on the record)."""
+    chunks, filename = await asyncio.to_thread(privacy.export, viewer)
+    return StreamingResponse(chunks, media_type="application/zip", headers={"Content-Disposition": content_disposition("attachment", filename), "Content-Security-Policy": DOWNLOAD_POLICY})
+
+
+@answered
 async def transparency_report(_request: Request) -> Response:
     """The public transparency report as JSON (no personal data in it)."""
     return JSONResponse(await asyncio.to_thread(transparency.as_json))
@@ -216,6 +224,7 @@ def routes() -> Starlette:
             Route("/workspaces/{workspace_id:int}/export.zip", export_library, methods=["GET"]),
             Route("/documents/{document_id:int}/download", download_document, methods=["GET"]),
             Route("/admin/audit.csv", audit_export, methods=["GET"]),
+            Route("/account/my-data.zip", my_data, methods=["GET"]),
             Route("/transparency.json", transparency_report, methods=["GET"]),
         ],
         middleware=[Middleware(ops_metrics.RequestMetrics)],  # Reflex's own routes are mounted inside these, so it counts theirs too

@@ -91,3 +91,15 @@ async def test_visitor_reads_the_transparency_report_as_json(client, admin, memb
     answer = await client.get("/transparency.json")
     [month] = answer.json()["months"]
     assert (answer.status_code, month["reports"], month["actions"], month["actions_by_reason"]) == (200, {"spam": 1}, {"hide": 1}, {"spam": {"hide": 1}})
+
+
+async def test_member_downloads_their_data_as_one_zip_and_a_visitor_is_asked_to_log_in(client, member):
+    import io
+    import json
+    import zipfile
+
+    answer = await client.get("/account/my-data.zip", cookies=cookie_of(member))
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/zip"
+    assert json.loads(zipfile.ZipFile(io.BytesIO(answer.content)).read("profile.json"))["name"] == "Bob"
+    visitor = await client.get("/account/my-data.zip")
+    assert (visitor.status_code, visitor.text) == (403, "Log in to continue.")

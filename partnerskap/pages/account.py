@@ -67,6 +67,33 @@ def account() -> rx.Component:
             aria_label=T("Change the password"),
         ),
         two_factor_section(),
+        your_data_section(),
+    )
+
+
+def your_data_section() -> rx.Component:
+    """Download all of one's data; delete one's account, keeping or removing what one wrote and uploaded."""
+    return rx.box(
+        rx.heading(T("Your data"), as_="h2", size="5", margin_top="6"),
+        rx.text(T("Download everything this instance holds about you as one zip file: your profile, posts, notifications, the documents you uploaded and the administrators' records about you.")),
+        rx.link(T("Download my data"), href="/account/my-data.zip", is_external=True, id="download-my-data", class_name="button-link", margin_top="2"),
+        rx.heading(T("Delete your account"), as_="h3", size="4", margin_top="5"),
+        rx.text(T("Your sessions end and your profile is erased. Choose what happens to your posts and the documents you uploaded.")),
+        rx.form(
+            rx.vstack(
+                rx.el.fieldset(
+                    rx.el.legend(T("Your posts and documents"), class_name="field-label"),
+                    rx.el.label(rx.el.input(type="radio", name="content", value="keep", default_checked=True), " ", T("Keep them under the name “Former member”"), class_name="checkbox-label"),
+                    rx.el.label(rx.el.input(type="radio", name="content", value="remove", id="delete-account-remove"), " ", T("Remove them, files included"), class_name="checkbox-label"),
+                ),
+                field("Password", "password", form="delete-account", type="password", autocomplete="current-password"),
+                rx.button(T("Delete my account"), type="submit", color_scheme="red", id="delete-account-button"),
+                spacing="3",
+                max_width="32em",
+            ),
+            on_submit=AccountState.delete_account,
+            aria_label=T("Delete your account"),
+        ),
     )
 
 

@@ -8,7 +8,7 @@ import reflex as rx
 
 from partnerskap.api import safe_next
 from partnerskap.i18n import N_, format_datetime
-from partnerskap.services import accounts, two_factor
+from partnerskap.services import accounts, privacy, two_factor
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded, run
 
@@ -173,4 +173,10 @@ class AccountState(AppState):
         """Change the password; every session ends, so the member logs in again."""
         await run(accounts.change_password, viewer.id, _form_text(form, "current_password"), _form_text(form, "new_password"))
         self._say(N_("Your password was changed. Log in with the new password."))
+        self._load_page("/auth/logout")
+
+    @guarded(Access.MEMBER, form="delete-account")
+    async def delete_account(self, viewer: Viewer, form: dict):
+        """Delete one's own account after the password, keeping or removing one's posts and documents; then log out."""
+        await run(privacy.delete_account, viewer, _form_text(form, "password"), remove_content=form.get("content") == "remove")
         self._load_page("/auth/logout")
