@@ -101,5 +101,5 @@ async def test_member_downloads_their_data_as_one_zip_and_a_visitor_is_asked_to_
     answer = await client.get("/account/my-data.zip", cookies=cookie_of(member))
     assert answer.status_code == 200 and answer.headers["content-type"] == "application/zip"
     assert json.loads(zipfile.ZipFile(io.BytesIO(answer.content)).read("profile.json"))["name"] == "Bob"
-    visitor = await client.get("/account/my-data.zip")
+    visitor = await client.get("/account/my-data.zip", headers={"Accept-Language": "en"})
     assert (visitor.status_code, visitor.text) == (403, "Log in to continue.")
