@@ -316,3 +316,13 @@ def test_previews_of_an_image_are_noted_once_a_day_and_downloads_every_time(uplo
     documents.authorise_download(viewer(uploader), version.document_id)
     with transaction() as session:
         assert sorted(session.exec(select(DownloadLog.inline)).all()) == [False, False, True]
+
+
+def test_an_owners_export_of_everyones_documents_is_on_the_record(uploader, workspace):
+    from partnerskap.models import AuditEntry
+
+    upload(uploader, workspace.id, "report.pdf", PDF)
+    documents.export_zip(viewer(uploader), workspace.id, only_mine=True)
+    documents.export_zip(viewer(uploader), workspace.id, only_mine=False)
+    with transaction() as session:
+        assert [(e.action, e.workspace_id, e.reason) for e in session.exec(select(AuditEntry)).all()] == [("workspace.export", workspace.id, "1 documents")]

@@ -39,6 +39,7 @@ PUBLIC_HANDLERS = {
     "AccountState.enter_code",  # these three act only on the ticket the password step left in this state
     "AccountState.enrol_at_sign_in",
     "AccountState.continue_sign_in",
+    "AccountState.restart_sign_in",
     "AccountState.request_reset",
     "AccountState.reset_password",
     "AccountState.confirm_email",

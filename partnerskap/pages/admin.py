@@ -15,6 +15,7 @@ STATUS_LABELS = {
     "approved": N_("Member"),
     "denied": N_("Denied"),
     "suspended": N_("Suspended"),
+    "erased": N_("Former member"),
 }
 ROLE_LABELS = {"member": N_("Member"), "admin": N_("Administrator")}
 ACTION_LABELS = {

@@ -70,6 +70,10 @@ def login() -> rx.Component:
     """The login form, then (for those who use it) the second factor: a code, or enrolling first (administrators)."""
     return page(
         "Log in",
+        rx.cond(
+            (AccountState.second_factor_step != "") & (AccountState.recovery_codes.length() == 0),
+            rx.button(T("Start again with the password"), on_click=AccountState.restart_sign_in, variant="ghost", margin_bottom="3", id="restart-sign-in"),
+        ),
         rx.match(
             AccountState.second_factor_step,
             ("code", two_factor.code_form(AccountState.enter_code, "second-factor", "Continue", hint="The six-digit code from your authenticator app, or one of your recovery codes.")),

@@ -20,7 +20,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import N_
 from partnerskap.models import Document, DocumentVersion, DownloadLog, Folder, PostAttachment, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import filetypes, instance, permissions, scanner, workspaces
+from partnerskap.services import audit, filetypes, instance, permissions, scanner, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import Action, require_admin, require_member
 from partnerskap.services.sessions import Viewer
@@ -610,6 +610,8 @@ def export_zip(viewer: Viewer, workspace_id: int, *, only_mine: bool) -> tuple[I
         folders = {f.id: f for f in session.exec(select(Folder).where(Folder.workspace_id == workspace_id)).all()}
         files = [(_archive_path(e.document, folders), e.version.storage_key) for e in entries]
         name = place.workspace.name
+        if not only_mine:  # everyone's documents leave the instance: on the record
+            audit.record(actor_id=viewer.id, action="workspace.export", workspace_id=workspace_id, reason=f"{len(files)} documents", session=session)
     return _zip_stream(files), f"{name}.zip"
 
 

@@ -75,6 +75,12 @@ class AccountState(AppState):
         self.enrol_secret = enrolment.secret
         self.enrol_qr_code = enrolment.qr_code
 
+    @guarded(Access.PUBLIC)
+    async def restart_sign_in(self, viewer: Viewer | None):
+        """Back to the password form (a waiting sign-in expires after five minutes)."""
+        self.second_factor_step = self._waiting_ticket = self.enrol_secret = self.enrol_qr_code = ""
+        self.recovery_codes = []
+
     @guarded(Access.PUBLIC, form="second-factor")
     async def enter_code(self, viewer: Viewer | None, form: dict):
         """Finish signing in with the authenticator's code or a recovery code."""
