@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from partnerskap.db import transaction
 from partnerskap.models import Role, User
 from tests.browser.axe import assert_accessible
-from tests.browser.test_membership_journey import log_in, open_page
+from tests.browser.test_membership_journey import log_in, open_page, switch_language
 from tests.browser.test_workspace_journey import approved_member, live_database
 from tests.conftest import PASSWORD
 from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP_SECRET, LiveServer, admin_code
@@ -56,6 +56,7 @@ def test_admin_renames_the_instance_and_sees_the_name_then_opens_the_dashboard(l
     page = new_context().new_page()
     log_in(page, live_server, ADMIN_EMAIL, ADMIN_PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
     open_page(page, live_server.url + "/admin/settings")
+    switch_language(page, "en")
     expect(page.locator("#settings-upload_limit_mb")).to_have_value(re.compile(r"^\d+$"))
     assert_accessible(page, "instance settings [en]")
     page.locator("#settings-instance_name").fill("Turku Welcome Network")
