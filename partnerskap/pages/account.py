@@ -87,7 +87,7 @@ def your_data_section() -> rx.Component:
                     rx.el.label(rx.el.input(type="radio", name="content", value="remove", id="delete-account-remove"), " ", T("Remove them, files included"), class_name="checkbox-label"),
                 ),
                 field("Password", "password", form="delete-account", type="password", autocomplete="current-password"),
-                rx.button(T("Delete my account"), type="submit", color_scheme="red", id="delete-account-button"),
+                rx.button(T("Delete my account"), type="submit", color_scheme="red", variant="soft", id="delete-account-button"),
                 spacing="3",
                 max_width="32em",
             ),

@@ -93,5 +93,5 @@ def test_member_downloads_their_data_and_deletes_their_account(live_server: Live
     page.locator("#delete-account-password").fill(PASSWORD)
     page.locator("#delete-account-button").click()
     page.wait_for_url(re.compile(r"/$"))
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name="Log in")).to_be_visible()
     assert live_server.query('SELECT name, status FROM "user" WHERE id = :id', id=paula.id) == [("Former member", "erased")]
