@@ -12,6 +12,7 @@ from partnerskap.services import accounts, instance
 from partnerskap.services.errors import Invalid, Refused
 from tests.conftest import viewer
 from tests.refusals import ADMINS_ONLY
+from tests.test_sessions import last_link_token
 
 FORM = instance.SettingsForm(instance_name="Turku Partnership", organisation="City of Turku", membership_policy="open", premoderation_days="3", closed_grace_days="14", upload_limit_mb="20")
 
@@ -36,8 +37,6 @@ def test_the_membership_policy_set_by_an_admin_decides_who_is_approved_on_confir
     monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, membership_policy="approval"))
     instance.save(viewer(admin), FORM)
     accounts.register(accounts.Registration("Nina", "nina@example.org", "", "a long passphrase for nina", True, "en"), "192.0.2.1")
-    from tests.test_sessions import last_link_token
-
     assert accounts.confirm_email(last_link_token("nina@example.org", "confirm")).status == Status.APPROVED
 
 

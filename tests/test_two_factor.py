@@ -9,6 +9,7 @@ from partnerskap.models import RecoveryCode, User
 from partnerskap.services import accounts, membership, sessions, two_factor
 from partnerskap.services.errors import Invalid, Refused
 from tests.conftest import PASSWORD, viewer
+from tests.test_sessions import last_link_token
 
 IP = "192.0.2.7"
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -94,8 +95,6 @@ def test_member_switches_the_second_factor_on_and_off_but_an_admin_cannot_switch
 def test_a_password_reset_does_not_skip_the_second_factor(member):
     enrol(member)
     accounts.request_password_reset(member.email, IP)
-    from tests.test_sessions import last_link_token
-
     accounts.reset_password(last_link_token(member.email, "reset"), "a brand new passphrase")
     assert accounts.log_in(member.email, "a brand new passphrase", IP).step == two_factor.Step.CODE
 

@@ -612,7 +612,7 @@ def export_zip(viewer: Viewer, workspace_id: int, *, only_mine: bool) -> tuple[I
         name = place.workspace.name
         if not only_mine:  # everyone's documents leave the instance: on the record
             audit.record(actor_id=viewer.id, action="workspace.export", workspace_id=workspace_id, reason=f"{len(files)} documents", session=session)
-    return _zip_stream(files), f"{name}.zip"
+    return zip_stream(files), f"{name}.zip"
 
 
 def _archive_path(document: Document, folders: dict[int, Folder]) -> str:
@@ -642,7 +642,7 @@ class _Pipe(io.RawIOBase):
         return data
 
 
-def _zip_stream(files: list[tuple[str, str]], texts: tuple[tuple[str, bytes], ...] = ()) -> Iterator[bytes]:
+def zip_stream(files: list[tuple[str, str]], texts: tuple[tuple[str, bytes], ...] = ()) -> Iterator[bytes]:
     """A zip of stored objects (path, key), after some small files made here (path, bytes), streamed as it is built."""
     storage = get_storage()
     pipe = _Pipe()

@@ -100,7 +100,7 @@ def export(viewer: Viewer) -> tuple[Iterator[bytes], str]:
         (name, json.dumps(data, ensure_ascii=False, indent=2).encode())
         for name, data in (("profile.json", profile), ("posts.json", posts), ("notifications.json", notifications), ("documents.json", document_rows), ("audit.json", about))
     )
-    return documents._zip_stream(files, texts), "my-data.zip"
+    return documents.zip_stream(files, texts), "my-data.zip"
 
 
 def delete_account(viewer: Viewer, password: str, *, remove_content: bool) -> None:
