@@ -82,3 +82,17 @@ def test_member_cannot_read_or_export_the_record(member):
         membership.audit_log(viewer(member))
     with pytest.raises(Refused, match=ADMINS_ONLY):
         membership.audit_csv(viewer(member))
+
+
+def test_workspace_decisions_by_owners_and_moderators_are_on_the_record(owner, member, outsider, workspace):
+    from partnerskap.models import WorkspaceRole
+    from partnerskap.services import workspaces
+
+    workspaces.set_role(viewer(owner), workspace.id, member.id, WorkspaceRole.MODERATOR)
+    workspaces.remove_member(viewer(owner), workspace.id, member.id)
+    with transaction() as session:
+        recorded = [(e.actor_id, e.action, e.target_kind, e.target_id, e.workspace_id, e.reason) for e in session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()]
+    assert recorded == [
+        (owner.id, "workspace.set_role", "user", member.id, workspace.id, "moderator"),
+        (owner.id, "workspace.remove_member", "user", member.id, workspace.id, ""),
+    ]

@@ -24,6 +24,17 @@ ACTION_LABELS = {
     "membership.suspend": N_("Suspended"),
     "membership.reinstate": N_("Reinstated"),
     "role.make_admin": N_("Made administrator"),
+    "workspace.enter": N_("Entered a workspace"),
+    "workspace.accept": N_("Accepted into a workspace"),
+    "workspace.decline": N_("Declined from a workspace"),
+    "workspace.set_role": N_("Changed a workspace role"),
+    "workspace.hand_over": N_("Handed a workspace over"),
+    "workspace.remove_member": N_("Removed from a workspace"),
+    "workspace.export": N_("Exported a workspace's documents"),
+    "settings.change": N_("Changed the instance settings"),
+    "audit.export": N_("Exported the audit log"),
+    "account.export": N_("Downloaded their data"),
+    "account.delete": N_("Deleted their account"),
 }
 
 
@@ -197,7 +208,7 @@ def audit() -> rx.Component:
                     lambda entry: rx.table.row(
                         rx.table.cell(entry.when),
                         rx.table.cell(entry.actor),
-                        rx.table.cell(T_choice(entry.action, ACTION_LABELS)),
+                        rx.table.cell(T_choice(entry.action, ACTION_LABELS), rx.el.br(), rx.text(entry.action, as_="span", size="1", color="var(--gray-11)")),
                         rx.table.cell(entry.target),
                         rx.table.cell(entry.reason),
                     ),
