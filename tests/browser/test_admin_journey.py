@@ -95,3 +95,44 @@ def test_member_downloads_their_data_and_deletes_their_account(live_server: Live
     page.wait_for_url(re.compile(r"/$"))
     expect(page.get_by_role("banner").get_by_role("link", name="Log in")).to_be_visible()
     assert live_server.query('SELECT name, status FROM "user" WHERE id = :id', id=paula.id) == [("Former member", "erased")]
+
+
+def test_member_switches_two_factor_sign_in_on_and_off_on_the_account_page(live_server: LiveServer, new_context, password_hash: str):
+    sami = approved_member(live_server, password_hash, "Sami Secure")
+    page = new_context().new_page()
+    log_in(page, live_server, sami.email, PASSWORD)
+    open_page(page, live_server.url + "/account")
+    page.get_by_role("button", name="Set up two-factor sign-in").click()
+    secret = page.locator("#enrol-secret").inner_text().strip()
+    page.locator("#enrol-code").fill(admin_code(secret))
+    page.get_by_role("button", name="Switch two-factor sign-in on").click()
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    expect(page.locator(".notice")).to_contain_text("Two-factor sign-in is on.")
+
+    second = new_context().new_page()
+    open_page(second, live_server.url + "/login")
+    second.locator("#email").fill(sami.email)
+    second.locator("#password").fill(PASSWORD)
+    second.locator("form button[type=submit]").click()
+    expect(second.locator("#second-factor-code")).to_be_visible()
+    assert_accessible(second, "second-factor code [en]")
+    second.locator("#restart-sign-in").click()
+    expect(second.locator("#password")).to_be_visible()
+
+    open_page(page, live_server.url + "/account")
+    expect(page.locator("#two-factor-on")).to_be_visible()
+    page.locator("#switch-off-code").fill(admin_code(secret))
+    page.get_by_role("button", name="Switch two-factor sign-in off").click()
+    expect(page.locator(".notice")).to_contain_text("Two-factor sign-in is off.")
+    expect(page.get_by_role("button", name="Set up two-factor sign-in")).to_be_visible()
+
+
+def test_admin_filters_the_audit_log_and_the_csv_link_follows(live_server: LiveServer, new_context):
+    page = new_context().new_page()
+    log_in(page, live_server, ADMIN_EMAIL, ADMIN_PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
+    open_page(page, live_server.url + "/admin/audit")
+    switch_language(page, "en")
+    page.locator("#audit-action").fill("settings.change")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("#audit-csv")).to_have_attribute("href", "/admin/audit.csv?action=settings.change")
+    assert_accessible(page, "audit log with its filter [en]")
