@@ -1,15 +1,29 @@
 """Reflex configuration, derived from the instance's settings."""
 
+import socket
+
 import reflex as rx
 from reflex_base.plugins.sitemap import SitemapPlugin
 
 from partnerskap.settings import settings
+
+
+def _serves_ipv6() -> bool:
+    """Whether this computer can listen on IPv6 (then `::` also answers IPv4, so http://[::1] works beside 127.0.0.1)."""
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::", 0))
+    except OSError:
+        return False
+    return True
+
 
 config = rx.Config(
     app_name="partnerskap",
     state_manager_mode="redis" if settings.redis_url else "memory",
     redis_url=settings.redis_url or None,
     cors_allowed_origins=settings.allowed_origins,
+    backend_host="::" if settings.local_trial and _serves_ipv6() else "0.0.0.0",
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", radius="medium"))],

@@ -15,34 +15,42 @@ from starlette.responses import JSONResponse, RedirectResponse, Response, Stream
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from partnerskap import api_public, offload
 from partnerskap import settings as config
 from partnerskap import uploads
-from partnerskap.i18n import best_language, t
+from partnerskap.i18n import N_, best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import health as ops_health
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import audit, calendar, documents, membership, notifications, permissions, privacy, sessions, transparency
-from partnerskap.services.errors import Refused
+from partnerskap.services import activities, activity_data, audit, calendar, documents, membership, notifications, permissions, privacy, sessions, transparency
+from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
-from partnerskap.services.tokens import digest
+from partnerskap.services.tokens import digest, new_token
 from partnerskap.storage import content_disposition, get_storage
 
 log = logging.getLogger(__name__)
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self' 'unsafe-inline'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "connect-src 'self' ws: wss:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+
+def content_security_policy(origins: tuple[str, ...], tile_origin: str = "") -> str:
+    """The pages' policy: everything from the instance itself; the event socket only at the instance's own origins;
+    images also from the configured map tile server."""
+    sockets = " ".join(origin.replace("http", "ws", 1) for origin in origins if origin.startswith(("http://", "https://")))
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        " ".join(["img-src 'self' data: blob:", *([tile_origin] if tile_origin else [])]),
+        "font-src 'self' data:",
+        f"connect-src 'self' {sockets}",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
 
 
+# What /auth/origin tells a page opened at an address the event socket refuses (shown by components.document).
+ORIGIN_REFUSED = N_("This page was opened at an address the platform does not answer at, so it cannot load. Open it at {address}.")
 # Downloads are data, never a page: no scripts, no plugins, sandboxed, not framed.
 DOWNLOAD_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'"
 ADMITTED = 204  # what admit_upload answers an upload it lets through (never sent)
@@ -62,7 +70,7 @@ def answered(route: Callable[[Request], Awaitable[Response]]) -> Callable[[Reque
             failure = failures.classify(error)
             failures.note(f"route {route.__name__}", failure, error)
             if failure.full:
-                await asyncio.to_thread(notifications.tell_admins_storage_full)
+                await offload.write(notifications.tell_admins_storage_full)
             status = {failures.UNAVAILABLE: 503, failures.INVALID: 400, failures.REFUSED: 403}.get(failure.outcome, 500)
             text = t(failure.message, best_language(request.headers.get("accept-language", "")), **failure.values)
             return Response(text, status_code=status, media_type="text/plain; charset=utf-8", headers={"Retry-After": "5"} if status == 503 else None)
@@ -80,35 +88,79 @@ def safe_next(path: str) -> str:
     return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
 
 
+def _from_another_site(request: Request) -> bool:
+    """Whether the browser says another site started this request (a link, a form or a script elsewhere)."""
+    return request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none")
+
+
+def _from_own_page(request: Request) -> bool:
+    """Whether a POST comes from one of the instance's own pages: its Origin is ours and the browser does not say otherwise."""
+    return not _from_another_site(request) and request.headers.get("origin", "") in config.settings.allowed_origins
+
+
+def _set_cookie(response: Response, name: str, value: str, max_age: int) -> None:
+    response.set_cookie(name, value, max_age=max_age, path="/", secure=config.settings.secure_cookies, httponly=True, samesite="lax")
+
+
+def _clear_cookie(response: Response, name: str) -> None:
+    response.delete_cookie(name, path="/", secure=config.settings.secure_cookies, httponly=True, samesite="lax")
+
+
+async def begin_login(request: Request) -> Response:
+    """Give this browser its login value (see sessions.LOGIN_COOKIE), then go back to the login page."""
+    response = RedirectResponse(safe_next(request.query_params.get("next", "/login")), status_code=303)
+    if not _from_another_site(request):
+        _set_cookie(response, sessions.LOGIN_COOKIE, new_token(), sessions.LOGIN_COOKIE_SECONDS)
+    return response
+
+
 @answered
 async def complete_login(request: Request) -> Response:
-    """Exchange a one-time login ticket for an HttpOnly session cookie, then continue."""
-    previous = request.cookies.get(sessions.COOKIE_NAME, "")
-    token = await asyncio.to_thread(sessions.exchange_ticket, request.query_params.get("ticket", ""), previous)
+    """Exchange a one-time login ticket, in the browser that asked for it, for an HttpOnly session cookie, then continue."""
+    browser = request.cookies.get(sessions.LOGIN_COOKIE, "")
+    token = None
+    if browser and not _from_another_site(request):
+        previous = request.cookies.get(sessions.COOKIE_NAME, "")
+        token = await offload.write(sessions.exchange_ticket, request.query_params.get("ticket", ""), previous, browser)
     if token is None:
         return RedirectResponse("/login?" + urlencode({"expired": "1"}), status_code=303)
     response = RedirectResponse(safe_next(request.query_params.get("next", "/")), status_code=303)
-    settings = config.settings
-    response.set_cookie(
-        sessions.COOKIE_NAME,
-        token,
-        max_age=settings.session_absolute_hours * 3600,
-        path="/",
-        secure=settings.secure_cookies,
-        httponly=True,
-        samesite="lax",
-    )
+    _set_cookie(response, sessions.COOKIE_NAME, token, config.settings.session_absolute_hours * 3600)
+    _clear_cookie(response, sessions.LOGIN_COOKIE)
     return response
 
 
 @answered
-async def finish_logout(request: Request) -> Response:
-    """Revoke the session (if any) and clear its cookie."""
+async def log_out(request: Request) -> Response:
+    """A POST from the instance's own pages ends the session; any other request changes nothing (403)."""
+    if not _from_own_page(request):
+        return Response("Not allowed.", status_code=403, media_type="text/plain")
     if token := request.cookies.get(sessions.COOKIE_NAME, ""):
-        await asyncio.to_thread(sessions.revoke, token)
+        await offload.write(sessions.revoke, token)
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(sessions.COOKIE_NAME, path="/", secure=config.settings.secure_cookies, httponly=True, samesite="lax")
+    _clear_cookie(response, sessions.COOKIE_NAME)
     return response
+
+
+async def forget_ended_session(request: Request) -> Response:
+    """Clear the cookie of a session that has already ended (the log-out button ends it first); a live one stays.
+
+    So a link from another site cannot log anyone out, while the app's own pages reach this route by a GET.
+    """
+    response = RedirectResponse("/", status_code=303)
+    token = request.cookies.get(sessions.COOKIE_NAME, "")
+    if token and await offload.read(sessions.has_ended, token):
+        _clear_cookie(response, sessions.COOKIE_NAME)
+    return response
+
+
+async def check_origin(request: Request) -> Response:
+    """Whether the event socket will accept this page's origin; if not, says so in the visitor's language."""
+    origin = request.headers.get("origin", "")
+    if not origin or origin in config.settings.allowed_origins:
+        return Response(status_code=204)
+    language = best_language(request.headers.get("accept-language", ""))
+    return Response(t(ORIGIN_REFUSED, language, address=config.settings.public_url), status_code=403, media_type="text/plain; charset=utf-8")
 
 
 RouteHandler = Callable[[Request, Viewer], Awaitable[Response]]
@@ -134,14 +186,14 @@ def member_route(handler: RouteHandler) -> Callable[[Request], Awaitable[Respons
 
 
 async def _viewer_of(request: Request) -> Viewer | None:
-    return await asyncio.to_thread(sessions.resolve, request.cookies.get(sessions.COOKIE_NAME, ""))
+    return await offload.read(sessions.resolve, request.cookies.get(sessions.COOKIE_NAME, ""))
 
 
 @answered
 @member_route
 async def workspace_calendar(request: Request, viewer: Viewer) -> Response:
     """A workspace's calendar as iCalendar, for those who may read the workspace."""
-    text, filename = await asyncio.to_thread(calendar.ics, viewer, int(request.path_params["workspace_id"]))
+    text, filename = await offload.read(calendar.ics, viewer, int(request.path_params["workspace_id"]))
     return Response(text, media_type="text/calendar; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -151,7 +203,7 @@ async def download_document(request: Request, viewer: Viewer) -> Response:
     """Stream one version of a document after checking, for this very request, that the viewer may read it."""
     version = request.query_params.get("version", "")
     inline = request.query_params.get("inline") == "1"
-    found = await asyncio.to_thread(
+    found = await offload.write(
         documents.authorise_download, viewer, int(request.path_params["document_id"]), int(version) if version.isdigit() else None, inline=inline
     )
     headers = {
@@ -167,7 +219,7 @@ async def download_document(request: Request, viewer: Viewer) -> Response:
 @member_route
 async def export_library(request: Request, viewer: Viewer) -> Response:
     """A zip of a workspace's documents: the viewer's own, or (owners) all of them."""
-    chunks, filename = await asyncio.to_thread(
+    chunks, filename = await offload.write(  # an owner's export of everyone's documents is on the record
         documents.export_zip, viewer, int(request.path_params["workspace_id"]), only_mine=request.query_params.get("scope") != "all"
     )
     return StreamingResponse(chunks, media_type="application/zip", headers={"Content-Disposition": content_disposition("attachment", filename), "Content-Security-Policy": DOWNLOAD_POLICY})
@@ -177,7 +229,7 @@ async def export_library(request: Request, viewer: Viewer) -> Response:
 @member_route
 async def audit_export(request: Request, viewer: Viewer) -> Response:
     """The record, filtered as the query string says, as CSV (administrators only)."""
-    text = await asyncio.to_thread(membership.audit_csv, viewer, audit.Filter.of(request.query_params))
+    text = await offload.write(membership.audit_csv, viewer, audit.Filter.of(request.query_params))
     return Response(text, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": content_disposition("attachment", "audit.csv"), "Content-Security-Policy": DOWNLOAD_POLICY})
 
 
@@ -185,14 +237,14 @@ async def audit_export(request: Request, viewer: Viewer) -> Response:
 @member_route
 async def my_data(request: Request, viewer: Viewer) -> Response:
     """Everything the instance holds about the member as one zip (the request is on the record)."""
-    chunks, filename = await asyncio.to_thread(privacy.export, viewer)
+    chunks, filename = await offload.write(privacy.export, viewer)
     return StreamingResponse(chunks, media_type="application/zip", headers={"Content-Disposition": content_disposition("attachment", filename), "Content-Security-Policy": DOWNLOAD_POLICY})
 
 
 @answered
 async def transparency_report(_request: Request) -> Response:
     """The public transparency report as JSON (no personal data in it)."""
-    return JSONResponse(await asyncio.to_thread(transparency.as_json))
+    return JSONResponse(await offload.read(transparency.as_json))
 
 
 async def health(_request: Request) -> Response:
@@ -205,20 +257,72 @@ async def health(_request: Request) -> Response:
 async def metrics(_request: Request) -> Response:
     """The instance's Prometheus metrics (no personal data in them), with free space, outbox and scanner measured now."""
     try:
-        await asyncio.wait_for(asyncio.to_thread(ops_health.measure), ops_health.CHECK_SECONDS)
+        await asyncio.wait_for(offload.read(ops_health.measure), ops_health.CHECK_SECONDS)
     except TimeoutError:
         log.warning("metrics: measuring free space, the outbox and the scanner took over %s s", ops_health.CHECK_SECONDS)
     body, content_type = ops_metrics.exposition()
     return Response(body, media_type=content_type)
 
 
+async def _open_data_query(request: Request, max_per_page: int, default_per_page: int) -> activities.Query | Response:
+    try:
+        return await offload.read(activities.Query.parse, dict(request.query_params), max_per_page=max_per_page, default_per_page=default_per_page)
+    except Invalid as invalid:
+        language = request.query_params.get("lang", "en")
+        return JSONResponse(
+            {"error": "invalid_parameters", "parameters": {name: t(message, language) for name, message in invalid.errors.items()}}, status_code=400
+        )
+
+
+OPEN_DATA_HEADERS = {"Access-Control-Allow-Origin": "*"}
+
+
+async def activities_json(request: Request) -> Response:
+    """The published directory as paged JSON (see docs/open-data.md); a 400 with a JSON error for a wrong parameter."""
+    query = await _open_data_query(request, activities.OPEN_DATA_MAX_PER_PAGE, activities.OPEN_DATA_PER_PAGE)
+    if isinstance(query, Response):
+        return query
+    found = await offload.read(activities.search, query, order="updated")
+    body = await offload.read(activity_data.as_json, found, query)
+    return JSONResponse(body, headers=OPEN_DATA_HEADERS)
+
+
+async def activities_csv(request: Request) -> Response:
+    """The published directory as CSV, filtered and paged as the JSON is."""
+    query = await _open_data_query(request, activities.OPEN_DATA_MAX_PER_PAGE, activities.OPEN_DATA_MAX_PER_PAGE)
+    if isinstance(query, Response):
+        return query
+    found = await offload.read(activities.search, query, order="updated")
+    text = await offload.read(activity_data.as_csv, found)
+    headers = {**OPEN_DATA_HEADERS, "Content-Disposition": 'attachment; filename="activities.csv"', "Link": f'<{config.settings.open_data_licence_url}>; rel="license"'}
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+async def activities_ics(request: Request) -> Response:
+    """The next dates of the published activities as iCalendar, filtered as the page is."""
+    query = await _open_data_query(request, activities.OPEN_DATA_MAX_PER_PAGE, activities.OPEN_DATA_MAX_PER_PAGE)
+    if isinstance(query, Response):
+        return query
+    found = await offload.read(activities.search, query)
+    language = request.query_params.get("lang", "fi")
+    text = await offload.read(activity_data.as_ics, found, language)
+    headers = {**OPEN_DATA_HEADERS, "Content-Disposition": 'attachment; filename="activities.ics"', "Link": f'<{config.settings.open_data_licence_url}>; rel="license"'}
+    return Response(text, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
 def routes() -> Starlette:
     """The HTTP routes mounted beside Reflex's own."""
     return Starlette(
         routes=[
+            Route("/auth/begin", begin_login, methods=["GET"]),
             Route("/auth/complete", complete_login, methods=["GET"]),
-            Route("/auth/logout", finish_logout, methods=["POST", "GET"]),
+            Route("/auth/logout", log_out, methods=["POST"]),
+            Route("/auth/logout", forget_ended_session, methods=["GET"]),
+            Route("/auth/origin", check_origin, methods=["POST"]),
             Route("/healthz", health, methods=["GET"]),
+            Route("/activities.json", activities_json, methods=["GET"]),
+            Route("/activities.csv", activities_csv, methods=["GET"]),
+            Route("/activities.ics", activities_ics, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
             Route("/workspaces/{workspace_id:int}/calendar.ics", workspace_calendar, methods=["GET"]),
             Route("/workspaces/{workspace_id:int}/export.zip", export_library, methods=["GET"]),
@@ -226,9 +330,15 @@ def routes() -> Starlette:
             Route("/admin/audit.csv", audit_export, methods=["GET"]),
             Route("/account/my-data.zip", my_data, methods=["GET"]),
             Route("/transparency.json", transparency_report, methods=["GET"]),
+            *api_public.ROUTES,
         ],
         middleware=[Middleware(ops_metrics.RequestMetrics)],  # Reflex's own routes are mounted inside these, so it counts theirs too
     )
+
+
+@functools.lru_cache(maxsize=4)  # every response carries it: made once per configuration
+def _page_policy(origins: tuple[str, ...], tile_origin: str) -> bytes:
+    return content_security_policy(origins, tile_origin).encode()
 
 
 def _is_static_asset(path: str) -> bool:
@@ -260,7 +370,7 @@ class UploadSession:
 async def admit_upload(request: Request) -> Response:
     """ADMITTED when the upload comes with a live session (noted for the upload handler), else the answer to send."""
     token = request.cookies.get(sessions.COOKIE_NAME, "")
-    if await asyncio.to_thread(sessions.resolve, token) is None:
+    if await offload.read(sessions.resolve, token) is None:
         return Response("Log in to continue.", status_code=403, media_type="text/plain")
     length = request.headers.get("content-length", "")
     uploads.note(request.headers.get("reflex-client-token", ""), digest(token), int(length) if length.isdigit() else None)
@@ -268,7 +378,10 @@ async def admit_upload(request: Request) -> Response:
 
 
 class SecurityHeaders:
-    """Adds security headers to every HTTP response; pages are never cached, hashed assets may be."""
+    """Adds security headers to every HTTP response; pages are never cached, hashed assets and public content may be.
+
+    A route whose answer holds nothing personal says so with its own `Cache-Control: public, …` (see api_public).
+    """
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -281,12 +394,12 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control" or cacheable]
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control" or cacheable or v.startswith(b"public")]
                 present = {k.lower() for k, _v in headers}
                 headers += [
                     (name, value)
                     for name, value in (
-                        (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+                        (b"content-security-policy", _page_policy(tuple(config.settings.allowed_origins), config.settings.map_tile_origin)),
                         (b"x-content-type-options", b"nosniff"),
                         (b"referrer-policy", b"same-origin"),
                         (b"x-frame-options", b"DENY"),
@@ -294,7 +407,7 @@ class SecurityHeaders:
                     )
                     if name not in present
                 ]
-                if not cacheable:
+                if b"cache-control" not in present and not cacheable:
                     headers.append((b"cache-control", b"no-store"))
                 if config.settings.public_url.startswith("https://"):
                     headers.append((b"strict-transport-security", b"max-age=31536000"))

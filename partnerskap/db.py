@@ -21,11 +21,14 @@ COMMIT_CHECKPOINTS_AFTER_PAGES = 10_000  # about 40 MB of log; SQLite's own defa
 WAL_KEPT_BYTES = 8 * 1024 * 1024
 # The database and its -wal and -shm files (which SQLite creates with the database file's mode) are for the instance only.
 PRIVATE_FILE = 0o600
-# Transactions one process runs at once: the handlers' service threads (state.base.run) and SQLite's connections.
-# Writers may wait for the database's lock while its holder waits for the disk; with Python's default of six
-# threads a few such writers kept every reader waiting for a thread. Each thread in use, with its connection,
-# costs about half a MiB (32 made the memory per open tab 10 KiB larger in bench/load, 16 about 5).
-CONCURRENT_TRANSACTIONS = 16
+# Transactions one process runs at once, each in a thread of its own (partnerskap.offload) with its own connection.
+# Reads and writes have separate threads: writers may wait up to SQLite's busy timeout for the database's lock
+# (its holder waiting for the disk, an operator's script), and when they shared the threads with readers, a few such
+# writers kept every reader waiting too. Readers never wait for SQLite's lock, so their threads stay free. Each
+# thread in use, with its connection, costs about half a MiB (32 threads made the memory per open tab 10 KiB larger
+# in bench/load, 16 about 5).
+READING_TRANSACTIONS = 16
+WRITING_TRANSACTIONS = 8
 
 
 def engine() -> Engine:
@@ -59,7 +62,7 @@ def _keep_private(url: str) -> None:
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         _keep_private(url)
-        made = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=CONCURRENT_TRANSACTIONS, max_overflow=8)
+        made = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=READING_TRANSACTIONS + WRITING_TRANSACTIONS, max_overflow=8)
 
         @event.listens_for(made, "connect")
         def _sqlite_pragmas(connection, _record):
@@ -77,7 +80,7 @@ def _make_engine(url: str) -> Engine:
             cursor.close()
 
         return made
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=READING_TRANSACTIONS + WRITING_TRANSACTIONS, max_overflow=8)
 
 
 @contextlib.contextmanager

@@ -4,21 +4,26 @@ import gc
 
 import reflex as rx
 
-from partnerskap import api, jobs, memory
-from partnerskap.middleware import SessionBinding
+from partnerskap import api, api_public, jobs, memory
+from partnerskap.middleware import SessionBinding, StopGate
+from partnerskap.ops import redaction
 from partnerskap.ops.metrics import EventMetrics
-from partnerskap.pages import account, admin, admin_dashboard, admin_settings, auth, home, legal, library, notifications, thread, transparency, workspaces
+from partnerskap.pages import account, activities, admin, admin_dashboard, admin_settings, auth, content, home, legal, library, moderation, notifications, thread, transparency, workspaces
 from partnerskap.state.accounts import AccountState
+from partnerskap.state.activities import ActivitiesState, ActivityReviewState, MyActivitiesState
 from partnerskap.state.admin import AdminState
 from partnerskap.state.admin_dashboard import AdminDashboardState
 from partnerskap.state.admin_settings import AdminSettingsState
 from partnerskap.state.base import AppState
+from partnerskap.state.content import ContentEditorState, PublicContentState, ServiceLinksState
 from partnerskap.state.discussions import ThreadState
 from partnerskap.state.library import LibraryState
+from partnerskap.state.moderation import ModerationState
 from partnerskap.state.notifications import NotificationsState
 from partnerskap.state.transparency import TransparencyState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 
+redaction.install()
 app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[
@@ -27,17 +32,25 @@ app = rx.App(
         rx.el.meta(name="theme-color", content="#0d7377"),
     ],
     html_lang="fi",
-    api_transformer=[api.routes(), api.UploadSession, api.SecurityHeaders],
+    api_transformer=[api.routes(), api.UploadSession, api_public.ItemHead, api.SecurityHeaders],
 )
 app.add_middleware(SessionBinding(), index=0)
+app.add_middleware(StopGate(), index=0)
 app.add_middleware(EventMetrics())
 for task in jobs.LIFESPAN_TASKS:
     app.register_lifespan_task(task)
 
 PAGES = [
-    (home.home, "/", []),
+    (home.home, "/", [PublicContentState.load_front]),
+    (content.news_list, "/news", [PublicContentState.load_news]),
+    (content.events_page, "/events", [PublicContentState.load_events]),
+    (content.item_page, "/news/[slug]", [PublicContentState.load_item]),
+    (content.item_page, "/events/[slug]", [PublicContentState.load_item]),
+    (content.item_page, "/info/[slug]", [PublicContentState.load_item]),
+    (content.editor_overview, "/editor", [ContentEditorState.load_overview]),
+    (content.editor_item, "/editor/[item_id]", [ContentEditorState.load_item]),
     (auth.register, "/register", []),
-    (auth.login, "/login", []),
+    (auth.login, "/login", [AccountState.begin_login]),
     (auth.forgot, "/forgot", []),
     (auth.reset, "/reset", []),
     (auth.confirm, "/confirm", [AccountState.confirm_email]),
@@ -49,6 +62,9 @@ PAGES = [
     (admin.downloads, "/admin/downloads", [AdminState.load_downloads]),
     (admin_dashboard.dashboard, "/admin/dashboard", [AdminDashboardState.load]),
     (admin_settings.settings, "/admin/settings", [AdminSettingsState.load]),
+    (content.service_links, "/admin/services", [ServiceLinksState.load_services]),
+    (moderation.queue, "/moderation", [ModerationState.load_queue]),
+    (moderation.own_case, "/moderation/cases/[case_id]", [ModerationState.load_case]),
     (workspaces.workspace_list, "/workspaces", [WorkspacesState.load_list]),
     (workspaces.new_workspace, "/workspaces/new", []),
     (workspaces.workspace_front, "/workspaces/[workspace_id]", [WorkspaceState.load]),
@@ -57,6 +73,11 @@ PAGES = [
     (library.library, "/workspaces/[workspace_id]/documents", [LibraryState.load]),
     (thread.thread, "/threads/[thread_id]", [ThreadState.load]),
     (notifications.notifications, "/notifications", [NotificationsState.load]),
+    (activities.directory, "/activities", [ActivitiesState.load_directory]),
+    (activities.activity_page, "/activities/[activity_id]", [ActivitiesState.load_activity]),
+    (activities.my_activities, "/my-activities", [MyActivitiesState.load_mine]),
+    (activities.edit_activity, "/my-activities/edit", [MyActivitiesState.load_form]),
+    (activities.review, "/admin/activities", [ActivityReviewState.load]),
     (legal.terms, "/terms", []),
     (legal.privacy, "/privacy", []),
     (legal.accessibility, "/accessibility", []),

@@ -156,6 +156,9 @@ class WorkspaceIntro(BaseModel):
     can_moderate: bool = False
     can_appoint: bool = False
     can_own: bool = False
+    closed_reason: str = ""  # why the administrators closed it (shown to everyone who sees it)
+    closed_on: str = ""
+    premoderation_days: int = 0
 
     @classmethod
     def of(cls, place: Place, viewer: Viewer, language: str) -> WorkspaceIntro:
@@ -190,6 +193,9 @@ class WorkspaceIntro(BaseModel):
             can_moderate=may(Action.MODERATE),
             can_appoint=may(Action.APPOINT),
             can_own=may(Action.OWN),
+            closed_reason=workspace.closed_reason if place.closed else "",
+            closed_on=format_date(workspace.closed_at, language) if place.closed and workspace.closed_at else "",
+            premoderation_days=workspace.premoderation_days,
         )
 
 
@@ -276,6 +282,7 @@ class PostPublic:
     deleted: bool
     mine: bool
     attachments: list[DocumentLink] = dataclasses.field(default_factory=list)
+    held: str = ""  # "hidden" by a moderator or "pending" approval: shown with a marker to those who still see it
 
     @classmethod
     def of(cls, view: PostView, language: str) -> PostPublic:
@@ -291,6 +298,7 @@ class PostPublic:
             deleted=view.post.deleted_at is not None,
             mine=view.mine,
             attachments=[DocumentLink(id=document_id, name=name) for document_id, name in view.attachments],
+            held=view.post.held,
         )
 
 
@@ -355,6 +363,7 @@ class DocumentPublic(BaseModel):
     rights_holder: str
     image: bool
     inline: bool
+    held: str = ""  # "hidden" or "pending": shown with a marker to those who still see it
 
 
 class VersionPublic(BaseModel):
@@ -427,3 +436,203 @@ class TransparencyCount(BaseModel):
     reason: str
     outcome: str
     count: int
+
+
+class ContentSummaryPublic(BaseModel):
+    """A public item in a list (front page, news, events), in every language it has; the page picks the reader's."""
+
+    url: str
+    default_language: str
+    titles: dict[str, str]
+    descriptions: dict[str, str]
+    dates: dict[str, str]
+    place: str
+    online: bool
+
+    @classmethod
+    def of(cls, summary) -> ContentSummaryPublic:
+        """The public shape of a services.content.Summary."""
+        return cls(
+            url=summary.url,
+            default_language=summary.default_language,
+            titles=summary.titles,
+            descriptions=summary.descriptions,
+            dates=summary.dates,
+            place=summary.place,
+            online=summary.online,
+        )
+
+
+class ServiceLinkPublic(BaseModel):
+    """A link to a national service on the front page, titled in each language."""
+
+    url: str
+    titles: dict[str, str]
+
+
+class ParityRowPublic(BaseModel):
+    """One item in the editors' overview: its state and which languages it has, lacks or has outdated."""
+
+    id: int
+    slug: str
+    kind: str
+    status: str
+    title: str
+    languages: dict[str, str]
+    plain: list[str]
+
+
+class ContentVersionPublic(BaseModel):
+    """One language version as the editor edits it."""
+
+    key: str
+    language: str
+    plain: bool
+    title: str
+    description: str
+    body: str
+    outdated: bool
+
+
+class ContentRevisionPublic(BaseModel):
+    """A saved text in the history of an item, which an editor may restore."""
+
+    id: int
+    language: str
+    plain: bool
+    title: str
+    saved: str
+
+
+class ReportPublic(BaseModel):
+    """One report of a case's item, as the moderation queue shows it."""
+
+    reporter: str
+    reason: str
+    note: str
+    when: str
+
+
+class CasePublic(BaseModel):
+    """A moderation case as the queue or the affected member sees it."""
+
+    id: int
+    purpose: str
+    kind: str
+    status: str
+    excerpt: str
+    workspace: str = ""
+    author: str = ""
+    link: str = ""
+    held: str = ""
+    reports: list[ReportPublic] = []
+    earlier: list[str] = []
+    decision: str = ""
+    reason: str = ""
+    decided_by: str = ""
+    decided: str = ""
+    appeal_note: str = ""
+
+    @classmethod
+    def of(cls, view, language: str) -> CasePublic:
+        """A case of the queue (services.moderation.CaseView), times in the moderator's language."""
+        case = view.case
+        return cls(
+            id=case.id,
+            purpose=case.purpose,
+            kind=case.item_kind,
+            status=case.status,
+            excerpt=case.excerpt,
+            workspace=view.workspace,
+            author=view.author,
+            link=view.link,
+            held=view.held,
+            reports=[ReportPublic(reporter=line.reporter, reason=line.reason, note=line.note, when=format_datetime(line.at, language)) for line in view.reports],
+            earlier=[f"{format_date(other.decided_at or other.created_at, language)}: {other.excerpt[:60]} ({other.decision or other.status})" for other in view.earlier],
+            decision=case.decision,
+            reason=case.reason,
+            decided_by=view.decided_by,
+            decided=format_datetime(case.decided_at, language) if case.decided_at else "",
+            appeal_note=case.appeal_note,
+        )
+
+
+class Option(BaseModel):
+    """One choice of a list shown in a form or filter, its label in the viewer's language."""
+
+    value: str
+    label: str
+
+
+class ActivityCard(BaseModel):
+    """An activity in the directory's results: what a visitor needs to choose, and where it is on the map."""
+
+    id: int = 0
+    name: str = ""
+    kind: str = ""
+    place: str = ""
+    when: str = ""
+    next_date: str = ""
+    free: bool = True
+    online: bool = False
+    on_map: bool = False
+    position: list[float] = []
+
+
+class ActivityPage(BaseModel):
+    """One published activity as its public page shows it."""
+
+    id: int = 0
+    name: str = ""
+    description_html: str = ""
+    plain: str = ""
+    text_language: str = "fi"
+    kind: str = ""
+    organisation: str = ""
+    contact_person: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    municipality: str = ""
+    region: str = ""
+    address: str = ""
+    online: bool = False
+    online_url: str = ""
+    languages: str = ""
+    target_groups: str = ""
+    themes: str = ""
+    when: str = ""
+    next_dates: list[str] = []
+    free: bool = True
+    price: str = ""
+    registration_required: bool = False
+    step_free: bool = False
+    hearing_loop: bool = False
+    childcare: bool = False
+    interpretation: bool = False
+    accessibility_notes: str = ""
+    structured_data: str = ""
+    on_map: bool = False
+    position: list[float] = []
+
+
+class MyActivity(BaseModel):
+    """An activity its organiser sees in their own list, with where it stands."""
+
+    id: int
+    name: str
+    status: str
+    change_waiting: bool
+    review_note: str
+    due_confirmation: bool
+
+
+class ActivityForReview(BaseModel):
+    """An activity (or a change to one) waiting for an administrator."""
+
+    id: int
+    name: str
+    organisation: str
+    municipality: str
+    description: str
+    is_change: bool
+    submitted: str

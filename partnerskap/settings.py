@@ -58,6 +58,7 @@ class Settings:
     redis_url: str
     public_url: str
     extra_origins: tuple[str, ...]
+    local_trial: bool  # no public address configured: served to this computer only, at any of its loopback names
     secret_key: str
     membership_policy: str
     smtp_host: str
@@ -70,7 +71,10 @@ class Settings:
     session_absolute_hours: int
     session_recheck_seconds: int
     sqlite_synchronous: str
+    stop_grace_seconds: int
     workspace_inactive_days: int
+    premoderation_days: int
+    closed_grace_days: int
     storage_backend: str
     storage_dir: Path
     s3_endpoint_url: str
@@ -86,11 +90,32 @@ class Settings:
     trusted_proxies: int
     free_space_warn_bytes: int
     free_space_fail_bytes: int
+    instance_name: str
+    instance_organisation: str
+    activity_confirm_months: int
+    activity_grace_days: int
+    map_tile_url: str
+    map_attribution: str
+    open_data_licence: str
+    open_data_licence_url: str
 
     @property
     def allowed_origins(self) -> list[str]:
         """Origins the websocket accepts: the public address and any extra ones (other host names of one instance)."""
         return [self.public_url, *self.extra_origins]
+
+    @property
+    def cookie_prefix(self) -> str:
+        """`__Host-` over HTTPS: such a cookie is only ever set by this very origin, never by a sibling host."""
+        return "__Host-" if self.public_url.startswith("https://") else ""
+
+    @property
+    def map_tile_origin(self) -> str:
+        """The origin map tiles come from, for the content security policy ('' without a tile server; {s} subdomains as *)."""
+        if not self.map_tile_url.startswith(("https://", "http://")):
+            return ""
+        scheme, rest = self.map_tile_url.split("://", 1)
+        return f"{scheme}://{rest.split('/', 1)[0].replace('{s}', '*')}"
 
     @property
     def secure_cookies(self) -> bool:
@@ -118,12 +143,18 @@ def load() -> Settings:
         raise ValueError("PARTNERSKAP_TRUSTED_PROXIES must be 0 or more")
     port = _env("PORT", "3000")
     redis_url = _env("REDIS_URL")
+    configured_origins = tuple(origin.strip().rstrip("/") for origin in _env("PARTNERSKAP_EXTRA_ORIGINS").split(",") if origin.strip())
+    public_url = _env("PARTNERSKAP_PUBLIC_URL").rstrip("/")
+    if not public_url:  # a local trial: every loopback name of the serving port works
+        public_url = f"http://localhost:{port}"
+        configured_origins += (f"http://127.0.0.1:{port}", f"http://[::1]:{port}")
     return Settings(
         data_dir=data_dir,
         database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / 'partnerskap.db'}"),
         redis_url=redis_url,
-        public_url=_env("PARTNERSKAP_PUBLIC_URL", f"http://localhost:{port}").rstrip("/"),
-        extra_origins=tuple(origin.strip().rstrip("/") for origin in _env("PARTNERSKAP_EXTRA_ORIGINS").split(",") if origin.strip()),
+        public_url=public_url,
+        extra_origins=configured_origins,
+        local_trial=not _env("PARTNERSKAP_PUBLIC_URL"),
         secret_key=_secret_key(data_dir),
         membership_policy=policy,
         smtp_host=_env("SMTP_HOST"),
@@ -137,7 +168,13 @@ def load() -> Settings:
         # One worker hears of every change to accounts and sessions; several learn of each other's within this.
         session_recheck_seconds=_int("PARTNERSKAP_SESSION_RECHECK_SECONDS", 5 if redis_url else 60),
         sqlite_synchronous=synchronous,
+        # On SIGTERM, events already running get this long to finish and answer before the server stops anyway.
+        stop_grace_seconds=_int("PARTNERSKAP_STOP_GRACE_SECONDS", 10),
         workspace_inactive_days=_int("PARTNERSKAP_WORKSPACE_INACTIVE_DAYS", 180),
+        # Posts and documents of members who joined less than this many days ago wait for approval (0: never).
+        premoderation_days=_int("PARTNERSKAP_PREMODERATION_DAYS", 0),
+        # How long members of a closed workspace can still download what they uploaded, before it may be deleted.
+        closed_grace_days=_int("PARTNERSKAP_CLOSED_GRACE_DAYS", 30),
         storage_backend=_env("PARTNERSKAP_STORAGE", "local"),
         storage_dir=Path(_env("PARTNERSKAP_STORAGE_DIR", str(data_dir / "documents"))).resolve(),
         s3_endpoint_url=_env("S3_ENDPOINT_URL"),
@@ -154,6 +191,15 @@ def load() -> Settings:
         trusted_proxies=_int("PARTNERSKAP_TRUSTED_PROXIES", 0),
         free_space_warn_bytes=_int("PARTNERSKAP_FREE_SPACE_WARN_MB", 2048) * 1024 * 1024,
         free_space_fail_bytes=_int("PARTNERSKAP_FREE_SPACE_FAIL_MB", 200) * 1024 * 1024,
+        # Who runs this instance, told on the public front page and in link previews.
+        instance_name=_env("PARTNERSKAP_INSTANCE_NAME", "Partnerskap"),
+        instance_organisation=_env("PARTNERSKAP_ORGANISATION"),
+        activity_confirm_months=_int("PARTNERSKAP_ACTIVITY_CONFIRM_MONTHS", 6),
+        activity_grace_days=_int("PARTNERSKAP_ACTIVITY_GRACE_DAYS", 30),
+        map_tile_url=_env("PARTNERSKAP_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        map_attribution=_env("PARTNERSKAP_MAP_ATTRIBUTION", "© OpenStreetMap contributors"),
+        open_data_licence=_env("PARTNERSKAP_OPEN_DATA_LICENCE", "CC BY 4.0"),
+        open_data_licence_url=_env("PARTNERSKAP_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
     )
 
 

@@ -6,6 +6,7 @@ import dataclasses
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 _RUN_DIR = Path(tempfile.mkdtemp(prefix="partnerskap-tests-"))
@@ -15,6 +16,7 @@ os.environ["DATABASE_URL"] = f"sqlite:///{_RUN_DIR / 'template.db'}"
 
 import pytest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
 from partnerskap import memory  # noqa: E402
@@ -30,6 +32,7 @@ from partnerskap.services.workspaces import WorkspaceForm  # noqa: E402
 PASSWORD = "correct horse battery staple"
 POSTGRES_ADMIN_URL = os.environ.get("PARTNERSKAP_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 POSTGRES_TEST_DB = os.environ.get("PARTNERSKAP_TEST_POSTGRES_DB", "partnerskap_test")  # a parallel run names its own
+SCRATCH_DATABASE = f"{POSTGRES_TEST_DB}_scratch"
 
 
 def use_postgres() -> bool:
@@ -39,6 +42,26 @@ def use_postgres() -> bool:
 
 def _set_database(url: str) -> None:
     config.settings = dataclasses.replace(config.settings, database_url=url)
+
+
+def scratch_postgres() -> Iterator[str]:
+    """A new, empty PostgreSQL database on 127.0.0.1, dropped afterwards."""
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)"))
+            connection.execute(text(f"CREATE DATABASE {SCRATCH_DATABASE}"))
+    except OperationalError as error:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL is not reachable: {error}")
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{SCRATCH_DATABASE}"
+    try:
+        yield url
+    finally:
+        create_engine(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)"))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

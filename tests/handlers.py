@@ -18,6 +18,9 @@ from partnerskap.db import transaction
 from partnerskap.services.tokens import digest
 
 
+TAB_LOGIN_VALUE = "login-value-of-the-test-tab"  # as /auth/begin gives every browser that opens the login page
+
+
 def session_cookie_for(user: User) -> str:
     """A live session token for the user, as the cookie route would set it."""
     with transaction() as session:
@@ -30,11 +33,14 @@ def session_cookie_for(user: User) -> str:
 class Tab:
     """One browser tab: a root state with the request headers of its websocket."""
 
-    def __init__(self, token: str = "", *, client_ip: str = "192.0.2.10", accept_language: str = "en", path: str = "/", client_token: str = ""):
+    def __init__(
+        self, token: str = "", *, client_ip: str = "192.0.2.10", accept_language: str = "en", path: str = "/", client_token: str = "", login_value: str = TAB_LOGIN_VALUE
+    ):
         self.root = State(_reflex_internal_init=True)
         headers = {"accept-language": accept_language, "origin": "http://localhost:3000"}
-        if token:
-            headers["cookie"] = f"{sessions.COOKIE_NAME}={token}"
+        cookies = [f"{name}={value}" for name, value in ((sessions.COOKIE_NAME, token), (sessions.LOGIN_COOKIE, login_value)) if value]
+        if cookies:
+            headers["cookie"] = "; ".join(cookies)
         self.root.router_data = {
             constants.RouteVar.HEADERS: headers,
             constants.RouteVar.CLIENT_IP: client_ip,

@@ -1,15 +1,19 @@
 """Account handlers: registration, login, reset; bad input gets messages and writes nothing."""
 
+from urllib.parse import parse_qs, urlencode, urlsplit
+
 from sqlmodel import func, select
 
 from partnerskap.db import transaction
-from partnerskap.models import OutboxMessage, User
-from partnerskap.state.accounts import AccountState
+from partnerskap.i18n import t
+from partnerskap.models import LoginTicket, OutboxMessage, User
+from partnerskap.services import sessions
+from partnerskap.state.accounts import NO_LOGIN_COOKIE, AccountState
 from partnerskap.state.base import AppState
 from partnerskap.state.language import LanguageState
 from partnerskap.i18n import t
 from tests.conftest import PASSWORD, make_person
-from tests.handlers import Tab
+from tests.handlers import TAB_LOGIN_VALUE, Tab
 
 GOOD_FORM = {"name": "Frida", "email": "frida@example.org", "organisation": "Kotona ry", "password": "a long passphrase here", "terms": "on"}
 
@@ -94,3 +98,47 @@ async def test_members_language_comes_from_their_account_and_stays_out_of_the_br
     assert (state.lang, state.chosen_language) == ("fi", "sv")
     with transaction() as session:
         assert session.get(User, member.id).language == "fi"
+
+
+async def test_login_ticket_is_bound_to_the_browser_that_asked_for_it(member):
+    state, _ = await Tab().call(AccountState, "log_in", {"email": member.email, "password": PASSWORD})
+    ticket = parse_qs(urlsplit(state.continue_to).query)["ticket"][0]
+    assert sessions.exchange_ticket(ticket, browser="another browser's login value") is None
+    assert sessions.exchange_ticket(ticket) is None
+    assert sessions.resolve(sessions.exchange_ticket(ticket, browser=TAB_LOGIN_VALUE)).id == member.id
+
+
+async def test_a_browser_without_its_login_value_is_told_to_allow_cookies_and_gets_no_ticket(member):
+    state, _ = await Tab(login_value="").call(AccountState, "log_in", {"email": member.email, "password": PASSWORD})
+    assert state.continue_to == ""
+    assert state.notice == t(NO_LOGIN_COOKIE, state.lang)
+    assert count(LoginTicket) == 0
+
+
+async def test_the_login_page_first_gives_the_browser_its_login_value_once():
+    tab = Tab(login_value="", path="/login?next=/workspaces")
+    state, _ = await tab.call(AccountState, "begin_login")
+    assert state.continue_to == "/auth/begin?" + urlencode({"next": "/login?" + urlencode({"began": "1", "next": "/workspaces"})})
+    tab.move_to("/login?began=1&next=/workspaces")
+    state.continue_to = ""
+    state, _ = await tab.call(AccountState, "begin_login")
+    assert state.continue_to == "", "never a loop when the browser keeps no cookies"
+    assert state.notice == t(NO_LOGIN_COOKIE, state.lang)
+    state, _ = await Tab(path="/login").call(AccountState, "begin_login")
+    assert state.continue_to == ""
+
+
+async def test_member_logs_out_and_the_session_ends_on_the_server(member):
+    tab = Tab.of(member)
+    state, _ = await tab.call(AppState, "log_out")
+    assert sessions.resolve(tab.token) is None
+    assert state.continue_to == "/auth/logout"
+
+
+async def test_member_logs_out_on_all_devices_and_only_their_sessions_end(member, outsider):
+    office, library, someone_else = Tab.of(member), Tab.of(member), Tab.of(outsider)
+    state, _ = await office.call(AccountState, "log_out_everywhere")
+    assert sessions.resolve(office.token) is None
+    assert sessions.resolve(library.token) is None
+    assert sessions.resolve(someone_else.token).id == outsider.id
+    assert state.continue_to == "/auth/logout"

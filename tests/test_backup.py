@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select, text
 from sqlmodel import SQLModel
 
 from partnerskap import cli
@@ -23,11 +22,10 @@ from partnerskap.services import discussions, documents, membership, workspaces
 from partnerskap.services.sessions import Viewer
 from partnerskap.storage import get_storage
 from tests import s3_server
-from tests.conftest import POSTGRES_ADMIN_URL, make_person, use_postgres, viewer
+from tests.conftest import make_person, scratch_postgres, use_postgres, viewer
 
 PDF = b"%PDF-1.4\n" + b"first version " * 400 + b"\n%%EOF\n"
 PDF_AGAIN = b"%PDF-1.4\n" + "toinen versio, åäö ".encode() * 300 + b"\n%%EOF\n"
-SCRATCH_DATABASE = "partnerskap_restore_test"
 
 
 def use(monkeypatch, *, database_url: str, storage_dir: Path) -> None:
@@ -85,26 +83,6 @@ def source(monkeypatch, tmp_path, database, password_hash) -> dict:
     use(monkeypatch, database_url=database, storage_dir=tmp_path / "documents")
     seed(password_hash)
     return {"rows": every_row(), "objects": every_object()}
-
-
-def scratch_postgres() -> Iterator[str]:
-    """A new, empty PostgreSQL database on 127.0.0.1, dropped afterwards."""
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)"))
-            connection.execute(text(f"CREATE DATABASE {SCRATCH_DATABASE}"))
-    except OperationalError as error:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL is not reachable: {error}")
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{SCRATCH_DATABASE}"
-    try:
-        yield url
-    finally:
-        create_engine(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)"))
-        admin.dispose()
 
 
 @pytest.fixture

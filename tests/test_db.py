@@ -1,6 +1,5 @@
-"""The database engine: SQLite's log is checkpointed and synced by the app, not in a member's commit; readers get threads while writers wait."""
+"""The database engine: SQLite's log is checkpointed and synced by the app, not in a member's commit."""
 
-import asyncio
 import dataclasses
 import os
 import sqlite3
@@ -36,31 +35,6 @@ def test_the_apps_checkpoint_copies_the_log_that_commits_leave(member):
     db.checkpoint()
 
     assert _name_in_the_database_file(member.id) == "Robert"
-
-
-async def test_a_reader_is_not_kept_waiting_by_writers_waiting_for_the_lock(member):
-    """Writers queue for SQLite's lock (here held by another connection, as by a commit waiting for the disk)."""
-    from partnerskap.state.base import run
-
-    def rename(name: str) -> None:
-        with transaction() as session:
-            session.exec(text('UPDATE "user" SET name = :name WHERE id = :id'), params={"name": name, "id": member.id})
-
-    def read_name() -> str:
-        with transaction() as session:
-            return session.exec(text('SELECT name FROM "user" WHERE id = :id'), params={"id": member.id}).scalar()
-
-    holder = sqlite3.connect(config.settings.database_url.removeprefix("sqlite:///"), isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    writers = [asyncio.ensure_future(run(rename, f"Writer {number}")) for number in range(12)]
-    try:
-        assert await asyncio.wait_for(run(read_name), timeout=10) == "Bob"
-        assert not any(writer.done() for writer in writers)
-    finally:
-        holder.rollback()
-        holder.close()
-        await asyncio.gather(*writers)
-    assert read_name().startswith("Writer ")
 
 
 def test_sqlite_syncs_at_the_apps_checkpoints_unless_told_to_at_every_commit(monkeypatch):

@@ -3,12 +3,12 @@
 from sqlalchemy import text
 
 from partnerskap.db import transaction
-from partnerskap.services import demo
+from partnerskap.services import content, demo
 
 
 def counts() -> list[int]:
     with transaction() as session:
-        return [session.exec(text(f"SELECT count(*) FROM {table}")).one()[0] for table in ("\"user\"", "workspace", "post", "event")]
+        return [session.exec(text(f"SELECT count(*) FROM {table}")).one()[0] for table in ("\"user\"", "workspace", "post", "event", "activity")]
 
 
 def test_demo_content_is_created_once():
@@ -17,4 +17,22 @@ def test_demo_content_is_created_once():
     demo.seed()
     first = counts()
     demo.seed()
-    assert counts() == first == [4, 1, 2, 1]
+    assert counts() == first == [4, 1, 3, 1, 3]
+
+
+def test_demo_front_page_shows_news_and_events_in_three_languages_and_plain_language():
+    demo.create_first_admin(email="admin@example.org", password="a long admin passphrase")
+    demo.seed()
+    demo.seed()
+    front = content.front_page()
+    assert (len(front.pages), len(front.news), len(front.events), len(front.services)) == (1, 2, 2, 3)
+    assert {"fi", "sv", "en"} <= set().union(*(summary.titles for summary in front.news + front.events))
+    assert content.public_item("news", "kotoutumislaki-2025").plain.keys() == {"fi", "sv"}
+
+
+def test_demo_queue_has_an_open_and_a_decided_case():
+    demo.create_first_admin(email="admin@example.org", password="a long admin passphrase")
+    demo.seed()
+    with transaction() as session:
+        statuses = sorted(session.exec(text("SELECT status FROM moderationcase")).scalars().all())
+    assert statuses == ["decided", "open"]

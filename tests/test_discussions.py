@@ -4,9 +4,11 @@ import contextlib
 import itertools
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import func, select
 
+from partnerskap import db
 from partnerskap.db import transaction
 from partnerskap.models import Membership, Notification, Post, PostRevision, Thread, ThreadReader, User, Workspace
 from partnerskap.services import discussions, markdown, workspaces
@@ -423,6 +425,27 @@ def test_read_marks_that_could_not_be_saved_are_kept_for_the_next_round(owner, m
         discussions.save_read_marks()
     monkeypatch.undo()
     assert discussions.save_read_marks() == 1
+
+
+def test_read_marks_are_saved_while_a_reply_adds_its_authors_reader_row(owner, member, workspace, thread):
+    """Bob read the thread (his mark is noted), then replies while the marks are being saved: both are kept."""
+    discussions.posts(viewer(member), thread.id)
+    replied = []
+
+    def reply_meanwhile(_connection, _cursor, statement, *_rest) -> None:
+        if statement.startswith("INSERT INTO threadreader") and not replied:
+            replied.append(None)  # once: the reply inserts a reader row of its own
+            [replied[0]] = discussions.reply(viewer(member), thread.id, "Count me in.", key())
+
+    engine = db.engine()
+    event.listen(engine, "before_cursor_execute", reply_meanwhile)
+    try:
+        assert discussions.save_read_marks() == 1
+    finally:
+        event.remove(engine, "before_cursor_execute", reply_meanwhile)
+    with transaction() as session:
+        reader = session.exec(select(ThreadReader).where(ThreadReader.thread_id == thread.id, ThreadReader.user_id == member.id)).one()
+    assert (reader.following, reader.last_read_post_id) == (True, replied[0].post.id)
 
 
 def test_loading_an_earlier_page_does_not_mark_newer_posts_read(owner, member, workspace, thread):

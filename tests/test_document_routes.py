@@ -102,9 +102,10 @@ def library(password_hash: str) -> Iterator[Library]:
 
 def session_cookie(server: LiveServer, user: User) -> dict[str, str]:
     """A live session for someone, as the cookie route sets it after logging in."""
+    browser = "login-value-of-the-test-client"  # as /auth/begin gives every browser that opens the login page
     with live_instance(server), transaction() as session:
-        ticket = sessions.issue_ticket(user.id, session=session)
-    response = httpx.get(server.url + "/auth/complete", params={"ticket": ticket}, follow_redirects=False)
+        ticket = sessions.issue_ticket(user.id, session=session, browser=browser)
+    response = httpx.get(server.url + "/auth/complete", params={"ticket": ticket}, headers={"cookie": f"{sessions.LOGIN_COOKIE}={browser}"}, follow_redirects=False)
     assert response.status_code == 303
     return {sessions.COOKIE_NAME: response.cookies[sessions.COOKIE_NAME]}
 

@@ -34,7 +34,9 @@ from tests.test_two_factor import code, enrol
 PUBLIC_HANDLERS = {
     "AppState.refresh",
     "AppState.dismiss_notice",
+    "AppState.log_out",
     "AccountState.register",
+    "AccountState.begin_login",
     "AccountState.log_in",
     "AccountState.enter_code",  # these three act only on the ticket the password step left in this state
     "AccountState.enrol_at_sign_in",
@@ -45,10 +47,18 @@ PUBLIC_HANDLERS = {
     "AccountState.confirm_email",
     "LanguageState.switch_language",
     "TransparencyState.load",
+    "PublicContentState.load_front",
+    "PublicContentState.load_news",
+    "PublicContentState.load_events",
+    "PublicContentState.load_item",
+    "PublicContentState.switch_plain",
+    "ActivitiesState.load_directory",
+    "ActivitiesState.search",
+    "ActivitiesState.load_activity",
 }
 
 STATE_SOURCES = Path(partnerskap.partnerskap.__file__).parent / "state"
-LEVEL = {Access.PUBLIC: 0, Access.SIGNED_IN: 1, Access.MEMBER: 2, Access.ADMIN: 3}
+LEVEL = {Access.PUBLIC: 0, Access.SIGNED_IN: 1, Access.MEMBER: 2, Access.EDITOR: 3, Access.ADMIN: 3}  # editors' handlers: admins pass, members do not
 VIEWERS = {"anonymous": 0, "applicant": 1, "denied": 1, "member": 2, "admin": 3}
 
 
@@ -77,7 +87,8 @@ def _access(state_class: type, name: str) -> Access:
 
 
 def _handlers_in_source() -> set[str]:
-    """Every public method of a state class as written in partnerskap/state/ (Reflex makes each one a handler)."""
+    """Every public method of a state class as written in partnerskap/state/ (Reflex makes each one a handler), but
+    computed vars (`@rx.var`), which clients read and cannot call."""
     found = set()
     for module in STATE_SOURCES.glob("*.py"):
         for node in ast.parse(module.read_text(encoding="utf-8")).body:
@@ -85,7 +96,9 @@ def _handlers_in_source() -> set[str]:
                 found |= {
                     f"{node.name}.{method.name}"
                     for method in node.body
-                    if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and not method.name.startswith("_")
+                    if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and not method.name.startswith("_")
+                    and not any(ast.unparse(decorator).startswith("rx.var") for decorator in method.decorator_list)
                 }
     return found
 

@@ -3,14 +3,12 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import partnerskap.models  # noqa: F401
 from partnerskap import settings as config
-from tests.conftest import POSTGRES_ADMIN_URL, POSTGRES_TEST_DB
-
-SCRATCH_DB = f"{POSTGRES_TEST_DB}_migrations"  # a parallel run names its own
+from tests.conftest import scratch_postgres
 
 
 def differences(url: str) -> list:
@@ -27,17 +25,10 @@ def test_models_match_the_migration_head():
     assert differences(config.settings.database_url) == []
 
 
-@pytest.fixture
-def scratch_postgres():
+@pytest.fixture(name="scratch_postgres")
+def scratch_postgres_database():
     """An empty PostgreSQL database for migrating up and down."""
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {SCRATCH_DB}"))
-    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{SCRATCH_DB}"
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)"))
-    admin.dispose()
+    yield from scratch_postgres()
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
@@ -66,7 +57,7 @@ def test_posts_written_before_0005_are_rendered_by_it(backend, tmp_path, request
     from sqlalchemy import column, select, table
 
     from partnerskap.migrations import alembic_config
-    from partnerskap.models import Status, Thread, Workspace
+    from partnerskap.models import Status, Thread
 
     url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else request.getfixturevalue("scratch_postgres")
     monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, database_url=url))
@@ -80,8 +71,9 @@ def test_posts_written_before_0005_are_rendered_by_it(backend, tmp_path, request
                 table("user", *(column(name) for name in ("id", "email", "name", "organisation", "password_hash", "status", "role", "language", "status_reason", "terms_accepted_at", "created_at"))).insert(),  # the columns of 0004, not of today's model
                 dict(id=1, email="olivia@example.org", name="Olivia", organisation="", password_hash="!", status=Status.APPROVED, role="member", language="en", status_reason="", terms_accepted_at=now, created_at=now),
             )
+            columns_at_0004 = ("id", "name", "name_key", "purpose", "description", "kind", "language", "colour", "lifecycle", "access", "created_by", "created_at", "last_activity_at")
             connection.execute(
-                Workspace.__table__.insert(),
+                table("workspace", *(column(name) for name in columns_at_0004)).insert(),  # the model's later columns do not exist yet
                 dict(id=1, name="Baltic Bridges", name_key="baltic bridges", purpose="", description="", kind="project", language="en", colour="teal", lifecycle="active", access="open", created_by=1, created_at=now, last_activity_at=now),
             )
             connection.execute(Thread.__table__.insert(), dict(id=1, workspace_id=1, title="Kick-off", author_id=1, pinned=False, created_at=now, last_post_at=now, post_count=2))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
 import re
 from datetime import timedelta
 
@@ -378,3 +381,38 @@ def test_passwords_are_stored_as_argon2id_with_owasp_parameters():
     assert "tk4#Qz9p plum" not in user.password_hash
     assert passwords.verify(user.password_hash, "tk4#Qz9p plum")
     assert not passwords.verify(user.password_hash, "tk4#Qz9P plum")
+
+
+def test_a_local_trial_answers_at_every_loopback_name_and_a_public_address_only_at_itself(monkeypatch, tmp_path):
+    monkeypatch.setenv("PARTNERSKAP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PORT", "3100")
+    monkeypatch.delenv("PARTNERSKAP_EXTRA_ORIGINS", raising=False)
+    monkeypatch.delenv("PARTNERSKAP_PUBLIC_URL", raising=False)
+    assert config.load().allowed_origins == ["http://localhost:3100", "http://127.0.0.1:3100", "http://[::1]:3100"]
+    monkeypatch.setenv("PARTNERSKAP_PUBLIC_URL", "https://partnerskap.example.org/")
+    assert config.load().allowed_origins == ["https://partnerskap.example.org"]
+
+
+def test_cookies_carry_the_host_prefix_over_https_only(tmp_path):
+    def cookie_names(public_url: str) -> list[str]:
+        env = {**os.environ, "PARTNERSKAP_DATA_DIR": str(tmp_path), "PARTNERSKAP_PUBLIC_URL": public_url}
+        program = "from partnerskap.services import sessions; print(sessions.COOKIE_NAME, sessions.LOGIN_COOKIE)"
+        return subprocess.run([sys.executable, "-c", program], env=env, check=True, capture_output=True, text=True).stdout.split()
+
+    assert cookie_names("https://partnerskap.example.org") == ["__Host-partnerskap_session", "__Host-partnerskap_login"]
+    assert cookie_names("http://localhost:3000") == ["partnerskap_session", "partnerskap_login"]
+
+
+def test_a_ticket_completes_only_with_the_login_value_of_the_browser_it_was_issued_for(member):
+    ticket = accounts.log_in(member.email, PASSWORD, IP, browser="login-value-of-bobs-browser")
+    assert sessions.exchange_ticket(ticket, browser="login-value-of-another-browser") is None
+    assert sessions.exchange_ticket(ticket) is None
+    assert sessions.resolve(sessions.exchange_ticket(ticket, browser="login-value-of-bobs-browser")).id == member.id
+
+
+def test_logging_out_everywhere_ends_only_that_persons_sessions(member, outsider):
+    office, library, someone_else = log_in(member), log_in(member), log_in(outsider)
+    sessions.revoke_everywhere(member.id)
+    assert sessions.has_ended(office) and sessions.has_ended(library)
+    assert sessions.resolve(office) is None and sessions.resolve(library) is None
+    assert not sessions.has_ended(someone_else)

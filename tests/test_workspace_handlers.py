@@ -9,7 +9,8 @@ from partnerskap.db import transaction
 from partnerskap.models import AuditEntry, Draft, Membership, Post, Thread, User, Workspace
 from partnerskap.services import calendar, discussions, workspaces
 from partnerskap.services.workspaces import WorkspaceForm
-from partnerskap.state.discussions import ThreadState
+from partnerskap.i18n import t
+from partnerskap.state.discussions import NOT_SENT_YET, ThreadState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 from partnerskap.state import live
 from tests.conftest import viewer
@@ -185,7 +186,7 @@ async def test_same_reply_key_sent_twice_saves_one_post(member, thread):
 async def test_half_written_reply_survives_a_reload(member, thread):
     tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
     state, _ = await tab.call(ThreadState, "load")
-    await tab.call(ThreadState, "save_draft", "Half a thought", state.reply_key)
+    await tab.call(ThreadState, "save_draft", "Half a thought", state.reply_key, thread.id)
 
     reloaded, _ = await tab_at(member, f"/threads/{thread.id}", thread_id=thread.id).call(ThreadState, "load")
     assert reloaded.draft == "Half a thought"
@@ -195,15 +196,44 @@ async def test_late_draft_save_does_not_bring_back_a_sent_reply(member, thread):
     tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
     state, _ = await tab.call(ThreadState, "load")
     sent_key = state.reply_key
-    await tab.call(ThreadState, "save_draft", "A whole thou", sent_key)
+    await tab.call(ThreadState, "save_draft", "A whole thou", sent_key, thread.id)
     await tab.call(ThreadState, "post_reply", {"body": "A whole thought", "key": sent_key})
     # The debounced save of the last keystrokes reaches the server after the send.
-    state, _ = await tab.call(ThreadState, "save_draft", "A whole thought", sent_key)
+    state, _ = await tab.call(ThreadState, "save_draft", "A whole thought", sent_key, thread.id)
     assert state.draft == ""
     assert stored_draft(member, f"thread-{thread.id}") is None
 
     reloaded, _ = await tab_at(member, f"/threads/{thread.id}", thread_id=thread.id).call(ThreadState, "load")
     assert reloaded.draft == ""
+
+
+async def test_words_typed_as_the_server_restarted_come_back_with_a_notice_and_are_saved_once(member, thread):
+    before = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    state, _ = await before.call(ThreadState, "load")
+    typed_key = state.reply_key
+    # The server restarts: the tab's state is filled anew, and then the save the browser kept arrives.
+    tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    await tab.call(ThreadState, "load")
+    state, _ = await tab.call(ThreadState, "save_draft", "Words typed at the last moment", typed_key, thread.id)
+    assert (state.draft, state.reply_key) == ("Words typed at the last moment", typed_key)
+    assert state.notice == t(NOT_SENT_YET, "en")
+
+    send = {"body": "Words typed at the last moment", "key": state.reply_key}
+    await tab.call(ThreadState, "post_reply", send)
+    await tab.call(ThreadState, "post_reply", send)  # the send the browser kept, too
+    with transaction() as session:
+        assert session.exec(select(func.count()).select_from(Post).where(Post.body == "Words typed at the last moment")).one() == 1
+
+
+async def test_words_saved_before_the_restarted_tab_loads_come_back_when_it_does(member, thread):
+    before = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    state, _ = await before.call(ThreadState, "load")
+    typed_key = state.reply_key
+    tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    await tab.call(ThreadState, "save_draft", "Words typed at the last moment", typed_key, thread.id)
+    state, _ = await tab.call(ThreadState, "load")
+    assert (state.draft, state.reply_key) == ("Words typed at the last moment", typed_key)
+    assert state.notice == t(NOT_SENT_YET, "en")
 
 
 async def test_member_sees_a_new_post_without_the_shown_posts_being_resent(owner, member, thread):

@@ -14,11 +14,32 @@ def _effect(code: str, *watched: rx.Var) -> rx.Var:
     )
 
 
+_ORIGIN_CHECK = """
+if (window.partnerskapOriginChecked) { return; }
+window.partnerskapOriginChecked = true;
+fetch("/auth/origin", { method: "POST" })
+  .then((response) => (response.status === 403 ? response.text() : ""))
+  .then((explanation) => {
+    if (!explanation) { return; }
+    const notice = document.createElement("p");
+    notice.id = "origin-refused";
+    notice.className = "origin-refused";
+    notice.setAttribute("role", "alert");
+    notice.textContent = explanation;
+    document.body.prepend(notice);
+  })
+  .catch(() => {});
+"""
+
+
 class DocumentEffects(rx.Fragment):
-    """Renders nothing. Sets document.documentElement.lang, and loads `AppState.continue_to` as a real page.
+    """Renders nothing. Sets document.documentElement.lang, loads `AppState.continue_to` as a real page, checks the origin.
 
     The full page load (not a client-side route change) lets the browser reach the HTTP routes that set or
     clear the HttpOnly session cookie, without `call_script` (whose eval the CSP forbids).
+    The event socket refuses pages opened at an address the instance does not answer at, and such a page would
+    never come alive: once per page load it asks /auth/origin, which applies the socket's rule, and shows the
+    server's explanation (in the visitor's language) at the top of the page.
     """
 
     def add_hooks(self) -> list[str | rx.Var]:
@@ -27,6 +48,7 @@ class DocumentEffects(rx.Fragment):
         return [
             _effect(f"useEffect(() => {{ document.documentElement.lang = {language!s} || {DEFAULT_LANGUAGE!r}; }}, [{language!s}]);", language),
             _effect(f"useEffect(() => {{ if ({destination!s}) {{ window.location.assign({destination!s}); }} }}, [{destination!s}]);", destination),
+            rx.Var(f"useEffect(() => {{ {_ORIGIN_CHECK} }}, []);", _var_data=VarData(imports={"react": ["useEffect"]})),
         ]
 
 

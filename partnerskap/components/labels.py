@@ -4,7 +4,9 @@ from partnerskap.i18n import N_
 
 KIND_LABELS = {"project": N_("Project"), "event": N_("Event")}
 ACCESS_LABELS = {"open": N_("Open: any member can join"), "request": N_("On request: owners accept members"), "invitation": N_("By invitation only")}
-LIFECYCLE_LABELS = {"preparing": N_("Being prepared"), "active": N_("Active"), "archived": N_("Archived")}
+LIFECYCLE_LABELS = {"preparing": N_("Being prepared"), "active": N_("Active"), "archived": N_("Archived"), "closed": N_("Closed by the administrators")}
+# What an owner may set in the settings: closing is the administrators' (and reopening too).
+OWNER_LIFECYCLE_LABELS = {"preparing": N_("Being prepared"), "active": N_("Active"), "archived": N_("Archived")}
 WORKSPACE_ROLE_LABELS = {"owner": N_("Owner"), "moderator": N_("Moderator"), "member": N_("Member"), "": N_("Not a member")}
 COLOUR_LABELS = {
     "teal": N_("Teal"),

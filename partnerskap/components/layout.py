@@ -6,6 +6,7 @@ import reflex as rx
 
 from partnerskap.components.document import document_effects
 from partnerskap.components.i18n import T
+from partnerskap.components.report import report_dialog
 from partnerskap.i18n import LANGUAGE_NAMES, LANGUAGES
 from partnerskap.state.base import AppState
 from partnerskap.state.language import LanguageState
@@ -48,11 +49,7 @@ def account_menu() -> rx.Component:
         AppState.signed_in,
         rx.hstack(
             rx.link(AppState.viewer_name, href="/account", class_name="nav-link"),
-            rx.el.form(
-                rx.button(T("Log out"), type="submit", variant="outline", size="1"),
-                method="post",
-                action="/auth/logout",
-            ),
+            rx.button(T("Log out"), on_click=AppState.log_out, variant="outline", size="1", id="log-out"),
             align="center",
             spacing="3",
         ),
@@ -73,6 +70,9 @@ def header() -> rx.Component:
             rx.el.nav(
                 rx.hstack(
                     nav_link("Home", "/"),
+                    nav_link("News", "/news"),
+                    nav_link("Events", "/events"),
+                    nav_link("Activities", "/activities"),
                     rx.cond(AppState.is_member, nav_link("Workspaces", "/workspaces")),
                     rx.cond(
                         AppState.is_member,
@@ -83,7 +83,9 @@ def header() -> rx.Component:
                             class_name="nav-link",
                         ),
                     ),
+                    rx.cond(AppState.is_editor, nav_link("Content", "/editor")),
                     rx.cond(AppState.is_admin, nav_link("Administration", "/admin")),
+                    rx.cond(AppState.is_admin, nav_link("Moderation", "/moderation")),
                     spacing="4",
                     wrap="wrap",
                 ),
@@ -140,13 +142,14 @@ def page(title: str, *children: rx.Component) -> rx.Component:
         header(),
         rx.el.main(
             notice_banner(),
-            rx.heading(T(title), as_="h1", size="7", margin_bottom="4"),
+            *([rx.heading(T(title), as_="h1", size="7", margin_bottom="4")] if title else []),  # a content item's page names itself
             *children,
             id="main",
             tab_index=-1,
             class_name="site-main",
         ),
         footer(),
+        rx.cond(AppState.is_member, report_dialog()),
         lang=AppState.lang,
         class_name="site",
     )

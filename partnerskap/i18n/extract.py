@@ -24,9 +24,16 @@ MESSAGE_ARGUMENT = {
     "choice": 0,
     "folder_choice": 0,
     "reason_form": 2,
+    "select_from": 0,
+    "select_of": 0,
+    "checkbox": 0,
+    "checkboxes": 0,
+    "text_field": 0,
+    "area_field": 0,
+    "fact": 0,
 }
 # Keyword arguments that also hold messages.
-MESSAGE_KEYWORDS = {"field": {"hint"}}
+MESSAGE_KEYWORDS = {"field": {"hint"}, "text_field": {"hint"}, "area_field": {"hint"}, "select_from": {"any_label"}}
 
 
 def _name(call: ast.Call) -> str | None:

@@ -25,6 +25,7 @@ class Role(enum.StrEnum):
     """What a person may do on the instance."""
 
     MEMBER = "member"
+    EDITOR = "editor"
     ADMIN = "admin"
 
 
@@ -43,6 +44,7 @@ class User(SQLModel, table=True):
     terms_accepted_at: datetime
     upload_terms_accepted_at: datetime | None = None
     status_reason: str = Field(default="", max_length=2000)
+    suspended_until: datetime | None = None  # a suspension ends by itself then (None: until lifted)
     created_at: datetime = Field(default_factory=utcnow)
     # The TOTP secret, encrypted with a key derived from the secret key (services.two_factor); "" until enrolled.
     totp_secret: str = Field(default="", max_length=255)
@@ -69,6 +71,7 @@ class LoginTicket(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_hash: str = Field(max_length=64, unique=True, index=True)
+    browser_hash: str = Field(default="", max_length=64)  # the digest of the login value of the browser it was issued for
     user_id: int = Field(foreign_key="user.id", index=True)
     expires_at: datetime
     used_at: datetime | None = None

@@ -41,6 +41,7 @@ class Post(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
     edited_at: datetime | None = None
     deleted_at: datetime | None = None
+    held: str = Field(default="", max_length=16)  # hidden by a moderator, or pending approval (models.moderation.Held)
 
 
 class PostRevision(SQLModel, table=True):

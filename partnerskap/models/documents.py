@@ -35,6 +35,7 @@ class Document(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, index=True)
     deleted_at: datetime | None = Field(default=None, index=True)
     deleted_by: int | None = Field(default=None, foreign_key="user.id")
+    held: str = Field(default="", max_length=16)  # hidden by a moderator, or pending approval (models.moderation.Held)
 
 
 class DocumentVersion(SQLModel, table=True):

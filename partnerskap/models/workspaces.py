@@ -17,6 +17,8 @@ class Lifecycle(enum.StrEnum):
     PREPARING = "preparing"
     ACTIVE = "active"
     ARCHIVED = "archived"
+    CLOSED = "closed"  # by an administrator: read-only, with a reason; deleted after the grace period
+    DELETED = "deleted"  # closed and emptied: the row stays for the record
 
 
 class AccessPolicy(enum.StrEnum):
@@ -54,6 +56,10 @@ class Workspace(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_activity_at: datetime = Field(default_factory=utcnow, index=True)
     inactivity_prompted_at: datetime | None = None
+    premoderation_days: int = 0  # posts and documents of members newer than this wait for approval (0: off)
+    closed_reason: str = Field(default="", max_length=2000)
+    closed_by: int | None = None  # the administrator's user id; no foreign key, which SQLite could add only by rebuilding the table
+    closed_at: datetime | None = None
 
 
 class Membership(SQLModel, table=True):

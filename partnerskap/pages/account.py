@@ -20,6 +20,14 @@ def status() -> rx.Component:
             rx.box(rx.text(T("Reason"), weight="bold"), rx.text(AccountState.status_reason), margin_top="3"),
         ),
         rx.cond(
+            AccountState.viewer_status == "suspended",
+            rx.box(
+                rx.text(T("Suspended until"), ": ", rx.cond(AccountState.suspended_until != "", AccountState.suspended_until, T("further notice")), id="suspended-until"),
+                rx.cond(AccountState.appeal_case > 0, rx.link(T("Appeal the decision"), href="/moderation/cases/" + AccountState.appeal_case.to(str))),
+                margin_top="3",
+            ),
+        ),
+        rx.cond(
             AccountState.viewer_status == "unconfirmed",
             rx.button(T("Send the link again"), on_click=AccountState.resend_confirmation, margin_top="4", variant="outline"),
         ),
@@ -66,6 +74,9 @@ def account() -> rx.Component:
             on_submit=AccountState.change_password,
             aria_label=T("Change the password"),
         ),
+        rx.heading(T("Log out on all devices"), as_="h2", size="5", margin_top="6"),
+        rx.text(T("Ends every session of your account, on this computer and on every other one where you are logged in.")),
+        rx.button(T("Log out on all devices"), on_click=AccountState.log_out_everywhere, variant="outline", margin_top="3", id="log-out-everywhere"),
         two_factor_section(),
         your_data_section(),
     )

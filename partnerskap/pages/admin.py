@@ -17,7 +17,7 @@ STATUS_LABELS = {
     "suspended": N_("Suspended"),
     "erased": N_("Former member"),
 }
-ROLE_LABELS = {"member": N_("Member"), "admin": N_("Administrator")}
+ROLE_LABELS = {"member": N_("Member"), "editor": N_("Editor"), "admin": N_("Administrator")}
 ACTION_LABELS = {
     "membership.approve": N_("Approved membership"),
     "membership.deny": N_("Denied membership"),
@@ -35,6 +35,20 @@ ACTION_LABELS = {
     "audit.export": N_("Exported the audit log"),
     "account.export": N_("Downloaded their data"),
     "account.delete": N_("Deleted their account"),
+    "role.grant_editor": N_("Made editor"),
+    "role.revoke_editor": N_("Editor role removed"),
+    "moderation.dismiss": N_("Dismissed a report"),
+    "moderation.approve": N_("Approved a waiting item"),
+    "moderation.hide": N_("Hid an item"),
+    "moderation.remove": N_("Removed an item"),
+    "moderation.warn": N_("Warned"),
+    "moderation.suspend": N_("Suspended"),
+    "moderation.close": N_("Closed a workspace"),
+    "moderation.reopen": N_("Reopened a workspace"),
+    "moderation.delete_workspace": N_("Deleted a closed workspace"),
+    "moderation.appeal": N_("Appealed"),
+    "membership.suspension_ended": N_("Suspension ended"),
+    "sessions.end": N_("Ended all sessions"),
 }
 
 
@@ -48,6 +62,13 @@ def admin_nav() -> rx.Component:
             rx.link(T("Downloads"), href="/admin/downloads"),
             rx.link(T("Dashboard"), href="/admin/dashboard"),
             rx.link(T("Settings"), href="/admin/settings"),
+            rx.link(T("National services"), href="/admin/services"),
+            rx.link(
+                T("Moderation"),
+                rx.cond(AdminState.open_cases > 0, rx.badge(AdminState.open_cases, color_scheme="orange", margin_left="1", id="open-cases-count")),
+                href="/moderation",
+            ),
+            rx.link(T("Activities"), href="/admin/activities"),
             spacing="5",
             wrap="wrap",
         ),
@@ -114,11 +135,14 @@ def person_card(person: PersonForAdmin) -> rx.Component:
                 person.status == "approved",
                 rx.vstack(
                     rx.cond(person.role != "admin", rx.button(T("Make administrator"), on_click=AdminState.make_admin(person.id), variant="outline")),
+                    rx.cond(person.role == "member", rx.button(T("Make editor"), on_click=AdminState.grant_editor(person.id), variant="outline")),
+                    rx.cond(person.role == "editor", rx.button(T("Remove editor role"), on_click=AdminState.revoke_editor(person.id), variant="outline")),
                     reason_form(person, AdminState.suspend, N_("Suspend")),
                     width="100%",
                 ),
             ),
             rx.cond(person.status == "suspended", rx.button(T("Reinstate"), on_click=AdminState.reinstate(person.id), variant="outline")),
+            rx.button(T("End all sessions"), on_click=AdminState.end_sessions(person.id), variant="outline", size="1"),
             spacing="2",
             width="100%",
         ),

@@ -7,6 +7,7 @@ from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
 from partnerskap.components.links import route_link
 from partnerskap.i18n import N_
+from partnerskap.components.report import report_control
 from partnerskap.schemas import DocumentPublic, FolderPublic, VersionPublic
 from partnerskap.state.library import LibraryState
 
@@ -88,6 +89,8 @@ def document_row(document: DocumentPublic) -> rx.Component:
                 rx.cond(document.image, rx.image(src=download_url(document, inline=True), alt="", width="48px", height="48px", object_fit="cover", loading="lazy")),
                 rx.vstack(
                     route_link(document.name, href=download_url(document), class_name="document-link"),
+                    rx.cond(document.held == "hidden", rx.badge(T("Hidden from members"), color_scheme="gray", class_name="held-marker")),
+                    rx.cond(document.held == "pending", rx.badge(T("Waiting for approval"), color_scheme="orange", class_name="held-marker")),
                     rx.cond(document.description != "", rx.text(document.description, size="1")),
                     rx.text(T("Rights"), ": ", document.rights_holder, " · ", T_choice(document.licence, LICENCE_LABELS), size="1", color="var(--gray-11)"),
                     spacing="1",
@@ -103,6 +106,7 @@ def document_row(document: DocumentPublic) -> rx.Component:
             rx.hstack(
                 rx.cond(document.inline, route_link(T("View"), href=download_url(document, inline=True), is_external=True)),
                 rx.button(T("Versions"), " (", document.versions, ")", on_click=LibraryState.open_versions(document.id), size="1", variant="outline"),
+                report_control("document", document.id),
                 wrap="wrap",
             )
         ),

@@ -14,6 +14,7 @@ EMAIL_KIND_LABELS = {
     "join_request": N_("Requests to join my workspaces"),
     "decision": N_("Decisions about me"),
     "invitation": N_("Invitations"),
+    "news": N_("News I follow"),
 }
 FREQUENCY_LABELS = {"immediate": N_("At once"), "daily": N_("Once a day"), "weekly": N_("Once a week")}
 

@@ -7,6 +7,7 @@ from partnerskap.components.i18n import T
 from partnerskap.components.layout import page
 from partnerskap.components.links import route_link
 from partnerskap.components.markup import sanitised_html
+from partnerskap.components.report import report_control
 from partnerskap.schemas import PostPublic
 from partnerskap.state.discussions import ThreadState
 
@@ -32,6 +33,8 @@ def post_card(post: PostPublic) -> rx.Component:
             rx.text(post.organisation, size="2", color="var(--gray-11)"),
             rx.text(post.created, size="2", color="var(--gray-11)"),
             rx.cond(post.edited, rx.badge(T("edited"), variant="soft")),
+            rx.cond(post.held == "hidden", rx.badge(T("Hidden from members"), color_scheme="gray", class_name="held-marker")),
+            rx.cond(post.held == "pending", rx.badge(T("Waiting for approval"), color_scheme="orange", class_name="held-marker")),
             wrap="wrap",
             align="center",
         ),
@@ -59,6 +62,7 @@ def post_card(post: PostPublic) -> rx.Component:
                     rx.button(T("Delete"), on_click=ThreadState.delete_post(post.id), size="1", variant="ghost", color_scheme="red"),
                 ),
                 rx.cond(ThreadState.can_review & post.edited, rx.button(T("History"), on_click=ThreadState.show_history(post.id), size="1", variant="ghost")),
+                rx.cond(~post.mine, report_control("post", post.id)),
                 spacing="3",
             ),
         ),
@@ -99,7 +103,7 @@ def reply_form() -> rx.Component:
             id="reply-body",
             name="body",
             value=ThreadState.draft,
-            on_change=lambda body: ThreadState.save_draft(body, ThreadState.reply_key).debounce(600),
+            on_change=lambda body: ThreadState.save_draft(body, ThreadState.reply_key, ThreadState.thread_id).debounce(600),
             # A sent reply gets a new key: the box starts afresh, even when the saved draft was already empty.
             key=ThreadState.reply_key,
             rows="5",
@@ -160,6 +164,10 @@ def thread() -> rx.Component:
                     ThreadState.can_contribute,
                     rx.box(mention_picker(), reply_form(), width="100%"),
                     rx.cond(ThreadState.archived, rx.text(T("This workspace is archived: it can be read but not changed."))),
+                ),
+                rx.cond(
+                    ThreadState.closed_reason != "",
+                    rx.callout.root(rx.callout.text(T("This workspace was closed by the administrators: it can be read but not changed."), " ", T("Reason"), ": ", ThreadState.closed_reason), color_scheme="red"),
                 ),
                 spacing="4",
                 width="100%",

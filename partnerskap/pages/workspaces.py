@@ -4,12 +4,14 @@ import reflex as rx
 
 from partnerskap.components.forms import field, field_error, submit, textarea_field
 from partnerskap.components.i18n import T, T_choice
-from partnerskap.components.labels import ACCESS_LABELS, COLOUR_LABELS, KIND_LABELS, LIFECYCLE_LABELS, WORKSPACE_ROLE_LABELS
+from partnerskap.components.labels import ACCESS_LABELS, COLOUR_LABELS, KIND_LABELS, LIFECYCLE_LABELS, OWNER_LIFECYCLE_LABELS, WORKSPACE_ROLE_LABELS
 from partnerskap.components.layout import page
 from partnerskap.components.links import route_link
 from partnerskap.components.markup import sanitised_html
+from partnerskap.components.report import report_control
 from partnerskap.i18n import LANGUAGE_NAMES, N_
 from partnerskap.schemas import EventPublic, MemberRow, ThreadSummary, WorkspaceCard
+from partnerskap.pages.moderation import closing_form, premoderation_form
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 
 
@@ -121,7 +123,7 @@ def workspace_fields(intro=None) -> list[rx.Component]:
         choice("Language", "language", dict(LANGUAGE_NAMES), current("language", "fi")),
         choice("Cover colour", "colour", COLOUR_LABELS, current("colour", "teal")),
         choice("Who can join", "access", ACCESS_LABELS, current("access", "open")),
-        choice("Status", "lifecycle", {"preparing": N_("Being prepared"), "active": N_("Active")} if intro is None else LIFECYCLE_LABELS, current("lifecycle", "active")),
+        choice("Status", "lifecycle", {"preparing": N_("Being prepared"), "active": N_("Active")} if intro is None else OWNER_LIFECYCLE_LABELS, current("lifecycle", "active")),
     ]
 
 
@@ -155,6 +157,18 @@ def workspace_header() -> rx.Component:
         rx.cond(intro.starts_on != "", rx.text(T("Dates"), ": ", intro.starts_on, " – ", intro.ends_on, size="2")),
         rx.text(T("Owners"), ": ", intro.owners, size="2"),
         rx.cond(
+            intro.closed_reason != "",
+            rx.callout.root(
+                rx.callout.text(T("This workspace was closed by the administrators: it can be read but not changed."), " ", intro.closed_on),
+                rx.callout.text(T("Reason"), ": ", intro.closed_reason),
+                rx.callout.text(T("You can still download the documents you uploaded:"), " ", route_link(T("your documents (.zip)"), href="/workspaces/" + intro.id.to(str) + "/export.zip")),
+                color_scheme="red",
+                id="closed-notice",
+                margin_y="2",
+            ),
+        ),
+        rx.cond(intro.role != "owner", report_control("workspace", intro.id)),
+        rx.cond(
             intro.can_read,
             rx.el.nav(
                 rx.hstack(
@@ -163,6 +177,7 @@ def workspace_header() -> rx.Component:
                     rx.link(T("Documents"), href="/workspaces/" + intro.id.to(str) + "/documents"),
                     route_link(T("Calendar (.ics)"), href="/workspaces/" + intro.id.to(str) + "/calendar.ics"),
                     rx.cond(intro.can_own, rx.link(T("Settings"), href="/workspaces/" + intro.id.to(str) + "/settings")),
+                    rx.cond(intro.can_moderate, rx.link(T("Moderation"), href="/moderation")),
                     spacing="4",
                     wrap="wrap",
                 ),
@@ -196,6 +211,7 @@ def event_row(event: EventPublic) -> rx.Component:
         rx.cond(event.online_url != "", rx.link(T("Join online"), href=event.online_url, is_external=True, size="2")),
         rx.cond(event.description != "", rx.text(event.description, size="2")),
         rx.cond(event.can_remove, rx.button(T("Remove"), on_click=WorkspaceState.delete_event(event.id), size="1", variant="ghost", aria_label=T("Remove the event"))),
+        report_control("event", event.id),
         class_name="event-row",
     )
 
@@ -319,6 +335,7 @@ def workspace_front() -> rx.Component:
                     ),
                     join_box(),
                 ),
+                closing_form(),
                 spacing="4",
                 width="100%",
             ),
@@ -330,7 +347,7 @@ def member_admin_row(member: MemberRow) -> rx.Component:
     """A member with the role changes the viewer may make."""
     intro = WorkspaceState.intro
     return rx.table.row(
-        rx.table.cell(member.name),
+        rx.table.cell(member.name, " ", report_control("member", member.id)),
         rx.table.cell(member.organisation),
         rx.table.cell(T_choice(member.role, WORKSPACE_ROLE_LABELS)),
         rx.table.cell(
@@ -450,6 +467,7 @@ def workspace_settings() -> rx.Component:
                     aria_label=T("Workspace settings"),
                     key=intro.id.to(str) + intro.lifecycle + intro.access,
                 ),
+                premoderation_form(),
                 width="100%",
             ),
         ),

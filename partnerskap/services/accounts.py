@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.i18n import LANGUAGES, N_, language_or_default, t
-from partnerskap.models import EmailToken, Status, User
+from partnerskap.models import EmailToken, ModerationCase, Status, User
 from partnerskap.models.base import utcnow
 from partnerskap.services import instance, mail, passwords, sessions, throttle, two_factor, workspaces
 from partnerskap.services.addresses import EMAIL_PATTERN, normalise_email
@@ -185,8 +185,8 @@ def resend_confirmation(user_id: int) -> None:
         _send_link(user, purpose="confirm", session=session)
 
 
-def log_in(email: str, password: str, client_address: str) -> two_factor.SignIn:
-    """Check the credentials and return a one-time ticket (a session's, or one that waits for a second factor); the same refusal for unknown e-mails.
+def log_in(email: str, password: str, client_address: str, *, browser: str = "") -> two_factor.SignIn:
+    """Check the credentials and return a one-time ticket for the browser holding `browser` (a session's, or one that waits for a second factor); the same refusal for unknown e-mails.
 
     Failures refuse even the right password only from the address they came from; elsewhere they slow
     attempts at the account down, so an attacker can never lock its owner out.
@@ -205,7 +205,7 @@ def log_in(email: str, password: str, client_address: str) -> two_factor.SignIn:
             throttle.count(*limits, session=session)
         else:
             throttle.forget(pair, session=session)
-            return two_factor.after_password(user, session=session)
+            return two_factor.after_password(user, session=session, browser=browser)
     raise Refused(N_("The e-mail address or password is wrong."))
 
 
@@ -289,11 +289,27 @@ def set_language(user_id: int, language: str) -> None:
         session.add(user)
 
 
-def status_reason(user_id: int) -> str:
-    """The reason an administrator gave for denying or suspending the account."""
+@dataclasses.dataclass(frozen=True)
+class Standing:
+    """Where a person's membership stands: the reason for a denial or suspension, its end, and the decision to appeal."""
+
+    reason: str
+    suspended_until: datetime | None
+    appealable_case: int
+
+
+def standing(user_id: int) -> Standing:
+    """The reason an administrator gave for denying or suspending the account, until when, and the case to appeal."""
     with transaction() as session:
         user = session.get(User, user_id)
-        return user.status_reason if user else ""
+        if user is None:
+            return Standing("", None, 0)
+        case_id = 0
+        if user.status == Status.SUSPENDED:
+            case_id = session.exec(
+                select(ModerationCase.id).where(ModerationCase.author_id == user_id, ModerationCase.decision == "suspend").order_by(col(ModerationCase.id).desc())
+            ).first() or 0
+        return Standing(user.status_reason, user.suspended_until, case_id)
 
 
 def own_account(user_id: int) -> User:

@@ -123,30 +123,52 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
+@dataclasses.dataclass(frozen=True)
+class CalendarEntry:
+    """One event as the iCalendar writer needs it; `uid` is unique on this instance."""
+
+    uid: str
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+    place: str = ""
+    url: str = ""
+    description: str = ""
+
+
+def write_ics(name: str, entries: list[CalendarEntry]) -> str:
+    """The one iCalendar writer: a named calendar of entries, times in UTC, lines folded as RFC 5545 asks."""
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    host = config.settings.public_url.split("://", 1)[-1].split("/", 1)[0]
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Partnerskap//Calendar//EN", "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_escape(name)}"]
+    for entry in entries:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{entry.uid}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{entry.starts_at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}",
+            f"DTEND:{entry.ends_at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}",
+            f"SUMMARY:{_escape(entry.title)}",
+        ]
+        if entry.place:
+            lines.append(f"LOCATION:{_escape(entry.place)}")
+        if entry.url:
+            lines.append(f"URL:{entry.url}")
+        if entry.description:
+            lines.append(f"DESCRIPTION:{_escape(entry.description)}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
 def ics(viewer: Viewer, workspace_id: int) -> tuple[str, str]:
     """The workspace's calendar as iCalendar text, and a file name for it."""
     with transaction() as session:
         found = workspaces.authorise(session, viewer, workspace_id, Action.READ)
         events = session.exec(select(Event).where(Event.workspace_id == workspace_id).order_by(col(Event.starts_at))).all()
         workspace: Workspace = found.workspace
-    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
-    host = config.settings.public_url.split("://", 1)[-1].split("/", 1)[0]
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Partnerskap//Workspace calendar//EN", "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_escape(workspace.name)}"]
-    for event in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:event-{event.id}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{event.starts_at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}",
-            f"DTEND:{event.ends_at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}",
-            f"SUMMARY:{_escape(event.title)}",
-        ]
-        if event.place:
-            lines.append(f"LOCATION:{_escape(event.place)}")
-        if event.online_url:
-            lines.append(f"URL:{event.online_url}")
-        if event.description:
-            lines.append(f"DESCRIPTION:{_escape(event.description)}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n", f"workspace-{workspace_id}.ics"
+    entries = [
+        CalendarEntry(f"event-{event.id}", event.starts_at, event.ends_at, event.title, event.place, event.online_url, event.description)
+        for event in events
+    ]
+    return write_ics(workspace.name, entries), f"workspace-{workspace_id}.ics"

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, case, func, insert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 from sqlmodel import delete as delete_rows
@@ -15,9 +17,9 @@ from sqlmodel import delete as delete_rows
 from partnerskap.db import transaction
 from partnerskap.i18n import N_
 from partnerskap.memory import Noted
-from partnerskap.models import Document, Draft, Membership, Post, PostAttachment, PostRevision, Thread, ThreadReader, User, Workspace
+from partnerskap.models import Document, Draft, Held, ItemKind, Membership, Post, PostAttachment, PostRevision, Thread, ThreadReader, User, Workspace
 from partnerskap.models.base import utcnow
-from partnerskap.services import markdown, notifications, permissions, workspaces
+from partnerskap.services import markdown, notifications, permissions, premoderation, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import Action, require_member
 from partnerskap.services.sessions import Viewer
@@ -50,6 +52,7 @@ class PostRow(NamedTuple):
     created_at: datetime
     edited_at: datetime | None
     deleted_at: datetime | None
+    held: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,9 +105,11 @@ _FOLLOW = (
     .values(following=True, last_read_post_id=case((col(ThreadReader.last_read_post_id) < bindparam("read_up_to"), bindparam("read_up_to")), else_=col(ThreadReader.last_read_post_id)))
 )
 _NEW_READER = insert(ThreadReader)
-_READERS_AMONG = select(ThreadReader.thread_id, ThreadReader.user_id).where(
-    col(ThreadReader.thread_id).in_(bindparam("thread_ids", expanding=True)), col(ThreadReader.user_id).in_(bindparam("user_ids", expanding=True))
-)
+# A reader's row unless one is there already: a reply may add its author's while the read marks are being saved.
+_NEW_READER_UNLESS_THERE = {
+    dialect: dialect_insert(ThreadReader).on_conflict_do_nothing(index_elements=["thread_id", "user_id"])
+    for dialect, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
+}
 _CLEAR_DRAFT = delete_rows(Draft).where(col(Draft.user_id) == bindparam("user_id"), col(Draft.place) == bindparam("place"))
 _read_marks = Noted("read marks", holds="how far each member has read each thread ((thread, member) -> newest post read), until saved")
 _ATTACHMENTS_OF_POSTS = select(PostAttachment.post_id, PostAttachment.document_id).where(col(PostAttachment.post_id).in_(bindparam("post_ids", expanding=True)))
@@ -113,6 +118,9 @@ _ATTACHABLE = (
 )
 _DRAFT = select(Draft.body).where(col(Draft.user_id) == bindparam("user_id"), col(Draft.place) == bindparam("place"))
 _LIVE_DOCUMENT_NAMES = select(Document.id, Document.name).where(col(Document.id).in_(bindparam("document_ids", expanding=True)), col(Document.deleted_at).is_(None))
+
+
+POST_MISSING = N_("This post does not exist.")
 
 
 def new_key() -> str:
@@ -221,11 +229,15 @@ def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: 
             thread = Thread(workspace_id=workspace_id, title=title, author_id=viewer.id, post_count=1)
             session.add(thread)
             session.flush()
-            post = Post(thread_id=thread.id, author_id=viewer.id, body=body, html=html, idempotency_key=key)
+            held = premoderation.held_on_arrival(session, viewer, found.workspace)
+            post = Post(thread_id=thread.id, author_id=viewer.id, body=body, html=html, idempotency_key=key, held=Held.PENDING if held else Held.VISIBLE)
             session.add(post)
             session.flush()
             _follow(session, thread.id, viewer.id, post.id)
-            _notify_mentions(session, viewer, found.workspace, thread, post.id, body, _member_ids(session, workspace_id))
+            if held:
+                premoderation.hold(session, kind=ItemKind.POST, item_id=post.id, workspace_id=workspace_id, author_id=viewer.id, excerpt=f"{title}: {body}")
+            else:
+                _notify_mentions(session, viewer, found.workspace, thread, post.id, body, _member_ids(session, workspace_id))
             _clear_draft(session, viewer.id, f"workspace-{workspace_id}")
             workspaces.touch(session, workspace_id)
             return thread
@@ -275,7 +287,8 @@ def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, htm
             raise Refused(N_("The quoted post is not in this discussion."))
     connection = session.connection()
     now = utcnow()
-    values = {"thread_id": thread.id, "author_id": viewer.id, "body": body, "html": html, "idempotency_key": key, "quote_of": quote_of, "created_at": now}
+    held = premoderation.held_on_arrival(session, viewer, found.workspace)
+    values = {"thread_id": thread.id, "author_id": viewer.id, "body": body, "html": html, "idempotency_key": key, "quote_of": quote_of, "created_at": now, "held": Held.PENDING if held else Held.VISIBLE}
     post_id = connection.execute(_NEW_POST, values).scalar_one()
     if attach is not None:
         document = session.get(Document, attach) if workspaces.is_id(attach) else None
@@ -283,6 +296,11 @@ def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, htm
             raise Refused(N_("Only documents of the same workspace can be attached."))
         session.add(PostAttachment(post_id=post_id, document_id=document.id))
     connection.execute(_THREAD_GREW, {"thread_id": thread.id, "at": now})
+    if held:  # nobody hears of a post that waits for approval
+        premoderation.hold(session, kind=ItemKind.POST, item_id=post_id, workspace_id=thread.workspace_id, author_id=viewer.id, excerpt=body)
+        _follow(session, thread.id, viewer.id, post_id)
+        _clear_draft(session, viewer.id, f"thread-{thread.id}")
+        return post_id
     member_ids = _member_ids(session, thread.workspace_id)
     mentioned = _notify_mentions(session, viewer, found.workspace, thread, post_id, body, member_ids)
     followers = connection.execute(_FOLLOWERS, {"thread_id": thread.id}).scalars()
@@ -368,14 +386,11 @@ def save_read_marks() -> int:
 def _write_read_marks(marks: dict[tuple[int, int], int]) -> None:
     with transaction() as session:
         connection = session.connection()
-        among = {"thread_ids": sorted({thread_id for thread_id, _user_id in marks}), "user_ids": sorted({user_id for _thread_id, user_id in marks})}
-        known = {(thread_id, user_id) for thread_id, user_id in connection.execute(_READERS_AMONG, among)}
-        moves = [{"in_thread": thread_id, "of_user": user_id, "below": post_id, "read_up_to": post_id} for (thread_id, user_id), post_id in marks.items() if (thread_id, user_id) in known]
-        new = [{"thread_id": thread_id, "user_id": user_id, "last_read_post_id": post_id, "following": False} for (thread_id, user_id), post_id in marks.items() if (thread_id, user_id) not in known]
-        if moves:
-            connection.execute(_MOVE_READ_MARK, moves)
-        if new:
-            connection.execute(_NEW_READER, new)
+        connection.execute(
+            _NEW_READER_UNLESS_THERE[connection.dialect.name],
+            [{"thread_id": thread_id, "user_id": user_id, "last_read_post_id": post_id, "following": False} for (thread_id, user_id), post_id in marks.items()],
+        )
+        connection.execute(_MOVE_READ_MARK, [{"in_thread": thread_id, "of_user": user_id, "below": post_id, "read_up_to": post_id} for (thread_id, user_id), post_id in marks.items()])
 
 
 def _read(session: Session, viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
@@ -404,6 +419,12 @@ def _views(session: Session, viewer: Viewer, rows: list, *, marks_read: bool) ->
     if not rows:
         return []
     posts = [PostRow(*row[:-2]) for row in rows]
+    if any(post.held for post in posts):  # hidden and waiting posts: their authors and the moderators see them, with a marker
+        moderates = _moderates(session, viewer, posts[0].thread_id)
+        kept = [(post, row) for post, row in zip(posts, rows, strict=True) if not post.held or moderates or (post.held == Held.PENDING and post.author_id == viewer.id)]
+        posts, rows = [post for post, _row in kept], [row for _post, row in kept]
+        if not posts:
+            return []
     if marks_read:
         _read_marks.note((posts[0].thread_id, viewer.id), posts[-1].id)
     attached = _attachments(session, [post.id for post in posts])
@@ -413,11 +434,21 @@ def _views(session: Session, viewer: Viewer, rows: list, *, marks_read: bool) ->
     ]
 
 
+def _moderates(session: Session, viewer: Viewer, thread_id: int) -> bool:
+    if viewer.is_admin:
+        return True
+    role = session.connection().execute(_ROLE_IN_THREADS_WORKSPACE, {"thread_id": thread_id, "user_id": viewer.id}).scalar()
+    return role in workspaces.MANAGERS
+
+
 def one_post(viewer: Viewer, post_id: int) -> PostView:
     """One post as the viewer sees it (after an edit or a deletion)."""
     with transaction() as session:
         post, _place = _post(session, viewer, post_id, live=False)
-        return _views(session, viewer, session.connection().execute(_ONE_POST, {"thread_id": post.thread_id, "post_id": post.id}).all(), marks_read=False)[0]
+        shown = _views(session, viewer, session.connection().execute(_ONE_POST, {"thread_id": post.thread_id, "post_id": post.id}).all(), marks_read=False)
+        if not shown:
+            raise Refused(POST_MISSING)
+        return shown[0]
 
 
 def _attachments(session: Session, post_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
@@ -451,11 +482,13 @@ def _post(session: Session, viewer: Viewer, post_id: int, action: Action = Actio
     require_member(viewer)
     post = session.get(Post, post_id) if workspaces.is_id(post_id) else None
     if post is None or (live and post.deleted_at is not None):
-        raise Refused(N_("This post does not exist."))
+        raise Refused(POST_MISSING)
     try:
         _thread, place = _thread_place(session, viewer, post.thread_id)
     except Refused:
-        raise Refused(N_("This post does not exist.")) from None
+        raise Refused(POST_MISSING) from None
+    if post.held and not permissions.decide(viewer, Action.REVIEW, place) and not (post.held == Held.PENDING and post.author_id == viewer.id):
+        raise Refused(POST_MISSING)
     permissions.require(viewer, action, place, author_id=post.author_id)
     return post, place
 
@@ -519,6 +552,11 @@ def save_draft(viewer: Viewer, place: str, body: str) -> None:
         draft.body = body[:BODY_MAX]
         draft.updated_at = utcnow()
         session.add(draft)
+
+
+def was_sent(viewer: Viewer, key: str) -> bool:
+    """Whether the viewer's post sent with this key is saved."""
+    return _existing(viewer.id, _check_key(key)) is not None
 
 
 def draft(viewer: Viewer, place: str) -> str:

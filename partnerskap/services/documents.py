@@ -18,9 +18,9 @@ from sqlmodel import Session, col, select
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.i18n import N_
-from partnerskap.models import Document, DocumentVersion, DownloadLog, Folder, PostAttachment, User
+from partnerskap.models import Document, DocumentVersion, DownloadLog, Folder, Held, ItemKind, PostAttachment, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import audit, filetypes, instance, permissions, scanner, workspaces
+from partnerskap.services import audit, filetypes, instance, permissions, premoderation, scanner, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import Action, require_admin, require_member
 from partnerskap.services.sessions import Viewer
@@ -192,11 +192,12 @@ class IncomingFile:
 
     def _record(self, description: str, rights_holder: str, licence: str) -> DocumentVersion:
         with transaction() as session:
-            workspaces.authorise(session, self.viewer, self.workspace_id, Action.CONTRIBUTE)
+            place = workspaces.authorise(session, self.viewer, self.workspace_id, Action.CONTRIBUTE)
             if used_bytes(session, self.workspace_id) + self.size > config.settings.workspace_quota_bytes:
                 raise Refused(N_("The workspace's storage quota is full."))
             document = session.get(Document, self.document_id) if self.document_id else self._same_name(session)
             if document is None:
+                held = premoderation.held_on_arrival(session, self.viewer, place.workspace)
                 document = Document(
                     workspace_id=self.workspace_id,
                     folder_id=self.folder_id,
@@ -205,9 +206,12 @@ class IncomingFile:
                     rights_holder=rights_holder,
                     licence=licence,
                     created_by=self.viewer.id,
+                    held=Held.PENDING if held else Held.VISIBLE,
                 )
                 session.add(document)
                 session.flush()
+                if held:
+                    premoderation.hold(session, kind=ItemKind.DOCUMENT, item_id=document.id, workspace_id=self.workspace_id, author_id=self.viewer.id, excerpt=self.filename)
             number = 1 + session.exec(select(func.coalesce(func.max(DocumentVersion.number), 0)).where(DocumentVersion.document_id == document.id)).one()
             version = DocumentVersion(
                 document_id=document.id,
@@ -319,7 +323,7 @@ def library(viewer: Viewer, workspace_id: int, folder_id: int | None = None, *, 
         documents = list(
             session.exec(select(Document).where(Document.workspace_id == workspace_id, in_folder, col(Document.deleted_at).is_(None))).all()
         )
-        entries = _entries(session, documents)
+        entries = _entries(session, _shown(session, viewer, place, documents))
         keys = {
             "name": lambda e: e.document.name.casefold(),
             "size": lambda e: -e.version.size,
@@ -349,7 +353,7 @@ def recent_in(session: Session, workspace_id: int, *, limit: int = 5) -> list[Do
     """The workspace's most recently changed documents, for a caller that has authorised reading them."""
     return list(
         session.exec(
-            select(Document).where(Document.workspace_id == workspace_id, col(Document.deleted_at).is_(None)).order_by(col(Document.updated_at).desc()).limit(limit)
+            select(Document).where(Document.workspace_id == workspace_id, col(Document.deleted_at).is_(None), Document.held == Held.VISIBLE).order_by(col(Document.updated_at).desc()).limit(limit)
         ).all()
     )
 
@@ -423,10 +427,17 @@ def delete_folder(viewer: Viewer, folder_id: int) -> None:
         session.delete(folder)
 
 
+def _shown(session: Session, viewer: Viewer, place: workspaces.Place, documents: list[Document]) -> list[Document]:
+    """The documents the viewer sees: hidden and waiting ones only to moderators, and waiting ones to their authors."""
+    if not any(document.held for document in documents) or permissions.decide(viewer, Action.REVIEW, place):
+        return documents
+    return [document for document in documents if not document.held or (document.held == Held.PENDING and document.created_by == viewer.id)]
+
+
 def _document(session: Session, viewer: Viewer, document_id: int, action: Action = Action.READ) -> tuple[Document, workspaces.Place]:
     """A live document, if the policy allows the action on it; anyone who uploaded a version counts as its author."""
     document, place = workspaces.authorised(session, viewer, Document, document_id, Action.READ, missing=DOCUMENT_MISSING)
-    if document.deleted_at is not None:
+    if document.deleted_at is not None or not _shown(session, viewer, place, [document]):
         raise Refused(DOCUMENT_MISSING)
     if action != Action.READ:
         permissions.require(viewer, action, place, author_id=_author_for(session, viewer, document))
@@ -671,25 +682,35 @@ def purge_trash(days: int | None = None) -> int:
     """Delete, for good, documents in the trash longer than the configured days; returns how many."""
     limit = utcnow() - timedelta(days=config.settings.trash_days if days is None else days)
     with transaction() as session:
-        expired = session.exec(select(Document).where(col(Document.deleted_at).is_not(None), Document.deleted_at < limit)).all()
-        keys = []
-        for document in expired:
-            # The disclosure log outlives the document: its rows keep the name and lose only the ids.
-            session.exec(update(DownloadLog).where(col(DownloadLog.document_id) == document.id).values(document_id=None, version_id=None))
-            for version in session.exec(select(DocumentVersion).where(DocumentVersion.document_id == document.id)).all():
-                keys.append(version.storage_key)
-                session.delete(version)
-            for attachment in session.exec(select(PostAttachment).where(PostAttachment.document_id == document.id)).all():
-                session.delete(attachment)
-            session.delete(document)
-        count = len(expired)
+        expired = list(session.exec(select(Document).where(col(Document.deleted_at).is_not(None), Document.deleted_at < limit)).all())
+        keys = purge(session, expired)
+    delete_objects(keys)
+    return len(expired)
+
+
+def purge(session: Session, expired: list[Document]) -> list[str]:
+    """Delete documents' rows for good in the caller's transaction; returns their stored objects' keys to delete after the commit."""
+    keys = []
+    for document in expired:
+        # The disclosure log outlives the document: its rows keep the name and lose only the ids.
+        session.exec(update(DownloadLog).where(col(DownloadLog.document_id) == document.id).values(document_id=None, version_id=None))
+        for version in session.exec(select(DocumentVersion).where(DocumentVersion.document_id == document.id)).all():
+            keys.append(version.storage_key)
+            session.delete(version)
+        for attachment in session.exec(select(PostAttachment).where(PostAttachment.document_id == document.id)).all():
+            session.delete(attachment)
+        session.delete(document)
+    return keys
+
+
+def delete_objects(keys: list[str]) -> None:
+    """Delete stored objects whose rows are gone; what cannot be deleted now, reconciliation lists."""
     storage = get_storage()
     for key in keys:
         try:
             storage.delete(key)
         except StorageError:
             pass  # reconciliation lists what is left
-    return count
 
 
 def reconcile() -> dict[str, list[str]]:

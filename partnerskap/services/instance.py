@@ -20,8 +20,6 @@ from partnerskap.services.sessions import Viewer
 
 ROW_ID = 1
 POLICIES = ("open", "approval")
-PREMODERATION_DAYS = 0  # posts of new members wait for no one unless an administrator says so
-CLOSED_GRACE_DAYS = 30
 NAME_MAX = 120
 ORGANISATION_MAX = 160
 DAYS_MAX = 365
@@ -29,7 +27,7 @@ DAYS_MAX = 365
 
 @dataclasses.dataclass(frozen=True)
 class Effective:
-    """The settings in force: the administrators' where they set one, else the environment's."""
+    """The settings in force: the administrators' where they set one, else the environment's (PARTNERSKAP_INSTANCE_NAME, _ORGANISATION, _MEMBERSHIP_POLICY, _PREMODERATION_DAYS, _CLOSED_GRACE_DAYS)."""
 
     instance_name: str
     organisation: str
@@ -73,11 +71,11 @@ def _load() -> Effective:
     if row is None:
         row = InstanceSettings(id=ROW_ID)
     return Effective(
-        instance_name=row.instance_name,
-        organisation=row.organisation,
+        instance_name=row.instance_name or config.settings.instance_name,
+        organisation=row.organisation or config.settings.instance_organisation,
         membership_policy=row.membership_policy or config.settings.membership_policy,
-        premoderation_days=PREMODERATION_DAYS if row.premoderation_days is None else row.premoderation_days,
-        closed_grace_days=CLOSED_GRACE_DAYS if row.closed_grace_days is None else row.closed_grace_days,
+        premoderation_days=config.settings.premoderation_days if row.premoderation_days is None else row.premoderation_days,
+        closed_grace_days=config.settings.closed_grace_days if row.closed_grace_days is None else row.closed_grace_days,
         upload_limit_mb=server_max if row.upload_limit_mb is None else min(row.upload_limit_mb, server_max),
         server_max_upload_mb=server_max,
     )

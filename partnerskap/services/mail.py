@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from partnerskap import offload
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import OutboxMessage
@@ -130,7 +131,7 @@ async def deliver_forever(interval_seconds: float = 5.0) -> None:
         return
     while True:
         try:
-            await asyncio.to_thread(deliver_pending)
+            await offload.write(deliver_pending)
         except Exception:  # noqa: BLE001  (a database hiccup must not end delivery for good)
             log.exception("Outbox delivery failed; trying again")
         await asyncio.sleep(interval_seconds)

@@ -19,6 +19,16 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "span": {"class"}, "th": {"align"}, "td": {"align"}}
 
 
+# Raw HTML (not markdown's <https://…> and <name@example.org> autolinks) and script links: the renderer shows them as
+# dead text, so a text that holds them was not meant for it.
+UNSAFE_MARKUP = re.compile(r"<!|</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^>]*)?/?>|\]\(\s*<?\s*(?:javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+
+
+def has_unsafe_markup(body: str) -> bool:
+    """Whether a text holds raw HTML or a script link, which forms that publish text refuse rather than show inert."""
+    return bool(UNSAFE_MARKUP.search(body))
+
+
 def mentioned_ids(body: str) -> set[int]:
     """The member ids mentioned as @[Name](member:ID)."""
     return {int(match.group(2)) for match in MENTION.finditer(body)}

@@ -164,3 +164,29 @@ def make_admin(viewer: Viewer, user_id: int) -> User:
         sessions.revoke_all(user.id, session=session)  # administrators sign in with a second factor: they enrol at their next login
         audit.record(actor_id=viewer.id, action="role.make_admin", target_user_id=user.id, session=session)
     return user
+
+
+def grant_editor(viewer: Viewer, user_id: int) -> User:
+    """Let an approved member write the instance's pages, news and events."""
+    require_admin(viewer)
+    with transaction() as session:
+        user = _target(session, user_id, (Status.APPROVED,))
+        if user.role != Role.MEMBER:
+            raise Refused(N_("This person already writes content."))
+        user.role = Role.EDITOR
+        session.add(user)
+        audit.record(actor_id=viewer.id, action="role.grant_editor", target_user_id=user.id, session=session)
+    return user
+
+
+def revoke_editor(viewer: Viewer, user_id: int) -> User:
+    """Make an editor an ordinary member again."""
+    require_admin(viewer)
+    with transaction() as session:
+        user = _target(session, user_id, (Status.APPROVED, Status.SUSPENDED))
+        if user.role != Role.EDITOR:
+            raise Refused(N_("This person is not an editor."))
+        user.role = Role.MEMBER
+        session.add(user)
+        audit.record(actor_id=viewer.id, action="role.revoke_editor", target_user_id=user.id, session=session)
+    return user

@@ -33,10 +33,27 @@ MESSAGES = {
     "declined": N_("Your request to join \"{workspace}\" was declined"),
     "invitation": N_("{actor} invited you to \"{workspace}\""),
     "inactive": N_("\"{workspace}\" has had no activity for {days} days. Is it still needed? You can archive it."),
+    "report_received": N_("Thank you: your report of \"{item}\" arrived. The moderators will look at it."),
+    "report_outcome": N_("Your report of \"{item}\" was decided: {decision}."),
+    "moderation_decision": N_("A moderator's decision about \"{item}\": {decision}. Reason: {reason}"),
+    "workspace_closed": N_("The administrators closed \"{workspace}\". Reason: {reason}. You can download the files you uploaded for {days} days."),
+    "workspace_reopened": N_("The administrators reopened \"{workspace}\"."),
     "storage_full": N_("The platform's storage is full: uploads and new posts fail until there is room again. Free space on the server."),
+    "news": N_("News: {title}"),
+    "activity_confirm": N_("Does \"{activity}\" still run? Confirm it within {days} days, or it is hidden from the activity directory."),
 }
-EMAIL_KIND = {"accepted": "decision", "declined": "decision", "inactive": "decision"}
-EMAIL_KINDS = ("mention", "reply", "join_request", "decision", "invitation")
+EMAIL_KIND = {"accepted": "decision", "declined": "decision", "inactive": "decision", "moderation_decision": "decision", "workspace_closed": "decision", "activity_confirm": "decision"}
+# The moderators' decisions, named in a notification's sentence in the reader's language.
+DECISION_NAMES = {
+    "dismiss": N_("no action"),
+    "approve": N_("approved"),
+    "hide": N_("hidden"),
+    "remove": N_("removed"),
+    "warn": N_("a warning"),
+    "suspend": N_("membership suspended"),
+    "close": N_("workspace closed"),
+}
+EMAIL_KINDS = ("mention", "reply", "join_request", "decision", "invitation", "news")
 FREQUENCIES = ("immediate", "daily", "weekly")
 DIGEST_EVERY = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
@@ -47,7 +64,12 @@ def text_of(notification: Notification, language: str) -> str:
 
 
 def _text(kind: str, params: str, language: str) -> str:
-    return t(MESSAGES[kind], language, **json.loads(params or "{}"))
+    values = json.loads(params or "{}")
+    if kind == "news":  # news carries its title in each language it was written in
+        values["title"] = values.get(f"title_{language}") or values.get("title", "")
+    if "decision" in values:
+        values["decision"] = t(DECISION_NAMES.get(values["decision"], values["decision"]), language)
+    return t(MESSAGES[kind], language, **values)
 
 
 DEFAULT_SETTINGS = NotificationSettings(user_id=0)  # what members who never chose have; only ever read

@@ -12,7 +12,7 @@ import enum
 from collections.abc import Callable
 
 from partnerskap.i18n import N_
-from partnerskap.models import AccessPolicy, Lifecycle, Workspace, WorkspaceRole
+from partnerskap.models import AccessPolicy, Lifecycle, Role, Workspace, WorkspaceRole
 from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
 
@@ -26,6 +26,7 @@ OWNERS_ONLY = N_("Only the workspace's owners can do this.")
 AUTHOR_ONLY = N_("You can only change your own posts.")
 AUTHOR_OR_MODERATORS = N_("Only its author and the workspace's moderators can do this.")
 ARCHIVED = N_("This workspace is archived: it can be read but not changed.")
+CLOSED = N_("This workspace was closed by the administrators: it can be read but not changed.")
 ALREADY_MEMBER = N_("You are already a member of this workspace.")
 INVITATION_ONLY = N_("This workspace is open by invitation only.")
 
@@ -88,6 +89,11 @@ class WorkspacePlace:
         """The workspace can be read but not changed."""
         return self.workspace.lifecycle == Lifecycle.ARCHIVED
 
+    @property
+    def closed(self) -> bool:
+        """The administrators closed the workspace: read-only, whoever asks, until an administrator reopens it."""
+        return self.workspace.lifecycle in (Lifecycle.CLOSED, Lifecycle.DELETED)
+
 
 @dataclasses.dataclass(frozen=True)
 class Rule:
@@ -120,6 +126,8 @@ WORKSPACE_RULES: dict[Action, Rule] = {
 def _decide_workspace(viewer: Viewer, action: Action, place: WorkspacePlace, author_id: int | None) -> Decision:
     workspace = place.workspace
     admin = viewer.is_admin
+    if workspace.lifecycle == Lifecycle.DELETED:
+        return Refusal(NOT_FOUND)
     if not (place.is_member or admin or place.invited or workspace.access != AccessPolicy.INVITATION):
         return Refusal(NOT_FOUND)  # invitation-only workspaces are hidden from outsiders, as if they did not exist
     if action == Action.SEE:
@@ -127,6 +135,8 @@ def _decide_workspace(viewer: Viewer, action: Action, place: WorkspacePlace, aut
     if action == Action.JOIN:
         if place.is_member:
             return Refusal(ALREADY_MEMBER)
+        if place.closed:
+            return Refusal(CLOSED)
         if place.archived:
             return Refusal(ARCHIVED)
         if workspace.access == AccessPolicy.INVITATION:
@@ -136,8 +146,12 @@ def _decide_workspace(viewer: Viewer, action: Action, place: WorkspacePlace, aut
     authored = place.is_member and author_id is not None and author_id == viewer.id
     if not (place.role in rule.roles or (rule.admins and admin) or (rule.author and authored)):
         return Refusal(MEMBERS_ONLY if not (place.is_member or (rule.admins and admin)) else rule.refusal)
+    if rule.writes and place.closed:
+        return Refusal(CLOSED)
     if rule.writes and place.archived:
         return Refusal(ARCHIVED)
+    if action == Action.OWN and place.closed:  # owners cannot reopen it through the settings; members still export their own files
+        return Refusal(CLOSED)
     return ALLOWED
 
 
@@ -193,11 +207,24 @@ def table() -> str:
         place = WorkspacePlace(workspace=Workspace(id=1, name="", name_key="", purpose="", access=access, lifecycle=lifecycle, created_by=2), role=role)
         return "yes" if decide(viewer, action, place, author_id=1 if authored else 2) else "–"
 
-    header = ["Action", *people, "Outsider, invitation-only", "Owner, archived"]
+    header = ["Action", *people, "Outsider, invitation-only", "Owner, archived", "Owner, closed"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for action in Action:
         cells = [answer(*person, AccessPolicy.OPEN, Lifecycle.ACTIVE, action) for person in people.values()]
         cells.append(answer(None, "member", False, AccessPolicy.INVITATION, Lifecycle.ACTIVE, action))
         cells.append(answer(WorkspaceRole.OWNER, "member", True, AccessPolicy.OPEN, Lifecycle.ARCHIVED, action))
+        cells.append(answer(WorkspaceRole.OWNER, "member", True, AccessPolicy.OPEN, Lifecycle.CLOSED, action))
         lines.append("| " + " | ".join([f"`{action}`", *cells]) + " |")
     return "\n".join(lines)
+
+
+def may_edit_content(viewer: Viewer | None) -> bool:
+    """Whether the viewer writes the instance's pages, news and events: approved editors and administrators."""
+    return viewer is not None and viewer.is_member and viewer.role in (Role.EDITOR, Role.ADMIN)
+
+
+def require_editor(viewer: Viewer | None) -> Viewer:
+    """An approved editor or administrator, or a refusal."""
+    if not may_edit_content(require_member(viewer)):
+        raise Refused(N_("Only editors and administrators can do this."))
+    return viewer

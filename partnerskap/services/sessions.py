@@ -13,9 +13,13 @@ from partnerskap.db import transaction
 from partnerskap.memory import UNKNOWN, Noted, Remembered
 from partnerskap.models import AuthSession, LoginTicket, Role, Status, User
 from partnerskap.models.base import utcnow
+from partnerskap.services import audit
 from partnerskap.services.tokens import digest, new_token
 
-COOKIE_NAME = "partnerskap_session"
+COOKIE_NAME = config.settings.cookie_prefix + "partnerskap_session"
+# A random value the browser holds while it logs in: a login ticket completes only with the value it was issued for.
+LOGIN_COOKIE = config.settings.cookie_prefix + "partnerskap_login"
+LOGIN_COOKIE_SECONDS = 3600
 TICKET_SECONDS = 60
 TOUCH_EVERY = timedelta(minutes=1)
 _SESSION_AND_PERSON = select(AuthSession, User).join(User).where(col(AuthSession.token_hash) == bindparam("token_hash"))  # built once: every event asks
@@ -81,19 +85,19 @@ _viewers.forget_when_changed(User, groups=lambda person: [person.id])  # a suspe
 _viewers.forget_when_changed(AuthSession, keys=lambda auth: [auth.token_hash], attribute="revoked_at")  # not a visit noted
 
 
-def issue_ticket(user_id: int, *, session: Session) -> str:
-    """A one-time ticket valid for a minute; the cookie route exchanges it for a session."""
+def issue_ticket(user_id: int, *, session: Session, browser: str = "") -> str:
+    """A one-time ticket valid for a minute, for the browser holding the login value `browser`; the cookie route exchanges it."""
     ticket = new_token()
     expires = utcnow() + timedelta(seconds=TICKET_SECONDS)
-    session.add(LoginTicket(ticket_hash=digest(ticket), user_id=user_id, expires_at=expires))
+    session.add(LoginTicket(ticket_hash=digest(ticket), browser_hash=digest(browser), user_id=user_id, expires_at=expires))
     return ticket
 
 
-def exchange_ticket(ticket: str, previous_token: str = "") -> str | None:
-    """A new session token for a valid ticket (the previous session is revoked), else None."""
+def exchange_ticket(ticket: str, previous_token: str = "", browser: str = "") -> str | None:
+    """A new session token for a valid ticket presented by the browser it was issued for (the previous session is revoked), else None."""
     with transaction() as session:
         row = session.exec(select(LoginTicket).where(LoginTicket.ticket_hash == digest(ticket))).first()
-        if row is None or row.awaits_code or row.used_at is not None or row.expires_at < utcnow():  # a password alone never opens a session when a code is due
+        if row is None or row.awaits_code or row.used_at is not None or row.expires_at < utcnow() or row.browser_hash != digest(browser):  # a password alone never opens a session when a code is due
             return None
         row.used_at = utcnow()
         session.add(row)
@@ -145,7 +149,25 @@ def _look_up(token_hash: str, now: datetime) -> tuple[Viewer | None, datetime]:
         return None, now + _recheck()
     if now - last_seen > TOUCH_EVERY:
         _visits.note(token_hash, now)
-    return Viewer.of(user), min(now + timedelta(minutes=settings.session_idle_minutes), absolute_limit)
+    valid_until = min(now + timedelta(minutes=settings.session_idle_minutes), absolute_limit)
+    if user.status == Status.SUSPENDED and user.suspended_until is not None:
+        if user.suspended_until <= now:  # a time-limited suspension lifts itself when its member next arrives
+            user = lift_suspension(user.id) or user
+        else:
+            valid_until = min(valid_until, user.suspended_until)
+    return Viewer.of(user), valid_until
+
+
+def lift_suspension(user_id: int) -> User | None:
+    """Reinstate one member whose time-limited suspension has ended (noted in the audit log); None if it had not ended."""
+    with transaction() as session:
+        user = session.get(User, user_id)
+        if user is None or user.status != Status.SUSPENDED or user.suspended_until is None or user.suspended_until > utcnow():
+            return None
+        user.status, user.status_reason, user.suspended_until = Status.APPROVED, "", None
+        session.add(user)
+        audit.record(actor_id=None, action="membership.suspension_ended", target_user_id=user.id, session=session)
+        return user
 
 
 def save_visits() -> int:
@@ -162,6 +184,17 @@ def revoke(token: str) -> None:
     """Log one session out."""
     with transaction() as session:
         _revoke(token, session)
+
+
+def revoke_everywhere(user_id: int) -> None:
+    """Log a person out on every device."""
+    with transaction() as session:
+        revoke_all(user_id, session=session)
+
+
+def has_ended(token: str) -> bool:
+    """Whether the database holds this session as over (revoked, expired or unknown), whatever this process remembers."""
+    return _look_up(digest(token), utcnow())[0] is None
 
 
 def _revoke(token: str, session: Session) -> None:

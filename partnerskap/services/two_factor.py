@@ -64,19 +64,20 @@ def required(user: User) -> bool:
     return user.role == Role.ADMIN
 
 
-def after_password(user: User, *, session: Session) -> SignIn:
-    """The ticket for a person whose password was right: a session ticket, or one that waits for a code."""
+def after_password(user: User, *, session: Session, browser: str = "") -> SignIn:
+    """The ticket for a person whose password was right, bound to the browser holding `browser`: a session ticket, or one that waits for a code."""
     if user.two_factor_since is None and not required(user):
-        return SignIn(sessions.issue_ticket(user.id, session=session), Step.SESSION)
+        return SignIn(sessions.issue_ticket(user.id, session=session, browser=browser), Step.SESSION)
     ticket = new_token()
-    session.add(LoginTicket(ticket_hash=digest(ticket), user_id=user.id, expires_at=utcnow() + timedelta(minutes=PENDING_MINUTES), awaits_code=True))
+    expires = utcnow() + timedelta(minutes=PENDING_MINUTES)
+    session.add(LoginTicket(ticket_hash=digest(ticket), browser_hash=digest(browser), user_id=user.id, expires_at=expires, awaits_code=True))
     return SignIn(ticket, Step.CODE if user.two_factor_since is not None else Step.ENROL)
 
 
-def verify(ticket: str, code: str, client_address: str) -> str:
-    """Exchange a waiting ticket and a right code (or an unused recovery code) for a session ticket; throttled like passwords."""
+def verify(ticket: str, code: str, client_address: str, *, browser: str = "") -> str:
+    """Exchange a waiting ticket and a right code (or an unused recovery code) for a session ticket of the same browser; throttled like passwords."""
     with transaction() as session:
-        user = _waiting(session, ticket)
+        user = _waiting(session, ticket, browser)
         limits = _limits(user, client_address)
         throttle.check(*limits, session=session)
         if user.two_factor_since is None:
@@ -84,25 +85,25 @@ def verify(ticket: str, code: str, client_address: str) -> str:
         matched = _code_matches(user, code) or _spend_recovery_code(user, code, session)
         if matched:
             throttle.forget(limits[0], session=session)
-            return _finish(session, ticket, user)
+            return _finish(session, ticket, user, browser)
     with transaction() as session:
         throttle.count(*limits, session=session)
     raise Invalid({"code": WRONG_CODE})
 
 
-def begin_at_sign_in(ticket: str) -> Enrolment:
+def begin_at_sign_in(ticket: str, *, browser: str = "") -> Enrolment:
     """A new secret for an administrator who has none yet, on the ticket their password earned."""
     with transaction() as session:
-        user = _waiting(session, ticket)
+        user = _waiting(session, ticket, browser)
         if user.two_factor_since is not None:
             raise Refused(SIGN_IN_AGAIN)
         return _new_secret(user, session)
 
 
-def finish_at_sign_in(ticket: str, code: str, client_address: str) -> list[str]:
+def finish_at_sign_in(ticket: str, code: str, client_address: str, *, browser: str = "") -> list[str]:
     """Switch the second factor on with a first right code; the recovery codes to show once (`continue_at_sign_in` follows)."""
     with transaction() as session:
-        user = _waiting(session, ticket)
+        user = _waiting(session, ticket, browser)
         limits = _limits(user, client_address)
         throttle.check(*limits, session=session)
         if user.two_factor_since is None and user.totp_secret and _code_matches(user, code):
@@ -112,14 +113,14 @@ def finish_at_sign_in(ticket: str, code: str, client_address: str) -> list[str]:
     raise Invalid({"code": WRONG_CODE})
 
 
-def continue_at_sign_in(ticket: str) -> str:
+def continue_at_sign_in(ticket: str, *, browser: str = "") -> str:
     """A session ticket for the holder of a waiting ticket whose person enrolled during this very sign-in."""
     with transaction() as session:
-        user = _waiting(session, ticket)
+        user = _waiting(session, ticket, browser)
         row = session.exec(select(LoginTicket).where(LoginTicket.ticket_hash == digest(ticket))).one()
         if user.two_factor_since is None or user.two_factor_since < row.expires_at - timedelta(minutes=PENDING_MINUTES):
             raise Refused(SIGN_IN_AGAIN)
-        return _finish(session, ticket, user)
+        return _finish(session, ticket, user, browser)
 
 
 def begin(viewer: Viewer) -> Enrolment:
@@ -181,20 +182,20 @@ def switch_on_with_secret(user: User, secret: str, *, session: Session) -> list[
     return _switch_on(user, session)
 
 
-def _waiting(session: Session, ticket: str) -> User:
+def _waiting(session: Session, ticket: str, browser: str) -> User:
     row = session.exec(select(LoginTicket).where(LoginTicket.ticket_hash == digest(ticket or ""))).first()
-    if row is None or not row.awaits_code or row.used_at is not None or row.expires_at < utcnow():
+    if row is None or not row.awaits_code or row.used_at is not None or row.expires_at < utcnow() or row.browser_hash != digest(browser):
         raise Refused(SIGN_IN_AGAIN)
     user = session.get(User, row.user_id)
     assert user is not None
     return user
 
 
-def _finish(session: Session, ticket: str, user: User) -> str:
+def _finish(session: Session, ticket: str, user: User, browser: str) -> str:
     row = session.exec(select(LoginTicket).where(LoginTicket.ticket_hash == digest(ticket))).one()
     row.used_at = utcnow()
     session.add(row)
-    return sessions.issue_ticket(user.id, session=session)
+    return sessions.issue_ticket(user.id, session=session, browser=browser)
 
 
 def _limits(user: User, client_address: str) -> tuple[tuple[throttle.Limit, str], ...]:

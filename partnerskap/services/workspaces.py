@@ -143,14 +143,14 @@ def create(viewer: Viewer, form: WorkspaceForm) -> Workspace:
 
 
 def update(viewer: Viewer, workspace_id: int, form: WorkspaceForm) -> Workspace:
-    """Owners change the workspace's details, access policy and lifecycle."""
+    """Owners change the workspace's details, access policy and lifecycle (a closed workspace's owners are refused first)."""
     require_member(viewer)
     values, errors = _checked(form)
-    if errors:
-        raise Invalid(errors)
     try:
         with transaction() as session:
             place = authorise(session, viewer, workspace_id, Action.OWN)
+            if errors:
+                raise Invalid(errors)
             if _name_taken(session, values["name_key"], except_id=workspace_id):
                 raise Invalid({"name": N_("A workspace with this name already exists.")})
             workspace = place.workspace
@@ -301,7 +301,7 @@ def listing(viewer: Viewer, *, query: str = "", mine: bool = False, kind: str = 
     with transaction() as session:
         my_roles = dict(session.exec(select(Membership.workspace_id, Membership.role).where(Membership.user_id == viewer.id)).all())
         pending = set(session.exec(select(JoinRequest.workspace_id).where(JoinRequest.user_id == viewer.id, JoinRequest.status == "pending")).all())
-        statement = select(Workspace).order_by(col(Workspace.last_activity_at).desc()).limit(200)
+        statement = select(Workspace).where(Workspace.lifecycle != Lifecycle.DELETED).order_by(col(Workspace.last_activity_at).desc()).limit(200)
         mine_only = col(Workspace.id).in_(list(my_roles) or [0])
         if mine:
             statement = statement.where(mine_only)
@@ -617,7 +617,7 @@ def prompt_inactive(inactive_days: int | None = None) -> int:
             select(Workspace).where(
                 Workspace.last_activity_at < limit,
                 col(Workspace.inactivity_prompted_at).is_(None),
-                Workspace.lifecycle != Lifecycle.ARCHIVED,
+                col(Workspace.lifecycle).not_in([Lifecycle.ARCHIVED, Lifecycle.CLOSED, Lifecycle.DELETED]),
             )
         ).all()
         for workspace in quiet:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from partnerskap import offload
 from partnerskap.i18n import N_, format_datetime
 from partnerskap.schemas import AuditPublic, DownloadPublic, OutboxPublic, PersonForAdmin
-from partnerskap.services import audit, documents, membership
+from partnerskap.services import audit, documents, membership, moderation
 from partnerskap.services.sessions import Viewer
-from partnerskap.state.base import Access, AppState, guarded, run
+from partnerskap.state.base import Access, AppState, guarded
 
 
 class AdminState(AppState):
@@ -21,10 +22,12 @@ class AdminState(AppState):
     downloads: list[DownloadPublic] = []
     audit_export_link: str = "/admin/audit.csv"
     _audit_query: dict[str, str] = {}
+    open_cases: int = 0
 
     async def _load_people(self, viewer: Viewer) -> None:
-        rows = await run(membership.people, viewer, status=self.status_filter or None)
+        rows = await offload.read(membership.people, viewer, status=self.status_filter or None)
         self.people = [PersonForAdmin.of(user, self.lang) for user in rows]
+        self.open_cases = await offload.read(moderation.open_count, viewer)
 
     @guarded(Access.ADMIN, loads_page=True)
     async def load_people(self, viewer: Viewer):
@@ -40,42 +43,62 @@ class AdminState(AppState):
     @guarded(Access.ADMIN)
     async def approve(self, viewer: Viewer, user_id: int):
         """Approve an application."""
-        user = await run(membership.approve, viewer, int(user_id))
+        user = await offload.write(membership.approve, viewer, int(user_id))
         self._say(N_("{name} is now a member."), name=user.name)
         await self._load_people(viewer)
 
     @guarded(Access.ADMIN)
     async def deny(self, viewer: Viewer, form: dict):
         """Deny an application with a reason."""
-        user = await run(membership.deny, viewer, int(form["user_id"]), str(form.get("reason", "")))
+        user = await offload.write(membership.deny, viewer, int(form["user_id"]), str(form.get("reason", "")))
         self._say(N_("The application of {name} was denied."), name=user.name)
         await self._load_people(viewer)
 
     @guarded(Access.ADMIN)
     async def suspend(self, viewer: Viewer, form: dict):
         """Suspend a member with a reason."""
-        user = await run(membership.suspend, viewer, int(form["user_id"]), str(form.get("reason", "")))
+        user = await offload.write(membership.suspend, viewer, int(form["user_id"]), str(form.get("reason", "")))
         self._say(N_("{name} was suspended."), name=user.name)
         await self._load_people(viewer)
 
     @guarded(Access.ADMIN)
     async def reinstate(self, viewer: Viewer, user_id: int):
         """Lift a suspension."""
-        user = await run(membership.reinstate, viewer, int(user_id))
+        user = await offload.write(membership.reinstate, viewer, int(user_id))
         self._say(N_("{name} is a member again."), name=user.name)
         await self._load_people(viewer)
 
     @guarded(Access.ADMIN)
+    async def end_sessions(self, viewer: Viewer, user_id: int):
+        """Log a member out of every browser."""
+        user = await offload.write(moderation.end_sessions, viewer, user_id)
+        self._say(N_("{name} was logged out everywhere."), name=user.name)
+
+    @guarded(Access.ADMIN)
     async def make_admin(self, viewer: Viewer, user_id: int):
         """Make a member an administrator."""
-        user = await run(membership.make_admin, viewer, int(user_id))
+        user = await offload.write(membership.make_admin, viewer, int(user_id))
         self._say(N_("{name} is now an administrator."), name=user.name)
+        await self._load_people(viewer)
+
+    @guarded(Access.ADMIN)
+    async def grant_editor(self, viewer: Viewer, user_id: int):
+        """Let a member write the instance's pages, news and events."""
+        user = await offload.write(membership.grant_editor, viewer, int(user_id))
+        self._say(N_("{name} can now write content."), name=user.name)
+        await self._load_people(viewer)
+
+    @guarded(Access.ADMIN)
+    async def revoke_editor(self, viewer: Viewer, user_id: int):
+        """Stop an editor writing content."""
+        user = await offload.write(membership.revoke_editor, viewer, int(user_id))
+        self._say(N_("{name} no longer writes content."), name=user.name)
         await self._load_people(viewer)
 
     @guarded(Access.ADMIN, loads_page=True)
     async def load_outbox(self, viewer: Viewer):
         """Fill the outbox view."""
-        self.outbox = [OutboxPublic.of(m, self.lang) for m in await run(membership.outbox, viewer)]
+        self.outbox = [OutboxPublic.of(m, self.lang) for m in await offload.read(membership.outbox, viewer)]
 
     @guarded(Access.ADMIN, loads_page=True)
     async def load_audit(self, viewer: Viewer):
@@ -92,7 +115,7 @@ class AdminState(AppState):
         await self._load_audit(viewer)
 
     async def _load_audit(self, viewer: Viewer) -> None:
-        entries, names, places = await run(membership.audit_log, viewer, audit.Filter.of(self._audit_query))
+        entries, names, places = await offload.read(membership.audit_log, viewer, audit.Filter.of(self._audit_query))
         self.audit = [AuditPublic.of(entry, names, places, self.lang) for entry in entries]
 
     @guarded(Access.ADMIN, loads_page=True)
@@ -100,5 +123,5 @@ class AdminState(AppState):
         """Fill the disclosure log: who downloaded which document, and when."""
         self.downloads = [
             DownloadPublic(id=entry.id, when=format_datetime(entry.at, self.lang), who=who, document=document, inline=entry.inline)
-            for entry, who, document in await run(documents.download_log, viewer)
+            for entry, who, document in await offload.read(documents.download_log, viewer)
         ]

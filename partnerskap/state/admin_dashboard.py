@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from partnerskap import offload
 from partnerskap.i18n import N_, format_number, t
 from partnerskap.services import dashboard
 from partnerskap.services.sessions import Viewer
-from partnerskap.state.base import Access, AppState, guarded, run
+from partnerskap.state.base import Access, AppState, guarded
 
 STATUS_LABELS = {
     "unconfirmed": N_("E-mail not confirmed"),
@@ -32,7 +33,7 @@ class AdminDashboardState(AppState):
     @guarded(Access.ADMIN, loads_page=True)
     async def load(self, viewer: Viewer):
         """Fill the charts with one service call."""
-        seen = await run(dashboard.overview, viewer)
+        seen = await offload.read(dashboard.overview, viewer)
         language = self.lang
         self.members_by_status = [{"name": t(label, language), "value": seen.members_by_status.get(status, 0)} for status, label in STATUS_LABELS.items()]
         self.per_week = [

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from partnerskap import offload
 from partnerskap.i18n import N_
 from partnerskap.services import instance
 from partnerskap.services.sessions import Viewer
-from partnerskap.state.base import Access, AppState, guarded, run
+from partnerskap.state.base import Access, AppState, guarded
 
 
 def _text(form: dict, name: str) -> str:
@@ -37,18 +38,18 @@ class AdminSettingsState(AppState):
     @guarded(Access.ADMIN, loads_page=True)
     async def load(self, viewer: Viewer):
         """Fill the form with the settings in force."""
-        self._show(await run(instance.effective))
+        self._show(await offload.read(instance.effective))
 
     @guarded(Access.ADMIN, form="settings")
     async def save(self, viewer: Viewer, form: dict):
         """Change the settings; they are in force at once."""
         names = ("instance_name", "organisation", "membership_policy", "premoderation_days", "closed_grace_days", "upload_limit_mb")
-        saved = await run(instance.save, viewer, instance.SettingsForm(*(_text(form, name) for name in names)))
+        saved = await offload.write(instance.save, viewer, instance.SettingsForm(*(_text(form, name) for name in names)))
         self._show(saved)
         self._say(N_("The settings were saved."))
 
     @guarded(Access.ADMIN)
     async def send_test_mail(self, viewer: Viewer):
         """Send a test message to oneself."""
-        address = await run(instance.send_test_mail, viewer)
+        address = await offload.write(instance.send_test_mail, viewer)
         self._say(N_("A test message was sent to {address}. See the outbox for its delivery."), address=address)

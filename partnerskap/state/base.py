@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import enum
 import functools
@@ -15,11 +14,11 @@ from typing import Any
 
 import reflex as rx
 
-from partnerskap import db, memory
+from partnerskap import memory, offload
 from partnerskap.i18n import LANGUAGES, N_, best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import instance, notifications, sessions, throttle
+from partnerskap.services import instance, notifications, permissions, sessions, throttle
 from partnerskap.services.errors import Invalid
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
@@ -34,6 +33,7 @@ class Access(enum.Enum):
     PUBLIC = "public"
     SIGNED_IN = "signed_in"
     MEMBER = "member"
+    EDITOR = "editor"
     ADMIN = "admin"
 
 
@@ -42,23 +42,28 @@ NO_ACCESS = N_("You do not have access to this.")
 
 
 @functools.lru_cache(maxsize=4096)  # every event of a tab sends the same header
-def session_token(cookie_header: str) -> str:
-    """The session token in a Cookie header, or ''."""
+def cookie_value(cookie_header: str, name: str) -> str:
+    """One cookie's value in a Cookie header, or ''."""
     cookies = SimpleCookie()
     try:
         cookies.load(cookie_header or "")
     except Exception:
         return ""
-    morsel = cookies.get(sessions.COOKIE_NAME)
+    morsel = cookies.get(name)
     return morsel.value if morsel else ""
+
+
+def session_token(cookie_header: str) -> str:
+    """The session token in a Cookie header, or ''."""
+    return cookie_value(cookie_header, sessions.COOKIE_NAME)
 
 
 memory.register(
     "session cookies",
-    holds="the session token parsed from each Cookie header (header -> token)",
+    holds="each cookie parsed from each Cookie header ((header, name) -> value)",
     lasts="the process; the 4,096 most recently used",
-    others_learn="nothing to learn: a header always holds the same token",
-    forget=session_token.cache_clear,
+    others_learn="nothing to learn: a header always holds the same cookies",
+    forget=cookie_value.cache_clear,
 )
 
 
@@ -71,6 +76,8 @@ def _allowed(access: Access, viewer: Viewer | None) -> bool:
         return True
     if access is Access.MEMBER:
         return viewer.is_member
+    if access is Access.EDITOR:
+        return permissions.may_edit_content(viewer)
     return viewer.is_admin
 
 
@@ -112,7 +119,7 @@ def guarded(
                     self._show_viewer(viewer)
                     counting = asyncio.ensure_future(self._unread_count(viewer))
                     if instance.remembered() is None:  # the instance's name, read once a while per process beside the page's own call
-                        settings = asyncio.ensure_future(run(instance.effective))
+                        settings = asyncio.ensure_future(offload.read(instance.effective))
                 if not _allowed(access, viewer):
                     outcome = failures.REFUSED
                     message = NOT_SIGNED_IN if viewer is None else NO_ACCESS
@@ -127,7 +134,7 @@ def guarded(
                 outcome = failure.outcome
                 failures.note(name, failure, error)
                 if failure.full:
-                    await run(notifications.tell_admins_storage_full)
+                    await offload.write(notifications.tell_admins_storage_full)
                 if isinstance(error, Invalid):
                     await show(self, errors={(f"{form}-{field}" if form else field): t(message, self.lang) for field, message in error.errors.items()})
                 else:
@@ -153,14 +160,6 @@ def guarded(
     return decorate
 
 
-_service_threads = concurrent.futures.ThreadPoolExecutor(max_workers=db.CONCURRENT_TRANSACTIONS, thread_name_prefix="service")
-
-
-async def run(function: Callable, *args: Any, **kwargs: Any) -> Any:
-    """Run a blocking service call in a worker thread, so no other member waits for it (nor for writers waiting on the database)."""
-    return await asyncio.get_running_loop().run_in_executor(_service_threads, functools.partial(function, *args, **kwargs))
-
-
 class AppState(rx.State):
     """What every page shares: who is looking, in which language, and the last message for them."""
 
@@ -173,6 +172,7 @@ class AppState(rx.State):
     viewer_status: str = ""
     is_member: bool = False
     is_admin: bool = False
+    is_editor: bool = False
     unread_notifications: int = 0
     instance_name: str = ""
     continue_to: str = ""
@@ -184,7 +184,7 @@ class AppState(rx.State):
         """The viewer of this connection's session cookie (from the database unless resolved moments ago)."""
         token = session_token(self.router.headers.cookie)
         known, viewer = sessions.remembered(token)
-        return viewer if known else await run(sessions.resolve, token)
+        return viewer if known else await offload.read(sessions.resolve, token)
 
     def _client_address(self) -> str:
         """The address of this connection's client, through the trusted proxies (see throttle.client_address)."""
@@ -198,6 +198,7 @@ class AppState(rx.State):
         self.is_admin = bool(viewer and viewer.is_admin)
         if (settings := instance.remembered()) is not None:
             self.instance_name = settings.instance_name
+        self.is_editor = permissions.may_edit_content(viewer)
         if viewer is not None:
             self.lang = viewer.language
         elif self.chosen_language in LANGUAGES:
@@ -221,12 +222,18 @@ class AppState(rx.State):
         if viewer is None or not viewer.is_member:
             return 0
         known = notifications.remembered_count(viewer)
-        return known if known is not None else await run(notifications.unread_count, viewer)
+        return known if known is not None else await offload.read(notifications.unread_count, viewer)
 
     @guarded(Access.PUBLIC)
     async def dismiss_notice(self, viewer: Viewer | None):
         """Hide the message banner."""
         self.notice = ""
+
+    @guarded(Access.PUBLIC)
+    async def log_out(self, viewer: Viewer | None):
+        """End this session on the server, then let the cookie route clear the cookie of the ended session."""
+        await offload.write(sessions.revoke, session_token(self.router.headers.cookie))
+        self._load_page("/auth/logout")
 
     def _load_page(self, url: str) -> None:
         """Have the browser load a URL as a real page (see components.document), e.g. a cookie route."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sys import intern
 
-from partnerskap import memory
+from partnerskap import memory, offload
 from partnerskap.i18n import N_, format_datetime
 from partnerskap.schemas import DocumentLink, MemberRow, PostPublic
 from partnerskap.services import discussions, permissions
 from partnerskap.services.permissions import Action
 from partnerskap.services.sessions import Viewer
-from partnerskap.state.base import Access, AppState, guarded, run
+from partnerskap.state.base import Access, AppState, guarded
 from partnerskap.state.live import deliver, open_tabs
 
 
@@ -25,6 +25,8 @@ memory.register(
     others_learn="nothing to learn: an edited post is a new string",
 )
 
+NOT_SENT_YET = N_("Your reply has not been sent yet: it is back in the reply box. Send it when you are ready.")
+
 
 class ThreadState(AppState):
     """The open thread."""
@@ -35,6 +37,7 @@ class ThreadState(AppState):
     workspace_name: str = ""
     pinned: bool = False
     archived: bool = False
+    closed_reason: str = ""
     # Which controls the page shows, each the permission policy's answer for this viewer (the services still refuse).
     can_contribute: bool = False
     can_moderate: bool = False
@@ -49,6 +52,8 @@ class ThreadState(AppState):
     members: list[MemberRow] = []
     documents: list[DocumentLink] = []
     found: bool = False
+    _unsent_key: str = ""  # words typed before a restart, saved as the draft of this thread before its page was open
+    _unsent_thread: int = 0
 
     def _place(self) -> str:
         return f"thread-{self.thread_id}"
@@ -61,11 +66,12 @@ class ThreadState(AppState):
     async def _open(self, viewer: Viewer, thread_id: int) -> None:
         leaving = self._place() if self.found else ""
         self.found = False
-        page = await run(discussions.open_thread, viewer, thread_id)
+        page = await offload.read(discussions.open_thread, viewer, thread_id)
         thread, place = page.thread, page.place
         self.thread_id, self.title, self.pinned = thread.id, thread.title, thread.pinned
         self.workspace_id, self.workspace_name = place.workspace.id, place.workspace.name
         self.archived = place.archived
+        self.closed_reason = place.workspace.closed_reason if place.closed else ""
         self.can_contribute, self.can_moderate, self.can_review = (bool(permissions.decide(viewer, action, place)) for action in (Action.CONTRIBUTE, Action.MODERATE, Action.REVIEW))
         self.posts, self.fresh = [PostPublic.of(view, self.lang) for view in page.posts], []
         self.has_earlier = len(page.posts) == discussions.PAGE_SIZE
@@ -74,6 +80,9 @@ class ThreadState(AppState):
             MemberRow(id=member.id, name=intern(member.name), organisation=intern(member.organisation), role=member.role) for member in page.members if member.id != viewer.id
         ]
         self.reply_key = discussions.new_key()
+        if self._unsent_key and self._unsent_thread == thread.id and page.draft:
+            self.reply_key, self._unsent_key = self._unsent_key, ""
+            self._say(NOT_SENT_YET)
         self.documents = [DocumentLink(id=document_id, name=name) for document_id, name in page.attachable]
         self.editing_id, self.history = 0, []
         self.found = True
@@ -100,7 +109,7 @@ class ThreadState(AppState):
         if await self._reopened(viewer):
             return
         oldest = min((post.id for post in self.posts or self.fresh), default=None)
-        views = await run(discussions.posts, viewer, self.thread_id, before_id=oldest)
+        views = await offload.read(discussions.posts, viewer, self.thread_id, before_id=oldest)
         self.posts = [PostPublic.of(view, self.lang) for view in views] + self.posts
         self.has_earlier = len(views) == discussions.PAGE_SIZE
 
@@ -129,7 +138,7 @@ class ThreadState(AppState):
         )
         if not self._shows(thread_id):
             await self._open(viewer, thread_id)
-        self._take_new(await run(discussions.reply, *sent, after_id=self._newest_shown()))
+        self._take_new(await offload.write(discussions.reply, *sent, after_id=self._newest_shown()))
         self.draft = ""
         self.reply_key = discussions.new_key()
         deliver(self._place(), f"{ThreadState.get_full_name()}.deliver_new", sender=self.router.session.client_token)
@@ -138,7 +147,7 @@ class ThreadState(AppState):
         return self.found and self.thread_id == thread_id
 
     async def _show_new(self, viewer: Viewer) -> None:
-        self._take_new(await run(discussions.posts, viewer, self.thread_id, after_id=self._newest_shown()))
+        self._take_new(await offload.read(discussions.posts, viewer, self.thread_id, after_id=self._newest_shown()))
 
     def _newest_shown(self) -> int:
         return max((post.id for post in self.fresh or self.posts), default=0)
@@ -156,12 +165,27 @@ class ThreadState(AppState):
         self.has_earlier = self.has_earlier or len(shown) > SHOWN_AT_MOST
 
     @guarded(Access.MEMBER)
-    async def save_draft(self, viewer: Viewer, body: str, key: str):
-        """Keep the half-written reply, so it survives a reload (a late save for a reply already sent is dropped)."""
-        if key != self.reply_key:
+    async def save_draft(self, viewer: Viewer, body: str, key: str, thread_id: int):
+        """Keep the half-written reply, so it survives a reload; words typed as the server restarted come back.
+
+        A save under another key than the tab's is late. Either its reply was sent since: dropped. Or the server
+        restarted while it waited in the browser, and the tab's state was filled anew (perhaps after this save
+        arrives): the words are kept and put back in the reply box with their key and a notice, so that sending
+        them saves them once.
+        """
+        if key == self.reply_key:
+            self.draft = str(body)
+            await offload.write(discussions.save_draft, viewer, self._place(), self.draft)
             return
-        self.draft = str(body)
-        await run(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
+        thread_id = int(thread_id)
+        if thread_id <= 0 or await offload.read(discussions.was_sent, viewer, key):
+            return
+        await offload.write(discussions.save_draft, viewer, f"thread-{thread_id}", str(body))
+        if self._shows(thread_id):
+            self.draft, self.reply_key = str(body), key
+            self._say(NOT_SENT_YET)
+        else:
+            self._unsent_key, self._unsent_thread = key, thread_id
 
     @guarded(Access.MEMBER)
     async def mention(self, viewer: Viewer, user_id: str):
@@ -169,13 +193,13 @@ class ThreadState(AppState):
         name = next((member.name for member in self.members if str(member.id) == str(user_id)), None)
         if name is not None:
             self.draft = f"{self.draft}@[{name}](member:{user_id}) "
-            await run(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
+            await offload.write(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
 
     @guarded(Access.MEMBER)
     async def quote(self, viewer: Viewer, post_id: int):
         """Put a quotation of a post into the reply box."""
-        self.draft = self.draft + await run(discussions.quote_text, viewer, int(post_id))
-        await run(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
+        self.draft = self.draft + await offload.read(discussions.quote_text, viewer, int(post_id))
+        await offload.write(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
 
     @guarded(Access.MEMBER)
     async def start_editing(self, viewer: Viewer, post_id: int):
@@ -191,13 +215,13 @@ class ThreadState(AppState):
     async def save_edit(self, viewer: Viewer, form: dict):
         """Save an edited post (the earlier text is kept for moderators)."""
         post_id = int(form.get("post_id", 0))
-        await run(discussions.edit, viewer, post_id, str(form.get("body", "")))
+        await offload.write(discussions.edit, viewer, post_id, str(form.get("body", "")))
         self.editing_id = 0
         await self._refresh_one(viewer, post_id)
         self._say(N_("The post was saved."))
 
     async def _refresh_one(self, viewer: Viewer, post_id: int) -> None:
-        changed = PostPublic.of(await run(discussions.one_post, viewer, post_id), self.lang)
+        changed = PostPublic.of(await offload.read(discussions.one_post, viewer, post_id), self.lang)
         if any(post.id == post_id for post in self.fresh):
             self.fresh = [changed if post.id == post_id else post for post in self.fresh]
         else:
@@ -206,18 +230,18 @@ class ThreadState(AppState):
     @guarded(Access.MEMBER)
     async def delete_post(self, viewer: Viewer, post_id: int):
         """Delete a post."""
-        await run(discussions.delete, viewer, int(post_id))
+        await offload.write(discussions.delete, viewer, int(post_id))
         await self._refresh_one(viewer, int(post_id))
         self._say(N_("The post was deleted."))
 
     @guarded(Access.MEMBER)
     async def toggle_pin(self, viewer: Viewer):
         """Pin the thread to the top of its workspace, or unpin it."""
-        thread = await run(discussions.pin, viewer, self.thread_id, not self.pinned)
+        thread = await offload.write(discussions.pin, viewer, self.thread_id, not self.pinned)
         self.pinned = thread.pinned
 
     @guarded(Access.MEMBER)
     async def show_history(self, viewer: Viewer, post_id: int):
         """Show earlier texts of a post (moderators)."""
-        revisions = await run(discussions.history, viewer, int(post_id))
+        revisions = await offload.read(discussions.history, viewer, int(post_id))
         self.history = [f"{format_datetime(revision.replaced_at, self.lang)}: {revision.body}" for revision in revisions]

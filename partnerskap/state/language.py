@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from partnerskap import offload
 from partnerskap.i18n import LANGUAGES
 from partnerskap.services import accounts
 from partnerskap.services.sessions import Viewer
-from partnerskap.state.base import Access, AppState, guarded, run
+from partnerskap.state.base import Access, AppState, guarded
 
 
 class LanguageState(AppState):
@@ -18,6 +19,6 @@ class LanguageState(AppState):
             return
         self.lang = language
         if viewer is not None:
-            await run(accounts.set_language, viewer.id, language)
+            await offload.write(accounts.set_language, viewer.id, language)
         else:
             self.chosen_language = language

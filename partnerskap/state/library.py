@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from partnerskap import uploads
+from partnerskap import offload, uploads
 from partnerskap.i18n import N_, format_datetime, format_number
 from partnerskap.schemas import DocumentPublic, FolderPublic, VersionPublic
 from partnerskap.services import documents, filetypes, permissions
@@ -12,7 +12,7 @@ from partnerskap.services.errors import Refused
 from partnerskap.services.permissions import Action
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
-from partnerskap.state.base import Access, AppState, guarded, run, session_token
+from partnerskap.state.base import Access, AppState, guarded, session_token
 
 
 def human_size(size: int, language: str) -> str:
@@ -64,6 +64,7 @@ class LibraryState(AppState):
             rights_holder=entry.document.rights_holder,
             image=entry.version.content_type in filetypes.IMAGE_TYPES,
             inline=entry.version.content_type in filetypes.INLINE_TYPES,
+            held=entry.document.held,
         )
 
     async def _load(self, viewer: Viewer, *, entering: bool = False) -> None:
@@ -71,7 +72,7 @@ class LibraryState(AppState):
         self.workspace_id = self._route_id("workspace_id")
         folder = self.router.url.query_parameters.get("folder", "")
         self.folder_id = int(folder) if folder.isdigit() else 0
-        shelf = await run(documents.library, viewer, self.workspace_id, self.folder_id or None, sort=self.sort, entering=entering)
+        shelf = await offload.read(documents.library, viewer, self.workspace_id, self.folder_id or None, sort=self.sort, entering=entering)
         place = shelf.place
         self.workspace_name = place.workspace.name
         self.can_contribute, self.can_own = bool(permissions.decide(viewer, Action.CONTRIBUTE, place)), bool(permissions.decide(viewer, Action.OWN, place))
@@ -99,7 +100,7 @@ class LibraryState(AppState):
     @guarded(Access.MEMBER)
     async def accept_terms(self, viewer: Viewer):
         """Confirm holding the rights to uploaded material and being responsible for it."""
-        await run(documents.accept_upload_terms, viewer)
+        await offload.write(documents.accept_upload_terms, viewer)
         self.terms_accepted = True
 
     @guarded(Access.MEMBER, background=True, upload=True)
@@ -122,18 +123,18 @@ class LibraryState(AppState):
             async for chunk in chunks:
                 if chunk.filename != incoming_name:
                     if incoming is not None:
-                        await run(incoming.finish)
+                        await offload.write(incoming.finish)
                         saved.append(incoming.filename)
                     incoming_name = chunk.filename
-                    incoming = await run(documents.IncomingFile, viewer, workspace_id, chunk.filename, folder_id=folder_id, document_id=target)
-                await run(incoming.add, chunk.data)
+                    incoming = await offload.write(documents.IncomingFile, viewer, workspace_id, chunk.filename, folder_id=folder_id, document_id=target)
+                await offload.write(incoming.add, chunk.data)
             if incoming is not None:
-                await run(incoming.finish)
+                await offload.write(incoming.finish)
                 saved.append(incoming.filename)
                 incoming = None
         except BaseException:
             if incoming is not None:
-                await run(incoming.abort)
+                await offload.write(incoming.abort)
             raise  # without reading the rest: Reflex's upload endpoint then answers at once and stops reading the body
         finally:
             async with self:
@@ -153,7 +154,7 @@ class LibraryState(AppState):
     @guarded(Access.MEMBER, form="folder")
     async def create_folder(self, viewer: Viewer, form: dict):
         """Make a folder here."""
-        await run(documents.create_folder, viewer, self.workspace_id, str(form.get("name", "")), self.folder_id or None)
+        await offload.write(documents.create_folder, viewer, self.workspace_id, str(form.get("name", "")), self.folder_id or None)
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
@@ -165,22 +166,22 @@ class LibraryState(AppState):
     async def save_folder(self, viewer: Viewer, form: dict):
         """Rename a folder and move it under another one (or to the top)."""
         parent = str(form.get("parent_id", ""))
-        await run(documents.rename_folder, viewer, self.editing_folder, str(form.get("name", "")))
-        await run(documents.move_folder, viewer, self.editing_folder, int(parent) if parent.isdigit() and int(parent) else None)
+        await offload.write(documents.rename_folder, viewer, self.editing_folder, str(form.get("name", "")))
+        await offload.write(documents.move_folder, viewer, self.editing_folder, int(parent) if parent.isdigit() and int(parent) else None)
         self.editing_folder = 0
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def delete_folder(self, viewer: Viewer, folder_id: int):
         """Delete an empty folder."""
-        await run(documents.delete_folder, viewer, int(folder_id))
+        await offload.write(documents.delete_folder, viewer, int(folder_id))
         await self._load(viewer)
 
     @guarded(Access.MEMBER, form="document")
     async def save_document(self, viewer: Viewer, form: dict):
         """Rename, describe, move or set the rights of the open document."""
         folder = str(form.get("folder_id", ""))
-        await run(
+        await offload.write(
             documents.update_document,
             viewer,
             self.open_document,
@@ -207,19 +208,19 @@ class LibraryState(AppState):
     @guarded(Access.MEMBER)
     async def restore_version(self, viewer: Viewer, version_id: int):
         """Make an earlier version the newest again."""
-        await run(documents.restore_version, viewer, int(version_id))
+        await offload.write(documents.restore_version, viewer, int(version_id))
         await self._load(viewer)
         await self._reload_versions(viewer)
 
     @guarded(Access.MEMBER)
     async def delete_version(self, viewer: Viewer, version_id: int):
         """Delete one version."""
-        await run(documents.delete_version, viewer, int(version_id))
+        await offload.write(documents.delete_version, viewer, int(version_id))
         await self._load(viewer)
         await self._reload_versions(viewer)
 
     async def _reload_versions(self, viewer: Viewer, document_id: int | None = None) -> None:
-        _document, rows, self.can_change_document = await run(documents.versions, viewer, document_id or self.open_document)
+        _document, rows, self.can_change_document = await offload.read(documents.versions, viewer, document_id or self.open_document)
         self.versions = [
             VersionPublic(number=v.number, id=v.id, size=human_size(v.size, self.lang), uploader=name, uploaded=format_datetime(v.uploaded_at, self.lang), can_remove=removable)
             for v, name, removable in rows
@@ -228,7 +229,7 @@ class LibraryState(AppState):
     @guarded(Access.MEMBER)
     async def delete_document(self, viewer: Viewer, document_id: int):
         """Move a document to the trash."""
-        await run(documents.delete_document, viewer, int(document_id))
+        await offload.write(documents.delete_document, viewer, int(document_id))
         self.open_document, self.versions = 0, []
         self._say(N_("The document was moved to the trash."))
         await self._load(viewer)
@@ -236,5 +237,5 @@ class LibraryState(AppState):
     @guarded(Access.MEMBER)
     async def restore_document(self, viewer: Viewer, document_id: int):
         """Bring a document back from the trash."""
-        await run(documents.restore_document, viewer, int(document_id))
+        await offload.write(documents.restore_document, viewer, int(document_id))
         await self._load(viewer)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from partnerskap import offload
 from partnerskap.i18n import N_, format_datetime
 from partnerskap.schemas import NotificationPublic
 from partnerskap.services import notifications
 from partnerskap.services.sessions import Viewer
-from partnerskap.state.base import Access, AppState, guarded, run
+from partnerskap.state.base import Access, AppState, guarded
 
 
 class NotificationsState(AppState):
@@ -20,7 +21,7 @@ class NotificationsState(AppState):
 
     async def _load(self, viewer: Viewer) -> None:
         """Fill the list and the e-mail choices from one service call."""
-        shown = await run(notifications.page, viewer)
+        shown = await offload.read(notifications.page, viewer)
         self.items = [
             NotificationPublic(
                 id=row.id,
@@ -43,19 +44,19 @@ class NotificationsState(AppState):
     @guarded(Access.MEMBER)
     async def open(self, viewer: Viewer, notification_id: int):
         """Mark a notification read and go to its place."""
-        link = await run(notifications.mark_read, viewer, int(notification_id))
+        link = await offload.write(notifications.mark_read, viewer, int(notification_id))
         return rx.redirect(link or "/notifications")
 
     @guarded(Access.MEMBER)
     async def mark_all_read(self, viewer: Viewer):
         """Mark every notification read."""
-        await run(notifications.mark_read, viewer, None)
+        await offload.write(notifications.mark_read, viewer, None)
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def save_preferences(self, viewer: Viewer, form: dict):
         """Save which notifications come by e-mail and how often."""
         kinds = [kind for kind in notifications.EMAIL_KINDS if form.get(f"kind_{kind}") in (True, "on", "true")]
-        await run(notifications.save_preferences, viewer, kinds=kinds, frequency=str(form.get("frequency", "immediate")))
+        await offload.write(notifications.save_preferences, viewer, kinds=kinds, frequency=str(form.get("frequency", "immediate")))
         self._say(N_("Your choices were saved."))
         await self._load(viewer)

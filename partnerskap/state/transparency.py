@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from partnerskap import offload
 from partnerskap.i18n import format_number
 from partnerskap.schemas import TransparencyCount, TransparencyMonth
 from partnerskap.services import transparency
 from partnerskap.services.sessions import Viewer
-from partnerskap.state.base import Access, AppState, guarded, run
+from partnerskap.state.base import Access, AppState, guarded
 
 
 class TransparencyState(AppState):
@@ -18,7 +19,7 @@ class TransparencyState(AppState):
     @guarded(Access.PUBLIC, loads_page=True)
     async def load(self, viewer: Viewer | None):
         """Fill the report from the record."""
-        months = await run(transparency.months)
+        months = await offload.read(transparency.months)
         self.months = [
             TransparencyMonth(
                 month=month.month,

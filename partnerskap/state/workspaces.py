@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from partnerskap import offload
 from partnerskap.i18n import N_
 from partnerskap.schemas import DocumentLink, EventPublic, InvitationRow, MemberRow, MyInvitation, RequestRow, ThreadSummary, WorkspaceCard, WorkspaceIntro, WorkspacePagePublic
 from partnerskap.services import calendar, discussions, workspace_page, workspaces
 from partnerskap.services.sessions import Viewer
-from partnerskap.state.base import Access, AppState, guarded, run
+from partnerskap.state.base import Access, AppState, guarded
 
 
 def _text(form: dict, name: str) -> str:
@@ -43,7 +44,7 @@ class WorkspacesState(AppState):
 
     async def _load(self, viewer: Viewer) -> None:
         """Fill the list and the invitations from one service call."""
-        directory = await run(workspaces.listing, viewer, query=self.query, mine=self.show == "mine", kind=self.kind)
+        directory = await offload.read(workspaces.listing, viewer, query=self.query, mine=self.show == "mine", kind=self.kind)
         self.cards = [WorkspaceCard.of(row) for row in directory.rows]
         self.my_invitations = [MyInvitation(id=invitation.id, workspace_id=workspace.id, workspace=workspace.name) for invitation, workspace in directory.invitations]
 
@@ -63,13 +64,13 @@ class WorkspacesState(AppState):
     @guarded(Access.MEMBER)
     async def create(self, viewer: Viewer, form: dict):
         """Create a workspace and open it."""
-        workspace = await run(workspaces.create, viewer, workspace_form(form))
+        workspace = await offload.write(workspaces.create, viewer, workspace_form(form))
         return rx.redirect(f"/workspaces/{workspace.id}")
 
     @guarded(Access.MEMBER)
     async def answer_invitation(self, viewer: Viewer, invitation_id: int, accept: bool):
         """Accept or decline an invitation."""
-        workspace_id = await run(workspaces.answer_invitation, viewer, int(invitation_id), bool(accept))
+        workspace_id = await offload.write(workspaces.answer_invitation, viewer, int(invitation_id), bool(accept))
         if accept:
             return rx.redirect(f"/workspaces/{workspace_id}")
         await self._load(viewer)
@@ -94,7 +95,7 @@ class WorkspaceState(AppState):
     async def _load(self, viewer: Viewer, *, entering: bool = False) -> None:
         """Fill the page from one service call; the members page also shows requests and invitations to reviewers."""
         workspace_id = self._route_id("workspace_id")
-        page = await run(workspace_page.open_workspace, viewer, workspace_id, management=self._members_page, entering=entering)
+        page = await offload.read(workspace_page.open_workspace, viewer, workspace_id, management=self._members_page, entering=entering)
         shown = WorkspacePagePublic.of(page, viewer, self.lang)
         self.intro, self.threads, self.events, self.recent_documents = shown.intro, shown.threads, shown.events, shown.documents
         self.members, self.requests, self.invitations = shown.members, shown.requests, shown.invitations
@@ -117,7 +118,7 @@ class WorkspaceState(AppState):
     @guarded(Access.MEMBER)
     async def join(self, viewer: Viewer, form: dict):
         """Join an open workspace, or ask to join an on-request one."""
-        outcome = await run(workspaces.join, viewer, self._route_id("workspace_id"), _text(form, "message"))
+        outcome = await offload.write(workspaces.join, viewer, self._route_id("workspace_id"), _text(form, "message"))
         if outcome == "requested":
             self.requested = True
             self._say(N_("Your request was sent. The workspace's owners will decide."))
@@ -128,7 +129,7 @@ class WorkspaceState(AppState):
     @guarded(Access.MEMBER, form="thread")
     async def start_thread(self, viewer: Viewer, form: dict):
         """Open a discussion and go to it."""
-        thread = await run(discussions.start_thread, viewer, self._route_id("workspace_id"), _text(form, "title"), _text(form, "body"), _text(form, "key"))
+        thread = await offload.write(discussions.start_thread, viewer, self._route_id("workspace_id"), _text(form, "title"), _text(form, "body"), _text(form, "key"))
         self.thread_key = discussions.new_key()
         self.thread_draft = ""
         return rx.redirect(f"/threads/{thread.id}")
@@ -139,7 +140,7 @@ class WorkspaceState(AppState):
         if key != self.thread_key:
             return
         self.thread_draft = str(body)
-        await run(discussions.save_draft, viewer, f"workspace-{self._route_id('workspace_id')}", str(body))
+        await offload.write(discussions.save_draft, viewer, f"workspace-{self._route_id('workspace_id')}", str(body))
 
     @guarded(Access.MEMBER, form="event")
     async def add_event(self, viewer: Viewer, form: dict):
@@ -153,65 +154,65 @@ class WorkspaceState(AppState):
             online_url=_text(form, "online_url"),
             description=_text(form, "description"),
         )
-        await run(calendar.add_event, viewer, self._route_id("workspace_id"), event)
+        await offload.write(calendar.add_event, viewer, self._route_id("workspace_id"), event)
         self._say(N_("The event was added."))
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def delete_event(self, viewer: Viewer, event_id: int):
         """Remove an event."""
-        await run(calendar.delete_event, viewer, int(event_id))
+        await offload.write(calendar.delete_event, viewer, int(event_id))
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def decide_request(self, viewer: Viewer, request_id: int, accept: bool):
         """Accept or decline a request to join."""
-        await run(workspaces.decide_request, viewer, int(request_id), bool(accept))
+        await offload.write(workspaces.decide_request, viewer, int(request_id), bool(accept))
         self._say(N_("The request was accepted.") if accept else N_("The request was declined."))
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def invite(self, viewer: Viewer, form: dict):
         """Invite a member by name or e-mail, or a new person by e-mail."""
-        await run(workspaces.invite, viewer, self._route_id("workspace_id"), _text(form, "who"))
+        await offload.write(workspaces.invite, viewer, self._route_id("workspace_id"), _text(form, "who"))
         self._say(N_("The invitation was sent."))
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def withdraw_invitation(self, viewer: Viewer, invitation_id: int):
         """Withdraw a pending invitation."""
-        await run(workspaces.withdraw_invitation, viewer, int(invitation_id))
+        await offload.write(workspaces.withdraw_invitation, viewer, int(invitation_id))
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def set_role(self, viewer: Viewer, user_id: int, role: str):
         """Change a member's role."""
-        await run(workspaces.set_role, viewer, self._route_id("workspace_id"), int(user_id), str(role))
+        await offload.write(workspaces.set_role, viewer, self._route_id("workspace_id"), int(user_id), str(role))
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def transfer_ownership(self, viewer: Viewer, user_id: int):
         """Hand the workspace over to another member."""
-        await run(workspaces.transfer_ownership, viewer, self._route_id("workspace_id"), int(user_id))
+        await offload.write(workspaces.transfer_ownership, viewer, self._route_id("workspace_id"), int(user_id))
         self._say(N_("Ownership was handed over."))
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def remove_member(self, viewer: Viewer, user_id: int):
         """Remove a member from the workspace."""
-        await run(workspaces.remove_member, viewer, self._route_id("workspace_id"), int(user_id))
+        await offload.write(workspaces.remove_member, viewer, self._route_id("workspace_id"), int(user_id))
         await self._load(viewer)
 
     @guarded(Access.MEMBER)
     async def leave(self, viewer: Viewer):
         """Leave the workspace."""
-        await run(workspaces.leave, viewer, self._route_id("workspace_id"))
+        await offload.write(workspaces.leave, viewer, self._route_id("workspace_id"))
         self._say(N_("You left the workspace."))
         return rx.redirect("/workspaces")
 
     @guarded(Access.MEMBER)
     async def save_settings(self, viewer: Viewer, form: dict):
         """Change the workspace's details, access policy and lifecycle."""
-        await run(workspaces.update, viewer, self._route_id("workspace_id"), workspace_form(form))
+        await offload.write(workspaces.update, viewer, self._route_id("workspace_id"), workspace_form(form))
         self._say(N_("The workspace was saved."))
         await self._load(viewer)

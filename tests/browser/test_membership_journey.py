@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from partnerskap.i18n import LANGUAGES, t
-from partnerskap.services import passwords
+from partnerskap.services import passwords, sessions
 from tests.browser.axe import assert_accessible
 from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP_SECRET, LiveServer, admin_code
 
@@ -42,7 +42,11 @@ def log_in(page: Page, server: LiveServer, email: str, password: str, *, totp_se
     """Log in through the form (and with the authenticator's code when the person has one); the cookie route then lands on the status page."""
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
+    first_login_here = not any(cookie["name"] == sessions.LOGIN_COOKIE for cookie in page.context.cookies())
     open_page(page, server.url + "/login")
+    if first_login_here:  # the login page first gives this browser its login value, through /auth/begin
+        page.wait_for_url(re.compile(r"/login/?\?began=1"))
+        expect(page.locator(".site")).to_have_attribute("lang", re.compile(r"^(fi|sv|en)$"))
     page.locator("#email").fill(email)
     page.locator("#password").fill(password)
     page.locator("form button[type=submit]").click()

@@ -6,17 +6,20 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
+import signal
 from collections.abc import Iterator
 
 from playwright.sync_api import Page, expect
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
+from partnerskap.i18n import t
 from partnerskap.models import Role, Status, User
 from partnerskap.models.base import utcnow
 from partnerskap.services import calendar, discussions, workspaces
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.workspaces import WorkspaceForm
+from partnerskap.state.discussions import NOT_SENT_YET
 from tests.browser.axe import assert_accessible
 from tests.browser.test_membership_journey import log_in, open_page, switch_language
 from tests.conftest import PASSWORD
@@ -214,7 +217,7 @@ def test_outsiders_and_visitors_see_nothing_of_an_invitation_only_workspace(live
 
 def test_member_is_offered_remove_only_on_their_own_event(live_server: LiveServer, new_context, password_hash: str):
     olli = approved_member(live_server, password_hash, "Olli Virta")
-    bea = approved_member(live_server, password_hash, "Bea Nurmi")
+    bea = approved_member(live_server, password_hash, "Beata Nurmi")
     with live_database(live_server):
         place = workspaces.create(viewer_of(olli), WorkspaceForm(name="Kuopio Reading Circle", purpose="Books in easy Finnish"))
         workspaces.join(viewer_of(bea), place.id)
@@ -261,3 +264,28 @@ def test_admin_opens_an_invitation_only_workspace_and_pins_a_thread(live_server:
     assert_accessible(page, "thread moderated by an administrator [sv]")
     entries = live_server.query("SELECT action FROM auditentry WHERE actor_id = :id AND workspace_id = :workspace", id=alice.id, workspace=hidden.id)
     assert [row[0] for row in entries] == ["workspace.enter", "workspace.enter"]  # the workspace's page, then the thread's
+
+
+def test_words_typed_as_the_server_dies_come_back_after_the_restart_and_are_posted_once(live_server: LiveServer, new_context, password_hash: str):
+    veera = approved_member(live_server, password_hash, "Veera Virtanen")
+    with live_database(live_server):
+        workspace = workspaces.create(viewer_of(veera), WorkspaceForm(name="Harbour Choir", purpose="Singing by the sea.", access="open", language="en"))
+        thread = discussions.start_thread(viewer_of(veera), workspace.id, "Autumn concert", "Which songs?", discussions.new_key())
+    page = new_context().new_page()
+    log_in(page, live_server, veera.email, PASSWORD)
+    open_page(page, f"{live_server.url}/threads/{thread.id}")
+    expect(page.locator(".post").first).to_contain_text("Which songs?")
+
+    words = "Sea shanties, and one lullaby."
+    page.locator("#reply-body").fill(words)
+    live_server.stop(signal.SIGKILL)  # well within the 0.6 s before the typed words would be saved
+    live_server.start()
+    live_server.wait_until_up()
+
+    # The tab reconnects by itself: the words are back, with a notice, and sending them posts them once.
+    expect(page.get_by_text(t(NOT_SENT_YET, "en"))).to_be_visible(timeout=60000)
+    expect(page.locator("#reply-body")).to_have_value(words)
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".post").last).to_contain_text(words)
+    expect(page.locator("#reply-body")).to_have_value("")
+    assert live_server.query("SELECT count(*) FROM post WHERE body = :body", body=words)[0][0] == 1

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision = '0016'
-down_revision = '0009'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,55 @@
+"""The "Report" control of an item and the one report dialog every page shares."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from partnerskap.components.forms import field_error, submit, textarea_field
+from partnerskap.components.i18n import T
+from partnerskap.i18n import N_
+from partnerskap.state.moderation import ReportState
+
+REASON_LABELS = {
+    "illegal": N_("Illegal content"),
+    "harassment": N_("Harassment"),
+    "spam": N_("Spam"),
+    "copyright": N_("Copyright"),
+    "privacy": N_("Privacy"),
+    "other": N_("Other"),
+}
+
+
+def report_control(kind: str, item_id: rx.Var) -> rx.Component:
+    """The small "Report" control of an item."""
+    return rx.button(T("Report"), on_click=ReportState.open_report(kind, item_id), size="1", variant="ghost", color_scheme="gray", class_name="report-control")
+
+
+def report_dialog() -> rx.Component:
+    """The report form: a reason and a note, for whichever item's control was pressed."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(T("Report")),
+            rx.form(
+                rx.vstack(
+                    rx.el.label(T("Why are you reporting this?"), html_for="report-reason", class_name="field-label"),
+                    rx.el.select(
+                        *[rx.el.option(T(label), value=value) for value, label in REASON_LABELS.items()],
+                        id="report-reason",
+                        name="reason",
+                        class_name="native-select",
+                    ),
+                    field_error("reason", "report"),
+                    textarea_field("A note for the moderators", "note", form="report", required=False),
+                    rx.hstack(
+                        submit("Send the report"),
+                        rx.button(T("Cancel"), on_click=ReportState.close_report, variant="outline", type="button", size="3"),
+                        wrap="wrap",
+                    ),
+                    spacing="3",
+                ),
+                on_submit=ReportState.send_report,
+                reset_on_submit=True,
+            ),
+        ),
+        open=ReportState.report_open,
+    )
