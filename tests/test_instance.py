@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
-from partnerskap.models import AuditEntry, OutboxMessage, Status
-from partnerskap.services import accounts, instance
+from partnerskap.models import AuditEntry, OutboxMessage, Post, Status
+from partnerskap.services import accounts, content, discussions, instance
 from partnerskap.services.errors import Invalid, Refused
 from tests.conftest import viewer
 from tests.refusals import ADMINS_ONLY
@@ -18,8 +18,9 @@ FORM = instance.SettingsForm(instance_name="Turku Partnership", organisation="Ci
 
 
 def test_without_changes_the_environment_decides(monkeypatch):
-    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, membership_policy="approval", max_upload_bytes=50 * 1024 * 1024))
-    assert instance.effective() == instance.Effective("", "", "approval", 0, 30, 50, 50)
+    environment = dict(instance_name="Partnerskap Åbo", instance_organisation="City of Turku", premoderation_days=2, closed_grace_days=21)
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, membership_policy="approval", max_upload_bytes=50 * 1024 * 1024, **environment))
+    assert instance.effective() == instance.Effective("Partnerskap Åbo", "City of Turku", "approval", 2, 21, 50, 50)
 
 
 def test_admin_changes_the_settings_and_they_are_in_force_at_once_and_on_the_record(admin, monkeypatch):
@@ -49,7 +50,7 @@ def test_an_upload_limit_above_the_servers_maximum_is_refused_and_nothing_change
         "closed_grace_days": "Enter a whole number of days from 0 to 365.",
         "upload_limit_mb": "Enter a whole number of megabytes from 1 to the server's maximum.",
     }
-    assert instance.effective().instance_name == ""
+    assert instance.effective().instance_name == config.settings.instance_name  # still the environment's
 
 
 def test_member_cannot_change_the_settings_or_send_a_test_mail(member):
@@ -64,3 +65,18 @@ def test_admin_sends_a_test_mail_to_themselves_through_the_outbox(admin):
     with transaction() as session:
         message = session.exec(select(OutboxMessage)).one()
     assert (message.recipient, message.subject) == (admin.email, "Test message from the Partnership Platform")
+
+
+def test_the_pre_moderation_days_an_admin_sets_hold_a_new_members_post(admin, owner, member, workspace, monkeypatch):
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, premoderation_days=0))
+    instance.save(viewer(admin), FORM)  # three days
+    thread = discussions.start_thread(viewer(member), workspace.id, "Hello", "My first post", discussions.new_key())
+    with transaction() as session:
+        assert session.exec(select(Post).where(Post.thread_id == thread.id)).one().held
+
+
+def test_a_front_page_without_stored_settings_names_the_environments_instance_and_one_with_them_the_admins(admin, monkeypatch):
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, instance_name="Partnerskap Åbo", instance_organisation=""))
+    assert content.front_page().instance_name == "Partnerskap Åbo"
+    instance.save(viewer(admin), FORM)
+    assert (content.front_page().instance_name, content.front_page().organisation) == ("Turku Partnership", "City of Turku")

@@ -1,7 +1,7 @@
 """an append-only record, a disclosure log that survives purges, two-factor sign-in and instance settings
 
-Revision ID: 0016
-Revises: 0009
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-07
 
 Audit entries name any target (`target_kind`, `target_id`) and a reason code; triggers refuse every UPDATE and

@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "account.delete": N_("Deleted their account"),
     "role.grant_editor": N_("Made editor"),
     "role.revoke_editor": N_("Editor role removed"),
+    "report.received": N_("Reported an item"),
     "moderation.dismiss": N_("Dismissed a report"),
     "moderation.approve": N_("Approved a waiting item"),
     "moderation.hide": N_("Hid an item"),

@@ -41,7 +41,7 @@ from partnerskap.models import (
     Workspace,
 )
 from partnerskap.models.base import utcnow
-from partnerskap.services import audit, documents, instance, mail, notifications, permissions, sessions, workspaces
+from partnerskap.services import audit, documents, instance, mail, notifications, permissions, sessions, transparency, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import Action, require_admin, require_member
 from partnerskap.services.sessions import Viewer
@@ -141,6 +141,8 @@ def report(viewer: Viewer, kind: str, item_id: int, reason: str, note: str = "")
         elif session.exec(select(Report.id).where(Report.case_id == case.id, Report.reporter_id == viewer.id)).first():
             raise Refused(ALREADY_REPORTED)
         session.add(Report(case_id=case.id, reporter_id=viewer.id, reason=reason, note=note))
+        # The transparency report counts reports and decisions by the reported item (kind and id) and the report's reason.
+        audit.record(actor_id=viewer.id, action=transparency.REPORT, workspace_id=item.workspace_id, target_kind=kind, target_id=item_id, reason_code=reason, session=session)
         notifications.notify(session, user_id=viewer.id, kind="report_received", link="/notifications", item=excerpt_for(item.excerpt))
         return case
 
@@ -325,7 +327,16 @@ def decide(viewer: Viewer, case_id: int, decision: str, reason: str, until: str 
         case.decision, case.reason, case.decided_by, case.decided_at = decision, reason, viewer.id, utcnow()
         case.first_decided_by = case.first_decided_by or viewer.id
         session.add(case)
-        audit.record(actor_id=viewer.id, action=f"moderation.{decision}", target_user_id=case.author_id, workspace_id=case.workspace_id, reason=reason, session=session)
+        audit.record(
+            actor_id=viewer.id,
+            action=f"{transparency.DECISION_PREFIX}{decision}",
+            target_user_id=case.author_id,
+            workspace_id=case.workspace_id,
+            target_kind=case.item_kind,
+            target_id=case.item_id,
+            reason=reason,
+            session=session,
+        )
         _tell(session, case, decision, reason, appeal)
         return case
 

@@ -60,6 +60,8 @@ def months() -> list[Month]:
             open_since.setdefault(item, (at, reason_code or "other"))
             continue
         outcome = action.removeprefix(DECISION_PREFIX)
+        if outcome not in OUTCOMES:  # approving a held item, reopening, deleting, an appeal: not a decision on a report
+            continue
         actions[month][outcome] += 1
         reported = open_since.pop(item, None)
         reason = reason_code or (reported[1] if reported else "none")
