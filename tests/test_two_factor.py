@@ -105,3 +105,13 @@ def test_a_new_administrator_is_signed_out_to_enrol(admin, member):
     membership.make_admin(viewer(admin), member.id)
     assert sessions.resolve(token) is None
     assert accounts.log_in(member.email, PASSWORD, IP).step == two_factor.Step.ENROL
+
+
+def test_a_second_factor_completes_only_in_the_browser_that_gave_the_password(admin):
+    enrol(admin)
+    signed_in = accounts.log_in(admin.email, PASSWORD, IP, browser="login-value-of-the-admins-browser")
+    with pytest.raises(Refused, match=two_factor.SIGN_IN_AGAIN):
+        two_factor.verify(signed_in.ticket, code(), IP, browser="login-value-of-another-browser")
+    ticket = two_factor.verify(signed_in.ticket, code(), IP, browser="login-value-of-the-admins-browser")
+    assert sessions.exchange_ticket(ticket, browser="login-value-of-another-browser") is None
+    assert sessions.resolve(sessions.exchange_ticket(ticket, browser="login-value-of-the-admins-browser")).id == admin.id
