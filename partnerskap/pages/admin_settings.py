@@ -35,7 +35,7 @@ def settings() -> rx.Component:
         admin_nav(),
         rx.form(
             rx.vstack(
-                field("Name of the instance", "instance_name", form=FORM, required=False, max_length=120, default_value=AdminSettingsState.instance_name_setting, hint="Shown in the header. Leave empty for “Partnership Platform”."),
+                field("Name of the instance", "instance_name", form=FORM, required=False, max_length=120, default_value=AdminSettingsState.instance_name_setting, hint="Shown in the header and on the front page. Leave empty for the name in the server's configuration."),
                 field("Organisation", "organisation", form=FORM, required=False, max_length=160, default_value=AdminSettingsState.organisation_setting),
                 policy_choice(),
                 field("Pre-moderation of new members (days)", "premoderation_days", form=FORM, type="number", default_value=AdminSettingsState.premoderation_days, hint="Posts and documents of members who joined fewer days ago wait for a moderator. 0: none wait."),
