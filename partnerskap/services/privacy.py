@@ -41,7 +41,6 @@ from partnerskap.services import audit, documents, passwords, sessions
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import require_member
 from partnerskap.services.sessions import Viewer
-from partnerskap.storage import StorageError, get_storage
 
 FORMER_MEMBER = "Former member"  # the name a deleted account keeps where records and kept posts name it
 UNUSABLE_PASSWORD = "!"
@@ -121,12 +120,7 @@ def delete_account(viewer: Viewer, password: str, *, remove_content: bool) -> No
         keys = _remove_content(session, user.id) if remove_content else []
         _erase(session, user)
         audit.record(actor_id=user.id, action="account.delete", target_user_id=user.id, reason="content removed" if remove_content else "content kept as a former member's", session=session)
-    storage = get_storage()
-    for key in keys:
-        try:
-            storage.delete(key)
-        except StorageError:
-            pass  # reconciliation lists what is left
+    documents.delete_objects(keys)
 
 
 def _only_owner_of(session: Session, user_id: int) -> list[str]:
