@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from partnerskap import api
-from partnerskap import offload
+from partnerskap import offload, uploads
 from partnerskap.i18n import LANGUAGES, format_datetime
 from partnerskap.models.base import utcnow
 from partnerskap.schemas import (
@@ -237,7 +236,7 @@ class ContentEditorState(AppState):
     @guarded(Access.EDITOR, background=True)
     async def receive_image(self, viewer: Viewer, chunks: rx.UploadChunkIterator):
         """Take one uploaded picture for the item; it is checked, resized and stripped of metadata before it is stored."""
-        noted = api.UPLOAD_SESSIONS.pop(self.router.session.client_token, None)
+        noted = uploads.take(self.router.session.client_token)
         if noted is None or noted.session_digest != digest(session_token(self.router.headers.cookie)):
             raise Refused(N_("This upload did not come with your session. Reload the page and try again."))
         if (noted.declared_bytes or 0) > content.IMAGE_BYTES + 65536:
