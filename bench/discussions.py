@@ -58,7 +58,7 @@ from partnerskap.models import (  # noqa: E402
     Workspace,
     WorkspaceRole,
 )
-from partnerskap.services import discussions, markdown, workspaces  # noqa: E402
+from partnerskap.services import discussions, home, markdown, workspaces  # noqa: E402
 from partnerskap.services.sessions import Viewer  # noqa: E402
 
 WORDS = (
@@ -400,11 +400,12 @@ def run_operations(data: Seeded, repeat: int, recorder: Recorder) -> list[Result
     results = []
 
     results.append(measure("workspaces.listing()", lambda i: workspaces.listing(viewer), repeat, recorder))
+    results.append(measure("home.home() (a member's home: unread counts, a week's news)", lambda i: home.home(viewer), repeat, recorder))
     listed = min(50, data.threads)  # threads() shows the 50 most recently active
     results.append(
         measure(f"discussions.threads() ({listed} of {data.threads}, unread flags)", lambda i: discussions.threads(viewer, data.workspace_id), repeat, recorder)
     )
-    results.append(measure("discussions.thread() (open the thread)", lambda i: [discussions.thread(viewer, thread_id)], repeat, recorder))
+    results.append(measure("discussions.open_thread() (open the thread)", lambda i: [discussions.open_thread(viewer, thread_id)], repeat, recorder))
 
     def unread_again(_i: int) -> None:
         """Untimed: the viewer has not read the last 10 posts, so every timed call also marks the thread read."""

@@ -22,7 +22,7 @@ from partnerskap.i18n import N_, best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import health as ops_health
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import activities, activity_data, audit, calendar, documents, membership, notifications, permissions, privacy, sessions, transparency
+from partnerskap.services import activities, activity_data, audit, avatars, calendar, documents, membership, notifications, permissions, privacy, sessions, transparency
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest, new_token
@@ -247,6 +247,15 @@ async def transparency_report(_request: Request) -> Response:
     return JSONResponse(await offload.read(transparency.as_json))
 
 
+@answered
+@member_route
+async def person_avatar(request: Request, viewer: Viewer) -> Response:
+    """A member's profile picture, for signed-in members only (never from the public upload folder)."""
+    found = await offload.read(avatars.picture_of, viewer, int(request.path_params["person_id"]))
+    headers = {"Content-Length": str(found.size), "Content-Security-Policy": DOWNLOAD_POLICY, "X-Content-Type-Options": "nosniff"}
+    return StreamingResponse(get_storage().open(found.key), media_type=avatars.CONTENT_TYPE, headers=headers)
+
+
 async def health(_request: Request) -> Response:
     """Whether the database takes a write, the storage takes bytes and gives them back, the folders have room and (when
     configured) Redis answers; 503 names what failed, "warn" (still 200) says free space runs low."""
@@ -323,6 +332,7 @@ def routes() -> Starlette:
             Route("/activities.json", activities_json, methods=["GET"]),
             Route("/activities.csv", activities_csv, methods=["GET"]),
             Route("/activities.ics", activities_ics, methods=["GET"]),
+            Route("/people/{person_id:int}/avatar", person_avatar, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
             Route("/workspaces/{workspace_id:int}/calendar.ics", workspace_calendar, methods=["GET"]),
             Route("/workspaces/{workspace_id:int}/export.zip", export_library, methods=["GET"]),

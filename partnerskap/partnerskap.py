@@ -8,7 +8,7 @@ from partnerskap import api, api_public, jobs, memory
 from partnerskap.middleware import SessionBinding, StopGate
 from partnerskap.ops import redaction
 from partnerskap.ops.metrics import EventMetrics
-from partnerskap.pages import account, activities, admin, admin_dashboard, admin_settings, auth, content, home, legal, library, moderation, notifications, thread, transparency, workspaces
+from partnerskap.pages import account, activities, admin, admin_dashboard, admin_settings, auth, content, home, legal, library, member_home, moderation, networks, notifications, people, thread, transparency, workspaces
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.activities import ActivitiesState, ActivityReviewState, MyActivitiesState
 from partnerskap.state.admin import AdminState
@@ -17,9 +17,13 @@ from partnerskap.state.admin_settings import AdminSettingsState
 from partnerskap.state.base import AppState
 from partnerskap.state.content import ContentEditorState, PublicContentState, ServiceLinksState
 from partnerskap.state.discussions import ThreadState
+from partnerskap.state.home import HomeState
 from partnerskap.state.library import LibraryState
 from partnerskap.state.moderation import ModerationState
+from partnerskap.state.messages import AreasState, MessagesState
+from partnerskap.state.networks import NetworksState, NetworkState
 from partnerskap.state.notifications import NotificationsState
+from partnerskap.state.people import ListsState, PeopleState, ProfileState
 from partnerskap.state.transparency import TransparencyState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 
@@ -42,6 +46,7 @@ for task in jobs.LIFESPAN_TASKS:
 
 PAGES = [
     (home.home, "/", [PublicContentState.load_front]),
+    (member_home.member_home, "/home", [HomeState.load]),
     (content.news_list, "/news", [PublicContentState.load_news]),
     (content.events_page, "/events", [PublicContentState.load_events]),
     (content.item_page, "/news/[slug]", [PublicContentState.load_item]),
@@ -65,6 +70,7 @@ PAGES = [
     (content.service_links, "/admin/services", [ServiceLinksState.load_services]),
     (moderation.queue, "/moderation", [ModerationState.load_queue]),
     (moderation.own_case, "/moderation/cases/[case_id]", [ModerationState.load_case]),
+    (people.lists_admin, "/admin/lists", [ListsState.load]),
     (workspaces.workspace_list, "/workspaces", [WorkspacesState.load_list]),
     (workspaces.new_workspace, "/workspaces/new", []),
     (workspaces.workspace_front, "/workspaces/[workspace_id]", [WorkspaceState.load]),
@@ -78,6 +84,15 @@ PAGES = [
     (activities.my_activities, "/my-activities", [MyActivitiesState.load_mine]),
     (activities.edit_activity, "/my-activities/edit", [MyActivitiesState.load_form]),
     (activities.review, "/admin/activities", [ActivityReviewState.load]),
+    (people.profile_page, "/profile", [ProfileState.load]),
+    (people.directory, "/people", [PeopleState.load_directory]),
+    (people.person, "/people/[person_id]", [PeopleState.load_person]),
+    (networks.network_list, "/networks", [NetworksState.load_list]),
+    (networks.network_page, "/networks/[network_id]", [NetworkState.load]),
+    (networks.area_list, "/areas", [AreasState.load_list]),
+    (networks.area_page, "/areas/[area_id]", [AreasState.load]),
+    (networks.message_list, "/messages", [MessagesState.load]),
+    (networks.new_message, "/messages/new", [MessagesState.load_new]),
     (legal.terms, "/terms", []),
     (legal.privacy, "/privacy", []),
     (legal.accessibility, "/accessibility", []),

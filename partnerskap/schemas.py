@@ -5,20 +5,22 @@ from __future__ import annotations
 import dataclasses
 from sys import intern
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from partnerskap.i18n import format_date, format_datetime
+from partnerskap.i18n import TIME_ZONE, format_date, format_datetime, format_range, format_relative, t
 from partnerskap.models import AuditEntry, Event, OutboxMessage, User
-from partnerskap.services import markdown
+from partnerskap.models.base import utcnow
+from partnerskap.services import avatars, markdown
+from partnerskap.services.home import ACTIVITY_MESSAGES
 from partnerskap.services.permissions import Action, decide
 from partnerskap.services.sessions import Viewer
 
 if TYPE_CHECKING:
+    from partnerskap.services.home import Home
     from partnerskap.services.discussions import PostView, ThreadRow
     from partnerskap.services.workspace_page import WorkspacePage
-    from partnerskap.services.workspaces import Listing, Place
+    from partnerskap.services.workspaces import Listing, Member, Place
 
 
 class PersonForAdmin(BaseModel):
@@ -202,12 +204,26 @@ class WorkspaceIntro(BaseModel):
 # Rows every open thread tab holds many of are slotted dataclasses: a quarter of a pydantic model's memory.
 @dataclasses.dataclass(slots=True)
 class MemberRow:
-    """A workspace member as other members see them."""
+    """A workspace member as other members see them, with their picture's address or initials."""
 
     id: int
     name: str
     organisation: str
     role: str
+    picture: str = ""
+    initials: str = ""
+
+    @classmethod
+    def of(cls, member: Member) -> MemberRow:
+        """A member's row; names and pictures interned, as every tab of the workspace shows the same."""
+        return cls(
+            id=member.id,
+            name=intern(member.name),
+            organisation=intern(member.organisation),
+            role=member.role,
+            picture=intern(avatars.picture_url(member.id, member.avatar_key)),
+            initials=intern(avatars.initials(member.name)),
+        )
 
 
 class RequestRow(BaseModel):
@@ -254,7 +270,7 @@ class ThreadSummary(BaseModel):
             id=row.thread.id or 0,
             title=row.thread.title,
             author=row.author,
-            last_post=format_datetime(row.thread.last_post_at, language),
+            last_post=format_relative(row.thread.last_post_at, language, utcnow()),
             post_count=row.thread.post_count,
             pinned=row.thread.pinned,
             unread=row.unread,
@@ -278,11 +294,15 @@ class PostPublic:
     organisation: str
     html: str
     created: str
+    when: str
     edited: bool
     deleted: bool
     mine: bool
     attachments: list[DocumentLink] = dataclasses.field(default_factory=list)
     held: str = ""  # "hidden" by a moderator or "pending" approval: shown with a marker to those who still see it
+    author_id: int = 0
+    picture: str = ""
+    initials: str = ""
 
     @classmethod
     def of(cls, view: PostView, language: str) -> PostPublic:
@@ -294,12 +314,22 @@ class PostPublic:
             organisation=intern(view.organisation),
             html=intern(view.html),
             created=format_datetime(view.post.created_at, language),
+            when=intern(format_relative(view.post.created_at, language, utcnow())),
             edited=view.post.edited_at is not None,
             deleted=view.post.deleted_at is not None,
             mine=view.mine,
             attachments=[DocumentLink(id=document_id, name=name) for document_id, name in view.attachments],
             held=view.post.held,
+            author_id=view.post.author_id,
+            picture=intern(avatars.picture_url(view.post.author_id, view.picture)),
+            initials=intern(avatars.initials(view.author)),
         )
+
+
+def event_time(event: Event, language: str) -> str:
+    """When an event happens, in its own time zone, which is named unless it is the instance's."""
+    when = format_range(event.starts_at, event.ends_at, language, event.time_zone)
+    return when if event.time_zone == TIME_ZONE else f"{when} ({event.time_zone})"
 
 
 class EventPublic(BaseModel):
@@ -316,12 +346,10 @@ class EventPublic(BaseModel):
     @classmethod
     def of(cls, event: Event, place: Place, viewer: Viewer, language: str) -> EventPublic:
         """An event shown in its own time zone, with whether the policy lets the viewer remove it."""
-        zone = ZoneInfo(event.time_zone)
-        starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
         return cls(
             id=event.id or 0,
             title=event.title,
-            when=f"{format_datetime(starts, language)} – {format_datetime(ends, language)} ({event.time_zone})",
+            when=event_time(event, language),
             place=event.place,
             online_url=event.online_url,
             description=event.description,
@@ -363,7 +391,18 @@ class DocumentPublic(BaseModel):
     rights_holder: str
     image: bool
     inline: bool
+    mine: bool = False  # uploaded (its newest version) by the viewer: no "Report" to offer, as on one's own posts
     held: str = ""  # "hidden" or "pending": shown with a marker to those who still see it
+
+
+class DocumentDetails(BaseModel):
+    """A document's details as its details form opens with them."""
+
+    name: str = ""
+    description: str = ""
+    rights_holder: str = ""
+    licence: str = ""
+    folder_id: int = 0
 
 
 class VersionPublic(BaseModel):
@@ -409,7 +448,7 @@ class WorkspacePagePublic:
             threads=[ThreadSummary.of(row, language) for row in page.threads],
             events=[EventPublic.of(event, place, viewer, language) for event in page.events],
             documents=[DocumentLink(id=document.id or 0, name=document.name) for document in page.documents],
-            members=[MemberRow(*member) for member in page.members],
+            members=[MemberRow.of(member) for member in page.members],
             draft=page.draft,
             requests=[
                 RequestRow(id=request.id or 0, name=user.name, organisation=user.organisation, message=request.message, created=format_datetime(request.created_at, language))
@@ -636,3 +675,167 @@ class ActivityForReview(BaseModel):
     description: str
     is_change: bool
     submitted: str
+
+
+class HomeWorkspace(BaseModel):
+    """A workspace on the member's home, with how many of its discussions have unread posts."""
+
+    id: int
+    name: str
+    purpose: str
+    colour: str
+    role: str
+    unread: int
+
+
+class ActivityPublic(BaseModel):
+    """One line of the home's news: what happened, where and when, and where to see it."""
+
+    text: str
+    workspace: str
+    when: str
+    link: str
+
+
+class HomeEvent(BaseModel):
+    """An upcoming event on the member's home."""
+
+    id: int
+    title: str
+    when: str
+    workspace_id: int
+    workspace: str
+
+
+class HomeRequest(BaseModel):
+    """One of the member's own open requests to join a workspace."""
+
+    id: int
+    workspace_id: int
+    workspace: str
+
+
+class HomePublic(BaseModel):
+    """Everything a member's home shows, in their language, from one service call."""
+
+    since: str
+    workspaces: list[HomeWorkspace]
+    activity: list[ActivityPublic]
+    invitations: list[MyInvitation]
+    requests: list[HomeRequest]
+    upcoming: list[HomeEvent]
+    requests_to_decide: int
+    applicants_waiting: int
+
+    @classmethod
+    def of(cls, home: Home, language: str) -> HomePublic:
+        """The public shape of a member's home."""
+        now = utcnow()
+        return cls(
+            since=format_datetime(home.since, language),
+            workspaces=[
+                HomeWorkspace(id=row.workspace.id or 0, name=row.workspace.name, purpose=row.workspace.purpose, colour=row.workspace.colour, role=row.role, unread=row.unread_threads)
+                for row in home.workspaces
+            ],
+            activity=[
+                ActivityPublic(
+                    text=t(ACTIVITY_MESSAGES[item.kind], language, who=item.who, title=item.title, count=item.count),
+                    workspace=item.workspace.name,
+                    when=format_relative(item.at, language, now),
+                    link=item.link,
+                )
+                for item in home.activity
+            ],
+            invitations=[MyInvitation(id=invitation.id or 0, workspace_id=workspace.id or 0, workspace=workspace.name) for invitation, workspace in home.invitations],
+            requests=[HomeRequest(id=request.id or 0, workspace_id=workspace.id or 0, workspace=workspace.name) for request, workspace in home.requests],
+            upcoming=[
+                HomeEvent(
+                    id=event.id or 0,
+                    title=event.title,
+                    when=event_time(event, language),
+                    workspace_id=workspace.id or 0,
+                    workspace=workspace.name,
+                )
+                for event, workspace in home.upcoming
+            ],
+            requests_to_decide=home.requests_to_decide,
+            applicants_waiting=home.applicants_waiting,
+        )
+
+
+class Choice(BaseModel):
+    """An entry of a list a form chooses from, in the viewer's language, and whether it is chosen."""
+
+    key: str
+    label: str
+    chosen: bool = False
+
+
+class PersonCardPublic(BaseModel):
+    """A member in the directory: the fields the viewer may see, the others empty."""
+
+    id: int
+    name: str
+    initials: str
+    organisation: str
+    organisation_type: str
+    title: str
+    region: str
+    themes: str
+    languages: str
+    bio: str
+
+    @classmethod
+    def of(cls, card) -> PersonCardPublic:
+        """The public shape of a person's card (lists joined for showing)."""
+        return cls(
+            id=card.id,
+            name=card.name,
+            initials="".join(part[0] for part in card.name.split()[:2]).upper(),
+            organisation=card.organisation,
+            organisation_type=card.organisation_type,
+            title=card.title,
+            region=card.region,
+            themes=", ".join(card.themes),
+            languages=", ".join(card.languages),
+            bio=card.bio,
+        )
+
+
+class PlaceLink(BaseModel):
+    """A place (a network, a workspace, an area, a conversation) to link to by id and name."""
+
+    id: int
+    name: str
+
+
+class NetworkCard(BaseModel):
+    """A network in the list."""
+
+    id: int
+    name: str
+    purpose: str
+    kind: str
+    access: str
+    member_count: int
+    role: str
+    pending: bool
+    closed: bool
+
+
+class NetworkMemberRow(BaseModel):
+    """A member of a network as its page lists them."""
+
+    id: int
+    name: str
+    organisation: str
+    role: str
+
+
+class ConversationSummary(BaseModel):
+    """A private conversation in the viewer's list."""
+
+    thread_id: int
+    title: str
+    with_names: str
+    last_post: str

@@ -23,9 +23,9 @@ from partnerskap import memory  # noqa: E402
 from partnerskap import settings as config  # noqa: E402
 from partnerskap.migrations import migrate  # noqa: E402
 from partnerskap.db import engine, transaction  # noqa: E402
-from partnerskap.models import Membership, Role, Status, User, Workspace  # noqa: E402
+from partnerskap.models import ListEntry, Membership, Role, Status, User, Workspace  # noqa: E402
 from partnerskap.models.base import utcnow  # noqa: E402
-from partnerskap.services import passwords, workspaces  # noqa: E402
+from partnerskap.services import passwords, people_lists, workspaces  # noqa: E402
 from partnerskap.services.sessions import Viewer  # noqa: E402
 from partnerskap.services.workspaces import WorkspaceForm  # noqa: E402
 
@@ -91,6 +91,7 @@ def database(migrated_database: str, tmp_path: Path):
         tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
         with transaction() as session:
             session.exec(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            session.connection().execute(ListEntry.__table__.insert(), people_lists.seeded_rows())  # reference data the migration seeds
         yield migrated_database
     else:
         copy = tmp_path / "test.db"

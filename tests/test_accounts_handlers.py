@@ -7,7 +7,7 @@ from sqlmodel import func, select
 from partnerskap.db import transaction
 from partnerskap.i18n import t
 from partnerskap.models import LoginTicket, OutboxMessage, User
-from partnerskap.services import sessions
+from partnerskap.services import accounts, mail, sessions
 from partnerskap.state.accounts import NO_LOGIN_COOKIE, AccountState
 from partnerskap.state.base import AppState
 from partnerskap.state.language import LanguageState
@@ -142,3 +142,43 @@ async def test_member_logs_out_on_all_devices_and_only_their_sessions_end(member
     assert sessions.resolve(library.token) is None
     assert sessions.resolve(someone_else.token).id == outsider.id
     assert state.continue_to == "/auth/logout"
+
+
+async def test_a_language_switch_loads_the_page_again_so_server_written_text_follows(member):
+    tab = Tab.of(member, path="/home")
+    _, loaders = await tab.call(LanguageState, "switch_language", "sv")
+    assert [loader.fn.__qualname__ for loader in loaders] == ["HomeState.load"]
+    tab.move_to("/terms")
+    _, loaders = await tab.call(LanguageState, "switch_language", "fi")
+    assert loaders == []
+
+
+async def test_a_visitors_browser_language_becomes_the_accounts_and_its_mail_follows():
+    await Tab(accept_language="sv-FI,sv;q=0.9,fi;q=0.5").call(AccountState, "register", GOOD_FORM)
+    with transaction() as session:
+        user = session.exec(select(User)).one()
+        mail = session.exec(select(OutboxMessage)).one()
+    assert user.language == "sv"
+    assert mail.subject == t("Confirm your e-mail address", "sv")
+
+
+async def test_a_visitors_own_choice_outranks_the_browser_at_registration():
+    tab = Tab(accept_language="fi-FI")
+    (await tab.state(AppState)).chosen_language = "en"
+    await tab.call(AccountState, "register", GOOD_FORM)
+    with transaction() as session:
+        assert session.exec(select(User.language)).one() == "en"
+
+
+async def test_a_new_password_is_confirmed_on_the_login_page_it_leads_to(member):
+    accounts.request_password_reset(member.email, "192.0.2.1")
+    with transaction() as session:
+        sent = session.exec(select(OutboxMessage).where(OutboxMessage.recipient == member.email)).one()
+    token = mail.readable_body(sent).split("/reset?token=")[1].split()[0]
+    tab = Tab(path=f"/reset?token={token}")
+    await tab.call(AppState, "refresh")
+    _, result = await tab.call(AccountState, "reset_password", {"password": "a brand new passphrase"})
+    assert result is not None
+    tab.move_to("/login")
+    state, _ = await tab.call(AppState, "refresh")
+    assert state.notice == t("Your password was changed. Log in with the new password.", "en")

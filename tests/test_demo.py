@@ -8,7 +8,7 @@ from partnerskap.services import content, demo
 
 def counts() -> list[int]:
     with transaction() as session:
-        return [session.exec(text(f"SELECT count(*) FROM {table}")).one()[0] for table in ("\"user\"", "workspace", "post", "event", "activity")]
+        return [session.exec(text(f"SELECT count(*) FROM {table}")).one()[0] for table in ("\"user\"", "workspace", "post", "event", "activity", "network", "area", "profile")]
 
 
 def test_demo_content_is_created_once():
@@ -17,7 +17,7 @@ def test_demo_content_is_created_once():
     demo.seed()
     first = counts()
     demo.seed()
-    assert counts() == first == [4, 1, 3, 1, 3]
+    assert counts() == first == [4, 1, 9, 1, 3, 2, 1, 2]
 
 
 def test_demo_front_page_shows_news_and_events_in_three_languages_and_plain_language():

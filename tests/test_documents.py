@@ -9,8 +9,9 @@ from sqlmodel import func, select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
+from partnerskap.i18n import t
 from partnerskap.models import Document, DocumentVersion, DownloadLog
-from partnerskap.services import documents, workspaces
+from partnerskap.services import documents, filetypes, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.storage import get_storage
 from tests.conftest import viewer
@@ -326,3 +327,7 @@ def test_an_owners_export_of_everyones_documents_is_on_the_record(uploader, work
     documents.export_zip(viewer(uploader), workspace.id, only_mine=False)
     with transaction() as session:
         assert [(e.action, e.workspace_id, e.reason) for e in session.exec(select(AuditEntry)).all()] == [("workspace.export", workspace.id, "1 documents")]
+
+
+def test_file_kinds_are_named_as_people_know_them():
+    assert [t(filetypes.kind_name(kind), "fi") for kind in ("application/pdf", filetypes.OFFICE_ZIP[".docx"], "application/x-unknown")] == ["PDF-asiakirja", "Word-asiakirja", "Tiedosto"]

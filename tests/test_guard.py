@@ -55,6 +55,10 @@ PUBLIC_HANDLERS = {
     "ActivitiesState.load_directory",
     "ActivitiesState.search",
     "ActivitiesState.load_activity",
+    "PeopleState.load_directory",
+    "PeopleState.search",
+    "PeopleState.turn_page",
+    "PeopleState.load_person",
 }
 
 STATE_SOURCES = Path(partnerskap.partnerskap.__file__).parent / "state"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from string import Formatter
 
@@ -12,7 +12,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from partnerskap.i18n import LANGUAGE_NAMES, LOCALES_DIR, best_language, format_date, format_datetime, format_number
+from partnerskap.i18n import LANGUAGE_NAMES, LOCALES_DIR, best_language, format_date, format_datetime, format_number, format_range, format_relative
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "partnerskap"
@@ -155,6 +155,27 @@ def test_dates_and_numbers_follow_the_language():
     assert "12:30" in format_datetime(winter, "en")
     assert "13.30" in format_datetime(summer, "fi")
     assert len({format_datetime(winter, language) for language in ("fi", "sv", "en")}) == 3
+
+
+def test_times_are_written_without_seconds_in_each_language():
+    moment = datetime(2027, 1, 20, 7, 0, 30)
+    assert [format_datetime(moment, language) for language in ("fi", "sv", "en")] == ["20.1.2027 9.00", "20 jan. 2027 09:00", "20 Jan 2027, 09:00"]
+
+
+def test_a_range_within_one_day_names_the_date_once():
+    starts, ends = datetime(2027, 1, 20, 7, 0), datetime(2027, 1, 20, 13, 30)
+    assert format_range(starts, ends, "fi") == "20.1.2027 9.00–15.30"
+    assert format_range(starts, ends, "en") == "20 Jan 2027, 09:00–15:30"
+    assert format_range(starts, ends + timedelta(days=1), "sv") == "20 jan. 2027 09:00 – 21 jan. 2027 15:30"
+    assert format_range(starts, ends, "en", "Europe/Stockholm") == "20 Jan 2027, 08:00–14:30"
+
+
+def test_recent_moments_are_relative_and_older_ones_exact():
+    now = datetime(2027, 1, 20, 12, 0, tzinfo=UTC)
+    assert format_relative(now - timedelta(seconds=20), "en", now) == "just now"
+    assert format_relative(now - timedelta(minutes=5), "fi", now) == "5 minuuttia sitten"
+    assert format_relative(now - timedelta(hours=3), "sv", now) == "för 3 timmar sedan"
+    assert format_relative(now - timedelta(days=2), "en", now) == "18 Jan 2027, 14:00"
 
 
 def test_browser_language_picks_a_supported_language():

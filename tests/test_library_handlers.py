@@ -9,7 +9,7 @@ from reflex.istate.data import RouterData
 from partnerskap import settings as config
 from partnerskap import uploads
 from partnerskap.db import transaction
-from partnerskap.models import Folder, User
+from partnerskap.models import Document, Folder, User
 from partnerskap.services import documents, workspaces
 from partnerskap.state.library import LibraryState
 from partnerskap.storage import get_storage
@@ -146,3 +146,50 @@ async def test_an_upload_within_the_limit_is_saved(member, small_uploads):
     body = CountedBody("notes.txt", 512 * 1024)
     assert await send_through_reflex(tab, body, declared=body.size) == "read to the end"
     assert state.notice == "Saved: notes.txt" and [d.name for d in state.documents] == ["notes.txt"]
+
+
+def uploaded_document(member: User, workspace_id: int):
+    documents.accept_upload_terms(viewer(member))
+    incoming = documents.IncomingFile(viewer(member), workspace_id, "plan.txt")
+    incoming.add(b"The plan for spring.\n")
+    version = incoming.finish(description="Spring plan", rights_holder="Kotona ry", licence="cc-by-4.0")
+    return version.document_id
+
+
+def document_row(document_id: int):
+    with transaction() as session:
+        return session.get(Document, document_id)
+
+
+async def test_document_details_open_filled_in_from_the_document(member):
+    workspace = workspaces.create(viewer(member), workspaces.WorkspaceForm(name="Details", purpose="Filing"))
+    document_id = uploaded_document(member, workspace.id)
+    tab = library_tab(member, workspace.id)
+    await tab.call(LibraryState, "load")
+    state, _ = await tab.call(LibraryState, "open_versions", document_id)
+    assert (state.details.name, state.details.description, state.details.rights_holder, state.details.licence) == ("plan.txt", "Spring plan", "Kotona ry", "cc-by-4.0")
+
+
+async def test_changing_the_licence_keeps_the_rights_holder(member):
+    workspace = workspaces.create(viewer(member), workspaces.WorkspaceForm(name="Details", purpose="Filing"))
+    document_id = uploaded_document(member, workspace.id)
+    tab = library_tab(member, workspace.id)
+    await tab.call(LibraryState, "load")
+    await tab.call(LibraryState, "open_versions", document_id)
+    state, _ = await tab.call(LibraryState, "save_document", {"licence": "cc-by-sa-4.0"})
+    assert state.errors == {}
+    saved = document_row(document_id)
+    assert (saved.licence, saved.rights_holder, saved.description, saved.name) == ("cc-by-sa-4.0", "Kotona ry", "Spring plan", "plan.txt")
+
+
+async def test_only_what_the_member_changed_is_written_over_a_change_made_meanwhile(member, owner):
+    workspace = workspaces.create(viewer(member), workspaces.WorkspaceForm(name="Details", purpose="Filing"))
+    document_id = uploaded_document(member, workspace.id)
+    tab = library_tab(member, workspace.id)
+    await tab.call(LibraryState, "load")
+    await tab.call(LibraryState, "open_versions", document_id)
+    documents.update_document(viewer(member), document_id, documents.DetailsChange(rights_holder="Partner ry"))
+    form = {"name": "plan.txt", "description": "Spring plan 2027", "rights_holder": "Kotona ry", "licence": "cc-by-4.0", "folder_id": "0"}
+    await tab.call(LibraryState, "save_document", form)
+    saved = document_row(document_id)
+    assert (saved.description, saved.rights_holder) == ("Spring plan 2027", "Partner ry")

@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from partnerskap import settings as config
 from partnerskap.services import markdown
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -71,9 +72,11 @@ def test_hostile_post_renders_with_nothing_executable(body):
         assert tag in markdown.ALLOWED_TAGS
         for name, value in attributes.items():
             assert not name.startswith("on"), (tag, name)
-            assert name in {"href", "src", "alt", "title", "rel", "class", "align"}, (tag, name)
+            assert name in {"href", "src", "alt", "title", "rel", "class", "align", "target"}, (tag, name)
             if name in {"href", "src"}:
-                assert value.strip().lower().startswith(SAFE_SCHEMES), (tag, name, value)
+                assert value.strip().lower().startswith(SAFE_SCHEMES) or re.fullmatch(r"/people/\d+", value), (tag, name, value)
+            if name == "target":
+                assert (value, "noopener" in attributes["rel"]) == ("_blank", True)
 
 
 @pytest.mark.parametrize("body", ["<img src=x onerror=alert(1)>", "[click](javascript:alert(1))"])
@@ -124,9 +127,23 @@ def test_https_image_renders():
     assert attributes["src"] == "https://example.org/logo.png"
 
 
-def test_mention_renders_as_the_name():
+def test_mention_renders_as_the_name_linking_to_the_person():
     html = markdown.render("Thanks @[Bob Smith](member:12)!")
-    assert html == "<p>Thanks @Bob Smith!</p>\n"
+    assert html == '<p>Thanks <a href="/people/12" rel="noopener noreferrer nofollow ugc">@Bob Smith</a>!</p>\n'
+
+
+def test_a_mentioned_name_with_markdown_in_it_stays_plain_text():
+    assert markdown.render("@[*Ann* _the_ <b>](member:7)") == '<p><a href="/people/7" rel="noopener noreferrer nofollow ugc">@*Ann* _the_ &lt;b&gt;</a></p>\n'
+
+
+def test_links_to_other_sites_open_in_a_new_tab_and_links_here_do_not():
+    here = config.settings.public_url
+    html = markdown.render(f"[there](https://example.org/x) [here]({here}/threads/1) [also here](/threads/2)")
+    assert [(attributes["href"], attributes.get("target")) for tag, attributes in elements(html) if tag == "a"] == [
+        ("https://example.org/x", "_blank"),
+        (f"{here}/threads/1", None),
+        ("/threads/2", None),
+    ]
 
 
 def test_mentioned_ids_are_found():

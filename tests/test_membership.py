@@ -5,10 +5,11 @@ from sqlmodel import select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
-from partnerskap.models import AuditEntry, OutboxMessage, Role, Status, User
-from partnerskap.services import accounts, mail, membership
+from partnerskap.models import AuditEntry, Notification, OutboxMessage, Role, Status, User
+from partnerskap.models.base import utcnow
+from partnerskap.services import accounts, mail, membership, notifications
 from partnerskap.services.errors import Invalid, Refused
-from tests.conftest import viewer
+from tests.conftest import make_person, viewer
 from tests.refusals import EXPIRED_LINK
 
 
@@ -32,6 +33,7 @@ def test_admin_approves_applicant_and_it_is_audited(admin, applicant):
     assert reload(applicant).status == Status.APPROVED
     assert audit_actions() == [("membership.approve", applicant.id, "")]
     assert "approved" in mails_to(applicant.email)[0].subject
+    assert f"{config.settings.public_url}/login" in mails_to(applicant.email)[0].body
 
 
 def test_admin_denies_with_a_reason_the_applicant_receives(admin, applicant):
@@ -117,3 +119,65 @@ def test_forged_confirmation_link_is_refused():
 def test_mail_is_written_in_the_members_language():
     user = register()
     assert mails_to(user.email)[0].subject == accounts.t("Confirm your e-mail address", "sv")
+
+
+# Applicants are never forgotten
+
+
+def notifications_of(user: User) -> list[Notification]:
+    with transaction() as session:
+        return list(session.exec(select(Notification).where(Notification.user_id == user.id)).all())
+
+
+def test_admin_is_notified_and_mailed_when_someone_applies(admin, member):
+    user = register()
+    accounts.confirm_email(confirm_link_token(user.email))
+    told = notifications_of(admin)
+    assert [(n.kind, n.link) for n in told] == [("application", "/admin")]
+    assert notifications.text_of(told[0], "en") == "Frida applied for membership and waits for approval"
+    assert [m.subject for m in mails_to(admin.email)] == ["Frida applied for membership and waits for approval"]
+    assert notifications_of(member) == []
+
+
+def test_admin_who_chose_a_digest_gets_the_application_in_it(admin):
+    notifications.save_preferences(viewer(admin), kinds=["application"], frequency="daily")
+    user = register()
+    accounts.confirm_email(confirm_link_token(user.email))
+    assert mails_to(admin.email) == []
+    assert notifications.send_digests() == 1
+    assert "Frida applied for membership" in mails_to(admin.email)[0].body
+
+
+def test_nobody_is_told_of_an_application_under_the_open_policy(monkeypatch, admin):
+    import dataclasses
+
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, membership_policy="open"))
+    user = register()
+    accounts.confirm_email(confirm_link_token(user.email))
+    assert notifications_of(admin) == []
+
+
+def test_membership_list_shows_waiting_applicants_first_longest_waiting_first(admin, member, password_hash):
+    unconfirmed = make_person(password_hash, "Erik", status=Status.UNCONFIRMED)
+    early = make_person(password_hash, "Greta", status=Status.PENDING)
+    late = make_person(password_hash, "Hanna", status=Status.PENDING)
+    shown = membership.people(viewer(admin), status="")
+    assert [user.name for user in shown.people][:3] == [early.name, late.name, unconfirmed.name]
+    assert (shown.matching, shown.waiting) == (5, 3)
+
+
+def test_admin_searches_a_thousand_applicants_page_by_page(admin, password_hash):
+    with transaction() as session:
+        for number in range(1000):
+            session.add(User(email=f"applicant{number}@example.org", name=f"Applicant {number}", password_hash=password_hash, status=Status.PENDING, terms_accepted_at=utcnow()))
+    first = membership.people(viewer(admin))
+    assert (len(first.people), first.matching, first.waiting) == (membership.PAGE_SIZE, 1000, 1000)
+    last = membership.people(viewer(admin), page=49)
+    assert [user.name for user in last.people][-1] == "Applicant 999"
+    found = membership.people(viewer(admin), search="APPLICANT99")
+    assert sorted(user.name for user in found.people) == ["Applicant 99"] + [f"Applicant {n}" for n in range(990, 1000)]
+
+
+def test_member_cannot_list_applicants(member):
+    with pytest.raises(Refused, match="Only administrators can do this."):
+        membership.people(viewer(member))

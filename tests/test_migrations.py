@@ -67,10 +67,8 @@ def test_posts_written_before_0005_are_rendered_by_it(backend, tmp_path, request
     engine = create_engine(url)
     try:
         with engine.begin() as connection:
-            connection.execute(
-                table("user", *(column(name) for name in ("id", "email", "name", "organisation", "password_hash", "status", "role", "language", "status_reason", "terms_accepted_at", "created_at"))).insert(),  # the columns of 0004, not of today's model
-                dict(id=1, email="olivia@example.org", name="Olivia", organisation="", password_hash="!", status=Status.APPROVED, role="member", language="en", status_reason="", terms_accepted_at=now, created_at=now),
-            )
+            person = dict(id=1, email="olivia@example.org", name="Olivia", organisation="", password_hash="!", status=Status.APPROVED, role="member", language="en", status_reason="", terms_accepted_at=now, created_at=now)
+            connection.execute(table("user", *[column(name) for name in person]).insert(), person)  # the columns of 0004's user
             columns_at_0004 = ("id", "name", "name_key", "purpose", "description", "kind", "language", "colour", "lifecycle", "access", "created_by", "created_at", "last_activity_at")
             connection.execute(
                 table("workspace", *(column(name) for name in columns_at_0004)).insert(),  # the model's later columns do not exist yet
@@ -90,6 +88,57 @@ def test_posts_written_before_0005_are_rendered_by_it(backend, tmp_path, request
     finally:
         engine.dispose()
     assert [tuple(row) for row in rendered] == [(1, "<p><strong>Welcome</strong>, everyone!</p>\n"), (2, "")]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_posts_are_rendered_again_by_0018_with_mentions_linking_to_people(backend, tmp_path, request, monkeypatch):
+    import dataclasses
+
+    from alembic import command
+    from sqlalchemy import column, select, table, update
+
+    from partnerskap.migrations import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else request.getfixturevalue("scratch_postgres")
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, database_url=url))
+    command.upgrade(alembic_config(), "0016")
+    engine = create_engine(url)
+    post = table("post", column("id"), column("html"))
+    try:
+        with engine.begin() as connection:
+            _one_thread_with_posts(connection, ["Thanks @[Bob](member:2), see [the plan](https://example.org/plan)"])
+            connection.execute(update(post).values(html="<p>Thanks @Bob, see the plan</p>\n"))  # as the renderer before 0018 wrote it
+        command.upgrade(alembic_config(), "head")
+        with engine.connect() as connection:
+            rendered = connection.execute(select(post.c.html)).scalar_one()
+    finally:
+        engine.dispose()
+    assert '<a href="/people/2" rel="noopener noreferrer nofollow ugc">@Bob</a>' in rendered
+    assert '<a target="_blank" href="https://example.org/plan"' in rendered
+
+
+def _one_thread_with_posts(connection, bodies: list[str]) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import column, table
+
+    from partnerskap.models import Status
+
+    now = datetime.now(UTC)
+    person = dict(id=1, email="olivia@example.org", name="Olivia", organisation="", password_hash="!", status=Status.APPROVED, role="member", language="en", status_reason="", terms_accepted_at=now, created_at=now)
+    connection.execute(table("user", *[column(name) for name in person]).insert(), person)
+    connection.execute(
+        table("workspace", *[column(name) for name in ("id", "name", "name_key", "purpose", "description", "kind", "language", "colour", "lifecycle", "access", "created_by", "created_at", "last_activity_at")]).insert(),
+        dict(id=1, name="Baltic Bridges", name_key="baltic bridges", purpose="", description="", kind="project", language="en", colour="teal", lifecycle="active", access="open", created_by=1, created_at=now, last_activity_at=now),
+    )
+    connection.execute(
+        table("thread", *[column(name) for name in ("id", "workspace_id", "title", "author_id", "pinned", "created_at", "last_post_at", "post_count")]).insert(),
+        dict(id=1, workspace_id=1, title="Kick-off", author_id=1, pinned=False, created_at=now, last_post_at=now, post_count=len(bodies)),
+    )
+    connection.execute(
+        table("post", *[column(name) for name in ("id", "thread_id", "author_id", "body", "html", "idempotency_key", "created_at")]).insert(),
+        [dict(id=number, thread_id=1, author_id=1, body=body, html="", idempotency_key=f"k{number}", created_at=now) for number, body in enumerate(bodies, 1)],
+    )
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])

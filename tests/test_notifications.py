@@ -85,7 +85,7 @@ def test_unknown_kind_or_frequency_is_refused(member):
     with pytest.raises(Refused, match=CHOOSE_AN_OPTION):
         notifications.save_preferences(viewer(member), kinds=["mention"], frequency="hourly")
     chosen = notifications.page(viewer(member)).settings
-    assert (chosen.email_kinds, chosen.frequency) == ("mention,invitation,decision", "immediate")
+    assert (chosen.email_kinds, chosen.frequency) == ("mention,invitation,decision,application", "immediate")
 
 
 def test_saved_choices_are_kept(member):
@@ -263,3 +263,47 @@ def test_mail_is_written_in_the_members_language(password_hash, tell):
     with transaction() as session:
         notice = session.exec(select(Notification).where(Notification.user_id == finn.id)).one()
     assert mail.subject == notifications.text_of(notice, "fi")
+
+
+# Grouped: unread notifications of one kind about one place are one
+
+
+def reply_in(workspace, user: User, thread: str, thread_id: int, actor: str = "Olivia") -> None:
+    with transaction() as session:
+        notifications.notify(session, user_id=user.id, kind="reply", actor=actor, workspace=workspace, thread=thread, link=f"/threads/{thread_id}")
+
+
+def shown_to(user: User) -> list[str]:
+    return [group.text("en") for group in notifications.grouped(notifications.page(viewer(user)).notifications)]
+
+
+def test_three_unread_replies_in_one_discussion_are_one_notification(member, workspace):
+    for actor in ("Olivia", "Charlie", "Olivia"):
+        reply_in(workspace, member, "Kick-off", 1, actor)
+    reply_in(workspace, member, "Budget", 2)
+    assert shown_to(member) == ['Olivia replied in "Budget"', '3 new replies in "Kick-off"']
+    assert notifications.unread_count(viewer(member)) == 4
+
+
+def test_opening_a_grouped_notification_reads_the_whole_group_and_new_ones_group_again(member, workspace):
+    for _ in range(3):
+        reply_in(workspace, member, "Kick-off", 1)
+    reply_in(workspace, member, "Budget", 2)
+    newest = notifications.page(viewer(member)).notifications[1]
+    assert notifications.mark_read(viewer(member), newest.id) == "/threads/1"
+    assert notifications.unread_count(viewer(member)) == 1
+    reply_in(workspace, member, "Kick-off", 1, "Charlie")
+    assert shown_to(member)[:2] == ['Charlie replied in "Kick-off"', 'Olivia replied in "Budget"']
+    assert shown_to(member)[2:] == ['Olivia replied in "Kick-off"'] * 3
+
+
+def test_a_digest_merges_replies_in_one_discussion(member, workspace):
+    notifications.save_preferences(viewer(member), kinds=["reply"], frequency="daily")
+    for _ in range(3):
+        reply_in(workspace, member, "Kick-off", 1)
+    reply_in(workspace, member, "Budget", 2)
+    assert notifications.send_digests() == 1
+    [digest] = mails_to(member)
+    assert '3 new replies in "Kick-off"' in digest.body
+    assert 'Olivia replied in "Budget"' in digest.body
+    assert digest.body.count("Kick-off") == 1

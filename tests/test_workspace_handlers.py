@@ -192,6 +192,15 @@ async def test_half_written_reply_survives_a_reload(member, thread):
     assert reloaded.draft == "Half a thought"
 
 
+async def test_preview_shows_the_reply_as_it_will_look_and_sending_goes_back_to_writing(member, thread):
+    tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    state, _ = await tab.call(ThreadState, "load")
+    state, _ = await tab.call(ThreadState, "preview", True, "- **one**\n- two")
+    assert state.previewing and state.preview_html == "<ul>\n<li><strong>one</strong></li>\n<li>two</li>\n</ul>\n"
+    state, _ = await tab.call(ThreadState, "post_reply", {"body": "- **one**\n- two", "key": state.reply_key})
+    assert not state.previewing
+
+
 async def test_late_draft_save_does_not_bring_back_a_sent_reply(member, thread):
     tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
     state, _ = await tab.call(ThreadState, "load")
@@ -321,7 +330,7 @@ async def test_outsider_cannot_open_a_closed_workspaces_thread(outsider, closed_
     state, _ = await tab_at(outsider, f"/threads/{closed_thread.id}", thread_id=closed_thread.id).call(ThreadState, "load")
     assert not state.found
     assert state.notice
-    assert state.title == "" and state.posts == state.fresh == [] and state.workspace_name == "" and state.members == []
+    assert state.title == "" and state.posts == state.fresh == [] and state.place_name == "" and state.members == []
 
 
 async def test_outsider_cannot_reply_in_closed_workspace(outsider, closed_thread):
@@ -358,3 +367,17 @@ async def test_deleted_post_stays_in_place_as_deleted(owner, thread):
     state, _ = await tab.call(ThreadState, "load")
     await tab.call(ThreadState, "delete_post", state.posts[0].id)
     assert state.posts[0].deleted and state.posts[0].html == ""
+
+
+async def test_accepting_an_invitation_is_confirmed_on_the_workspace_it_opens(owner, outsider):
+    closed = workspaces.create(viewer(owner), WorkspaceForm(name="Secret Circle", purpose="Inner circle", access="invitation"))
+    invitation = workspaces.invite(viewer(owner), closed.id, outsider.email)
+    tab = tab_at(outsider, "/workspaces")
+    await tab.call(WorkspacesState, "load_list")
+    _, result = await tab.call(WorkspacesState, "answer_invitation", invitation.id, True)
+    assert redirect_path(result) == f"/workspaces/{closed.id}"
+    tab.move_to(f"/workspaces/{closed.id}?workspace_id={closed.id}")
+    state, _ = await tab.call(WorkspaceState, "load")
+    assert state.found and state.notice == "Welcome to the workspace!"
+    state, _ = await tab.call(WorkspaceState, "load")
+    assert state.notice == ""

@@ -7,7 +7,7 @@ from partnerskap.i18n import DEFAULT_LANGUAGE
 from partnerskap.state.base import AppState
 
 
-def _effect(code: str, *watched: rx.Var) -> rx.Var:
+def effect(code: str, *watched: rx.Var) -> rx.Var:
     return rx.Var(
         code,
         _var_data=VarData.merge(*(var._get_all_var_data() for var in watched), VarData(imports={"react": ["useEffect"]})),
@@ -46,10 +46,26 @@ class DocumentEffects(rx.Fragment):
         """Two React effects on state vars."""
         language, destination = AppState.lang, AppState.continue_to
         return [
-            _effect(f"useEffect(() => {{ document.documentElement.lang = {language!s} || {DEFAULT_LANGUAGE!r}; }}, [{language!s}]);", language),
-            _effect(f"useEffect(() => {{ if ({destination!s}) {{ window.location.assign({destination!s}); }} }}, [{destination!s}]);", destination),
+            effect(f"useEffect(() => {{ document.documentElement.lang = {language!s} || {DEFAULT_LANGUAGE!r}; }}, [{language!s}]);", language),
+            effect(f"useEffect(() => {{ if ({destination!s}) {{ window.location.assign({destination!s}); }} }}, [{destination!s}]);", destination),
             rx.Var(f"useEffect(() => {{ {_ORIGIN_CHECK} }}, []);", _var_data=VarData(imports={"react": ["useEffect"]})),
         ]
 
 
 document_effects = DocumentEffects.create
+
+
+class DocumentTitle(rx.Fragment):
+    """Renders nothing. Sets document.title from a state var, so each page is named in the viewer's language."""
+
+    def add_hooks(self) -> list[str | rx.Var]:
+        """One React effect on the title."""
+        title = self.title_var
+        return [effect(f"useEffect(() => {{ document.title = {title!s}; }}, [{title!s}]);", title)]
+
+
+def document_title(title: rx.Var) -> rx.Component:
+    """The page's title in the browser's tab and history: its own name, then its place, then the instance's."""
+    component = DocumentTitle.create()
+    object.__setattr__(component, "title_var", title)
+    return component

@@ -63,3 +63,12 @@ def textarea_field(label: str, name: str, *, form: str = "", required: bool = Tr
 def submit(label: str) -> rx.Component:
     """The submit button of a form."""
     return rx.button(T(label), type="submit", size="3")
+
+
+def labelled_upload(label: rx.Var, *children: rx.Component, **props) -> rx.Component:
+    """Reflex's drop zone with an accessible name on its file input, which Reflex renders without one (axe: label)."""
+    upload = rx.upload.root(*children, **props)
+    zone = upload.children[0]
+    file_input = next(child for child in zone.children if child.tag == "input")
+    file_input.custom_attrs["aria-label"] = label
+    return upload

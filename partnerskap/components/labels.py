@@ -23,3 +23,16 @@ MEMBERSHIP_STATUS_MESSAGES = {
     "denied": N_("Your membership application was denied."),
     "suspended": N_("Your membership is suspended."),
 }
+PROFILE_FIELD_LABELS = {
+    "picture": N_("Picture"),
+    "organisation": N_("Organisation"),
+    "organisation_type": N_("Organisation type"),
+    "title": N_("Title"),
+    "region": N_("Region"),
+    "languages": N_("Languages spoken"),
+    "themes": N_("Themes of expertise"),
+    "bio": N_("About me"),
+}
+NETWORK_ACCESS_LABELS = {"open": N_("Open: any member can join"), "request": N_("On request: owners accept members")}
+NETWORK_KIND_LABELS = {"theme": N_("Theme"), "region": N_("Region"), "organisation": N_("Kind of organisation")}
+LIST_KIND_LABELS = {"theme": N_("Themes of expertise"), "region": N_("Region"), "organisation_type": N_("Organisation type")}

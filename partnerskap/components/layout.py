@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from partnerskap.components.document import document_effects
+from partnerskap.components.avatar import avatar
+from partnerskap.components.document import document_effects, document_title
 from partnerskap.components.i18n import T
 from partnerskap.components.report import report_dialog
 from partnerskap.i18n import LANGUAGE_NAMES, LANGUAGES
@@ -48,7 +49,11 @@ def account_menu() -> rx.Component:
     return rx.cond(
         AppState.signed_in,
         rx.hstack(
-            rx.link(AppState.viewer_name, href="/account", class_name="nav-link"),
+            rx.link(
+                rx.hstack(avatar(AppState.viewer_picture, AppState.viewer_initials, size="1"), rx.text(AppState.viewer_name, as_="span", class_name="viewer-name"), align="center", spacing="2"),
+                href="/account",
+                class_name="nav-link",
+            ),
             rx.button(T("Log out"), on_click=AppState.log_out, variant="outline", size="1", id="log-out"),
             align="center",
             spacing="3",
@@ -62,18 +67,62 @@ def account_menu() -> rx.Component:
     )
 
 
+def phone_menu() -> rx.Component:
+    """Everything the header holds, in one menu button for narrow screens (the header stays one row at 360 px)."""
+    item = lambda label, href: rx.menu.item(rx.link(T(label), href=href, underline="none", width="100%"))  # noqa: E731
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                T("Menu"),
+                rx.cond(AppState.unread_notifications > 0, rx.badge(AppState.unread_notifications, color_scheme="orange")),
+                variant="outline",
+                size="2",
+                class_name="menu-button",
+            )
+        ),
+        rx.menu.content(
+            rx.cond(
+                AppState.is_member,
+                rx.fragment(
+                    item("Home", "/home"),
+                    item("Workspaces", "/workspaces"),
+                    rx.menu.item(rx.link(T("Notifications"), " (", AppState.unread_notifications, ")", href="/notifications", underline="none", width="100%")),
+                ),
+                item("Home", "/"),
+            ),
+            rx.cond(AppState.is_admin, item("Administration", "/admin")),
+            rx.menu.separator(),
+            *[
+                rx.menu.item(LANGUAGE_NAMES[code], lang=code, on_click=LanguageState.switch_language(code), class_name=f"menu-lang-{code}")
+                for code in LANGUAGES
+            ],
+            rx.menu.separator(),
+            rx.cond(
+                AppState.signed_in,
+                rx.fragment(
+                    rx.menu.item(rx.link(AppState.viewer_name, href="/account", underline="none", width="100%")),
+                    rx.menu.item(rx.link(T("Log out"), href="/auth/logout", reload_document=True, underline="none", width="100%")),
+                ),
+                rx.fragment(item("Log in", "/login"), item("Register", "/register")),
+            ),
+        ),
+    )
+
+
 def header() -> rx.Component:
-    """The platform name, navigation, language switcher and account menu; wraps on phones."""
+    """The platform name, navigation, language switcher and account menu; on phones one row with a menu."""
     return rx.el.header(
         rx.flex(
             rx.link(rx.cond(AppState.instance_name != "", AppState.instance_name, T("Partnership Platform")), href="/", class_name="brand", underline="none", id="brand"),
             rx.el.nav(
                 rx.hstack(
-                    nav_link("Home", "/"),
+                    rx.cond(AppState.is_member, nav_link("Home", "/home"), nav_link("Home", "/")),
                     nav_link("News", "/news"),
                     nav_link("Events", "/events"),
                     nav_link("Activities", "/activities"),
                     rx.cond(AppState.is_member, nav_link("Workspaces", "/workspaces")),
+                    nav_link("People", "/people"),
+                    rx.cond(AppState.is_member, nav_link("Networks", "/networks")),
                     rx.cond(
                         AppState.is_member,
                         rx.link(
@@ -90,10 +139,12 @@ def header() -> rx.Component:
                     wrap="wrap",
                 ),
                 aria_label=T("Main navigation"),
+                class_name="header-wide",
             ),
             rx.spacer(),
-            language_switcher(),
-            account_menu(),
+            rx.box(language_switcher(), class_name="header-wide"),
+            rx.box(account_menu(), class_name="header-wide"),
+            rx.box(phone_menu(), class_name="header-phone"),
             align="center",
             wrap="wrap",
             spacing="4",
@@ -134,15 +185,25 @@ def footer() -> rx.Component:
     )
 
 
-def page(title: str, *children: rx.Component) -> rx.Component:
-    """One page of the app inside the shell, with its heading first in the main content."""
+def page(title: str, *children: rx.Component, heading: rx.Var | None = None, context: rx.Var | None = None) -> rx.Component:
+    """One page of the app inside the shell, led by its real title (`heading`, e.g. a thread's, until it is known `title`).
+
+    The browser's tab reads "Title – Context – Partnership Platform" (the context: the workspace a page belongs to).
+    """
+    instance = T("Partnership Platform")
+    if heading is None:
+        shown = T(title) if title else instance
+    else:
+        shown = rx.cond(heading != "", heading, T(title)) if title else heading
+    named = shown + " – " + instance if context is None else rx.cond(context != "", shown + " – " + context + " – " + instance, shown + " – " + instance)
     return rx.box(
         document_effects(),
+        document_title(rx.cond(shown == instance, instance, named)),
         skip_link(),
         header(),
         rx.el.main(
             notice_banner(),
-            *([rx.heading(T(title), as_="h1", size="7", margin_bottom="4")] if title else []),  # a content item's page names itself
+            *([rx.heading(shown, as_="h1", size="7", margin_bottom="4")] if title or heading is not None else []),  # a content item's page names itself
             *children,
             id="main",
             tab_index=-1,

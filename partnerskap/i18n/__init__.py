@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from babel import Locale, dates, numbers
@@ -70,16 +71,42 @@ def all_languages(message: str) -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=8192)
-def format_datetime(moment: datetime, language: str) -> str:
-    """A UTC timestamp shown in Finnish time, the way the language writes it.
+def format_datetime(moment: datetime, language: str, time_zone: str = TIME_ZONE) -> str:
+    """A UTC timestamp shown in a time zone (Finnish time unless told), the way the language writes it, without seconds.
 
     Remembered: every open tab of a thread shows the same post times, so they share one string (and Babel runs
     once per time and language, not on every answer).
     """
-    from datetime import UTC
+    local = _aware(moment).astimezone(ZoneInfo(time_zone))
+    locale = _locale(language)
+    return locale.datetime_formats["medium"].format(dates.format_time(local, "short", locale=locale), dates.format_date(local, "medium", locale=locale))
 
-    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-    return dates.format_datetime(aware, "medium", tzinfo=dates.get_timezone(TIME_ZONE), locale=_locale(language))
+
+def format_range(starts: datetime, ends: datetime, language: str, time_zone: str = TIME_ZONE) -> str:
+    """A span of time the way people write it: one date when it starts and ends on the same day ("20.1.2027 9.00–15.30")."""
+    zone = ZoneInfo(time_zone)
+    local_start, local_end = _aware(starts).astimezone(zone), _aware(ends).astimezone(zone)
+    if local_start.date() != local_end.date():
+        return f"{format_datetime(starts, language, time_zone)} – {format_datetime(ends, language, time_zone)}"
+    locale = _locale(language)
+    return f"{format_datetime(starts, language, time_zone)}–{dates.format_time(local_end, 'short', locale=locale)}"
+
+
+RELATIVE_FOR = timedelta(hours=12)
+
+
+def format_relative(moment: datetime, language: str, now: datetime) -> str:
+    """How long ago a recent moment was ("5 minutes ago"); older moments as format_datetime writes them."""
+    ago = now - _aware(moment)
+    if ago >= RELATIVE_FOR or ago < -timedelta(minutes=1):
+        return format_datetime(moment, language)
+    if ago < timedelta(minutes=1):
+        return t("just now", language)
+    return dates.format_timedelta(-ago, threshold=1, add_direction=True, locale=_locale(language))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def format_date(moment: datetime, language: str) -> str:

@@ -31,9 +31,14 @@ MESSAGE_ARGUMENT = {
     "text_field": 0,
     "area_field": 0,
     "fact": 0,
+    "section": 0,
+    "list_select": 0,
+    "checkbox_group": 0,
+    "place_links": 0,
+    "list_entries": 0,
 }
 # Keyword arguments that also hold messages.
-MESSAGE_KEYWORDS = {"field": {"hint"}, "text_field": {"hint"}, "area_field": {"hint"}, "select_from": {"any_label"}}
+MESSAGE_KEYWORDS = {"field": {"hint"}, "text_field": {"hint"}, "area_field": {"hint"}, "select_from": {"any_label"}, "list_select": {"any_label"}}
 
 
 def _name(call: ast.Call) -> str | None:

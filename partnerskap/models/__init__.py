@@ -11,6 +11,7 @@ from partnerskap.models.documents import Document, DocumentVersion, DownloadLog,
 from partnerskap.models.discussions import Draft, Post, PostRevision, Thread, ThreadReader
 from partnerskap.models.mail import OutboxMessage
 from partnerskap.models.moderation import CaseStatus, Held, ItemKind, ModerationCase, Report
+from partnerskap.models.people import Area, Conversation, ConversationMember, ListEntry, Network, NetworkMember, NetworkWorkspace, Profile, ProfileLanguage, ProfileTheme
 from partnerskap.models.notifications import Notification, NotificationSettings
 from partnerskap.models.workspaces import AccessPolicy, Invitation, JoinRequest, Lifecycle, Membership, Workspace, WorkspaceRole
 
@@ -27,6 +28,16 @@ __all__ = [
     "NewsFollower",
     "Publication",
     "ServiceLink",
+    "Area",
+    "Conversation",
+    "ConversationMember",
+    "ListEntry",
+    "Network",
+    "NetworkMember",
+    "NetworkWorkspace",
+    "Profile",
+    "ProfileLanguage",
+    "ProfileTheme",
     "PostAttachment",
     "Folder",
     "HealthCheck",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from partnerskap.models.base import utcnow
@@ -32,6 +33,9 @@ class Role(enum.StrEnum):
 class User(SQLModel, table=True):
     """A registered person."""
 
+    # The directory and the member lists of big networks walk approved members in name order.
+    __table_args__ = (Index("ix_user_status_name", "status", "name"),)
+
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
     name: str = Field(max_length=120)
@@ -45,6 +49,7 @@ class User(SQLModel, table=True):
     upload_terms_accepted_at: datetime | None = None
     status_reason: str = Field(default="", max_length=2000)
     suspended_until: datetime | None = None  # a suspension ends by itself then (None: until lifted)
+    avatar_key: str = Field(default="", max_length=200)  # the profile picture in the storage; "" for initials
     created_at: datetime = Field(default_factory=utcnow)
     # The TOTP secret, encrypted with a key derived from the secret key (services.two_factor); "" until enrolled.
     totp_secret: str = Field(default="", max_length=255)

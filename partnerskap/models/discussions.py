@@ -11,10 +11,13 @@ from partnerskap.models.base import utcnow
 
 
 class Thread(SQLModel, table=True):
-    """A discussion in a workspace; its first post is its opening."""
+    """A discussion in one place (a workspace, a network, an open area or a private conversation); its first post is its opening."""
 
     id: int | None = Field(default=None, primary_key=True)
-    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    workspace_id: int | None = Field(default=None, foreign_key="workspace.id", index=True)
+    network_id: int | None = Field(default=None, foreign_key="network.id", index=True)
+    area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id", index=True)
     title: str = Field(max_length=200)
     author_id: int = Field(foreign_key="user.id")
     pinned: bool = False

@@ -31,6 +31,6 @@ class NotificationSettings(SQLModel, table=True):
     """Which kinds a member gets by e-mail, and how often."""
 
     user_id: int = Field(primary_key=True, foreign_key="user.id")
-    email_kinds: str = Field(default="mention,invitation,decision", max_length=200)
+    email_kinds: str = Field(default="mention,invitation,decision,application", max_length=200)
     frequency: str = Field(default="immediate", max_length=16)
     last_digest_at: datetime | None = None

@@ -215,14 +215,19 @@ def _manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
     return manifest
 
 
+# Tables a migration fills with reference data (the lists profiles choose from): a restore replaces their rows.
+SEEDED_BY_MIGRATIONS = frozenset({"listentry"})
+
+
 def _require_empty() -> None:
-    """Refuse unless every table of this version is missing or empty (restoring never merges)."""
+    """Refuse unless every table of this version is missing or empty (restoring never merges); reference data the
+    migrations seed does not count, the backup's own replaces it."""
     with engine().connect() as connection:
         existing = set(inspect(connection).get_table_names())
         filled = {
             table.name: count
             for table in SQLModel.metadata.sorted_tables
-            if table.name in existing and (count := connection.scalar(select(func.count()).select_from(table)))
+            if table.name in existing and table.name not in SEEDED_BY_MIGRATIONS and (count := connection.scalar(select(func.count()).select_from(table)))
         }
     if filled:
         listed = ", ".join(f"{name}: {count}" for name, count in filled.items())
@@ -264,6 +269,8 @@ def _restore_database(archive: zipfile.ZipFile, listed: list[dict[str, Any]]) ->
     rows = 0
     with engine().begin() as connection:
         for table in tables:
+            if table.name in SEEDED_BY_MIGRATIONS:
+                connection.execute(table.delete())
             rows += _restore_table(connection, archive, table, entries[table.name])
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection, tables)

@@ -3,7 +3,8 @@
 import reflex as rx
 
 from partnerskap.components import two_factor
-from partnerskap.components.forms import field, submit
+from partnerskap.components.avatar import avatar
+from partnerskap.components.forms import field, field_error, labelled_upload, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.labels import MEMBERSHIP_STATUS_MESSAGES
 from partnerskap.components.layout import page
@@ -31,7 +32,36 @@ def status() -> rx.Component:
             AccountState.viewer_status == "unconfirmed",
             rx.button(T("Send the link again"), on_click=AccountState.resend_confirmation, margin_top="4", variant="outline"),
         ),
-        rx.cond(AccountState.is_member, rx.link(T("Go to the front page"), href="/", margin_top="4"))
+        rx.cond(AccountState.is_member, rx.link(T("Go to your home"), href="/home", margin_top="4"))
+    )
+
+
+PICTURE_UPLOAD = "picture-upload"
+
+
+def picture_form() -> rx.Component:
+    """The member's picture, or initials; choose a new one or remove it."""
+    return rx.hstack(
+        avatar(AccountState.viewer_picture, AccountState.viewer_initials, size="6"),
+        rx.vstack(
+            labelled_upload(
+                T("Choose a picture"),
+                rx.button(T("Choose a picture"), type="button", variant="outline"),
+                id=PICTURE_UPLOAD,
+                multiple=False,
+                max_files=1,
+                accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"], "image/gif": [".gif"]},
+                on_drop=AccountState.receive_picture(rx.upload_files_chunk(upload_id=PICTURE_UPLOAD)),
+                no_drag=True,
+            ),
+            field_error("avatar", "picture"),
+            rx.text(T("JPEG, PNG, WebP or GIF, at most 5 MB. It is made square and small, and what the camera wrote into it (such as the place) is removed."), size="1"),
+            rx.cond(AccountState.viewer_picture != "", rx.button(T("Remove the picture"), on_click=AccountState.remove_picture, variant="ghost", color_scheme="red", size="1")),
+            spacing="2",
+        ),
+        align="center",
+        spacing="4",
+        id="picture",
     )
 
 
@@ -50,7 +80,10 @@ def account() -> rx.Component:
                 margin_top="3",
             ),
         ),
+        rx.heading(T("Picture"), as_="h2", size="5", margin_top="6"),
+        picture_form(),
         rx.heading(T("Profile"), as_="h2", size="5", margin_top="6"),
+        rx.link(T("Complete your profile: themes, region, languages and who sees them"), href="/profile", id="profile-link"),
         rx.form(
             rx.vstack(
                 field("Name", "name", autocomplete="name", max_length=120, default_value=AccountState.viewer_name),

@@ -57,7 +57,11 @@ def admin_nav() -> rx.Component:
     """Links between the administration views."""
     return rx.el.nav(
         rx.hstack(
-            rx.link(T("Membership"), href="/admin"),
+            rx.link(
+                T("Membership"),
+                rx.cond(AdminState.waiting_count > 0, rx.badge(AdminState.waiting_count, rx.el.span(" ", T("applicants waiting"), class_name="visually-hidden"), color_scheme="orange", margin_left="1", id="applicants-waiting")),
+                href="/admin",
+            ),
             rx.link(T("Outbox"), href="/admin/outbox"),
             rx.link(T("Audit log"), href="/admin/audit"),
             rx.link(T("Downloads"), href="/admin/downloads"),
@@ -80,7 +84,7 @@ def admin_nav() -> rx.Component:
 
 def status_filter() -> rx.Component:
     """Buttons that filter the people by status."""
-    choices = [("pending", N_("Waiting for approval")), ("unconfirmed", N_("E-mail not confirmed")), ("approved", N_("Members")), ("denied", N_("Denied")), ("suspended", N_("Suspended")), ("", N_("All"))]
+    choices = [("waiting", N_("Applicants")), ("approved", N_("Members")), ("denied", N_("Denied")), ("suspended", N_("Suspended")), ("", N_("All"))]
     return rx.hstack(
         *[
             rx.button(
@@ -99,15 +103,54 @@ def status_filter() -> rx.Component:
 
 
 def reason_form(person: PersonForAdmin, handler, label: str) -> rx.Component:
-    """A reason and a confirming button; the person receives the reason by e-mail."""
-    return rx.form(
-        rx.el.input(type="hidden", name="user_id", value=person.id.to(str)),
-        rx.el.label(T("Reason (sent to the person)"), html_for=f"reason-{label}-" + person.id.to(str), class_name="field-label"),
-        rx.text_area(name="reason", id=f"reason-{label}-" + person.id.to(str), required=True, max_length=2000, width="100%"),
-        rx.button(T(label), type="submit", color_scheme="red", variant="soft", margin_top="2"),
-        on_submit=handler,
-        reset_on_submit=True,
-        width="100%",
+    """A button opening a dialog for the reason, which the person receives by e-mail; only an opened dialog is in the page."""
+    return rx.dialog.root(
+        rx.dialog.trigger(rx.button(T(label), color_scheme="red", variant="soft")),
+        rx.dialog.content(
+            rx.dialog.title(T(label), ": ", person.name),
+            rx.form(
+                rx.el.input(type="hidden", name="user_id", value=person.id.to(str)),
+                rx.el.label(T("Reason (sent to the person)"), html_for=f"reason-{label}-" + person.id.to(str), class_name="field-label"),
+                rx.text_area(name="reason", id=f"reason-{label}-" + person.id.to(str), required=True, max_length=2000, width="100%"),
+                rx.hstack(
+                    rx.dialog.close(rx.button(T("Cancel"), type="button", variant="soft", color_scheme="gray")),
+                    rx.button(T(label), type="submit", color_scheme="red"),
+                    justify="end",
+                    margin_top="3",
+                ),
+                on_submit=handler,
+                reset_on_submit=True,
+                width="100%",
+            ),
+        ),
+    )
+
+
+def search_and_pages() -> rx.Component:
+    """A search over names, e-mail addresses and organisations, and the pages of what matches."""
+    return rx.vstack(
+        rx.form(
+            rx.el.label(T("Search people"), html_for="people-search", class_name="field-label"),
+            rx.hstack(
+                rx.input(id="people-search", name="search", placeholder=T("Name, e-mail or organisation"), type="search", max_length=100, width="18em"),
+                rx.button(T("Search"), type="submit", variant="outline"),
+                wrap="wrap",
+            ),
+            on_submit=AdminState.search_people,
+            role="search",
+        ),
+        rx.text(AdminState.people_summary, size="2", role="status"),
+        spacing="2",
+        margin_top="3",
+    )
+
+
+def pager() -> rx.Component:
+    """Previous and next page of the membership list."""
+    return rx.hstack(
+        rx.button(T("Previous page"), on_click=AdminState.turn_page(AdminState.page_number - 1), disabled=AdminState.page_number == 0, variant="outline"),
+        rx.button(T("Next page"), on_click=AdminState.turn_page(AdminState.page_number + 1), disabled=AdminState.page_number + 1 >= AdminState.page_count, variant="outline"),
+        margin_top="4",
     )
 
 
@@ -115,9 +158,17 @@ def person_card(person: PersonForAdmin) -> rx.Component:
     """One account with the decisions that fit its status."""
     return rx.card(
         rx.vstack(
-            rx.heading(person.name, as_="h2", size="4"),
-            rx.text(person.email, " · ", person.organisation),
-            rx.text(T("Status"), ": ", T_choice(person.status, STATUS_LABELS), " · ", T("Role"), ": ", T_choice(person.role, ROLE_LABELS)),
+            rx.hstack(
+                rx.heading(person.name, as_="h2", size="4"),
+                rx.badge(
+                    T_choice(person.status, STATUS_LABELS),
+                    color_scheme=rx.match(person.status, ("pending", "orange"), ("unconfirmed", "gray"), ("approved", "green"), "red"),
+                ),
+                align="center",
+                wrap="wrap",
+            ),
+            rx.text(person.email, rx.cond(person.organisation != "", " · " + person.organisation, "")),
+            rx.text(T("Role"), ": ", T_choice(person.role, ROLE_LABELS)),
             rx.text(T("Registered"), ": ", person.registered, size="2"),
             rx.cond(person.reason != "", rx.text(T("Reason"), ": ", person.reason, size="2")),
             rx.cond(
@@ -157,11 +208,13 @@ def membership() -> rx.Component:
         "Membership",
         admin_nav(),
         status_filter(),
+        search_and_pages(),
         rx.cond(
             AdminState.people.length() == 0,
             rx.text(T("Nobody here."), margin_top="4"),
             rx.vstack(rx.foreach(AdminState.people, person_card), spacing="3", margin_top="4", width="100%"),
-        )
+        ),
+        pager(),
     )
 
 

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from partnerskap.components.forms import field, submit
+from partnerskap.components.forms import labelled_upload, field, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
 from partnerskap.components.links import route_link
@@ -106,7 +106,7 @@ def document_row(document: DocumentPublic) -> rx.Component:
             rx.hstack(
                 rx.cond(document.inline, route_link(T("View"), href=download_url(document, inline=True), is_external=True)),
                 rx.button(T("Versions"), " (", document.versions, ")", on_click=LibraryState.open_versions(document.id), size="1", variant="outline"),
-                report_control("document", document.id),
+                rx.cond(~document.mine, report_control("document", document.id)),
                 wrap="wrap",
             )
         ),
@@ -132,7 +132,8 @@ def version_row(version: VersionPublic) -> rx.Component:
 
 
 def versions_panel() -> rx.Component:
-    """The open document's versions, its details form, and deletion."""
+    """The open document's versions, its details form (filled in from the document), and deletion."""
+    details = LibraryState.details
     return rx.card(
         rx.heading(T("Versions"), as_="h2", size="4"),
         rx.table.root(
@@ -145,36 +146,35 @@ def versions_panel() -> rx.Component:
             LibraryState.can_change_document,
             rx.form(
                 rx.vstack(
-                    field("Name", "name", form="document", max_length=200),
-                    field("Description", "description", form="document", required=False, max_length=2000),
-                    field("Copyright holder", "rights_holder", form="document", required=False, max_length=200),
+                    rx.heading(T("Document details"), as_="h3", size="3"),
+                    field("Name", "name", form="document", max_length=200, default_value=details.name),
+                    field("Description", "description", form="document", required=False, max_length=2000, default_value=details.description),
+                    field("Copyright holder", "rights_holder", form="document", required=False, max_length=200, default_value=details.rights_holder),
                     rx.box(
                         rx.el.label(T("Licence for others"), html_for="document-licence", class_name="field-label"),
-                        rx.el.select(*[rx.el.option(T(label), value=value) for value, label in LICENCE_LABELS.items()], id="document-licence", name="licence", class_name="native-select"),
+                        rx.el.select(
+                            *[rx.el.option(T(label), value=value) for value, label in LICENCE_LABELS.items()],
+                            id="document-licence",
+                            name="licence",
+                            default_value=details.licence,
+                            class_name="native-select",
+                        ),
                         width="100%",
                     ),
-                    folder_choice("Folder", "document-folder", "folder_id", LibraryState.folder_id),
+                    folder_choice("Folder", "document-folder", "folder_id", details.folder_id),
                     rx.hstack(submit("Save"), rx.button(T("Move to trash"), on_click=LibraryState.delete_document(LibraryState.open_document), color_scheme="red", variant="soft", type="button")),
                     spacing="3",
                     width="100%",
                 ),
                 on_submit=LibraryState.save_document,
                 aria_label=T("Document details"),
+                key=LibraryState.open_document.to(str) + details.name + details.licence + details.rights_holder,
                 margin_top="3",
             ),
         ),
         rx.button(T("Close"), on_click=LibraryState.close_versions, variant="outline", margin_top="3"),
         width="100%",
     )
-
-
-def labelled_upload(label: rx.Var, *children: rx.Component, **props) -> rx.Component:
-    """Reflex's drop zone with an accessible name on its file input, which Reflex renders without one (axe: label)."""
-    upload = rx.upload.root(*children, **props)
-    zone = upload.children[0]
-    file_input = next(child for child in zone.children if child.tag == "input")
-    file_input.custom_attrs["aria-label"] = label
-    return upload
 
 
 def upload_zone() -> rx.Component:
@@ -198,7 +198,20 @@ def upload_zone() -> rx.Component:
                 on_drop=LibraryState.receive(rx.upload_files_chunk(upload_id=UPLOAD_ID, on_upload_progress=LibraryState.upload_progress)),
             ),
             rx.text(T("PDF, images, office documents and plain text."), size="1"),
-            rx.cond(LibraryState.uploading, rx.box(rx.progress(value=LibraryState.progress, max=100, aria_label=T("Upload progress")), rx.text(LibraryState.progress, " %", size="1"), width="100%")),
+            rx.cond(
+                LibraryState.uploading,
+                rx.box(
+                    rx.hstack(
+                        rx.text(T("Sending"), ": ", rx.el.strong(LibraryState.receiving), size="2", id="upload-name"),
+                        rx.button(T("Cancel"), on_click=rx.cancel_upload(UPLOAD_ID), type="button", size="1", variant="outline", color_scheme="red"),
+                        align="center",
+                        wrap="wrap",
+                    ),
+                    rx.progress(value=LibraryState.progress, max=100, aria_label=T("Upload progress")),
+                    rx.text(LibraryState.progress, " %", size="1"),
+                    width="100%",
+                ),
+            ),
             width="100%",
         ),
         rx.card(
@@ -275,4 +288,5 @@ def library() -> rx.Component:
                 width="100%",
             ),
         ),
+        context=LibraryState.workspace_name,
     )

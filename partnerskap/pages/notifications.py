@@ -15,8 +15,18 @@ EMAIL_KIND_LABELS = {
     "decision": N_("Decisions about me"),
     "invitation": N_("Invitations"),
     "news": N_("News I follow"),
+    "application": N_("Membership applications (administrators)"),
 }
 FREQUENCY_LABELS = {"immediate": N_("At once"), "daily": N_("Once a day"), "weekly": N_("Once a week")}
+
+
+def kind_choice(kind: str, label: str) -> rx.Component:
+    """A checkbox for one kind of notification to receive by e-mail."""
+    return rx.el.label(
+        rx.el.input(type="checkbox", name=f"kind_{kind}", default_checked=NotificationsState.email_kinds.contains(kind)),
+        rx.text(T(label), as_="span", margin_left="2"),
+        class_name="checkbox-label",
+    )
 
 
 def preferences_form() -> rx.Component:
@@ -24,14 +34,8 @@ def preferences_form() -> rx.Component:
     return rx.form(
         rx.el.fieldset(
             rx.el.legend(T("Send me an e-mail when")),
-            *[
-                rx.el.label(
-                    rx.el.input(type="checkbox", name=f"kind_{kind}", default_checked=NotificationsState.email_kinds.contains(kind)),
-                    rx.text(T(label), as_="span", margin_left="2"),
-                    class_name="checkbox-label",
-                )
-                for kind, label in EMAIL_KIND_LABELS.items()
-            ],
+            *[kind_choice(kind, label) for kind, label in EMAIL_KIND_LABELS.items() if kind != "application"],
+            rx.cond(NotificationsState.is_admin, kind_choice("application", EMAIL_KIND_LABELS["application"])),
         ),
         rx.el.fieldset(
             rx.el.legend(T("How often")),

@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from partnerskap.components.avatar import avatar
+from partnerskap.components.composer import markdown_toolbar
 from partnerskap.components.forms import field_error, submit
 from partnerskap.components.i18n import T
 from partnerskap.components.layout import page
@@ -29,9 +31,15 @@ def post_card(post: PostPublic) -> rx.Component:
     """One post with the actions the viewer may take."""
     return rx.el.article(
         rx.hstack(
+            avatar(post.picture, post.initials),
             rx.text(post.author, weight="bold"),
             rx.text(post.organisation, size="2", color="var(--gray-11)"),
-            rx.text(post.created, size="2", color="var(--gray-11)"),
+            rx.el.time(
+                rx.el.span(post.when, aria_hidden="true"),
+                rx.el.span(post.created, class_name="visually-hidden"),
+                title=post.created,
+                class_name="post-time",
+            ),
             rx.cond(post.edited, rx.badge(T("edited"), variant="soft")),
             rx.cond(post.held == "hidden", rx.badge(T("Hidden from members"), color_scheme="gray", class_name="held-marker")),
             rx.cond(post.held == "pending", rx.badge(T("Waiting for approval"), color_scheme="orange", class_name="held-marker")),
@@ -72,8 +80,17 @@ def post_card(post: PostPublic) -> rx.Component:
 
 
 def mention_picker() -> rx.Component:
-    """Insert a mention of a workspace member into the reply box."""
+    """Insert a mention of a member into the reply box (outside workspaces, members are looked up by the name typed)."""
     return rx.box(
+        rx.cond(
+            ~ThreadState.in_workspace,
+            rx.hstack(
+                rx.el.label(T("Find a member to mention"), html_for="mention-query", class_name="field-label"),
+                rx.input(id="mention-query", value=ThreadState.mention_query, on_change=ThreadState.find_mentions.debounce(250)),
+                align="center",
+                margin_y="2",
+            ),
+        ),
         rx.cond(
             ThreadState.members.length() > 0,
             rx.hstack(
@@ -93,12 +110,33 @@ def mention_picker() -> rx.Component:
     )
 
 
+# What the reply box holds right now (a draft is saved only after a pause in typing).
+REPLY_TEXT = rx.Var("(document.getElementById('reply-body')?.value ?? '')", _var_type=str)
+
+
 def reply_form() -> rx.Component:
     """The reply box: markdown, a draft kept while typing, and a key that makes a retried send count once."""
     return rx.form(
         rx.el.input(type="hidden", name="key", value=ThreadState.reply_key),
         rx.el.label(T("Your reply (markdown)"), html_for="reply-body", class_name="field-label"),
-        rx.text(T("Mention a member to notify them: pick them here, or write @[Name](member:number)."), size="1", color="var(--gray-11)", id="reply-hint"),
+        rx.text(T("Mention a member to notify them: pick them here."), size="1", color="var(--gray-11)", id="reply-hint"),
+        rx.hstack(
+            rx.button(T("Write"), type="button", on_click=ThreadState.preview(False, ""), variant=rx.cond(ThreadState.previewing, "ghost", "soft"), aria_pressed=rx.cond(ThreadState.previewing, "false", "true"), size="1"),
+            rx.button(T("Preview"), type="button", on_click=ThreadState.preview(True, REPLY_TEXT), variant=rx.cond(ThreadState.previewing, "soft", "ghost"), aria_pressed=rx.cond(ThreadState.previewing, "true", "false"), size="1"),
+            role="group",
+            aria_label=T("Write or preview"),
+            spacing="1",
+            margin_y="1",
+        ),
+        rx.cond(
+            ThreadState.previewing,
+            rx.box(
+                rx.cond(ThreadState.preview_html != "", sanitised_html(ThreadState.preview_html), rx.text(T("Nothing to preview yet."), color="var(--gray-11)")),
+                class_name="composer-preview",
+                id="reply-preview",
+            ),
+            markdown_toolbar("reply-body"),
+        ),
         rx.text_area(
             id="reply-body",
             name="body",
@@ -110,6 +148,7 @@ def reply_form() -> rx.Component:
             width="100%",
             max_length=20000,
             aria_describedby="body-error reply-hint",
+            display=rx.cond(ThreadState.previewing, "none", "block"),
         ),
         field_error("body"),
         rx.cond(
@@ -139,9 +178,8 @@ def thread() -> rx.Component:
         rx.cond(
             ThreadState.found,
             rx.vstack(
-                rx.link(T("Back to the workspace"), ": ", ThreadState.workspace_name, href="/workspaces/" + ThreadState.workspace_id.to(str)),
+                rx.link(T("Back"), ": ", ThreadState.place_name, href=ThreadState.place_link),
                 rx.hstack(
-                    rx.heading(ThreadState.title, as_="h2", size="6"),
                     rx.cond(ThreadState.pinned, rx.badge(T("Pinned"))),
                     rx.cond(
                         ThreadState.can_moderate,
@@ -163,7 +201,7 @@ def thread() -> rx.Component:
                 rx.cond(
                     ThreadState.can_contribute,
                     rx.box(mention_picker(), reply_form(), width="100%"),
-                    rx.cond(ThreadState.archived, rx.text(T("This workspace is archived: it can be read but not changed."))),
+                    rx.cond(ThreadState.archived, rx.text(T("This place is archived or closed: it can be read but not changed."))),
                 ),
                 rx.cond(
                     ThreadState.closed_reason != "",
@@ -173,4 +211,6 @@ def thread() -> rx.Component:
                 width="100%",
             ),
         ),
+        heading=ThreadState.title,
+        context=ThreadState.place_name,
     )

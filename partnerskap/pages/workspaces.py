@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from partnerskap.components.avatar import avatar
 from partnerskap.components.forms import field, field_error, submit, textarea_field
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.labels import ACCESS_LABELS, COLOUR_LABELS, KIND_LABELS, LIFECYCLE_LABELS, OWNER_LIFECYCLE_LABELS, WORKSPACE_ROLE_LABELS
@@ -140,11 +141,11 @@ def new_workspace() -> rx.Component:
     )
 
 
-def workspace_header() -> rx.Component:
-    """The workspace's name, status and navigation."""
+def workspace_header(*, named: bool = True) -> rx.Component:
+    """The workspace's name (unless the page's title is the name), status and navigation."""
     intro = WorkspaceState.intro
     return rx.box(
-        rx.heading(intro.name, as_="h2", size="6"),
+        *([rx.heading(intro.name, as_="h2", size="6")] if named else []),
         rx.text(intro.purpose, size="4"),
         rx.hstack(
             rx.badge(T_choice(intro.kind, KIND_LABELS)),
@@ -218,7 +219,12 @@ def event_row(event: EventPublic) -> rx.Component:
 
 def member_chip(member: MemberRow) -> rx.Component:
     """A member and their organisation."""
-    return rx.text(member.name, " (", member.organisation, ") · ", T_choice(member.role, WORKSPACE_ROLE_LABELS), size="2")
+    return rx.hstack(
+        avatar(member.picture, member.initials, size="1"),
+        rx.text(member.name, " (", member.organisation, ") · ", T_choice(member.role, WORKSPACE_ROLE_LABELS), size="2"),
+        align="center",
+        spacing="2",
+    )
 
 
 def new_thread_form() -> rx.Component:
@@ -302,7 +308,7 @@ def workspace_front() -> rx.Component:
         rx.cond(
             WorkspaceState.found,
             rx.vstack(
-                workspace_header(),
+                workspace_header(named=False),
                 rx.cond(intro.description_html != "", sanitised_html(intro.description_html)),
                 rx.cond(
                     intro.can_read,
@@ -340,6 +346,7 @@ def workspace_front() -> rx.Component:
                 width="100%",
             ),
         ),
+        heading=WorkspaceState.intro.name,
     )
 
 
@@ -347,7 +354,7 @@ def member_admin_row(member: MemberRow) -> rx.Component:
     """A member with the role changes the viewer may make."""
     intro = WorkspaceState.intro
     return rx.table.row(
-        rx.table.cell(member.name, " ", report_control("member", member.id)),
+        rx.table.cell(rx.hstack(avatar(member.picture, member.initials, size="1"), rx.text(member.name), report_control("member", member.id), align="center", spacing="2")),
         rx.table.cell(member.organisation),
         rx.table.cell(T_choice(member.role, WORKSPACE_ROLE_LABELS)),
         rx.table.cell(
@@ -449,6 +456,7 @@ def workspace_members() -> rx.Component:
                 width="100%",
             ),
         ),
+        context=WorkspaceState.intro.name,
     )
 
 
@@ -471,4 +479,5 @@ def workspace_settings() -> rx.Component:
                 width="100%",
             ),
         ),
+        context=WorkspaceState.intro.name,
     )

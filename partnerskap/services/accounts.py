@@ -13,7 +13,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import LANGUAGES, N_, language_or_default, t
 from partnerskap.models import EmailToken, ModerationCase, Status, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import instance, mail, passwords, sessions, throttle, two_factor, workspaces
+from partnerskap.services import instance, mail, notifications, passwords, sessions, throttle, two_factor, workspaces
 from partnerskap.services.addresses import EMAIL_PATTERN, normalise_email
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.tokens import digest, new_token
@@ -157,7 +157,7 @@ def _own_details(user: User) -> tuple[str, ...]:
 
 
 def confirm_email(token: str) -> User:
-    """Confirm the address; under the open policy the member is approved at once.
+    """Confirm the address; under the open policy the member is approved at once, else the administrators are told.
 
     A member an administrator approved before the address was confirmed now joins the workspaces it was
     invited to.
@@ -171,6 +171,8 @@ def confirm_email(token: str) -> User:
             session.add(user)
             if user.status == Status.APPROVED:
                 workspaces.admit_invited(session, user)
+            elif user.status == Status.PENDING:
+                notifications.tell_admins_of_application(session, user)
     return user
 
 
@@ -258,8 +260,8 @@ def change_password(user_id: int, current_password: str, new_password: str) -> N
         sessions.revoke_all(user_id, session=session)
 
 
-def update_profile(user_id: int, *, name: str, organisation: str) -> User:
-    """Change one's own name and organisation."""
+def check_profile(name: str, organisation: str) -> None:
+    """Refuse a name or organisation a profile cannot have, next to its field."""
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = N_("Enter your name.")
@@ -269,6 +271,11 @@ def update_profile(user_id: int, *, name: str, organisation: str) -> User:
         errors["organisation"] = N_("Use at most 160 characters.")
     if errors:
         raise Invalid(errors)
+
+
+def update_profile(user_id: int, *, name: str, organisation: str) -> User:
+    """Change one's own name and organisation."""
+    check_profile(name, organisation)
     with transaction() as session:
         user = session.get(User, user_id)
         assert user is not None

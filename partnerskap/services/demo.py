@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlmodel import select
 
 from partnerskap.db import transaction
-from partnerskap.models import Activity, ContentItem, Membership, Role, Status, User, Workspace
+from partnerskap.models import Activity, Area, ContentItem, Membership, Network, Profile, ProfileLanguage, ProfileTheme, Role, Status, User, Workspace
 from partnerskap.models.base import utcnow
-from partnerskap.services import activities, calendar, content, discussions, moderation, passwords, workspaces
+from partnerskap.services import activities, areas, calendar, content, discussions, moderation, networks, passwords, workspaces
 from partnerskap.services.sessions import Viewer
 
 DEMO_WORKSPACE = "Welcoming newcomers in Helsinki"
@@ -18,6 +18,29 @@ DEMO_PEOPLE = [
     ("aino.virtanen@example.org", "Aino Virtanen", "Helsingin kotoutumiskeskus", Status.APPROVED),
     ("erik.lindqvist@example.org", "Erik Lindqvist", "Föreningen Välkommen rf", Status.APPROVED),
     ("samira.haddad@example.org", "Samira Haddad", "Refugee Support Network", Status.PENDING),
+]
+# Demo profiles: e-mail, title, organisation type, region, themes, languages, public (name, title and themes only).
+DEMO_PROFILES = [
+    ("aino.virtanen@example.org", "Kotoutumiskoordinaattori", "municipality", "uusimaa", ("integration", "language-learning"), ("fi", "en"), True),
+    ("erik.lindqvist@example.org", "Verksamhetsledare", "ngo", "pohjanmaa", ("reception", "volunteering"), ("sv", "fi", "en"), False),
+]
+DEMO_AREA = "Ask the community"
+# Demo networks: name, purpose, kind, the thread that opens its discussion and a reply (Finnish, Swedish, English).
+DEMO_NETWORKS = [
+    (
+        "Vastaanottokeskukset Pohjanmaalla",
+        "Pohjanmaan vastaanottokeskusten ja kuntien yhteinen verkosto.",
+        "region",
+        ("Talven vaatekeräys", "Kuka järjestää tänä vuonna vaatekeräyksen?"),
+        "Vi i Vasa kan ta hand om insamlingen i år.",
+    ),
+    (
+        "Language cafés",
+        "Organisers of language cafés share materials and volunteers.",
+        "theme",
+        ("Materials for beginners", "Which materials work best for absolute beginners?"),
+        "Selkokieliset kuvakortit ovat toimineet meillä hyvin.",
+    ),
 ]
 
 
@@ -42,7 +65,9 @@ def create_first_admin(*, email: str, password: str) -> bool:
 
 
 def seed() -> None:
-    """Add demo members (one still waiting for approval), a demo workspace with a discussion, an event and two moderation cases (one open, one decided), and public news, pages and events, once.
+    """Add demo members (one still waiting for approval) with profiles, a demo workspace with a discussion, an event and
+    two moderation cases (one open, one decided), public news, pages, events and activities, two networks and an
+    open area with discussions, once.
 
     Demo members cannot log in until they reset their password; the first administrator owns the workspace and
     publishes the demo activities that Aino and Erik submitted.
@@ -51,6 +76,8 @@ def seed() -> None:
     _seed_workspace()
     _seed_content()
     _seed_activities()
+    _seed_profiles()
+    _seed_networks_and_area()
 
 
 def _seed_workspace() -> None:
@@ -294,3 +321,34 @@ def _seed_activities() -> None:
     for index, form in enumerate(DEMO_ACTIVITIES):
         activity, _warnings = activities.save(Viewer.of(organisers[index % 2]), form, for_review=True)
         activities.approve(Viewer.of(admin), activity.id)
+def _seed_profiles() -> None:
+    with transaction() as session:
+        for email, title, organisation_type, region, themes, languages, public in DEMO_PROFILES:
+            user = session.exec(select(User).where(User.email == email)).first()
+            if user is None or session.get(Profile, user.id) is not None:
+                continue
+            session.add(Profile(user_id=user.id, title=title, organisation_type=organisation_type, region=region, public=public, public_title=public, public_themes=public))
+            session.add_all([ProfileTheme(user_id=user.id, theme=theme) for theme in themes])
+            session.add_all([ProfileLanguage(user_id=user.id, language=code) for code in languages])
+
+
+def _seed_networks_and_area() -> None:
+    with transaction() as session:
+        admin = session.exec(select(User).where(User.role == Role.ADMIN).order_by(User.id)).first()
+        aino = session.exec(select(User).where(User.email == DEMO_PEOPLE[0][0])).first()
+        erik = session.exec(select(User).where(User.email == DEMO_PEOPLE[1][0])).first()
+        seeded = session.exec(select(Area.id).where(Area.name_key == networks.name_key(DEMO_AREA))).first() is not None
+        taken = set(session.exec(select(Network.name_key)).all())
+    if admin is None or aino is None or erik is None or seeded:
+        return
+    first, other = Viewer.of(aino), Viewer.of(erik)
+    for name, purpose, kind, (title, body), answer in DEMO_NETWORKS:
+        if networks.name_key(name) in taken:
+            continue
+        network = networks.create(first, networks.NetworkForm(name=name, purpose=purpose, kind=kind))
+        networks.join(other, network.id)
+        thread = discussions.start_thread(first, network.id, title, body, discussions.new_key(), kind="network")
+        discussions.reply(other, thread.id, answer, discussions.new_key())
+    area = areas.create(Viewer.of(admin), DEMO_AREA, "Kysy yhteisöltä – fråga gemenskapen – ask everyone on the platform.")
+    thread = discussions.start_thread(other, area.id, "Tulkkaus pienissä kunnissa?", "Hur ordnar ni tolkning i små kommuner? How do you arrange interpreting?", discussions.new_key(), kind="area")
+    discussions.reply(first, thread.id, "Hyvinvointialueen tulkkikeskus auttaa – the wellbeing services county has an interpreting centre.", discussions.new_key())

@@ -1,4 +1,5 @@
-"""Discussions: threads, replies, quoting, editing with history, mentions, pins, drafts and unread marks."""
+"""Discussions in every place (workspaces, networks, open areas, private conversations): threads, replies, quoting,
+editing with history, mentions, pins, drafts and unread marks."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from partnerskap.i18n import N_
 from partnerskap.memory import Noted
 from partnerskap.models import Document, Draft, Held, ItemKind, Membership, Post, PostAttachment, PostRevision, Thread, ThreadReader, User, Workspace
 from partnerskap.models.base import utcnow
-from partnerskap.services import markdown, notifications, permissions, premoderation, workspaces
+from partnerskap.services import markdown, notifications, permissions, places, premoderation, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import Action, require_member
 from partnerskap.services.sessions import Viewer
@@ -29,6 +30,7 @@ BODY_MAX = 20000
 PAGE_SIZE = 20  # posts on a thread's first page and on each earlier page, as Discourse loads them
 KEY_MAX = 64
 HIDDEN_THREAD = N_("This discussion does not exist or you do not have access to it.")
+Place = permissions.WorkspacePlace | permissions.NetworkPlace | permissions.AreaPlace | permissions.ConversationPlace
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,6 +67,7 @@ class PostView:
     html: str
     mine: bool
     attachments: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    picture: str = ""  # the author's picture's storage key
 
     @property
     def id(self) -> int:
@@ -78,7 +81,7 @@ _ROLE_IN_THREADS_WORKSPACE = (
     .join(Thread, col(Thread.workspace_id) == col(Membership.workspace_id))
     .where(col(Thread.id) == bindparam("thread_id"), col(Membership.user_id) == bindparam("user_id"))
 )
-_POSTS_WITH_AUTHORS = select(*(getattr(Post, name) for name in PostRow._fields), User.name, User.organisation).join(User, col(User.id) == col(Post.author_id)).where(col(Post.thread_id) == bindparam("thread_id"))
+_POSTS_WITH_AUTHORS = select(*(getattr(Post, name) for name in PostRow._fields), User.name, User.organisation, User.avatar_key).join(User, col(User.id) == col(Post.author_id)).where(col(Post.thread_id) == bindparam("thread_id"))
 _ONE_POST = _POSTS_WITH_AUTHORS.where(col(Post.id) == bindparam("post_id"))
 _NEWEST_POSTS = _POSTS_WITH_AUTHORS.order_by(col(Post.id).desc()).limit(bindparam("limit"))
 _POSTS_BEFORE = _POSTS_WITH_AUTHORS.where(col(Post.id) < bindparam("before_id")).order_by(col(Post.id).desc()).limit(bindparam("limit"))
@@ -91,11 +94,10 @@ _MOVE_READ_MARK = (
 _EARLIER_POST_AND_THREAD = select(Post.id, Post.thread_id).where(col(Post.author_id) == bindparam("author_id"), col(Post.idempotency_key) == bindparam("key"))
 _THREAD_PLACE = (
     select(Thread, Workspace, Membership.role)
-    .join(Workspace, col(Workspace.id) == col(Thread.workspace_id))
+    .join(Workspace, col(Workspace.id) == col(Thread.workspace_id), isouter=True)
     .join(Membership, (col(Membership.workspace_id) == col(Thread.workspace_id)) & (col(Membership.user_id) == bindparam("user_id")), isouter=True)
     .where(col(Thread.id) == bindparam("thread_id"))
 )
-_MEMBER_IDS = select(Membership.user_id).where(col(Membership.workspace_id) == bindparam("workspace_id"))
 _FOLLOWERS = select(ThreadReader.user_id).where(col(ThreadReader.thread_id) == bindparam("thread_id"), col(ThreadReader.following).is_(True))
 _NEW_POST = insert(Post).returning(Post.id)
 _THREAD_GREW = update(Thread).where(col(Thread.id) == bindparam("thread_id")).values(last_post_at=bindparam("at"), post_count=col(Thread.post_count) + 1)
@@ -137,7 +139,8 @@ def _check_body(body: str, field: str = "body") -> str:
     return body
 
 
-def _check_key(key: str) -> str:
+def check_key(key: str) -> str:
+    """The idempotency key a browser sent, or a refusal."""
     if not isinstance(key, str) or not 8 <= len(key) <= KEY_MAX:
         raise Refused(N_("The request was not understood."))
     return key
@@ -150,8 +153,8 @@ def _thread(session: Session, thread_id: int) -> Thread:
     return thread
 
 
-def _thread_place(session: Session, viewer: Viewer, thread_id: int, action: Action = Action.READ, *, author_id: int | None = None) -> tuple[Thread, workspaces.Place]:
-    """The thread and its workspace, read together, if the policy allows the viewer the action (on an item by `author_id`).
+def _thread_place(session: Session, viewer: Viewer, thread_id: int, action: Action = Action.READ, *, author_id: int | None = None) -> tuple[Thread, Place]:
+    """The thread and its place (a workspace read with it), if the policy allows the viewer the action (on an item by `author_id`).
 
     A thread that does not exist and one the viewer may not read get the same refusal.
     """
@@ -160,29 +163,25 @@ def _thread_place(session: Session, viewer: Viewer, thread_id: int, action: Acti
     if found is None:
         raise Refused(HIDDEN_THREAD)
     thread, workspace, role = found
-    place = workspaces.place_for(session, viewer, workspace, role)
-    if not permissions.decide(viewer, Action.READ, place):
+    place = workspaces.place_for(session, viewer, workspace, role) if workspace is not None else places.load(session, viewer.id, *places.of_thread(thread))
+    if place is None or not permissions.decide(viewer, Action.READ, place):
         raise Refused(HIDDEN_THREAD)
     permissions.require(viewer, action, place, author_id=author_id)
     return thread, place
 
 
-def _member_ids(session: Session, workspace_id: int) -> set[int]:
-    return set(session.connection().execute(_MEMBER_IDS, {"workspace_id": workspace_id}).scalars())
-
-
 def _require_reader(session: Session, viewer: Viewer, thread_id: int) -> None:
-    """Refuse unless the viewer may read the thread: a member of its workspace (one narrow query on the way in)."""
+    """Refuse unless the viewer may read the thread: a member of its workspace (one narrow query on the way in), or by its place's rules."""
     require_member(viewer)
     found = session.connection().execute(_ROLE_IN_THREADS_WORKSPACE, {"thread_id": thread_id, "user_id": viewer.id}).first() if workspaces.is_id(thread_id) else None
     if found is None:
         _thread_place(session, viewer, thread_id)  # an administrator moderating passes; anyone else is refused with the reason
 
 
-def _notify_mentions(session: Session, viewer: Viewer, workspace: Workspace, thread: Thread, post_id: int, body: str, member_ids: set[int]) -> set[int]:
-    mentioned = (markdown.mentioned_ids(body) & member_ids) - {viewer.id}
+def _notify_mentions(session: Session, viewer: Viewer, place: Place, thread: Thread, post_id: int, body: str) -> set[int]:
+    mentioned = places.readers_among(session, thread, markdown.mentioned_ids(body) - {viewer.id})
     notifications.notify_many(
-        session, user_ids=sorted(mentioned), kind="mention", actor=viewer.name, workspace=workspace, thread=thread.title, link=f"/threads/{thread.id}#post-{post_id}"
+        session, user_ids=sorted(mentioned), kind="mention", actor=viewer.name, workspace=places.workspace_of(place), thread=thread.title, link=f"/threads/{thread.id}#post-{post_id}"
     )
     return mentioned
 
@@ -199,14 +198,23 @@ def _existing(author_id: int, key: str) -> tuple[int, int] | None:
         return session.connection().execute(_EARLIER_POST_AND_THREAD, {"author_id": author_id, "key": key}).first()
 
 
+def sent_before(session: Session, author_id: int, key: str) -> Thread | None:
+    """The thread an earlier send with this key opened or replied in, if any."""
+    found = session.connection().execute(_EARLIER_POST_AND_THREAD, {"author_id": author_id, "key": key}).first()
+    return session.get(Thread, found[1]) if found else None
+
+
 def _earlier(session: Session, author_id: int, key: str) -> int | None:
     """The post an earlier send with this key saved, if any."""
     return session.connection().execute(_EARLIER_POST_AND_THREAD, {"author_id": author_id, "key": key}).scalar()
 
 
-def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: str) -> Thread:
-    """Open a discussion; sending the same key again returns the same thread."""
-    key = _check_key(key)
+def start_thread(viewer: Viewer, place_id: int, title: str, body: str, key: str, *, kind: str = "workspace", participants: tuple[int, ...] = ()) -> Thread:
+    """Open a discussion in a place (a workspace unless `kind` says otherwise); sending the same key again returns the same thread.
+
+    `participants` follow the thread from its start (the members of a private conversation).
+    """
+    key = check_key(key)
     title = " ".join(title.split())
     errors = {}
     if not title:
@@ -225,27 +233,45 @@ def start_thread(viewer: Viewer, workspace_id: int, title: str, body: str, key: 
     html = markdown.render(body)
     try:
         with transaction() as session:
-            found = workspaces.authorise(session, viewer, workspace_id, Action.CONTRIBUTE)
-            thread = Thread(workspace_id=workspace_id, title=title, author_id=viewer.id, post_count=1)
-            session.add(thread)
-            session.flush()
-            held = premoderation.held_on_arrival(session, viewer, found.workspace)
-            post = Post(thread_id=thread.id, author_id=viewer.id, body=body, html=html, idempotency_key=key, held=Held.PENDING if held else Held.VISIBLE)
-            session.add(post)
-            session.flush()
-            _follow(session, thread.id, viewer.id, post.id)
-            if held:
-                premoderation.hold(session, kind=ItemKind.POST, item_id=post.id, workspace_id=workspace_id, author_id=viewer.id, excerpt=f"{title}: {body}")
-            else:
-                _notify_mentions(session, viewer, found.workspace, thread, post.id, body, _member_ids(session, workspace_id))
-            _clear_draft(session, viewer.id, f"workspace-{workspace_id}")
-            workspaces.touch(session, workspace_id)
-            return thread
+            return open_in(session, viewer, kind, place_id, title, body, html, key, participants)
     except IntegrityError:
         if (earlier := _existing(viewer.id, key)) is not None:
             with transaction() as session:
                 return _thread(session, earlier[1])
         raise
+
+
+def open_in(session: Session, viewer: Viewer, kind: str, place_id: int, title: str, body: str, html: str, key: str, participants: tuple[int, ...] = ()) -> Thread:
+    """Save a new thread and its opening post in a place the viewer may write in, in the caller's transaction."""
+    if kind == "workspace":
+        found = workspaces.authorise(session, viewer, place_id, Action.CONTRIBUTE)
+    else:
+        found = places.authorise(session, viewer, kind, place_id, Action.CONTRIBUTE)
+    thread = Thread(**{f"{kind}_id": place_id}, title=title, author_id=viewer.id, post_count=1)
+    session.add(thread)
+    session.flush()
+    held = kind == "workspace" and premoderation.held_on_arrival(session, viewer, found.workspace)  # pre-moderation is a workspace's
+    post = Post(thread_id=thread.id, author_id=viewer.id, body=body, html=html, idempotency_key=key, held=Held.PENDING if held else Held.VISIBLE)
+    session.add(post)
+    session.flush()
+    _follow(session, thread.id, viewer.id, post.id)
+    for participant in participants:
+        if participant != viewer.id:
+            _follow(session, thread.id, participant, 0)
+    if held:  # nobody hears of a thread that waits for approval
+        premoderation.hold(session, kind=ItemKind.POST, item_id=post.id, workspace_id=place_id, author_id=viewer.id, excerpt=f"{title}: {body}")
+        _clear_draft(session, viewer.id, f"{kind}-{place_id}")
+        workspaces.touch(session, place_id)
+        return thread
+    mentioned = _notify_mentions(session, viewer, found, thread, post.id, body)
+    if participants:
+        notifications.notify_many(
+            session, user_ids=sorted(set(participants) - mentioned - {viewer.id}), kind="message", actor=viewer.name, thread=title, link=f"/threads/{thread.id}#post-{post.id}"
+        )
+    _clear_draft(session, viewer.id, f"{kind}-{place_id}")
+    if kind == "workspace":
+        workspaces.touch(session, place_id)
+    return thread
 
 
 def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None = None, attach: int | None = None, *, after_id: int | None = None) -> list[PostView]:
@@ -254,7 +280,7 @@ def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | N
     Returns, read in the same transaction, the posts after `after_id` (the newest the sending tab shows), the reply
     among them; without `after_id`, the reply alone.
     """
-    key = _check_key(key)
+    key = check_key(key)
     body = _check_body(body)
     html = markdown.render(body)  # before the transaction: no other writer waits for it
     try:
@@ -287,12 +313,12 @@ def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, htm
             raise Refused(N_("The quoted post is not in this discussion."))
     connection = session.connection()
     now = utcnow()
-    held = premoderation.held_on_arrival(session, viewer, found.workspace)
+    held = thread.workspace_id is not None and premoderation.held_on_arrival(session, viewer, found.workspace)  # pre-moderation is a workspace's
     values = {"thread_id": thread.id, "author_id": viewer.id, "body": body, "html": html, "idempotency_key": key, "quote_of": quote_of, "created_at": now, "held": Held.PENDING if held else Held.VISIBLE}
     post_id = connection.execute(_NEW_POST, values).scalar_one()
     if attach is not None:
         document = session.get(Document, attach) if workspaces.is_id(attach) else None
-        if document is None or document.workspace_id != thread.workspace_id or document.deleted_at is not None:
+        if document is None or thread.workspace_id is None or document.workspace_id != thread.workspace_id or document.deleted_at is not None:
             raise Refused(N_("Only documents of the same workspace can be attached."))
         session.add(PostAttachment(post_id=post_id, document_id=document.id))
     connection.execute(_THREAD_GREW, {"thread_id": thread.id, "at": now})
@@ -301,21 +327,21 @@ def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, htm
         _follow(session, thread.id, viewer.id, post_id)
         _clear_draft(session, viewer.id, f"thread-{thread.id}")
         return post_id
-    member_ids = _member_ids(session, thread.workspace_id)
-    mentioned = _notify_mentions(session, viewer, found.workspace, thread, post_id, body, member_ids)
-    followers = connection.execute(_FOLLOWERS, {"thread_id": thread.id}).scalars()
+    mentioned = _notify_mentions(session, viewer, found, thread, post_id, body)
+    followers = set(connection.execute(_FOLLOWERS, {"thread_id": thread.id}).scalars()) - mentioned - {viewer.id}
     notifications.notify_many(
         session,
-        user_ids=sorted(set(followers) & member_ids - mentioned - {viewer.id}),
-        kind="reply",
+        user_ids=sorted(places.readers_among(session, thread, followers)),
+        kind="message" if thread.conversation_id is not None else "reply",
         actor=viewer.name,
-        workspace=found.workspace,
+        workspace=places.workspace_of(found),
         thread=thread.title,
         link=f"/threads/{thread.id}#post-{post_id}",
     )
     _follow(session, thread.id, viewer.id, post_id)
     _clear_draft(session, viewer.id, f"thread-{thread.id}")
-    workspaces.touch(session, thread.workspace_id)
+    if thread.workspace_id is not None:
+        workspaces.touch(session, thread.workspace_id)
     return post_id
 
 
@@ -326,18 +352,18 @@ def threads(viewer: Viewer, workspace_id: int, *, limit: int = 50) -> list[Threa
         return threads_in(session, viewer, workspace_id, limit=limit)
 
 
-def threads_in(session: Session, viewer: Viewer, workspace_id: int, *, limit: int = 50) -> list[ThreadRow]:
-    """The workspace's discussions as `threads` lists them, for a caller that has authorised reading them."""
+def threads_in(session: Session, viewer: Viewer, place_id: int, *, limit: int = 50, kind: str = "workspace") -> list[ThreadRow]:
+    """A place's discussions as `threads` lists them, for a caller that has authorised reading them."""
     newest = select(func.max(Post.id)).where(col(Post.thread_id) == col(Thread.id)).correlate(Thread).scalar_subquery()
     rows = session.exec(
         select(Thread, User.name, ThreadReader.last_read_post_id, newest)
         .join(User, col(User.id) == col(Thread.author_id))
         .join(ThreadReader, (col(ThreadReader.thread_id) == col(Thread.id)) & (col(ThreadReader.user_id) == viewer.id), isouter=True)
-        .where(Thread.workspace_id == workspace_id)
+        .where(getattr(Thread, f"{kind}_id") == place_id)
         .order_by(col(Thread.pinned).desc(), col(Thread.last_post_at).desc())
         .limit(limit)
     ).all()
-    noted = _noted_reads(viewer.id)
+    noted = noted_reads(viewer.id)
     return [ThreadRow(thread, author, max(last_read or 0, noted.get(thread.id, 0)) < (newest or 0)) for thread, author, last_read, newest in rows]
 
 
@@ -346,7 +372,7 @@ class ThreadPage:
     """What a thread's page shows when it opens."""
 
     thread: Thread
-    place: workspaces.Place
+    place: Place
     posts: list[PostView]
     draft: str
     members: list[workspaces.Member]
@@ -354,18 +380,32 @@ class ThreadPage:
 
 
 def open_thread(viewer: Viewer, thread_id: int) -> ThreadPage:
-    """The thread, its newest posts (now read), the viewer's draft, the workspace's members and attachable documents."""
+    """The thread, its newest posts (now read), the viewer's draft, and in a workspace its members and attachable documents.
+
+    Other places may have thousands of readers: their mentions are completed as one types (`mention_candidates`).
+    """
     with transaction() as session:
         thread, place = _thread_place(session, viewer, thread_id)
-        workspaces.enter(session, viewer, place)
+        in_workspace = thread.workspace_id is not None
+        if in_workspace:
+            workspaces.enter(session, viewer, place)
         return ThreadPage(
             thread,
             place,
             _posts_page(session, viewer, thread.id),
             draft_in(session, viewer.id, f"thread-{thread.id}"),
-            workspaces.member_rows(session, thread.workspace_id),
-            _attachable(session, thread.workspace_id),
+            workspaces.member_rows(session, thread.workspace_id) if in_workspace else [],
+            _attachable(session, thread.workspace_id) if in_workspace else [],
         )
+
+
+def mention_candidates(viewer: Viewer, thread_id: int, prefix: str) -> list[tuple[int, str]]:
+    """The first few members of the thread's place whose name starts with what the viewer has typed."""
+    if not isinstance(prefix, str) or not prefix.strip() or len(prefix) > 60:
+        return []
+    with transaction() as session:
+        thread, _place = _thread_place(session, viewer, thread_id)
+        return [(user_id, name) for user_id, name in places.reader_names(session, thread, prefix) if user_id != viewer.id]
 
 
 def posts(viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
@@ -415,10 +455,10 @@ def _rows_after(session: Session, thread_id: int, after_id: int) -> list:
 
 
 def _views(session: Session, viewer: Viewer, rows: list, *, marks_read: bool) -> list[PostView]:
-    """The rows (a post's columns, its author's name and organisation), in order, ready to show; noted as read."""
+    """The rows (a post's columns, its author's name, organisation and picture), in order, ready to show; noted as read."""
     if not rows:
         return []
-    posts = [PostRow(*row[:-2]) for row in rows]
+    posts = [PostRow(*row[:-3]) for row in rows]
     if any(post.held for post in posts):  # hidden and waiting posts: their authors and the moderators see them, with a marker
         moderates = _moderates(session, viewer, posts[0].thread_id)
         kept = [(post, row) for post, row in zip(posts, rows, strict=True) if not post.held or moderates or (post.held == Held.PENDING and post.author_id == viewer.id)]
@@ -429,7 +469,7 @@ def _views(session: Session, viewer: Viewer, rows: list, *, marks_read: bool) ->
         _read_marks.note((posts[0].thread_id, viewer.id), posts[-1].id)
     attached = _attachments(session, [post.id for post in posts])
     return [
-        PostView(post, row[-2], row[-1], "" if post.deleted_at else post.html, post.author_id == viewer.id, attached.get(post.id, []))
+        PostView(post, row[-3], row[-2], "" if post.deleted_at else post.html, post.author_id == viewer.id, attached.get(post.id, []), row[-1])
         for post, row in zip(posts, rows, strict=True)
     ]
 
@@ -472,12 +512,12 @@ def _attachable(session: Session, workspace_id: int) -> list[tuple[int, str]]:
     return [(document_id, name) for document_id, name in session.connection().execute(_ATTACHABLE, {"workspace_id": workspace_id})]
 
 
-def _noted_reads(user_id: int) -> dict[int, int]:
+def noted_reads(user_id: int) -> dict[int, int]:
     """How far the member has read each thread by the marks not saved yet."""
     return {thread_id: post_id for (thread_id, _reader), post_id in _read_marks.matching(lambda key: key[1] == user_id).items()}
 
 
-def _post(session: Session, viewer: Viewer, post_id: int, action: Action = Action.READ, *, live: bool = True) -> tuple[Post, workspaces.Place]:
+def _post(session: Session, viewer: Viewer, post_id: int, action: Action = Action.READ, *, live: bool = True) -> tuple[Post, Place]:
     """A post, if the policy allows the action on it; a missing, deleted (`live`) or hidden post gets the same refusal."""
     require_member(viewer)
     post = session.get(Post, post_id) if workspaces.is_id(post_id) else None
@@ -556,7 +596,7 @@ def save_draft(viewer: Viewer, place: str, body: str) -> None:
 
 def was_sent(viewer: Viewer, key: str) -> bool:
     """Whether the viewer's post sent with this key is saved."""
-    return _existing(viewer.id, _check_key(key)) is not None
+    return _existing(viewer.id, check_key(key)) is not None
 
 
 def draft(viewer: Viewer, place: str) -> str:

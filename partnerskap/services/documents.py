@@ -450,16 +450,36 @@ def _author_for(session: Session, viewer: Viewer, document: Document) -> int:
     return viewer.id if uploaded is not None else document.created_by
 
 
-def update_document(viewer: Viewer, document_id: int, *, name: str, description: str, rights_holder: str, licence: str, folder_id: int | None) -> Document:
-    """The uploader or a moderator renames, describes, moves or sets the rights of a document."""
-    name = clean_name(name)
-    if licence not in LICENCES:
+@dataclasses.dataclass(frozen=True)
+class DetailsChange:
+    """The details a member changed on a document; None for each they left as it was."""
+
+    name: str | None = None
+    description: str | None = None
+    rights_holder: str | None = None
+    licence: str | None = None
+    folder_id: int | None = None
+    to_top_level: bool = False
+
+
+def update_document(viewer: Viewer, document_id: int, change: DetailsChange) -> Document:
+    """The uploader or a moderator renames, describes, moves or sets the rights of a document; only what changed is written."""
+    name = clean_name(change.name) if change.name is not None else None
+    if change.licence is not None and change.licence not in LICENCES:
         raise Invalid({"licence": N_("Choose one of the options.")})
     with transaction() as session:
         document, _place = _document(session, viewer, document_id, Action.CHANGE)
-        _folder_in(session, document.workspace_id, folder_id)
-        document.name, document.description = name, description.strip()[:2000]
-        document.rights_holder, document.licence, document.folder_id = rights_holder.strip()[:200], licence, folder_id
+        if change.folder_id is not None or change.to_top_level:
+            _folder_in(session, document.workspace_id, change.folder_id)
+            document.folder_id = change.folder_id
+        if name is not None:
+            document.name = name
+        if change.description is not None:
+            document.description = change.description.strip()[:2000]
+        if change.rights_holder is not None:
+            document.rights_holder = change.rights_holder.strip()[:200]
+        if change.licence is not None:
+            document.licence = change.licence
         document.updated_at = utcnow()
         session.add(document)
         return document

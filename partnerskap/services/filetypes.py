@@ -8,6 +8,8 @@ import zlib
 from pathlib import PurePosixPath
 from typing import IO
 
+from partnerskap.i18n import N_
+
 SNIFF_BYTES = 8192
 OFFICE_ZIP = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -27,6 +29,31 @@ INFLATE_READ_BYTES = 64 * 1024
 LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain", "text/markdown", "text/csv"}
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+# What people call each kind of file the library takes (translated where shown).
+KIND_NAMES = {
+    "application/pdf": N_("PDF document"),
+    "image/png": N_("PNG image"),
+    "image/jpeg": N_("JPEG image"),
+    "image/gif": N_("GIF image"),
+    "image/webp": N_("WebP image"),
+    "text/plain": N_("Text file"),
+    "text/markdown": N_("Text file"),
+    "text/csv": N_("CSV table"),
+    OFFICE_ZIP[".docx"]: N_("Word document"),
+    OFFICE_ZIP[".xlsx"]: N_("Excel spreadsheet"),
+    OFFICE_ZIP[".pptx"]: N_("PowerPoint presentation"),
+    OFFICE_ZIP[".odt"]: N_("OpenDocument text"),
+    OFFICE_ZIP[".ods"]: N_("OpenDocument spreadsheet"),
+    OFFICE_ZIP[".odp"]: N_("OpenDocument presentation"),
+    OLE_OFFICE[".doc"]: N_("Word document"),
+    OLE_OFFICE[".xls"]: N_("Excel spreadsheet"),
+    OLE_OFFICE[".ppt"]: N_("PowerPoint presentation"),
+}
+
+
+def kind_name(content_type: str) -> str:
+    """The kind of a file as people name it ("PDF document"), untranslated; "File" for anything else."""
+    return KIND_NAMES.get(content_type, N_("File"))
 
 
 def extension(name: str) -> str:

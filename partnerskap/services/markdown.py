@@ -9,6 +9,7 @@ import nh3
 from markdown_it import MarkdownIt
 
 from partnerskap import memory
+from partnerskap import settings as config
 
 MENTION = re.compile(r"@\[([^\]\n]{1,120})\]\(member:(\d+)\)")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable(["table", "strikethrough"])
@@ -46,16 +47,27 @@ def render(body: str) -> str:
 CACHED_LENGTH = 4000
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>!])")
+_LINK_ELSEWHERE = re.compile(r'<a href="(https?://[^"]*)"')
+
+
+def _mention_link(match: re.Match) -> str:
+    """A mention as a link to the person, named as they were when mentioned (the stored syntax never shows)."""
+    name = _MARKDOWN_SPECIAL.sub(r"\\\1", match.group(1))
+    return f"[@{name}](/people/{match.group(2)})"
+
+
 def _render(body: str) -> str:
-    with_mentions = MENTION.sub(lambda m: f"@{m.group(1)}", body)
-    html = _markdown.render(with_mentions)
-    return nh3.clean(
+    html = _markdown.render(MENTION.sub(_mention_link, body))
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow ugc",
     )
+    # Links to other sites open in a new tab (rel noopener above keeps the opened page from reaching back).
+    return _LINK_ELSEWHERE.sub(lambda link: link.group(0) if link.group(1).startswith(config.settings.public_url + "/") else f'<a target="_blank" href="{link.group(1)}"', clean)
 
 
 _remembered_render = functools.lru_cache(maxsize=2048)(_render)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
+from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.i18n import N_, t
 from partnerskap.models import AuditEntry, OutboxMessage, Role, Status, User, Workspace
@@ -14,6 +18,7 @@ from partnerskap.services.sessions import Viewer
 
 REASON_MAX = 2000
 STATUSES = tuple(Status)
+SEARCH_MAX = 100
 
 
 def outbox(viewer: Viewer) -> list[OutboxMessage]:
@@ -52,14 +57,51 @@ def _names_in(entries: list[AuditEntry], session: Session) -> tuple[dict[int, st
     return names, places
 
 
-def people(viewer: Viewer, *, status: str | None = None) -> list[User]:
-    """Accounts, optionally with one status, newest first (administrators only)."""
+WAITING = (Status.PENDING, Status.UNCONFIRMED)
+PAGE_SIZE = 20
+_WAITING_RANK = case((col(User.status) == Status.PENDING, 0), (col(User.status) == Status.UNCONFIRMED, 1), else_=2)
+_WAITING_SINCE = (case((col(User.status).in_(WAITING), User.created_at), else_=None), case((col(User.status).in_(WAITING), User.id), else_=None))
+
+
+@dataclasses.dataclass(frozen=True)
+class PeoplePage:
+    """One page of the membership view: the accounts shown, how many match, and how many applicants wait."""
+
+    people: list[User]
+    matching: int
+    waiting: int
+
+
+def people(viewer: Viewer, *, status: str = "waiting", search: str = "", page: int = 0) -> PeoplePage:
+    """Accounts matching a status ('waiting' for applicants, '' for all) and a search, waiting applicants first (administrators only).
+
+    Applicants who wait longest come first, so nobody is forgotten at the end of a long list; the rest newest first.
+    """
+    require_admin(viewer)
+    conditions = []
+    if status == "waiting":
+        conditions.append(col(User.status).in_(WAITING))
+    elif status:
+        conditions.append(User.status == status)
+    if words := search.strip()[:SEARCH_MAX]:
+        pattern = f"%{words.lower()}%"
+        conditions.append(or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern), func.lower(User.organisation).like(pattern)))
+    with transaction() as session:
+        matching = session.exec(select(func.count()).select_from(User).where(*conditions)).one()
+        query = select(User).where(*conditions).order_by(_WAITING_RANK, *_WAITING_SINCE, col(User.created_at).desc(), col(User.id).desc())
+        shown = session.exec(query.offset(max(page, 0) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+        return PeoplePage(list(shown), matching, _waiting(session))
+
+
+def _waiting(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(User).where(col(User.status).in_(WAITING))).one()
+
+
+def waiting_count(viewer: Viewer) -> int:
+    """How many applicants wait for an administrator's decision (administrators only)."""
     require_admin(viewer)
     with transaction() as session:
-        query = select(User).order_by(col(User.created_at).desc())
-        if status:
-            query = query.where(User.status == status)
-        return list(session.exec(query.limit(500)).all())
+        return _waiting(session)
 
 
 def _target(session: Session, user_id: int, allowed_from: tuple[str, ...]) -> User:
@@ -93,7 +135,12 @@ def approve(viewer: Viewer, user_id: int) -> User:
         mail.queue(
             recipient=user.email,
             subject=t("Your membership was approved", user.language),
-            body=t("Hello {name},\n\nyour membership of the Partnership Platform was approved. Welcome!\n", user.language, name=user.name),
+            body=t(
+                "Hello {name},\n\nyour membership of the Partnership Platform was approved. Welcome! Log in here:\n{link}\n",
+                user.language,
+                name=user.name,
+                link=f"{config.settings.public_url}/login",
+            ),
             session=session,
         )
     return user

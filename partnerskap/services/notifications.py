@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 MESSAGES = {
     "mention": N_("{actor} mentioned you in \"{thread}\""),
     "reply": N_("{actor} replied in \"{thread}\""),
+    "message": N_("{actor} wrote to you: \"{thread}\""),
     "join_request": N_("{actor} asks to join \"{workspace}\""),
     "accepted": N_("You were admitted to \"{workspace}\""),
     "declined": N_("Your request to join \"{workspace}\" was declined"),
@@ -38,11 +39,19 @@ MESSAGES = {
     "moderation_decision": N_("A moderator's decision about \"{item}\": {decision}. Reason: {reason}"),
     "workspace_closed": N_("The administrators closed \"{workspace}\". Reason: {reason}. You can download the files you uploaded for {days} days."),
     "workspace_reopened": N_("The administrators reopened \"{workspace}\"."),
+    "application": N_("{actor} applied for membership and waits for approval"),
     "storage_full": N_("The platform's storage is full: uploads and new posts fail until there is room again. Free space on the server."),
     "news": N_("News: {title}"),
     "activity_confirm": N_("Does \"{activity}\" still run? Confirm it within {days} days, or it is hidden from the activity directory."),
 }
-EMAIL_KIND = {"accepted": "decision", "declined": "decision", "inactive": "decision", "moderation_decision": "decision", "workspace_closed": "decision", "activity_confirm": "decision"}
+# Unread notifications of one kind about one place (the same link) are shown, and e-mailed in digests, as one.
+GROUP_MESSAGES = {
+    "mention": N_("{count} mentions of you in \"{thread}\""),
+    "reply": N_("{count} new replies in \"{thread}\""),
+    "join_request": N_("{count} requests to join \"{workspace}\""),
+    "application": N_("{count} people applied for membership and wait for approval"),
+}
+EMAIL_KIND = {"message": "mention", "accepted": "decision", "declined": "decision", "inactive": "decision", "moderation_decision": "decision", "workspace_closed": "decision", "activity_confirm": "decision"}
 # The moderators' decisions, named in a notification's sentence in the reader's language.
 DECISION_NAMES = {
     "dismiss": N_("no action"),
@@ -53,7 +62,7 @@ DECISION_NAMES = {
     "suspend": N_("membership suspended"),
     "close": N_("workspace closed"),
 }
-EMAIL_KINDS = ("mention", "reply", "join_request", "decision", "invitation", "news")
+EMAIL_KINDS = ("mention", "reply", "join_request", "decision", "invitation", "news", "application")
 FREQUENCIES = ("immediate", "daily", "weekly")
 DIGEST_EVERY = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
@@ -70,6 +79,30 @@ def _text(kind: str, params: str, language: str) -> str:
     if "decision" in values:
         values["decision"] = t(DECISION_NAMES.get(values["decision"], values["decision"]), language)
     return t(MESSAGES[kind], language, **values)
+
+
+@dataclasses.dataclass(frozen=True)
+class Group:
+    """Notifications of one kind about one place, shown as one: the newest of them and how many there are."""
+
+    newest: Notification
+    count: int
+
+    def text(self, language: str) -> str:
+        """The group's sentence in a language: the notification's own when alone."""
+        if self.count == 1 or self.newest.kind not in GROUP_MESSAGES:
+            return text_of(self.newest, language)
+        return t(GROUP_MESSAGES[self.newest.kind], language, count=self.count, **json.loads(self.newest.params or "{}"))
+
+
+def grouped(newest_first: list[Notification], *, unread_only: bool = True) -> list[Group]:
+    """Merge notifications of one kind about one place (unread ones only, unless told), keeping the order of each group's newest."""
+    groups: dict[tuple, list[Notification]] = {}
+    for notification in newest_first:
+        merges = notification.kind in GROUP_MESSAGES and (notification.read_at is None or not unread_only)
+        key = (notification.kind, notification.link) if merges else ("single", notification.id)
+        groups.setdefault(key, []).append(notification)
+    return [Group(members[0], len(members)) for members in groups.values()]
 
 
 DEFAULT_SETTINGS = NotificationSettings(user_id=0)  # what members who never chose have; only ever read
@@ -143,6 +176,12 @@ def notify_many(
     _counts.forget_after_commit(session, keys=user_ids)
 
 
+def tell_admins_of_application(session: Session, applicant: User) -> None:
+    """Notify every administrator, in the caller's transaction, that someone waits for approval."""
+    admins = list(session.exec(select(User.id).where(User.role == Role.ADMIN, User.status == Status.APPROVED)).all())
+    notify_many(session, user_ids=admins, kind="application", link="/admin", actor=applicant.name)
+
+
 STORAGE_FULL_REPEAT = timedelta(hours=1)
 _telling_admins = threading.Lock()  # one worker's threads tell once; other workers see the notification written
 
@@ -212,6 +251,8 @@ def mark_read(viewer: Viewer, notification_id: int | None = None) -> str:
             raise Refused(N_("This notification does not exist."))
         found.read_at = found.read_at or utcnow()
         session.add(found)
+        if found.kind in GROUP_MESSAGES:  # it stood for the unread others of its kind in that place
+            session.exec(statement.where(col(Notification.kind) == found.kind, col(Notification.link) == found.link).values(read_at=found.read_at))
         return found.link
 
 
@@ -249,7 +290,9 @@ def send_digests() -> int:
             user = session.get(User, chosen.user_id)
             if not waiting or user is None:
                 continue
-            lines = "\n".join(f"- {text_of(n, user.language)}\n  {config.settings.public_url}{n.link}" for n in waiting)
+            lines = "\n".join(
+                f"- {group.text(user.language)}\n  {config.settings.public_url}{group.newest.link}" for group in grouped(waiting[::-1], unread_only=False)
+            )
             mail.queue(
                 recipient=user.email,
                 subject=t("Your news from the Partnership Platform", user.language),

@@ -1,8 +1,8 @@
 """The permission policy: who may do which action in which place, answered in one function for every caller.
 
 Services refuse with it (`require`), states decide which controls a page shows with it (`decide`), and the HTTP
-routes reach it through the services they call. A place is anything people act in: a workspace today; open areas,
-networks and content join by adding their place type and rules to `_RULES`.
+routes reach it through the services they call. A place is anything people act in: a workspace, a network, an open
+discussion area or a private conversation; content joins by adding its place type and rules to `_RULES`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import enum
 from collections.abc import Callable
 
 from partnerskap.i18n import N_
-from partnerskap.models import AccessPolicy, Lifecycle, Role, Workspace, WorkspaceRole
+from partnerskap.models import AccessPolicy, Area, Conversation, Lifecycle, Network, Role, Workspace, WorkspaceRole
 from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
 
@@ -29,6 +29,15 @@ ARCHIVED = N_("This workspace is archived: it can be read but not changed.")
 CLOSED = N_("This workspace was closed by the administrators: it can be read but not changed.")
 ALREADY_MEMBER = N_("You are already a member of this workspace.")
 INVITATION_ONLY = N_("This workspace is open by invitation only.")
+NETWORK_NOT_FOUND = N_("This network does not exist.")
+NETWORK_MEMBERS_ONLY = N_("Only the network's members can do this.")
+NETWORK_OWNERS_ONLY = N_("Only the network's owners can do this.")
+NETWORK_CLOSED = N_("This network is closed: it can be read but not changed.")
+ALREADY_IN_NETWORK = N_("You are already a member of this network.")
+REQUEST_WAITING = N_("Your request to join is waiting for the network's owners.")
+AREA_NEEDS_NO_JOINING = N_("Every member takes part in open areas without joining.")
+AREA_ADMINS_ONLY = N_("Only administrators moderate open areas.")
+CONVERSATION_NOT_FOUND = N_("This conversation does not exist or you are not part of it.")
 
 
 class Action(enum.StrEnum):
@@ -155,7 +164,104 @@ def _decide_workspace(viewer: Viewer, action: Action, place: WorkspacePlace, aut
     return ALLOWED
 
 
-_RULES: dict[type, Callable[[Viewer, Action, object, int | None], Decision]] = {WorkspacePlace: _decide_workspace}
+@dataclasses.dataclass(frozen=True)
+class NetworkPlace:
+    """A network as one viewer meets it: their role in it (None for non-members) and whether their request waits."""
+
+    network: Network
+    role: str | None
+    pending: bool = False
+
+    @property
+    def is_member(self) -> bool:
+        """The viewer belongs to the network."""
+        return self.role is not None and not self.pending
+
+    @property
+    def archived(self) -> bool:
+        """A closed network can be read but not changed."""
+        return self.network.closed_at is not None
+
+
+def _decide_network(viewer: Viewer, action: Action, place: NetworkPlace, author_id: int | None) -> Decision:
+    """Every member finds a network; its members read and write in it; its owners and administrators moderate it."""
+    owner = place.is_member and place.role == "owner"
+    if action == Action.SEE:
+        return ALLOWED if place.network.merged_into is None or viewer.is_admin else Refusal(NETWORK_NOT_FOUND)
+    if action == Action.JOIN:
+        if place.is_member:
+            return Refusal(ALREADY_IN_NETWORK)
+        if place.pending:
+            return Refusal(REQUEST_WAITING)
+        return Refusal(NETWORK_CLOSED) if place.archived else ALLOWED
+    if action == Action.READ:
+        return ALLOWED if place.is_member or viewer.is_admin else Refusal(NETWORK_MEMBERS_ONLY)
+    if action == Action.LEAVE:
+        return ALLOWED if place.is_member else Refusal(NETWORK_MEMBERS_ONLY)
+    if action in (Action.REVIEW, Action.MODERATE, Action.CHANGE):
+        authored = action == Action.CHANGE and place.is_member and author_id == viewer.id
+        if not (owner or viewer.is_admin or authored):
+            return Refusal(NETWORK_MEMBERS_ONLY if not place.is_member else NETWORK_OWNERS_ONLY)
+    elif action == Action.EDIT:
+        if not (place.is_member and author_id is not None and author_id == viewer.id):
+            return Refusal(AUTHOR_ONLY)
+    elif action == Action.CONTRIBUTE:
+        if not place.is_member:
+            return Refusal(NETWORK_MEMBERS_ONLY)
+    elif not owner:  # trash, appoint, own
+        return Refusal(NETWORK_OWNERS_ONLY)
+    if place.archived and action != Action.REVIEW:
+        return Refusal(NETWORK_CLOSED)
+    return ALLOWED
+
+
+@dataclasses.dataclass(frozen=True)
+class AreaPlace:
+    """An open discussion area: the same for every viewer."""
+
+    area: Area
+    archived: bool = False
+
+
+def _decide_area(viewer: Viewer, action: Action, place: AreaPlace, author_id: int | None) -> Decision:
+    """Every approved member reads and writes without joining; administrators moderate."""
+    if action in (Action.SEE, Action.READ, Action.CONTRIBUTE):
+        return ALLOWED
+    if action in (Action.JOIN, Action.LEAVE):
+        return Refusal(AREA_NEEDS_NO_JOINING)
+    if action == Action.EDIT:
+        return ALLOWED if author_id is not None and author_id == viewer.id else Refusal(AUTHOR_ONLY)
+    if action == Action.CHANGE and author_id is not None and author_id == viewer.id:
+        return ALLOWED
+    return ALLOWED if viewer.is_admin else Refusal(AREA_ADMINS_ONLY)
+
+
+@dataclasses.dataclass(frozen=True)
+class ConversationPlace:
+    """A private conversation and whether the viewer takes part in it."""
+
+    conversation: Conversation
+    participant: bool
+    archived: bool = False
+
+
+def _decide_conversation(viewer: Viewer, action: Action, place: ConversationPlace, author_id: int | None) -> Decision:
+    """Only its participants reach a conversation: administrators have no reach into it (a reported post reaches them)."""
+    if not place.participant:
+        return Refusal(CONVERSATION_NOT_FOUND)
+    if action in (Action.SEE, Action.READ, Action.CONTRIBUTE, Action.LEAVE):
+        return ALLOWED
+    if action in (Action.EDIT, Action.CHANGE):
+        return ALLOWED if author_id is not None and author_id == viewer.id else Refusal(AUTHOR_ONLY)
+    return Refusal(CONVERSATION_NOT_FOUND)
+
+
+_RULES: dict[type, Callable[[Viewer, Action, object, int | None], Decision]] = {
+    WorkspacePlace: _decide_workspace,
+    NetworkPlace: _decide_network,
+    AreaPlace: _decide_area,
+    ConversationPlace: _decide_conversation,
+}
 
 
 def decide(viewer: Viewer | None, action: Action, place: object, *, author_id: int | None = None) -> Decision:

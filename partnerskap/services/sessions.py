@@ -43,6 +43,7 @@ class Viewer:
     status: str
     role: str
     language: str
+    avatar_key: str = ""
 
     @property
     def is_member(self) -> bool:
@@ -66,6 +67,7 @@ class Viewer:
             status=user.status,
             role=user.role,
             language=user.language,
+            avatar_key=user.avatar_key,
         )
 
 

@@ -38,7 +38,7 @@ KINDS = ("project", "event")
 INVITATION_DAYS = 14
 MANAGERS = (WorkspaceRole.OWNER, WorkspaceRole.MODERATOR)
 _MEMBERS_BY_NAME = (
-    select(User.id, User.name, User.organisation, Membership.role).join(Membership, col(Membership.user_id) == col(User.id)).where(col(Membership.workspace_id) == bindparam("workspace_id")).order_by(User.name)
+    select(User.id, User.name, User.organisation, Membership.role, User.avatar_key).join(Membership, col(Membership.user_id) == col(User.id)).where(col(Membership.workspace_id) == bindparam("workspace_id")).order_by(User.name)
 )
 _TOUCH = update_rows(Workspace).where(col(Workspace.id) == bindparam("workspace_id")).values(last_activity_at=bindparam("now"), inactivity_prompted_at=None)
 
@@ -169,7 +169,7 @@ def role_of(session: Session, workspace_id: int, user_id: int) -> str | None:
     ).first()
 
 
-def _reaches(viewer: Viewer):
+def invitation_reaches(viewer: Viewer):
     """Invitations that reach the viewer: to their account, or to their e-mail address once they have confirmed it.
 
     Anyone can register any address: until its owner opens the confirmation link, an invitation sent to it is not theirs.
@@ -185,7 +185,7 @@ def _has_pending_invitation(session: Session, workspace_id: int, viewer: Viewer)
                 Invitation.workspace_id == workspace_id,
                 Invitation.status == "pending",
                 Invitation.expires_at > utcnow(),
-                _reaches(viewer),
+                invitation_reaches(viewer),
             )
         ).first()
         is not None
@@ -328,7 +328,7 @@ def listing(viewer: Viewer, *, query: str = "", mine: bool = False, kind: str = 
         invitations = session.exec(
             select(Invitation, Workspace)
             .join(Workspace, col(Workspace.id) == col(Invitation.workspace_id))
-            .where(_reaches(viewer), Invitation.status == "pending", Invitation.expires_at > utcnow())
+            .where(invitation_reaches(viewer), Invitation.status == "pending", Invitation.expires_at > utcnow())
         ).all()
         return Directory(rows, list(invitations))
 
@@ -340,6 +340,7 @@ class Member(NamedTuple):
     name: str
     organisation: str
     role: str
+    avatar_key: str = ""
 
 
 def members(viewer: Viewer, workspace_id: int) -> list[Member]:
@@ -516,7 +517,7 @@ def answer_invitation(viewer: Viewer, invitation_id: int, accept: bool) -> int:
     require_member(viewer)
     with transaction() as session:
         invitation = (
-            session.exec(select(Invitation).where(Invitation.id == invitation_id, _reaches(viewer))).first() if isinstance(invitation_id, int) else None
+            session.exec(select(Invitation).where(Invitation.id == invitation_id, invitation_reaches(viewer))).first() if isinstance(invitation_id, int) else None
         )
         if invitation is None or invitation.status != "pending" or invitation.expires_at < utcnow():
             raise Refused(N_("This invitation is no longer valid."))

@@ -9,8 +9,8 @@ import reflex as rx
 from partnerskap import offload
 from partnerskap.api import safe_next
 from partnerskap.i18n import N_, format_date, format_datetime
-from partnerskap.services import accounts, privacy, sessions, two_factor
-from partnerskap.services.errors import Refused
+from partnerskap.services import accounts, avatars, privacy, sessions, two_factor
+from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, cookie_value, guarded
 
@@ -55,7 +55,7 @@ class AccountState(AppState):
             organisation=_form_text(form, "organisation"),
             password=_form_text(form, "password"),
             accepted_terms=form.get("terms") in (True, "on", "true"),
-            language=self.lang,
+            language=self._visitors_language(),
         )
         await offload.write(accounts.register, registration, self._client_address())
         self.registered = True
@@ -92,7 +92,7 @@ class AccountState(AppState):
         return browser
 
     def _complete_sign_in(self, ticket: str) -> None:
-        destination = safe_next(self.router.url.query_parameters.get("next", "/status"))
+        destination = safe_next(self.router.url.query_parameters.get("next", "/home"))
         self.second_factor_step = self._waiting_ticket = ""
         self._load_page("/auth/complete?" + urlencode({"ticket": ticket, "next": destination}))
 
@@ -136,7 +136,7 @@ class AccountState(AppState):
         """Set a new password from the e-mailed link."""
         token = self.router.url.query_parameters.get("token", "")
         await offload.write(accounts.reset_password, token, _form_text(form, "password"))
-        self._say(N_("Your password was changed. Log in with the new password."))
+        self._say_on_arrival(N_("Your password was changed. Log in with the new password."))
         return rx.redirect("/login")
 
     @guarded(Access.PUBLIC, loads_page=True)
@@ -200,6 +200,28 @@ class AccountState(AppState):
         self.viewer_name = user.name
         self.organisation = user.organisation
         self._say(N_("Your profile was saved."))
+
+    @guarded(Access.MEMBER, background=True, upload=True, form="picture")
+    async def receive_picture(self, viewer: Viewer, chunks: rx.UploadChunkIterator):
+        """Take one picture as it arrives (at most 5 MB, read no further) and keep it as the member's own, resized and stripped."""
+        self._check_upload_session()
+        received, first = bytearray(), None
+        async for chunk in chunks:
+            first = first or chunk.filename
+            received += chunk.data
+            if chunk.filename != first or len(received) > avatars.MAX_BYTES:
+                raise Invalid({"avatar": avatars.NOT_A_PICTURE})
+        key = await offload.write(avatars.set_picture, viewer, bytes(received))
+        async with self:
+            self.viewer_picture = avatars.picture_url(viewer.id, key)
+            self._say(N_("Your picture was saved."))
+
+    @guarded(Access.MEMBER)
+    async def remove_picture(self, viewer: Viewer):
+        """Show initials instead of a picture."""
+        await offload.write(avatars.remove_picture, viewer)
+        self.viewer_picture = ""
+        self._say(N_("Your picture was removed."))
 
     @guarded(Access.SIGNED_IN)
     async def change_password(self, viewer: Viewer, form: dict):

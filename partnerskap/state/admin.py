@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from partnerskap import offload
-from partnerskap.i18n import N_, format_datetime
+from partnerskap.i18n import N_, format_datetime, t
 from partnerskap.schemas import AuditPublic, DownloadPublic, OutboxPublic, PersonForAdmin
 from partnerskap.services import audit, documents, membership, moderation
 from partnerskap.services.sessions import Viewer
@@ -16,7 +16,13 @@ class AdminState(AppState):
     """Membership decisions, the outbox and the audit log."""
 
     people: list[PersonForAdmin] = []
-    status_filter: str = "pending"
+    status_filter: str = "waiting"
+    search: str = ""
+    page_number: int = 0
+    matching: int = 0
+    waiting_count: int = 0
+    page_count: int = 1
+    people_summary: str = ""
     outbox: list[OutboxPublic] = []
     audit: list[AuditPublic] = []
     downloads: list[DownloadPublic] = []
@@ -25,8 +31,12 @@ class AdminState(AppState):
     open_cases: int = 0
 
     async def _load_people(self, viewer: Viewer) -> None:
-        rows = await offload.read(membership.people, viewer, status=self.status_filter or None)
-        self.people = [PersonForAdmin.of(user, self.lang) for user in rows]
+        shown = await offload.read(membership.people, viewer, status=self.status_filter, search=self.search, page=self.page_number)
+        self.people = [PersonForAdmin.of(user, self.lang) for user in shown.people]
+        self.matching = shown.matching
+        self.page_count = max(1, -(-shown.matching // membership.PAGE_SIZE))
+        self.waiting_count = shown.waiting
+        self.people_summary = t(N_("{count} found · page {page} of {pages}"), self.lang, count=shown.matching, page=self.page_number + 1, pages=self.page_count)
         self.open_cases = await offload.read(moderation.open_count, viewer)
 
     @guarded(Access.ADMIN, loads_page=True)
@@ -37,7 +47,21 @@ class AdminState(AppState):
     @guarded(Access.ADMIN)
     async def filter_people(self, viewer: Viewer, status: str):
         """Show accounts with one status ('' for all)."""
-        self.status_filter = status if status in membership.STATUSES else ""
+        self.status_filter = status if status in membership.STATUSES or status == "waiting" else ""
+        self.page_number = 0
+        await self._load_people(viewer)
+
+    @guarded(Access.ADMIN)
+    async def search_people(self, viewer: Viewer, form: dict):
+        """Show the accounts whose name, e-mail or organisation contains the words searched for."""
+        self.search = str(form.get("search", ""))[: membership.SEARCH_MAX]
+        self.page_number = 0
+        await self._load_people(viewer)
+
+    @guarded(Access.ADMIN)
+    async def turn_page(self, viewer: Viewer, page_number: int):
+        """Show another page of the matching accounts."""
+        self.page_number = min(max(int(page_number), 0), self.page_count - 1)
         await self._load_people(viewer)
 
     @guarded(Access.ADMIN)

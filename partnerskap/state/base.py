@@ -14,12 +14,12 @@ from typing import Any
 
 import reflex as rx
 
-from partnerskap import memory, offload
+from partnerskap import memory, offload, uploads
 from partnerskap.i18n import LANGUAGES, N_, best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import instance, notifications, permissions, sessions, throttle
-from partnerskap.services.errors import Invalid
+from partnerskap.services import avatars, instance, notifications, permissions, sessions, throttle
+from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
 
@@ -109,8 +109,11 @@ def guarded(
 
         @functools.wraps(handler)
         async def guarded_handler(self: AppState, *args: Any, **kwargs: Any) -> Any:
-            if not quiet:
-                await show(self, errors={}, notice="")
+            if not quiet:  # a page's loader shows what the handler that sent the browser there said (see _say_on_arrival)
+                arriving = ""
+                if loads_page:  # never a background handler, whose state may change only under its lock
+                    arriving, self._arrival_notice = self._arrival_notice, ""
+                await show(self, errors={}, notice=arriving)
             counting = settings = None
             outcome = failures.CANCELLED  # until the handler ends one way or another
             try:
@@ -169,6 +172,8 @@ class AppState(rx.State):
     chosen_language: str = rx.LocalStorage("", name="partnerskap_lang", sync=True)
     signed_in: bool = False
     viewer_name: str = ""
+    viewer_picture: str = ""
+    viewer_initials: str = ""
     viewer_status: str = ""
     is_member: bool = False
     is_admin: bool = False
@@ -179,6 +184,7 @@ class AppState(rx.State):
     notice: str = ""
     errors: dict[str, str] = {}
     _bound: str = ""
+    _arrival_notice: str = ""
 
     async def _current_viewer(self) -> Viewer | None:
         """The viewer of this connection's session cookie (from the database unless resolved moments ago)."""
@@ -193,18 +199,21 @@ class AppState(rx.State):
     def _show_viewer(self, viewer: Viewer | None) -> None:
         self.signed_in = viewer is not None
         self.viewer_name = viewer.name if viewer else ""
+        self.viewer_picture = avatars.picture_url(viewer.id, viewer.avatar_key) if viewer else ""
+        self.viewer_initials = avatars.initials(viewer.name) if viewer else ""
         self.viewer_status = viewer.status if viewer else ""
         self.is_member = bool(viewer and viewer.is_member)
         self.is_admin = bool(viewer and viewer.is_admin)
         if (settings := instance.remembered()) is not None:
             self.instance_name = settings.instance_name
         self.is_editor = permissions.may_edit_content(viewer)
-        if viewer is not None:
-            self.lang = viewer.language
-        elif self.chosen_language in LANGUAGES:
-            self.lang = self.chosen_language
-        elif self.lang not in LANGUAGES:
-            self.lang = best_language(self.router.headers.accept_language)
+        self.lang = viewer.language if viewer is not None else self._visitors_language()
+
+    def _visitors_language(self) -> str:
+        """The language a visitor chose here, else the one shown, else their browser's (it becomes their account's)."""
+        if self.chosen_language in LANGUAGES:
+            return self.chosen_language
+        return self.lang if self.lang in LANGUAGES else best_language(self.router.headers.accept_language)
 
     def _route_id(self, name: str) -> int:
         """A numeric dynamic route argument (0 when missing or not a number)."""
@@ -239,9 +248,20 @@ class AppState(rx.State):
         """Have the browser load a URL as a real page (see components.document), e.g. a cookie route."""
         self.continue_to = url
 
+    def _check_upload_session(self) -> uploads.UploadRequest:
+        """The upload request this handler reads, if it came with this tab's own session (see api.UploadSession)."""
+        noted = uploads.take(self.router.session.client_token)
+        if noted is None or noted.session_digest != digest(session_token(self.router.headers.cookie)):
+            raise Refused(N_("This upload did not come with your session. Reload the page and try again."))
+        return noted
+
     def _say(self, message: str, **values: object) -> None:
         """Show a message in the viewer's language."""
         self.notice = t(message, self.lang, **values)
+
+    def _say_on_arrival(self, message: str, **values: object) -> None:
+        """Show a message on the page this handler sends the browser to (its loader would otherwise clear it)."""
+        self._arrival_notice = t(message, self.lang, **values)
 
 
 async def forget_page_load(state: rx.State) -> None:

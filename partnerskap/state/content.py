@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from partnerskap import offload, uploads
+from partnerskap import offload
 from partnerskap.i18n import LANGUAGES, format_datetime
 from partnerskap.models.base import utcnow
 from partnerskap.schemas import (
@@ -14,12 +14,11 @@ from partnerskap.schemas import (
     ParityRowPublic,
     ServiceLinkPublic,
 )
-from partnerskap.services import content
+from partnerskap.services import content, documents
 from partnerskap.i18n import N_
 from partnerskap.services.errors import Refused
 from partnerskap.services.sessions import Viewer
-from partnerskap.services.tokens import digest
-from partnerskap.state.base import Access, AppState, guarded, session_token
+from partnerskap.state.base import Access, AppState, guarded
 
 IMAGE_UPLOAD_ID = "content-image-upload"
 
@@ -233,13 +232,11 @@ class ContentEditorState(AppState):
         self._say(N_("The earlier text is back."))
         await self._show_item(viewer, self.item_id)
 
-    @guarded(Access.EDITOR, background=True)
+    @guarded(Access.EDITOR, background=True, upload=True)
     async def receive_image(self, viewer: Viewer, chunks: rx.UploadChunkIterator):
         """Take one uploaded picture for the item; it is checked, resized and stripped of metadata before it is stored."""
-        noted = uploads.take(self.router.session.client_token)
-        if noted is None or noted.session_digest != digest(session_token(self.router.headers.cookie)):
-            raise Refused(N_("This upload did not come with your session. Reload the page and try again."))
-        if (noted.declared_bytes or 0) > content.IMAGE_BYTES + 65536:
+        noted = self._check_upload_session()
+        if (noted.declared_bytes or 0) > content.IMAGE_BYTES + documents.UPLOAD_FRAMING_BYTES:
             raise Refused(N_("The picture is too large. Use one under 10 MB."))
         async with self:
             item_id, self.uploading = self.item_id, True

@@ -7,7 +7,7 @@ from sys import intern
 from partnerskap import memory, offload
 from partnerskap.i18n import N_, format_datetime
 from partnerskap.schemas import DocumentLink, MemberRow, PostPublic
-from partnerskap.services import discussions, permissions
+from partnerskap.services import discussions, markdown, permissions, places
 from partnerskap.services.permissions import Action
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded
@@ -33,8 +33,11 @@ class ThreadState(AppState):
 
     thread_id: int = 0
     title: str = ""
-    workspace_id: int = 0
-    workspace_name: str = ""
+    place_name: str = ""
+    place_link: str = ""
+    # Outside workspaces a place may have thousands of members: mentions are looked up as one types.
+    in_workspace: bool = False
+    mention_query: str = ""
     pinned: bool = False
     archived: bool = False
     closed_reason: str = ""
@@ -46,6 +49,8 @@ class ThreadState(AppState):
     fresh: list[PostPublic] = []
     has_earlier: bool = False
     draft: str = ""
+    previewing: bool = False
+    preview_html: str = ""
     reply_key: str = ""
     editing_id: int = 0
     history: list[str] = []
@@ -69,7 +74,8 @@ class ThreadState(AppState):
         page = await offload.read(discussions.open_thread, viewer, thread_id)
         thread, place = page.thread, page.place
         self.thread_id, self.title, self.pinned = thread.id, thread.title, thread.pinned
-        self.workspace_id, self.workspace_name = place.workspace.id, place.workspace.name
+        self.place_name, self.place_link, self.in_workspace = places.name(place), places.link(place), thread.workspace_id is not None
+        self.mention_query = ""
         self.archived = place.archived
         self.closed_reason = place.workspace.closed_reason if place.closed else ""
         self.can_contribute, self.can_moderate, self.can_review = (bool(permissions.decide(viewer, action, place)) for action in (Action.CONTRIBUTE, Action.MODERATE, Action.REVIEW))
@@ -77,7 +83,7 @@ class ThreadState(AppState):
         self.has_earlier = len(page.posts) == discussions.PAGE_SIZE
         self.draft = page.draft
         self.members = [
-            MemberRow(id=member.id, name=intern(member.name), organisation=intern(member.organisation), role=member.role) for member in page.members if member.id != viewer.id
+            MemberRow.of(member) for member in page.members if member.id != viewer.id
         ]
         self.reply_key = discussions.new_key()
         if self._unsent_key and self._unsent_thread == thread.id and page.draft:
@@ -139,7 +145,7 @@ class ThreadState(AppState):
         if not self._shows(thread_id):
             await self._open(viewer, thread_id)
         self._take_new(await offload.write(discussions.reply, *sent, after_id=self._newest_shown()))
-        self.draft = ""
+        self.draft, self.previewing = "", False
         self.reply_key = discussions.new_key()
         deliver(self._place(), f"{ThreadState.get_full_name()}.deliver_new", sender=self.router.session.client_token)
 
@@ -165,6 +171,13 @@ class ThreadState(AppState):
         self.has_earlier = self.has_earlier or len(shown) > SHOWN_AT_MOST
 
     @guarded(Access.MEMBER)
+    async def preview(self, viewer: Viewer, showing: bool, body: str = ""):
+        """Show the reply box's text as it will look (rendered by the one renderer), or go back to writing it."""
+        self.previewing = bool(showing)
+        if self.previewing:
+            self.preview_html = await offload.read(markdown.render, str(body)[: discussions.BODY_MAX] if isinstance(body, str) else "")
+
+    @guarded(Access.MEMBER)
     async def save_draft(self, viewer: Viewer, body: str, key: str, thread_id: int):
         """Keep the half-written reply, so it survives a reload; words typed as the server restarted come back.
 
@@ -188,8 +201,15 @@ class ThreadState(AppState):
             self._unsent_key, self._unsent_thread = key, thread_id
 
     @guarded(Access.MEMBER)
+    async def find_mentions(self, viewer: Viewer, typed: str):
+        """Offer the first few members of the place whose names start with what the member typed."""
+        self.mention_query = str(typed)[:60]
+        found = await offload.read(discussions.mention_candidates, viewer, self.thread_id, self.mention_query)
+        self.members = [MemberRow(id=user_id, name=intern(name), organisation="", role="") for user_id, name in found]
+
+    @guarded(Access.MEMBER)
     async def mention(self, viewer: Viewer, user_id: str):
-        """Put a mention of a workspace member into the reply box."""
+        """Put a mention of a member of the place into the reply box."""
         name = next((member.name for member in self.members if str(member.id) == str(user_id)), None)
         if name is not None:
             self.draft = f"{self.draft}@[{name}](member:{user_id}) "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from partnerskap import offload
 from partnerskap.i18n import LANGUAGES
 from partnerskap.services import accounts
@@ -18,7 +20,14 @@ class LanguageState(AppState):
         if language not in LANGUAGES:
             return
         self.lang = language
-        if viewer is not None:
-            await offload.write(accounts.set_language, viewer.id, language)
-        else:
+        if viewer is None:
             self.chosen_language = language
+            return None
+        await offload.write(accounts.set_language, viewer.id, language)
+        return _page_loaders(self.router.url.path)
+
+
+def _page_loaders(path: str) -> list:
+    """The loaders of the page at a path, run again so that what the server wrote (times, news) follows the new language."""
+    app = importlib.import_module("partnerskap.partnerskap").app  # the app imports every state: look it up only when asked
+    return [loader for loader in app.get_load_events(path) if getattr(loader.fn, "loads_page", False) and loader.fn is not AppState.refresh.fn]

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from partnerskap import offload, uploads
-from partnerskap.i18n import N_, format_datetime, format_number
-from partnerskap.schemas import DocumentPublic, FolderPublic, VersionPublic
+from partnerskap import offload
+from partnerskap.i18n import N_, format_datetime, format_number, t
+from partnerskap.schemas import DocumentDetails, DocumentPublic, FolderPublic, VersionPublic
 from partnerskap.services import documents, filetypes, permissions
-from partnerskap.services.errors import Refused
 from partnerskap.services.permissions import Action
 from partnerskap.services.sessions import Viewer
-from partnerskap.services.tokens import digest
-from partnerskap.state.base import Access, AppState, guarded, session_token
+from partnerskap.state.base import Access, AppState, guarded
 
 
 def human_size(size: int, language: str) -> str:
@@ -45,17 +43,19 @@ class LibraryState(AppState):
     uploading: bool = False
     progress: int = 0
     uploaded_names: list[str] = []
+    receiving: str = ""
     open_document: int = 0
+    details: DocumentDetails = DocumentDetails()
     versions: list[VersionPublic] = []
     found: bool = False
 
-    def _public(self, entry: documents.Entry) -> DocumentPublic:
+    def _public(self, entry: documents.Entry, viewer: Viewer) -> DocumentPublic:
         return DocumentPublic(
             id=entry.document.id,
             name=entry.document.name,
             description=entry.document.description,
             size=human_size(entry.version.size, self.lang),
-            content_type=entry.version.content_type,
+            content_type=t(filetypes.kind_name(entry.version.content_type), self.lang),
             uploader=entry.uploader,
             uploaded=format_datetime(entry.version.uploaded_at, self.lang),
             version=entry.version.number,
@@ -64,6 +64,7 @@ class LibraryState(AppState):
             rights_holder=entry.document.rights_holder,
             image=entry.version.content_type in filetypes.IMAGE_TYPES,
             inline=entry.version.content_type in filetypes.INLINE_TYPES,
+            mine=entry.version.uploaded_by == viewer.id,
             held=entry.document.held,
         )
 
@@ -79,10 +80,10 @@ class LibraryState(AppState):
         self.path = [FolderPublic(id=f.id, name=f.name) for f in shelf.path]
         self.folders = [FolderPublic(id=f.id, name=f.name, can_change=bool(permissions.decide(viewer, Action.CHANGE, place, author_id=f.created_by))) for f in shelf.folders]
         self.all_folders = [FolderPublic(id=folder_id, name=path) for folder_id, path in shelf.folder_paths]
-        self.documents = [self._public(entry) for entry in shelf.entries]
+        self.documents = [self._public(entry, viewer) for entry in shelf.entries]
         self.used = human_size(shelf.used, self.lang)
         self.terms_accepted = shelf.terms_accepted
-        self.trash = [self._public(entry) for entry in shelf.trash]
+        self.trash = [self._public(entry, viewer) for entry in shelf.trash]
         self.found = True
 
     @guarded(Access.MEMBER, loads_page=True)
@@ -109,9 +110,7 @@ class LibraryState(AppState):
 
         A refusal ends the upload: the rest of the request is never read.
         """
-        noted = uploads.take(self.router.session.client_token)
-        if noted is None or noted.session_digest != digest(session_token(self.router.headers.cookie)):
-            raise Refused(N_("This upload did not come with your session. Reload the page and try again."))
+        noted = self._check_upload_session()
         documents.refuse_oversized_upload(noted.declared_bytes)
         async with self:
             self.uploading, self.progress, self.uploaded_names = True, 0, []
@@ -126,6 +125,8 @@ class LibraryState(AppState):
                         await offload.write(incoming.finish)
                         saved.append(incoming.filename)
                     incoming_name = chunk.filename
+                    async with self:
+                        self.receiving = incoming_name
                     incoming = await offload.write(documents.IncomingFile, viewer, workspace_id, chunk.filename, folder_id=folder_id, document_id=target)
                 await offload.write(incoming.add, chunk.data)
             if incoming is not None:
@@ -138,7 +139,7 @@ class LibraryState(AppState):
             raise  # without reading the rest: Reflex's upload endpoint then answers at once and stops reading the body
         finally:
             async with self:
-                self.uploading, self.uploaded_names = False, saved
+                self.uploading, self.uploaded_names, self.receiving = False, saved, ""
                 if saved:
                     self._say(N_("Saved: {names}"), names=", ".join(saved))
                 await self._load(viewer)
@@ -179,20 +180,20 @@ class LibraryState(AppState):
 
     @guarded(Access.MEMBER, form="document")
     async def save_document(self, viewer: Viewer, form: dict):
-        """Rename, describe, move or set the rights of the open document."""
-        folder = str(form.get("folder_id", ""))
-        await offload.write(
-            documents.update_document,
-            viewer,
-            self.open_document,
-            name=str(form.get("name", "")),
-            description=str(form.get("description", "")),
-            rights_holder=str(form.get("rights_holder", "")),
-            licence=str(form.get("licence", "")),
-            folder_id=int(folder) if folder.isdigit() and int(folder) else None,
+        """Rename, describe, move or set the rights of the open document: only the details the member changed."""
+        opened = self.details
+        entered = {name: str(form.get(name, getattr(opened, name))) for name in ("name", "description", "rights_holder", "licence")}
+        folder = str(form.get("folder_id", opened.folder_id))
+        folder_id = int(folder) if folder.isdigit() else opened.folder_id
+        change = documents.DetailsChange(
+            **{name: value for name, value in entered.items() if value != getattr(opened, name)},
+            folder_id=folder_id if folder_id != opened.folder_id and folder_id else None,
+            to_top_level=folder_id != opened.folder_id and not folder_id,
         )
+        await offload.write(documents.update_document, viewer, self.open_document, change)
         self._say(N_("The document was saved."))
         await self._load(viewer)
+        await self._reload_versions(viewer)
 
     @guarded(Access.MEMBER)
     async def open_versions(self, viewer: Viewer, document_id: int):
@@ -203,7 +204,7 @@ class LibraryState(AppState):
     @guarded(Access.MEMBER)
     async def close_versions(self, viewer: Viewer):
         """Back to uploading new documents."""
-        self.open_document, self.versions = 0, []
+        self.open_document, self.versions, self.details = 0, [], DocumentDetails()
 
     @guarded(Access.MEMBER)
     async def restore_version(self, viewer: Viewer, version_id: int):
@@ -220,7 +221,10 @@ class LibraryState(AppState):
         await self._reload_versions(viewer)
 
     async def _reload_versions(self, viewer: Viewer, document_id: int | None = None) -> None:
-        _document, rows, self.can_change_document = await offload.read(documents.versions, viewer, document_id or self.open_document)
+        document, rows, self.can_change_document = await offload.read(documents.versions, viewer, document_id or self.open_document)
+        self.details = DocumentDetails(
+            name=document.name, description=document.description, rights_holder=document.rights_holder, licence=document.licence, folder_id=document.folder_id or 0
+        )
         self.versions = [
             VersionPublic(number=v.number, id=v.id, size=human_size(v.size, self.lang), uploader=name, uploaded=format_datetime(v.uploaded_at, self.lang), can_remove=removable)
             for v, name, removable in rows
@@ -230,7 +234,7 @@ class LibraryState(AppState):
     async def delete_document(self, viewer: Viewer, document_id: int):
         """Move a document to the trash."""
         await offload.write(documents.delete_document, viewer, int(document_id))
-        self.open_document, self.versions = 0, []
+        self.open_document, self.versions, self.details = 0, [], DocumentDetails()
         self._say(N_("The document was moved to the trash."))
         await self._load(viewer)
 

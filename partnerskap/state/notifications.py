@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from partnerskap import offload
-from partnerskap.i18n import N_, format_datetime
+from partnerskap.i18n import N_, format_relative
+from partnerskap.models.base import utcnow
 from partnerskap.schemas import NotificationPublic
 from partnerskap.services import notifications
 from partnerskap.services.sessions import Viewer
@@ -22,17 +23,18 @@ class NotificationsState(AppState):
     async def _load(self, viewer: Viewer) -> None:
         """Fill the list and the e-mail choices from one service call."""
         shown = await offload.read(notifications.page, viewer)
+        now = utcnow()
         self.items = [
             NotificationPublic(
-                id=row.id,
-                text=notifications.text_of(row, self.lang),
-                link=row.link,
-                created=format_datetime(row.created_at, self.lang),
-                unread=row.read_at is None,
+                id=group.newest.id,
+                text=group.text(self.lang),
+                link=group.newest.link,
+                created=format_relative(group.newest.created_at, self.lang, now),
+                unread=group.newest.read_at is None,
             )
-            for row in shown.notifications
+            for group in notifications.grouped(shown.notifications)
         ]
-        self.unread_notifications = sum(1 for item in self.items if item.unread)
+        self.unread_notifications = sum(1 for row in shown.notifications if row.read_at is None)
         self.email_kinds = [kind for kind in shown.settings.email_kinds.split(",") if kind]
         self.frequency = shown.settings.frequency
 

@@ -72,6 +72,7 @@ class WorkspacesState(AppState):
         """Accept or decline an invitation."""
         workspace_id = await offload.write(workspaces.answer_invitation, viewer, int(invitation_id), bool(accept))
         if accept:
+            self._say_on_arrival(N_("Welcome to the workspace!"))
             return rx.redirect(f"/workspaces/{workspace_id}")
         await self._load(viewer)
 

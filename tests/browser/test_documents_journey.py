@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Page, expect
 from reflex.utils.format import format_event_handler
 
+from partnerskap.pages.library import LICENCE_LABELS
 from partnerskap.services import documents, workspaces
 from partnerskap.services.workspaces import WorkspaceForm
 from partnerskap.state.library import LibraryState
@@ -98,15 +99,23 @@ def test_member_uploads_adds_a_version_and_downloads_the_first_while_outsiders_s
     progress = owner.get_by_role("progressbar", name="Upload progress")
     expect(progress).to_be_visible()
     expect(owner.get_by_text(re.compile(r"^[1-9]\d* %$"))).to_be_visible()
+    expect(owner.locator("#upload-name")).to_contain_text(re.compile(r"minutes\.txt|poster\.png"))
     expect(owner.locator(".notice")).to_contain_text("Saved: ", timeout=60000)
     expect(progress).to_have_count(0)
     expect(owner.locator(".notice")).to_contain_text("minutes.txt")
     expect(owner.locator(".notice")).to_contain_text("poster.png")
 
+    # An upload can be cancelled while it is sent: nothing of it is kept.
+    picker.set_input_files([file("unwanted.txt", "text/plain", MINUTES)])
+    expect(owner.locator("#upload-name")).to_contain_text("unwanted.txt")
+    owner.get_by_role("button", name="Cancel").click()
+    expect(progress).to_have_count(0)
+    expect(owner.get_by_role("link", name="unwanted.txt")).to_have_count(0)
+
     minutes, poster = document_row(owner, "minutes.txt"), document_row(owner, "poster.png")
-    expect(minutes.get_by_role("cell")).to_have_text(["minutes.txt" + "Rights: Greta Arkivist · All rights reserved", "20 MB", "text/plain", greta.name, re.compile(r"\d"), "View" + "Versions (1)"])
+    expect(minutes.get_by_role("cell")).to_have_text(["minutes.txt" + "Rights: Greta Arkivist · All rights reserved", "20 MB", "Text file", greta.name, re.compile(r"\d"), "View" + "Versions (1)"])
     expect(poster.get_by_role("cell").nth(1)).to_have_text(re.compile(r"^\d+ B$"))
-    expect(poster.get_by_role("cell").nth(2)).to_have_text("image/png")
+    expect(poster.get_by_role("cell").nth(2)).to_have_text("PNG image")
     expect(poster.get_by_role("cell").nth(3)).to_have_text(greta.name)
 
     # A file of the same name uploaded while the poster's versions are open becomes its version 2.
@@ -120,6 +129,16 @@ def test_member_uploads_adds_a_version_and_downloads_the_first_while_outsiders_s
     poster.get_by_role("button", name="Versions (2)").click()
     expect(panel.get_by_role("row")).to_have_count(3)
     assert_accessible(owner, "library with the versions panel")
+
+    # The details open filled in from the document; changing the licence keeps the rights holder (it was lost once).
+    details = panel.get_by_role("form", name="Document details")
+    expect(details.get_by_label("Name")).to_have_value("poster.png")
+    expect(details.get_by_label("Copyright holder")).to_have_value(greta.name)
+    details.get_by_label("Licence for others").select_option("cc-by-4.0")
+    details.get_by_role("button", name="Save").click()
+    expect(owner.locator(".notice")).to_contain_text("The document was saved.")
+    expect(poster.get_by_role("cell").first).to_contain_text(f"Rights: {greta.name} · {LICENCE_LABELS['cc-by-4.0']}")
+    expect(details.get_by_label("Copyright holder")).to_have_value(greta.name)
 
     first = panel.get_by_role("row").filter(has=owner.get_by_role("cell", name="1", exact=True))
     assert downloaded(owner, first.get_by_role("link", name="Download")) == ("poster.png", POSTER_V1)

@@ -39,7 +39,7 @@ def check_in_every_language(page: Page, label: str, *, end_in: str = "en") -> No
 
 
 def log_in(page: Page, server: LiveServer, email: str, password: str, *, totp_secret: str = "") -> None:
-    """Log in through the form (and with the authenticator's code when the person has one); the cookie route then lands on the status page."""
+    """Log in through the form (and with the authenticator's code when the person has one); the cookie route then lands on the home (or, for applicants, the status page)."""
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     first_login_here = not any(cookie["name"] == sessions.LOGIN_COOKIE for cookie in page.context.cookies())
@@ -54,11 +54,11 @@ def log_in(page: Page, server: LiveServer, email: str, password: str, *, totp_se
         page.locator("#second-factor-code").fill(admin_code(totp_secret))
         page.locator("form button[type=submit]").click()
     try:
-        page.wait_for_url(re.compile(r"/status/?$"))
+        page.wait_for_url(re.compile(r"/(status|home)/?$"))
     except PlaywrightTimeoutError:
         # A navigation the page failed to start leaves its reason only in the console (a CSP refusal, say).
-        raise AssertionError(f"{email} did not reach /status; the browser said:\n" + "\n".join(console)) from None
-    expect(page.locator("#membership-status")).not_to_be_empty()
+        raise AssertionError(f"{email} did not reach /status or /home; the browser said:\n" + "\n".join(console)) from None
+    expect(page.locator("#membership-status, #my-workspaces").first).not_to_be_empty()
 
 
 def status_of(server: LiveServer, email: str) -> str:
@@ -106,8 +106,14 @@ def test_visitor_becomes_member_after_admin_approval(live_server: LiveServer, ne
     admin = new_context(locale="fi-FI").new_page()
     log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
     check_in_every_language(admin, "admin's status")
+    open_page(admin, live_server.url + "/notifications")
+    expect(admin.locator("main")).to_contain_text(t("{actor} applied for membership and waits for approval", "en", actor=FRIDA["name"]))
     open_page(admin, live_server.url + "/admin")
+    switch_language(admin, "fi")
+    waiting = live_server.query("SELECT count(*) FROM \"user\" WHERE status IN ('pending', 'unconfirmed')")[0][0]
+    expect(admin.get_by_role("navigation", name=t("Administration", "fi")).get_by_role("link", name=f"{t('Membership', 'fi')} {waiting} {t('applicants waiting', 'fi')}")).to_be_visible()
     applicant = admin.locator(".rt-Card").filter(has=admin.get_by_role("heading", name=FRIDA["name"]))
+    expect(applicant).to_contain_text(t("Waiting for approval", "fi"))
     expect(applicant).to_contain_text(FRIDA["email"])
     expect(applicant).to_contain_text(FRIDA["organisation"])
     check_in_every_language(admin, "membership applications")
@@ -133,9 +139,10 @@ def test_visitor_becomes_member_after_admin_approval(live_server: LiveServer, ne
     elsewhere = new_context(locale="en-GB").new_page()
     log_in(elsewhere, live_server, FRIDA["email"], FRIDA["password"])
     expect(elsewhere.locator(".site")).to_have_attribute("lang", "sv")
-    expect(elsewhere.locator("#membership-status")).to_have_text(t("Your membership is approved.", "sv"))
+    expect(elsewhere).to_have_url(re.compile(r"/home/?$"))  # an approved member lands on their home
+    expect(elsewhere.locator("main h1")).to_have_text(t("Home", "sv"))
     expect(elsewhere.get_by_role("button", name="Logga ut")).to_be_visible()
-    assert_accessible(elsewhere, "status on another device [sv]")
+    assert_accessible(elsewhere, "home on another device [sv]")
 
 
 def test_bad_registration_shows_messages_beside_fields_and_creates_nothing(live_server: LiveServer, new_context):
@@ -209,8 +216,16 @@ def test_a_guessable_password_is_refused_with_advice_and_a_taken_address_gets_th
     log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
     open_page(admin, live_server.url + "/admin")
     switch_language(admin, "en")
-    admin.get_by_role("button", name=t("E-mail not confirmed", "en")).click()
+    admin.locator("#people-search").fill(gunnel["name"].split()[0].upper())
+    admin.get_by_role("button", name=t("Search", "en")).click()
+    expect(admin.get_by_role("status").filter(has_text=t("{count} found · page {page} of {pages}", "en", count=1, page=1, pages=1))).to_be_visible()
     unconfirmed = admin.locator(".rt-Card").filter(has=admin.get_by_role("heading", name=gunnel["name"]))
+    expect(unconfirmed).to_contain_text(t("E-mail not confirmed", "en"))
+    unconfirmed.get_by_role("button", name=t("Deny membership", "en")).click()
+    dialog = admin.get_by_role("dialog")
+    expect(dialog.get_by_label(t("Reason (sent to the person)", "en"))).to_be_focused()
+    dialog.get_by_role("button", name=t("Cancel", "en")).click()
+    expect(dialog).to_have_count(0)
     expect(unconfirmed.locator(".unconfirmed-note")).to_have_text(
         t("The e-mail address is not confirmed. Until the person confirms it, invitations sent to it do not admit them, even once approved.", "en")
     )

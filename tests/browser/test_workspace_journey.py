@@ -216,24 +216,24 @@ def test_outsiders_and_visitors_see_nothing_of_an_invitation_only_workspace(live
 
 
 def test_member_is_offered_remove_only_on_their_own_event(live_server: LiveServer, new_context, password_hash: str):
-    olli = approved_member(live_server, password_hash, "Olli Virta")
+    paavo = approved_member(live_server, password_hash, "Paavo Virta")
     bea = approved_member(live_server, password_hash, "Beata Nurmi")
     with live_database(live_server):
-        place = workspaces.create(viewer_of(olli), WorkspaceForm(name="Kuopio Reading Circle", purpose="Books in easy Finnish"))
+        place = workspaces.create(viewer_of(paavo), WorkspaceForm(name="Kuopio Reading Circle", purpose="Books in easy Finnish"))
         workspaces.join(viewer_of(bea), place.id)
-        for person, title in ((olli, "Olli's book evening"), (bea, "Bea's book evening")):
+        for person, title in ((paavo, "Paavo's book evening"), (bea, "Bea's book evening")):
             calendar.add_event(viewer_of(person), place.id, calendar.EventForm(title=title, starts="2030-03-01T18:00", ends="2030-03-01T20:00"))
 
     page = new_context().new_page()
     log_in(page, live_server, bea.email, PASSWORD)
     open_page(page, live_server.url + f"/workspaces/{place.id}")
     switch_language(page, "fi")
-    olli_s, bea_s = (page.locator(".event-row").filter(has_text=title) for title in ("Olli's book evening", "Bea's book evening"))
-    expect(olli_s).to_be_visible()
-    expect(olli_s.get_by_role("button", name="Poista tapahtuma")).to_have_count(0)
+    paavo_s, bea_s = (page.locator(".event-row").filter(has_text=title) for title in ("Paavo's book evening", "Bea's book evening"))
+    expect(paavo_s).to_be_visible()
+    expect(paavo_s.get_by_role("button", name="Poista tapahtuma")).to_have_count(0)
     bea_s.get_by_role("button", name="Poista tapahtuma").click()
     expect(page.locator(".event-row").filter(has_text="Bea's book evening")).to_have_count(0)
-    expect(olli_s).to_be_visible()
+    expect(paavo_s).to_be_visible()
     assert_accessible(page, "workspace front with events [fi]")
 
 
@@ -269,7 +269,7 @@ def test_admin_opens_an_invitation_only_workspace_and_pins_a_thread(live_server:
 def test_words_typed_as_the_server_dies_come_back_after_the_restart_and_are_posted_once(live_server: LiveServer, new_context, password_hash: str):
     veera = approved_member(live_server, password_hash, "Veera Virtanen")
     with live_database(live_server):
-        workspace = workspaces.create(viewer_of(veera), WorkspaceForm(name="Harbour Choir", purpose="Singing by the sea.", access="open", language="en"))
+        workspace = workspaces.create(viewer_of(veera), WorkspaceForm(name="Harbour Singers", purpose="Singing by the sea.", access="open", language="en"))
         thread = discussions.start_thread(viewer_of(veera), workspace.id, "Autumn concert", "Which songs?", discussions.new_key())
     page = new_context().new_page()
     log_in(page, live_server, veera.email, PASSWORD)
