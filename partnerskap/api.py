@@ -22,7 +22,7 @@ from partnerskap.i18n import N_, best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import health as ops_health
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import activities, activity_data, avatars, calendar, documents, notifications, permissions, sessions
+from partnerskap.services import activities, activity_data, audit, avatars, calendar, documents, membership, notifications, permissions, privacy, sessions, transparency
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest, new_token
@@ -219,10 +219,32 @@ async def download_document(request: Request, viewer: Viewer) -> Response:
 @member_route
 async def export_library(request: Request, viewer: Viewer) -> Response:
     """A zip of a workspace's documents: the viewer's own, or (owners) all of them."""
-    chunks, filename = await offload.read(
+    chunks, filename = await offload.write(  # an owner's export of everyone's documents is on the record
         documents.export_zip, viewer, int(request.path_params["workspace_id"]), only_mine=request.query_params.get("scope") != "all"
     )
     return StreamingResponse(chunks, media_type="application/zip", headers={"Content-Disposition": content_disposition("attachment", filename), "Content-Security-Policy": DOWNLOAD_POLICY})
+
+
+@answered
+@member_route
+async def audit_export(request: Request, viewer: Viewer) -> Response:
+    """The record, filtered as the query string says, as CSV (administrators only)."""
+    text = await offload.write(membership.audit_csv, viewer, audit.Filter.of(request.query_params))
+    return Response(text, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": content_disposition("attachment", "audit.csv"), "Content-Security-Policy": DOWNLOAD_POLICY})
+
+
+@answered
+@member_route
+async def my_data(request: Request, viewer: Viewer) -> Response:
+    """Everything the instance holds about the member as one zip (the request is on the record)."""
+    chunks, filename = await offload.write(privacy.export, viewer)
+    return StreamingResponse(chunks, media_type="application/zip", headers={"Content-Disposition": content_disposition("attachment", filename), "Content-Security-Policy": DOWNLOAD_POLICY})
+
+
+@answered
+async def transparency_report(_request: Request) -> Response:
+    """The public transparency report as JSON (no personal data in it)."""
+    return JSONResponse(await offload.read(transparency.as_json))
 
 
 @answered
@@ -315,6 +337,9 @@ def routes() -> Starlette:
             Route("/workspaces/{workspace_id:int}/calendar.ics", workspace_calendar, methods=["GET"]),
             Route("/workspaces/{workspace_id:int}/export.zip", export_library, methods=["GET"]),
             Route("/documents/{document_id:int}/download", download_document, methods=["GET"]),
+            Route("/admin/audit.csv", audit_export, methods=["GET"]),
+            Route("/account/my-data.zip", my_data, methods=["GET"]),
+            Route("/transparency.json", transparency_report, methods=["GET"]),
             *api_public.ROUTES,
         ],
         middleware=[Middleware(ops_metrics.RequestMetrics)],  # Reflex's own routes are mounted inside these, so it counts theirs too

@@ -8,10 +8,12 @@ from partnerskap import api, api_public, jobs, memory
 from partnerskap.middleware import SessionBinding, StopGate
 from partnerskap.ops import redaction
 from partnerskap.ops.metrics import EventMetrics
-from partnerskap.pages import account, activities, admin, auth, content, home, legal, library, member_home, moderation, networks, notifications, people, thread, workspaces
+from partnerskap.pages import account, activities, admin, admin_dashboard, admin_settings, auth, content, home, legal, library, member_home, moderation, networks, notifications, people, thread, transparency, workspaces
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.activities import ActivitiesState, ActivityReviewState, MyActivitiesState
 from partnerskap.state.admin import AdminState
+from partnerskap.state.admin_dashboard import AdminDashboardState
+from partnerskap.state.admin_settings import AdminSettingsState
 from partnerskap.state.base import AppState
 from partnerskap.state.content import ContentEditorState, PublicContentState, ServiceLinksState
 from partnerskap.state.discussions import ThreadState
@@ -22,6 +24,7 @@ from partnerskap.state.messages import AreasState, MessagesState
 from partnerskap.state.networks import NetworksState, NetworkState
 from partnerskap.state.notifications import NotificationsState
 from partnerskap.state.people import ListsState, PeopleState, ProfileState
+from partnerskap.state.transparency import TransparencyState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 
 redaction.install()
@@ -62,6 +65,8 @@ PAGES = [
     (admin.outbox, "/admin/outbox", [AdminState.load_outbox]),
     (admin.audit, "/admin/audit", [AdminState.load_audit]),
     (admin.downloads, "/admin/downloads", [AdminState.load_downloads]),
+    (admin_dashboard.dashboard, "/admin/dashboard", [AdminDashboardState.load]),
+    (admin_settings.settings, "/admin/settings", [AdminSettingsState.load]),
     (content.service_links, "/admin/services", [ServiceLinksState.load_services]),
     (moderation.queue, "/moderation", [ModerationState.load_queue]),
     (moderation.own_case, "/moderation/cases/[case_id]", [ModerationState.load_case]),
@@ -91,6 +96,7 @@ PAGES = [
     (legal.terms, "/terms", []),
     (legal.privacy, "/privacy", []),
     (legal.accessibility, "/accessibility", []),
+    (transparency.transparency, "/transparency", [TransparencyState.load]),
 ]
 for component, route, loaders in PAGES:
     app.add_page(component, route=route, on_load=loaders or [AppState.refresh], title="Partnerskap")

@@ -93,7 +93,7 @@ class AuditPublic(BaseModel):
             when=format_datetime(entry.created_at, language),
             actor=names.get(entry.actor_id or 0, ""),
             action=entry.action,
-            target=names.get(entry.target_user_id or 0, "") or places.get(entry.workspace_id or 0, ""),
+            target=names.get(entry.target_user_id or 0, "") or places.get(entry.workspace_id or 0, "") or (f"{entry.target_kind} {entry.target_id}" if entry.target_id else entry.target_kind),
             reason=entry.reason,
         )
 
@@ -456,6 +456,25 @@ class WorkspacePagePublic:
             ],
             invitations=[InvitationRow(id=invitation.id or 0, email=invitation.email, expires=format_datetime(invitation.expires_at, language)) for invitation in page.invitations],
         )
+
+
+class TransparencyMonth(BaseModel):
+    """One month of the public transparency report."""
+
+    month: str
+    reports: int
+    actions: int
+    median_hours: str
+
+
+class TransparencyCount(BaseModel):
+    """How many reports with a reason (kind "report"), or decisions with an outcome for a reason (kind "action"), in a month."""
+
+    month: str
+    kind: str
+    reason: str
+    outcome: str
+    count: int
 
 
 class ContentSummaryPublic(BaseModel):

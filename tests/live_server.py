@@ -24,6 +24,8 @@ from partnerskap.services import mail
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_EMAIL = "admin@example.org"
 ADMIN_PASSWORD = "admin passphrase for tests"
+# The test admin's authenticator, enrolled when the instance is prepared; `admin_code` computes its current code.
+ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 
@@ -135,6 +137,7 @@ def prepared_instance(*, port: int | None = None, prepare: bool = True, **extra_
     env = server_environment(port, data_dir, **extra_env)
     if prepare:
         subprocess.run([sys.executable, "-m", "partnerskap.cli", "prepare"], cwd=ROOT, env=env, check=True, capture_output=True)
+        enrol_second_factor(env, ADMIN_EMAIL, ADMIN_TOTP_SECRET)
     return LiveServer(url=f"http://localhost:{port}", database_url=env["DATABASE_URL"], data_dir=data_dir, env=env)
 
 
@@ -173,3 +176,25 @@ def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path, timeout:
                 return
         time.sleep(1)
     raise RuntimeError(f"the server did not start in {timeout} s:\n{log_path.read_text()[-4000:]}")
+
+
+def enrol_second_factor(env: dict[str, str], email: str, secret: str) -> None:
+    """Switch two-factor sign-in on for a person of an instance with a known secret (in the instance's own environment, for its secret key)."""
+    script = (
+        "import sys\n"
+        "from sqlmodel import select\n"
+        "from partnerskap.db import transaction\n"
+        "from partnerskap.models import User\n"
+        "from partnerskap.services import two_factor\n"
+        "with transaction() as session:\n"
+        "    user = session.exec(select(User).where(User.email == sys.argv[1])).one()\n"
+        "    two_factor.switch_on_with_secret(user, sys.argv[2], session=session)\n"
+    )
+    subprocess.run([sys.executable, "-c", script, email, secret], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def admin_code(secret: str = ADMIN_TOTP_SECRET) -> str:
+    """The current code of an authenticator holding the secret."""
+    import pyotp
+
+    return pyotp.TOTP(secret).now()

@@ -299,5 +299,35 @@ def test_a_document_in_the_trash_is_no_longer_shown_attached(uploader, workspace
     assert [view.attachments for view in shown] == [[], [(kept.document_id, "agenda.pdf")], []]
 
 
+def test_a_download_of_a_purged_document_stays_on_the_disclosure_log_by_its_name(uploader, workspace, admin):
+    version = upload(uploader, workspace.id, "minutes.pdf", PDF)
+    documents.authorise_download(viewer(uploader), version.document_id)
+    documents.delete_document(viewer(uploader), version.document_id)
+    assert documents.purge_trash(days=0) == 1
+    assert count(Document) == 0
+    [(logged, who, document_name)] = documents.download_log(viewer(admin))
+    assert (who, document_name, logged.document_id, logged.version_id) == ("Bob", "minutes.pdf", None, None)
+
+
+def test_previews_of_an_image_are_noted_once_a_day_and_downloads_every_time(uploader, workspace):
+    version = upload(uploader, workspace.id, "logo.png", PNG)
+    for _ in range(3):
+        assert documents.authorise_download(viewer(uploader), version.document_id, inline=True).inline
+    documents.authorise_download(viewer(uploader), version.document_id)
+    documents.authorise_download(viewer(uploader), version.document_id)
+    with transaction() as session:
+        assert sorted(session.exec(select(DownloadLog.inline)).all()) == [False, False, True]
+
+
+def test_an_owners_export_of_everyones_documents_is_on_the_record(uploader, workspace):
+    from partnerskap.models import AuditEntry
+
+    upload(uploader, workspace.id, "report.pdf", PDF)
+    documents.export_zip(viewer(uploader), workspace.id, only_mine=True)
+    documents.export_zip(viewer(uploader), workspace.id, only_mine=False)
+    with transaction() as session:
+        assert [(e.action, e.workspace_id, e.reason) for e in session.exec(select(AuditEntry)).all()] == [("workspace.export", workspace.id, "1 documents")]
+
+
 def test_file_kinds_are_named_as_people_know_them():
     assert [t(filetypes.kind_name(kind), "fi") for kind in ("application/pdf", filetypes.OFFICE_ZIP[".docx"], "application/x-unknown")] == ["PDF-asiakirja", "Word-asiakirja", "Tiedosto"]

@@ -24,11 +24,12 @@ from partnerskap.models import Role, Status, User
 from partnerskap.models.base import utcnow
 from partnerskap import api
 from partnerskap.i18n import t
-from partnerskap.services import accounts, passwords, sessions
+from partnerskap.services import accounts, passwords, sessions, two_factor
 from tests.live_server import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     LiveServer,
+    admin_code,
     running_instance,
 )
 
@@ -46,7 +47,7 @@ OTHER_BROWSER = "login-value-of-another-browser"
 def live_database(server: LiveServer) -> Iterator[None]:
     """Point this process's services at the live instance's database for a moment."""
     previous = config.settings
-    config.settings = dataclasses.replace(previous, database_url=server.database_url)
+    config.settings = dataclasses.replace(previous, database_url=server.database_url, secret_key=server.env["PARTNERSKAP_SECRET_KEY"])
     try:
         yield
     finally:
@@ -81,9 +82,12 @@ def client(server) -> Iterator[httpx.Client]:
 
 
 def ticket(server: LiveServer, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD, browser: str = BROWSER) -> str:
-    """A one-time login ticket for the browser holding `browser`, made by the login service against the live database."""
+    """A one-time login ticket for the browser holding `browser`, made by the login service against the live database (with the admin's second factor)."""
     with live_database(server):
-        return accounts.log_in(email, password, "127.0.0.1", browser=browser)
+        signed_in = accounts.log_in(email, password, "127.0.0.1", browser=browser)
+        if signed_in.step is two_factor.Step.SESSION:
+            return signed_in.ticket
+        return two_factor.verify(signed_in.ticket, admin_code(), "127.0.0.1", browser=browser)
 
 
 def complete(client: httpx.Client, one_time: str, next_url: str = "/", browser: str = BROWSER, **headers: str) -> httpx.Response:

@@ -28,7 +28,7 @@ from partnerskap.models import (
     Workspace,
 )
 from partnerskap.models.base import utcnow
-from partnerskap.services import discussions, documents, moderation, notifications, permissions, sessions, workspaces
+from partnerskap.services import discussions, documents, moderation, notifications, permissions, sessions, transparency, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.workspaces import WorkspaceForm
 from tests.conftest import make_person, viewer
@@ -390,3 +390,14 @@ def test_owner_sets_pre_moderation_for_their_workspace_and_members_cannot(worksp
         moderation.set_premoderation(viewer(member), workspace.id, 0)
     with pytest.raises(Invalid):
         moderation.set_premoderation(viewer(owner), workspace.id, 400)
+
+
+def test_reports_and_decisions_of_real_cases_are_counted_in_the_transparency_report(post, member, admin, workspace, password_hash):
+    greta = make_person(password_hash, "Greta")
+    with transaction() as session:
+        session.add(Membership(workspace_id=workspace.id, user_id=greta.id))
+    case = moderation.report(viewer(member), "post", post.id, "spam")
+    moderation.report(viewer(greta), "post", post.id, "harassment")
+    moderation.decide(viewer(admin), case.id, "hide", "Advertising")
+    (month,) = transparency.months()
+    assert (month.reports, month.actions, month.actions_by_reason) == ({"spam": 1, "harassment": 1}, {"hide": 1}, {"spam": {"hide": 1}})

@@ -404,7 +404,7 @@ def test_cookies_carry_the_host_prefix_over_https_only(tmp_path):
 
 
 def test_a_ticket_completes_only_with_the_login_value_of_the_browser_it_was_issued_for(member):
-    ticket = accounts.log_in(member.email, PASSWORD, IP, browser="login-value-of-bobs-browser")
+    ticket = accounts.log_in(member.email, PASSWORD, IP, browser="login-value-of-bobs-browser").ticket
     assert sessions.exchange_ticket(ticket, browser="login-value-of-another-browser") is None
     assert sessions.exchange_ticket(ticket) is None
     assert sessions.resolve(sessions.exchange_ticket(ticket, browser="login-value-of-bobs-browser")).id == member.id

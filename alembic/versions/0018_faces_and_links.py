@@ -1,7 +1,7 @@
 """people have faces, mentions link to people, links elsewhere open in a new tab
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-07
 
 `user.avatar_key` is the storage key of a person's picture ("" shows initials). The renderer now makes a mention a
@@ -17,7 +17,7 @@ from partnerskap.services.markdown import render
 
 
 revision = '0018'
-down_revision = '0016'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -113,7 +113,7 @@ def header() -> rx.Component:
     """The platform name, navigation, language switcher and account menu; on phones one row with a menu."""
     return rx.el.header(
         rx.flex(
-            rx.link(T("Partnership Platform"), href="/", class_name="brand", underline="none"),
+            rx.link(rx.cond(AppState.instance_name != "", AppState.instance_name, T("Partnership Platform")), href="/", class_name="brand", underline="none", id="brand"),
             rx.el.nav(
                 rx.hstack(
                     rx.cond(AppState.is_member, nav_link("Home", "/home"), nav_link("Home", "/")),
@@ -171,12 +171,13 @@ def notice_banner() -> rx.Component:
 
 
 def footer() -> rx.Component:
-    """Links to the terms of use, privacy notice and accessibility statement."""
+    """Links to the terms of use, privacy notice, accessibility statement and transparency report."""
     return rx.el.footer(
         rx.flex(
             rx.link(T("Terms of use"), href="/terms"),
             rx.link(T("Privacy notice"), href="/privacy"),
             rx.link(T("Accessibility statement"), href="/accessibility"),
+            rx.link(T("Transparency report"), href="/transparency"),
             spacing="5",
             wrap="wrap",
         ),

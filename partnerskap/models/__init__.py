@@ -1,11 +1,12 @@
 """Table models: importing this package registers every table with the metadata."""
 
 from partnerskap.models.activities import Activity, ActivityChoice, ActivitySearch
-from partnerskap.models.accounts import AuthSession, EmailToken, LoginTicket, Role, Status, ThrottleAttempt, User
+from partnerskap.models.accounts import AuthSession, EmailToken, LoginTicket, RecoveryCode, Role, Status, ThrottleAttempt, User
 from partnerskap.models.audit import AuditEntry
 from partnerskap.models.calendar import Event
 from partnerskap.models.health import HealthCheck
 from partnerskap.models.content import ContentImage, ContentItem, ContentKind, ContentRevision, ContentVersion, EventAttendance, NewsFollower, Publication, ServiceLink
+from partnerskap.models.instance import InstanceSettings
 from partnerskap.models.documents import Document, DocumentVersion, DownloadLog, Folder, PostAttachment
 from partnerskap.models.discussions import Draft, Post, PostRevision, Thread, ThreadReader
 from partnerskap.models.mail import OutboxMessage
@@ -54,6 +55,7 @@ __all__ = [
     "Draft",
     "EmailToken",
     "Event",
+    "InstanceSettings",
     "Invitation",
     "JoinRequest",
     "Lifecycle",
@@ -63,6 +65,7 @@ __all__ = [
     "NotificationSettings",
     "OutboxMessage",
     "Post",
+    "RecoveryCode",
     "PostRevision",
     "Role",
     "Status",

@@ -19,6 +19,7 @@ class Status(enum.StrEnum):
     APPROVED = "approved"
     DENIED = "denied"
     SUSPENDED = "suspended"
+    ERASED = "erased"  # a former member who deleted their account: the row stays where records name it
 
 
 class Role(enum.StrEnum):
@@ -50,6 +51,9 @@ class User(SQLModel, table=True):
     suspended_until: datetime | None = None  # a suspension ends by itself then (None: until lifted)
     avatar_key: str = Field(default="", max_length=200)  # the profile picture in the storage; "" for initials
     created_at: datetime = Field(default_factory=utcnow)
+    # The TOTP secret, encrypted with a key derived from the secret key (services.two_factor); "" until enrolled.
+    totp_secret: str = Field(default="", max_length=255)
+    two_factor_since: datetime | None = None
 
 
 class AuthSession(SQLModel, table=True):
@@ -64,13 +68,27 @@ class AuthSession(SQLModel, table=True):
 
 
 class LoginTicket(SQLModel, table=True):
-    """A one-time, short-lived ticket that the cookie route exchanges for a session."""
+    """A one-time, short-lived ticket that the cookie route exchanges for a session.
+
+    A ticket that `awaits_code` proves only the password: it is exchanged for a session ticket by a second-factor
+    code (services.two_factor), never by the cookie route.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_hash: str = Field(max_length=64, unique=True, index=True)
     browser_hash: str = Field(default="", max_length=64)  # the digest of the login value of the browser it was issued for
     user_id: int = Field(foreign_key="user.id", index=True)
     expires_at: datetime
+    used_at: datetime | None = None
+    awaits_code: bool = False
+
+
+class RecoveryCode(SQLModel, table=True):
+    """One single-use recovery code of a person's second factor: only its SHA-256 is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    code_hash: str = Field(max_length=64, index=True)
     used_at: datetime | None = None
 
 

@@ -53,12 +53,16 @@ class DocumentVersion(SQLModel, table=True):
 
 
 class DownloadLog(SQLModel, table=True):
-    """Who downloaded which version, and when: the disclosure log administrators read."""
+    """Who downloaded which version, and when: the disclosure log administrators read.
+
+    A purged document's rows stay, with its name, and their document and version ids are cleared.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
-    document_id: int = Field(foreign_key="document.id", index=True)
-    version_id: int = Field(foreign_key="documentversion.id")
+    document_id: int | None = Field(default=None, foreign_key="document.id", index=True)
+    version_id: int | None = Field(default=None, foreign_key="documentversion.id")
+    document_name: str = Field(default="", max_length=200)
     at: datetime = Field(default_factory=utcnow, index=True)
     inline: bool = False
 

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from partnerskap.components import two_factor
 from partnerskap.components.avatar import avatar
 from partnerskap.components.forms import field, field_error, labelled_upload, submit
 from partnerskap.components.i18n import T, T_choice
@@ -109,4 +110,63 @@ def account() -> rx.Component:
         rx.heading(T("Log out on all devices"), as_="h2", size="5", margin_top="6"),
         rx.text(T("Ends every session of your account, on this computer and on every other one where you are logged in.")),
         rx.button(T("Log out on all devices"), on_click=AccountState.log_out_everywhere, variant="outline", margin_top="3", id="log-out-everywhere"),
+        two_factor_section(),
+        your_data_section(),
+    )
+
+
+def your_data_section() -> rx.Component:
+    """Download all of one's data; delete one's account, keeping or removing what one wrote and uploaded."""
+    return rx.box(
+        rx.heading(T("Your data"), as_="h2", size="5", margin_top="6"),
+        rx.text(T("Download everything this instance holds about you as one zip file: your profile, posts, notifications, the documents you uploaded and the administrators' records about you.")),
+        rx.link(T("Download my data"), href="/account/my-data.zip", is_external=True, id="download-my-data", class_name="button-link", margin_top="2"),
+        rx.heading(T("Delete your account"), as_="h3", size="4", margin_top="5"),
+        rx.text(T("Your sessions end and your profile is erased. Choose what happens to your posts and the documents you uploaded.")),
+        rx.form(
+            rx.vstack(
+                rx.el.fieldset(
+                    rx.el.legend(T("Your posts and documents"), class_name="field-label"),
+                    rx.el.label(rx.el.input(type="radio", name="content", value="keep", default_checked=True), " ", T("Keep them under the name “Former member”"), class_name="checkbox-label"),
+                    rx.el.label(rx.el.input(type="radio", name="content", value="remove", id="delete-account-remove"), " ", T("Remove them, files included"), class_name="checkbox-label"),
+                ),
+                field("Password", "password", form="delete-account", type="password", autocomplete="current-password"),
+                rx.button(T("Delete my account"), type="submit", color_scheme="red", variant="soft", id="delete-account-button"),
+                spacing="3",
+                max_width="32em",
+            ),
+            on_submit=AccountState.delete_account,
+            aria_label=T("Delete your account"),
+        ),
+    )
+
+
+def two_factor_section() -> rx.Component:
+    """Switch two-factor sign-in on (optional for members) or off (administrators keep it)."""
+    return rx.box(
+        rx.heading(T("Two-factor sign-in"), as_="h2", size="5", margin_top="6"),
+        rx.cond(
+            AccountState.recovery_codes.length() > 0,
+            two_factor.recovery_codes(),
+            rx.cond(
+                AccountState.two_factor_on,
+                rx.vstack(
+                    rx.text(T("Two-factor sign-in is on: after the password you enter a code from your authenticator app."), id="two-factor-on"),
+                    rx.cond(
+                        ~AccountState.is_admin,
+                        two_factor.code_form(AccountState.switch_off_two_factor, "switch-off", "Switch two-factor sign-in off"),
+                    ),
+                    spacing="3",
+                ),
+                rx.cond(
+                    AccountState.enrol_secret != "",
+                    two_factor.enrolment(AccountState.finish_two_factor),
+                    rx.vstack(
+                        rx.text(T("With two-factor sign-in, a password alone does not open your account: you also enter a code from an authenticator app.")),
+                        rx.button(T("Set up two-factor sign-in"), on_click=AccountState.begin_two_factor, variant="outline"),
+                        spacing="3",
+                    ),
+                ),
+            ),
+        ),
     )

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from partnerskap.components.forms import field, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
 from partnerskap.i18n import N_
@@ -14,6 +15,7 @@ STATUS_LABELS = {
     "approved": N_("Member"),
     "denied": N_("Denied"),
     "suspended": N_("Suspended"),
+    "erased": N_("Former member"),
 }
 ROLE_LABELS = {"member": N_("Member"), "editor": N_("Editor"), "admin": N_("Administrator")}
 ACTION_LABELS = {
@@ -22,8 +24,20 @@ ACTION_LABELS = {
     "membership.suspend": N_("Suspended"),
     "membership.reinstate": N_("Reinstated"),
     "role.make_admin": N_("Made administrator"),
+    "workspace.enter": N_("Entered a workspace"),
+    "workspace.accept": N_("Accepted into a workspace"),
+    "workspace.decline": N_("Declined from a workspace"),
+    "workspace.set_role": N_("Changed a workspace role"),
+    "workspace.hand_over": N_("Handed a workspace over"),
+    "workspace.remove_member": N_("Removed from a workspace"),
+    "workspace.export": N_("Exported a workspace's documents"),
+    "settings.change": N_("Changed the instance settings"),
+    "audit.export": N_("Exported the audit log"),
+    "account.export": N_("Downloaded their data"),
+    "account.delete": N_("Deleted their account"),
     "role.grant_editor": N_("Made editor"),
     "role.revoke_editor": N_("Editor role removed"),
+    "report.received": N_("Reported an item"),
     "moderation.dismiss": N_("Dismissed a report"),
     "moderation.approve": N_("Approved a waiting item"),
     "moderation.hide": N_("Hid an item"),
@@ -51,6 +65,8 @@ def admin_nav() -> rx.Component:
             rx.link(T("Outbox"), href="/admin/outbox"),
             rx.link(T("Audit log"), href="/admin/audit"),
             rx.link(T("Downloads"), href="/admin/downloads"),
+            rx.link(T("Dashboard"), href="/admin/dashboard"),
+            rx.link(T("Settings"), href="/admin/settings"),
             rx.link(T("National services"), href="/admin/services"),
             rx.link(
                 T("Moderation"),
@@ -227,11 +243,33 @@ def outbox() -> rx.Component:
     )
 
 
+def audit_filter() -> rx.Component:
+    """Narrow the record down by actor, action, target kind and days; the CSV export follows the filter."""
+    return rx.form(
+        rx.flex(
+            field("Actor's e-mail address", "actor", form="audit", type="email", required=False),
+            field("Action", "action", form="audit", required=False, hint="For example membership.suspend, or moderation. for all moderation"),
+            field("Target kind", "kind", form="audit", required=False, hint="user, workspace, post, document…"),
+            field("From", "since", form="audit", type="date", required=False),
+            field("To", "until", form="audit", type="date", required=False),
+            submit("Filter"),
+            wrap="wrap",
+            spacing="3",
+            align="end",
+        ),
+        on_submit=AdminState.filter_audit,
+        aria_label=T("Filter the audit log"),
+        margin_bottom="4",
+    )
+
+
 def audit() -> rx.Component:
-    """Who decided what, when and why."""
+    """Who did what, to what, when and why."""
     return page(
         "Audit log",
         admin_nav(),
+        audit_filter(),
+        rx.link(T("Download as CSV"), href=AdminState.audit_export_link, is_external=True, id="audit-csv", margin_bottom="3"),
         rx.table.root(
             rx.table.header(
                 rx.table.row(
@@ -248,7 +286,7 @@ def audit() -> rx.Component:
                     lambda entry: rx.table.row(
                         rx.table.cell(entry.when),
                         rx.table.cell(entry.actor),
-                        rx.table.cell(T_choice(entry.action, ACTION_LABELS)),
+                        rx.table.cell(T_choice(entry.action, ACTION_LABELS), rx.el.br(), rx.text(entry.action, as_="span", size="1", color="var(--gray-11)")),
                         rx.table.cell(entry.target),
                         rx.table.cell(entry.reason),
                     ),

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from partnerskap.components import two_factor
 from partnerskap.components.forms import field, field_error, submit
 from partnerskap.components.i18n import T
 from partnerskap.components.layout import page
@@ -48,23 +49,48 @@ def register() -> rx.Component:
     )
 
 
+def password_form() -> rx.Component:
+    """E-mail address and password."""
+    return rx.form(
+        rx.vstack(
+            field("E-mail address", "email", type="email", autocomplete="username"),
+            field("Password", "password", type="password", autocomplete="current-password"),
+            submit("Log in"),
+            rx.link(T("Forgot your password?"), href="/forgot"),
+            rx.text(T("No account yet?"), " ", rx.link(T("Register"), href="/register")),
+            spacing="4",
+            max_width="32em",
+        ),
+        on_submit=AccountState.log_in,
+        aria_label=T("Log in"),
+    )
+
+
 def login() -> rx.Component:
-    """The login form."""
+    """The login form, then (for those who use it) the second factor: a code, or enrolling first (administrators)."""
     return page(
         "Log in",
-        rx.form(
-            rx.vstack(
-                field("E-mail address", "email", type="email", autocomplete="username"),
-                field("Password", "password", type="password", autocomplete="current-password"),
-                submit("Log in"),
-                rx.link(T("Forgot your password?"), href="/forgot"),
-                rx.text(T("No account yet?"), " ", rx.link(T("Register"), href="/register")),
-                spacing="4",
-                max_width="32em",
+        rx.cond(
+            (AccountState.second_factor_step != "") & (AccountState.recovery_codes.length() == 0),
+            rx.button(T("Start again with the password"), on_click=AccountState.restart_sign_in, variant="ghost", margin_bottom="3", id="restart-sign-in"),
+        ),
+        rx.match(
+            AccountState.second_factor_step,
+            ("code", two_factor.code_form(AccountState.enter_code, "second-factor", "Continue", hint="The six-digit code from your authenticator app, or one of your recovery codes.")),
+            (
+                "enrol",
+                rx.cond(
+                    AccountState.recovery_codes.length() > 0,
+                    two_factor.recovery_codes(rx.button(T("I have kept the codes; continue"), on_click=AccountState.continue_sign_in, id="continue-sign-in")),
+                    rx.vstack(
+                        rx.text(T("Administrators sign in with a second factor. Set it up now to continue."), weight="bold"),
+                        two_factor.enrolment(AccountState.enrol_at_sign_in),
+                        spacing="3",
+                    ),
+                ),
             ),
-            on_submit=AccountState.log_in,
-            aria_label=T("Log in"),
-        )
+            password_form(),
+        ),
     )
 
 

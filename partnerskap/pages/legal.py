@@ -16,7 +16,10 @@ PRIVACY = [
     N_("We process your name, e-mail address, organisation and what you write or upload, to run the platform and your membership."),
     N_("Your password is stored only as a salted Argon2id hash. The session cookie is strictly necessary and set only when you log in."),
     N_("Administrators of this instance can see membership applications, the e-mail the platform sends and the audit log of their decisions."),
-    N_("You can ask the administrators of this instance to show, correct or delete your data."),
+    N_("You can download all your data and delete your account yourself on your account page, or ask the administrators of this instance to show, correct or delete your data."),
+    N_("When you delete your account, your profile is erased at once; your posts and documents stay under the name “Former member” or are removed, as you choose. The record of administrators' and moderators' decisions keeps its entries about you, and the disclosure log its downloads."),
+    N_("Backups are made every night and kept for 14 days: what you delete leaves the backups within 14 days, when the last backup that holds it is deleted. A backup is restored only to recover the instance, never to bring back deleted accounts."),
+    N_("The transparency report publishes how many reports and moderation decisions there were each month, without naming anyone."),
 ]
 ACCESSIBILITY = [
     N_("We aim to meet the WCAG 2.1 level AA criteria, as Finnish law requires of public-sector services."),

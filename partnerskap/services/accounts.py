@@ -13,7 +13,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import LANGUAGES, N_, language_or_default, t
 from partnerskap.models import EmailToken, ModerationCase, Status, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import mail, notifications, passwords, sessions, throttle, workspaces
+from partnerskap.services import instance, mail, notifications, passwords, sessions, throttle, two_factor, workspaces
 from partnerskap.services.addresses import EMAIL_PATTERN, normalise_email
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.tokens import digest, new_token
@@ -167,7 +167,7 @@ def confirm_email(token: str) -> User:
         if user.email_confirmed_at is None:
             user.email_confirmed_at = utcnow()
             if user.status == Status.UNCONFIRMED:
-                user.status = Status.APPROVED if config.settings.membership_policy == "open" else Status.PENDING
+                user.status = Status.APPROVED if instance.effective().membership_policy == "open" else Status.PENDING
             session.add(user)
             if user.status == Status.APPROVED:
                 workspaces.admit_invited(session, user)
@@ -187,8 +187,8 @@ def resend_confirmation(user_id: int) -> None:
         _send_link(user, purpose="confirm", session=session)
 
 
-def log_in(email: str, password: str, client_address: str, *, browser: str = "") -> str:
-    """Check the credentials and return a one-time login ticket for the browser holding `browser`; the same refusal for unknown e-mails.
+def log_in(email: str, password: str, client_address: str, *, browser: str = "") -> two_factor.SignIn:
+    """Check the credentials and return a one-time ticket for the browser holding `browser` (a session's, or one that waits for a second factor); the same refusal for unknown e-mails.
 
     Failures refuse even the right password only from the address they came from; elsewhere they slow
     attempts at the account down, so an attacker can never lock its owner out.
@@ -207,7 +207,7 @@ def log_in(email: str, password: str, client_address: str, *, browser: str = "")
             throttle.count(*limits, session=session)
         else:
             throttle.forget(pair, session=session)
-            return sessions.issue_ticket(user.id, session=session, browser=browser)
+            return two_factor.after_password(user, session=session, browser=browser)
     raise Refused(N_("The e-mail address or password is wrong."))
 
 

@@ -30,7 +30,7 @@ from partnerskap.models import (
     User,
 )
 from partnerskap.models.base import utcnow
-from partnerskap.services import notifications
+from partnerskap.services import instance, notifications
 from partnerskap.services.calendar import CalendarEntry, write_ics
 from partnerskap.i18n import N_
 from partnerskap.services.errors import Invalid, Refused
@@ -452,6 +452,7 @@ class FrontPage:
 
 def front_page() -> FrontPage:
     """The instance's pages, latest news, upcoming events and the national services administrators arranged."""
+    settings = instance.effective()
     with transaction() as session:
         pages = session.exec(select(ContentItem).where(ContentItem.kind == ContentKind.PAGE, _public_items()).order_by(col(ContentItem.id)).limit(10)).all()
         news = session.exec(select(ContentItem).where(ContentItem.kind == ContentKind.NEWS, _public_items()).order_by(col(ContentItem.publish_at).desc()).limit(5)).all()
@@ -460,8 +461,8 @@ def front_page() -> FrontPage:
         ).all()
         services = list(session.exec(select(ServiceLink).order_by(col(ServiceLink.position), col(ServiceLink.id))).all())
         return FrontPage(
-            instance_name=config.settings.instance_name,
-            organisation=config.settings.instance_organisation,
+            instance_name=settings.instance_name,
+            organisation=settings.organisation,
             pages=_summaries(session, list(pages)),
             news=_summaries(session, list(news)),
             events=_summaries(session, list(events)),
@@ -596,7 +597,7 @@ def events_ics() -> str:
         )
         for item, summary in zip(items, summaries, strict=True)
     ]
-    return write_ics(config.settings.instance_name, entries)
+    return write_ics(instance.effective().instance_name, entries)
 
 
 def sitemap_xml() -> str:
@@ -636,7 +637,7 @@ def head_tags(path: str, language: str) -> str | None:
     canonical = public_url + url_of(item, version.language if version.language != item.default_language else "")
     escape = lambda text: xml_escape(text, {'"': "&quot;"})  # noqa: E731
     tags = [
-        f"<title>{escape(version.title)} · {escape(config.settings.instance_name)}</title>",
+        f"<title>{escape(version.title)} · {escape(instance.effective().instance_name)}</title>",
         f'<meta name="description" content="{escape(version.description)}">',
         f'<link rel="canonical" href="{escape(canonical)}">',
         *[f'<link rel="alternate" hreflang="{code}" href="{escape(public_url + url_of(item, code))}">' for code in LANGUAGES if code in found.standard],
@@ -645,7 +646,7 @@ def head_tags(path: str, language: str) -> str | None:
         f'<meta property="og:title" content="{escape(version.title)}">',
         f'<meta property="og:description" content="{escape(version.description)}">',
         f'<meta property="og:url" content="{escape(canonical)}">',
-        f'<meta property="og:site_name" content="{escape(config.settings.instance_name)}">',
+        f'<meta property="og:site_name" content="{escape(instance.effective().instance_name)}">',
         f'<meta property="og:locale" content="{ {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}[version.language]}">',
     ]
     return "".join(tags)

@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
@@ -20,7 +20,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import N_
 from partnerskap.models import Document, DocumentVersion, DownloadLog, Folder, Held, ItemKind, PostAttachment, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import filetypes, permissions, premoderation, scanner, workspaces
+from partnerskap.services import audit, filetypes, instance, permissions, premoderation, scanner, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import Action, require_admin, require_member
 from partnerskap.services.sessions import Viewer
@@ -89,6 +89,7 @@ class IncomingFile:
     def __init__(self, viewer: Viewer, workspace_id: int, filename: str, *, folder_id: int | None = None, document_id: int | None = None):
         self.viewer = viewer
         self.filename = clean_name(filename, "file")
+        self.limit = instance.effective().upload_limit_bytes
         with transaction() as session:
             workspaces.authorise(session, viewer, workspace_id, Action.CONTRIBUTE)
             user = session.get(User, viewer.id)
@@ -119,9 +120,9 @@ class IncomingFile:
     def add(self, chunk: bytes) -> None:
         """Take the next bytes; refuse (and drop everything) as soon as a limit is crossed."""
         self.size += len(chunk)
-        if self.size > config.settings.max_upload_bytes:
+        if self.size > self.limit:
             self.abort()
-            raise Refused(N_("The file is larger than the limit of {megabytes} MB."), megabytes=config.settings.max_upload_bytes // (1024 * 1024))
+            raise Refused(N_("The file is larger than the limit of {megabytes} MB."), megabytes=self.limit // (1024 * 1024))
         if self.size > self.room:
             self.abort()
             raise Refused(N_("The workspace's storage quota is full."))
@@ -606,22 +607,27 @@ def authorise_download(viewer: Viewer, document_id: int, version_number: int | N
         if version is None:
             raise Refused(VERSION_MISSING)
         show_inline = inline and version.content_type in filetypes.INLINE_TYPES
-        session.add(DownloadLog(user_id=viewer.id, document_id=document.id, version_id=version.id, inline=show_inline))
+        if not show_inline or not _viewed_today(session, viewer.id, document.id):
+            session.add(DownloadLog(user_id=viewer.id, document_id=document.id, version_id=version.id, document_name=document.name, inline=show_inline))
         return Download(version.storage_key, document.name, version.content_type, version.size, show_inline, document.licence, document.rights_holder)
 
 
+def _viewed_today(session: Session, user_id: int, document_id: int) -> bool:
+    """Whether the member already viewed the document in the browser today (UTC): previews and thumbnails are noted once a day."""
+    midnight = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    return session.exec(
+        select(DownloadLog.id).where(DownloadLog.user_id == user_id, DownloadLog.document_id == document_id, col(DownloadLog.inline).is_(True), col(DownloadLog.at) >= midnight).limit(1)
+    ).first() is not None
+
+
 def download_log(viewer: Viewer, *, limit: int = 500) -> list[tuple[DownloadLog, str, str]]:
-    """Who downloaded what, newest first (instance administrators only)."""
+    """Who downloaded what, newest first, purged documents too (by the name they had; instance administrators only)."""
     require_admin(viewer)
     with transaction() as session:
         rows = session.exec(
-            select(DownloadLog, User.name, Document.name)
-            .join(User, col(User.id) == col(DownloadLog.user_id))
-            .join(Document, col(Document.id) == col(DownloadLog.document_id))
-            .order_by(col(DownloadLog.id).desc())
-            .limit(limit)
+            select(DownloadLog, User.name).join(User, col(User.id) == col(DownloadLog.user_id)).order_by(col(DownloadLog.id).desc()).limit(limit)
         ).all()
-        return list(rows)
+        return [(logged, who, logged.document_name) for logged, who in rows]
 
 
 def export_zip(viewer: Viewer, workspace_id: int, *, only_mine: bool) -> tuple[Iterator[bytes], str]:
@@ -635,7 +641,9 @@ def export_zip(viewer: Viewer, workspace_id: int, *, only_mine: bool) -> tuple[I
         folders = {f.id: f for f in session.exec(select(Folder).where(Folder.workspace_id == workspace_id)).all()}
         files = [(_archive_path(e.document, folders), e.version.storage_key) for e in entries]
         name = place.workspace.name
-    return _zip_stream(files), f"{name}.zip"
+        if not only_mine:  # everyone's documents leave the instance: on the record
+            audit.record(actor_id=viewer.id, action="workspace.export", workspace_id=workspace_id, reason=f"{len(files)} documents", session=session)
+    return zip_stream(files), f"{name}.zip"
 
 
 def _archive_path(document: Document, folders: dict[int, Folder]) -> str:
@@ -665,11 +673,15 @@ class _Pipe(io.RawIOBase):
         return data
 
 
-def _zip_stream(files: list[tuple[str, str]]) -> Iterator[bytes]:
+def zip_stream(files: list[tuple[str, str]], texts: tuple[tuple[str, bytes], ...] = ()) -> Iterator[bytes]:
+    """A zip of stored objects (path, key), after some small files made here (path, bytes), streamed as it is built."""
     storage = get_storage()
     pipe = _Pipe()
-    seen: set[str] = set()
+    seen: set[str] = {path for path, _data in texts}
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path, data in texts:
+            archive.writestr(path, data)
+        yield pipe.take()
         for path, key in files:
             unique = path
             counter = 1
@@ -700,10 +712,10 @@ def purge(session: Session, expired: list[Document]) -> list[str]:
     """Delete documents' rows for good in the caller's transaction; returns their stored objects' keys to delete after the commit."""
     keys = []
     for document in expired:
+        # The disclosure log outlives the document: its rows keep the name and lose only the ids.
+        session.exec(update(DownloadLog).where(col(DownloadLog.document_id) == document.id).values(document_id=None, version_id=None))
         for version in session.exec(select(DocumentVersion).where(DocumentVersion.document_id == document.id)).all():
             keys.append(version.storage_key)
-            for logged in session.exec(select(DownloadLog).where(DownloadLog.version_id == version.id)).all():
-                session.delete(logged)
             session.delete(version)
         for attachment in session.exec(select(PostAttachment).where(PostAttachment.document_id == document.id)).all():
             session.delete(attachment)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import logging
 import re
@@ -12,8 +11,6 @@ from datetime import datetime
 from email.message import EmailMessage
 
 from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -22,6 +19,7 @@ from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import OutboxMessage
 from partnerskap.models.base import utcnow
+from partnerskap.services.tokens import sealer
 
 log = logging.getLogger(__name__)
 # One-time link tokens (confirmation, password reset) are for their recipient only: see `seal`.
@@ -67,9 +65,8 @@ def readable_body(message: OutboxMessage) -> str:
 
 
 def _sealer() -> Fernet:
-    """Authenticated encryption under a key derived from the instance's secret key for this one use."""
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"partnerskap outbox one-time links").derive(config.settings.secret_key.encode())
-    return Fernet(base64.urlsafe_b64encode(key))
+    """Authenticated encryption of the outbox's one-time links (tokens.sealer)."""
+    return sealer(b"partnerskap outbox one-time links")
 
 
 def deliver_pending() -> int:

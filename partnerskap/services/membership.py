@@ -28,15 +28,33 @@ def outbox(viewer: Viewer) -> list[OutboxMessage]:
         return mail.outbox(session=session)
 
 
-def audit_log(viewer: Viewer) -> tuple[list[AuditEntry], dict[int, str], dict[int, str]]:
-    """Administrators' decisions and entries, newest first, with the names of the people and workspaces in them (administrators only)."""
+def audit_log(viewer: Viewer, where: audit.Filter = audit.Filter()) -> tuple[list[AuditEntry], dict[int, str], dict[int, str]]:
+    """Administrators' and moderators' actions, newest first, with the names of the people and workspaces in them (administrators only)."""
     require_admin(viewer)
     with transaction() as session:
-        entries = audit.entries(session=session)
-        ids = {i for entry in entries for i in (entry.actor_id, entry.target_user_id) if i}
-        names = {user.id: user.name for user in session.exec(select(User).where(col(User.id).in_(ids))).all()}
-        places = dict(session.exec(select(Workspace.id, Workspace.name).where(col(Workspace.id).in_({entry.workspace_id for entry in entries if entry.workspace_id}))).all())
-        return entries, names, places
+        entries = audit.entries(where=where, session=session)
+        return entries, *_names_in(entries, session)
+
+
+AUDIT_EXPORT_LIMIT = 100_000
+
+
+def audit_csv(viewer: Viewer, where: audit.Filter = audit.Filter()) -> str:
+    """The filtered record as CSV (administrators only); the export is itself on the record."""
+    require_admin(viewer)
+    with transaction() as session:
+        entries = audit.entries(where=where, limit=AUDIT_EXPORT_LIMIT, session=session)
+        text = audit.as_csv(entries, *_names_in(entries, session))
+        audit.record(actor_id=viewer.id, action="audit.export", target_kind="audit", reason=f"{len(entries)} entries", session=session)
+    return text
+
+
+def _names_in(entries: list[AuditEntry], session: Session) -> tuple[dict[int, str], dict[int, str]]:
+    people = {i for entry in entries for i in (entry.actor_id, entry.target_user_id, entry.target_id if entry.target_kind == "user" else None) if i}
+    names = {user.id: user.name for user in session.exec(select(User).where(col(User.id).in_(people))).all()}
+    workspace_ids = {i for entry in entries for i in (entry.workspace_id, entry.target_id if entry.target_kind == "workspace" else None) if i}
+    places = dict(session.exec(select(Workspace.id, Workspace.name).where(col(Workspace.id).in_(workspace_ids))).all())
+    return names, places
 
 
 WAITING = (Status.PENDING, Status.UNCONFIRMED)
@@ -190,6 +208,7 @@ def make_admin(viewer: Viewer, user_id: int) -> User:
             raise Refused(N_("This person is already an administrator."))
         user.role = Role.ADMIN
         session.add(user)
+        sessions.revoke_all(user.id, session=session)  # administrators sign in with a second factor: they enrol at their next login
         audit.record(actor_id=viewer.id, action="role.make_admin", target_user_id=user.id, session=session)
     return user
 

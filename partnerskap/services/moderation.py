@@ -15,7 +15,6 @@ from sqlalchemy import delete as delete_rows
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.i18n import N_, t
 from partnerskap.models import (
@@ -42,7 +41,7 @@ from partnerskap.models import (
     Workspace,
 )
 from partnerskap.models.base import utcnow
-from partnerskap.services import audit, documents, mail, notifications, permissions, sessions, workspaces
+from partnerskap.services import audit, documents, instance, mail, notifications, permissions, sessions, transparency, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import Action, require_admin, require_member
 from partnerskap.services.sessions import Viewer
@@ -142,6 +141,8 @@ def report(viewer: Viewer, kind: str, item_id: int, reason: str, note: str = "")
         elif session.exec(select(Report.id).where(Report.case_id == case.id, Report.reporter_id == viewer.id)).first():
             raise Refused(ALREADY_REPORTED)
         session.add(Report(case_id=case.id, reporter_id=viewer.id, reason=reason, note=note))
+        # The transparency report counts reports and decisions by the reported item (kind and id) and the report's reason.
+        audit.record(actor_id=viewer.id, action=transparency.REPORT, workspace_id=item.workspace_id, target_kind=kind, target_id=item_id, reason_code=reason, session=session)
         notifications.notify(session, user_id=viewer.id, kind="report_received", link="/notifications", item=excerpt_for(item.excerpt))
         return case
 
@@ -326,7 +327,16 @@ def decide(viewer: Viewer, case_id: int, decision: str, reason: str, until: str 
         case.decision, case.reason, case.decided_by, case.decided_at = decision, reason, viewer.id, utcnow()
         case.first_decided_by = case.first_decided_by or viewer.id
         session.add(case)
-        audit.record(actor_id=viewer.id, action=f"moderation.{decision}", target_user_id=case.author_id, workspace_id=case.workspace_id, reason=reason, session=session)
+        audit.record(
+            actor_id=viewer.id,
+            action=f"{transparency.DECISION_PREFIX}{decision}",
+            target_user_id=case.author_id,
+            workspace_id=case.workspace_id,
+            target_kind=case.item_kind,
+            target_id=case.item_id,
+            reason=reason,
+            session=session,
+        )
         _tell(session, case, decision, reason, appeal)
         return case
 
@@ -419,7 +429,7 @@ def close(session: Session, viewer: Viewer, workspace: Workspace | None, reason:
     workspace.lifecycle, workspace.closed_reason, workspace.closed_by, workspace.closed_at = Lifecycle.CLOSED, reason, viewer.id, utcnow()
     session.add(workspace)
     members = list(session.exec(select(Membership.user_id).where(Membership.workspace_id == workspace.id)).all())
-    notifications.notify_many(session, user_ids=members, kind="workspace_closed", link=f"/workspaces/{workspace.id}", workspace=workspace, reason=reason, days=config.settings.closed_grace_days)
+    notifications.notify_many(session, user_ids=members, kind="workspace_closed", link=f"/workspaces/{workspace.id}", workspace=workspace, reason=reason, days=instance.effective().closed_grace_days)
     return workspace
 
 
@@ -469,7 +479,7 @@ def delete_closed(viewer: Viewer, workspace_id: int) -> int:
         workspace = workspaces.authorise(session, viewer, workspace_id, Action.READ).workspace
         if workspace.lifecycle != Lifecycle.CLOSED or workspace.closed_at is None:
             raise Refused(NOT_CLOSED)
-        if utcnow() < workspace.closed_at + timedelta(days=config.settings.closed_grace_days):
+        if utcnow() < workspace.closed_at + timedelta(days=instance.effective().closed_grace_days):
             raise Refused(GRACE_NOT_OVER)
         library = list(session.exec(select(Document).where(Document.workspace_id == workspace_id)).all())
         keys = documents.purge(session, library)

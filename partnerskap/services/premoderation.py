@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from partnerskap import settings as config
 from partnerskap.models import Membership, ModerationCase, User, Workspace, WorkspaceRole
 from partnerskap.models.base import utcnow
+from partnerskap.services import instance
 from partnerskap.services.sessions import Viewer
 
 MANAGERS = (WorkspaceRole.OWNER, WorkspaceRole.MODERATOR)
@@ -24,7 +24,7 @@ def held_on_arrival(session: Session, viewer: Viewer, workspace: Workspace) -> b
 
     Asks the database only when pre-moderation is on; the workspace's managers and administrators are never held.
     """
-    days = max(config.settings.premoderation_days, workspace.premoderation_days or 0)
+    days = max(instance.effective().premoderation_days, workspace.premoderation_days or 0)
     if days <= 0 or viewer.is_admin:
         return False
     membership = session.exec(select(Membership).where(Membership.workspace_id == workspace.id, Membership.user_id == viewer.id)).first()

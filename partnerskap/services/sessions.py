@@ -99,7 +99,7 @@ def exchange_ticket(ticket: str, previous_token: str = "", browser: str = "") ->
     """A new session token for a valid ticket presented by the browser it was issued for (the previous session is revoked), else None."""
     with transaction() as session:
         row = session.exec(select(LoginTicket).where(LoginTicket.ticket_hash == digest(ticket))).first()
-        if row is None or row.used_at is not None or row.expires_at < utcnow() or row.browser_hash != digest(browser):
+        if row is None or row.awaits_code or row.used_at is not None or row.expires_at < utcnow() or row.browser_hash != digest(browser):  # a password alone never opens a session when a code is due
             return None
         row.used_at = utcnow()
         session.add(row)

@@ -48,6 +48,9 @@ REGISTER_EMAIL = Limit("register", 3, timedelta(hours=1))
 REGISTER_ADDRESS = Limit("register-address", 10, timedelta(hours=1))
 CONFIRM_RESEND = Limit("confirm", 3, timedelta(hours=1))
 PASSWORD_CHANGE = Limit("password", 5, timedelta(minutes=15))
+# Second-factor codes, like passwords: refused for one account from one address, only slowed from anywhere.
+SECOND_FACTOR_PAIR = Limit("second-factor", 5, timedelta(minutes=15))
+SECOND_FACTOR_ACCOUNT = Limit("second-factor-account", 10, timedelta(hours=1), slows=True)
 
 
 def client_address(peer: str, forwarded_for: str) -> str:

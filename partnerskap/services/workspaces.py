@@ -419,6 +419,7 @@ def decide_request(viewer: Viewer, request_id: int, accept: bool) -> JoinRequest
         session.add(request)
         if accept and role_of(session, request.workspace_id, request.user_id) is None:
             session.add(Membership(workspace_id=request.workspace_id, user_id=request.user_id))
+        audit.record(actor_id=viewer.id, action="workspace.accept" if accept else "workspace.decline", target_user_id=request.user_id, workspace_id=request.workspace_id, session=session)
         notifications.notify(
             session,
             user_id=request.user_id,
@@ -567,6 +568,7 @@ def set_role(viewer: Viewer, workspace_id: int, user_id: int, role: str) -> None
             raise Refused(N_("A workspace must always have an owner. Make someone else an owner first."))
         target.role = role
         session.add(target)
+        audit.record(actor_id=viewer.id, action="workspace.set_role", target_user_id=user_id, workspace_id=workspace_id, reason=role, session=session)
 
 
 def transfer_ownership(viewer: Viewer, workspace_id: int, user_id: int) -> None:
@@ -581,6 +583,7 @@ def transfer_ownership(viewer: Viewer, workspace_id: int, user_id: int) -> None:
         mine.role = WorkspaceRole.MODERATOR
         session.add(target)
         session.add(mine)
+        audit.record(actor_id=viewer.id, action="workspace.hand_over", target_user_id=user_id, workspace_id=workspace_id, session=session)
 
 
 def remove_member(viewer: Viewer, workspace_id: int, user_id: int) -> None:
@@ -593,6 +596,7 @@ def remove_member(viewer: Viewer, workspace_id: int, user_id: int) -> None:
         if target.role == WorkspaceRole.OWNER and _owner_count(session, workspace_id) == 1:
             raise Refused(N_("A workspace must always have an owner. Make someone else an owner first."))
         session.delete(target)
+        audit.record(actor_id=viewer.id, action="workspace.remove_member", target_user_id=user_id, workspace_id=workspace_id, session=session)
 
 
 def leave(viewer: Viewer, workspace_id: int) -> None:

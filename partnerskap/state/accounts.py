@@ -9,7 +9,7 @@ import reflex as rx
 from partnerskap import offload
 from partnerskap.api import safe_next
 from partnerskap.i18n import N_, format_date, format_datetime
-from partnerskap.services import accounts, avatars, sessions
+from partnerskap.services import accounts, avatars, privacy, sessions, two_factor
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, cookie_value, guarded
@@ -36,6 +36,14 @@ class AccountState(AppState):
     organisation: str = ""
     member_since: str = ""
     email_confirmed: bool = True
+    # Two-factor sign-in: the step after the password ("code", "enrol" or ""), a new secret and its QR code while
+    # enrolling, the recovery codes shown once, and whether the member's own account has it on.
+    second_factor_step: str = ""
+    enrol_secret: str = ""
+    enrol_qr_code: str = ""
+    recovery_codes: list[str] = []
+    two_factor_on: bool = False
+    _waiting_ticket: str = ""
 
     @guarded(Access.PUBLIC)
     async def register(self, viewer: Viewer | None, form: dict):
@@ -65,13 +73,57 @@ class AccountState(AppState):
 
     @guarded(Access.PUBLIC)
     async def log_in(self, viewer: Viewer | None, form: dict):
-        """Check the credentials, then let the cookie route start the session in this very browser."""
+        """Check the credentials, then let the cookie route start the session in this very browser (after a second factor when one is due)."""
+        browser = self._browser()
+        signed_in = await offload.write(accounts.log_in, _form_text(form, "email"), _form_text(form, "password"), self._client_address(), browser=browser)
+        if signed_in.step == two_factor.Step.SESSION:
+            self._complete_sign_in(signed_in.ticket)
+            return
+        self._waiting_ticket = signed_in.ticket
+        self.recovery_codes = []
+        if signed_in.step == two_factor.Step.ENROL:
+            self._show_enrolment(await offload.write(two_factor.begin_at_sign_in, signed_in.ticket, browser=browser))
+        self.second_factor_step = signed_in.step
+
+    def _browser(self) -> str:
         browser = cookie_value(self.router.headers.cookie, sessions.LOGIN_COOKIE)
         if not browser:
             raise Refused(NO_LOGIN_COOKIE)
-        ticket = await offload.write(accounts.log_in, _form_text(form, "email"), _form_text(form, "password"), self._client_address(), browser=browser)
+        return browser
+
+    def _complete_sign_in(self, ticket: str) -> None:
         destination = safe_next(self.router.url.query_parameters.get("next", "/home"))
+        self.second_factor_step = self._waiting_ticket = ""
         self._load_page("/auth/complete?" + urlencode({"ticket": ticket, "next": destination}))
+
+    def _show_enrolment(self, enrolment: two_factor.Enrolment) -> None:
+        self.enrol_secret = enrolment.secret
+        self.enrol_qr_code = enrolment.qr_code
+
+    @guarded(Access.PUBLIC)
+    async def restart_sign_in(self, viewer: Viewer | None):
+        """Back to the password form (a waiting sign-in expires after five minutes)."""
+        self.second_factor_step = self._waiting_ticket = self.enrol_secret = self.enrol_qr_code = ""
+        self.recovery_codes = []
+
+    @guarded(Access.PUBLIC, form="second-factor")
+    async def enter_code(self, viewer: Viewer | None, form: dict):
+        """Finish signing in with the authenticator's code or a recovery code."""
+        ticket = await offload.write(two_factor.verify, self._waiting_ticket, _form_text(form, "code"), self._client_address(), browser=self._browser())
+        self._complete_sign_in(ticket)
+
+    @guarded(Access.PUBLIC, form="enrol")
+    async def enrol_at_sign_in(self, viewer: Viewer | None, form: dict):
+        """Switch two-factor sign-in on with the first code from the authenticator; the recovery codes are shown once."""
+        self.recovery_codes = await offload.write(two_factor.finish_at_sign_in, self._waiting_ticket, _form_text(form, "code"), self._client_address(), browser=self._browser())
+        self.enrol_secret = self.enrol_qr_code = ""
+
+    @guarded(Access.PUBLIC)
+    async def continue_sign_in(self, viewer: Viewer | None):
+        """Go on signing in once the recovery codes are kept."""
+        ticket = await offload.write(two_factor.continue_at_sign_in, self._waiting_ticket, browser=self._browser())
+        self.recovery_codes = []
+        self._complete_sign_in(ticket)
 
     @guarded(Access.PUBLIC)
     async def request_reset(self, viewer: Viewer | None, form: dict):
@@ -116,6 +168,30 @@ class AccountState(AppState):
         account = await offload.read(accounts.own_account, viewer.id)
         self.member_since = format_datetime(account.created_at, self.lang)
         self.email_confirmed = account.email_confirmed_at is not None
+        self.two_factor_on = account.two_factor_since is not None
+        self.enrol_secret = self.enrol_qr_code = ""
+        self.recovery_codes = []
+
+    @guarded(Access.MEMBER)
+    async def begin_two_factor(self, viewer: Viewer):
+        """Show a new secret and its QR code to put in an authenticator app."""
+        self._show_enrolment(await offload.write(two_factor.begin, viewer))
+
+    @guarded(Access.MEMBER, form="enrol")
+    async def finish_two_factor(self, viewer: Viewer, form: dict):
+        """Switch two-factor sign-in on with the first code; the recovery codes are shown once."""
+        self.recovery_codes = await offload.write(two_factor.finish, viewer, _form_text(form, "code"), self._client_address())
+        self.enrol_secret = self.enrol_qr_code = ""
+        self.two_factor_on = True
+        self._say(N_("Two-factor sign-in is on."))
+
+    @guarded(Access.MEMBER, form="switch-off")
+    async def switch_off_two_factor(self, viewer: Viewer, form: dict):
+        """Switch two-factor sign-in off with a code."""
+        await offload.write(two_factor.switch_off, viewer, _form_text(form, "code"), self._client_address())
+        self.two_factor_on = False
+        self.recovery_codes = []
+        self._say(N_("Two-factor sign-in is off."))
 
     @guarded(Access.MEMBER)
     async def save_profile(self, viewer: Viewer, form: dict):
@@ -152,6 +228,12 @@ class AccountState(AppState):
         """Change the password; every session ends, so the member logs in again."""
         await offload.write(accounts.change_password, viewer.id, _form_text(form, "current_password"), _form_text(form, "new_password"))
         self._say(N_("Your password was changed. Log in with the new password."))
+        self._load_page("/auth/logout")
+
+    @guarded(Access.MEMBER, form="delete-account")
+    async def delete_account(self, viewer: Viewer, form: dict):
+        """Delete one's own account after the password, keeping or removing one's posts and documents; then log out."""
+        await offload.write(privacy.delete_account, viewer, _form_text(form, "password"), remove_content=form.get("content") == "remove")
         self._load_page("/auth/logout")
 
     @guarded(Access.SIGNED_IN)

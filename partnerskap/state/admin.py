@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from partnerskap import offload
 from partnerskap.i18n import N_, format_datetime, t
 from partnerskap.schemas import AuditPublic, DownloadPublic, OutboxPublic, PersonForAdmin
-from partnerskap.services import documents, membership, moderation
+from partnerskap.services import audit, documents, membership, moderation
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded
 
@@ -24,6 +26,8 @@ class AdminState(AppState):
     outbox: list[OutboxPublic] = []
     audit: list[AuditPublic] = []
     downloads: list[DownloadPublic] = []
+    audit_export_link: str = "/admin/audit.csv"
+    _audit_query: dict[str, str] = {}
     open_cases: int = 0
 
     async def _load_people(self, viewer: Viewer) -> None:
@@ -123,7 +127,19 @@ class AdminState(AppState):
     @guarded(Access.ADMIN, loads_page=True)
     async def load_audit(self, viewer: Viewer):
         """Fill the audit log view."""
-        entries, names, places = await offload.read(membership.audit_log, viewer)
+        await self._load_audit(viewer)
+
+    @guarded(Access.ADMIN, form="audit")
+    async def filter_audit(self, viewer: Viewer, form: dict):
+        """Show the entries by an actor, of an action, about a kind of target, between two days; the CSV link follows."""
+        query = {name: value.strip() for name, value in form.items() if name in ("actor", "action", "kind", "since", "until") and isinstance(value, str) and value.strip()}
+        audit.Filter.of(query)  # a day that is not a day is refused before anything changes
+        self._audit_query = query
+        self.audit_export_link = "/admin/audit.csv?" + urlencode(query)
+        await self._load_audit(viewer)
+
+    async def _load_audit(self, viewer: Viewer) -> None:
+        entries, names, places = await offload.read(membership.audit_log, viewer, audit.Filter.of(self._audit_query))
         self.audit = [AuditPublic.of(entry, names, places, self.lang) for entry in entries]
 
     @guarded(Access.ADMIN, loads_page=True)

@@ -18,7 +18,7 @@ from partnerskap import memory, offload, uploads
 from partnerskap.i18n import LANGUAGES, N_, best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import avatars, notifications, permissions, sessions, throttle
+from partnerskap.services import avatars, instance, notifications, permissions, sessions, throttle
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
@@ -114,13 +114,15 @@ def guarded(
                 if loads_page:  # never a background handler, whose state may change only under its lock
                     arriving, self._arrival_notice = self._arrival_notice, ""
                 await show(self, errors={}, notice=arriving)
-            counting = None
+            counting = settings = None
             outcome = failures.CANCELLED  # until the handler ends one way or another
             try:
                 viewer = await self._current_viewer()
                 if loads_page:  # who is looking; their unread count (remembered, or read in a thread while the page loads)
                     self._show_viewer(viewer)
                     counting = asyncio.ensure_future(self._unread_count(viewer))
+                    if instance.remembered() is None:  # the instance's name, read once a while per process beside the page's own call
+                        settings = asyncio.ensure_future(offload.read(instance.effective))
                 if not _allowed(access, viewer):
                     outcome = failures.REFUSED
                     message = NOT_SIGNED_IN if viewer is None else NO_ACCESS
@@ -144,6 +146,9 @@ def guarded(
                 if counting is not None:
                     with contextlib.suppress(*failures.DATABASE_UNAVAILABLE):  # the page's own loading says so
                         self.unread_notifications = await counting
+                if settings is not None:
+                    with contextlib.suppress(*failures.DATABASE_UNAVAILABLE):
+                        self.instance_name = (await settings).instance_name
                 ops_metrics.count_event(name, outcome, upload=upload)
             return None
 
@@ -174,6 +179,7 @@ class AppState(rx.State):
     is_admin: bool = False
     is_editor: bool = False
     unread_notifications: int = 0
+    instance_name: str = ""
     continue_to: str = ""
     notice: str = ""
     errors: dict[str, str] = {}
@@ -198,6 +204,8 @@ class AppState(rx.State):
         self.viewer_status = viewer.status if viewer else ""
         self.is_member = bool(viewer and viewer.is_member)
         self.is_admin = bool(viewer and viewer.is_admin)
+        if (settings := instance.remembered()) is not None:
+            self.instance_name = settings.instance_name
         self.is_editor = permissions.may_edit_content(viewer)
         self.lang = viewer.language if viewer is not None else self._visitors_language()
 

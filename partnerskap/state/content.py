@@ -26,8 +26,7 @@ IMAGE_UPLOAD_ID = "content-image-upload"
 class PublicContentState(AppState):
     """What visitors read: the front page, news and events lists, one item in every language it has."""
 
-    instance_name: str = ""
-    organisation: str = ""
+    organisation: str = ""  # the name is AppState.instance_name, which the header shows too
     pages: list[ContentSummaryPublic] = []
     news: list[ContentSummaryPublic] = []
     events: list[ContentSummaryPublic] = []

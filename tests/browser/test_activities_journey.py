@@ -17,7 +17,7 @@ from partnerskap.models.base import utcnow
 from tests.browser.axe import assert_accessible
 from tests.browser.test_membership_journey import log_in, open_page
 from tests.browser.test_workspace_journey import approved_member, live_database
-from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer
+from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP_SECRET, LiveServer
 
 CAFE_FI = "Kielikahvila Tapiolassa"
 CAFE_SV = "Språkcafé i Hagalund"
@@ -82,7 +82,7 @@ def test_member_submits_admin_publishes_visitor_on_a_phone_finds_it_until_it_lap
     expect(member.get_by_text("Waiting for review")).to_be_visible()
 
     admin = new_context().new_page()
-    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD)
+    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
     open_page(admin, live_server.url + "/admin/activities")
     expect(admin.get_by_text(CAFE_FI)).to_be_visible()
     admin.get_by_role("button", name="Julkaise").click()  # the first administrator reads Finnish
@@ -151,7 +151,7 @@ SAUNA = "Saunailta ja suomen kieli"
 
 def test_organiser_drafts_is_sent_back_edits_confirms_and_removes_while_admin_keeps_the_lists(live_server: LiveServer, new_context, password_hash: str):
     admin = new_context().new_page()
-    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD)
+    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
     open_page(admin, live_server.url + "/admin/activities")
     admin.locator("#choice-list").select_option("kind")
     admin.locator("#choice-code").fill("sauna-evening")

@@ -22,7 +22,7 @@ from tests.browser.test_workspace_journey import (
     viewer_of,
 )
 from tests.conftest import PASSWORD
-from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer
+from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP_SECRET, LiveServer
 
 SLUG = "varseminarium-2027"
 FI = ("Kevätseminaari 2027", "Seminaari kotoutumisen toimijoille.", "Ohjelmassa **puheenvuoroja** ja paneeli.")
@@ -57,7 +57,7 @@ def test_editor_publishes_news_that_visitors_read_in_their_language_and_in_plain
 
     # The administrator makes Ella an editor.
     admin = new_context().new_page()
-    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD)
+    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
     switch_language(admin, "en")
     open_page(admin, live_server.url + "/admin")
     admin.get_by_role("button", name="Members", exact=True).click()
@@ -173,7 +173,7 @@ def test_visitors_see_public_events_and_members_say_they_will_attend(live_server
 def test_editor_keeps_languages_in_step_restores_text_and_archives_while_admin_arranges_services(live_server: LiveServer, new_context, password_hash: str):
     ville = approved_member(live_server, password_hash, "Ville Versio")
     admin = new_context().new_page()
-    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD)
+    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
     switch_language(admin, "en")
     open_page(admin, live_server.url + "/admin/services")
     admin.locator("#services-links").fill("Kotoutuminen.fi | Integration.fi | Integration.fi | https://kotoutuminen.fi\nBad line")

@@ -20,7 +20,7 @@ from tests.browser.axe import assert_accessible
 from tests.browser.test_membership_journey import log_in, open_page, switch_language
 from tests.browser.test_workspace_journey import approved_member, live_database, viewer_of
 from tests.conftest import PASSWORD
-from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, LiveServer
+from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP_SECRET, ROOT, LiveServer
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 WIDTHS = {"desktop": 1280, "phone": 360}
@@ -129,7 +129,7 @@ def test_administrator_home_says_who_waits_for_approval(live_server: LiveServer,
     with live_database(live_server), transaction() as session:
         session.add(User(email="waiting.home@example.org", name="Waiting Applicant", password_hash=password_hash, status=Status.PENDING, email_confirmed_at=utcnow(), terms_accepted_at=utcnow()))
     page = new_context(locale="sv-FI").new_page()
-    log_in(page, live_server, ADMIN_EMAIL, ADMIN_PASSWORD)
+    log_in(page, live_server, ADMIN_EMAIL, ADMIN_PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
     open_page(page, live_server.url + "/home")
     switch_language(page, "sv")
     waiting = page.locator("#waiting-for-me")

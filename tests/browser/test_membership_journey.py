@@ -10,7 +10,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from partnerskap.i18n import LANGUAGES, t
 from partnerskap.services import passwords, sessions
 from tests.browser.axe import assert_accessible
-from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer
+from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP_SECRET, LiveServer, admin_code
 
 FRIDA = {"name": "Frida Virtanen", "email": "frida@example.org", "organisation": "Kotona ry", "password": "a long passphrase for frida"}
 CONFIRM_LINK = re.compile(r"https?://\S+/confirm\?token=\S+")
@@ -38,8 +38,8 @@ def check_in_every_language(page: Page, label: str, *, end_in: str = "en") -> No
         assert_accessible(page, f"{label} [{language}]")
 
 
-def log_in(page: Page, server: LiveServer, email: str, password: str) -> None:
-    """Log in through the form; the cookie route then lands on the home (or, for applicants, the status page)."""
+def log_in(page: Page, server: LiveServer, email: str, password: str, *, totp_secret: str = "") -> None:
+    """Log in through the form (and with the authenticator's code when the person has one); the cookie route then lands on the home (or, for applicants, the status page)."""
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     first_login_here = not any(cookie["name"] == sessions.LOGIN_COOKIE for cookie in page.context.cookies())
@@ -50,6 +50,9 @@ def log_in(page: Page, server: LiveServer, email: str, password: str) -> None:
     page.locator("#email").fill(email)
     page.locator("#password").fill(password)
     page.locator("form button[type=submit]").click()
+    if totp_secret:
+        page.locator("#second-factor-code").fill(admin_code(totp_secret))
+        page.locator("form button[type=submit]").click()
     try:
         page.wait_for_url(re.compile(r"/(status|home)/?$"))
     except PlaywrightTimeoutError:
@@ -101,7 +104,7 @@ def test_visitor_becomes_member_after_admin_approval(live_server: LiveServer, ne
     check_in_every_language(visitor, "status while pending")
 
     admin = new_context(locale="fi-FI").new_page()
-    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD)
+    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
     check_in_every_language(admin, "admin's status")
     open_page(admin, live_server.url + "/notifications")
     expect(admin.locator("main")).to_contain_text(t("{actor} applied for membership and waits for approval", "en", actor=FRIDA["name"]))
@@ -210,7 +213,7 @@ def test_a_guessable_password_is_refused_with_advice_and_a_taken_address_gets_th
     assert "/forgot" in live_server.last_mail_to(ADMIN_EMAIL)
 
     admin = new_context(locale="en-GB").new_page()
-    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD)
+    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
     open_page(admin, live_server.url + "/admin")
     switch_language(admin, "en")
     admin.locator("#people-search").fill(gunnel["name"].split()[0].upper())

@@ -24,7 +24,7 @@ from partnerskap.services.sessions import Viewer
 from partnerskap.services.workspaces import WorkspaceForm
 from tests.browser.test_membership_journey import log_in, open_page
 from tests.conftest import PASSWORD
-from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer
+from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP_SECRET, LiveServer, enrol_second_factor
 
 REASON = "Advertising is not allowed in this workspace."
 CLOSING = "The workspace shared material without the rights to it."
@@ -67,6 +67,7 @@ def test_a_report_is_hidden_appealed_decided_again_and_the_workspace_closed(live
     olivia = person(live_server, password_hash, "Olivia", "fi")
     bob = person(live_server, password_hash, "Bob", "sv")
     frank = person(live_server, password_hash, "Frank", "en", Role.ADMIN)
+    enrol_second_factor(live_server.env, frank.email, ADMIN_TOTP_SECRET)  # administrators sign in with a second factor
     with live_instance(live_server):
         workspace = workspaces.create(viewer_of(olivia), WorkspaceForm(name="Harbour Choir", purpose="Singing by the sea"))
         with transaction() as session:
@@ -93,7 +94,7 @@ def test_a_report_is_hidden_appealed_decided_again_and_the_workspace_closed(live
     # The administrator, on a phone, hides it with a reason.
     phone = new_context().new_page()
     phone.set_viewport_size({"width": 360, "height": 740})
-    log_in(phone, live_server, ADMIN_EMAIL, ADMIN_PASSWORD)
+    log_in(phone, live_server, ADMIN_EMAIL, ADMIN_PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
     open_page(phone, live_server.url + "/admin")
     expect(phone.locator("#open-cases-count")).to_have_text("1")
     open_page(phone, live_server.url + "/moderation")
@@ -128,7 +129,7 @@ def test_a_report_is_hidden_appealed_decided_again_and_the_workspace_closed(live
     open_page(phone, live_server.url + "/moderation")
     expect(phone.get_by_text("Nothing waits for a decision.")).to_be_visible()
     franks_page = new_context().new_page()
-    log_in(franks_page, live_server, frank.email, PASSWORD)
+    log_in(franks_page, live_server, frank.email, PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
     open_page(franks_page, live_server.url + "/moderation")
     appealed = franks_page.locator(".case-card")
     expect(appealed).to_contain_text("It was a concert ticket offer.")

@@ -17,7 +17,7 @@ from tests.browser.axe import assert_accessible
 from tests.browser.test_membership_journey import log_in, open_page
 from tests.browser.test_workspace_journey import live_database, unread_for
 from tests.conftest import PASSWORD
-from tests.live_server import LiveServer
+from tests.live_server import ADMIN_TOTP_SECRET, LiveServer, enrol_second_factor
 
 NETWORK = "Mottagningscentraler i Österbotten"
 THREAD = {"title": "Vinterkläder", "body": "Vem samlar in vinterkläder i år?"}
@@ -121,10 +121,11 @@ def test_members_find_each_other_write_and_meet_in_a_network(live_server: LiveSe
 
 def test_admin_keeps_the_lists_opens_an_area_and_merges_networks_members_ask_mention_and_decide(live_server: LiveServer, new_context, password_hash: str):
     alma = member(live_server, password_hash, "Alma Admin", "en", role="admin")
+    enrol_second_factor(live_server.env, alma.email, ADMIN_TOTP_SECRET)  # administrators sign in with a second factor
     kim = member(live_server, password_hash, "Kim Nieminen", "en")
     lea = member(live_server, password_hash, "Lea Lindholm", "en")
     admin, asker, owner = new_context().new_page(), new_context().new_page(), new_context().new_page()
-    log_in(admin, live_server, alma.email, PASSWORD)
+    log_in(admin, live_server, alma.email, PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
     log_in(asker, live_server, kim.email, PASSWORD)
     log_in(owner, live_server, lea.email, PASSWORD)
 

@@ -23,7 +23,7 @@ from partnerskap.state.discussions import NOT_SENT_YET
 from tests.browser.axe import assert_accessible
 from tests.browser.test_membership_journey import log_in, open_page, switch_language
 from tests.conftest import PASSWORD
-from tests.live_server import LiveServer
+from tests.live_server import ADMIN_TOTP_SECRET, LiveServer, enrol_second_factor
 
 WORKSPACE = {"name": "Nordic Choir Exchange", "purpose": "Choirs from Turku and Uppsala sing together in 2026."}
 THREAD = {"title": "Rehearsal weekend", "body": "Shall we meet in Turku in March?"}
@@ -244,12 +244,13 @@ def test_admin_opens_an_invitation_only_workspace_and_pins_a_thread(live_server:
         promoted = session.get(User, alice.id)
         promoted.role = Role.ADMIN
         session.add(promoted)
+    enrol_second_factor(live_server.env, alice.email, ADMIN_TOTP_SECRET)
     with live_database(live_server):
         hidden = workspaces.create(viewer_of(owner), WorkspaceForm(name="Quiet Harbour Board", purpose="Confidential talks", access="invitation"))
         thread = discussions.start_thread(viewer_of(owner), hidden.id, "Heated thread", "Please calm down, everyone.", discussions.new_key())
 
     page = new_context().new_page()
-    log_in(page, live_server, alice.email, PASSWORD)
+    log_in(page, live_server, alice.email, PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
     open_page(page, live_server.url + f"/workspaces/{hidden.id}")
     switch_language(page, "sv")
     expect(page.get_by_role("heading", name="Quiet Harbour Board")).to_be_visible()
