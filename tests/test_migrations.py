@@ -101,7 +101,7 @@ def test_posts_are_rendered_again_by_0018_with_mentions_linking_to_people(backen
 
     url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else request.getfixturevalue("scratch_postgres")
     monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, database_url=url))
-    command.upgrade(alembic_config(), "0016")
+    command.upgrade(alembic_config(), "0017")
     engine = create_engine(url)
     post = table("post", column("id"), column("html"))
     try:
