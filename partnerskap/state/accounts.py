@@ -68,7 +68,7 @@ class AccountState(AppState):
         query = self.router.url.query_parameters
         if query.get("began"):
             raise Refused(NO_LOGIN_COOKIE)
-        login_page = "/login?" + urlencode({"began": "1", "next": safe_next(query.get("next", "/status"))})
+        login_page = "/login?" + urlencode({"began": "1", "next": safe_next(query.get("next", "/home"))})
         self._load_page("/auth/begin?" + urlencode({"next": login_page}))
 
     @guarded(Access.PUBLIC)
