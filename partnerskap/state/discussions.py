@@ -77,7 +77,7 @@ class ThreadState(AppState):
         self.place_name, self.place_link, self.in_workspace = places.name(place), places.link(place), thread.workspace_id is not None
         self.mention_query = ""
         self.archived = place.archived
-        self.closed_reason = place.workspace.closed_reason if place.closed else ""
+        self.closed_reason = place.workspace.closed_reason if self.in_workspace and place.closed else ""  # only workspaces are closed by administrators
         self.can_contribute, self.can_moderate, self.can_review = (bool(permissions.decide(viewer, action, place)) for action in (Action.CONTRIBUTE, Action.MODERATE, Action.REVIEW))
         self.posts, self.fresh = [PostPublic.of(view, self.lang) for view in page.posts], []
         self.has_earlier = len(page.posts) == discussions.PAGE_SIZE
