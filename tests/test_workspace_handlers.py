@@ -11,6 +11,7 @@ from partnerskap.services import calendar, discussions, workspaces
 from partnerskap.services.workspaces import WorkspaceForm
 from partnerskap.i18n import t
 from partnerskap.state.discussions import NOT_SENT_YET, ThreadState
+from partnerskap.state.language import LanguageState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 from partnerskap.state import live
 from tests.conftest import viewer
@@ -160,6 +161,19 @@ async def test_admin_opens_an_invitation_only_workspace_to_moderate_it(admin, ow
     with transaction() as session:
         entered = session.exec(select(AuditEntry.action, AuditEntry.workspace_id).where(AuditEntry.actor_id == admin.id)).all()
     assert entered == [("workspace.enter", closed_thread.workspace_id)]
+
+
+async def test_admin_switching_language_in_a_workspace_is_not_audited_as_entering_it_again(admin, closed_thread):
+    tab = tab_at(admin, f"/workspaces/{closed_thread.workspace_id}", workspace_id=closed_thread.workspace_id)
+    await tab.call(WorkspaceState, "load")
+    _, loaders = await tab.call(LanguageState, "switch_language", "sv")
+    assert [loader.fn.__qualname__ for loader in loaders] == ["WorkspaceState.load"]
+    state, _ = await tab.call(WorkspaceState, "load")  # what the browser runs after the switch
+    assert state.found
+    await tab.call(WorkspaceState, "load")  # the page opened once more
+    with transaction() as session:
+        entered = session.exec(select(AuditEntry.action).where(AuditEntry.actor_id == admin.id)).all()
+    assert entered == ["workspace.enter", "workspace.enter"]
 
 
 async def test_outsider_is_told_an_invitation_only_workspace_does_not_exist(outsider, closed_thread):

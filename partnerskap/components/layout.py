@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from partnerskap.components.avatar import avatar
@@ -67,6 +69,23 @@ def account_menu() -> rx.Component:
     )
 
 
+def navigation(nav_entry: Callable[[str, str], rx.Component], notifications: rx.Component) -> list[rx.Component]:
+    """The main navigation, the same in the wide header and the phone menu: `nav_entry` draws one entry."""
+    return [
+        rx.cond(AppState.is_member, nav_entry("Home", "/home"), nav_entry("Home", "/")),
+        nav_entry("News", "/news"),
+        nav_entry("Events", "/events"),
+        nav_entry("Activities", "/activities"),
+        rx.cond(AppState.is_member, nav_entry("Workspaces", "/workspaces")),
+        nav_entry("People", "/people"),
+        rx.cond(AppState.is_member, nav_entry("Networks", "/networks")),
+        rx.cond(AppState.is_member, notifications),
+        rx.cond(AppState.is_editor, nav_entry("Content", "/editor")),
+        rx.cond(AppState.is_admin, nav_entry("Administration", "/admin")),
+        rx.cond(AppState.is_admin, nav_entry("Moderation", "/moderation")),
+    ]
+
+
 def phone_menu() -> rx.Component:
     """Everything the header holds, in one menu button for narrow screens (the header stays one row at 360 px)."""
     item = lambda label, href: rx.menu.item(rx.link(T(label), href=href, underline="none", width="100%"))  # noqa: E731
@@ -81,16 +100,10 @@ def phone_menu() -> rx.Component:
             )
         ),
         rx.menu.content(
-            rx.cond(
-                AppState.is_member,
-                rx.fragment(
-                    item("Home", "/home"),
-                    item("Workspaces", "/workspaces"),
-                    rx.menu.item(rx.link(T("Notifications"), " (", AppState.unread_notifications, ")", href="/notifications", underline="none", width="100%")),
-                ),
-                item("Home", "/"),
+            *navigation(
+                item,
+                rx.menu.item(rx.link(T("Notifications"), " (", AppState.unread_notifications, ")", href="/notifications", underline="none", width="100%")),
             ),
-            rx.cond(AppState.is_admin, item("Administration", "/admin")),
             rx.menu.separator(),
             *[
                 rx.menu.item(LANGUAGE_NAMES[code], lang=code, on_click=LanguageState.switch_language(code), class_name=f"menu-lang-{code}")
@@ -116,15 +129,8 @@ def header() -> rx.Component:
             rx.link(rx.cond(AppState.instance_name != "", AppState.instance_name, T("Partnership Platform")), href="/", class_name="brand", underline="none", id="brand"),
             rx.el.nav(
                 rx.hstack(
-                    rx.cond(AppState.is_member, nav_link("Home", "/home"), nav_link("Home", "/")),
-                    nav_link("News", "/news"),
-                    nav_link("Events", "/events"),
-                    nav_link("Activities", "/activities"),
-                    rx.cond(AppState.is_member, nav_link("Workspaces", "/workspaces")),
-                    nav_link("People", "/people"),
-                    rx.cond(AppState.is_member, nav_link("Networks", "/networks")),
-                    rx.cond(
-                        AppState.is_member,
+                    *navigation(
+                        nav_link,
                         rx.link(
                             T("Notifications"),
                             rx.cond(AppState.unread_notifications > 0, rx.badge(AppState.unread_notifications, color_scheme="orange", margin_left="1", id="unread-count")),
@@ -132,9 +138,6 @@ def header() -> rx.Component:
                             class_name="nav-link",
                         ),
                     ),
-                    rx.cond(AppState.is_editor, nav_link("Content", "/editor")),
-                    rx.cond(AppState.is_admin, nav_link("Administration", "/admin")),
-                    rx.cond(AppState.is_admin, nav_link("Moderation", "/moderation")),
                     spacing="4",
                     wrap="wrap",
                 ),

@@ -19,6 +19,7 @@ MESSAGE_ARGUMENT = {
     "field": 0,
     "textarea_field": 0,
     "nav_link": 0,
+    "nav_entry": 0,
     "submit": 0,
     "page": 0,
     "choice": 0,

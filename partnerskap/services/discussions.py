@@ -379,15 +379,17 @@ class ThreadPage:
     attachable: list[tuple[int, str]]
 
 
-def open_thread(viewer: Viewer, thread_id: int) -> ThreadPage:
+def open_thread(viewer: Viewer, thread_id: int, *, entering: bool = True) -> ThreadPage:
     """The thread, its newest posts (now read), the viewer's draft, and in a workspace its members and attachable documents.
+
+    `entering` is a page being opened (not refreshed): an administrator's entry is audited then.
 
     Other places may have thousands of readers: their mentions are completed as one types (`mention_candidates`).
     """
     with transaction() as session:
         thread, place = _thread_place(session, viewer, thread_id)
         in_workspace = thread.workspace_id is not None
-        if in_workspace:
+        if in_workspace and entering:
             workspaces.enter(session, viewer, place)
         return ThreadPage(
             thread,

@@ -119,6 +119,9 @@ def guarded(
             try:
                 viewer = await self._current_viewer()
                 if loads_page:  # who is looking; their unread count (remembered, or read in a thread while the page loads)
+                    self._loading_again = name in self._loaders_again
+                    if self._loading_again:
+                        self._loaders_again = [waiting for waiting in self._loaders_again if waiting != name]
                     self._show_viewer(viewer)
                     counting = asyncio.ensure_future(self._unread_count(viewer))
                     if instance.remembered() is None:  # the instance's name, read once a while per process beside the page's own call
@@ -185,6 +188,8 @@ class AppState(rx.State):
     errors: dict[str, str] = {}
     _bound: str = ""
     _arrival_notice: str = ""
+    _loaders_again: list[str] = []  # loaders re-run by a language switch, not yet run: theirs is no new page load
+    _loading_again: bool = False  # the running loader is such a re-run: an administrator entering a place is not audited again
 
     async def _current_viewer(self) -> Viewer | None:
         """The viewer of this connection's session cookie (from the database unless resolved moments ago)."""

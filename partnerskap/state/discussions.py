@@ -66,18 +66,18 @@ class ThreadState(AppState):
     @guarded(Access.MEMBER, loads_page=True)
     async def load(self, viewer: Viewer):
         """Open the thread at its newest posts and follow it live."""
-        await self._open(viewer, self._route_id("thread_id"))
+        await self._open(viewer, self._route_id("thread_id"), entering=not self._loading_again)
 
-    async def _open(self, viewer: Viewer, thread_id: int) -> None:
+    async def _open(self, viewer: Viewer, thread_id: int, *, entering: bool = True) -> None:
         leaving = self._place() if self.found else ""
         self.found = False
-        page = await offload.read(discussions.open_thread, viewer, thread_id)
+        page = await offload.read(discussions.open_thread, viewer, thread_id, entering=entering)
         thread, place = page.thread, page.place
         self.thread_id, self.title, self.pinned = thread.id, thread.title, thread.pinned
         self.place_name, self.place_link, self.in_workspace = places.name(place), places.link(place), thread.workspace_id is not None
         self.mention_query = ""
         self.archived = place.archived
-        self.closed_reason = place.workspace.closed_reason if place.closed else ""
+        self.closed_reason = place.workspace.closed_reason if self.in_workspace and place.closed else ""  # only workspaces are closed by administrators
         self.can_contribute, self.can_moderate, self.can_review = (bool(permissions.decide(viewer, action, place)) for action in (Action.CONTRIBUTE, Action.MODERATE, Action.REVIEW))
         self.posts, self.fresh = [PostPublic.of(view, self.lang) for view in page.posts], []
         self.has_earlier = len(page.posts) == discussions.PAGE_SIZE

@@ -24,7 +24,9 @@ class LanguageState(AppState):
             self.chosen_language = language
             return None
         await offload.write(accounts.set_language, viewer.id, language)
-        return _page_loaders(self.router.url.path)
+        loaders = _page_loaders(self.router.url.path)
+        self._loaders_again = [loader.fn.__qualname__ for loader in loaders]
+        return loaders
 
 
 def _page_loaders(path: str) -> list:

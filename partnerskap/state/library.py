@@ -90,7 +90,7 @@ class LibraryState(AppState):
     async def load(self, viewer: Viewer):
         """Fill the library page for the folder in the address."""
         self.found, self.open_document, self.versions, self.uploaded_names = False, 0, [], []
-        await self._load(viewer, entering=True)
+        await self._load(viewer, entering=not self._loading_again)
 
     @guarded(Access.MEMBER)
     async def sort_by(self, viewer: Viewer, column: str):

@@ -108,13 +108,13 @@ class WorkspaceState(AppState):
     async def load(self, viewer: Viewer):
         """Fill the workspace's front page (only the introduction for those who may not read it)."""
         self.found, self._members_page = False, False
-        await self._load(viewer, entering=True)
+        await self._load(viewer, entering=not self._loading_again)
 
     @guarded(Access.MEMBER, loads_page=True)
     async def load_members(self, viewer: Viewer):
         """Fill the members page; reviewers also see requests and invitations."""
         self.found, self._members_page = False, True
-        await self._load(viewer, entering=True)
+        await self._load(viewer, entering=not self._loading_again)
 
     @guarded(Access.MEMBER)
     async def join(self, viewer: Viewer, form: dict):

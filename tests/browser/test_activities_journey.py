@@ -93,7 +93,8 @@ def test_member_submits_admin_publishes_visitor_on_a_phone_finds_it_until_it_lap
     visitor = visitor_context.new_page()
     visitor.set_viewport_size(PHONE)
     open_page(visitor, live_server.url + "/")
-    visitor.get_by_role("link", name="Toiminta").first.click()
+    visitor.get_by_role("button", name="Valikko").click()  # on a phone the navigation is in the menu
+    visitor.get_by_role("menu").get_by_role("link", name="Toiminta").click()
     expect(visitor).to_have_url(re.compile(r"/activities/?$"))
     visitor.locator("#municipality").select_option("espoo")
     visitor.locator("#language").select_option("sv")
