@@ -42,7 +42,7 @@ def test_new_administrator_enrols_a_second_factor_at_login_then_signs_in_with_a_
     page.get_by_role("button", name="Switch two-factor sign-in on").click()
     expect(page.locator("#recovery-codes li")).to_have_count(10)
     page.locator("#continue-sign-in").click()
-    page.wait_for_url(re.compile(r"/status/?$"))
+    page.wait_for_url(re.compile(r"/home/?$"))  # sign-in leads to the member's home
     expect(page.get_by_role("link", name="Administration")).to_be_visible()
 
     again = new_context().new_page()
