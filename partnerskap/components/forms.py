@@ -60,6 +60,26 @@ def textarea_field(label: str, name: str, *, form: str = "", required: bool = Tr
     )
 
 
+def native_select(*options: rx.Component, value: rx.Var | str = "", **props) -> rx.Component:
+    """A native select that shows `value`, also when the value arrives from the server after the page was drawn."""
+    # React reads a select's defaultValue only when it mounts (an input follows a changed one, a select does not):
+    # keyed by the value, the select is drawn again with the loaded value instead of silently showing its first option.
+    keyed = {"key": value} if isinstance(value, rx.Var) else {}
+    return rx.el.select(*options, default_value=value, class_name="native-select", **keyed, **props)
+
+
+def choice(label: str, name: str, options: dict[str, str], *, value: rx.Var | str = "", form: str = "") -> rx.Component:
+    """A labelled native select of fixed, translated options, its error beside it."""
+    key = field_key(name, form)
+    return rx.box(
+        rx.el.label(T(label), html_for=key, class_name="field-label"),
+        native_select(*[rx.el.option(T(text), value=option) for option, text in options.items()], value=value, id=key, name=name, aria_describedby=f"{key}-error"),
+        field_error(name, form),
+        width="100%",
+        class_name="field",
+    )
+
+
 def submit(label: str) -> rx.Component:
     """The submit button of a form."""
     return rx.button(T(label), type="submit", size="3")

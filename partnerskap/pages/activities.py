@@ -3,7 +3,7 @@
 import reflex as rx
 
 from partnerskap.components.activity_map import activity_map
-from partnerskap.components.forms import field, field_error, field_key, submit
+from partnerskap.components.forms import choice, field, field_error, field_key, native_select, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
 from partnerskap.components.links import route_link
@@ -34,25 +34,13 @@ def select_from(label: str, name: str, items: rx.Var, *, default: rx.Var | str =
     key = field_key(name, form)
     return rx.box(
         rx.el.label(T(label), html_for=key, class_name="field-label"),
-        rx.el.select(
+        native_select(
             *([rx.el.option(T(any_label), value="")] if any_label else []),
             rx.foreach(items, lambda option: rx.el.option(option.label, value=option.value)),
             id=key,
             name=name,
-            default_value=default,
-            class_name="native-select",
+            value=default,
         ),
-        field_error(name, form),
-        class_name="field",
-    )
-
-
-def select_of(label: str, name: str, choices: dict[str, str], *, default: rx.Var | str = "", form: str = "") -> rx.Component:
-    """A labelled native select of fixed, translated options."""
-    key = field_key(name, form)
-    return rx.box(
-        rx.el.label(T(label), html_for=key, class_name="field-label"),
-        rx.el.select(*[rx.el.option(T(text), value=value) for value, text in choices.items()], id=key, name=name, default_value=default, class_name="native-select"),
         field_error(name, form),
         class_name="field",
     )
@@ -83,7 +71,7 @@ def search_form() -> rx.Component:
             select_from("Target group", "target", ActivitiesState.targets, default=filters["target"], any_label=N_("Anyone")),
             select_from("Theme", "theme", ActivitiesState.themes, default=filters["theme"], any_label=N_("Any theme")),
             select_from("Day", "day", ActivitiesState.days, default=filters["day"], any_label=N_("Any day")),
-            select_of("Time of day", "time", TIMES_OF_DAY, default=filters["time"]),
+            choice("Time of day", "time", TIMES_OF_DAY, value=filters["time"]),
             columns=rx.breakpoints(initial="1", sm="2", md="4"),
             spacing="3",
             width="100%",
@@ -374,9 +362,9 @@ def activity_form() -> rx.Component:
         ),
         rx.el.fieldset(
             rx.el.legend(T("When (Finnish time)")),
-            select_of("Repeats", "recurrence", RECURRENCES, default=values["recurrence"], form=FORM),
+            choice("Repeats", "recurrence", RECURRENCES, value=values["recurrence"], form=FORM),
             checkboxes("Days", "days", MyActivitiesState.days),
-            select_of("Week of the month", "week_of_month", WEEKS_OF_MONTH, default=values["week_of_month"], form=FORM),
+            choice("Week of the month", "week_of_month", WEEKS_OF_MONTH, value=values["week_of_month"], form=FORM),
             rx.grid(
                 text_field("First date", "start_date", type="date", required=True),
                 text_field("Last date (optional)", "end_date", type="date"),
@@ -447,7 +435,7 @@ def choice_form() -> rx.Component:
     """Add an entry to one of the lists activities choose from."""
     return rx.form(
         rx.grid(
-            select_of("List", "list", LISTS, form="choice"),
+            choice("List", "list", LISTS, form="choice"),
             field("Code", "code", form="choice", hint="Lower-case letters, digits and hyphens, e.g. sauna-evening", max_length=60),
             field("Name in Finnish", "label_fi", form="choice", max_length=120),
             field("Name in Swedish", "label_sv", form="choice", max_length=120),

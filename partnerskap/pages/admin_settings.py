@@ -2,30 +2,15 @@
 
 import reflex as rx
 
-from partnerskap.components.forms import field, field_error, submit
+from partnerskap.components.forms import choice, field, submit
 from partnerskap.components.i18n import T
+from partnerskap.i18n import N_
 from partnerskap.components.layout import page
 from partnerskap.pages.admin import admin_nav
 from partnerskap.state.admin_settings import AdminSettingsState
 
 FORM = "settings"
-
-
-def policy_choice() -> rx.Component:
-    """Open membership, or approval by an administrator."""
-    return rx.box(
-        rx.el.label(T("Membership"), html_for="settings-membership_policy", class_name="field-label"),
-        rx.el.select(
-            rx.el.option(T("Anyone who confirms their e-mail address becomes a member"), value="open"),
-            rx.el.option(T("An administrator approves each new member"), value="approval"),
-            id="settings-membership_policy",
-            name="membership_policy",
-            default_value=AdminSettingsState.membership_policy,
-            class_name="native-select",
-        ),
-        field_error("membership_policy", FORM),
-        width="100%",
-    )
+POLICY_LABELS = {"open": N_("Anyone who confirms their e-mail address becomes a member"), "approval": N_("An administrator approves each new member")}
 
 
 def settings() -> rx.Component:
@@ -37,7 +22,7 @@ def settings() -> rx.Component:
             rx.vstack(
                 field("Name of the instance", "instance_name", form=FORM, required=False, max_length=120, default_value=AdminSettingsState.instance_name_setting, hint="Shown in the header and on the front page. Leave empty for the name in the server's configuration."),
                 field("Organisation", "organisation", form=FORM, required=False, max_length=160, default_value=AdminSettingsState.organisation_setting),
-                policy_choice(),
+                choice("Membership", "membership_policy", POLICY_LABELS, value=AdminSettingsState.membership_policy, form=FORM),
                 field("Pre-moderation of new members (days)", "premoderation_days", form=FORM, type="number", default_value=AdminSettingsState.premoderation_days, hint="Posts and documents of members who joined fewer days ago wait for a moderator. 0: none wait."),
                 field("Downloads after a workspace is closed (days)", "closed_grace_days", form=FORM, type="number", default_value=AdminSettingsState.closed_grace_days),
                 field("Largest upload (MB)", "upload_limit_mb", form=FORM, type="number", default_value=AdminSettingsState.upload_limit_mb),

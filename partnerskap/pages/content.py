@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from partnerskap.components.forms import field, field_error, submit
+from partnerskap.components.forms import choice, field, field_error, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
 from partnerskap.components.markup import sanitised_html
@@ -221,24 +221,14 @@ def editor_overview() -> rx.Component:
     )
 
 
-def _select(label: str, name: str, options: dict[str, str], value: rx.Var, form: str) -> rx.Component:
-    key = f"{form}-{name}"
-    return rx.box(
-        rx.el.label(T(label), html_for=key, class_name="field-label"),
-        rx.el.select(*[rx.el.option(T(text), value=code) for code, text in options.items()], id=key, name=name, default_value=value),
-        field_error(name, form),
-        class_name="field",
-    )
-
-
 def item_settings() -> rx.Component:
     """What all versions share: kind, address, default language, and an event's time and place."""
     state = ContentEditorState
     return rx.form(
         rx.heading(T("Item"), as_="h2", size="5"),
-        _select("Kind", "kind", KIND_LABELS, state.kind, "item"),
+        choice("Kind", "kind", KIND_LABELS, value=state.kind, form="item"),
         field("Address (slug)", "slug", form="item", hint="Lowercase letters a-z, digits and hyphens; the address stays the same in every language.", default_value=state.slug),
-        _select("Default language", "default_language", {"fi": N_("Finnish"), "sv": N_("Swedish"), "en": N_("English")}, state.item_default_language, "item"),
+        choice("Default language", "default_language", {"fi": N_("Finnish"), "sv": N_("Swedish"), "en": N_("English")}, value=state.item_default_language, form="item"),
         field("Starts (events, Finnish time)", "starts", form="item", required=False, hint="Like 2027-05-31 14:00", default_value=state.starts),
         field("Ends (events, Finnish time)", "ends", form="item", required=False, default_value=state.ends),
         field("Place", "place", form="item", required=False, default_value=state.place),

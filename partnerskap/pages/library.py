@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from partnerskap.components.forms import labelled_upload, field, submit
+from partnerskap.components.forms import choice, field, labelled_upload, native_select, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
 from partnerskap.components.links import route_link
@@ -33,13 +33,12 @@ def folder_choice(label: str, element_id: str, name: str, current: rx.Var) -> rx
     """A select of every folder of the workspace (and the top level)."""
     return rx.box(
         rx.el.label(T(label), html_for=element_id, class_name="field-label"),
-        rx.el.select(
+        native_select(
             rx.el.option(T("Top level"), value="0"),
             rx.foreach(LibraryState.all_folders, lambda folder: rx.el.option(folder.name, value=folder.id.to(str))),
             id=element_id,
             name=name,
-            default_value=current.to(str),
-            class_name="native-select",
+            value=current.to(str),
         ),
         width="100%",
     )
@@ -150,17 +149,7 @@ def versions_panel() -> rx.Component:
                     field("Name", "name", form="document", max_length=200, default_value=details.name),
                     field("Description", "description", form="document", required=False, max_length=2000, default_value=details.description),
                     field("Copyright holder", "rights_holder", form="document", required=False, max_length=200, default_value=details.rights_holder),
-                    rx.box(
-                        rx.el.label(T("Licence for others"), html_for="document-licence", class_name="field-label"),
-                        rx.el.select(
-                            *[rx.el.option(T(label), value=value) for value, label in LICENCE_LABELS.items()],
-                            id="document-licence",
-                            name="licence",
-                            default_value=details.licence,
-                            class_name="native-select",
-                        ),
-                        width="100%",
-                    ),
+                    choice("Licence for others", "licence", LICENCE_LABELS, value=details.licence, form="document"),
                     folder_choice("Folder", "document-folder", "folder_id", details.folder_id),
                     rx.hstack(submit("Save"), rx.button(T("Move to trash"), on_click=LibraryState.delete_document(LibraryState.open_document), color_scheme="red", variant="soft", type="button")),
                     spacing="3",

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from partnerskap.components.forms import field, field_error, submit, textarea_field
+from partnerskap.components.forms import choice, field, field_error, submit, textarea_field
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.labels import NETWORK_ACCESS_LABELS, NETWORK_KIND_LABELS
 from partnerskap.components.layout import page
@@ -10,16 +10,6 @@ from partnerskap.schemas import ConversationSummary, NetworkCard, NetworkMemberR
 from partnerskap.state.base import AppState
 from partnerskap.state.messages import AreasState, MessagesState
 from partnerskap.state.networks import NetworksState, NetworkState
-
-
-def choice(label: str, name: str, options: dict[str, str], *, form: str) -> rx.Component:
-    """A labelled select whose options are translated."""
-    key = f"{form}-{name}"
-    return rx.box(
-        rx.el.label(T(label), html_for=key, class_name="field-label"),
-        rx.el.select(*[rx.el.option(T(text), value=value) for value, text in options.items()], id=key, name=name, class_name="native-select"),
-        class_name="field",
-    )
 
 
 def start_thread_form(key: rx.Var, on_submit) -> rx.Component:

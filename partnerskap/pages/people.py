@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from partnerskap.components.forms import field, submit
+from partnerskap.components.forms import field, native_select, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.labels import LIST_KIND_LABELS, PROFILE_FIELD_LABELS
 from partnerskap.components.layout import page
@@ -14,13 +14,12 @@ def list_select(label: str, name: str, options: rx.Var, value: rx.Var, *, any_la
     """A labelled select over a list kept on the server, with an empty first choice."""
     return rx.box(
         rx.el.label(T(label), html_for=name, class_name="field-label"),
-        rx.el.select(
+        native_select(
             rx.el.option(T(any_label), value=""),
             rx.foreach(options, lambda option: rx.el.option(option.label, value=option.key)),
             id=name,
             name=name,
-            default_value=value,
-            class_name="native-select",
+            value=value,
         ),
         class_name="field",
     )

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from partnerskap.components.avatar import avatar
-from partnerskap.components.forms import field, field_error, submit, textarea_field
+from partnerskap.components.forms import choice, field, field_error, submit, textarea_field
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.labels import ACCESS_LABELS, COLOUR_LABELS, KIND_LABELS, LIFECYCLE_LABELS, OWNER_LIFECYCLE_LABELS, WORKSPACE_ROLE_LABELS
 from partnerskap.components.layout import page
@@ -14,22 +14,6 @@ from partnerskap.i18n import LANGUAGE_NAMES, N_
 from partnerskap.schemas import EventPublic, MemberRow, ThreadSummary, WorkspaceCard
 from partnerskap.pages.moderation import closing_form, premoderation_form
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
-
-
-def choice(label: str, name: str, options: dict[str, str], default: str) -> rx.Component:
-    """A labelled native select whose options are translated."""
-    return rx.box(
-        rx.el.label(T(label), html_for=name, class_name="field-label"),
-        rx.el.select(
-            *[rx.el.option(T(text), value=value) for value, text in options.items()],
-            id=name,
-            name=name,
-            default_value=default,
-            class_name="native-select",
-        ),
-        field_error(name),
-        class_name="field",
-    )
 
 
 def workspace_card(card: WorkspaceCard) -> rx.Component:
@@ -80,8 +64,8 @@ def workspace_list() -> rx.Component:
                     rx.el.label(T("Search"), html_for="query", class_name="field-label"),
                     rx.input(id="query", name="query", type="search", default_value=WorkspacesState.query),
                 ),
-                choice("Show", "show", {"all": N_("All I can see"), "mine": N_("Only mine")}, "all"),
-                choice("Type", "kind", {"": N_("All"), "project": N_("Project"), "event": N_("Event")}, ""),
+                choice("Show", "show", {"all": N_("All I can see"), "mine": N_("Only mine")}, value="all"),
+                choice("Type", "kind", {"": N_("All"), "project": N_("Project"), "event": N_("Event")}),
                 rx.button(T("Search"), type="submit"),
                 align="end",
                 wrap="wrap",
@@ -114,17 +98,17 @@ def workspace_fields(intro=None) -> list[rx.Component]:
             field_error("description"),
             class_name="field",
         ),
-        choice("Type", "kind", KIND_LABELS, current("kind", "project")),
+        choice("Type", "kind", KIND_LABELS, value=current("kind", "project")),
         rx.hstack(
             field("Starts on", "starts_on", type="date", required=False, default_value=current("starts_iso", "")),
             field("Ends on", "ends_on", type="date", required=False, default_value=current("ends_iso", "")),
             spacing="3",
             width="100%",
         ),
-        choice("Language", "language", dict(LANGUAGE_NAMES), current("language", "fi")),
-        choice("Cover colour", "colour", COLOUR_LABELS, current("colour", "teal")),
-        choice("Who can join", "access", ACCESS_LABELS, current("access", "open")),
-        choice("Status", "lifecycle", {"preparing": N_("Being prepared"), "active": N_("Active")} if intro is None else OWNER_LIFECYCLE_LABELS, current("lifecycle", "active")),
+        choice("Language", "language", dict(LANGUAGE_NAMES), value=current("language", "fi")),
+        choice("Cover colour", "colour", COLOUR_LABELS, value=current("colour", "teal")),
+        choice("Who can join", "access", ACCESS_LABELS, value=current("access", "open")),
+        choice("Status", "lifecycle", {"preparing": N_("Being prepared"), "active": N_("Active")} if intro is None else OWNER_LIFECYCLE_LABELS, value=current("lifecycle", "active")),
     ]
 
 

@@ -59,10 +59,13 @@ def test_admin_renames_the_instance_and_sees_the_name_then_opens_the_dashboard(l
     switch_language(page, "en")
     expect(page.locator("#settings-upload_limit_mb")).to_have_value(re.compile(r"^\d+$"))
     assert_accessible(page, "instance settings [en]")
+    # The form shows the policy in force (approval on this server), so saving the name leaves membership as it was.
+    expect(page.locator("#settings-membership_policy")).to_have_value("approval")
     page.locator("#settings-instance_name").fill("Turku Welcome Network")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".notice")).to_contain_text("The settings were saved.")
     expect(page.locator("#brand")).to_have_text("Turku Welcome Network")
+    assert live_server.query("SELECT instance_name, membership_policy FROM instancesettings") == [("Turku Welcome Network", "approval")]
     page.get_by_role("button", name="Send a test message").click()
     expect(page.locator(".notice")).to_contain_text(f"A test message was sent to {ADMIN_EMAIL}.")
     page.get_by_role("link", name="Dashboard").click()
@@ -76,6 +79,14 @@ def test_admin_renames_the_instance_and_sees_the_name_then_opens_the_dashboard(l
     expect(visitor.locator("#brand")).to_have_text("Turku Welcome Network")
     expect(visitor.locator("#transparency-empty")).to_be_visible()
     assert_accessible(visitor, "transparency report [en]")
+
+    # An empty name gives the header back the name in the server's configuration.
+    open_page(page, live_server.url + "/admin/settings")
+    expect(page.locator("#settings-instance_name")).to_have_value("Turku Welcome Network")
+    page.locator("#settings-instance_name").fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".notice")).to_contain_text("The settings were saved.")
+    expect(page.locator("#brand")).to_have_text("Partnerskap")
 
 
 def test_member_downloads_their_data_and_deletes_their_account(live_server: LiveServer, new_context, password_hash: str):
