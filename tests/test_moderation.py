@@ -401,3 +401,21 @@ def test_reports_and_decisions_of_real_cases_are_counted_in_the_transparency_rep
     moderation.decide(viewer(admin), case.id, "hide", "Advertising")
     (month,) = transparency.months()
     assert (month.reports, month.actions, month.actions_by_reason) == ({"spam": 1, "harassment": 1}, {"hide": 1}, {"spam": {"hide": 1}})
+
+
+def test_member_reports_a_post_in_a_network_discussion_and_the_admin_hides_it(owner, member, outsider, admin):
+    from partnerskap.services import networks
+    from partnerskap.services.networks import NetworkForm
+
+    network = networks.create(viewer(owner), NetworkForm(name="Language cafés", purpose="Sharing practice", kind="theme"))
+    networks.join(viewer(member), network.id)
+    thread = discussions.start_thread(viewer(owner), network.id, "Offers", "Buy cheap watches here", discussions.new_key(), kind="network")
+    with transaction() as session:
+        post = session.exec(select(Post).where(Post.thread_id == thread.id)).one()
+    with pytest.raises(Refused, match=moderation.ITEM_MISSING):
+        moderation.report(viewer(outsider), "post", post.id, "spam")  # Charlie has not joined the network
+    case = moderation.report(viewer(member), "post", post.id, "spam")
+    [shown] = moderation.queue(viewer(admin)).open
+    assert shown.case.id == case.id and shown.link.startswith(f"/threads/{thread.id}")
+    moderation.decide(viewer(admin), case.id, "hide", "Advertising is not allowed here")
+    assert discussions.posts(viewer(member), thread.id) == []

@@ -2,11 +2,13 @@
 
 import reflex as rx
 
-from partnerskap.components.forms import field, native_select, submit
+from partnerskap.components.forms import choice, field, native_select, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.labels import LIST_KIND_LABELS, PROFILE_FIELD_LABELS
 from partnerskap.components.layout import page
+from partnerskap.components.report import report_control
 from partnerskap.schemas import PersonCardPublic
+from partnerskap.state.base import AppState
 from partnerskap.state.people import ListsState, PeopleState, ProfileState
 
 
@@ -169,7 +171,12 @@ def person() -> rx.Component:
                 person_card(PeopleState.person),
                 rx.cond(PeopleState.person.bio != "", rx.text(PeopleState.person.bio, class_name="bio")),
                 rx.cond(PeopleState.person_email != "", rx.text(T("E-mail address"), ": ", rx.link(PeopleState.person_email, href="mailto:" + PeopleState.person_email))),
-                rx.cond(PeopleState.can_write, rx.link(T("Write to them"), href="/messages/new?to=" + PeopleState.person.id.to(str), class_name="button-link", id="write-to")),
+                rx.hstack(
+                    rx.cond(PeopleState.can_write, rx.link(T("Write to them"), href="/messages/new?to=" + PeopleState.person.id.to(str), class_name="button-link", id="write-to")),
+                    rx.cond(AppState.is_member & ~PeopleState.is_self, report_control("member", PeopleState.person.id)),
+                    align="center",
+                    spacing="3",
+                ),
                 place_links("Networks", PeopleState.person_networks, "/networks/"),
                 place_links("Workspaces you share", PeopleState.person_workspaces, "/workspaces/"),
                 spacing="4",
@@ -190,11 +197,7 @@ def lists_admin() -> rx.Component:
         "Profile lists",
         rx.form(
             rx.vstack(
-                rx.box(
-                    rx.el.label(T("List"), html_for="entry-kind", class_name="field-label"),
-                    rx.el.select(*[rx.el.option(T(label), value=kind) for kind, label in LIST_KIND_LABELS.items()], id="entry-kind", name="kind", class_name="native-select"),
-                    class_name="field",
-                ),
+                choice("List", "kind", LIST_KIND_LABELS, form="entry"),
                 field("Identifier", "key", form="entry", max_length=64),
                 field("Name in Finnish", "label_fi", form="entry", max_length=120),
                 field("Name in Swedish", "label_sv", form="entry", max_length=120),

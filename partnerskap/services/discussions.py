@@ -153,7 +153,7 @@ def _thread(session: Session, thread_id: int) -> Thread:
     return thread
 
 
-def _thread_place(session: Session, viewer: Viewer, thread_id: int, action: Action = Action.READ, *, author_id: int | None = None) -> tuple[Thread, Place]:
+def thread_place(session: Session, viewer: Viewer, thread_id: int, action: Action = Action.READ, *, author_id: int | None = None) -> tuple[Thread, Place]:
     """The thread and its place (a workspace read with it), if the policy allows the viewer the action (on an item by `author_id`).
 
     A thread that does not exist and one the viewer may not read get the same refusal.
@@ -175,7 +175,7 @@ def _require_reader(session: Session, viewer: Viewer, thread_id: int) -> None:
     require_member(viewer)
     found = session.connection().execute(_ROLE_IN_THREADS_WORKSPACE, {"thread_id": thread_id, "user_id": viewer.id}).first() if workspaces.is_id(thread_id) else None
     if found is None:
-        _thread_place(session, viewer, thread_id)  # an administrator moderating passes; anyone else is refused with the reason
+        thread_place(session, viewer, thread_id)  # an administrator moderating passes; anyone else is refused with the reason
 
 
 def _notify_mentions(session: Session, viewer: Viewer, place: Place, thread: Thread, post_id: int, body: str) -> set[int]:
@@ -306,7 +306,7 @@ def _replied(session: Session, viewer: Viewer, thread_id: int, post_id: int, aft
 
 def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, html: str, key: str, quote_of: int | None, attach: int | None) -> int:
     """The new post's id, after saving it, its attachment, the thread's count, notifications, the replier's follow and read mark."""
-    thread, found = _thread_place(session, viewer, thread_id, Action.CONTRIBUTE)
+    thread, found = thread_place(session, viewer, thread_id, Action.CONTRIBUTE)
     if quote_of is not None:
         quoted = session.get(Post, quote_of) if workspaces.is_id(quote_of) else None
         if quoted is None or quoted.thread_id != thread.id:
@@ -387,7 +387,7 @@ def open_thread(viewer: Viewer, thread_id: int, *, entering: bool = True) -> Thr
     Other places may have thousands of readers: their mentions are completed as one types (`mention_candidates`).
     """
     with transaction() as session:
-        thread, place = _thread_place(session, viewer, thread_id)
+        thread, place = thread_place(session, viewer, thread_id)
         in_workspace = thread.workspace_id is not None
         if in_workspace and entering:
             workspaces.enter(session, viewer, place)
@@ -406,7 +406,7 @@ def mention_candidates(viewer: Viewer, thread_id: int, prefix: str) -> list[tupl
     if not isinstance(prefix, str) or not prefix.strip() or len(prefix) > 60:
         return []
     with transaction() as session:
-        thread, _place = _thread_place(session, viewer, thread_id)
+        thread, _place = thread_place(session, viewer, thread_id)
         return [(user_id, name) for user_id, name in places.reader_names(session, thread, prefix) if user_id != viewer.id]
 
 
@@ -526,7 +526,7 @@ def _post(session: Session, viewer: Viewer, post_id: int, action: Action = Actio
     if post is None or (live and post.deleted_at is not None):
         raise Refused(POST_MISSING)
     try:
-        _thread, place = _thread_place(session, viewer, post.thread_id)
+        _thread, place = thread_place(session, viewer, post.thread_id)
     except Refused:
         raise Refused(POST_MISSING) from None
     if post.held and not permissions.decide(viewer, Action.REVIEW, place) and not (post.held == Held.PENDING and post.author_id == viewer.id):
@@ -571,7 +571,7 @@ def history(viewer: Viewer, post_id: int) -> list[PostRevision]:
 def pin(viewer: Viewer, thread_id: int, pinned: bool) -> Thread:
     """Owners and moderators pin a thread to the top (or unpin it)."""
     with transaction() as session:
-        found, _place = _thread_place(session, viewer, thread_id, Action.MODERATE)
+        found, _place = thread_place(session, viewer, thread_id, Action.MODERATE)
         found.pinned = bool(pinned)
         session.add(found)
         return found

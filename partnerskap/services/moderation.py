@@ -41,7 +41,7 @@ from partnerskap.models import (
     Workspace,
 )
 from partnerskap.models.base import utcnow
-from partnerskap.services import audit, documents, instance, mail, notifications, permissions, sessions, transparency, workspaces
+from partnerskap.services import audit, discussions, documents, instance, mail, notifications, permissions, sessions, transparency, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import Action, require_admin, require_member
 from partnerskap.services.sessions import Viewer
@@ -90,16 +90,18 @@ def _item(session: Session, viewer: Viewer, kind: str, item_id: int) -> Item:
         person = session.get(User, item_id)
         if person is None or person.status not in (Status.APPROVED, Status.SUSPENDED):
             raise Refused(ITEM_MISSING)
-        return Item(None, person.id, person.name, "/admin")
+        return Item(None, person.id, person.name, f"/people/{person.id}")
     if kind == ItemKind.WORKSPACE:
         found = _readable(session, viewer, item_id, Action.SEE)
         return Item(item_id, found.workspace.created_by, found.workspace.name, f"/workspaces/{item_id}")
     if kind == ItemKind.POST:
         post = session.get(Post, item_id)
-        thread = session.get(Thread, post.thread_id) if post and post.deleted_at is None else None
-        if thread is None:
+        if post is None or post.deleted_at is not None:
             raise Refused(ITEM_MISSING)
-        _readable(session, viewer, thread.workspace_id, Action.READ)
+        try:  # a post in a network, an open area or a conversation is read by its place's rules; its case is the administrators'
+            thread, _place = discussions.thread_place(session, viewer, post.thread_id)
+        except Refused:
+            raise Refused(ITEM_MISSING) from None
         return Item(thread.workspace_id, post.author_id, _excerpt(post.body), f"/threads/{thread.id}#post-{post.id}")
     if kind == ItemKind.DOCUMENT:
         document = session.get(Document, item_id)
@@ -262,7 +264,7 @@ def _link(session: Session, case: ModerationCase) -> str:
         return f"/workspaces/{case.workspace_id}/documents"
     if case.item_kind in (ItemKind.WORKSPACE, ItemKind.EVENT):
         return f"/workspaces/{case.workspace_id}"
-    return "/admin"
+    return f"/people/{case.item_id}"
 
 
 def _held(session: Session, case: ModerationCase) -> str:

@@ -106,6 +106,7 @@ class PeopleState(AppState):
     person_workspaces: list[PlaceLink] = []
     person_email: str = ""
     can_write: bool = False
+    is_self: bool = False
     found: bool = False
 
     async def _search(self, viewer: Viewer | None) -> None:
@@ -152,7 +153,7 @@ class PeopleState(AppState):
         self.person = PersonCardPublic.of(found.card)
         self.person_networks = [PlaceLink(id=network_id, name=name) for network_id, name in found.networks]
         self.person_workspaces = [PlaceLink(id=workspace_id, name=name) for workspace_id, name in found.shared_workspaces]
-        self.person_email, self.can_write = found.email, found.can_write
+        self.person_email, self.can_write, self.is_self = found.email, found.can_write, found.is_self
         self.found = True
 
 

@@ -9,6 +9,7 @@ import re
 from playwright.sync_api import expect
 
 from partnerskap.db import transaction
+from partnerskap.i18n import t
 from partnerskap.models import Status, User
 from partnerskap.models.base import utcnow
 from partnerskap.services import networks
@@ -107,6 +108,19 @@ def test_members_find_each_other_write_and_meet_in_a_network(live_server: LiveSe
     his.get_by_role("button", name="Send").click()
     expect(his.locator(".post").filter(has_text=REPLY)).to_be_visible()
 
+    # Sanna reports his reply in the network's discussion, and Ada, on her page, could report her (never himself).
+    hers.reload()
+    hers.locator(".post").filter(has_text=REPLY).locator(".report-control").click()
+    hers.locator("#report-reason").select_option("spam")
+    hers.get_by_role("button", name=t("Send the report", "sv")).click()
+    expect(hers.get_by_text(t("Thank you. Your report arrived and the moderators will look at it.", "sv"))).to_be_visible()
+    assert live_server.query("SELECT item_kind, workspace_id FROM moderationcase WHERE author_id = :id", id=ada.id) == [("post", None)]
+    open_page(his, f"{live_server.url}/people/{sanna.id}")
+    expect(his.locator(".site-main .report-control")).to_be_visible()
+    open_page(his, f"{live_server.url}/people/{ada.id}")
+    expect(his.locator(".site-main")).to_contain_text(ada.name)
+    expect(his.locator(".site-main .report-control")).to_have_count(0)
+
     # A visitor sees Sanna's name and themes, nothing she kept to members, and nothing of Ada.
     visitor = new_context().new_page()
     open_page(visitor, live_server.url + "/people")
@@ -117,6 +131,9 @@ def test_members_find_each_other_write_and_meet_in_a_network(live_server: LiveSe
     expect(card).not_to_contain_text("Ostrobothnia")
     expect(card).not_to_contain_text(sanna.organisation)
     expect(visitor.locator(".site-main")).not_to_contain_text(ada.name)
+    open_page(visitor, f"{live_server.url}/people/{sanna.id}")
+    expect(visitor.locator(".site-main")).to_contain_text(sanna.name)
+    expect(visitor.locator(".report-control")).to_have_count(0)
 
 
 def test_admin_keeps_the_lists_opens_an_area_and_merges_networks_members_ask_mention_and_decide(live_server: LiveServer, new_context, password_hash: str):
