@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -26,6 +27,7 @@ ADMIN_EMAIL = "admin@example.org"
 ADMIN_PASSWORD = "admin passphrase for tests"
 # The test admin's authenticator, enrolled when the instance is prepared; `admin_code` computes its current code.
 ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+_codes_given: dict[str, int] = {}  # the newest time step whose code each secret gave, since the server takes a step once
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 
@@ -194,7 +196,12 @@ def enrol_second_factor(env: dict[str, str], email: str, secret: str) -> None:
 
 
 def admin_code(secret: str = ADMIN_TOTP_SECRET) -> str:
-    """The current code of an authenticator holding the secret."""
+    """A code the server has not accepted yet from an authenticator holding the secret (it takes each step once)."""
     import pyotp
 
-    return pyotp.TOTP(secret).now()
+    totp = pyotp.TOTP(secret)
+    step = max(_codes_given.get(secret, 0) + 1, totp.timecode(datetime.now(UTC)))
+    while step > totp.timecode(datetime.now(UTC)) + 1:  # both codes the server accepts now are spent: wait for the next step
+        time.sleep(totp.interval - time.time() % totp.interval + 0.1)
+    _codes_given[secret] = step
+    return totp.generate_otp(step)

@@ -26,8 +26,6 @@ from partnerskap import api
 from partnerskap.i18n import t
 from partnerskap.services import accounts, passwords, sessions, two_factor
 from tests.live_server import (
-    ADMIN_EMAIL,
-    ADMIN_PASSWORD,
     LiveServer,
     admin_code,
     running_instance,
@@ -81,8 +79,8 @@ def client(server) -> Iterator[httpx.Client]:
         yield http
 
 
-def ticket(server: LiveServer, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD, browser: str = BROWSER) -> str:
-    """A one-time login ticket for the browser holding `browser`, made by the login service against the live database (with the admin's second factor)."""
+def ticket(server: LiveServer, email: str = MEMBER_EMAIL, password: str = MEMBER_PASSWORD, browser: str = BROWSER) -> str:
+    """A one-time login ticket for the browser holding `browser`, made by the login service against the live database (with a second factor where one is needed)."""
     with live_database(server):
         signed_in = accounts.log_in(email, password, "127.0.0.1", browser=browser)
         if signed_in.step is two_factor.Step.SESSION:
@@ -103,7 +101,7 @@ def session_of(response: httpx.Response) -> str:
 
 
 def logged_in(server: LiveServer, client: httpx.Client) -> str:
-    """A live session token of the admin."""
+    """A live session token of the member."""
     return session_of(complete(client, ticket(server)))
 
 
@@ -155,7 +153,7 @@ def test_a_valid_ticket_sets_a_safe_session_cookie_once(server, client):
     assert attributes["path"] == "Path=/"
     token = cookie.split(";")[0].split("=", 1)[1]
     with live_database(server):
-        assert sessions.resolve(token).email == ADMIN_EMAIL
+        assert sessions.resolve(token).email == MEMBER_EMAIL
     again = complete(client, one_time, "/admin")
     assert again.headers["location"] == "/login?expired=1"
     assert "set-cookie" not in again.headers

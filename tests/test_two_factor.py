@@ -1,5 +1,7 @@
 """Two-factor sign-in: between the password and the session ticket, required for administrators, optional for members, throttled."""
 
+from datetime import UTC, datetime, timedelta
+
 import pyotp
 import pytest
 from sqlmodel import select
@@ -22,6 +24,11 @@ def enrol(user: User, secret: str = SECRET) -> list[str]:
 
 def code(secret: str = SECRET) -> str:
     return pyotp.TOTP(secret).now()
+
+
+def next_code(secret: str = SECRET) -> str:
+    """The code the authenticator shows half a minute later (the server takes each code once, and one step ahead for clocks)."""
+    return pyotp.TOTP(secret).at(datetime.now(UTC) + timedelta(seconds=30))
 
 
 def test_admin_without_a_second_factor_enrols_before_any_session(admin):
@@ -85,7 +92,7 @@ def test_member_switches_the_second_factor_on_and_off_but_an_admin_cannot_switch
         two_factor.finish(viewer(member), "123", IP)
     assert len(two_factor.finish(viewer(member), code(enrolment.secret), IP)) == 10
     assert two_factor.is_on(member.id)
-    two_factor.switch_off(viewer(member), code(enrolment.secret), IP)
+    two_factor.switch_off(viewer(member), next_code(enrolment.secret), IP)
     assert not two_factor.is_on(member.id)
     enrol(admin)
     with pytest.raises(Refused, match=two_factor.ADMINS_KEEP_IT):
@@ -115,3 +122,18 @@ def test_a_second_factor_completes_only_in_the_browser_that_gave_the_password(ad
     ticket = two_factor.verify(signed_in.ticket, code(), IP, browser="login-value-of-the-admins-browser")
     assert sessions.exchange_ticket(ticket, browser="login-value-of-another-browser") is None
     assert sessions.resolve(sessions.exchange_ticket(ticket, browser="login-value-of-the-admins-browser")).id == admin.id
+
+
+def test_a_code_seen_once_does_not_sign_in_again(admin):
+    enrol(admin)
+    first = accounts.log_in(admin.email, PASSWORD, IP)
+    seen = code()
+    assert sessions.exchange_ticket(two_factor.verify(first.ticket, seen, IP))
+    # Someone who watched the code being typed logs in with the same password and code within the same half-minute.
+    second = accounts.log_in(admin.email, PASSWORD, "198.51.100.9")
+    with pytest.raises(Invalid) as replayed:
+        two_factor.verify(second.ticket, seen, "198.51.100.9")
+    assert replayed.value.errors == {"code": two_factor.WRONG_CODE}
+    earlier = pyotp.TOTP(SECRET).at(datetime.now(UTC) - timedelta(seconds=30))
+    with pytest.raises(Invalid):
+        two_factor.verify(second.ticket, earlier, "198.51.100.9")  # an older code is spent with the newer one

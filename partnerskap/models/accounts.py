@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import BigInteger, Index
 from sqlmodel import Field, SQLModel
 
 from partnerskap.models.base import utcnow
@@ -54,6 +54,8 @@ class User(SQLModel, table=True):
     # The TOTP secret, encrypted with a key derived from the secret key (services.two_factor); "" until enrolled.
     totp_secret: str = Field(default="", max_length=255)
     two_factor_since: datetime | None = None
+    # The newest 30-second step whose code was accepted: a code (or an older one) is never accepted twice.
+    totp_last_step: int = Field(default=0, sa_type=BigInteger, sa_column_kwargs={"server_default": "0"})
 
 
 class AuthSession(SQLModel, table=True):

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import hmac
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import segno
 from cryptography.fernet import InvalidToken
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, select, update
 
 from partnerskap.db import transaction
 from partnerskap.i18n import N_
@@ -82,7 +83,7 @@ def verify(ticket: str, code: str, client_address: str, *, browser: str = "") ->
         throttle.check(*limits, session=session)
         if user.two_factor_since is None:
             raise Refused(SIGN_IN_AGAIN)
-        matched = _code_matches(user, code) or _spend_recovery_code(user, code, session)
+        matched = _code_matches(user, code, session) or _spend_recovery_code(user, code, session)
         if matched:
             throttle.forget(limits[0], session=session)
             return _finish(session, ticket, user, browser)
@@ -106,7 +107,7 @@ def finish_at_sign_in(ticket: str, code: str, client_address: str, *, browser: s
         user = _waiting(session, ticket, browser)
         limits = _limits(user, client_address)
         throttle.check(*limits, session=session)
-        if user.two_factor_since is None and user.totp_secret and _code_matches(user, code):
+        if user.two_factor_since is None and user.totp_secret and _code_matches(user, code, session):
             return _switch_on(user, session)
     with transaction() as session:
         throttle.count(*limits, session=session)
@@ -142,7 +143,7 @@ def finish(viewer: Viewer, code: str, client_address: str) -> list[str]:
         assert user is not None
         limits = _limits(user, client_address)
         throttle.check(*limits, session=session)
-        if user.two_factor_since is None and user.totp_secret and _code_matches(user, code):
+        if user.two_factor_since is None and user.totp_secret and _code_matches(user, code, session):
             return _switch_on(user, session)
     with transaction() as session:
         throttle.count(*limits, session=session)
@@ -159,7 +160,7 @@ def switch_off(viewer: Viewer, code: str, client_address: str) -> None:
             raise Refused(ADMINS_KEEP_IT)
         limits = _limits(user, client_address)
         throttle.check(*limits, session=session)
-        if user.two_factor_since is not None and (_code_matches(user, code) or _spend_recovery_code(user, code, session)):
+        if user.two_factor_since is not None and (_code_matches(user, code, session) or _spend_recovery_code(user, code, session)):
             user.totp_secret, user.two_factor_since = "", None
             session.add(user)
             session.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
@@ -210,7 +211,8 @@ def _new_secret(user: User, session: Session) -> Enrolment:
     return Enrolment(secret=secret, qr_code=segno.make(uri, error="m").svg_data_uri(scale=5, border=2))
 
 
-def _code_matches(user: User, code: str) -> bool:
+def _code_matches(user: User, code: str, session: Session) -> bool:
+    """Whether the code is the authenticator's for now (a step either side allowed for clocks), spending its time step."""
     code = "".join(code.split())
     if not user.totp_secret or not code.isdigit() or len(code) != 6:
         return False
@@ -218,7 +220,14 @@ def _code_matches(user: User, code: str) -> bool:
         secret = sealer(_SECRETS).decrypt(user.totp_secret.encode()).decode()
     except InvalidToken:  # sealed under another secret key: the person uses a recovery code
         return False
-    return pyotp.TOTP(secret).verify(code, valid_window=1)
+    totp = pyotp.TOTP(secret)
+    now_step = totp.timecode(datetime.now(UTC))
+    for step in (now_step - 1, now_step, now_step + 1):
+        if step > user.totp_last_step and hmac.compare_digest(totp.generate_otp(step), code):
+            # Conditional, so that two requests racing with one code cannot both win: a seen code is a spent code.
+            spent = session.exec(update(User).where(col(User.id) == user.id, col(User.totp_last_step) < step).values(totp_last_step=step))
+            return spent.rowcount == 1
+    return False
 
 
 def _spend_recovery_code(user: User, code: str, session: Session) -> bool:
