@@ -419,3 +419,24 @@ def test_member_reports_a_post_in_a_network_discussion_and_the_admin_hides_it(ow
     assert shown.case.id == case.id and shown.link.startswith(f"/threads/{thread.id}")
     moderation.decide(viewer(admin), case.id, "hide", "Advertising is not allowed here")
     assert discussions.posts(viewer(member), thread.id) == []
+
+
+def test_member_reports_a_network_and_a_published_news_item_but_not_a_draft(owner, member, admin):
+    from partnerskap.models import ContentItem, ContentVersion, Publication
+    from partnerskap.services import networks
+    from partnerskap.services.networks import NetworkForm
+
+    network = networks.create(viewer(owner), NetworkForm(name="Cheap watches", purpose="Shop", kind="theme"))
+    with transaction() as session:
+        news = ContentItem(kind="news", slug="spring-news", default_language="fi", status=Publication.PUBLISHED, created_by=admin.id)
+        draft = ContentItem(kind="news", slug="draft-news", default_language="fi", created_by=admin.id)
+        session.add_all([news, draft])
+        session.flush()
+        session.add(ContentVersion(item_id=news.id, language="fi", title="Kevään uutiset"))
+    by_network = moderation.report(viewer(member), "network", network.id, "spam")
+    by_news = moderation.report(viewer(member), "content", news.id, "other", "Wrong date")
+    assert [(case.item_kind, case.author_id) for case in (by_network, by_news)] == [("network", owner.id), ("content", admin.id)]
+    shown = {view.case.id: view for view in moderation.queue(viewer(admin)).open}
+    assert shown[by_network.id].link == f"/networks/{network.id}" and shown[by_news.id].link == "/news/spring-news"
+    with pytest.raises(Refused, match=moderation.ITEM_MISSING):
+        moderation.report(viewer(member), "content", draft.id, "spam")  # a draft is no one's to see yet

@@ -52,4 +52,5 @@ def report_dialog() -> rx.Component:
             ),
         ),
         open=ReportState.report_open,
+        on_open_change=ReportState.report_dialog_changed,
     )

@@ -19,6 +19,8 @@ class ItemKind(enum.StrEnum):
     WORKSPACE = "workspace"
     EVENT = "event"
     MEMBER = "member"
+    NETWORK = "network"
+    CONTENT = "content"  # a published page, news item or event of the editors
 
 
 class CaseStatus(enum.StrEnum):

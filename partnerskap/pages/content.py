@@ -16,6 +16,7 @@ from partnerskap.schemas import (
     ParityRowPublic,
 )
 from partnerskap.i18n import N_
+from partnerskap.components.report import report_control
 from partnerskap.state.base import AppState
 from partnerskap.state.content import (
     IMAGE_UPLOAD_ID,
@@ -184,6 +185,7 @@ def item_page() -> rx.Component:
                             margin_top="5",
                         ),
                     ),
+                    rx.cond(AppState.is_member, rx.box(report_control("content", state.item_id), margin_top="4")),
                 ),
                 missing_language_notice(),
             ),

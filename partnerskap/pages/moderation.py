@@ -12,7 +12,7 @@ from partnerskap.state.base import AppState
 from partnerskap.state.moderation import ModerationState
 from partnerskap.state.workspaces import WorkspaceState
 
-KIND_LABELS = {"post": N_("Post"), "document": N_("Document"), "workspace": N_("Workspace"), "event": N_("Event"), "member": N_("Member")}
+KIND_LABELS = {"post": N_("Post"), "document": N_("Document"), "workspace": N_("Workspace"), "event": N_("Event"), "member": N_("Member"), "network": N_("Network"), "content": N_("Page or news")}
 DECISION_LABELS = {
     "dismiss": N_("Dismiss"),
     "approve": N_("Approve"),

@@ -7,6 +7,7 @@ from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.labels import NETWORK_ACCESS_LABELS, NETWORK_KIND_LABELS
 from partnerskap.components.layout import page
 from partnerskap.schemas import ConversationSummary, NetworkCard, NetworkMemberRow
+from partnerskap.components.report import report_control
 from partnerskap.state.base import AppState
 from partnerskap.state.messages import AreasState, MessagesState
 from partnerskap.state.networks import NetworksState, NetworkState
@@ -131,6 +132,8 @@ def network_page() -> rx.Component:
                     rx.badge(T_choice(NetworkState.kind, NETWORK_KIND_LABELS)),
                     rx.badge(T_choice(NetworkState.access, NETWORK_ACCESS_LABELS), variant="outline"),
                     rx.cond(NetworkState.closed, rx.badge(T("Closed"), color_scheme="gray")),
+                    rx.cond(AppState.is_member, report_control("network", NetworkState.network_id)),
+                    align="center",
                 ),
                 rx.cond(NetworkState.can_join, rx.button(T("Join the network"), on_click=NetworkState.join, id="join-network")),
                 rx.cond(NetworkState.pending, rx.text(T("Your request to join is waiting for the network's owners."))),

@@ -391,6 +391,17 @@ def public_image(image_id: int) -> str | None:
     return found[0].key
 
 
+def is_public(item: ContentItem) -> bool:
+    """Whether visitors may read the item now."""
+    return _is_public(item, utcnow())
+
+
+def title_of(session: Session, item: ContentItem) -> str:
+    """The item's title in its default language (its address when that version is missing)."""
+    title = session.exec(select(ContentVersion.title).where(ContentVersion.item_id == item.id, ContentVersion.language == item.default_language, ContentVersion.plain == False)).first()  # noqa: E712
+    return title or item.slug
+
+
 def url_of(item: ContentItem, language: str = "") -> str:
     """The item's stable public address (with the language asked for, for the alternates)."""
     path = f"{ADDRESS[ContentKind(item.kind)]}/{item.slug}"

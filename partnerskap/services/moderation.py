@@ -19,6 +19,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import N_, t
 from partnerskap.models import (
     CaseStatus,
+    ContentItem,
     Document,
     Draft,
     Event,
@@ -30,6 +31,7 @@ from partnerskap.models import (
     Lifecycle,
     Membership,
     ModerationCase,
+    Network,
     Post,
     PostAttachment,
     PostRevision,
@@ -41,7 +43,7 @@ from partnerskap.models import (
     Workspace,
 )
 from partnerskap.models.base import utcnow
-from partnerskap.services import audit, discussions, documents, instance, mail, notifications, permissions, sessions, transparency, workspaces
+from partnerskap.services import audit, content, discussions, documents, instance, mail, notifications, permissions, sessions, transparency, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import Action, require_admin, require_member
 from partnerskap.services.sessions import Viewer
@@ -91,6 +93,16 @@ def _item(session: Session, viewer: Viewer, kind: str, item_id: int) -> Item:
         if person is None or person.status not in (Status.APPROVED, Status.SUSPENDED):
             raise Refused(ITEM_MISSING)
         return Item(None, person.id, person.name, f"/people/{person.id}")
+    if kind == ItemKind.NETWORK:
+        network = session.get(Network, item_id)
+        if network is None or network.merged_into is not None:
+            raise Refused(ITEM_MISSING)
+        return Item(None, network.created_by, network.name, f"/networks/{network.id}")
+    if kind == ItemKind.CONTENT:
+        item = session.get(ContentItem, item_id)
+        if item is None or not content.is_public(item):
+            raise Refused(ITEM_MISSING)
+        return Item(None, item.created_by, content.title_of(session, item), content.url_of(item))
     if kind == ItemKind.WORKSPACE:
         found = _readable(session, viewer, item_id, Action.SEE)
         return Item(item_id, found.workspace.created_by, found.workspace.name, f"/workspaces/{item_id}")
@@ -264,6 +276,11 @@ def _link(session: Session, case: ModerationCase) -> str:
         return f"/workspaces/{case.workspace_id}/documents"
     if case.item_kind in (ItemKind.WORKSPACE, ItemKind.EVENT):
         return f"/workspaces/{case.workspace_id}"
+    if case.item_kind == ItemKind.NETWORK:
+        return f"/networks/{case.item_id}"
+    if case.item_kind == ItemKind.CONTENT:
+        item = session.get(ContentItem, case.item_id)
+        return content.url_of(item) if item else ""
     return f"/people/{case.item_id}"
 
 

@@ -51,6 +51,7 @@ class PublicContentState(AppState):
     viewer_attends: bool = False
     follows_news: bool = False
     slug: str = ""
+    item_id: int = 0
     # The plain-language choice of a reader, kept by their browser ("1" when chosen).
     plain_choice: str = rx.LocalStorage("", name="partnerskap_plain", sync=True)
 
@@ -91,7 +92,7 @@ class PublicContentState(AppState):
             self.found, self.titles, self.htmls, self.plain_titles, self.plain_htmls, self.available = False, {}, {}, {}, {}, []
             raise
         item = found.item
-        self.found, self.kind, self.slug, self.default_language = True, item.kind, item.slug, item.default_language
+        self.found, self.item_id, self.kind, self.slug, self.default_language = True, item.id, item.kind, item.slug, item.default_language
         self.titles = {code: version.title for code, version in found.standard.items()}
         self.htmls = {code: version.html for code, version in found.standard.items()}
         self.plain_titles = {code: version.title for code, version in found.plain.items()}

@@ -39,6 +39,12 @@ class ReportState(AppState):
         """Close the report dialog without reporting."""
         self.report_open = False
 
+    @guarded(Access.MEMBER)
+    async def report_dialog_changed(self, viewer: Viewer, open: bool):
+        """Follow the dialog when it closes itself (Escape, a click outside); it opens only from a Report control."""
+        if open is not True:
+            self.report_open = False
+
     @guarded(Access.MEMBER, form="report")
     async def send_report(self, viewer: Viewer, form: dict):
         """Report the item: the moderators see it in their queue, the reporter is told it arrived."""

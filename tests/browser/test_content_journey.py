@@ -161,6 +161,13 @@ def test_visitors_see_public_events_and_members_say_they_will_attend(live_server
     assert_accessible(member, "event page for a member")
     member.get_by_role("button", name="I will not attend after all").click()
     expect(member.locator("#attending-count")).to_have_text("0")
+    expect(visitor.locator(".report-control")).to_have_count(0)  # visitors do not report; members do
+    member.locator("article .report-control").click()
+    member.locator("#report-reason").select_option("other")
+    member.locator("#report-note").fill("The year looks wrong")
+    member.get_by_role("button", name="Send the report").click()
+    expect(member.get_by_text("Thank you. Your report arrived and the moderators will look at it.")).to_be_visible()
+    assert live_server.query("SELECT item_kind FROM moderationcase WHERE item_id = (SELECT id FROM contentitem WHERE slug = 'verkostoaamu')") == [("content",)]
     open_page(member, live_server.url + "/news")
     member.get_by_role("button", name="Follow the news").click()
     expect(member.get_by_role("button", name="Stop following the news")).to_be_visible()

@@ -98,8 +98,12 @@ def test_members_find_each_other_write_and_meet_in_a_network(live_server: LiveSe
     expect(his.locator(".post")).to_contain_text("Could we work together on reception?")
     assert unread_for(live_server, sanna) == 1
 
-    # He joins her network and replies in its discussion.
+    # He joins her network and replies in its discussion; the network itself could be reported too.
     open_page(his, network_url)
+    his.locator(".site-main .report-control").first.click()
+    expect(his.locator("#report-reason")).to_be_visible()
+    his.keyboard.press("Escape")
+    expect(his.locator("#report-reason")).to_have_count(0)
     his.get_by_role("button", name="Join the network").click()
     expect(his.locator(".notice")).to_contain_text("You joined the network.")
     his.get_by_role("link", name=THREAD["title"]).click()
