@@ -140,3 +140,11 @@ def test_workspace_threads_still_work_beside_network_threads(network, owner, mem
     assert [row.thread.title for row in discussions.threads(viewer(member), workspace.id)] == ["Kick-off"]
     with transaction() as session:
         assert session.get(Thread, in_workspace.id).network_id is None
+
+
+def test_owner_links_one_of_her_workspaces_from_the_network_page_and_an_outsider_is_offered_none(network, owner, outsider, workspace):
+    assert networks.page(viewer(owner), network.id).linkable == [(workspace.id, "Baltic Bridges")]
+    assert networks.page(viewer(outsider), network.id).linkable == []  # Charlie has not joined, so he links nothing
+    networks.link_workspace(viewer(owner), network.id, workspace.id)
+    after = networks.page(viewer(owner), network.id)
+    assert (after.workspaces, after.linkable) == ([(workspace.id, "Baltic Bridges")], [])

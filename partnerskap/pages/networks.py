@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from partnerskap.components.forms import choice, field, field_error, submit, textarea_field
+from partnerskap.components.forms import choice, field, field_error, native_select, submit, textarea_field
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.labels import NETWORK_ACCESS_LABELS, NETWORK_KIND_LABELS
 from partnerskap.components.layout import page
@@ -119,6 +119,28 @@ def request_row(request: NetworkMemberRow) -> rx.Component:
     )
 
 
+def link_workspace_form() -> rx.Component:
+    """Link one of the member's own workspaces to the network."""
+    return rx.form(
+        rx.hstack(
+            rx.box(
+                rx.el.label(T("Link one of your workspaces"), html_for="link-workspace_id", class_name="field-label"),
+                native_select(
+                    rx.foreach(NetworkState.linkable, lambda link: rx.el.option(link.name, value=link.id.to(str))),
+                    id="link-workspace_id",
+                    name="workspace_id",
+                ),
+                field_error("workspace_id", "link"),
+            ),
+            rx.box(submit("Link the workspace"), align_self="end"),
+            wrap="wrap",
+            align="end",
+        ),
+        on_submit=NetworkState.link_workspace,
+        aria_label=T("Link one of your workspaces"),
+    )
+
+
 def network_page() -> rx.Component:
     """A network: who is in it, its discussion and linked workspaces; join, leave, and for administrators merge and close."""
     return page(
@@ -149,9 +171,10 @@ def network_page() -> rx.Component:
                     NetworkState.linked.length() > 0,
                     rx.box(
                         rx.heading(T("Linked workspaces"), as_="h3", size="4"),
-                        rx.el.ul(rx.foreach(NetworkState.linked, lambda link: rx.el.li(rx.link(link.name, href="/workspaces/" + link.id.to(str))))),
+                        rx.el.ul(rx.foreach(NetworkState.linked, lambda link: rx.el.li(rx.link(link.name, href="/workspaces/" + link.id.to(str)))), id="linked-workspaces"),
                     ),
                 ),
+                rx.cond(NetworkState.linkable.length() > 0, link_workspace_form()),
                 rx.heading(T("Members"), " (", NetworkState.member_count, ")", as_="h3", size="4"),
                 rx.el.ul(rx.foreach(NetworkState.members, member_row), id="network-members"),
                 rx.cond(

@@ -15,6 +15,8 @@ from sqlmodel import Session, col, delete, select, update
 from partnerskap.db import transaction
 from partnerskap.i18n import N_
 from partnerskap.models import (
+    Lifecycle,
+    Membership,
     Network,
     NetworkMember,
     NetworkWorkspace,
@@ -132,6 +134,7 @@ class NetworkPage:
     requests: list[tuple[int, str, str]]
     workspaces: list[tuple[int, str]]
     threads: list[discussions.ThreadRow]
+    linkable: list[tuple[int, str]]  # the viewer's own active workspaces not linked yet, when the viewer writes in the network
 
 
 def page(viewer: Viewer, network_id: int) -> NetworkPage:
@@ -160,7 +163,22 @@ def page(viewer: Viewer, network_id: int) -> NetworkPage:
             select(Workspace.id, Workspace.name).join(NetworkWorkspace, col(NetworkWorkspace.workspace_id) == col(Workspace.id)).where(NetworkWorkspace.network_id == network_id).order_by(Workspace.name)
         ).all()
         threads = discussions.threads_in(session, viewer, network_id, kind="network") if readable else []
-        return NetworkPage(place, member_count, [tuple(row) for row in members], [tuple(row) for row in requests], [tuple(row) for row in linked], threads)
+        linked_ids = {workspace_id for workspace_id, _name in linked}
+        linkable = (
+            [
+                (workspace_id, name)
+                for workspace_id, name in session.exec(
+                    select(Workspace.id, Workspace.name)
+                    .join(Membership, col(Membership.workspace_id) == col(Workspace.id))
+                    .where(Membership.user_id == viewer.id, col(Workspace.lifecycle).in_([Lifecycle.PREPARING, Lifecycle.ACTIVE]))
+                    .order_by(Workspace.name)
+                ).all()
+                if workspace_id not in linked_ids
+            ]
+            if permissions.decide(viewer, Action.CONTRIBUTE, place)
+            else []
+        )
+        return NetworkPage(place, member_count, [tuple(row) for row in members], [tuple(row) for row in requests], [tuple(row) for row in linked], threads, linkable)
 
 
 def join(viewer: Viewer, network_id: int) -> bool:

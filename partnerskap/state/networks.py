@@ -73,6 +73,7 @@ class NetworkState(AppState):
     members: list[NetworkMemberRow] = []
     requests: list[NetworkMemberRow] = []
     linked: list[PlaceLink] = []
+    linkable: list[PlaceLink] = []
     threads: list[ThreadSummary] = []
     is_member: bool = False
     pending: bool = False
@@ -97,6 +98,7 @@ class NetworkState(AppState):
         self.members = [NetworkMemberRow(id=user_id, name=name, organisation=organisation, role=role) for user_id, name, organisation, role in page.members]
         self.requests = [NetworkMemberRow(id=user_id, name=name, organisation=organisation, role="") for user_id, name, organisation in page.requests]
         self.linked = [PlaceLink(id=workspace_id, name=name) for workspace_id, name in page.workspaces]
+        self.linkable = [PlaceLink(id=workspace_id, name=name) for workspace_id, name in page.linkable]
         self.threads = [ThreadSummary.of(row, self.lang) for row in page.threads]
         self.thread_key = self.thread_key or discussions.new_key()
         self.found = True
@@ -124,6 +126,14 @@ class NetworkState(AppState):
     async def decide_request(self, viewer: Viewer, user_id: int, accept: bool):
         """Accept or decline a request to join."""
         await offload.write(networks.decide_request, viewer, self._route_id("network_id"), int(user_id), bool(accept))
+        await self._load(viewer)
+
+    @guarded(Access.MEMBER, form="link")
+    async def link_workspace(self, viewer: Viewer, form: dict):
+        """Link one of the member's workspaces to the network."""
+        chosen = _text(form, "workspace_id")
+        await offload.write(networks.link_workspace, viewer, self._route_id("network_id"), int(chosen) if chosen.isdigit() else 0)
+        self._say(N_("The workspace is linked to the network."))
         await self._load(viewer)
 
     @guarded(Access.MEMBER, form="thread")

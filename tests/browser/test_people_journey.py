@@ -12,11 +12,12 @@ from partnerskap.db import transaction
 from partnerskap.i18n import t
 from partnerskap.models import Status, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import networks
+from partnerskap.services import networks, workspaces
+from partnerskap.services.workspaces import WorkspaceForm
 from partnerskap.services.sessions import Viewer
 from tests.browser.axe import assert_accessible
 from tests.browser.test_membership_journey import log_in, open_page
-from tests.browser.test_workspace_journey import live_database, unread_for
+from tests.browser.test_workspace_journey import live_database, unread_for, viewer_of
 from tests.conftest import PASSWORD
 from tests.live_server import ADMIN_TOTP_SECRET, LiveServer, enrol_second_factor
 
@@ -76,6 +77,16 @@ def test_members_find_each_other_write_and_meet_in_a_network(live_server: LiveSe
     hers.locator("#thread-body").fill(THREAD["body"])
     hers.get_by_role("button", name="Starta diskussionen").click()
     hers.wait_for_url(re.compile(r"/threads/\d+/?$"))
+    thread_url = hers.url
+
+    # She links her project workspace to the network from its page.
+    with live_database(live_server):
+        workspaces.create(viewer_of(sanna), WorkspaceForm(name="Vinterhjälp 2027", purpose="Insamling av vinterkläder"))
+    open_page(hers, network_url)
+    hers.locator("#link-workspace_id").select_option(label="Vinterhjälp 2027")
+    hers.get_by_role("button", name="Länka arbetsrummet").click()
+    expect(hers.locator("#linked-workspaces")).to_contain_text("Vinterhjälp 2027")
+    expect(hers.locator("#link-workspace_id")).to_have_count(0)  # nothing more of hers to link
 
     # Ada finds her in the directory by theme and language, and writes to her.
     open_page(his, live_server.url + "/people")
@@ -113,7 +124,7 @@ def test_members_find_each_other_write_and_meet_in_a_network(live_server: LiveSe
     expect(his.locator(".post").filter(has_text=REPLY)).to_be_visible()
 
     # Sanna reports his reply in the network's discussion, and Ada, on her page, could report her (never himself).
-    hers.reload()
+    open_page(hers, thread_url)
     hers.locator(".post").filter(has_text=REPLY).locator(".report-control").click()
     hers.locator("#report-reason").select_option("spam")
     hers.get_by_role("button", name=t("Send the report", "sv")).click()
