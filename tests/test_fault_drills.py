@@ -14,6 +14,8 @@ import itertools
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,7 +35,7 @@ from partnerskap.services import discussions, sessions, workspaces
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.workspaces import WorkspaceForm
 from tests.conftest import POSTGRES_ADMIN_URL, POSTGRES_TEST_DB, use_postgres
-from tests.live_server import ADMIN_EMAIL, LiveServer, prepared_instance
+from tests.live_server import ADMIN_EMAIL, ROOT, LiveServer, prepared_instance
 from tests.reflex_client import Protocol, ThreadTab
 
 MEMBERS = ("Ada", "Bea", "Cai", "Dan")
@@ -253,3 +255,74 @@ async def test_replies_survive_kill_9_under_load_and_unanswered_ones_are_saved_o
     keys = saved(instance, thread_id)
     assert set(keys) == tally.taken | tally.unanswered
     assert len(keys) == len(set(keys))
+
+
+@contextlib.contextmanager
+def empty_instance() -> Iterator[LiveServer]:
+    """A fresh instance with an empty database and data folder on the run's kind of database, for a restore."""
+    if not use_postgres():
+        server = prepared_instance(prepare=False)
+        try:
+            yield server
+        finally:
+            server.stop()
+        return
+    name = f"{POSTGRES_TEST_DB}_restored"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    server = prepared_instance(prepare=False, DATABASE_URL=POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        yield server
+    finally:
+        server.stop()
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+def operator_command(server: LiveServer, *arguments: str) -> None:
+    """Run `python -m partnerskap.cli ...` in the instance's environment, as its operator does."""
+    done = subprocess.run([sys.executable, "-m", "partnerskap.cli", *arguments], cwd=ROOT, env=server.env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
+async def test_a_backup_taken_while_members_post_restores_into_a_fresh_instance_with_every_reply_taken_before_it(instance: LiveServer, tmp_path: Path):
+    thread_id, tokens = members_in_a_thread(instance, "Restore")
+    instance.start()
+    instance.wait_until_up()
+    tabs = await open_tabs(instance, thread_id, tokens)
+    tally = Tally()
+    posting = [asyncio.ensure_future(keep_posting(tabs, number, tally)) for number in range(len(tabs))]
+    await under_load(tally)
+
+    # The operator backs up while members go on posting, then the instance stops as for a move.
+    taken_before = set(tally.taken)
+    archive = tmp_path / "backup.zip"
+    await asyncio.to_thread(operator_command, instance, "backup", str(archive))
+    signal_server(instance, signal.SIGTERM)
+    await asyncio.wait_for(asyncio.gather(*posting), timeout=30)
+    for tab in tabs:
+        await tab.close()
+    instance.stop()
+    kept = saved(instance, thread_id)
+
+    with empty_instance() as fresh:
+        operator_command(fresh, "restore", str(archive))
+        restored = saved(fresh, thread_id)
+        assert taken_before <= set(restored), "a reply taken before the backup began is missing after the restore"
+        assert set(restored) <= set(kept) and len(restored) == len(set(restored))
+
+        # The restored instance serves the same members: their sessions hold, and a new reply is saved once.
+        fresh.start()
+        fresh.wait_until_up()
+        [tab] = await open_tabs(fresh, thread_id, tokens[:1])
+        try:
+            key = discussions.new_key()
+            assert await tab.reply("After the move", key) == ""
+            assert await tab.reply("After the move", key) == ""  # sent again, as a reconnected tab does
+        finally:
+            await tab.close()
+        fresh.stop()
+        assert saved(fresh, thread_id).count(key) == 1
