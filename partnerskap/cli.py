@@ -17,11 +17,12 @@ def first_admin() -> None:
     """Create the first administrator once; say where the credentials are."""
     email = os.environ.get("PARTNERSKAP_ADMIN_EMAIL", "admin@example.org")
     password = os.environ.get("PARTNERSKAP_ADMIN_PASSWORD", "")
+    name = " ".join(os.environ.get("PARTNERSKAP_ADMIN_NAME", "").split())[:120] or "Administrator"
     credentials_file = config.settings.data_dir / "first-admin.txt"
     generated = not password
     if generated:
         password = secrets.token_urlsafe(12)
-    if demo.create_first_admin(email=email, password=password):
+    if demo.create_first_admin(email=email, password=password, name=name):
         if generated:
             credentials_file.write_text(f"e-mail: {email}\npassword: {password}\n")
             credentials_file.chmod(0o600)

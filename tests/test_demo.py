@@ -1,6 +1,11 @@
 """A new instance gets its first administrator and demo content once, however often it is prepared."""
 
+import dataclasses
+
 from sqlalchemy import text
+
+from partnerskap import cli
+from partnerskap import settings as config
 
 from partnerskap.db import transaction
 from partnerskap.services import content, demo
@@ -36,3 +41,13 @@ def test_demo_queue_has_an_open_and_a_decided_case():
     with transaction() as session:
         statuses = sorted(session.exec(text("SELECT status FROM moderationcase")).scalars().all())
     assert statuses == ["decided", "open"]
+
+
+def test_the_first_administrator_gets_the_name_chosen_at_setup(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, data_dir=tmp_path))
+    monkeypatch.setenv("PARTNERSKAP_ADMIN_EMAIL", "anna@example.org")
+    monkeypatch.setenv("PARTNERSKAP_ADMIN_NAME", "  Anna   Virtanen ")
+    cli.first_admin()
+    with transaction() as session:
+        assert session.exec(text("SELECT name, role FROM \"user\" WHERE email = 'anna@example.org'")).one() == ("Anna Virtanen", "admin")
+    assert "anna@example.org" in capsys.readouterr().out

@@ -44,8 +44,8 @@ DEMO_NETWORKS = [
 ]
 
 
-def create_first_admin(*, email: str, password: str) -> bool:
-    """Create the administrator unless anyone with that e-mail exists; True if created."""
+def create_first_admin(*, email: str, password: str, name: str = "Administrator") -> bool:
+    """Create the administrator under the name chosen at setup unless anyone with that e-mail exists; True if created."""
     email = email.strip().lower()
     with transaction() as session:
         if session.exec(select(User).where(User.email == email)).first():
@@ -53,7 +53,7 @@ def create_first_admin(*, email: str, password: str) -> bool:
         session.add(
             User(
                 email=email,
-                name="Administrator",
+                name=name,
                 password_hash=passwords.hash_password(password),
                 status=Status.APPROVED,
                 role=Role.ADMIN,
