@@ -12,7 +12,7 @@ from partnerskap.models.base import utcnow
 from partnerskap.services import activities, areas, calendar, content, discussions, moderation, networks, passwords, workspaces
 from partnerskap.services.sessions import Viewer
 
-DEMO_WORKSPACE = "Welcoming newcomers in Helsinki"
+DEMO_WORKSPACE = "Uudet tulijat Helsingissä – Nyanlända i Helsingfors"
 
 DEMO_PEOPLE = [
     ("aino.virtanen@example.org", "Aino Virtanen", "Helsingin kotoutumiskeskus", Status.APPROVED),
@@ -86,31 +86,35 @@ def _seed_workspace() -> None:
             return
         admin = session.exec(select(User).where(User.role == Role.ADMIN).order_by(User.id)).first()
         aino = session.exec(select(User).where(User.email == DEMO_PEOPLE[0][0])).first()
-    if admin is None or aino is None:
+        erik = session.exec(select(User).where(User.email == DEMO_PEOPLE[1][0])).first()
+    if admin is None or aino is None or erik is None:
         return
     owner = Viewer.of(admin)
     workspace = workspaces.create(
         owner,
         workspaces.WorkspaceForm(
             name=DEMO_WORKSPACE,
-            purpose="Sharing practice between organisations that welcome newcomers in the Helsinki region.",
-            description="A **demo** workspace: start a discussion, add an event or upload a document.",
+            purpose="Järjestöjen ja kuntien yhteinen työtila pääkaupunkiseudun vastaanottotyöhön. Ett gemensamt arbetsrum för mottagningsarbetet i huvudstadsregionen.",
+            description="**Esimerkkityötila**: aloita keskustelu, lisää tapahtuma tai lataa asiakirja.\n\n**Ett exempel**: starta en diskussion, lägg till ett evenemang eller ladda upp ett dokument.\n\n**A demo** workspace: start a discussion, add an event or upload a document.",
             access="request",
         ),
     )
     with transaction() as session:
-        session.add(Membership(workspace_id=workspace.id, user_id=aino.id))
-    thread = discussions.start_thread(owner, workspace.id, "Welcome!", "Introduce yourself and your organisation here.", discussions.new_key())
-    [greeting] = discussions.reply(Viewer.of(aino), thread.id, "Hei! We run Finnish conversation groups on Tuesdays.", discussions.new_key())
-    [offer] = discussions.reply(owner, thread.id, "Cheap flats for newcomers, write to me privately!", discussions.new_key())
-    decided = moderation.report(Viewer.of(aino), "post", offer.id, "spam", "Looks like an advertisement.")
-    moderation.decide(owner, decided.id, "dismiss", "A real offer from a partner organisation.")
-    moderation.report(owner, "post", greeting.id, "other", "Demo: an open case for the moderation queue.")
+        session.add_all([Membership(workspace_id=workspace.id, user_id=aino.id), Membership(workspace_id=workspace.id, user_id=erik.id)])
+    thread = discussions.start_thread(
+        owner, workspace.id, "Tervetuloa! – Välkommen!", "Esittele itsesi ja organisaatiosi täällä. Presentera dig och din organisation här. Introduce yourself here.", discussions.new_key()
+    )
+    [greeting] = discussions.reply(Viewer.of(aino), thread.id, "Hei! Pidämme suomen kielen keskusteluryhmiä tiistaisin Kalliossa. Tervetuloa mukaan!", discussions.new_key())
+    discussions.reply(Viewer.of(erik), thread.id, "Hej! Vi på Föreningen Välkommen ordnar läxhjälp på svenska varje torsdag. Hör av er om ni vill samarbeta.", discussions.new_key())
+    [offer] = discussions.reply(owner, thread.id, "Edullisia asuntoja uusille tulijoille, kirjoita minulle yksityisesti!", discussions.new_key())
+    decided = moderation.report(Viewer.of(aino), "post", offer.id, "spam", "Näyttää mainokselta.")
+    moderation.decide(owner, decided.id, "dismiss", "Kumppanijärjestön todellinen tarjous.")
+    moderation.report(owner, "post", greeting.id, "other", "Esimerkki: avoin tapaus moderointijonoon.")
     calendar.add_event(
         owner,
         workspace.id,
         calendar.EventForm(
-            title="Network meeting",
+            title="Verkostotapaaminen – Nätverksträff",
             starts=(utcnow() + timedelta(days=14)).strftime("%Y-%m-%dT10:00"),
             ends=(utcnow() + timedelta(days=14)).strftime("%Y-%m-%dT12:00"),
             place="Helsinki",
