@@ -1,16 +1,19 @@
 """Direct messages and open areas: private conversations on the discussion code, refusing strangers, no admin reach; areas open to every member."""
 
+import dataclasses
 import itertools
 
 import pytest
 from sqlmodel import select
 
+from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import Notification, OutboxMessage
 from partnerskap.services import (
     areas,
     conversations,
     discussions,
+    documents,
     networks,
     people,
     permissions,
@@ -18,6 +21,7 @@ from partnerskap.services import (
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.networks import NetworkForm
 from tests.conftest import make_person, viewer
+from tests.test_documents import upload
 
 _keys = itertools.count(1)
 
@@ -130,3 +134,22 @@ def test_mentions_in_an_area_reach_any_approved_member_but_no_applicant(area, me
     discussions.start_thread(viewer(member), area.id, "Question", body, key(), kind="area")
     with transaction() as session:
         assert session.exec(select(Notification.user_id).where(Notification.kind == "mention")).all() == [outsider.id]
+
+
+def test_member_attaches_a_document_of_her_own_workspace_that_only_the_people_she_writes_to_may_download(owner, workspace, outsider, password_hash, tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, storage_backend="local", storage_dir=tmp_path / "documents"))
+    documents.accept_upload_terms(viewer(owner))
+    flyer = upload(owner, workspace.id, "flyer.txt", b"Tuesday conversation group")
+    dora = make_person(password_hash, "Dora")
+    thread = conversations.start(viewer(owner), [outsider.id], "Our flyer", "Here it is.", key())
+    assert discussions.open_thread(viewer(owner), thread.id).attachable == [(flyer.id, "flyer.txt")]
+    assert discussions.open_thread(viewer(outsider), thread.id).attachable == []  # Charlie has no workspace of his own
+
+    discussions.reply(viewer(owner), thread.id, "The flyer, attached.", key(), attach=flyer.id)
+    [_opening, shared] = discussions.posts(viewer(outsider), thread.id)
+    assert shared.attachments == [(flyer.id, "flyer.txt")]
+    assert documents.authorise_download(viewer(outsider), flyer.id).filename == "flyer.txt"
+    with pytest.raises(Refused, match=documents.DOCUMENT_MISSING):
+        documents.authorise_download(viewer(dora), flyer.id)  # Dora is in neither the workspace nor the conversation
+    with pytest.raises(Refused, match="Only documents of your own workspaces can be attached."):
+        discussions.reply(viewer(outsider), thread.id, "Sending it on", key(), attach=flyer.id)

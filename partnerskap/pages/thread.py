@@ -154,7 +154,7 @@ def reply_form() -> rx.Component:
         rx.cond(
             ThreadState.documents.length() > 0,
             rx.box(
-                rx.el.label(T("Attach a document of the workspace"), html_for="attach", class_name="field-label"),
+                rx.el.label(rx.cond(ThreadState.in_workspace, T("Attach a document of the workspace"), T("Attach a document of your workspaces")), html_for="attach", class_name="field-label"),
                 rx.el.select(
                     rx.el.option(T("No attachment"), value=""),
                     rx.foreach(ThreadState.documents, lambda document: rx.el.option(document.name, value=document.id.to(str))),

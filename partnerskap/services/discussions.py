@@ -18,7 +18,7 @@ from sqlmodel import delete as delete_rows
 from partnerskap.db import transaction
 from partnerskap.i18n import N_
 from partnerskap.memory import Noted
-from partnerskap.models import Document, Draft, Held, ItemKind, Membership, Post, PostAttachment, PostRevision, Thread, ThreadReader, User, Workspace
+from partnerskap.models import Document, Draft, Held, ItemKind, Lifecycle, Membership, Post, PostAttachment, PostRevision, Thread, ThreadReader, User, Workspace
 from partnerskap.models.base import utcnow
 from partnerskap.services import markdown, notifications, permissions, places, premoderation, workspaces
 from partnerskap.services.errors import Invalid, Refused
@@ -118,11 +118,26 @@ _ATTACHMENTS_OF_POSTS = select(PostAttachment.post_id, PostAttachment.document_i
 _ATTACHABLE = (
     select(Document.id, Document.name).where(col(Document.workspace_id) == bindparam("workspace_id"), col(Document.deleted_at).is_(None)).order_by(Document.name).limit(500)
 )
+# A private conversation's attachments come from the writer's own workspaces.
+_OWN_DOCUMENTS = (
+    select(Document.id, Document.name)
+    .join(Membership, col(Membership.workspace_id) == col(Document.workspace_id))
+    .join(Workspace, col(Workspace.id) == col(Document.workspace_id))
+    .where(
+        col(Membership.user_id) == bindparam("user_id"),
+        col(Document.deleted_at).is_(None),
+        col(Document.held) == Held.VISIBLE,
+        col(Workspace.lifecycle).in_([Lifecycle.PREPARING, Lifecycle.ACTIVE, Lifecycle.ARCHIVED]),
+    )
+)
+_ATTACHABLE_OF_MEMBER = _OWN_DOCUMENTS.order_by(col(Document.id).desc()).limit(200)
+_OWN_DOCUMENT = _OWN_DOCUMENTS.where(col(Document.id) == bindparam("document_id"))
 _DRAFT = select(Draft.body).where(col(Draft.user_id) == bindparam("user_id"), col(Draft.place) == bindparam("place"))
 _LIVE_DOCUMENT_NAMES = select(Document.id, Document.name).where(col(Document.id).in_(bindparam("document_ids", expanding=True)), col(Document.deleted_at).is_(None))
 
 
 POST_MISSING = N_("This post does not exist.")
+ONLY_SAME_WORKSPACE = N_("Only documents of the same workspace can be attached.")
 
 
 def new_key() -> str:
@@ -317,10 +332,7 @@ def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, htm
     values = {"thread_id": thread.id, "author_id": viewer.id, "body": body, "html": html, "idempotency_key": key, "quote_of": quote_of, "created_at": now, "held": Held.PENDING if held else Held.VISIBLE}
     post_id = connection.execute(_NEW_POST, values).scalar_one()
     if attach is not None:
-        document = session.get(Document, attach) if workspaces.is_id(attach) else None
-        if document is None or thread.workspace_id is None or document.workspace_id != thread.workspace_id or document.deleted_at is not None:
-            raise Refused(N_("Only documents of the same workspace can be attached."))
-        session.add(PostAttachment(post_id=post_id, document_id=document.id))
+        session.add(PostAttachment(post_id=post_id, document_id=_attachable_document(session, viewer, thread, attach)))
     connection.execute(_THREAD_GREW, {"thread_id": thread.id, "at": now})
     if held:  # nobody hears of a post that waits for approval
         premoderation.hold(session, kind=ItemKind.POST, item_id=post_id, workspace_id=thread.workspace_id, author_id=viewer.id, excerpt=body)
@@ -397,7 +409,7 @@ def open_thread(viewer: Viewer, thread_id: int, *, entering: bool = True) -> Thr
             _posts_page(session, viewer, thread.id),
             draft_in(session, viewer.id, f"thread-{thread.id}"),
             workspaces.member_rows(session, thread.workspace_id) if in_workspace else [],
-            _attachable(session, thread.workspace_id) if in_workspace else [],
+            _attachable(session, viewer, thread),
         )
 
 
@@ -510,8 +522,25 @@ def _attachments(session: Session, post_ids: list[int]) -> dict[int, list[tuple[
     return found
 
 
-def _attachable(session: Session, workspace_id: int) -> list[tuple[int, str]]:
-    return [(document_id, name) for document_id, name in session.connection().execute(_ATTACHABLE, {"workspace_id": workspace_id})]
+def _attachable(session: Session, viewer: Viewer, thread: Thread) -> list[tuple[int, str]]:
+    """What the viewer may attach here: the workspace's documents, or in a conversation those of the viewer's own workspaces."""
+    if thread.workspace_id is not None:
+        return [(document_id, name) for document_id, name in session.connection().execute(_ATTACHABLE, {"workspace_id": thread.workspace_id})]
+    if thread.conversation_id is not None:
+        return [(document_id, name) for document_id, name in session.connection().execute(_ATTACHABLE_OF_MEMBER, {"user_id": viewer.id})]
+    return []
+
+
+def _attachable_document(session: Session, viewer: Viewer, thread: Thread, document_id: object) -> int:
+    """The id of a document the viewer may attach in the thread, or the refusal that says what may be attached."""
+    document = session.get(Document, document_id) if workspaces.is_id(document_id) else None
+    if thread.workspace_id is not None:
+        if document is None or document.workspace_id != thread.workspace_id or document.deleted_at is not None:
+            raise Refused(ONLY_SAME_WORKSPACE)
+        return document.id
+    if thread.conversation_id is None or document is None or session.connection().execute(_OWN_DOCUMENT, {"user_id": viewer.id, "document_id": document.id}).first() is None:
+        raise Refused(N_("Only documents of your own workspaces can be attached."))
+    return document.id
 
 
 def noted_reads(user_id: int) -> dict[int, int]:

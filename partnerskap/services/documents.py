@@ -12,13 +12,13 @@ import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.i18n import N_
-from partnerskap.models import Document, DocumentVersion, DownloadLog, Folder, Held, ItemKind, PostAttachment, User
+from partnerskap.models import ConversationMember, Document, DocumentVersion, DownloadLog, Folder, Held, ItemKind, Post, PostAttachment, Thread, User
 from partnerskap.models.base import utcnow
 from partnerskap.services import audit, filetypes, instance, permissions, premoderation, scanner, workspaces
 from partnerskap.services.errors import Invalid, Refused
@@ -597,10 +597,34 @@ class Download:
     rights_holder: str
 
 
+# A document attached to a visible post of a private conversation the viewer takes part in.
+_SHARED_IN_CONVERSATION = (
+    select(Document)
+    .join(PostAttachment, col(PostAttachment.document_id) == col(Document.id))
+    .join(Post, col(Post.id) == col(PostAttachment.post_id))
+    .join(Thread, col(Thread.id) == col(Post.thread_id))
+    .join(ConversationMember, (col(ConversationMember.conversation_id) == col(Thread.conversation_id)) & (col(ConversationMember.user_id) == bindparam("user_id")))
+    .where(col(Document.id) == bindparam("document_id"), col(Document.deleted_at).is_(None), col(Document.held) == Held.VISIBLE, col(Post.deleted_at).is_(None), col(Post.held) == Held.VISIBLE)
+    .limit(1)
+)
+
+
+def _readable_or_shared_with(session: Session, viewer: Viewer, document_id: int) -> Document:
+    """A document the viewer may read in its workspace, or one a member shared with them in a private conversation."""
+    try:
+        document, _place = _document(session, viewer, document_id)
+        return document
+    except Refused:
+        shared = session.exec(_SHARED_IN_CONVERSATION, params={"user_id": viewer.id, "document_id": document_id}).first() if workspaces.is_id(document_id) else None
+        if shared is None:
+            raise
+        return shared
+
+
 def authorise_download(viewer: Viewer, document_id: int, version_number: int | None = None, *, inline: bool = False) -> Download:
     """Check membership for this request, log the download, and say what to stream."""
     with transaction() as session:
-        document, _place = _document(session, viewer, document_id)
+        document = _readable_or_shared_with(session, viewer, document_id)
         query = select(DocumentVersion).where(DocumentVersion.document_id == document.id)
         query = query.where(DocumentVersion.number == version_number) if version_number else query.order_by(col(DocumentVersion.number).desc())
         version = session.exec(query).first()

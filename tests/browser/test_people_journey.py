@@ -4,21 +4,24 @@ what members made public."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from playwright.sync_api import expect
 
+from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.i18n import t
 from partnerskap.models import Status, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import networks, workspaces
+from partnerskap.services import documents, networks, workspaces
 from partnerskap.services.workspaces import WorkspaceForm
 from partnerskap.services.sessions import Viewer
 from tests.browser.axe import assert_accessible
 from tests.browser.test_membership_journey import log_in, open_page
 from tests.browser.test_workspace_journey import live_database, unread_for, viewer_of
 from tests.conftest import PASSWORD
+from tests.test_documents import upload
 from tests.live_server import ADMIN_TOTP_SECRET, LiveServer, enrol_second_factor
 
 NETWORK = "Mottagningscentraler i Österbotten"
@@ -81,7 +84,7 @@ def test_members_find_each_other_write_and_meet_in_a_network(live_server: LiveSe
 
     # She links her project workspace to the network from its page.
     with live_database(live_server):
-        workspaces.create(viewer_of(sanna), WorkspaceForm(name="Vinterhjälp 2027", purpose="Insamling av vinterkläder"))
+        winter = workspaces.create(viewer_of(sanna), WorkspaceForm(name="Vinterhjälp 2027", purpose="Insamling av vinterkläder"))
     open_page(hers, network_url)
     hers.locator("#link-workspace_id").select_option(label="Vinterhjälp 2027")
     hers.get_by_role("button", name="Länka arbetsrummet").click()
@@ -108,6 +111,26 @@ def test_members_find_each_other_write_and_meet_in_a_network(live_server: LiveSe
     his.wait_for_url(re.compile(r"/threads/\d+/?$"))
     expect(his.locator(".post")).to_contain_text("Could we work together on reception?")
     assert unread_for(live_server, sanna) == 1
+    conversation_url = his.url
+
+    # Sanna answers with the list from her own workspace; Ada, who is not in it, downloads it from her message.
+    with live_database(live_server):
+        previous = config.settings
+        config.settings = dataclasses.replace(previous, storage_backend="local", storage_dir=live_server.data_dir / "documents")
+        try:
+            documents.accept_upload_terms(viewer_of(sanna))
+            upload(sanna, winter.id, "Insamlingslista.txt", b"Vantar, mossor, jackor")
+        finally:
+            config.settings = previous
+    open_page(hers, conversation_url)
+    hers.locator("#attach").select_option(label="Insamlingslista.txt")
+    hers.locator("#reply-body").fill("Här är vår lista.")
+    hers.get_by_role("button", name="Skicka").click()
+    expect(hers.locator(".post").filter(has_text="Här är vår lista.").locator(".attachments")).to_contain_text("Insamlingslista.txt")
+    his.reload()
+    with his.expect_download() as downloading:
+        his.locator(".post").filter(has_text="Här är vår lista.").get_by_role("link", name="Insamlingslista.txt").click()
+    assert downloading.value.path().read_bytes() == b"Vantar, mossor, jackor"
 
     # He joins her network and replies in its discussion; the network itself could be reported too.
     open_page(his, network_url)
