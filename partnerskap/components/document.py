@@ -32,8 +32,12 @@ fetch("/auth/origin", { method: "POST" })
 """
 
 
+# The offline page (served by the service worker, without the app) leads with the language the member last used.
+_NOTE_LANGUAGE = "if ({language}) {{ try {{ localStorage.setItem('partnerskap-lang', {language}); }} catch (error) {{}} }}"
+
+
 class DocumentEffects(rx.Fragment):
-    """Renders nothing. Sets document.documentElement.lang, loads `AppState.continue_to` as a real page, checks the origin.
+    """Renders nothing. Sets document.documentElement.lang (and notes it for the offline page), loads `AppState.continue_to` as a real page, checks the origin.
 
     The full page load (not a client-side route change) lets the browser reach the HTTP routes that set or
     clear the HttpOnly session cookie, without `call_script` (whose eval the CSP forbids).
@@ -46,7 +50,7 @@ class DocumentEffects(rx.Fragment):
         """Two React effects on state vars."""
         language, destination = AppState.lang, AppState.continue_to
         return [
-            effect(f"useEffect(() => {{ document.documentElement.lang = {language!s} || {DEFAULT_LANGUAGE!r}; }}, [{language!s}]);", language),
+            effect(f"useEffect(() => {{ document.documentElement.lang = {language!s} || {DEFAULT_LANGUAGE!r}; {_NOTE_LANGUAGE.format(language=language)} }}, [{language!s}]);", language),
             effect(f"useEffect(() => {{ if ({destination!s}) {{ window.location.assign({destination!s}); }} }}, [{destination!s}]);", destination),
             rx.Var(f"useEffect(() => {{ {_ORIGIN_CHECK} }}, []);", _var_data=VarData(imports={"react": ["useEffect"]})),
         ]
