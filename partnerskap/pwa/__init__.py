@@ -28,6 +28,7 @@ HASHED_BUILD_FILE = re.compile(r"^/assets/[A-Za-z0-9_.\-]+-[A-Za-z0-9_\-]{8}\.(?
 SHORTCUTS = ((N_("Home"), "/home"), (N_("Workspaces"), "/workspaces"), (N_("Notifications"), "/notifications"))
 THEME_COLOUR = "#0d7377"
 
+RETRY_MILLISECONDS = 5000
 OFFLINE_TITLE = N_("You are offline")
 OFFLINE_TEXT = N_("The platform cannot be reached right now. What you wrote on an open page stays there and is sent when the connection returns.")
 OFFLINE_RETRY = N_("Try again")
@@ -97,6 +98,10 @@ button:focus-visible{{outline:3px solid #0b57d0;outline-offset:2px}}h1{{font-siz
   if (own) {{ own.parentNode.insertBefore(own, own.parentNode.firstChild); document.documentElement.lang = preferred; }}
   document.querySelectorAll("button.retry").forEach(function (button) {{ button.addEventListener("click", function () {{ location.reload(); }}); }});
   window.addEventListener("online", function () {{ location.reload(); }});
+  // Browsers do not always say when the network returns: ask the server now and then (the worker never keeps this).
+  setInterval(function () {{
+    fetch("/manifest.webmanifest", {{ cache: "no-store" }}).then(function (answer) {{ if (answer.ok) {{ location.reload(); }} }}, function () {{}});
+  }}, {RETRY_MILLISECONDS});
 }})();
 </script></body></html>
 """
