@@ -38,6 +38,7 @@ KNOWN_GAPS = [
 FEEDBACK = N_("If you find a barrier, tell us with this form. The administrators of this instance receive it in the platform and by e-mail, and answer within 14 days.")
 ENFORCEMENT = N_("If you are not satisfied with the answer, or get no answer within 14 days, you can report it to the Regional State Administrative Agency for Southern Finland (Etelä-Suomen aluehallintovirasto), which supervises accessibility in Finland. Its contact details are at saavutettavuusvaatimukset.fi.")
 ENFORCEMENT_LINK = "https://www.saavutettavuusvaatimukset.fi/"
+ENFORCEMENT_LINK_TEXT = N_("The supervising authority's accessibility site (saavutettavuusvaatimukset.fi)")
 
 
 def _text_page(paragraphs: list[str], title: str) -> rx.Component:
@@ -63,7 +64,7 @@ def _last_check() -> rx.Component:
         rx.el.div(rx.el.dt(T("Date")), rx.el.dd(found.date), class_name="fact"),
         rx.el.div(rx.el.dt(T("Pages checked (as a visitor, a member and an administrator)")), rx.el.dd(str(found.pages)), class_name="fact"),
         rx.el.div(rx.el.dt(T("Serious or critical problems found")), rx.el.dd(str(found.problems)), class_name="fact"),
-        rx.el.div(rx.el.dt(T("Tools")), rx.el.dd("axe-core (WCAG 2.1 A, AA), Chromium, 360 px / 1280 px"), class_name="fact"),
+        rx.el.div(rx.el.dt(T("Tools")), rx.el.dd(T("axe-core (WCAG 2.1 A and AA) in Chromium, and the width of every page on a 360 px phone")), class_name="fact"),
         class_name="facts",
         id="last-check",
     )
@@ -102,5 +103,5 @@ def accessibility() -> rx.Component:
         _section(N_("Known gaps"), rx.el.ul(*[rx.el.li(T(gap), margin_bottom="2") for gap in KNOWN_GAPS], class_name="gap-list")),
         _section(N_("Last automated check"), _last_check()),
         _section(N_("Feedback"), paragraph(FEEDBACK), _feedback_form()),
-        _section(N_("Enforcement"), paragraph(ENFORCEMENT), rx.link("saavutettavuusvaatimukset.fi", href=ENFORCEMENT_LINK, is_external=True)),
+        _section(N_("Enforcement"), paragraph(ENFORCEMENT), rx.link(T(ENFORCEMENT_LINK_TEXT), href=ENFORCEMENT_LINK, is_external=True)),
     )

@@ -15,9 +15,10 @@ from partnerskap import pwa
 from partnerskap.partnerskap import PAGES
 from partnerskap.services import discussions, networks, workspaces
 from partnerskap.services.workspaces import WorkspaceForm
-from tests.browser.axe import describe, violations
+from partnerskap.i18n import t
+from tests.browser.axe import assert_accessible, describe, violations
 from tests.browser.test_home_journey import SCREENSHOTS, WIDTHS
-from tests.browser.test_membership_journey import log_in, open_page
+from tests.browser.test_membership_journey import log_in, open_page, switch_language
 from tests.browser.test_workspace_journey import approved_member, live_database, viewer_of
 from tests.conftest import PASSWORD
 from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP_SECRET, LiveServer
@@ -105,6 +106,29 @@ def test_skip_link_moves_focus_to_the_content(live_server: LiveServer, new_conte
     expect(page.locator("main#main")).to_be_focused()
     page.keyboard.press("Tab")  # the next Tab continues inside the content, not in the header
     assert page.evaluate("Boolean(document.activeElement.closest('main'))")
+
+
+def test_visitor_reports_a_barrier_in_finnish_and_the_administrator_reads_it_in_notifications(live_server: LiveServer, new_context):
+    page = new_context(locale="fi-FI").new_page()
+    open_page(page, live_server.url + "/accessibility")
+    switch_language(page, "fi")
+    expect(page.get_by_role("heading", name=t("Known gaps", "fi"))).to_be_visible()
+    expect(page.locator("#last-check")).to_be_visible()
+    expect(page.get_by_role("link", name="saavutettavuusvaatimukset.fi")).to_have_attribute("href", "https://www.saavutettavuusvaatimukset.fi/")
+    page.get_by_label(t("What did you find, and on which page?", "fi")).fill("   ")  # only spaces: refused beside the field
+    page.get_by_label(t("Your e-mail address for the answer", "fi")).fill("lukija.saavutettavuus@example.org")
+    page.get_by_role("button", name=t("Send feedback", "fi")).click()
+    expect(page.locator("#feedback-text-error")).to_have_text(t("Describe the barrier you found.", "fi"))
+    page.get_by_label(t("What did you find, and on which page?", "fi")).fill("Tapahtumasivun kalenteria ei voi käyttää näppäimistöllä.")
+    page.get_by_role("button", name=t("Send feedback", "fi")).click()
+    expect(page.locator("#feedback-sent")).to_have_text(t("Thank you. The administrators received your feedback and will answer within 14 days.", "fi"))
+    assert_accessible(page, "accessibility statement after feedback [fi]")
+
+    admin = new_context().new_page()
+    log_in(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
+    open_page(admin, live_server.url + "/notifications")
+    expect(admin.get_by_text("Tapahtumasivun kalenteria ei voi käyttää näppäimistöllä.", exact=False)).to_be_visible()
+    expect(admin.get_by_text("lukija.saavutettavuus@example.org", exact=False).first).to_be_visible()
 
 
 def test_the_result_of_the_check_is_kept_for_the_accessibility_statement():
