@@ -36,3 +36,12 @@ def test_demo_queue_has_an_open_and_a_decided_case():
     with transaction() as session:
         statuses = sorted(session.exec(text("SELECT status FROM moderationcase")).scalars().all())
     assert statuses == ["decided", "open"]
+
+
+def test_demo_administrator_has_one_accessibility_feedback_to_answer():
+    demo.create_first_admin(email="admin@example.org", password="a long admin passphrase")
+    demo.seed()
+    demo.seed()
+    with transaction() as session:
+        kinds = session.exec(text("SELECT kind FROM notification WHERE kind = 'accessibility_feedback'")).scalars().all()
+    assert kinds == ["accessibility_feedback"]

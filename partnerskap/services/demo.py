@@ -9,7 +9,7 @@ from sqlmodel import select
 from partnerskap.db import transaction
 from partnerskap.models import Activity, Area, ContentItem, Membership, Network, Profile, ProfileLanguage, ProfileTheme, Role, Status, User, Workspace
 from partnerskap.models.base import utcnow
-from partnerskap.services import activities, areas, calendar, content, discussions, moderation, networks, passwords, workspaces
+from partnerskap.services import accessibility, activities, areas, calendar, content, discussions, moderation, networks, passwords, workspaces
 from partnerskap.services.sessions import Viewer
 
 DEMO_WORKSPACE = "Welcoming newcomers in Helsinki"
@@ -66,7 +66,7 @@ def create_first_admin(*, email: str, password: str) -> bool:
 
 def seed() -> None:
     """Add demo members (one still waiting for approval) with profiles, a demo workspace with a discussion, an event and
-    two moderation cases (one open, one decided), public news, pages, events and activities, two networks and an
+    two moderation cases (one open, one decided), a barrier reported through the accessibility statement, public news, pages, events and activities, two networks and an
     open area with discussions, once.
 
     Demo members cannot log in until they reset their password; the first administrator owns the workspace and
@@ -106,6 +106,8 @@ def _seed_workspace() -> None:
     decided = moderation.report(Viewer.of(aino), "post", offer.id, "spam", "Looks like an advertisement.")
     moderation.decide(owner, decided.id, "dismiss", "A real offer from a partner organisation.")
     moderation.report(owner, "post", greeting.id, "other", "Demo: an open case for the moderation queue.")
+    # What a barrier reported through the accessibility statement looks like to the administrators.
+    accessibility.send_feedback(Viewer.of(aino), "Demo: the calendar's date fields are hard to use with a screen reader.", "", "demo")
     calendar.add_event(
         owner,
         workspace.id,
