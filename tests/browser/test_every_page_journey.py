@@ -108,6 +108,18 @@ def test_skip_link_moves_focus_to_the_content(live_server: LiveServer, new_conte
     assert page.evaluate("Boolean(document.activeElement.closest('main'))")
 
 
+def test_visitor_who_asks_for_less_motion_gets_no_animations_or_transitions(live_server: LiveServer, new_context):
+    context = new_context()
+    page = context.new_page()
+    page.emulate_media(reduced_motion="reduce")
+    open_page(page, live_server.url + "/news")
+    durations = page.evaluate(
+        "[...document.querySelectorAll('button, a')].flatMap((e) => { const style = getComputedStyle(e); return [style.transitionDuration, style.animationDuration]; })"
+    )
+    longest = max(float(part.strip().rstrip("s")) for duration in durations for part in duration.split(","))
+    assert longest < 0.001, durations
+
+
 def test_visitor_reports_a_barrier_in_finnish_and_the_administrator_reads_it_in_notifications(live_server: LiveServer, new_context):
     page = new_context(locale="fi-FI").new_page()
     open_page(page, live_server.url + "/accessibility")
