@@ -65,7 +65,7 @@ def _last_check() -> rx.Component:
         rx.el.div(rx.el.dt(T("Pages checked (as a visitor, a member and an administrator)")), rx.el.dd(str(found.pages)), class_name="fact"),
         rx.el.div(rx.el.dt(T("Serious or critical problems found")), rx.el.dd(str(found.problems)), class_name="fact"),
         rx.el.div(rx.el.dt(T("Tools")), rx.el.dd(T("axe-core (WCAG 2.1 A and AA) in Chromium, and the width of every page on a 360 px phone")), class_name="fact"),
-        class_name="facts",
+        class_name="facts check-facts",
         id="last-check",
     )
 
@@ -90,7 +90,7 @@ def _feedback_form() -> rx.Component:
 
 
 def _section(heading: str, *children: rx.Component) -> rx.Component:
-    return rx.el.section(rx.heading(T(heading), as_="h2", size="5", margin_top="5", margin_bottom="2"), *children, max_width="46em")
+    return rx.el.section(rx.heading(T(heading), as_="h2", size="5"), *children, class_name="statement-section")
 
 
 def accessibility() -> rx.Component:
