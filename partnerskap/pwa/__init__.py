@@ -15,6 +15,7 @@ import json
 import re
 from pathlib import Path
 
+from partnerskap import memory
 from partnerskap.i18n import LANGUAGES, N_, t
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -133,3 +134,10 @@ def worker_script() -> str:
         .replace("__OFFLINE_PATH__", json.dumps(OFFLINE_PATH))
     )
 
+
+memory.register(
+    "service worker",
+    holds="the service worker's script with its release version, made from the code, the shell and the build's file names",
+    lasts="the process",
+    others_learn="at restart (a release restarts every worker)",
+)
