@@ -11,11 +11,11 @@ from urllib.parse import urlencode
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from partnerskap import api_public, offload
+from partnerskap import api_public, offload, pwa
 from partnerskap import settings as config
 from partnerskap import uploads
 from partnerskap.i18n import N_, best_language, t
@@ -319,6 +319,22 @@ async def activities_ics(request: Request) -> Response:
     return Response(text, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
+async def service_worker(_request: Request) -> Response:
+    """The service worker; `no-cache` so the browser asks for it on every visit and finds a new release at once."""
+    return Response(pwa.worker_script(), media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "no-cache"})
+
+
+async def web_manifest(request: Request) -> Response:
+    """The web app manifest in the browser's language; `no-cache` so a changed manifest is read again."""
+    language = best_language(request.headers.get("accept-language", ""))
+    return JSONResponse(pwa.manifest(language), media_type="application/manifest+json", headers={"Cache-Control": "no-cache"})
+
+
+async def offline_page(_request: Request) -> Response:
+    """The page the service worker keeps and shows when the network is gone (no personal data in it)."""
+    return HTMLResponse(pwa.offline_page())
+
+
 def routes() -> Starlette:
     """The HTTP routes mounted beside Reflex's own."""
     return Starlette(
@@ -340,6 +356,9 @@ def routes() -> Starlette:
             Route("/admin/audit.csv", audit_export, methods=["GET"]),
             Route("/account/my-data.zip", my_data, methods=["GET"]),
             Route("/transparency.json", transparency_report, methods=["GET"]),
+            Route("/sw.js", service_worker, methods=["GET"]),
+            Route("/manifest.webmanifest", web_manifest, methods=["GET"]),
+            Route(pwa.OFFLINE_PATH, offline_page, methods=["GET"]),
             *api_public.ROUTES,
         ],
         middleware=[Middleware(ops_metrics.RequestMetrics)],  # Reflex's own routes are mounted inside these, so it counts theirs too

@@ -4,7 +4,7 @@ import gc
 
 import reflex as rx
 
-from partnerskap import api, api_public, jobs, memory
+from partnerskap import api, api_public, jobs, memory, pwa
 from partnerskap.middleware import SessionBinding, StopGate
 from partnerskap.ops import redaction
 from partnerskap.ops.metrics import EventMetrics
@@ -33,11 +33,16 @@ app = rx.App(
     head_components=[
         rx.el.link(rel="manifest", href="/manifest.webmanifest"),
         rx.el.link(rel="icon", href="/icon.svg", type="image/svg+xml"),
-        rx.el.meta(name="theme-color", content="#0d7377"),
+        rx.el.link(rel="icon", href="/icons/icon-192.png", type="image/png", sizes="192x192"),
+        rx.el.link(rel="apple-touch-icon", href="/icons/apple-touch-icon.png"),
+        rx.el.meta(name="theme-color", content=pwa.THEME_COLOUR),
+        rx.el.script(src="/pwa.js", defer=True),
     ],
     html_lang="fi",
     api_transformer=[api.routes(), api.UploadSession, api_public.ItemHead, api.SecurityHeaders],
 )
+# Reflex's own connection toast speaks English only: the page shell shows the state of the connection instead.
+del app.app_wraps[(5, "Overlay")]
 app.add_middleware(SessionBinding(), index=0)
 app.add_middleware(StopGate(), index=0)
 app.add_middleware(EventMetrics())

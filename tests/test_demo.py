@@ -51,3 +51,12 @@ def test_the_first_administrator_gets_the_name_chosen_at_setup(monkeypatch, tmp_
     with transaction() as session:
         assert session.exec(text("SELECT name, role FROM \"user\" WHERE email = 'anna@example.org'")).one() == ("Anna Virtanen", "admin")
     assert "anna@example.org" in capsys.readouterr().out
+
+
+def test_demo_administrator_has_one_accessibility_feedback_to_answer():
+    demo.create_first_admin(email="admin@example.org", password="a long admin passphrase")
+    demo.seed()
+    demo.seed()
+    with transaction() as session:
+        kinds = session.exec(text("SELECT kind FROM notification WHERE kind = 'accessibility_feedback'")).scalars().all()
+    assert kinds == ["accessibility_feedback"]

@@ -36,6 +36,7 @@ PUBLIC_HANDLERS = {
     "AppState.dismiss_notice",
     "AppState.log_out",
     "AccountState.register",
+    "AccessibilityState.send_feedback",  # the law's feedback channel is for everyone (throttled per address)
     "AccountState.begin_login",
     "AccountState.log_in",
     "AccountState.enter_code",  # these three act only on the ticket the password step left in this state

@@ -41,7 +41,7 @@ def tell(workspace):
 
     def tell(user: User, kind: str, thread: str = "Kick-off") -> Notification:
         with transaction() as session:
-            notifications.notify(session, user_id=user.id, kind=kind, actor="Olivia", workspace=workspace, thread=thread, link="/workspaces/1", days=90, item="Flyer", decision="hide", reason="Spam", activity="Language café")
+            notifications.notify(session, user_id=user.id, kind=kind, actor="Olivia", workspace=workspace, thread=thread, link="/workspaces/1", days=90, item="Flyer", decision="hide", reason="Spam", activity="Language café", text="The menu needs a mouse", contact="reader@example.org", due="2026-12-21")
         with transaction() as session:
             return session.exec(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc())).first()
 
@@ -243,6 +243,8 @@ def test_notification_text_names_who_and_where(member, tell, kind):
         assert "90" in english
     if "{activity}" in template:
         assert "Language café" in english
+    if "{due}" in template:
+        assert "The menu needs a mouse" in english and "reader@example.org" in english and "2026-12-21" in english
     for language in ("fi", "sv"):
         assert notifications.text_of(notice, language).strip()
 

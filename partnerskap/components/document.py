@@ -32,8 +32,41 @@ fetch("/auth/origin", { method: "POST" })
 """
 
 
+# The offline page (served by the service worker, without the app) leads with the language the member last used.
+_NOTE_LANGUAGE = "if ({language}) {{ try {{ localStorage.setItem('partnerskap-lang', {language}); }} catch (error) {{}} }}"
+
+
+# The skip link moves focus itself (before the router sees the click): left to the browser and the router, "#main" scrolled but focus stayed behind.
+_SKIP_TO_CONTENT = """
+const skip = (event) => {
+  if (!event.target.closest || !event.target.closest(".skip-link")) { return; }
+  const main = document.getElementById("main");
+  if (!main) { return; }
+  event.preventDefault();
+  main.focus();
+  main.scrollIntoView();
+};
+document.addEventListener("click", skip, true);
+return () => document.removeEventListener("click", skip, true);
+"""
+# A table wider than the screen scrolls inside Radix's scroll area, which keyboards cannot reach (WCAG 2.1.1): each
+# such area becomes focusable, so arrow keys scroll it.
+_SCROLL_AREAS_FOCUSABLE = """
+let pending = 0;
+const mark = () => {
+  pending = 0;
+  document.querySelectorAll(".rt-ScrollAreaViewport:not([tabindex])").forEach((area) => { area.tabIndex = 0; });
+};
+mark();
+const watcher = new MutationObserver(() => { if (!pending) { pending = requestAnimationFrame(mark); } });
+watcher.observe(document.body, { childList: true, subtree: true });
+return () => { watcher.disconnect(); cancelAnimationFrame(pending); };
+"""
+
+
 class DocumentEffects(rx.Fragment):
-    """Renders nothing. Sets document.documentElement.lang, loads `AppState.continue_to` as a real page, checks the origin.
+    """Renders nothing. Sets document.documentElement.lang (and notes it for the offline page), loads `AppState.continue_to` as a real page, checks the origin;
+    makes the skip link move focus and wide tables' scroll areas reachable by keyboard.
 
     The full page load (not a client-side route change) lets the browser reach the HTTP routes that set or
     clear the HttpOnly session cookie, without `call_script` (whose eval the CSP forbids).
@@ -46,9 +79,11 @@ class DocumentEffects(rx.Fragment):
         """Two React effects on state vars."""
         language, destination = AppState.lang, AppState.continue_to
         return [
-            effect(f"useEffect(() => {{ document.documentElement.lang = {language!s} || {DEFAULT_LANGUAGE!r}; }}, [{language!s}]);", language),
+            effect(f"useEffect(() => {{ document.documentElement.lang = {language!s} || {DEFAULT_LANGUAGE!r}; {_NOTE_LANGUAGE.format(language=language)} }}, [{language!s}]);", language),
             effect(f"useEffect(() => {{ if ({destination!s}) {{ window.location.assign({destination!s}); }} }}, [{destination!s}]);", destination),
             rx.Var(f"useEffect(() => {{ {_ORIGIN_CHECK} }}, []);", _var_data=VarData(imports={"react": ["useEffect"]})),
+            rx.Var(f"useEffect(() => {{ {_SKIP_TO_CONTENT} }}, []);", _var_data=VarData(imports={"react": ["useEffect"]})),
+            rx.Var(f"useEffect(() => {{ {_SCROLL_AREAS_FOCUSABLE} }}, []);", _var_data=VarData(imports={"react": ["useEffect"]})),
         ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.components.core.banner import has_connection_errors
 
 from partnerskap.components.avatar import avatar
 from partnerskap.components.document import document_effects, document_title
@@ -173,6 +174,34 @@ def notice_banner() -> rx.Component:
     )
 
 
+def connection_status() -> rx.Component:
+    """While the server cannot be reached, a calm line in the viewer's language (Reflex's own toast is English only)."""
+    return rx.box(
+        rx.cond(
+            has_connection_errors,
+            rx.text(
+                T("The connection to the platform was lost. Reconnecting… What you write stays here and is sent when the connection returns."),
+                class_name="connection-lost",
+                id="connection-lost",
+            ),
+        ),
+        role="status",
+        aria_live="polite",
+    )
+
+
+def update_offer() -> rx.Component:
+    """Shown by /pwa.js when a new release of the platform has taken over: a reload loads it."""
+    return rx.box(
+        rx.text(T("A new version of the platform is ready."), as_="span"),
+        rx.el.button(T("Reload"), type="button", id="update-reload", class_name="update-reload"),
+        id="update-ready",
+        hidden=True,
+        role="status",
+        class_name="update-ready",
+    )
+
+
 def footer() -> rx.Component:
     """Links to the terms of use, privacy notice, accessibility statement and transparency report."""
     return rx.el.footer(
@@ -203,6 +232,8 @@ def page(title: str, *children: rx.Component, heading: rx.Var | None = None, con
         document_effects(),
         document_title(rx.cond(shown == instance, instance, named)),
         skip_link(),
+        connection_status(),
+        update_offer(),
         header(),
         rx.el.main(
             notice_banner(),

@@ -99,11 +99,10 @@ def workspace_fields(intro=None) -> list[rx.Component]:
             class_name="field",
         ),
         choice("Type", "kind", KIND_LABELS, value=current("kind", "project")),
-        rx.hstack(
+        rx.box(
             field("Starts on", "starts_on", type="date", required=False, default_value=current("starts_iso", "")),
             field("Ends on", "ends_on", type="date", required=False, default_value=current("ends_iso", "")),
-            spacing="3",
-            width="100%",
+            class_name="field-pair",
         ),
         choice("Language", "language", dict(LANGUAGE_NAMES), value=current("language", "fi")),
         choice("Cover colour", "colour", COLOUR_LABELS, value=current("colour", "teal")),
@@ -246,11 +245,10 @@ def event_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             field("Title", "title", form="event", max_length=200),
-            rx.hstack(
+            rx.box(
                 field("Starts", "starts", form="event", type="datetime-local"),
                 field("Ends", "ends", form="event", type="datetime-local"),
-                spacing="3",
-                width="100%",
+                class_name="field-pair",  # side by side where there is room, one under the other on a phone
             ),
             rx.el.input(type="hidden", name="time_zone", value="Europe/Helsinki"),
             field("Place", "place", form="event", required=False, max_length=300),

@@ -9,7 +9,7 @@ from sqlmodel import select
 from partnerskap.db import transaction
 from partnerskap.models import Activity, Area, ContentItem, Membership, Network, Profile, ProfileLanguage, ProfileTheme, Role, Status, User, Workspace
 from partnerskap.models.base import utcnow
-from partnerskap.services import activities, areas, calendar, content, discussions, moderation, networks, passwords, workspaces
+from partnerskap.services import accessibility, activities, areas, calendar, content, discussions, moderation, networks, passwords, workspaces
 from partnerskap.services.sessions import Viewer
 
 DEMO_WORKSPACE = "Uudet tulijat Helsingissä – Nyanlända i Helsingfors"
@@ -66,7 +66,7 @@ def create_first_admin(*, email: str, password: str, name: str = "Administrator"
 
 def seed() -> None:
     """Add demo members (one still waiting for approval) with profiles, a demo workspace with a discussion, an event and
-    two moderation cases (one open, one decided), public news, pages, events and activities, two networks and an
+    two moderation cases (one open, one decided), a barrier reported through the accessibility statement, public news, pages, events and activities, two networks and an
     open area with discussions, once.
 
     Demo members cannot log in until they reset their password; the first administrator owns the workspace and
@@ -110,6 +110,8 @@ def _seed_workspace() -> None:
     decided = moderation.report(Viewer.of(aino), "post", offer.id, "spam", "Näyttää mainokselta.")
     moderation.decide(owner, decided.id, "dismiss", "Kumppanijärjestön todellinen tarjous.")
     moderation.report(owner, "post", greeting.id, "other", "Esimerkki: avoin tapaus moderointijonoon.")
+    # What a barrier reported through the accessibility statement looks like to the administrators.
+    accessibility.send_feedback(Viewer.of(aino), "Esimerkki: kalenterin päivämääräkentät ovat hankalia ruudunlukijalla.", "", "demo")
     calendar.add_event(
         owner,
         workspace.id,

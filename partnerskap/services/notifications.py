@@ -42,6 +42,7 @@ MESSAGES = {
     "application": N_("{actor} applied for membership and waits for approval"),
     "storage_full": N_("The platform's storage is full: uploads and new posts fail until there is room again. Free space on the server."),
     "news": N_("News: {title}"),
+    "accessibility_feedback": N_("Accessibility feedback from {actor} (answer to {contact} by {due}): \"{text}\""),
     "activity_confirm": N_("Does \"{activity}\" still run? Confirm it within {days} days, or it is hidden from the activity directory."),
 }
 # Unread notifications of one kind about one place (the same link) are shown, and e-mailed in digests, as one.

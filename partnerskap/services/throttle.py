@@ -46,6 +46,7 @@ RESET_EMAIL = Limit("reset", 3, timedelta(hours=1))
 RESET_ADDRESS = Limit("reset-address", 10, timedelta(hours=1))
 REGISTER_EMAIL = Limit("register", 3, timedelta(hours=1))
 REGISTER_ADDRESS = Limit("register-address", 10, timedelta(hours=1))
+ACCESSIBILITY_FEEDBACK = Limit("accessibility-feedback", 5, timedelta(hours=1))
 CONFIRM_RESEND = Limit("confirm", 3, timedelta(hours=1))
 PASSWORD_CHANGE = Limit("password", 5, timedelta(minutes=15))
 # Second-factor codes, like passwords: refused for one account from one address, only slowed from anywhere.
