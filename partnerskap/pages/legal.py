@@ -36,7 +36,7 @@ KNOWN_GAPS = [
     N_("The automated checks do not yet cover text at 200 % zoom, every journey done with the keyboard alone, or pages in every language for every role."),
 ]
 FEEDBACK = N_("If you find a barrier, tell us with this form. The administrators of this instance receive it in the platform and by e-mail, and answer within 14 days.")
-ENFORCEMENT = N_("If you are not satisfied with the answer, or get no answer within 14 days, you can report it to the Regional State Administrative Agency for Southern Finland (Etelä-Suomen aluehallintovirasto), which supervises accessibility in Finland. Its contact details are at saavutettavuusvaatimukset.fi.")
+ENFORCEMENT = N_("If you are not satisfied with the answer, or get no answer within 14 days, you can report it to the authority that supervises accessibility in Finland. Its name and contact details are kept up to date at saavutettavuusvaatimukset.fi.")
 ENFORCEMENT_LINK = "https://www.saavutettavuusvaatimukset.fi/"
 ENFORCEMENT_LINK_TEXT = N_("The supervising authority's accessibility site (saavutettavuusvaatimukset.fi)")
 
