@@ -268,3 +268,16 @@ def test_membership_rows_decide_and_not_the_index(workspace, owner, member):
     with transaction() as session:
         session.execute(Membership.__table__.delete().where(Membership.user_id == member.id))
     assert found(member, "työtiloissa").hits == []
+
+
+def test_inside_a_workspace_public_pages_are_left_out_and_a_workspace_one_cannot_read_finds_nothing(workspace, owner, outsider, password_hash):
+    editor = make_person(password_hash, "Edith", role="editor")
+    page = content.save_item(viewer(editor), 0, content.ItemForm(kind="page", slug="tyotilat"))
+    content.save_version(viewer(editor), page.id, content.VersionForm(language="fi", title="Työtilat", body="Työtiloissa tavataan."))
+    content.publish(viewer(editor), page.id)
+    thread_with_reply(workspace.id, owner, owner)
+    assert found(owner, "työtiloissa", workspace_id=workspace.id).counts == {"post": 1}
+    for person in (outsider, None):
+        scoped = found(person, "työtiloissa", workspace_id=workspace.id)
+        assert scoped.hits == [] and scoped.counts == {} and scoped.scope_name == ""
+    assert found(owner, "", workspace_id=workspace.id).scope_name == workspace.name

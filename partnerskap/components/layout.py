@@ -125,11 +125,11 @@ def phone_menu() -> rx.Component:
 
 
 def search_box() -> rx.Component:
-    """The header's search box: Enter (or the button) shows the results page."""
+    """The header's search box: Enter shows the results page (no button of its own: a page's form stays its only submit button)."""
     return rx.el.form(
         rx.input(name="q", type="search", placeholder=T("Search"), aria_label=T("Search for"), max_length=200, size="1", id="header-search", class_name="header-search-input"),
-        rx.button(T("Search"), type="submit", size="1", variant="outline", id="header-search-button"),
         on_submit=SearchState.go,
+        aria_label=T("Search"),
         role="search",
         class_name="header-search",
     )

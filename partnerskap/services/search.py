@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from sqlalchemy import String, bindparam, cast, column, func, literal_column, or_, table, text
+from sqlalchemy import String, bindparam, cast, column, false, func, literal_column, or_, table, text
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlmodel import Session, col, select
 
@@ -143,7 +143,7 @@ def _visible(viewer: Viewer | None, places_read: Readable | None, query: Query):
     """The condition an entry must meet to be shown: its source may be read by the viewer, within the query's scope."""
     item = entries.c.item_id
     now = utcnow()
-    conditions = [
+    conditions = [] if query.workspace_id else [  # inside a workspace: only its discussions and library
         (entries.c.kind.in_(["content", "event"])) & select(ContentItem.id).where(col(ContentItem.id) == item, content.public_items()).exists(),
         (entries.c.kind == "activity") & select(Activity.id).where(col(Activity.id) == item, *activities.visible(now)).exists(),
     ]
@@ -161,7 +161,7 @@ def _visible(viewer: Viewer | None, places_read: Readable | None, query: Query):
                 (entries.c.kind == "workspace") & select(Workspace.id).where(col(Workspace.id) == item, workspaces.discoverable(viewer, places_read.my_workspace_ids)).exists(),
                 (entries.c.kind == "network") & select(Network.id).where(col(Network.id) == item, col(Network.merged_into).is_(None)).exists(),
             ]
-    return or_(*conditions)
+    return or_(*conditions) if conditions else false()
 
 
 def _matching(session: Session, match: str, *columns):
@@ -181,15 +181,14 @@ def search(viewer: Viewer | None, query: Query, *, language: str = "fi") -> Resu
     query = query.cleaned()
     member = viewer is not None and viewer.is_member
     groups = alternatives(query.text)
-    if not groups:
-        return Results(query=query, hits=[], counts={}, total=0, pages=0)
-    postgres = False
     with transaction() as session:
         postgres = session.get_bind().dialect.name == "postgresql"
         places_read = readable(session, viewer) if member else None
         scope_name = ""
         if query.workspace_id and places_read is not None and query.workspace_id in places_read.workspace_ids:
             scope_name = session.get(Workspace, query.workspace_id).name
+        if not groups:
+            return Results(query=query, hits=[], counts={}, total=0, pages=0, scope_name=scope_name)
         match = tsquery(groups) if postgres else fts5_match(groups)
         visible = _visible(viewer if member else None, places_read, query)
         if not member:

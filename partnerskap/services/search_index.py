@@ -27,6 +27,8 @@ from partnerskap.models import (
     ContentKind,
     ContentVersion,
     Document,
+    DocumentText,
+    DocumentVersion,
     Network,
     Post,
     Profile,
@@ -68,7 +70,8 @@ def in_schema(name: str | None, type_: str, _parents: dict) -> bool:
     return not (type_ == "table" and name is not None and name.startswith(PREFIX))
 
 
-_WRITABLE = [column for column in entries.columns if column.name not in ("id", "tsv")]
+_REBUILT = "search rows being rebuilt"  # the session.info key under which a rebuild gathers its entries
+REBUILT_AT_ONCE = 1000
 
 
 @lru_cache(maxsize=None)
@@ -93,16 +96,26 @@ def terms(text: str, languages: Iterable[str] = LANGUAGES) -> str:
     return " ".join(f"{language}{stem(language, word)}" for word in words(text[:TEXT_KEPT]) for language in languages)
 
 
+def finnish_prefix(stemmed: str) -> str:
+    """A Finnish stem without the end inflection changes: final vowels, and in a long stem the -n, -s, -st or -ks before them."""
+    trimmed = stemmed.rstrip(FINNISH_VOWELS)
+    if len(trimmed) >= 7 and (trimmed[-1] in "ns" or trimmed.endswith("st")):
+        trimmed = trimmed[:-2] if trimmed.endswith(("ks", "st")) else trimmed[:-1]
+        trimmed = trimmed.rstrip(FINNISH_VOWELS)
+    return trimmed
+
+
 def query_alternatives(word: str) -> list[tuple[str, bool]]:
     """The terms one word of a query matches, each with whether it is a prefix.
 
-    Finnish changes a stem's last vowel in inflection ("työtila" → "työtil", "työtiloissa" → "työtilo"), so the
-    Finnish stem is asked for without its final vowels, as a prefix, when at least four letters remain.
+    Finnish changes a stem's end in inflection ("työtila" → "työtil", "työtiloissa" → "työtilo"; "vapaaehtoinen" →
+    "vapaaehtoin", "vapaaehtoisia" → "vapaaehtois"), so the Finnish stem is asked for as a prefix without that end
+    (`finnish_prefix`) when at least four letters remain.
     """
     found = []
     for language in LANGUAGES:
         stemmed = stem(language, word)
-        if language == "fi" and len(trimmed := stemmed.rstrip(FINNISH_VOWELS)) >= 4:
+        if language == "fi" and len(trimmed := finnish_prefix(stemmed)) >= 4:
             found.append((f"fi{trimmed}", True))
         else:
             found.append((f"{language}{stemmed}", False))
@@ -114,13 +127,26 @@ def _put(
 ) -> None:
     """Write one entry in the caller's transaction, replacing what the index held for it; `found_by` are its terms when the caller made them."""
     body = body[:TEXT_KEPT]
-    connection = session.connection()
-    connection.execute(delete(entries).where(entries.c.kind == kind, entries.c.item_id == item_id, entries.c.part == part))
+    rebuilding = session.info.get(_REBUILT)
+    if rebuilding is None:
+        session.connection().execute(delete(entries).where(entries.c.kind == kind, entries.c.item_id == item_id, entries.c.part == part))
     found_by = terms(f"{title}\n{body}", languages) if found_by is None else found_by
     if not found_by:
         return
-    values = {"kind": kind, "item_id": item_id, "part": part, "workspace_id": workspace_id, "title": title, "body": body, "terms": found_by, "at": at}
-    connection.execute(insert(entries).values({column.name: values[column.name] for column in _WRITABLE}))
+    row = {"kind": kind, "item_id": item_id, "part": part, "workspace_id": workspace_id, "title": title, "body": body, "terms": found_by, "at": at}
+    if rebuilding is None:
+        session.connection().execute(insert(entries), [row])
+    else:
+        rebuilding.append(row)
+        if len(rebuilding) >= REBUILT_AT_ONCE:
+            _write_rebuilt(session)
+
+
+def _write_rebuilt(session: Session) -> None:
+    """Insert the entries a rebuild has gathered, in one statement of many rows."""
+    if rows := session.info.get(_REBUILT):
+        session.connection().execute(insert(entries), rows)
+        rows.clear()
 
 
 def forget(session: Session, kind: str, item_id: int) -> None:
@@ -146,11 +172,12 @@ def put_post_by_id(session: Session, post_id: int) -> None:
     put_post(session, post, thread, opening=opening)
 
 
-def put_document(session: Session, document: Document) -> None:
-    """Index a document's name, description and the text extracted from its newest version."""
+def put_document(session: Session, document: Document, text: str | None = None) -> None:
+    """Index a document's name, description and the text extracted from its newest version (read here unless given)."""
     from partnerskap.services import extraction
 
-    body = "\n".join(part for part in (document.description, extraction.text_of_newest(session, document.id)) if part)
+    text = extraction.text_of_newest(session, document.id) if text is None else text
+    body = "\n".join(part for part in (document.description, text) if part)
     _put(session, "document", document.id, title=document.name, body=body, at=document.updated_at, workspace_id=document.workspace_id)
 
 
@@ -200,15 +227,28 @@ def put_person(session: Session, user: User, profile: Profile | None = None) -> 
     _put(session, "member", user.id, title=user.name, body=body, at=user.created_at)
 
 
+def _newest_texts(session: Session) -> dict[int, str]:
+    """The text found in each document's newest version that has one, read in one query."""
+    newest = select(DocumentVersion.document_id, func.max(DocumentVersion.number).label("number")).join(DocumentText, col(DocumentText.version_id) == col(DocumentVersion.id)).group_by(DocumentVersion.document_id).subquery()
+    rows = session.exec(
+        select(DocumentVersion.document_id, DocumentText.text)
+        .join(DocumentText, col(DocumentText.version_id) == col(DocumentVersion.id))
+        .join(newest, (newest.c.document_id == col(DocumentVersion.document_id)) & (newest.c.number == col(DocumentVersion.number)))
+    ).all()
+    return dict(rows)
+
+
 def reindex(session: Session) -> int:
     """Rebuild the whole index from the tables (after a restore, or an upgrade that changes the normaliser); the entries written."""
     session.connection().execute(delete(entries))
+    session.info[_REBUILT] = []
     openings = dict(session.exec(select(Post.thread_id, func.min(Post.id)).group_by(Post.thread_id)).all())
     threads = {thread.id: thread for thread in session.exec(select(Thread).where(col(Thread.conversation_id).is_(None))).all()}
     for post in session.exec(select(Post).where(col(Post.thread_id).in_(list(threads) or [0]), col(Post.deleted_at).is_(None))).all():
         put_post(session, post, threads[post.thread_id], opening=openings.get(post.thread_id) == post.id)
+    texts = _newest_texts(session)
     for document in session.exec(select(Document).where(col(Document.deleted_at).is_(None))).all():
-        put_document(session, document)
+        put_document(session, document, texts.get(document.id, ""))
     items = {item.id: item for item in session.exec(select(ContentItem)).all()}
     for version in session.exec(select(ContentVersion)).all():
         put_content_version(session, version, items[version.item_id])
@@ -221,6 +261,8 @@ def reindex(session: Session) -> int:
     profiles = {profile.user_id: profile for profile in session.exec(select(Profile)).all()}
     for user in session.exec(select(User).where(col(User.status) == Status.APPROVED)).all():
         put_person(session, user, profiles.get(user.id))
+    _write_rebuilt(session)
+    del session.info[_REBUILT]
     return session.connection().execute(select(func.count()).select_from(entries)).scalar_one()
 
 
