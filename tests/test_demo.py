@@ -3,7 +3,10 @@
 from sqlalchemy import text
 
 from partnerskap.db import transaction
-from partnerskap.services import content, demo
+from partnerskap.models import User
+from partnerskap.services import content, demo, search
+from partnerskap.services.search import Query
+from partnerskap.services.sessions import Viewer
 
 
 def counts() -> list[int]:
@@ -36,3 +39,14 @@ def test_demo_queue_has_an_open_and_a_decided_case():
     with transaction() as session:
         statuses = sorted(session.exec(text("SELECT status FROM moderationcase")).scalars().all())
     assert statuses == ["decided", "open"]
+
+
+def test_demo_content_is_searchable_once_seeded():
+    demo.create_first_admin(email="admin@example.org", password="a long admin passphrase")
+    demo.seed()
+    with transaction() as session:
+        aino = Viewer.of(session.query(User).filter(User.email == demo.DEMO_PEOPLE[0][0]).one())
+    assert {hit.kind for hit in search.search(aino, Query(text="conversation groups")).hits} == {"post"}
+    assert "member" in search.search(aino, Query(text="Lindqvist")).counts
+    visitors = search.search(None, Query(text="kotoutumislaki"))
+    assert visitors.total > 0 and visitors.counts.keys() <= {"content", "event"}

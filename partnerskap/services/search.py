@@ -154,7 +154,12 @@ def _visible(viewer: Viewer | None, places_read: Readable | None, query: Query):
             thread_place = or_(thread_place, col(Thread.network_id).in_(places_read.network_ids), col(Thread.area_id).in_(places_read.area_ids))
         live_post = select(Post.id).join(Thread, col(Thread.id) == col(Post.thread_id)).where(col(Post.id) == item, col(Post.deleted_at).is_(None), col(Post.held) == Held.VISIBLE, thread_place)
         live_document = select(Document.id).where(col(Document.id) == item, col(Document.deleted_at).is_(None), col(Document.held) == Held.VISIBLE, col(Document.workspace_id).in_(in_workspace))
-        conditions += [(entries.c.kind == "post") & live_post.exists(), (entries.c.kind == "document") & live_document.exists()]
+        # The entry's own workspace column first: it leaves out most entries without a lookup; the rows decide the rest.
+        post_workspace = entries.c.workspace_id.in_(in_workspace) if query.workspace_id else or_(entries.c.workspace_id.in_(in_workspace), entries.c.workspace_id.is_(None))
+        conditions += [
+            (entries.c.kind == "post") & post_workspace & live_post.exists(),
+            (entries.c.kind == "document") & entries.c.workspace_id.in_(in_workspace) & live_document.exists(),
+        ]
         if not query.workspace_id:
             conditions += [
                 (entries.c.kind == "member") & select(User.id).where(col(User.id) == item, people.findable(viewer)).exists(),
@@ -210,8 +215,8 @@ def _hits(session: Session, rows: list, groups: list[list[tuple[str, bool]]], la
     ids: dict[str, list[int]] = {}
     for row in rows:
         ids.setdefault(row.kind, []).append(row.item_id)
-    posts = {post_id: (thread_id, name) for post_id, thread_id, name in session.execute(
-        select(Post.id, Thread.id, func.coalesce(Workspace.name, Network.name, Area.name))
+    posts = {post_id: (thread_id, thread_title, name) for post_id, thread_id, thread_title, name in session.execute(
+        select(Post.id, Thread.id, Thread.title, func.coalesce(Workspace.name, Network.name, Area.name))
         .join(Thread, col(Thread.id) == col(Post.thread_id))
         .outerjoin(Workspace, col(Workspace.id) == col(Thread.workspace_id))
         .outerjoin(Network, col(Network.id) == col(Thread.network_id))
@@ -227,7 +232,7 @@ def _hits(session: Session, rows: list, groups: list[list[tuple[str, bool]]], la
     for row in rows:
         place, link, title = "", "", row.title
         if row.kind == "post":
-            thread_id, place = posts[row.item_id]
+            thread_id, title, place = posts[row.item_id]  # a post is named by its discussion
             link = f"/threads/{thread_id}#post-{row.item_id}"
         elif row.kind == "document":
             workspace_id, place = documents[row.item_id]
