@@ -281,3 +281,14 @@ def test_inside_a_workspace_public_pages_are_left_out_and_a_workspace_one_cannot
         scoped = found(person, "työtiloissa", workspace_id=workspace.id)
         assert scoped.hits == [] and scoped.counts == {} and scoped.scope_name == ""
     assert found(owner, "", workspace_id=workspace.id).scope_name == workspace.name
+
+
+def test_a_post_removed_by_a_moderator_is_found_again_once_the_appeal_restores_it(workspace, owner, member, admin, password_hash):
+    _thread, reply_id = thread_with_reply(workspace.id, owner, member)
+    case = moderation.report(viewer(owner), "post", reply_id, "spam")
+    moderation.decide(viewer(admin), case.id, "remove", "Off topic")
+    assert found(owner, "työtiloissa").hits == []
+    moderation.appeal(viewer(member), case.id, "It was on topic: the meeting place.")
+    second_admin = make_person(password_hash, "Agnes", role="admin")
+    moderation.decide(viewer(second_admin), case.id, "dismiss", "It was on topic after all")
+    assert len(found(owner, "työtiloissa").hits) == 1

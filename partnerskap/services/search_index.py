@@ -154,6 +154,11 @@ def forget(session: Session, kind: str, item_id: int) -> None:
     session.connection().execute(delete(entries).where(entries.c.kind == kind, entries.c.item_id == item_id))
 
 
+def forget_workspace_content(session: Session, workspace_id: int) -> None:
+    """Remove a workspace's posts and documents from the index (its content deleted for good)."""
+    session.connection().execute(delete(entries).where(entries.c.workspace_id == workspace_id))
+
+
 def forget_posts_of(session: Session, author_id: int) -> None:
     """Remove every post of a member from the index (their content erased)."""
     session.connection().execute(delete(entries).where(entries.c.kind == "post", entries.c.item_id.in_(select(Post.id).where(Post.author_id == author_id))))
@@ -165,9 +170,11 @@ def put_post(session: Session, post: Post, thread: Thread, *, opening: bool) -> 
 
 
 def put_post_by_id(session: Session, post_id: int) -> None:
-    """Index a post read by its id (after an insert that returned only the id)."""
+    """Index a post read by its id, unless it is a private message (which are never searched)."""
     post = session.get(Post, post_id)
     thread = session.get(Thread, post.thread_id)
+    if thread.conversation_id is not None:
+        return
     opening = session.exec(select(func.min(Post.id)).where(Post.thread_id == thread.id)).one() == post.id
     put_post(session, post, thread, opening=opening)
 
