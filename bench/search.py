@@ -16,6 +16,7 @@ ones, reported as bench.discussions reports them. Nothing here is a test: no tim
 from __future__ import annotations
 
 import argparse
+import shutil
 import random
 import time
 from datetime import UTC, datetime, timedelta
@@ -169,6 +170,7 @@ def main() -> None:
         engine().dispose()
         if drop:
             drop()
+        shutil.rmtree(RUN_DIR, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ that it had to find. Queries whose expected posts are missed, or that find other
 from __future__ import annotations
 
 import argparse
+import shutil
 import re
 import statistics
 from datetime import UTC, datetime
@@ -193,6 +194,7 @@ def main() -> None:
         engine().dispose()
         if drop:
             drop()
+        shutil.rmtree(RUN_DIR, ignore_errors=True)
 
 
 if __name__ == "__main__":

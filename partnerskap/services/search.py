@@ -169,16 +169,17 @@ def _visible(viewer: Viewer | None, places_read: Readable | None, query: Query):
     return or_(*conditions) if conditions else false()
 
 
-def _matching(session: Session, match: str, *columns):
-    """A select of entries matching the query's terms on this database, with a relevance score (higher is better)."""
+def _matching(session: Session, match: str, *columns, ranked: bool = False):
+    """A select of entries matching the query's terms on this database; `ranked` adds their relevance (higher is better).
+
+    Scoring every match is the costly part of a common word's search, so counting and ordering by date leave it out.
+    """
     if session.get_bind().dialect.name == "postgresql":
         query_value = cast(bindparam("match", match, type_=String), TSQUERY)
-        return select(*columns, func.ts_rank(entries.c.tsv, query_value).label("score")).where(entries.c.tsv.op("@@")(query_value))
-    return (
-        select(*columns, (-literal_column("bm25(search_fts)")).label("score"))
-        .select_from(_FTS.join(entries, entries.c.id == _FTS.c.rowid))
-        .where(text("search_fts MATCH :match").bindparams(match=match))
-    )
+        scored = [func.ts_rank(entries.c.tsv, query_value).label("score")] if ranked else []
+        return select(*columns, *scored).where(entries.c.tsv.op("@@")(query_value))
+    scored = [(-literal_column("bm25(search_fts)")).label("score")] if ranked else []
+    return select(*columns, *scored).select_from(_FTS.join(entries, entries.c.id == _FTS.c.rowid)).where(text("search_fts MATCH :match").bindparams(match=match))
 
 
 def search(viewer: Viewer | None, query: Query, *, language: str = "fi") -> Results:
@@ -200,11 +201,15 @@ def search(viewer: Viewer | None, query: Query, *, language: str = "fi") -> Resu
             visible = visible & entries.c.kind.in_(PUBLIC_KINDS)
         counted = _matching(session, match, entries.c.kind).where(visible).subquery()
         counts = dict(session.execute(select(counted.c.kind, func.count()).group_by(counted.c.kind)).all())
-        shown = _matching(session, match, entries.c.id, entries.c.kind, entries.c.item_id, entries.c.part, entries.c.title, entries.c.body, entries.c.at).where(visible)
+        shown = _matching(session, match, entries.c.id, ranked=query.sort == "relevance").where(visible)
         if query.kind:
             shown = shown.where(entries.c.kind == query.kind)
         order = (literal_column("score").desc(), entries.c.id) if query.sort == "relevance" else (entries.c.at.desc(), entries.c.id.desc())
-        rows = session.execute(shown.order_by(*order).offset((query.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+        page_ids = [row[0] for row in session.execute(shown.order_by(*order).offset((query.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()]
+        # Only the page's entries are read whole: sorting every match with its text would carry whole documents along.
+        columns = (entries.c.id, entries.c.kind, entries.c.item_id, entries.c.part, entries.c.title, entries.c.body, entries.c.at)
+        whole = {row.id: row for row in session.execute(select(*columns).where(entries.c.id.in_(page_ids or [0]))).all()}
+        rows = [whole[entry_id] for entry_id in page_ids]
         hits = _hits(session, rows, groups, language)
     total = counts.get(query.kind, 0) if query.kind else sum(counts.values())
     return Results(query=query, hits=hits, counts=counts, total=total, pages=min(-(-total // PAGE_SIZE), PAGES_MAX), scope_name=scope_name)
