@@ -292,3 +292,14 @@ def test_a_post_removed_by_a_moderator_is_found_again_once_the_appeal_restores_i
     second_admin = make_person(password_hash, "Agnes", role="admin")
     moderation.decide(viewer(second_admin), case.id, "dismiss", "It was on topic after all")
     assert len(found(owner, "työtiloissa").hits) == 1
+
+
+def test_the_reindex_command_rebuilds_the_index(workspace, owner, member, capsys):
+    from partnerskap import cli
+
+    thread_with_reply(workspace.id, owner, member)
+    with transaction() as session:
+        session.execute(search_index.entries.delete())
+    cli.COMMANDS["reindex"]()
+    assert "indexed" in capsys.readouterr().out
+    assert len(found(owner, "työtiloissa").hits) == 1

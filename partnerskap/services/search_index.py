@@ -100,8 +100,9 @@ def finnish_prefix(stemmed: str) -> str:
     """A Finnish stem without the end inflection changes: final vowels, and in a long stem the -n, -s, -st or -ks before them."""
     trimmed = stemmed.rstrip(FINNISH_VOWELS)
     if len(trimmed) >= 7 and (trimmed[-1] in "ns" or trimmed.endswith("st")):
-        trimmed = trimmed[:-2] if trimmed.endswith(("ks", "st")) else trimmed[:-1]
-        trimmed = trimmed.rstrip(FINNISH_VOWELS)
+        shorter = (trimmed[:-2] if trimmed.endswith(("ks", "st")) else trimmed[:-1]).rstrip(FINNISH_VOWELS)
+        if len(shorter) >= 6:  # a shorter prefix finds unrelated words ("vastaus" would find "vastaanotto")
+            return shorter
     return trimmed
 
 
