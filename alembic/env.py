@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 import partnerskap.models  # noqa: F401  (registers the tables)
 from partnerskap.db import engine
+from partnerskap.services import search_index
 
 target_metadata = SQLModel.metadata
 
@@ -25,6 +26,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=search_index.in_schema,
     )
     with context.begin_transaction():
         context.run_migrations()

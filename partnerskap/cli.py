@@ -40,6 +40,17 @@ def prepare() -> None:
     first_admin()
     if os.environ.get("PARTNERSKAP_DEMO", "1") not in {"0", "false", "no"}:
         demo.seed()
+    from partnerskap.services import search
+
+    if search.index_is_empty():  # a new instance, or one upgraded to the release that brought search
+        reindex()
+
+
+def reindex() -> None:
+    """Rebuild the search index from the database (after a restore, or when search misses what it should find)."""
+    from partnerskap.services import search
+
+    print(f"indexed {search.reindex()} search entr(y/ies)")
 
 
 def main() -> None:
@@ -109,6 +120,7 @@ def restore(path: str) -> None:
     except backups.BackupError as error:
         raise SystemExit(str(error)) from error
     print(f"restored {summary.rows} row(s) at schema revision {summary.revision} and {summary.objects} document object(s) from {path}")
+    reindex()  # backups leave the search index out: it is built from what was restored
     if summary.missing_objects:
         print(f"these objects were already missing when the backup was made: {', '.join(summary.missing_objects)}", file=sys.stderr)
 
@@ -121,6 +133,7 @@ COMMANDS = {
     "reconcile": reconcile,
     "backup": backup,
     "restore": restore,
+    "reindex": reindex,
 }
 
 

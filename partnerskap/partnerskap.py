@@ -8,7 +8,7 @@ from partnerskap import api, api_public, jobs, memory, pwa
 from partnerskap.middleware import SessionBinding, StopGate
 from partnerskap.ops import redaction
 from partnerskap.ops.metrics import EventMetrics
-from partnerskap.pages import account, activities, admin, admin_dashboard, admin_settings, auth, content, home, legal, library, member_home, moderation, networks, notifications, people, thread, transparency, workspaces
+from partnerskap.pages import account, activities, admin, admin_dashboard, admin_settings, auth, content, home, legal, library, member_home, moderation, networks, notifications, people, search, thread, transparency, workspaces
 from partnerskap.state.accounts import AccountState
 from partnerskap.state.activities import ActivitiesState, ActivityReviewState, MyActivitiesState
 from partnerskap.state.admin import AdminState
@@ -24,6 +24,7 @@ from partnerskap.state.messages import AreasState, MessagesState
 from partnerskap.state.networks import NetworksState, NetworkState
 from partnerskap.state.notifications import NotificationsState
 from partnerskap.state.people import ListsState, PeopleState, ProfileState
+from partnerskap.state.search import SearchState
 from partnerskap.state.transparency import TransparencyState
 from partnerskap.state.workspaces import WorkspacesState, WorkspaceState
 
@@ -102,6 +103,7 @@ PAGES = [
     (legal.privacy, "/privacy", []),
     (legal.accessibility, "/accessibility", []),
     (transparency.transparency, "/transparency", [TransparencyState.load]),
+    (search.search_page, "/search", [SearchState.load]),
 ]
 for component, route, loaders in PAGES:
     app.add_page(component, route=route, on_load=loaders or [AppState.refresh], title="Partnerskap")

@@ -839,3 +839,33 @@ class ConversationSummary(BaseModel):
     title: str
     with_names: str
     last_post: str
+
+
+class SnippetPiece(BaseModel):
+    """A piece of a search result's passage: plain text, marked when it matched the query."""
+
+    text: str
+    marked: bool
+
+
+class SearchHitPublic(BaseModel):
+    """One search result as the viewer may see it."""
+
+    kind: str
+    title: str
+    link: str
+    place: str
+    date: str
+    pieces: list[SnippetPiece]
+
+    @classmethod
+    def of(cls, hit, language: str) -> SearchHitPublic:
+        """The public shape of a result, its date in the viewer's language."""
+        return cls(
+            kind=hit.kind,
+            title=hit.title,
+            link=hit.link,
+            place=hit.place,
+            date=format_date(hit.at, language),
+            pieces=[SnippetPiece(text=text, marked=marked) for text, marked in hit.snippet],
+        )

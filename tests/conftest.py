@@ -25,7 +25,7 @@ from partnerskap.migrations import migrate  # noqa: E402
 from partnerskap.db import engine, transaction  # noqa: E402
 from partnerskap.models import ListEntry, Membership, Role, Status, User, Workspace  # noqa: E402
 from partnerskap.models.base import utcnow  # noqa: E402
-from partnerskap.services import passwords, people_lists, workspaces  # noqa: E402
+from partnerskap.services import passwords, people_lists, search_index, workspaces  # noqa: E402
 from partnerskap.services.sessions import Viewer  # noqa: E402
 from partnerskap.services.workspaces import WorkspaceForm  # noqa: E402
 
@@ -88,7 +88,7 @@ def database(migrated_database: str, tmp_path: Path):
     memory.forget_everything()
     if use_postgres():
         _set_database(migrated_database)
-        tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+        tables = ", ".join(f'"{table.name}"' for table in [*SQLModel.metadata.sorted_tables, *search_index.metadata.sorted_tables])
         with transaction() as session:
             session.exec(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
             session.connection().execute(ListEntry.__table__.insert(), people_lists.seeded_rows())  # reference data the migration seeds

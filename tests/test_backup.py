@@ -14,11 +14,12 @@ from sqlmodel import SQLModel
 
 from partnerskap import cli
 from partnerskap import settings as config
-from partnerskap.db import engine
+from partnerskap.db import engine, transaction
 from partnerskap.migrations import migrate
-from partnerskap.models import Role, Status
+from partnerskap.models import Role, Status, User
 from partnerskap.ops import backup
-from partnerskap.services import discussions, documents, membership, workspaces
+from partnerskap.services import discussions, documents, membership, search, search_index, workspaces
+from partnerskap.services.search import Query
 from partnerskap.services.sessions import Viewer
 from partnerskap.storage import get_storage
 from tests import s3_server
@@ -193,6 +194,12 @@ def test_cli_backs_up_and_restores(source, monkeypatch, tmp_path, empty_database
     monkeypatch.setattr(sys, "argv", ["partnerskap", "restore", str(archive)])
     cli.main()
     assert every_row() == source["rows"]
+    assert "indexed" in capsys.readouterr().out  # backups leave the search index out; the restore rebuilds it
+    with zipfile.ZipFile(archive) as backed_up:
+        assert not [name for name in backed_up.namelist() if search_index.PREFIX in name]
+    with transaction() as session:
+        bob = Viewer.of(session.exec(select(User).where(User.name == "Bob")).one()[0])
+    assert [hit.kind for hit in search.search(bob, Query(text="vastaus")).hits] == ["post"]
 
 
 def test_cli_restore_refusal_is_a_message_not_a_traceback(source, monkeypatch, tmp_path):

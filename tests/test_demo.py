@@ -8,7 +8,10 @@ from partnerskap import cli
 from partnerskap import settings as config
 
 from partnerskap.db import transaction
-from partnerskap.services import content, demo
+from partnerskap.models import User
+from partnerskap.services import content, demo, search
+from partnerskap.services.search import Query
+from partnerskap.services.sessions import Viewer
 
 
 def counts() -> list[int]:
@@ -60,3 +63,14 @@ def test_demo_administrator_has_one_accessibility_feedback_to_answer():
     with transaction() as session:
         kinds = session.exec(text("SELECT kind FROM notification WHERE kind = 'accessibility_feedback'")).scalars().all()
     assert kinds == ["accessibility_feedback"]
+
+
+def test_demo_content_is_searchable_once_seeded():
+    demo.create_first_admin(email="admin@example.org", password="a long admin passphrase")
+    demo.seed()
+    with transaction() as session:
+        aino = Viewer.of(session.query(User).filter(User.email == demo.DEMO_PEOPLE[0][0]).one())
+    assert {hit.kind for hit in search.search(aino, Query(text="conversation groups")).hits} == {"post"}
+    assert "member" in search.search(aino, Query(text="Lindqvist")).counts
+    visitors = search.search(None, Query(text="kotoutumislaki"))
+    assert visitors.total > 0 and visitors.counts.keys() <= {"content", "event"}

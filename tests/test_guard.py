@@ -60,6 +60,8 @@ PUBLIC_HANDLERS = {
     "PeopleState.search",
     "PeopleState.turn_page",
     "PeopleState.load_person",
+    "SearchState.load",  # visitors search public pages, news, events and activities; the service decides what each viewer finds
+    "SearchState.go",
 }
 
 STATE_SOURCES = Path(partnerskap.partnerskap.__file__).parent / "state"

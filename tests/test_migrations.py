@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import partnerskap.models  # noqa: F401
 from partnerskap import settings as config
+from partnerskap.services import search_index
 from tests.conftest import scratch_postgres
 
 
@@ -15,7 +16,7 @@ def differences(url: str) -> list:
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": search_index.in_schema})
             return compare_metadata(context, SQLModel.metadata)
     finally:
         engine.dispose()

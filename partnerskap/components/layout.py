@@ -14,6 +14,7 @@ from partnerskap.components.report import report_dialog
 from partnerskap.i18n import LANGUAGE_NAMES, LANGUAGES
 from partnerskap.state.base import AppState
 from partnerskap.state.language import LanguageState
+from partnerskap.state.search import SearchState
 
 
 def skip_link() -> rx.Component:
@@ -101,6 +102,7 @@ def phone_menu() -> rx.Component:
             )
         ),
         rx.menu.content(
+            item("Search", "/search"),
             *navigation(
                 item,
                 rx.menu.item(rx.link(T("Notifications"), " (", AppState.unread_notifications, ")", href="/notifications", underline="none", width="100%")),
@@ -120,6 +122,17 @@ def phone_menu() -> rx.Component:
                 rx.fragment(item("Log in", "/login"), item("Register", "/register")),
             ),
         ),
+    )
+
+
+def search_box() -> rx.Component:
+    """The header's search box: Enter shows the results page (no button of its own: a page's form stays its only submit button)."""
+    return rx.el.form(
+        rx.input(name="q", type="search", placeholder=T("Search"), aria_label=T("Search for"), max_length=200, size="1", id="header-search", class_name="header-search-input"),
+        on_submit=SearchState.go,
+        aria_label=T("Search"),
+        role="search",
+        class_name="header-search",
     )
 
 
@@ -146,6 +159,7 @@ def header() -> rx.Component:
                 class_name="header-wide",
             ),
             rx.spacer(),
+            rx.box(search_box(), class_name="header-wide"),
             rx.box(language_switcher(), class_name="header-wide"),
             rx.box(account_menu(), class_name="header-wide"),
             rx.box(phone_menu(), class_name="header-phone"),

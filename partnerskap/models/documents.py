@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 from partnerskap.models.base import utcnow
@@ -73,3 +74,12 @@ class PostAttachment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="post.id", index=True)
     document_id: int = Field(foreign_key="document.id", index=True)
+
+
+class DocumentText(SQLModel, table=True):
+    """The text found in one uploaded version, for search; `state` says why there is none (a scanned PDF, a type without text)."""
+
+    version_id: int = Field(foreign_key="documentversion.id", primary_key=True)
+    state: str = Field(max_length=16)  # extraction.State
+    text: str = Field(default="", sa_type=Text)
+    extracted_at: datetime = Field(default_factory=utcnow)

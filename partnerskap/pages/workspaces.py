@@ -307,6 +307,7 @@ def workspace_front() -> rx.Component:
                             rx.vstack(
                                 rx.foreach(WorkspaceState.recent_documents, lambda document: route_link(document.name, href="/documents/" + document.id.to(str) + "/download")),
                                 rx.link(T("All documents"), href="/workspaces/" + intro.id.to(str) + "/documents"),
+                                rx.link(T("Search in this workspace"), href="/search?in=" + intro.id.to(str), id="search-workspace"),
                                 spacing="1",
                                 margin_bottom="5",
                             ),

@@ -13,7 +13,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import LANGUAGES, N_, language_or_default, t
 from partnerskap.models import EmailToken, ModerationCase, Status, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import instance, mail, notifications, passwords, sessions, throttle, two_factor, workspaces
+from partnerskap.services import instance, mail, notifications, passwords, search_index, sessions, throttle, two_factor, workspaces
 from partnerskap.services.addresses import EMAIL_PATTERN, normalise_email
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.tokens import digest, new_token
@@ -170,6 +170,7 @@ def confirm_email(token: str) -> User:
                 user.status = Status.APPROVED if instance.effective().membership_policy == "open" else Status.PENDING
             session.add(user)
             if user.status == Status.APPROVED:
+                search_index.put_person(session, user)
                 workspaces.admit_invited(session, user)
             elif user.status == Status.PENDING:
                 notifications.tell_admins_of_application(session, user)
@@ -282,6 +283,8 @@ def update_profile(user_id: int, *, name: str, organisation: str) -> User:
         user.name = name.strip()
         user.organisation = organisation.strip()
         session.add(user)
+        if user.status == Status.APPROVED:
+            search_index.put_person(session, user)
     return user
 
 

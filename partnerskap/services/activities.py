@@ -17,7 +17,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import LANGUAGES, N_
 from partnerskap.models import Activity, ActivityChoice, ActivitySearch, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import markdown, notifications, permissions
+from partnerskap.services import markdown, notifications, permissions, search_index
 from partnerskap.services.addresses import EMAIL_PATTERN
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.municipalities import MUNICIPALITIES, REGIONS
@@ -389,6 +389,7 @@ def _apply(session: Session, activity: Activity, values: Mapping[str, object]) -
     words = session.get(ActivitySearch, activity.id) or ActivitySearch(activity_id=activity.id)
     words.words = str(values["search_words"])
     session.add(words)
+    search_index.put_activity(session, activity)
 
 
 def _own(session: Session, viewer: Viewer, activity_id: int) -> Activity:
@@ -646,12 +647,13 @@ class Query:
         return {name: ("1" if value is True else str(value)) for name, value in values.items() if value not in ("", False)}
 
 
-def _visible(now: datetime):
+def visible(now: datetime):
+    """The conditions of the activities anyone may see: published, confirmed lately, not ended."""
     return (Activity.status == PUBLISHED, col(Activity.confirmed_at) >= _visible_after(now), or_(col(Activity.end_date).is_(None), col(Activity.end_date) >= now.astimezone(HELSINKI).date()))
 
 
 def _filters(query: Query, now: datetime) -> list:
-    conditions = list(_visible(now))
+    conditions = list(visible(now))
     words = [word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for word in WORD.findall(query.q.lower())[:8]]
     if words:
         matching = select(ActivitySearch.activity_id).where(*(col(ActivitySearch.words).like(f"%{word}%", escape="\\") for word in words))
@@ -712,7 +714,7 @@ def search(query: Query, *, order: str = "name") -> Found:
 def published(activity_id: int) -> Activity:
     """One activity anyone may see, or a refusal (drafts, pending and hidden ones are not found)."""
     with transaction() as session:
-        activity = session.exec(select(Activity).where(Activity.id == activity_id, *_visible(utcnow()))).first() if isinstance(activity_id, int) else None
+        activity = session.exec(select(Activity).where(Activity.id == activity_id, *visible(utcnow()))).first() if isinstance(activity_id, int) else None
     if activity is None:
         raise Refused(N_("This activity does not exist."))
     return activity

@@ -30,7 +30,7 @@ from partnerskap.models import (
     User,
 )
 from partnerskap.models.base import utcnow
-from partnerskap.services import instance, notifications
+from partnerskap.services import instance, notifications, search_index
 from partnerskap.services.calendar import CalendarEntry, write_ics
 from partnerskap.i18n import N_
 from partnerskap.services.errors import Invalid, Refused
@@ -146,6 +146,7 @@ def save_item(viewer: Viewer, item_id: int, form: ItemForm) -> ContentItem:
         item.updated_at = utcnow()
         session.add(item)
         session.flush()
+        search_index.put_content_item(session, item)
         return item
 
 
@@ -187,6 +188,7 @@ def save_version(viewer: Viewer, item_id: int, form: VersionForm) -> ContentVers
         session.add_all([version, item])
         session.add(ContentRevision(item_id=item.id, language=form.language, plain=form.plain, title=title, description=description, body=body, saved_by=viewer.id))
         session.flush()
+        search_index.put_content_version(session, version, item)
         return version
 
 
@@ -226,6 +228,7 @@ def publish(viewer: Viewer, item_id: int, at: str = "") -> ContentItem:
         if when is None:
             _announce(session, item)
         session.add(item)
+        search_index.put_content_item(session, item)  # dated by when it is published
         return item
 
 
@@ -377,7 +380,8 @@ def _is_public(item: ContentItem, now: datetime) -> bool:
     return item.status == Publication.PUBLISHED or (item.status == Publication.SCHEDULED and at is not None and at <= now)
 
 
-def _public_items() -> object:
+def public_items() -> object:
+    """The condition of the items anyone may read now: published, or scheduled and due."""
     now = utcnow()
     return or_(ContentItem.status == Publication.PUBLISHED, (ContentItem.status == Publication.SCHEDULED) & (col(ContentItem.publish_at) <= now))
 
@@ -465,10 +469,10 @@ def front_page() -> FrontPage:
     """The instance's pages, latest news, upcoming events and the national services administrators arranged."""
     settings = instance.effective()
     with transaction() as session:
-        pages = session.exec(select(ContentItem).where(ContentItem.kind == ContentKind.PAGE, _public_items()).order_by(col(ContentItem.id)).limit(10)).all()
-        news = session.exec(select(ContentItem).where(ContentItem.kind == ContentKind.NEWS, _public_items()).order_by(col(ContentItem.publish_at).desc()).limit(5)).all()
+        pages = session.exec(select(ContentItem).where(ContentItem.kind == ContentKind.PAGE, public_items()).order_by(col(ContentItem.id)).limit(10)).all()
+        news = session.exec(select(ContentItem).where(ContentItem.kind == ContentKind.NEWS, public_items()).order_by(col(ContentItem.publish_at).desc()).limit(5)).all()
         events = session.exec(
-            select(ContentItem).where(ContentItem.kind == ContentKind.EVENT, _public_items(), col(ContentItem.ends_at) >= utcnow()).order_by(col(ContentItem.starts_at)).limit(5)
+            select(ContentItem).where(ContentItem.kind == ContentKind.EVENT, public_items(), col(ContentItem.ends_at) >= utcnow()).order_by(col(ContentItem.starts_at)).limit(5)
         ).all()
         services = list(session.exec(select(ServiceLink).order_by(col(ServiceLink.position), col(ServiceLink.id))).all())
         return FrontPage(
@@ -484,7 +488,7 @@ def front_page() -> FrontPage:
 def news_list(*, limit: int = 50) -> list[Summary]:
     """Published news, newest first."""
     with transaction() as session:
-        items = session.exec(select(ContentItem).where(ContentItem.kind == ContentKind.NEWS, _public_items()).order_by(col(ContentItem.publish_at).desc()).limit(limit)).all()
+        items = session.exec(select(ContentItem).where(ContentItem.kind == ContentKind.NEWS, public_items()).order_by(col(ContentItem.publish_at).desc()).limit(limit)).all()
         return _summaries(session, list(items))
 
 
@@ -492,7 +496,7 @@ def events_list(*, limit: int = 50) -> tuple[list[Summary], list[Summary]]:
     """Public events: upcoming (soonest first) and past (latest first)."""
     now = utcnow()
     with transaction() as session:
-        public = select(ContentItem).where(ContentItem.kind == ContentKind.EVENT, _public_items())
+        public = select(ContentItem).where(ContentItem.kind == ContentKind.EVENT, public_items())
         upcoming = session.exec(public.where(col(ContentItem.ends_at) >= now).order_by(col(ContentItem.starts_at)).limit(limit)).all()
         past = session.exec(public.where(col(ContentItem.ends_at) < now).order_by(col(ContentItem.starts_at).desc()).limit(limit)).all()
         return _summaries(session, list(upcoming)), _summaries(session, list(past))
@@ -592,7 +596,7 @@ def events_ics() -> str:
     """Public events as iCalendar, for calendar apps to subscribe to without an account."""
     with transaction() as session:
         items = session.exec(
-            select(ContentItem).where(ContentItem.kind == ContentKind.EVENT, _public_items(), col(ContentItem.ends_at) >= utcnow() - timedelta(days=365)).order_by(col(ContentItem.starts_at))
+            select(ContentItem).where(ContentItem.kind == ContentKind.EVENT, public_items(), col(ContentItem.ends_at) >= utcnow() - timedelta(days=365)).order_by(col(ContentItem.starts_at))
         ).all()
         summaries = _summaries(session, list(items))
     public_url = config.settings.public_url
@@ -615,7 +619,7 @@ def sitemap_xml() -> str:
     """Every public item with its language alternates, for search engines."""
     public_url = config.settings.public_url
     with transaction() as session:
-        items = session.exec(select(ContentItem).where(_public_items()).order_by(col(ContentItem.id))).all()
+        items = session.exec(select(ContentItem).where(public_items()).order_by(col(ContentItem.id))).all()
         languages: dict[int, list[str]] = {}
         for item_id, language in session.exec(select(ContentVersion.item_id, ContentVersion.language).where(ContentVersion.plain == False)).all():  # noqa: E712
             languages.setdefault(item_id, []).append(language)

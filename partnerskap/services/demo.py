@@ -9,7 +9,7 @@ from sqlmodel import select
 from partnerskap.db import transaction
 from partnerskap.models import Activity, Area, ContentItem, Membership, Network, Profile, ProfileLanguage, ProfileTheme, Role, Status, User, Workspace
 from partnerskap.models.base import utcnow
-from partnerskap.services import accessibility, activities, areas, calendar, content, discussions, moderation, networks, passwords, workspaces
+from partnerskap.services import accessibility, activities, areas, calendar, content, discussions, moderation, networks, passwords, search_index, workspaces
 from partnerskap.services.sessions import Viewer
 
 DEMO_WORKSPACE = "Uudet tulijat Helsingissä – Nyanlända i Helsingfors"
@@ -333,9 +333,12 @@ def _seed_profiles() -> None:
             user = session.exec(select(User).where(User.email == email)).first()
             if user is None or session.get(Profile, user.id) is not None:
                 continue
-            session.add(Profile(user_id=user.id, title=title, organisation_type=organisation_type, region=region, public=public, public_title=public, public_themes=public))
+            profile = Profile(user_id=user.id, title=title, organisation_type=organisation_type, region=region, public=public, public_title=public, public_themes=public)
+            session.add(profile)
             session.add_all([ProfileTheme(user_id=user.id, theme=theme) for theme in themes])
             session.add_all([ProfileLanguage(user_id=user.id, language=code) for code in languages])
+            if user.status == Status.APPROVED:
+                search_index.put_person(session, user, profile)
 
 
 def _seed_networks_and_area() -> None:

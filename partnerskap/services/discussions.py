@@ -20,7 +20,7 @@ from partnerskap.i18n import N_
 from partnerskap.memory import Noted
 from partnerskap.models import Document, Draft, Held, ItemKind, Lifecycle, Membership, Post, PostAttachment, PostRevision, Thread, ThreadReader, User, Workspace
 from partnerskap.models.base import utcnow
-from partnerskap.services import markdown, notifications, permissions, places, premoderation, workspaces
+from partnerskap.services import markdown, notifications, permissions, places, premoderation, search_index, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import Action, require_member
 from partnerskap.services.sessions import Viewer
@@ -269,6 +269,8 @@ def open_in(session: Session, viewer: Viewer, kind: str, place_id: int, title: s
     post = Post(thread_id=thread.id, author_id=viewer.id, body=body, html=html, idempotency_key=key, held=Held.PENDING if held else Held.VISIBLE)
     session.add(post)
     session.flush()
+    if kind != "conversation":  # private messages are not searched
+        search_index.put_post(session, post, thread, opening=True)
     _follow(session, thread.id, viewer.id, post.id)
     for participant in participants:
         if participant != viewer.id:
@@ -331,6 +333,8 @@ def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, htm
     held = thread.workspace_id is not None and premoderation.held_on_arrival(session, viewer, found.workspace)  # pre-moderation is a workspace's
     values = {"thread_id": thread.id, "author_id": viewer.id, "body": body, "html": html, "idempotency_key": key, "quote_of": quote_of, "created_at": now, "held": Held.PENDING if held else Held.VISIBLE}
     post_id = connection.execute(_NEW_POST, values).scalar_one()
+    if thread.conversation_id is None:  # private messages are not searched
+        search_index.put_post(session, Post(id=post_id, **values), thread, opening=False)
     if attach is not None:
         session.add(PostAttachment(post_id=post_id, document_id=_attachable_document(session, viewer, thread, attach)))
     connection.execute(_THREAD_GREW, {"thread_id": thread.id, "at": now})
@@ -569,13 +573,15 @@ def edit(viewer: Viewer, post_id: int, body: str) -> Post:
     body = _check_body(body)
     html = markdown.render(body)
     with transaction() as session:
-        post, _place = _post(session, viewer, post_id, Action.EDIT)
+        post, place = _post(session, viewer, post_id, Action.EDIT)
         if body == post.body:
             return post
         session.add(PostRevision(post_id=post.id, body=post.body))
         post.body, post.html = body, html
         post.edited_at = utcnow()
         session.add(post)
+        if not isinstance(place, permissions.ConversationPlace):  # private messages are not searched
+            search_index.put_post_by_id(session, post.id)
         return post
 
 
@@ -587,6 +593,7 @@ def delete(viewer: Viewer, post_id: int) -> Post:
         post.html = ""
         post.deleted_at = utcnow()
         session.add(post)
+        search_index.forget(session, "post", post.id)
         return post
 
 

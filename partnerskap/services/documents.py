@@ -20,7 +20,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import N_
 from partnerskap.models import ConversationMember, Document, DocumentVersion, DownloadLog, Folder, Held, ItemKind, Post, PostAttachment, Thread, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import audit, filetypes, instance, permissions, premoderation, scanner, workspaces
+from partnerskap.services import audit, extraction, filetypes, instance, permissions, premoderation, scanner, search_index, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import Action, require_admin, require_member
 from partnerskap.services.sessions import Viewer
@@ -149,7 +149,7 @@ class IncomingFile:
         if self.content_type is None:
             self.abort()
             raise Refused(N_("This type of file is not allowed. Allowed: PDF, images, office documents and plain text."))
-        if self.content_type in filetypes.OFFICE_ZIP.values():
+        if self.content_type in filetypes.OFFICE_ZIP.values() or self.content_type in extraction.TYPES:  # checked, and read for its text
             self.spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
             self.spool.write(self.head)
 
@@ -160,11 +160,9 @@ class IncomingFile:
             raise Refused(N_("The file is empty."))
         if self.content_type is None:
             self._identify()
-        if self.spool is not None:
+        if self.spool is not None and self.content_type in filetypes.OFFICE_ZIP.values():
             self.spool.seek(0)
-            bomb = filetypes.is_zip_bomb(self.spool, self.size)
-            self.spool.close()
-            if bomb:
+            if filetypes.is_zip_bomb(self.spool, self.size):
                 self.abort()
                 raise Refused(N_("This office file is damaged or expands far too much, so it was refused."))
         if self.scan is not None:
@@ -177,6 +175,7 @@ class IncomingFile:
             if infected:
                 self.upload.abort()
                 raise Refused(N_("The virus scanner found malware in this file. It was not saved."))
+        found = self._extract()
         if licence not in LICENCES:
             licence = "all-rights-reserved"
         try:
@@ -185,12 +184,23 @@ class IncomingFile:
             self.abort()
             raise Refused(STORAGE_FAILED) from error
         try:
-            return self._record(description.strip()[:2000], rights_holder.strip()[:200] or self.viewer.name, licence)
+            return self._record(description.strip()[:2000], rights_holder.strip()[:200] or self.viewer.name, licence, found)
         except BaseException:
             self._remove_stored()
             raise
 
-    def _record(self, description: str, rights_holder: str, licence: str) -> DocumentVersion:
+    def _extract(self) -> tuple[extraction.State, str]:
+        """The file's text for search (bounded in size and time), read before any transaction begins."""
+        if self.spool is None:
+            return extraction.State.NONE, ""
+        self.spool.seek(0)
+        try:
+            return extraction.extract(self.spool, self.content_type)
+        finally:
+            self.spool.close()
+            self.spool = None
+
+    def _record(self, description: str, rights_holder: str, licence: str, found: tuple[extraction.State, str]) -> DocumentVersion:
         with transaction() as session:
             place = workspaces.authorise(session, self.viewer, self.workspace_id, Action.CONTRIBUTE)
             if used_bytes(session, self.workspace_id) + self.size > config.settings.workspace_quota_bytes:
@@ -227,6 +237,8 @@ class IncomingFile:
             session.add(document)
             workspaces.touch(session, self.workspace_id)
             session.flush()
+            extraction.record(session, version.id, found)
+            search_index.put_document(session, document)
             return version
 
     def _same_name(self, session: Session) -> Document | None:
@@ -482,6 +494,7 @@ def update_document(viewer: Viewer, document_id: int, change: DetailsChange) -> 
             document.licence = change.licence
         document.updated_at = utcnow()
         session.add(document)
+        search_index.put_document(session, document)
         return document
 
 
@@ -550,6 +563,8 @@ def restore_version(viewer: Viewer, version_id: int) -> DocumentVersion:
             version = DocumentVersion(document_id=document.id, number=number, storage_key=key, size=size, content_type=content_type, sha256=sha256, uploaded_by=viewer.id)
             session.add(version)
             session.flush()
+            extraction.copy(session, version_id, version.id)
+            search_index.put_document(session, document)
             return version
     except BaseException:
         storage.delete(key)
@@ -565,7 +580,10 @@ def delete_version(viewer: Viewer, version_id: int) -> None:
         if session.exec(select(func.count()).select_from(DocumentVersion).where(DocumentVersion.document_id == document.id)).one() == 1:
             raise Refused(N_("This is the only version. Delete the document instead."))
         key = version.storage_key
+        extraction.forget(session, version.id)
         session.delete(version)
+        session.flush()
+        search_index.put_document(session, document)
     try:
         get_storage().delete(key)
     except StorageError:
@@ -740,9 +758,11 @@ def purge(session: Session, expired: list[Document]) -> list[str]:
         session.exec(update(DownloadLog).where(col(DownloadLog.document_id) == document.id).values(document_id=None, version_id=None))
         for version in session.exec(select(DocumentVersion).where(DocumentVersion.document_id == document.id)).all():
             keys.append(version.storage_key)
+            extraction.forget(session, version.id)
             session.delete(version)
         for attachment in session.exec(select(PostAttachment).where(PostAttachment.document_id == document.id)).all():
             session.delete(attachment)
+        search_index.forget(session, "document", document.id)
         session.delete(document)
     return keys
 

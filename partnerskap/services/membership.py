@@ -11,7 +11,7 @@ from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.i18n import N_, t
 from partnerskap.models import AuditEntry, OutboxMessage, Role, Status, User, Workspace
-from partnerskap.services import audit, mail, sessions, workspaces
+from partnerskap.services import audit, mail, search_index, sessions, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import require_admin
 from partnerskap.services.sessions import Viewer
@@ -130,6 +130,7 @@ def approve(viewer: Viewer, user_id: int) -> User:
         user.status = Status.APPROVED
         user.status_reason = ""
         session.add(user)
+        search_index.put_person(session, user)
         workspaces.admit_invited(session, user)
         audit.record(actor_id=viewer.id, action="membership.approve", target_user_id=user.id, session=session)
         mail.queue(

@@ -43,7 +43,7 @@ from partnerskap.models import (
     Workspace,
 )
 from partnerskap.models.base import utcnow
-from partnerskap.services import audit, content, discussions, documents, instance, mail, notifications, permissions, sessions, transparency, workspaces
+from partnerskap.services import audit, content, discussions, documents, instance, mail, notifications, permissions, search_index, sessions, transparency, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import Action, require_admin, require_member
 from partnerskap.services.sessions import Viewer
@@ -390,6 +390,8 @@ def _apply(session: Session, viewer: Viewer, case: ModerationCase, decision: str
         item.deleted_at = utcnow()
         if isinstance(item, Document):
             item.deleted_by = viewer.id
+        else:
+            search_index.forget(session, "post", item.id)
     elif decision == "suspend":
         suspend(session, viewer, case.author_id, reason, until)
     elif decision == "close":
@@ -405,6 +407,9 @@ def _undo(session: Session, case: ModerationCase) -> None:
     if item is not None and case.decision in ("hide", "remove"):
         item.held, item.deleted_at = Held.VISIBLE, None
         session.add(item)
+        if isinstance(item, Post):
+            session.flush()
+            search_index.put_post_by_id(session, item.id)
     if case.decision == "suspend" and (author := session.get(User, case.author_id)) and author.status == Status.SUSPENDED:
         author.status, author.status_reason, author.suspended_until = Status.APPROVED, "", None
         session.add(author)
@@ -513,6 +518,7 @@ def delete_closed(viewer: Viewer, workspace_id: int) -> int:
         ):
             session.exec(delete_rows(model).where(condition))
         session.exec(delete_rows(Post).where(col(Post.id).in_(post_ids or [0])))
+        search_index.forget_workspace_content(session, workspace_id)
         for model in (Thread, Folder, Event, Membership, Invitation, JoinRequest):
             session.exec(delete_rows(model).where(model.workspace_id == workspace_id))
         workspace.lifecycle, workspace.description = Lifecycle.DELETED, ""

@@ -26,7 +26,7 @@ from partnerskap.models import (
     Workspace,
 )
 from partnerskap.models.base import utcnow
-from partnerskap.services import audit, discussions, permissions, places, workspaces
+from partnerskap.services import audit, discussions, permissions, places, search_index, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import (
     Action,
@@ -87,6 +87,7 @@ def create(viewer: Viewer, form: NetworkForm) -> Network:
             session.add(network)
             session.flush()
             session.add(NetworkMember(network_id=network.id, user_id=viewer.id, role="owner"))
+            search_index.put_network(session, network)
             return network
     except IntegrityError:  # another member took the name at the same moment
         raise Invalid({"name": NAME_TAKEN}) from None

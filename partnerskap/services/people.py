@@ -28,7 +28,7 @@ from partnerskap.models import (
     Workspace,
 )
 from partnerskap.models.base import utcnow
-from partnerskap.services import accounts, audit
+from partnerskap.services import accounts, audit, search_index
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.people_lists import (
     KINDS,
@@ -195,6 +195,7 @@ def save_profile(viewer: Viewer, form: OwnProfile) -> None:
         session.exec(delete(ProfileLanguage).where(col(ProfileLanguage.user_id) == viewer.id))
         session.add_all([ProfileTheme(user_id=viewer.id, theme=theme) for theme in sorted(set(form.themes))])
         session.add_all([ProfileLanguage(user_id=viewer.id, language=code) for code in sorted(set(form.languages))])
+        search_index.put_person(session, user, profile)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -234,7 +235,7 @@ class DirectoryPage:
     pages: int
 
 
-def _visible(viewer: Viewer | None):
+def findable(viewer: Viewer | None):
     """Whom the viewer may find: every approved member for members, only public profiles for visitors."""
     condition = col(User.status) == Status.APPROVED
     return condition if viewer is not None and viewer.is_member else condition & (col(Profile.public).is_(True))
@@ -243,7 +244,7 @@ def _visible(viewer: Viewer | None):
 def _filtered(viewer: Viewer | None, filters: Filters):
     """The conditions of a search; for visitors each filter looks only at fields their members made public."""
     public = viewer is None or not viewer.is_member
-    conditions = [_visible(viewer)]
+    conditions = [findable(viewer)]
     if filters.theme:
         conditions.append(col(User.id).in_(select(ProfileTheme.user_id).where(col(ProfileTheme.theme) == filters.theme)))
         if public:
@@ -369,7 +370,7 @@ def person(viewer: Viewer | None, person_id: int, *, language: str = "fi") -> Pe
         raise Refused(HIDDEN_PERSON)
     with transaction() as session:
         row = session.exec(
-            select(User, Profile).join(Profile, col(Profile.user_id) == col(User.id), isouter=True).where(col(User.id) == person_id, _visible(viewer))
+            select(User, Profile).join(Profile, col(Profile.user_id) == col(User.id), isouter=True).where(col(User.id) == person_id, findable(viewer))
         ).first()
         if row is None:
             raise Refused(HIDDEN_PERSON)

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, delete, func, or_, select
 from partnerskap.db import transaction
 from partnerskap.i18n import N_
 from partnerskap.models import (
+    DocumentText,
     AuditEntry,
     Document,
     DocumentVersion,
@@ -37,7 +38,7 @@ from partnerskap.models import (
     WorkspaceRole,
 )
 from partnerskap.models.base import utcnow
-from partnerskap.services import audit, documents, passwords, sessions
+from partnerskap.services import audit, documents, passwords, search_index, sessions
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import require_member
 from partnerskap.services.sessions import Viewer
@@ -140,7 +141,11 @@ def _remove_content(session: Session, user_id: int) -> list[str]:
     keys = list(session.exec(select(DocumentVersion.storage_key).where(or_(col(DocumentVersion.document_id).in_(document_ids), DocumentVersion.uploaded_by == user_id))).all())
     version_ids = select(DocumentVersion.id).where(col(DocumentVersion.storage_key).in_(keys))
     session.exec(update(DownloadLog).where(or_(col(DownloadLog.document_id).in_(document_ids), col(DownloadLog.version_id).in_(version_ids))).values(document_id=None, version_id=None))
+    session.exec(delete(DocumentText).where(col(DocumentText.version_id).in_(version_ids)))
     session.exec(delete(DocumentVersion).where(col(DocumentVersion.storage_key).in_(keys)))
+    search_index.forget_posts_of(session, user_id)
+    for document_id in document_ids:
+        search_index.forget(session, "document", document_id)
     session.exec(delete(PostAttachment).where(col(PostAttachment.document_id).in_(document_ids)))
     session.exec(delete(Document).where(col(Document.id).in_(document_ids)))
     return keys
@@ -159,3 +164,4 @@ def _erase(session: Session, user: User) -> None:
     user.password_hash, user.totp_secret, user.two_factor_since = UNUSABLE_PASSWORD, "", None
     user.status, user.status_reason = Status.ERASED, ""
     session.add(user)
+    search_index.forget(session, "member", user_id)

@@ -26,7 +26,7 @@ from partnerskap.models import (
     WorkspaceRole,
 )
 from partnerskap.models.base import utcnow
-from partnerskap.services import audit, mail, notifications, permissions
+from partnerskap.services import audit, mail, notifications, permissions, search_index
 from partnerskap.services.addresses import EMAIL_PATTERN, normalise_email
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import Action, WorkspacePlace, require_member
@@ -137,6 +137,7 @@ def create(viewer: Viewer, form: WorkspaceForm) -> Workspace:
             session.add(workspace)
             session.flush()
             session.add(Membership(workspace_id=workspace.id, user_id=viewer.id, role=WorkspaceRole.OWNER))
+            search_index.put_workspace(session, workspace)
     except IntegrityError:  # someone took the name between our check and our insert
         raise Invalid({"name": N_("A workspace with this name already exists.")}) from None
     return workspace
@@ -157,6 +158,7 @@ def update(viewer: Viewer, workspace_id: int, form: WorkspaceForm) -> Workspace:
             for key, value in values.items():
                 setattr(workspace, key, value)
             session.add(workspace)
+            search_index.put_workspace(session, workspace)
     except IntegrityError:  # someone took the name between our check and our commit
         raise Invalid({"name": N_("A workspace with this name already exists.")}) from None
     return workspace
@@ -292,6 +294,14 @@ class Directory:
     invitations: list[tuple[Invitation, Workspace]]
 
 
+def discoverable(viewer: Viewer, my_workspace_ids: list[int]):
+    """The condition of the workspaces the viewer finds (the policy's `see`): invitation-only ones only for their members and administrators."""
+    existing = Workspace.lifecycle != Lifecycle.DELETED
+    if viewer.is_admin:
+        return existing
+    return existing & or_(col(Workspace.id).in_(my_workspace_ids or [0]), Workspace.access != AccessPolicy.INVITATION)
+
+
 def listing(viewer: Viewer, *, query: str = "", mine: bool = False, kind: str = "", access: str = "", lifecycle: str = "") -> Directory:
     """The workspaces I belong to and those I may discover, filtered, with my invitations: the list's page in one call.
 
@@ -302,11 +312,10 @@ def listing(viewer: Viewer, *, query: str = "", mine: bool = False, kind: str = 
         my_roles = dict(session.exec(select(Membership.workspace_id, Membership.role).where(Membership.user_id == viewer.id)).all())
         pending = set(session.exec(select(JoinRequest.workspace_id).where(JoinRequest.user_id == viewer.id, JoinRequest.status == "pending")).all())
         statement = select(Workspace).where(Workspace.lifecycle != Lifecycle.DELETED).order_by(col(Workspace.last_activity_at).desc()).limit(200)
-        mine_only = col(Workspace.id).in_(list(my_roles) or [0])
         if mine:
-            statement = statement.where(mine_only)
-        elif not viewer.is_admin:
-            statement = statement.where(or_(mine_only, Workspace.access != AccessPolicy.INVITATION))
+            statement = statement.where(col(Workspace.id).in_(list(my_roles) or [0]))
+        else:
+            statement = statement.where(discoverable(viewer, list(my_roles)))
         if query.strip():
             pattern = f"%{query.strip()[:100].casefold()}%"
             statement = statement.where(or_(col(Workspace.name_key).like(pattern), func.lower(Workspace.purpose).like(pattern)))

@@ -1,0 +1,303 @@
+"""Search everything a person may see: posts, documents and their text, pages and news, events, activities, members,
+workspaces and networks, on SQLite's FTS5 or PostgreSQL's text search.
+
+Who may read a result is decided inside the query, by the rows each entry came from and the places the policy lets
+the viewer read (`permissions.decide`), so results, their counts and their snippets never show what the viewer may
+not see, whatever the index holds. Visitors search public pages, news, events and activities only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+from sqlalchemy import String, bindparam, cast, column, false, func, literal_column, or_, table, text
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlmodel import Session, col, select
+
+from partnerskap.db import transaction
+from partnerskap.models import (
+    Activity,
+    Area,
+    ContentItem,
+    Document,
+    Held,
+    Membership,
+    Network,
+    NetworkMember,
+    Post,
+    Thread,
+    User,
+    Workspace,
+)
+from partnerskap.models.base import utcnow
+from partnerskap.services import activities, content, people, permissions, search_index, workspaces
+from partnerskap.services.permissions import Action, AreaPlace, NetworkPlace, WorkspacePlace
+from partnerskap.services.search_index import WORD, entries, query_alternatives, stem, words
+from partnerskap.services.sessions import Viewer
+
+KINDS = ("content", "post", "document", "activity", "member", "workspace", "network", "event")
+PUBLIC_KINDS = ("content", "activity", "event")
+SORTS = ("relevance", "date")
+QUERY_MAX = 200  # characters of a query; the rest is ignored
+WORDS_MAX = 12
+PAGE_SIZE = 20
+PAGES_MAX = 50  # deeper pages are not served: a narrower query finds more
+SNIPPET_BEFORE = 60
+SNIPPET_LENGTH = 240
+_FTS = table("search_fts", column("rowid"))
+
+
+@dataclasses.dataclass(frozen=True)
+class Query:
+    """What a person asks: the words, one kind or all, the order, the page, and a workspace to stay in (0: everywhere)."""
+
+    text: str = ""
+    kind: str = ""
+    sort: str = "relevance"
+    page: int = 1
+    workspace_id: int = 0
+
+    def cleaned(self) -> Query:
+        """The query with every part in its bounds: anything a client sends is searchable, never an error."""
+        page = self.page if isinstance(self.page, int) and not isinstance(self.page, bool) else 1
+        scope = self.workspace_id if workspaces.is_id(self.workspace_id) else 0
+        return Query(
+            text=" ".join(str(self.text or "")[:QUERY_MAX].split()),
+            kind=self.kind if self.kind in KINDS else "",
+            sort=self.sort if self.sort in SORTS else "relevance",
+            page=min(max(page, 1), PAGES_MAX),
+            workspace_id=max(scope, 0),
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Hit:
+    """One result as the viewer may see it; the snippet is plain text in pieces, each marked when it matched."""
+
+    kind: str
+    title: str
+    link: str
+    place: str
+    at: datetime
+    snippet: list[tuple[str, bool]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Results:
+    """One page of results, how many of each kind the viewer may see, and the workspace searched in, if one."""
+
+    query: Query
+    hits: list[Hit]
+    counts: dict[str, int]
+    total: int
+    pages: int
+    scope_name: str = ""
+
+
+def alternatives(text: str) -> list[list[tuple[str, bool]]]:
+    """For each word of a query (at most `WORDS_MAX`), the index terms that match it: every word must be found."""
+    found, seen = [], set()
+    for word in words(text[:QUERY_MAX]):
+        if word not in seen:
+            seen.add(word)
+            terms = [(term, prefix) for term, prefix in query_alternatives(word) if WORD.fullmatch(term)]
+            if terms:
+                found.append(terms)
+    return found[:WORDS_MAX]
+
+
+def fts5_match(groups: list[list[tuple[str, bool]]]) -> str:
+    """SQLite FTS5's query: every term quoted (they hold letters and digits only), so no input is FTS syntax."""
+    return " AND ".join("(" + " OR ".join(f'"{term}"' + ("*" if prefix else "") for term, prefix in group) + ")" for group in groups)
+
+
+def tsquery(groups: list[list[tuple[str, bool]]]) -> str:
+    """PostgreSQL's tsquery: every lexeme quoted and taken as it is."""
+    return " & ".join("(" + " | ".join(f"'{term}'" + (":*" if prefix else "") for term, prefix in group) + ")" for group in groups)
+
+
+@dataclasses.dataclass(frozen=True)
+class Readable:
+    """The places whose discussions and libraries the viewer reads, by the policy, and the workspaces they belong to."""
+
+    workspace_ids: list[int]
+    network_ids: list[int]
+    area_ids: list[int]
+    my_workspace_ids: list[int]
+
+
+def readable(session: Session, viewer: Viewer) -> Readable:
+    """Ask the policy about every place the viewer might read: their own, and for administrators every one."""
+    roles = dict(session.exec(select(Membership.workspace_id, Membership.role).where(Membership.user_id == viewer.id)).all())
+    candidates = session.exec(select(Workspace) if viewer.is_admin else select(Workspace).where(col(Workspace.id).in_(list(roles) or [0]))).all()
+    workspace_ids = [w.id for w in candidates if permissions.decide(viewer, Action.READ, WorkspacePlace(workspace=w, role=roles.get(w.id)))]
+    standing = {row[0]: (row[1], row[2]) for row in session.exec(select(NetworkMember.network_id, NetworkMember.role, NetworkMember.pending).where(NetworkMember.user_id == viewer.id)).all()}
+    networks = session.exec(select(Network) if viewer.is_admin else select(Network).where(col(Network.id).in_(list(standing) or [0]))).all()
+    network_ids = [n.id for n in networks if permissions.decide(viewer, Action.READ, NetworkPlace(network=n, role=standing.get(n.id, (None, False))[0], pending=bool(standing.get(n.id, (None, False))[1])))]
+    area_ids = [a.id for a in session.exec(select(Area)).all() if permissions.decide(viewer, Action.READ, AreaPlace(area=a))]
+    return Readable(workspace_ids, network_ids, area_ids, list(roles))
+
+
+def _visible(viewer: Viewer | None, places_read: Readable | None, query: Query):
+    """The condition an entry must meet to be shown: its source may be read by the viewer, within the query's scope."""
+    item = entries.c.item_id
+    now = utcnow()
+    conditions = [] if query.workspace_id else [  # inside a workspace: only its discussions and library
+        (entries.c.kind.in_(["content", "event"])) & select(ContentItem.id).where(col(ContentItem.id) == item, content.public_items()).exists(),
+        (entries.c.kind == "activity") & select(Activity.id).where(col(Activity.id) == item, *activities.visible(now)).exists(),
+    ]
+    if places_read is not None:
+        in_workspace = places_read.workspace_ids if not query.workspace_id else [w for w in places_read.workspace_ids if w == query.workspace_id]
+        thread_place = col(Thread.workspace_id).in_(in_workspace)
+        if not query.workspace_id:
+            thread_place = or_(thread_place, col(Thread.network_id).in_(places_read.network_ids), col(Thread.area_id).in_(places_read.area_ids))
+        live_post = select(Post.id).join(Thread, col(Thread.id) == col(Post.thread_id)).where(col(Post.id) == item, col(Post.deleted_at).is_(None), col(Post.held) == Held.VISIBLE, thread_place)
+        live_document = select(Document.id).where(col(Document.id) == item, col(Document.deleted_at).is_(None), col(Document.held) == Held.VISIBLE, col(Document.workspace_id).in_(in_workspace))
+        # The entry's own workspace column first: it leaves out most entries without a lookup; the rows decide the rest.
+        post_workspace = entries.c.workspace_id.in_(in_workspace) if query.workspace_id else or_(entries.c.workspace_id.in_(in_workspace), entries.c.workspace_id.is_(None))
+        conditions += [
+            (entries.c.kind == "post") & post_workspace & live_post.exists(),
+            (entries.c.kind == "document") & entries.c.workspace_id.in_(in_workspace) & live_document.exists(),
+        ]
+        if not query.workspace_id:
+            conditions += [
+                (entries.c.kind == "member") & select(User.id).where(col(User.id) == item, people.findable(viewer)).exists(),
+                (entries.c.kind == "workspace") & select(Workspace.id).where(col(Workspace.id) == item, workspaces.discoverable(viewer, places_read.my_workspace_ids)).exists(),
+                (entries.c.kind == "network") & select(Network.id).where(col(Network.id) == item, col(Network.merged_into).is_(None)).exists(),
+            ]
+    return or_(*conditions) if conditions else false()
+
+
+def _matching(session: Session, match: str, *columns, ranked: bool = False):
+    """A select of entries matching the query's terms on this database; `ranked` adds their relevance (higher is better).
+
+    Scoring every match is the costly part of a common word's search, so counting and ordering by date leave it out.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        query_value = cast(bindparam("match", match, type_=String), TSQUERY)
+        scored = [func.ts_rank(entries.c.tsv, query_value).label("score")] if ranked else []
+        return select(*columns, *scored).where(entries.c.tsv.op("@@")(query_value))
+    scored = [(-literal_column("bm25(search_fts)")).label("score")] if ranked else []
+    return select(*columns, *scored).select_from(_FTS.join(entries, entries.c.id == _FTS.c.rowid)).where(text("search_fts MATCH :match").bindparams(match=match))
+
+
+def search(viewer: Viewer | None, query: Query, *, language: str = "fi") -> Results:
+    """One page of what the viewer may see matching every word of the query, with the count of each kind."""
+    query = query.cleaned()
+    member = viewer is not None and viewer.is_member
+    groups = alternatives(query.text)
+    with transaction() as session:
+        postgres = session.get_bind().dialect.name == "postgresql"
+        places_read = readable(session, viewer) if member else None
+        scope_name = ""
+        if query.workspace_id and places_read is not None and query.workspace_id in places_read.workspace_ids:
+            scope_name = session.get(Workspace, query.workspace_id).name
+        if not groups:
+            return Results(query=query, hits=[], counts={}, total=0, pages=0, scope_name=scope_name)
+        match = tsquery(groups) if postgres else fts5_match(groups)
+        visible = _visible(viewer if member else None, places_read, query)
+        if not member:
+            visible = visible & entries.c.kind.in_(PUBLIC_KINDS)
+        counted = _matching(session, match, entries.c.kind).where(visible).subquery()
+        counts = dict(session.execute(select(counted.c.kind, func.count()).group_by(counted.c.kind)).all())
+        shown = _matching(session, match, entries.c.id, ranked=query.sort == "relevance").where(visible)
+        if query.kind:
+            shown = shown.where(entries.c.kind == query.kind)
+        order = (literal_column("score").desc(), entries.c.id) if query.sort == "relevance" else (entries.c.at.desc(), entries.c.id.desc())
+        page_ids = [row[0] for row in session.execute(shown.order_by(*order).offset((query.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()]
+        # Only the page's entries are read whole: sorting every match with its text would carry whole documents along.
+        columns = (entries.c.id, entries.c.kind, entries.c.item_id, entries.c.part, entries.c.title, entries.c.body, entries.c.at)
+        whole = {row.id: row for row in session.execute(select(*columns).where(entries.c.id.in_(page_ids or [0]))).all()}
+        rows = [whole[entry_id] for entry_id in page_ids]
+        hits = _hits(session, rows, groups, language)
+    total = counts.get(query.kind, 0) if query.kind else sum(counts.values())
+    return Results(query=query, hits=hits, counts=counts, total=total, pages=min(-(-total // PAGE_SIZE), PAGES_MAX), scope_name=scope_name)
+
+
+def _hits(session: Session, rows: list, groups: list[list[tuple[str, bool]]], language: str) -> list[Hit]:
+    """The page's results with their addresses and places, read in one query per kind."""
+    ids: dict[str, list[int]] = {}
+    for row in rows:
+        ids.setdefault(row.kind, []).append(row.item_id)
+    posts = {post_id: (thread_id, thread_title, name) for post_id, thread_id, thread_title, name in session.execute(
+        select(Post.id, Thread.id, Thread.title, func.coalesce(Workspace.name, Network.name, Area.name))
+        .join(Thread, col(Thread.id) == col(Post.thread_id))
+        .outerjoin(Workspace, col(Workspace.id) == col(Thread.workspace_id))
+        .outerjoin(Network, col(Network.id) == col(Thread.network_id))
+        .outerjoin(Area, col(Area.id) == col(Thread.area_id))
+        .where(col(Post.id).in_(ids.get("post", [0])))
+    ).all()}
+    documents = {document_id: (workspace_id, name) for document_id, workspace_id, name in session.execute(
+        select(Document.id, Document.workspace_id, Workspace.name).join(Workspace, col(Workspace.id) == col(Document.workspace_id)).where(col(Document.id).in_(ids.get("document", [0])))
+    ).all()}
+    items = {item.id: item for item in session.exec(select(ContentItem).where(col(ContentItem.id).in_(ids.get("content", []) + ids.get("event", []) or [0]))).all()}
+    hits = []
+    named_activities = {a.id: a for a in session.exec(select(Activity).where(col(Activity.id).in_(ids.get("activity", [0])))).all()}
+    for row in rows:
+        place, link, title = "", "", row.title
+        if row.kind == "post":
+            thread_id, title, place = posts[row.item_id]  # a post is named by its discussion
+            link = f"/threads/{thread_id}#post-{row.item_id}"
+        elif row.kind == "document":
+            workspace_id, place = documents[row.item_id]
+            link = f"/workspaces/{workspace_id}/documents"
+        elif row.kind in ("content", "event"):
+            link = content.url_of(items[row.item_id], row.part.split("-")[0])
+        else:
+            link = {"activity": "/activities", "member": "/people", "workspace": "/workspaces", "network": "/networks"}[row.kind] + f"/{row.item_id}"
+        if row.kind == "activity":
+            title = activities.display_name(named_activities[row.item_id], language)
+        hits.append(Hit(kind=row.kind, title=title, link=link, place=place or "", at=row.at, snippet=snippet(row.body, groups)))
+    return hits
+
+
+def _matches(word: str, groups: list[list[tuple[str, bool]]]) -> bool:
+    folded = word.casefold()
+    for group in groups:
+        for term, prefix in group:
+            language = term[:2]
+            stemmed = language + stem(language, folded)
+            if stemmed == term or (prefix and stemmed.startswith(term)):
+                return True
+    return False
+
+
+def snippet(body: str, groups: list[list[tuple[str, bool]]]) -> list[tuple[str, bool]]:
+    """A short passage of the text around its first matching word, in pieces, each marked when it matched the query."""
+    body = " ".join(body.split())
+    found = [match for match in WORD.finditer(body) if _matches(match.group(), groups)]
+    start = 0
+    if found:
+        start = max(0, found[0].start() - SNIPPET_BEFORE)
+        start = body.rfind(" ", 0, start) + 1 if start else 0
+    end = min(len(body), start + SNIPPET_LENGTH)
+    if end < len(body) and (space := body.rfind(" ", start, end)) > start:
+        end = space
+    pieces, at = [], start
+    for match in found:
+        if match.start() < start or match.end() > end:
+            continue
+        if match.start() > at:
+            pieces.append((body[at:match.start()], False))
+        pieces.append((match.group(), True))
+        at = match.end()
+    if at < end:
+        pieces.append((body[at:end], False))
+    if start > 0:
+        pieces.insert(0, ("… ", False))
+    if end < len(body):
+        pieces.append((" …", False))
+    return pieces
+
+
+def index_is_empty() -> bool:
+    """Whether the index holds nothing at all (never built)."""
+    with transaction() as session:
+        return session.execute(select(entries.c.id).limit(1)).first() is None
+
+
+def reindex() -> int:
+    """Rebuild the whole index in one transaction; how many entries it holds."""
+    with transaction() as session:
+        return search_index.reindex(session)
