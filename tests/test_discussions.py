@@ -2,6 +2,7 @@
 
 import contextlib
 import itertools
+import threading
 
 import pytest
 from sqlalchemy import event
@@ -14,7 +15,7 @@ from partnerskap.models import Membership, Notification, Post, PostRevision, Thr
 from partnerskap.services import discussions, markdown, workspaces
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.workspaces import WorkspaceForm
-from tests.conftest import make_person, viewer
+from tests.conftest import make_person, use_postgres, viewer
 from tests.refusals import NOT_FOUND, AUTHOR_OR_MODERATORS, MANAGERS_ONLY, MEMBERS_ONLY, NOT_APPROVED, NOT_UNDERSTOOD, HIDDEN_THREAD, NO_SUCH_POST, OWN_POSTS_ONLY
 
 _keys = itertools.count(1)
@@ -522,3 +523,27 @@ def test_outsider_hears_the_same_for_a_hidden_thread_or_post_as_for_one_that_doe
         for post_id in (post.id, post.id + 1000):
             with pytest.raises(Refused, match="^This post does not exist.$"):
                 attempt(post_id)
+
+
+@pytest.mark.skipif(not use_postgres(), reason="SQLite takes one writer at a time: the reply holds the lock, so the marks cannot slip in")
+def test_a_reply_follows_when_the_read_marks_add_its_authors_row_first(owner, member, workspace, thread):
+    """Bob read the thread (his mark is noted); his reply finds no reader row, and the marks add one before the reply does."""
+    discussions.posts(viewer(member), thread.id)
+    saved = []
+
+    def marks_slip_in(_connection, _cursor, statement, *_rest) -> None:
+        if statement.startswith("INSERT INTO threadreader") and threading.current_thread() is threading.main_thread() and not saved:
+            saving = threading.Thread(target=lambda: saved.append(discussions.save_read_marks()))
+            saving.start()
+            saving.join(timeout=30)
+
+    engine = db.engine()
+    event.listen(engine, "before_cursor_execute", marks_slip_in)
+    try:
+        [reply] = discussions.reply(viewer(member), thread.id, "Count me in.", key())
+    finally:
+        event.remove(engine, "before_cursor_execute", marks_slip_in)
+    assert saved == [1]
+    with transaction() as session:
+        reader = session.exec(select(ThreadReader).where(ThreadReader.thread_id == thread.id, ThreadReader.user_id == member.id)).one()
+    assert (reader.following, reader.last_read_post_id) == (True, reply.post.id)

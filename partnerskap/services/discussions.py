@@ -106,12 +106,13 @@ _FOLLOW = (
     .where(col(ThreadReader.thread_id) == bindparam("in_thread"), col(ThreadReader.user_id) == bindparam("of_user"))
     .values(following=True, last_read_post_id=case((col(ThreadReader.last_read_post_id) < bindparam("read_up_to"), bindparam("read_up_to")), else_=col(ThreadReader.last_read_post_id)))
 )
-_NEW_READER = insert(ThreadReader)
 # A reader's row unless one is there already: a reply may add its author's while the read marks are being saved.
 _NEW_READER_UNLESS_THERE = {
     dialect: dialect_insert(ThreadReader).on_conflict_do_nothing(index_elements=["thread_id", "user_id"])
     for dialect, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
 }
+# The same, saying whether it added the row (psycopg's row count is -1 for it, so the row's id is asked back).
+_NEW_READER_ADDED = {dialect: statement.returning(ThreadReader.id) for dialect, statement in _NEW_READER_UNLESS_THERE.items()}
 _CLEAR_DRAFT = delete_rows(Draft).where(col(Draft.user_id) == bindparam("user_id"), col(Draft.place) == bindparam("place"))
 _read_marks = Noted("read marks", holds="how far each member has read each thread ((thread, member) -> newest post read), until saved")
 _ATTACHMENTS_OF_POSTS = select(PostAttachment.post_id, PostAttachment.document_id).where(col(PostAttachment.post_id).in_(bindparam("post_ids", expanding=True)))
@@ -203,8 +204,13 @@ def _notify_mentions(session: Session, viewer: Viewer, place: Place, thread: Thr
 
 def _follow(session: Session, thread_id: int, user_id: int, read_up_to: int) -> None:
     connection = session.connection()
-    if not connection.execute(_FOLLOW, {"in_thread": thread_id, "of_user": user_id, "read_up_to": read_up_to}).rowcount:
-        connection.execute(_NEW_READER, {"thread_id": thread_id, "user_id": user_id, "last_read_post_id": read_up_to, "following": True})
+    moved = {"in_thread": thread_id, "of_user": user_id, "read_up_to": read_up_to}
+    if connection.execute(_FOLLOW, moved).rowcount:
+        return
+    # The read marks being saved meanwhile may add the row first: then it is there to update (a plain insert failed the reply).
+    added = {"thread_id": thread_id, "user_id": user_id, "last_read_post_id": read_up_to, "following": True}
+    if connection.execute(_NEW_READER_ADDED[connection.dialect.name], added).first() is None:
+        connection.execute(_FOLLOW, moved)
 
 
 def _existing(author_id: int, key: str) -> tuple[int, int] | None:
