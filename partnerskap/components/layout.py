@@ -45,6 +45,7 @@ def language_switcher() -> rx.Component:
         role="group",
         aria_label=T("Language"),
         spacing="1",
+        align="center",
     )
 
 
@@ -137,36 +138,36 @@ def search_box() -> rx.Component:
 
 
 def header() -> rx.Component:
-    """The platform name, navigation, language switcher and account menu; on phones one row with a menu."""
+    """Two calm rows on wide screens (the name, search, languages and account; then the navigation), one row with a menu on phones."""
     return rx.el.header(
         rx.flex(
             rx.link(rx.cond(AppState.instance_name != "", AppState.instance_name, T("Partnership Platform")), href="/", class_name="brand", underline="none", id="brand"),
-            rx.el.nav(
-                rx.hstack(
-                    *navigation(
-                        nav_link,
-                        rx.link(
-                            T("Notifications"),
-                            rx.cond(AppState.unread_notifications > 0, rx.badge(AppState.unread_notifications, color_scheme="orange", margin_left="1", id="unread-count")),
-                            href="/notifications",
-                            class_name="nav-link",
-                        ),
-                    ),
-                    spacing="4",
-                    wrap="wrap",
-                ),
-                aria_label=T("Main navigation"),
-                class_name="header-wide",
-            ),
-            rx.spacer(),
             rx.box(search_box(), class_name="header-wide"),
+            rx.spacer(),
             rx.box(language_switcher(), class_name="header-wide"),
             rx.box(account_menu(), class_name="header-wide"),
             rx.box(phone_menu(), class_name="header-phone"),
             align="center",
-            wrap="wrap",
             spacing="4",
-            class_name="header-inner",
+            class_name="header-inner header-top",
+        ),
+        rx.el.nav(
+            rx.flex(
+                *navigation(
+                    nav_link,
+                    rx.link(
+                        T("Notifications"),
+                        rx.cond(AppState.unread_notifications > 0, rx.badge(AppState.unread_notifications, color_scheme="orange", margin_left="1", id="unread-count")),
+                        href="/notifications",
+                        class_name="nav-link",
+                    ),
+                ),
+                wrap="wrap",
+                align="center",
+                class_name="header-inner header-links",
+            ),
+            aria_label=T("Main navigation"),
+            class_name="header-wide header-nav",
         ),
         class_name="site-header",
     )
