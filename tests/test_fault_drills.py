@@ -178,6 +178,18 @@ async def under_load(tally: Tally) -> None:
         await asyncio.sleep(0.1)
 
 
+async def members_posting(server: LiveServer, title: str) -> tuple[int, list[str], list[ThreadTab], Tally, list[asyncio.Future]]:
+    """Start the instance with MEMBERS in a new thread, each posting one reply after another, until each has had replies taken."""
+    thread_id, tokens = members_in_a_thread(server, title)
+    server.start()
+    server.wait_until_up()
+    tabs = await open_tabs(server, thread_id, tokens)
+    tally = Tally()
+    tasks = [asyncio.ensure_future(keep_posting(tabs, number, tally)) for number in range(len(tabs))]
+    await under_load(tally)
+    return thread_id, tokens, tabs, tally, tasks
+
+
 def signal_server(server: LiveServer, signal_number: int) -> None:
     """Send a signal to the server and its workers, as systemd does to the service's processes."""
     os.killpg(server.process.pid, signal_number)
@@ -191,13 +203,7 @@ def wait_for_exit(server: LiveServer, timeout: float = 30) -> float:
 
 
 async def test_replies_running_at_sigterm_are_answered_and_later_ones_refused_with_a_message(instance: LiveServer):
-    thread_id, tokens = members_in_a_thread(instance, "Stop")
-    instance.start()
-    instance.wait_until_up()
-    tabs = await open_tabs(instance, thread_id, tokens)
-    tally = Tally()
-    posting = [asyncio.ensure_future(keep_posting(tabs, number, tally)) for number in range(len(tabs))]
-    await under_load(tally)
+    thread_id, tokens, tabs, tally, posting = await members_posting(instance, "Stop")
 
     # Hold replies back, so that each member's next reply is still running when the server is told to stop.
     with replies_held(instance):
@@ -223,13 +229,7 @@ async def test_replies_running_at_sigterm_are_answered_and_later_ones_refused_wi
 
 
 async def test_replies_survive_kill_9_under_load_and_unanswered_ones_are_saved_once_when_sent_again(instance: LiveServer):
-    thread_id, tokens = members_in_a_thread(instance, "Crash")
-    instance.start()
-    instance.wait_until_up()
-    tabs = await open_tabs(instance, thread_id, tokens)
-    tally = Tally()
-    posting = [asyncio.ensure_future(keep_posting(tabs, number, tally)) for number in range(len(tabs))]
-    await under_load(tally)
+    thread_id, tokens, tabs, tally, posting = await members_posting(instance, "Crash")
 
     signal_server(instance, signal.SIGKILL)
     await asyncio.wait_for(asyncio.gather(*posting), timeout=30)
@@ -289,13 +289,7 @@ def operator_command(server: LiveServer, *arguments: str) -> None:
 
 
 async def test_a_backup_taken_while_members_post_restores_into_a_fresh_instance_with_every_reply_taken_before_it(instance: LiveServer, tmp_path: Path):
-    thread_id, tokens = members_in_a_thread(instance, "Restore")
-    instance.start()
-    instance.wait_until_up()
-    tabs = await open_tabs(instance, thread_id, tokens)
-    tally = Tally()
-    posting = [asyncio.ensure_future(keep_posting(tabs, number, tally)) for number in range(len(tabs))]
-    await under_load(tally)
+    thread_id, tokens, tabs, tally, posting = await members_posting(instance, "Restore")
 
     # The operator backs up while members go on posting, then the instance stops as for a move.
     taken_before = set(tally.taken)
