@@ -137,6 +137,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--database-url", default="", help="a PostgreSQL URL whose database name contains 'bench'; default: a temporary SQLite file")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards, to examine plans")
     arguments = parser.parse_args()
     drop = None
     try:
@@ -168,7 +169,7 @@ def main() -> None:
         print(table(results))
     finally:
         engine().dispose()
-        if drop:
+        if drop and not arguments.keep:
             drop()
         shutil.rmtree(RUN_DIR, ignore_errors=True)
 

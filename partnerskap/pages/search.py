@@ -46,9 +46,8 @@ def kind_filter(kind: str) -> rx.Component:
     """One kind to show, with how many of it were found; the current one is marked."""
     link = rx.link(
         T(KIND_LABELS[kind]),
-        " (",
+        " ",
         SearchState.counts[kind],
-        ")",
         href=SearchState.kind_links[kind],
         class_name=rx.cond(SearchState.kind == kind, "chip chip-current", "chip"),
         aria_current=rx.cond(SearchState.kind == kind, "page", "false"),

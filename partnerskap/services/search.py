@@ -8,6 +8,7 @@ not see, whatever the index holds. Visitors search public pages, news, events an
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 from datetime import datetime
 
@@ -43,6 +44,7 @@ QUERY_MAX = 200  # characters of a query; the rest is ignored
 WORDS_MAX = 12
 PAGE_SIZE = 20
 PAGES_MAX = 50  # deeper pages are not served: a narrower query finds more
+CANDIDATES_MAX = PAGE_SIZE * PAGES_MAX  # the newest matches a search ranks and counts (every page it serves)
 SNIPPET_BEFORE = 60
 SNIPPET_LENGTH = 240
 _FTS = table("search_fts", column("rowid"))
@@ -93,6 +95,7 @@ class Results:
     total: int
     pages: int
     scope_name: str = ""
+    at_least: frozenset[str] = frozenset()  # kinds ("" for all) of which more matched than a search reads
 
 
 def alternatives(text: str) -> list[list[tuple[str, bool]]]:
@@ -170,16 +173,32 @@ def _visible(viewer: Viewer | None, places_read: Readable | None, query: Query):
 
 
 def _matching(session: Session, match: str, *columns, ranked: bool = False):
-    """A select of entries matching the query's terms on this database; `ranked` adds their relevance (higher is better).
+    """A select of entries matching the query's terms on this database, newest entries first.
 
-    Scoring every match is the costly part of a common word's search, so counting and ordering by date leave it out.
+    `ranked` adds their relevance (higher is better), computed only for the rows read: scoring every match of a
+    common word is what made its search slow, so a search reads at most `CANDIDATES_MAX` matches.
     """
     if session.get_bind().dialect.name == "postgresql":
         query_value = cast(bindparam("match", match, type_=String), TSQUERY)
         scored = [func.ts_rank(entries.c.tsv, query_value).label("score")] if ranked else []
-        return select(*columns, *scored).where(entries.c.tsv.op("@@")(query_value))
+        return select(*columns, *scored).where(entries.c.tsv.op("@@")(query_value)).order_by(entries.c.id.desc())
     scored = [(-literal_column("bm25(search_fts)")).label("score")] if ranked else []
-    return select(*columns, *scored).select_from(_FTS.join(entries, entries.c.id == _FTS.c.rowid)).where(text("search_fts MATCH :match").bindparams(match=match))
+    # The full-text table's own rowid order: FTS5 walks its matches newest first and stops at the limit.
+    return (
+        select(*columns, *scored)
+        .select_from(_FTS.join(entries, entries.c.id == _FTS.c.rowid))
+        .where(text("search_fts MATCH :match").bindparams(match=match))
+        .order_by(_FTS.c.rowid.desc())
+    )
+
+
+def _candidates(session: Session, match: str, visible, *, kind: str = "", ranked: bool) -> tuple[list, bool]:
+    """The newest `CANDIDATES_MAX` visible matches (of one kind, if given), and whether there were more."""
+    found = _matching(session, match, entries.c.id, entries.c.kind, entries.c.at, ranked=ranked).where(visible)
+    if kind:
+        found = found.where(entries.c.kind == kind)
+    rows = session.execute(found.limit(CANDIDATES_MAX + 1)).all()
+    return rows[:CANDIDATES_MAX], len(rows) > CANDIDATES_MAX
 
 
 def search(viewer: Viewer | None, query: Query, *, language: str = "fi") -> Results:
@@ -199,20 +218,26 @@ def search(viewer: Viewer | None, query: Query, *, language: str = "fi") -> Resu
         visible = _visible(viewer if member else None, places_read, query)
         if not member:
             visible = visible & entries.c.kind.in_(PUBLIC_KINDS)
-        counted = _matching(session, match, entries.c.kind).where(visible).subquery()
-        counts = dict(session.execute(select(counted.c.kind, func.count()).group_by(counted.c.kind)).all())
-        shown = _matching(session, match, entries.c.id, ranked=query.sort == "relevance").where(visible)
-        if query.kind:
-            shown = shown.where(entries.c.kind == query.kind)
-        order = (literal_column("score").desc(), entries.c.id) if query.sort == "relevance" else (entries.c.at.desc(), entries.c.id.desc())
-        page_ids = [row[0] for row in session.execute(shown.order_by(*order).offset((query.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()]
+        ranked = query.sort == "relevance"
+        every_kind, more = _candidates(session, match, visible, ranked=ranked)
+        counts = dict(collections.Counter(row.kind for row in every_kind))
+        at_least = set(KINDS) | {""} if more else set()
+        shown = [row for row in every_kind if row.kind == query.kind] if query.kind else every_kind
+        if query.kind and more:  # the newest matches of every kind may hold too few of this one
+            shown, kind_more = _candidates(session, match, visible, kind=query.kind, ranked=ranked)
+            counts[query.kind] = len(shown)
+            if not kind_more:
+                at_least.discard(query.kind)
+        order = (lambda row: (-row.score, row.id)) if ranked else (lambda row: (-row.at.timestamp(), -row.id))
+        start = (query.page - 1) * PAGE_SIZE
+        page_ids = [row.id for row in sorted(shown, key=order)[start:start + PAGE_SIZE]]
         # Only the page's entries are read whole: sorting every match with its text would carry whole documents along.
         columns = (entries.c.id, entries.c.kind, entries.c.item_id, entries.c.part, entries.c.title, entries.c.body, entries.c.at)
         whole = {row.id: row for row in session.execute(select(*columns).where(entries.c.id.in_(page_ids or [0]))).all()}
         rows = [whole[entry_id] for entry_id in page_ids]
         hits = _hits(session, rows, groups, language)
-    total = counts.get(query.kind, 0) if query.kind else sum(counts.values())
-    return Results(query=query, hits=hits, counts=counts, total=total, pages=min(-(-total // PAGE_SIZE), PAGES_MAX), scope_name=scope_name)
+    total = len(shown)
+    return Results(query=query, hits=hits, counts=counts, total=total, pages=min(-(-total // PAGE_SIZE), PAGES_MAX), scope_name=scope_name, at_least=frozenset(at_least))
 
 
 def _hits(session: Session, rows: list, groups: list[list[tuple[str, bool]]], language: str) -> list[Hit]:

@@ -28,6 +28,13 @@ def _number(value: object) -> int:
     return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else 0
 
 
+def _count(found: int, at_least: bool) -> str:
+    """How many of a kind were found, as a filter shows it: "(12)", "(1000+)" when more matched, nothing when unknown."""
+    if at_least:
+        return f"({found}+)" if found else ""
+    return f"({found})"
+
+
 class SearchState(AppState):
     """What the viewer searched for and the page of results they may see."""
 
@@ -41,7 +48,7 @@ class SearchState(AppState):
     scope_id: int = 0
     scope_name: str = ""
     hits: list[SearchHitPublic] = []
-    counts: dict[str, int] = {}
+    counts: dict[str, str] = {}
     kind_links: dict[str, str] = {}
     relevance_link: str = "/search"
     date_link: str = "/search"
@@ -60,7 +67,7 @@ class SearchState(AppState):
         self.scope_id, self.scope_name = (query.workspace_id, found.scope_name) if found.scope_name else (0, "")
         self.searched = bool(search.alternatives(query.text))
         self.hits = [SearchHitPublic.of(hit, self.lang) for hit in found.hits]
-        self.counts = {kind: found.counts.get(kind, 0) for kind in search.KINDS} | {"": sum(found.counts.values())}
+        self.counts = {kind: _count(found.counts.get(kind, 0), kind in found.at_least) for kind in search.KINDS} | {"": _count(sum(found.counts.values()), "" in found.at_least)}
         self.total, self.pages = found.total, found.pages
         self.kind_links = {kind: address(query, kind=kind, page=1) for kind in ("", *search.KINDS)}
         self.relevance_link, self.date_link = address(query, sort="relevance", page=1), address(query, sort="date", page=1)
