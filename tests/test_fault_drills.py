@@ -206,6 +206,7 @@ async def test_replies_running_at_sigterm_are_answered_and_later_ones_refused_wi
     thread_id, tokens, tabs, tally, posting = await members_posting(instance, "Stop")
 
     # Hold replies back, so that each member's next reply is still running when the server is told to stop.
+    logged_before = instance.log_path.stat().st_size
     with replies_held(instance):
         await asyncio.sleep(0.5)
         running = {key for key in tally.bodies if key not in tally.taken}
@@ -226,6 +227,9 @@ async def test_replies_running_at_sigterm_are_answered_and_later_ones_refused_wi
     assert not set(tally.refused) & set(keys)
     assert len(keys) == len(set(keys)) == len(tally.taken)
     assert stopped_after < config.settings.stop_grace_seconds
+    with instance.log_path.open() as log:
+        log.seek(logged_before)
+        assert "panicked" not in log.read()  # the server's workers end without Granian's panic at exit
 
 
 async def test_replies_survive_kill_9_under_load_and_unanswered_ones_are_saved_once_when_sent_again(instance: LiveServer):
