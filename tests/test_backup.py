@@ -16,7 +16,7 @@ from partnerskap import cli
 from partnerskap import settings as config
 from partnerskap.db import engine, transaction
 from partnerskap.migrations import migrate
-from partnerskap.models import Role, Status, User
+from partnerskap.models import DocumentVersion, Role, Status, User
 from partnerskap.ops import backup
 from partnerskap.services import discussions, documents, membership, search, search_index, workspaces
 from partnerskap.services.search import Query
@@ -58,7 +58,7 @@ def seed(password_hash: str) -> None:
     membership.suspend(admin, charlie.id, "Posted spam, twice")
 
 
-def upload(owner: Viewer, workspace_id: int, name: str, data: bytes, **kwargs) -> documents.DocumentVersion:
+def upload(owner: Viewer, workspace_id: int, name: str, data: bytes, **kwargs) -> DocumentVersion:
     incoming = documents.IncomingFile(owner, workspace_id, name, **kwargs)
     for start in range(0, len(data), 1000):
         incoming.add(data[start : start + 1000])
