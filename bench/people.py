@@ -24,6 +24,7 @@ from sqlmodel import select
 from bench.discussions import (
     RUN_DIR,
     Recorder,
+    _explain,
     _scratch_postgres,
     _use_database,
     machine,
@@ -44,6 +45,7 @@ from partnerskap.models import (
     ThreadReader,
     User,
 )
+from partnerskap.models.accounts import folded
 from partnerskap.services import discussions, networks, people
 from partnerskap.services.people_lists import (
     ORGANISATION_TYPES,
@@ -77,6 +79,8 @@ def seed(*, members: int, posts: int, threads: int, biggest: int, rng: random.Ra
             }
             for i in range(members)
         ]
+        for user in users:  # what User's write hook sets, which a bulk insert skips
+            user["name_key"], user["organisation_key"] = folded(user["name"]), folded(user["organisation"])
         connection.execute(insert(User), users)
         ids = list(session.exec(select(User.id).order_by(User.id)).all())
         profiles, themes, languages = [], [], []
@@ -104,7 +108,7 @@ def seed(*, members: int, posts: int, threads: int, biggest: int, rng: random.Ra
         network_ids = []
         for number in range(51):
             name = "Reception centres in Ostrobothnia" if number == 0 else f"Network {number}"
-            network_ids.append(connection.execute(insert(Network).returning(Network.id), {"name": name, "name_key": name.casefold(), "purpose": "", "kind": "theme", "access": "open", "created_by": ids[0], "created_at": now}).scalar_one())
+            network_ids.append(connection.execute(insert(Network).returning(Network.id), {"name": name, "name_key": name.casefold(), "purpose": "", "kind": "theme", "access": "open", "created_by": ids[0], "created_at": now, "member_count": len(ids) if number == 0 else 1}).scalar_one())
         big = network_ids[0]
         connection.execute(insert(NetworkMember), [{"network_id": big, "user_id": user_id, "role": "owner" if user_id == ids[0] else "member", "pending": False, "joined_at": now} for user_id in ids])
         connection.execute(insert(NetworkMember), [{"network_id": network_id, "user_id": rng.choice(ids), "role": "owner", "pending": False, "joined_at": now} for network_id in network_ids[1:]])
@@ -176,8 +180,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--database-url", default="", help="a PostgreSQL URL whose database name contains 'bench'; default: a temporary SQLite file")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--explain", action="store_true", help="also print the query plan of every SELECT each operation sends")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards (and say where it is)")
     arguments = parser.parse_args()
-    drop = None
+    url, drop = "", None
     try:
         if arguments.database_url:
             url, drop = _scratch_postgres(arguments.database_url)
@@ -196,11 +202,19 @@ def main() -> None:
         print(f"- data: {len(data['members'])} members with profiles, one network of all of them with {arguments.threads} threads and {arguments.posts} posts (biggest thread {len(data['posts'])}), 50 other networks")
         print(f"- migrate + seed: {prepared:.1f} s\n")
         print(table(results))
+        if arguments.explain:
+            print("\n### Query plans")
+            for result in results:
+                print(f"\n  {result.name}")
+                _explain(result)
     finally:
         engine().dispose()
-        if drop is not None:
-            drop()
-        shutil.rmtree(RUN_DIR, ignore_errors=True)
+        if arguments.keep and drop is not None:
+            print(f"\nkept: {url}")
+        else:
+            if drop is not None:
+                drop()
+            shutil.rmtree(RUN_DIR, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -183,3 +183,44 @@ def test_links_written_before_0007_are_sealed_by_it_and_sent_ones_forgotten(back
     ]
     assert "waiting-token" not in rows[0].sealed_links and rows[1].sealed_links == rows[2].sealed_links == ""
     assert mail.readable_body(OutboxMessage(recipient="frida@example.org", subject="Confirm", body=rows[0].body, sealed_links=rows[0].sealed_links)) == waiting
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_0022_folds_names_for_the_directory_and_counts_network_members(backend, tmp_path, request, monkeypatch):
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import column, select, table
+
+    from partnerskap.migrations import alembic_config
+    from partnerskap.models import Status
+
+    url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else request.getfixturevalue("scratch_postgres")
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, database_url=url))
+    command.upgrade(alembic_config(), "0021")
+    now = datetime.now(UTC)
+    people = [
+        dict(id=number, email=f"p{number}@example.org", name=name, organisation=organisation, password_hash="!", status=Status.APPROVED, role="member", language="sv", status_reason="", terms_accepted_at=now, created_at=now)
+        for number, name, organisation in ((1, "Åsa  Öhman", "Föreningen Ärlig"), (2, "Bob", ""), (3, "Charlie", ""))
+    ]
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(table("user", *[column(name) for name in people[0]]).insert(), people)
+            connection.execute(
+                table("network", *[column(name) for name in ("id", "name", "name_key", "purpose", "kind", "access", "created_by", "created_at")]).insert(),
+                [dict(id=number, name=name, name_key=name.lower(), purpose="", kind="theme", access="request", created_by=1, created_at=now) for number, name in ((1, "Housing"), (2, "Empty"))],
+            )
+            connection.execute(
+                table("networkmember", *[column(name) for name in ("network_id", "user_id", "role", "pending", "joined_at")]).insert(),
+                [dict(network_id=1, user_id=user_id, role="member", pending=pending, joined_at=now) for user_id, pending in ((1, False), (2, False), (3, True))],
+            )
+        command.upgrade(alembic_config(), "head")
+        with engine.connect() as connection:
+            keys = connection.execute(select(column("name_key"), column("organisation_key")).select_from(table("user")).where(column("id") == 1)).one()
+            counts = connection.execute(select(column("id"), column("member_count")).select_from(table("network")).order_by(column("id"))).all()
+    finally:
+        engine.dispose()
+    assert tuple(keys) == ("åsa öhman", "föreningen ärlig")
+    assert [tuple(row) for row in counts] == [(1, 2), (2, 0)]

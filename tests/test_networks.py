@@ -3,11 +3,12 @@
 import itertools
 
 import pytest
-from sqlmodel import select
+from sqlalchemy import func
+from sqlmodel import col, select
 
 from partnerskap.db import transaction
-from partnerskap.models import AuditEntry, Notification, Thread
-from partnerskap.services import discussions, networks, permissions
+from partnerskap.models import AuditEntry, Network, NetworkMember, Notification, Thread
+from partnerskap.services import accounts, discussions, networks, permissions
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.networks import NetworkForm
 from tests.conftest import viewer
@@ -98,6 +99,45 @@ def test_mention_completion_finds_members_of_the_network_by_what_is_typed(networ
     thread = discussions.start_thread(viewer(owner), network.id, "Ideas", "Hi", key(), kind="network")
     assert discussions.mention_candidates(viewer(owner), thread.id, "bo") == [(member.id, "Bob")]
     assert discussions.mention_candidates(viewer(owner), thread.id, "char") == []
+
+
+def test_mention_completion_ignores_case_beyond_ascii(network, owner, member):
+    accounts.update_profile(member.id, name="Åsa Öhman", organisation="")
+    networks.join(viewer(member), network.id)
+    thread = discussions.start_thread(viewer(owner), network.id, "Ideas", "Hi", key(), kind="network")
+    assert discussions.mention_candidates(viewer(owner), thread.id, "ÅS") == [(member.id, "Åsa Öhman")]
+
+
+def members_counted(network_id: int) -> tuple[int, int]:
+    """The member count kept on the network's row, and its members counted one by one."""
+    with transaction() as session:
+        kept = session.get(Network, network_id).member_count
+        counted = session.exec(select(func.count()).select_from(NetworkMember).where(NetworkMember.network_id == network_id, col(NetworkMember.pending).is_(False))).one()
+    return kept, counted
+
+
+def test_member_count_follows_joining_requests_leaving_and_merging(network, request_network, owner, member, outsider, admin):
+    networks.join(viewer(member), network.id)
+    networks.join(viewer(outsider), network.id)
+    assert members_counted(network.id) == (3, 3)
+    networks.leave(viewer(outsider), network.id)
+    assert members_counted(network.id) == (2, 2) and networks.page(viewer(owner), network.id).member_count == 2
+
+    networks.join(viewer(member), request_network.id)
+    networks.join(viewer(outsider), request_network.id)
+    assert members_counted(request_network.id) == (1, 1)
+    networks.decide_request(viewer(owner), request_network.id, member.id, True)
+    networks.decide_request(viewer(owner), request_network.id, outsider.id, False)
+    with pytest.raises(Refused):
+        networks.decide_request(viewer(owner), request_network.id, member.id, True)
+    assert members_counted(request_network.id) == (2, 2)
+
+    networks.join(viewer(outsider), network.id)
+    networks.join(viewer(admin), network.id)
+    networks.join(viewer(outsider), request_network.id)  # waits in the target, belongs to the source: a member after the merge
+    networks.merge(viewer(admin), network.id, request_network.id)
+    assert members_counted(request_network.id) == (4, 4) and members_counted(network.id) == (0, 0)
+    assert [(row.network.name, row.member_count) for row in networks.listing(viewer(owner))] == [("Housing first", 4)]
 
 
 def test_workspace_linked_to_a_network_shows_on_its_page(network, owner, workspace):

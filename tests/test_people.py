@@ -84,6 +84,19 @@ def test_directory_pages_through_many_members(password_hash, member):
     assert (second.count, second.page, second.pages, len(second.people)) == (people.PAGE_SIZE + 5, 2, 2, 5)
 
 
+def test_name_search_ignores_case_beyond_ascii_and_how_the_name_was_typed(password_hash, member):
+    asa = make_person(password_hash, "Asa")
+    people.save_profile(viewer(asa), profile(asa, name="Åsa Öhman", organisation="Föreningen Ärlig ry"))
+    for typed in ("åsa", "ÅSA", "öhman", "  ÅSA   öhman ", "a\u030asa", "ärlig"):
+        assert names(people.directory(viewer(member), Filters(text=typed))) == ["Åsa Öhman"], typed
+    assert people.directory(viewer(member), Filters(text="%")).count == 0
+
+
+def test_name_search_follows_a_changed_name(sofia, member):
+    people.save_profile(viewer(sofia), profile(sofia, name="Sofia Lindqvist"))
+    assert names(people.directory(viewer(member), Filters(text="lindqvist"))) == ["Sofia Lindqvist"]
+
+
 def test_member_sees_every_field_of_another_member(sofia, member):
     card = people.person(viewer(member), sofia.id, language="en").card
     assert (card.region, card.organisation_type, card.bio, card.languages) == ("Ostrobothnia", "NGO", "Reception centres.", ["Arabic", "Swedish"])

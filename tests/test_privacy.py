@@ -56,7 +56,7 @@ def test_member_deletes_their_account_keeping_posts_as_a_former_member(member, w
         post = session.exec(select(Post).where(Post.author_id == member.id)).one()
         entry = session.exec(select(AuditEntry).where(AuditEntry.action == "account.delete")).one()
     assert (former.name, former.organisation, former.status) == (privacy.FORMER_MEMBER, "", Status.ERASED)
-    assert "bob" not in former.email and former.password_hash == privacy.UNUSABLE_PASSWORD
+    assert "bob" not in former.name_key + former.organisation_key + former.email and former.password_hash == privacy.UNUSABLE_PASSWORD
     assert post.body == "My number is 040 123 4567." and post.deleted_at is None
     assert entry.target_user_id == member.id and entry.reason == "content kept as a former member's"
     assert list(get_storage().keys("workspaces/")) == [version.storage_key]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index
+from sqlalchemy import BigInteger, Index, Text, event, inspect
 from sqlmodel import Field, SQLModel
 
 from partnerskap.models.base import utcnow
@@ -56,6 +57,26 @@ class User(SQLModel, table=True):
     two_factor_since: datetime | None = None
     # The newest 30-second step whose code was accepted: a code (or an older one) is never accepted twice.
     totp_last_step: int = Field(default=0, sa_type=BigInteger, sa_column_kwargs={"server_default": "0"})
+    # The name and organisation as the directory's search compares them (`folded`), set on every write below: SQLite's
+    # lower() folds only ASCII, and folding each row at search time made every search read and fold the whole table.
+    name_key: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    organisation_key: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+
+
+def folded(text: str) -> str:
+    """Text as searches compare it: one space between words, composed the same way whatever the keyboard sent, case folded."""
+    return unicodedata.normalize("NFKC", " ".join(text.split())).casefold()
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _fold_search_keys(_mapper, _connection, user: User) -> None:
+    """Keep the search keys in step with the name and organisation, whichever service or script wrote them."""
+    written = inspect(user).attrs
+    if written.name.history.has_changes():
+        user.name_key = folded(user.name)
+    if written.organisation.history.has_changes():
+        user.organisation_key = folded(user.organisation)
 
 
 class AuthSession(SQLModel, table=True):

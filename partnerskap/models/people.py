@@ -82,6 +82,9 @@ class Network(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
     merged_into: int | None = Field(default=None, foreign_key="network.id")
+    # Members not pending, kept in the transactions of services.networks that add and remove them: a network's page and
+    # the list of networks read it instead of counting thousands of rows on every view.
+    member_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class NetworkMember(SQLModel, table=True):

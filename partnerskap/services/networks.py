@@ -83,7 +83,7 @@ def create(viewer: Viewer, form: NetworkForm) -> Network:
         with transaction() as session:
             if session.exec(select(Network.id).where(Network.name_key == name_key(form.name))).first() is not None:
                 raise Invalid({"name": NAME_TAKEN})
-            network = Network(name=form.name, name_key=name_key(form.name), purpose=form.purpose, kind=form.kind, access=form.access, created_by=viewer.id)
+            network = Network(name=form.name, name_key=name_key(form.name), purpose=form.purpose, kind=form.kind, access=form.access, created_by=viewer.id, member_count=1)
             session.add(network)
             session.flush()
             session.add(NetworkMember(network_id=network.id, user_id=viewer.id, role="owner"))
@@ -91,6 +91,12 @@ def create(viewer: Viewer, form: NetworkForm) -> Network:
             return network
     except IntegrityError:  # another member took the name at the same moment
         raise Invalid({"name": NAME_TAKEN}) from None
+
+
+def _count_members(session: Session, network_id: int, change: int) -> None:
+    """Add to the network's member count in the transaction that changes its members (one UPDATE, so concurrent changes add up)."""
+    if change:
+        session.exec(update(Network).where(col(Network.id) == network_id).values(member_count=col(Network.member_count) + change))
 
 
 def authorise(session: Session, viewer: Viewer, network_id: int, action: Action) -> NetworkPlace:
@@ -111,10 +117,8 @@ class NetworkRow:
 def listing(viewer: Viewer, *, query: str = "") -> list[NetworkRow]:
     """The networks that are not merged away, the viewer's first, then by name; closed ones last."""
     require_member(viewer)
-    counts = select(NetworkMember.network_id, func.count().label("members")).where(col(NetworkMember.pending).is_(False)).group_by(NetworkMember.network_id).subquery()
     statement = (
-        select(Network, counts.c.members, NetworkMember.role, NetworkMember.pending)
-        .join(counts, counts.c.network_id == col(Network.id), isouter=True)
+        select(Network, NetworkMember.role, NetworkMember.pending)
         .join(NetworkMember, (col(NetworkMember.network_id) == col(Network.id)) & (col(NetworkMember.user_id) == viewer.id), isouter=True)
         .where(col(Network.merged_into).is_(None))
     )
@@ -122,7 +126,7 @@ def listing(viewer: Viewer, *, query: str = "") -> list[NetworkRow]:
         statement = statement.where(col(Network.name_key).contains(text, autoescape=True))
     with transaction() as session:
         rows = session.exec(statement.order_by(col(Network.closed_at).is_not(None), NetworkMember.role.is_(None), Network.name_key).limit(200)).all()
-    return [NetworkRow(network, members or 0, role if not pending else None, bool(pending)) for network, members, role, pending in rows]
+    return [NetworkRow(network, network.member_count, role if not pending else None, bool(pending)) for network, role, pending in rows]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,7 +149,6 @@ def page(viewer: Viewer, network_id: int) -> NetworkPage:
         place = authorise(session, viewer, network_id, Action.SEE)
         readable = bool(permissions.decide(viewer, Action.READ, place))
         reviews = bool(permissions.decide(viewer, Action.REVIEW, place))
-        member_count = session.exec(select(func.count()).select_from(NetworkMember).where(NetworkMember.network_id == network_id, col(NetworkMember.pending).is_(False))).one()
         members = session.exec(
             select(User.id, User.name, User.organisation, NetworkMember.role)
             .join(NetworkMember, col(NetworkMember.user_id) == col(User.id))
@@ -179,7 +182,7 @@ def page(viewer: Viewer, network_id: int) -> NetworkPage:
             if permissions.decide(viewer, Action.CONTRIBUTE, place)
             else []
         )
-        return NetworkPage(place, member_count, [tuple(row) for row in members], [tuple(row) for row in requests], [tuple(row) for row in linked], threads, linkable)
+        return NetworkPage(place, place.network.member_count, [tuple(row) for row in members], [tuple(row) for row in requests], [tuple(row) for row in linked], threads, linkable)
 
 
 def join(viewer: Viewer, network_id: int) -> bool:
@@ -188,6 +191,7 @@ def join(viewer: Viewer, network_id: int) -> bool:
         place = authorise(session, viewer, network_id, Action.JOIN)
         pending = place.network.access == "request"
         session.add(NetworkMember(network_id=network_id, user_id=viewer.id, pending=pending))
+        _count_members(session, network_id, 0 if pending else 1)
         return not pending
 
 
@@ -200,7 +204,8 @@ def leave(viewer: Viewer, network_id: int) -> None:
             others = session.exec(select(func.count()).select_from(NetworkMember).where(NetworkMember.network_id == network_id, NetworkMember.user_id != viewer.id)).one()
             if owners == 1 and others:
                 raise Refused(N_("You are the network's last owner: make another member an owner first."))
-        session.exec(delete(NetworkMember).where(col(NetworkMember.network_id) == network_id, col(NetworkMember.user_id) == viewer.id))
+        left = session.exec(delete(NetworkMember).where(col(NetworkMember.network_id) == network_id, col(NetworkMember.user_id) == viewer.id, col(NetworkMember.pending).is_(False)))
+        _count_members(session, network_id, -left.rowcount)
 
 
 def decide_request(viewer: Viewer, network_id: int, user_id: int, accept: bool) -> None:
@@ -211,9 +216,9 @@ def decide_request(viewer: Viewer, network_id: int, user_id: int, accept: bool) 
         if request is None:
             raise Refused(N_("This request has already been decided."))
         if accept:
-            request.pending = False
-            request.joined_at = utcnow()
-            session.add(request)
+            # Only a request still waiting is accepted, so two owners accepting it at once count the member once.
+            accepted = session.exec(update(NetworkMember).where(col(NetworkMember.id) == request.id, col(NetworkMember.pending).is_(True)).values(pending=False, joined_at=utcnow()))
+            _count_members(session, network_id, accepted.rowcount)
         else:
             session.delete(request)
 
@@ -237,14 +242,17 @@ def merge(viewer: Viewer, source_id: int, target_id: int) -> Network:
         if source.merged_into is not None or target.merged_into is not None:
             raise Refused(permissions.NETWORK_NOT_FOUND)
         present = {row.user_id: row for row in session.exec(select(NetworkMember).where(NetworkMember.network_id == target_id)).all()}
+        joining = 0
         for moving in session.exec(select(NetworkMember).where(NetworkMember.network_id == source_id)).all():
             staying = present.get(moving.user_id)
             if staying is None:
                 moving.network_id = target_id
                 session.add(moving)
+                joining += 0 if moving.pending else 1
                 continue
             if staying.pending and not moving.pending:
                 staying.pending = False
+                joining += 1
             if moving.role == "owner":
                 staying.role = "owner"
             session.add(staying)
@@ -257,8 +265,9 @@ def merge(viewer: Viewer, source_id: int, target_id: int) -> Network:
                 link.network_id = target_id
                 session.add(link)
         session.exec(update(Thread).where(col(Thread.network_id) == source_id).values(network_id=target_id))
-        source.merged_into, source.closed_at = target_id, utcnow()
+        source.merged_into, source.closed_at, source.member_count = target_id, utcnow(), 0
         session.add(source)
+        _count_members(session, target_id, joining)
         audit.record(actor_id=viewer.id, action="network.merge", reason=f"{source.name} (#{source_id}) -> {target.name} (#{target_id})", session=session)
         return target
 

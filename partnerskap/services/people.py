@@ -27,6 +27,7 @@ from partnerskap.models import (
     User,
     Workspace,
 )
+from partnerskap.models.accounts import folded
 from partnerskap.models.base import utcnow
 from partnerskap.services import accounts, audit, search_index
 from partnerskap.services.errors import Invalid, Refused
@@ -261,10 +262,9 @@ def _filtered(viewer: Viewer | None, filters: Filters):
         conditions.append(col(Profile.organisation_type) == filters.organisation_type)
         if public:
             conditions.append(col(Profile.public_organisation_type).is_(True))
-    if text := " ".join(filters.text.split())[:100].casefold():
-        pattern = "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
-        in_organisation = func.lower(User.organisation).like(pattern)
-        conditions.append(or_(func.lower(User.name).like(pattern), in_organisation & col(Profile.public_organisation).is_(True) if public else in_organisation))
+    if text := folded(filters.text)[:100]:
+        in_organisation = col(User.organisation_key).contains(text, autoescape=True)
+        conditions.append(or_(col(User.name_key).contains(text, autoescape=True), in_organisation & col(Profile.public_organisation).is_(True) if public else in_organisation))
     return conditions
 
 

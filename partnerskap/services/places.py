@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from partnerskap.models import (
@@ -17,6 +17,7 @@ from partnerskap.models import (
     User,
     Workspace,
 )
+from partnerskap.models.accounts import folded
 from partnerskap.services import permissions
 from partnerskap.services.errors import Refused
 from partnerskap.services.permissions import (
@@ -133,10 +134,9 @@ def reader_names(session: Session, thread: Thread, prefix: str) -> list[tuple[in
     """The first few readers of the thread's place whose name starts with the prefix (mention completion as one types)."""
     kind, place_id = of_thread(thread)
     readers = _readers(kind, place_id).subquery()
-    pattern = prefix.strip().casefold().replace("\\", "").replace("%", "").replace("_", "") + "%"
     rows = session.exec(
         select(User.id, User.name)
-        .where(col(User.id).in_(select(readers)), func.lower(User.name).like(pattern), col(User.status) == Status.APPROVED)
+        .where(col(User.id).in_(select(readers)), col(User.name_key).startswith(folded(prefix), autoescape=True), col(User.status) == Status.APPROVED)
         .order_by(User.name)
         .limit(MENTIONS_AT_MOST)
     ).all()

@@ -25,6 +25,7 @@ from partnerskap.models import (
     Workspace,
     WorkspaceRole,
 )
+from partnerskap.models.accounts import folded
 from partnerskap.models.base import utcnow
 from partnerskap.services import audit, mail, notifications, permissions, search_index
 from partnerskap.services.addresses import EMAIL_PATTERN, normalise_email
@@ -493,7 +494,7 @@ def _find_person(session: Session, who: str) -> User | None:
     ).first()
     if by_email:
         return by_email
-    by_name = session.exec(select(User).where(func.lower(User.name) == who.casefold(), User.status == Status.APPROVED)).all()
+    by_name = session.exec(select(User).where(User.name_key == folded(who), User.status == Status.APPROVED)).all()
     return by_name[0] if len(by_name) == 1 else None
 
 
