@@ -3,7 +3,9 @@
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import sys
 from collections.abc import AsyncIterator
 
 from partnerskap import db, offload
@@ -66,24 +68,49 @@ async def keep_relaying_live_updates(app) -> None:
 ANSWERS_LEAVE_SECONDS = 0.2
 
 
+async def end_worker(app) -> None:
+    """Save what is noted, close Reflex's connections as its own shutdown does, and end this worker process.
+
+    Granian's own stop drops its runtime's remaining tasks on threads that do not hold the interpreter and then
+    panics now and then (its issues 799 and 884; two SIGTERM drills in eleven here). Once every event is answered
+    and what was noted is saved, nothing is left for that stop to do, so the worker ends without it.
+    """
+    for save in (discussions.save_read_marks, sessions.save_visits, db.checkpoint):
+        try:
+            await offload.write(save)
+        except Exception:  # noqa: BLE001  (the others are still saved)
+            log.exception("Saving with %s failed while stopping", save.__name__)
+    with contextlib.suppress(Exception):  # the relay's token pairs, so that tabs reconnect to another worker cleanly
+        if (namespace := app.event_namespace) is not None:
+            await namespace._token_manager.disconnect_all()
+            await namespace._token_manager.close()
+    with contextlib.suppress(Exception):
+        await app.state_manager.close()
+    log.info("Stopped")
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 @contextlib.asynccontextmanager
-async def stop_gracefully() -> AsyncIterator[None]:
-    """On SIGTERM (or SIGINT), refuse new events and let those running finish and answer, then let the server stop.
+async def stop_gracefully(app) -> AsyncIterator[None]:
+    """On SIGTERM (or SIGINT), refuse new events and let those running finish and answer, then end the worker.
 
     Granian stops a worker's websockets as soon as the signal arrives, so events still running could no longer
-    answer: the worker's handler for it runs only once they have (or the grace period has passed). The background
-    jobs stop after that, and `every_second` saves what is noted once more.
+    answer: its own handler is replaced while the worker runs under it, and the worker ends once they have
+    answered (or the grace period has passed) and what was noted is saved (`end_worker`).
     """
     loop = asyncio.get_running_loop()
-    # The server's own handler, which Granian installs in each worker's loop: it runs once we are done.
-    server_stops = [handle for signal_number in (signal.SIGTERM, signal.SIGINT) if (handle := loop._signal_handlers.get(signal_number))]
+    # Granian installs its handlers in each worker's loop; without them (tests, scripts) nothing is replaced.
+    under_granian = any(loop._signal_handlers.get(signal_number) for signal_number in (signal.SIGTERM, signal.SIGINT))
 
     async def stop() -> None:
         grace = config.settings.stop_grace_seconds
         log.info("Stopping: new events are refused; those running have %s s to finish", grace)
         await StopGate.close(grace)
         await asyncio.sleep(ANSWERS_LEAVE_SECONDS)
-        server_stops[0]._run()
+        await end_worker(app)
 
     def on_signal() -> None:
         if not StopGate.stopping:
@@ -91,7 +118,7 @@ async def stop_gracefully() -> AsyncIterator[None]:
             stopping.add(asyncio.ensure_future(stop()))
 
     stopping: set[asyncio.Future] = set()  # held, so that the stop is not collected while it waits
-    if server_stops:
+    if under_granian:
         for signal_number in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signal_number, on_signal)
     yield
