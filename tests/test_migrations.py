@@ -1,5 +1,7 @@
 """The alembic migrations and the models agree, on SQLite and on PostgreSQL."""
 
+import dataclasses
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -32,16 +34,21 @@ def scratch_postgres_database():
     yield from scratch_postgres()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_migrations_go_up_and_down_cleanly(backend, tmp_path, request, monkeypatch):
-    import dataclasses
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database(request, tmp_path, monkeypatch) -> str:
+    """An empty database of each kind, the one the migrations and the services use during the test; its URL."""
+    url = f"sqlite:///{tmp_path / 'm.db'}" if request.param == "sqlite" else request.getfixturevalue("scratch_postgres")
+    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, database_url=url))
+    return url
+
+
+def test_migrations_go_up_and_down_cleanly(empty_database):
 
     from alembic import command
 
     from partnerskap.migrations import alembic_config
 
-    url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else request.getfixturevalue("scratch_postgres")
-    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, database_url=url))
+    url = empty_database
     command.upgrade(alembic_config(), "head")
     assert differences(url) == []
     command.downgrade(alembic_config(), "base")
@@ -49,9 +56,7 @@ def test_migrations_go_up_and_down_cleanly(backend, tmp_path, request, monkeypat
     assert differences(url) == []
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_posts_written_before_0005_are_rendered_by_it(backend, tmp_path, request, monkeypatch):
-    import dataclasses
+def test_posts_written_before_0005_are_rendered_by_it(empty_database):
     from datetime import UTC, datetime
 
     from alembic import command
@@ -60,8 +65,7 @@ def test_posts_written_before_0005_are_rendered_by_it(backend, tmp_path, request
     from partnerskap.migrations import alembic_config
     from partnerskap.models import Status, Thread
 
-    url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else request.getfixturevalue("scratch_postgres")
-    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, database_url=url))
+    url = empty_database
     command.upgrade(alembic_config(), "0004")
     now = datetime.now(UTC)
     post = table("post", column("id"), column("thread_id"), column("author_id"), column("body"), column("idempotency_key"), column("created_at"), column("deleted_at"))
@@ -91,17 +95,14 @@ def test_posts_written_before_0005_are_rendered_by_it(backend, tmp_path, request
     assert [tuple(row) for row in rendered] == [(1, "<p><strong>Welcome</strong>, everyone!</p>\n"), (2, "")]
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_posts_are_rendered_again_by_0018_with_mentions_linking_to_people(backend, tmp_path, request, monkeypatch):
-    import dataclasses
+def test_posts_are_rendered_again_by_0018_with_mentions_linking_to_people(empty_database):
 
     from alembic import command
     from sqlalchemy import column, select, table, update
 
     from partnerskap.migrations import alembic_config
 
-    url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else request.getfixturevalue("scratch_postgres")
-    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, database_url=url))
+    url = empty_database
     command.upgrade(alembic_config(), "0017")
     engine = create_engine(url)
     post = table("post", column("id"), column("html"))
@@ -142,9 +143,7 @@ def _one_thread_with_posts(connection, bodies: list[str]) -> None:
     )
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_links_written_before_0007_are_sealed_by_it_and_sent_ones_forgotten(backend, tmp_path, request, monkeypatch):
-    import dataclasses
+def test_links_written_before_0007_are_sealed_by_it_and_sent_ones_forgotten(empty_database):
     from datetime import UTC, datetime
 
     from alembic import command
@@ -154,8 +153,7 @@ def test_links_written_before_0007_are_sealed_by_it_and_sent_ones_forgotten(back
     from partnerskap.models import OutboxMessage
     from partnerskap.services import mail
 
-    url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else request.getfixturevalue("scratch_postgres")
-    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, database_url=url))
+    url = empty_database
     command.upgrade(alembic_config(), "0005")
     now = datetime.now(UTC)
     outbox = table("outboxmessage", column("id"), column("recipient"), column("subject"), column("body"), column("created_at"), column("sent_at"), column("error"))
@@ -185,9 +183,7 @@ def test_links_written_before_0007_are_sealed_by_it_and_sent_ones_forgotten(back
     assert mail.readable_body(OutboxMessage(recipient="frida@example.org", subject="Confirm", body=rows[0].body, sealed_links=rows[0].sealed_links)) == waiting
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_0022_folds_names_for_the_directory_and_counts_network_members(backend, tmp_path, request, monkeypatch):
-    import dataclasses
+def test_0022_folds_names_for_the_directory_and_counts_network_members(empty_database):
     from datetime import UTC, datetime
 
     from alembic import command
@@ -196,8 +192,7 @@ def test_0022_folds_names_for_the_directory_and_counts_network_members(backend, 
     from partnerskap.migrations import alembic_config
     from partnerskap.models import Status
 
-    url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else request.getfixturevalue("scratch_postgres")
-    monkeypatch.setattr(config, "settings", dataclasses.replace(config.settings, database_url=url))
+    url = empty_database
     command.upgrade(alembic_config(), "0021")
     now = datetime.now(UTC)
     people = [
