@@ -119,10 +119,14 @@ def reply_form() -> rx.Component:
     return rx.form(
         rx.el.input(type="hidden", name="key", value=ThreadState.reply_key),
         rx.el.label(T("Your reply (markdown)"), html_for="reply-body", class_name="field-label"),
-        rx.text(T("Mention a member to notify them: pick them here."), size="1", color="var(--gray-11)", id="reply-hint"),
+        # Only where the picker above is shown: in a workspace of one, there is nobody to pick.
+        rx.cond(
+            ~ThreadState.in_workspace | (ThreadState.members.length() > 0),
+            rx.text(T("Mention a member to notify them: pick them above."), size="1", color="var(--gray-11)", id="reply-hint"),
+        ),
         rx.hstack(
-            rx.button(T("Write"), type="button", on_click=ThreadState.preview(False, ""), variant=rx.cond(ThreadState.previewing, "ghost", "soft"), aria_pressed=rx.cond(ThreadState.previewing, "false", "true"), size="1"),
-            rx.button(T("Preview"), type="button", on_click=ThreadState.preview(True, REPLY_TEXT), variant=rx.cond(ThreadState.previewing, "soft", "ghost"), aria_pressed=rx.cond(ThreadState.previewing, "true", "false"), size="1"),
+            rx.button(T("Write"), type="button", on_click=ThreadState.preview(False, ""), variant=rx.cond(ThreadState.previewing, "outline", "soft"), aria_pressed=rx.cond(ThreadState.previewing, "false", "true"), size="1"),
+            rx.button(T("Preview"), type="button", on_click=ThreadState.preview(True, REPLY_TEXT), variant=rx.cond(ThreadState.previewing, "soft", "outline"), aria_pressed=rx.cond(ThreadState.previewing, "true", "false"), size="1"),
             role="group",
             aria_label=T("Write or preview"),
             spacing="1",

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from partnerskap.db import transaction
 from partnerskap.models import Role, User
 from tests.browser.axe import assert_accessible
-from tests.browser.test_membership_journey import log_in, open_page, switch_language
+from tests.browser.test_membership_journey import log_in, open_login, open_page, switch_language
 from tests.browser.test_workspace_journey import approved_member, live_database
 from tests.conftest import PASSWORD
 from tests.live_server import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP_SECRET, LiveServer, admin_code
@@ -27,7 +27,7 @@ def test_new_administrator_enrols_a_second_factor_at_login_then_signs_in_with_a_
         session.add(promoted)
 
     page = new_context().new_page()
-    open_page(page, live_server.url + "/login")
+    open_login(page, live_server)
     page.locator("#email").fill(ruth.email)
     page.locator("#password").fill(PASSWORD)
     page.locator("form button[type=submit]").click()
@@ -121,7 +121,7 @@ def test_member_switches_two_factor_sign_in_on_and_off_on_the_account_page(live_
     expect(page.locator(".notice")).to_contain_text("Two-factor sign-in is on.")
 
     second = new_context().new_page()
-    open_page(second, live_server.url + "/login")
+    open_login(second, live_server)
     second.locator("#email").fill(sami.email)
     second.locator("#password").fill(PASSWORD)
     second.locator("form button[type=submit]").click()

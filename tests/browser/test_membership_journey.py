@@ -38,15 +38,20 @@ def check_in_every_language(page: Page, label: str, *, end_in: str = "en") -> No
         assert_accessible(page, f"{label} [{language}]")
 
 
+def open_login(page: Page, server: LiveServer) -> None:
+    """Open the login form ready to type in: a browser's first visit goes through /auth/begin and loads it again."""
+    first_login_here = not any(cookie["name"] == sessions.LOGIN_COOKIE for cookie in page.context.cookies())
+    open_page(page, server.url + "/login")
+    if first_login_here:  # what was typed before that second load would be lost
+        page.wait_for_url(re.compile(r"/login/?\?began=1"))
+        expect(page.locator(".site")).to_have_attribute("lang", re.compile(r"^(fi|sv|en)$"))
+
+
 def log_in(page: Page, server: LiveServer, email: str, password: str, *, totp_secret: str = "") -> None:
     """Log in through the form (and with the authenticator's code when the person has one); the cookie route then lands on the home (or, for applicants, the status page)."""
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
-    first_login_here = not any(cookie["name"] == sessions.LOGIN_COOKIE for cookie in page.context.cookies())
-    open_page(page, server.url + "/login")
-    if first_login_here:  # the login page first gives this browser its login value, through /auth/begin
-        page.wait_for_url(re.compile(r"/login/?\?began=1"))
-        expect(page.locator(".site")).to_have_attribute("lang", re.compile(r"^(fi|sv|en)$"))
+    open_login(page, server)
     page.locator("#email").fill(email)
     page.locator("#password").fill(password)
     page.locator("form button[type=submit]").click()
