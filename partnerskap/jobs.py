@@ -30,12 +30,16 @@ async def hourly_housekeeping() -> None:
         await asyncio.sleep(HOURLY)
 
 
+# What `every_second` writes, and a stopping worker once more: the noted read marks and visits, SQLite's checkpoint.
+SAVE_EACH_SECOND = (discussions.save_read_marks, sessions.save_visits, db.checkpoint)
+
+
 async def every_second() -> None:
     """Write the noted read marks and session visits once a second (and once more when the server stops); checkpoint SQLite's log."""
     try:
         while True:
             await asyncio.sleep(1)
-            for job in (discussions.save_read_marks, sessions.save_visits, db.checkpoint):
+            for job in SAVE_EACH_SECOND:
                 try:
                     await offload.write(job)
                 except Exception:  # noqa: BLE001  (tried again in a second)
@@ -75,7 +79,7 @@ async def end_worker(app) -> None:
     panics now and then (its issues 799 and 884; two SIGTERM drills in eleven here). Once every event is answered
     and what was noted is saved, nothing is left for that stop to do, so the worker ends without it.
     """
-    for save in (discussions.save_read_marks, sessions.save_visits, db.checkpoint):
+    for save in SAVE_EACH_SECOND:
         try:
             await offload.write(save)
         except Exception:  # noqa: BLE001  (the others are still saved)
