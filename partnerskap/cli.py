@@ -42,7 +42,7 @@ def prepare() -> None:
         demo.seed()
     from partnerskap.services import search
 
-    if search.index_is_empty():  # a new instance, or one upgraded to the release that brought search
+    if not search.index_is_current():  # a new instance, an upgraded one, or a host that gained or lost Voikko
         reindex()
 
 
