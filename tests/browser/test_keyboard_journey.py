@@ -34,7 +34,7 @@ FOCUSED = """() => {
 }"""
 
 
-def tab_to(page: Page, role: str, name: str, *, within: Page | Locator | None = None, limit: int = 80) -> Locator:
+def tab_to(page: Page, role: str, name: str | re.Pattern, *, within: Page | Locator | None = None, limit: int = 80) -> Locator:
     """Press Tab until the control of that role and accessible name has focus, as a keyboard user would reach it."""
     target = (within or page).get_by_role(role, name=name, exact=True)
     stops = []
@@ -43,7 +43,7 @@ def tab_to(page: Page, role: str, name: str, *, within: Page | Locator | None = 
         if target.evaluate_all("(found) => found.includes(document.activeElement)"):
             return target
         stops.append(page.evaluate(FOCUSED))
-    raise AssertionError(f'{limit} presses of Tab never reached the {role} "{name}"; focus went to:\n' + "\n".join(stops))
+    raise AssertionError(f'{limit} presses of Tab never reached the {role} "{getattr(name, "pattern", name)}"; focus went to:\n' + "\n".join(stops))
 
 
 def type_into(page: Page, role: str, name: str, text: str, **where) -> None:
@@ -107,10 +107,13 @@ def test_kaisa_registers_uploads_reports_and_the_administrator_hides_the_post_wi
     open_page(kaisa, link.group(0))  # typed into the address bar, as from the e-mail
     expect(kaisa.locator("#confirmed")).to_be_visible()
 
-    # The administrator approves her from the membership page, by keyboard too.
+    # The administrator follows the notification of her application and approves her, by keyboard too.
     admin = new_context().new_page()
     log_in_by_keyboard(admin, live_server, ADMIN_EMAIL, ADMIN_PASSWORD, totp_secret=ADMIN_TOTP_SECRET)
-    open_page(admin, live_server.url + "/admin")
+    open_page(admin, live_server.url + "/notifications")
+    tab_to(admin, "button", re.compile(r"applied for membership"))  # others' applications may be waiting in the same group
+    admin.keyboard.press("Enter")
+    admin.wait_for_url(re.compile(r"/admin/?$"))
     applicant = admin.locator(".rt-Card").filter(has=admin.get_by_role("heading", name=KAISA["name"]))
     tab_to(admin, "button", "Approve", within=applicant, limit=300)
     admin.keyboard.press("Enter")
