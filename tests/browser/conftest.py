@@ -26,8 +26,8 @@ def new_context(browser):
     """Make isolated browser contexts (separate cookies), closed after the test."""
     contexts = []
 
-    def make(locale: str = "en-GB"):
-        context = browser.new_context(locale=locale)
+    def make(locale: str = "en-GB", **options):
+        context = browser.new_context(locale=locale, **options)
         context.set_default_timeout(15000)
         contexts.append(context)
         return context
