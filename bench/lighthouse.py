@@ -1,13 +1,13 @@
 """Lighthouse on a production instance with the demo content: the front page, a member's home and a thread.
 
     python -m bench.lighthouse                       # installs lighthouse 12 into .tools/lighthouse the first time
-    LIGHTHOUSE_DIR=/tmp/lh python -m bench.lighthouse --runs 3
+    LIGHTHOUSE_DIR=/tmp/lh python -m bench.lighthouse --runs 1 --desktop
 
 An instance is prepared and served as the browser tests serve one (`reflex run --env prod --single-port`, SQLite,
 PARTNERSKAP_DEMO=1). A session for the demo member Aino is issued in the instance's own environment, and its
 cookie goes to Lighthouse as an extra header, so /home and the demo thread are measured signed in. Lighthouse 12
 (the last line that runs on Node 20) drives Debian's Chromium with its default mobile emulation and simulated
-throttling. The script prints a markdown table of the median run per page and the failing audits of each page;
+throttling (`--desktop`: its desktop preset). The script prints a markdown table of the median run per page and the failing audits of each page;
 the JSON reports stay in the scratch directory it names. Nothing here is a test.
 """
 
@@ -52,7 +52,7 @@ def lighthouse_binary() -> Path:
     return binary
 
 
-def measure(binary: Path, url: str, report: Path, cookie: str = "") -> dict:
+def measure(binary: Path, url: str, report: Path, cookie: str = "", *, desktop: bool = False) -> dict:
     """One Lighthouse run of one address; its JSON report."""
     command = [
         str(binary),
@@ -63,6 +63,8 @@ def measure(binary: Path, url: str, report: Path, cookie: str = "") -> dict:
         f"--only-categories={','.join(CATEGORIES)}",
         f"--chrome-flags={CHROME_FLAGS}",
     ]
+    if desktop:
+        command.append("--preset=desktop")
     if cookie:
         command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
     subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")})
@@ -92,6 +94,7 @@ def failing(result: dict) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per page; the table shows the median")
+    parser.add_argument("--desktop", action="store_true", help="Lighthouse's desktop preset instead of its mobile default")
     args = parser.parse_args()
     binary = lighthouse_binary()
     scratch = Path(tempfile.mkdtemp(prefix="partnerskap-lighthouse-"))
@@ -100,11 +103,13 @@ def main() -> None:
         name, token, thread_id = subprocess.run([sys.executable, "-c", _SESSION], cwd=ROOT, env=server.env, check=True, capture_output=True, text=True).stdout.split()
         cookie = f"{name}={token}"
         pages = {"front page /": ("/", ""), "member's home /home": ("/home", cookie), f"thread /threads/{thread_id}": (f"/threads/{thread_id}", cookie)}
-        print(f"Lighthouse {subprocess.run([str(binary), '--version'], capture_output=True, text=True).stdout.strip()}, reports in {scratch}", flush=True)
+        version = subprocess.run([str(binary), "--version"], capture_output=True, text=True).stdout.strip()
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        print(f"Lighthouse {version}, commit {commit}, load average {os.getloadavg()[0]:.1f}, reports in {scratch}", flush=True)
         print("| page | performance | accessibility | best practices | LCP s | TBT ms | CLS |\n|---|---:|---:|---:|---:|---:|---:|")
         problems = {}
         for label, (path, sent_cookie) in pages.items():
-            results = [measure(binary, server.url + path, scratch / f"{path.strip('/').replace('/', '-') or 'front'}-{run}.json", sent_cookie) for run in range(args.runs)]
+            results = [measure(binary, server.url + path, scratch / f"{path.strip('/').replace('/', '-') or 'front'}-{run}.json", sent_cookie, desktop=args.desktop) for run in range(args.runs)]
             # The run with the median performance score stands for the page.
             results.sort(key=lambda result: result["categories"]["performance"]["score"])
             median = results[len(results) // 2]
@@ -116,6 +121,7 @@ def main() -> None:
             if args.runs > 1:
                 performance = [round(result["categories"]["performance"]["score"] * 100) for result in results]
                 problems[label].insert(0, f"performance of each run: {performance}, median {statistics.median(performance)}")
+        print(f"\nLoad average at the end: {os.getloadavg()[0]:.1f}")
         for label, lines in problems.items():
             print(f"\n{label}:")
             for line in lines:
