@@ -15,18 +15,25 @@ _KEEP = """useEffect(() => {
   const kept = (window.partnerskapUnsent ??= { submitted: new Set(), offered: new Set() });
   const keep = (form, sending) => {
     const body = form && form.querySelector("#reply-body"), key = form && form.elements.key;
-    if (!body || !key || !body.value.trim()) return;
-    if (sending) { kept.submitted.add(key.value); }
-    try { localStorage.setItem(%(name)s, JSON.stringify({ key: key.value, body: body.value })); } catch (error) {}
+    if (!body || !key) return;
+    try {
+      if (!body.value.trim()) { localStorage.removeItem(%(name)s); return; }
+      if (sending) { kept.submitted.add(key.value); }
+      localStorage.setItem(%(name)s, JSON.stringify({ key: key.value, body: body.value, who: %(who)s }));
+    } catch (error) {}
   };
   const sent = (event) => keep(event.target, true);
+  // Online, the server keeps the draft; words kept earlier follow the box, so a box emptied since is not refilled.
   const typed = (event) => {
-    if (event.target.id === "reply-body" && (!navigator.onLine || document.getElementById("connection-lost"))) { keep(event.target.form, false); }
+    if (event.target.id !== "reply-body") return;
+    let held = false;
+    try { held = localStorage.getItem(%(name)s) !== null; } catch (error) {}
+    if (held || !navigator.onLine || document.getElementById("connection-lost")) { keep(event.target.form, false); }
   };
   document.addEventListener("submit", sent, true);
   document.addEventListener("input", typed, true);
   return () => { document.removeEventListener("submit", sent, true); document.removeEventListener("input", typed, true); };
-}, [%(thread)s]);"""
+}, [%(thread)s, %(who)s]);"""
 # Once the thread has loaded, words kept by an earlier page go back to the server under their own key: it puts
 # them in the reply box with a notice, or, if that key was sent after all, says so and the browser forgets them.
 _OFFER = """useEffect(() => {
@@ -34,11 +41,11 @@ _OFFER = """useEffect(() => {
   const kept = (window.partnerskapUnsent ??= { submitted: new Set(), offered: new Set() });
   let unsent = null;
   try { unsent = JSON.parse(localStorage.getItem(%(name)s) || "null"); } catch (error) {}
-  if (!unsent || unsent.key === %(key)s || kept.submitted.has(unsent.key) || kept.offered.has(unsent.key)) return;
+  if (!unsent || unsent.who !== %(who)s || unsent.key === %(key)s || kept.submitted.has(unsent.key) || kept.offered.has(unsent.key)) return;
   kept.offered.add(unsent.key);
   unsent.thread = %(thread)s;
   (%(restore)s)();
-}, [%(ready)s, %(thread)s]);"""
+}, [%(ready)s, %(thread)s, %(who)s]);"""
 _FORGET = """useEffect(() => {
   try {
     const unsent = JSON.parse(localStorage.getItem(%(name)s) || "null");
@@ -55,10 +62,11 @@ class UnsentReply(rx.Fragment):
         thread, key, sent = ThreadState.thread_id, ThreadState.reply_key, ThreadState.sent_key
         ready = ThreadState.is_hydrated & ThreadState.found
         restore = rx.Var.create(EventChain(events=[ThreadState.save_draft(rx.Var("unsent.body"), rx.Var("unsent.key"), rx.Var("unsent.thread"))], args_spec=lambda: []))
-        names = {"name": f"{_PREFIX!r} + {thread!s}", "thread": str(thread), "key": str(key), "sent": str(sent), "ready": str(ready), "restore": str(restore)}
+        who = ThreadState.viewer_name  # words kept on a shared device go back to the member who wrote them only
+        names = {"name": f"{_PREFIX!r} + {thread!s}", "thread": str(thread), "key": str(key), "sent": str(sent), "ready": str(ready), "restore": str(restore), "who": str(who)}
         return [
-            effect(_KEEP % names, thread),
-            effect(_OFFER % names, thread, key, ready, restore),
+            effect(_KEEP % names, thread, who),
+            effect(_OFFER % names, thread, key, ready, restore, who),
             effect(_FORGET % names, thread, sent),
         ]
 

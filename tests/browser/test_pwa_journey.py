@@ -30,6 +30,8 @@ KEPT_URLS = """async () => {
   return urls;
 }"""
 
+KEPT_UNSENT = "Object.keys(localStorage).filter((name) => name.startsWith('partnerskap-unsent-'))"
+
 
 def controlled_by_worker(page: Page) -> bool:
     return page.evaluate("Boolean(navigator.serviceWorker.controller)")
@@ -140,8 +142,17 @@ def test_member_whose_reply_could_not_leave_finds_it_after_a_reload_offline_and_
     page.get_by_role("button", name="Send").click()
     expect(page.locator(".post").last).to_contain_text(words)
     expect(page.locator("#reply-body")).to_have_value("")
-    assert page.evaluate("Object.keys(localStorage).filter((name) => name.startsWith('partnerskap-unsent-'))") == []
+    assert page.evaluate(KEPT_UNSENT) == []
     page.reload()
     expect(page.locator(".post").last).to_contain_text(words)
     expect(page.locator("#reply-body")).to_have_value("")
     assert live_server.query("SELECT count(*) FROM post WHERE body = :body", body=words)[0][0] == 1
+
+    # Words typed while offline stay on the device only until the member logs out.
+    context.set_offline(True)
+    page.locator("#reply-body").fill("Half a sentence on a shared computer")
+    assert page.evaluate(KEPT_UNSENT) == [f"partnerskap-unsent-{thread.id}"]
+    context.set_offline(False)
+    page.locator("#log-out").click()
+    expect(page).to_have_url(re.compile(r"/(login)?/?$"))
+    assert page.evaluate(KEPT_UNSENT) == []
