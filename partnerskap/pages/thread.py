@@ -10,6 +10,7 @@ from partnerskap.components.layout import page
 from partnerskap.components.links import route_link
 from partnerskap.components.markup import sanitised_html
 from partnerskap.components.report import report_control
+from partnerskap.components.unsent import unsent_reply
 from partnerskap.schemas import PostPublic
 from partnerskap.state.discussions import ThreadState
 
@@ -141,6 +142,7 @@ def reply_form() -> rx.Component:
             ),
             markdown_toolbar("reply-body"),
         ),
+        unsent_reply(),
         rx.text_area(
             id="reply-body",
             name="body",
