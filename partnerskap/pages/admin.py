@@ -252,7 +252,7 @@ def audit_filter() -> rx.Component:
             field("Action", "action", form="audit", required=False, hint="For example membership.suspend, or moderation. for all moderation"),
             field("Target kind", "kind", form="audit", required=False, hint="user, workspace, post, document…"),
             field("From", "since", form="audit", type="date", required=False),
-            field("To", "until", form="audit", type="date", required=False),
+            field("Until", "until", form="audit", type="date", required=False),
             submit("Filter"),
             wrap="wrap",
             spacing="3",
