@@ -38,7 +38,7 @@ from partnerskap.models import (
     WorkspaceRole,
 )
 from partnerskap.models.base import utcnow
-from partnerskap.services import audit, documents, passwords, search_index, sessions
+from partnerskap.services import audit, documents, passwords, push, search_index, sessions
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import require_member
 from partnerskap.services.sessions import Viewer
@@ -155,6 +155,7 @@ def _erase(session: Session, user: User) -> None:
     """End the sessions and erase the profile; the row stays, named a former member, for the records that name it."""
     user_id = user.id
     sessions.revoke_all(user_id, session=session)
+    push.forget_member(session, user_id)
     for model in (Draft, ThreadReader, Notification, NotificationSettings, Membership, RecoveryCode, EmailToken, LoginTicket):
         session.exec(delete(model).where(model.user_id == user_id))
     session.exec(delete(JoinRequest).where(JoinRequest.user_id == user_id, JoinRequest.status == "pending"))
