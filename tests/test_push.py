@@ -126,7 +126,7 @@ def test_two_workers_delivering_at_once_send_each_push_once(member, outsider, se
     assert sum(sent) == 36 and len(posts) == 36
     bodies = {(path, bytes(body)) for path, body in posts}
     assert len(bodies) == 36
-    assert sorted(path for path, _body in posts) == sorted([f"/push/Bob-phone"] * 12 + [f"/push/Bob-laptop"] * 12 + ["/push/Charlie-phone"] * 12)
+    assert sorted(path for path, _body in posts) == sorted(["/push/Bob-phone"] * 12 + ["/push/Bob-laptop"] * 12 + ["/push/Charlie-phone"] * 12)
     assert waiting() == []
 
 
