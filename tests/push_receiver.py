@@ -51,12 +51,13 @@ class Received:
 
 
 class PushService:
-    """Answers every POST with `status` (after `delay` seconds) and keeps it in `received`."""
+    """Answers every POST with `status` (and `location`, after `delay` seconds) and keeps it in `received`."""
 
     def __init__(self, server: ThreadingHTTPServer):
         self.server = server
         self.received: list[Received] = []
         self.status = 201
+        self.location = ""  # sent with the answer when set (a redirect)
         self.delay = 0.0
         self.lock = threading.Lock()
 
@@ -84,6 +85,8 @@ def push_service() -> Iterator[PushService]:
             with service.lock:
                 service.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
             self.send_response(service.status)
+            if service.location:
+                self.send_header("Location", service.location)
             self.send_header("Content-Length", "0")
             self.end_headers()
 

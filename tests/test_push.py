@@ -154,6 +154,16 @@ def test_push_the_service_cannot_take_now_is_tried_again_later_then_given_up(mem
     assert len(service.received) == 2 and waiting() == [] and len(devices_of(member)) == 1
 
 
+def test_push_service_that_redirects_is_not_followed(member, service):
+    switch_on(member, service)
+    mention(member)
+    service.status, service.location = 307, f"{service.url}/somewhere-else"
+    assert push.deliver_pending() == 0
+    assert [arrived.path for arrived in service.received] == ["/push/Bob-phone"]
+    [later] = waiting()
+    assert later.attempts == 1
+
+
 def test_kind_the_member_switched_off_for_push_writes_no_push(member, service):
     switch_on(member, service)
     notifications.save_push_kinds(viewer(member), kinds=["reply"])

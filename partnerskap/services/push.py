@@ -227,9 +227,11 @@ def _contact() -> str:
 
 
 class _NoRedirects(requests.Session):
-    """A push service answers; it never sends the server on to another address."""
+    """A push service answers; it never sends the server on to another address (a redirect fails the post)."""
 
-    max_redirects = 0
+    def __init__(self) -> None:
+        super().__init__()
+        self.max_redirects = 0
 
 
 def _send(subscription: PushSubscription, payload: str, keys: Vapid) -> int:
