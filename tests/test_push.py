@@ -17,7 +17,9 @@ from partnerskap.models import Notification, PushDelivery, PushSubscription, Use
 from partnerskap.models.base import utcnow
 from partnerskap.services import notifications, privacy, push
 from partnerskap.services.errors import Refused
+from partnerskap.state.notifications import NotificationsState
 from tests.conftest import PASSWORD, make_person, viewer
+from tests.handlers import Tab
 from tests.push_receiver import Device, PushService, push_service
 from tests.refusals import CHOOSE_AN_OPTION
 
@@ -264,3 +266,12 @@ def test_deleted_account_s_devices_are_forgotten(member, service):
     mention(member)
     privacy.delete_account(viewer(member), PASSWORD, remove_content=False)
     assert devices_of(member) == [] and waiting() == []
+
+
+async def test_member_s_tab_sending_an_internal_address_is_told_so_in_finnish_and_nothing_is_saved(password_hash, keys):
+    aino = make_person(password_hash, "Aino", language="fi")
+    device = Device()
+    form = {"action": "on", "endpoint": "https://169.254.169.254/latest", "p256dh": device.p256dh, "auth": device.auth, "device": "Chromium"}
+    state, _ = await Tab.of(aino, accept_language="fi-FI").call(NotificationsState, "save_push_device", form)
+    assert state.notice == "Selain antoi osoitteen, johon alusta ei lähetä push-ilmoituksia."
+    assert devices_of(aino) == []
