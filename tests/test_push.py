@@ -4,8 +4,11 @@ never posted to the server's own network."""
 from __future__ import annotations
 
 import dataclasses
+import io
+import json
 import stat
 import threading
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -275,3 +278,12 @@ async def test_member_s_tab_sending_an_internal_address_is_told_so_in_finnish_an
     state, _ = await Tab.of(aino, accept_language="fi-FI").call(NotificationsState, "save_push_device", form)
     assert state.notice == "Selain antoi osoitteen, johon alusta ei lähetä push-ilmoituksia."
     assert devices_of(aino) == []
+
+
+def test_member_s_data_export_names_their_devices_but_not_their_keys(member, service):
+    switch_on(member, service, "laptop")
+    chunks, _name = privacy.export(viewer(member))
+    profile = zipfile.ZipFile(io.BytesIO(b"".join(chunks))).read("profile.json").decode()
+    [device] = json.loads(profile)["push_devices"]
+    assert device["device"] == "Chromium on laptop" and device["switched_on"] and device["last_delivered"] is None
+    assert devices_of(member)[0].auth not in profile and "/push/" not in profile

@@ -28,6 +28,7 @@ from partnerskap.models import (
     Post,
     PostAttachment,
     PostRevision,
+    PushSubscription,
     RecoveryCode,
     Status,
     Thread,
@@ -64,6 +65,10 @@ def export(viewer: Viewer) -> tuple[Iterator[bytes], str]:
             "workspaces": [
                 {"workspace": name, "role": role, "joined": _when(joined)}
                 for name, role, joined in session.exec(select(Workspace.name, Membership.role, Membership.joined_at).join(Membership, col(Membership.workspace_id) == col(Workspace.id)).where(Membership.user_id == user.id)).all()
+            ],
+            "push_devices": [
+                {"device": device.device, "switched_on": _when(device.created_at), "last_delivered": _when(device.last_success_at)}
+                for device in session.exec(select(PushSubscription).where(PushSubscription.user_id == user.id).order_by(col(PushSubscription.id))).all()
             ],
         }
         posts = [
