@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import socket
 import stat
 import threading
 import zipfile
@@ -262,6 +263,19 @@ def test_push_service_name_that_resolves_to_a_private_address_is_never_posted_to
     assert posted == [] and devices_of(member) == [] and waiting() == []
     assert push.may_post_to("https://fcm.example.com/fcm/send/abc") is True
     assert push.may_post_to("https://push.example.net/send/1") is False
+
+
+def test_device_whose_push_service_cannot_be_resolved_now_is_kept_and_its_push_tried_again(member, keys, monkeypatch):
+    def unresolvable(host):
+        raise socket.gaierror("Temporary failure in name resolution")
+
+    monkeypatch.setattr(push, "_addresses", unresolvable)
+    device = Device()
+    push.subscribe(viewer(member), endpoint="https://push.example.net/send/1", p256dh=device.p256dh, auth=device.auth, device="")
+    mention(member)
+    assert push.deliver_pending() == 0
+    [later] = waiting()
+    assert later.attempts == 1 and len(devices_of(member)) == 1
 
 
 def test_deleted_account_s_devices_are_forgotten(member, service):

@@ -140,16 +140,16 @@ def _addresses(host: str) -> list[str]:
 
 
 def may_post_to(endpoint: str) -> bool:
-    """Whether the server posts to this endpoint now: its form passes the rule and its name resolves to public addresses only."""
+    """Whether the server posts to this endpoint now: its form passes the rule and its name resolves to public addresses only.
+
+    Raises OSError when the name cannot be resolved now (the push is tried again later; the device is kept).
+    """
     host = _host(endpoint)
     if host is None:
         return False
     if host in LOOPBACK_HOSTS:  # only reachable with PARTNERSKAP_PUSH_LOOPBACK (see _host)
         return True
-    try:
-        found = _addresses(host)
-    except OSError:
-        return False
+    found = _addresses(host)
     return bool(found) and all(ipaddress.ip_address(address.split("%", 1)[0]).is_global for address in found)
 
 
@@ -236,8 +236,11 @@ class _NoRedirects(requests.Session):
 
 def _send(subscription: PushSubscription, payload: str, keys: Vapid) -> int:
     """Post one push; the push service's status (0 when it could not be reached). Never inside a transaction."""
-    if not may_post_to(subscription.endpoint):
-        return NOT_POSTED
+    try:
+        if not may_post_to(subscription.endpoint):
+            return NOT_POSTED
+    except OSError:
+        return 0
     with _NoRedirects() as session:
         try:
             answer = webpush(
