@@ -16,8 +16,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def live_server() -> LiveServer:
-    """The instance every browser test talks to."""
-    with running_instance() as server:
+    """The instance every browser test talks to (it posts pushes to the push journey's service on loopback)."""
+    with running_instance(PARTNERSKAP_PUSH_LOOPBACK="1") as server:
         yield server
 
 
