@@ -278,4 +278,5 @@ def library() -> rx.Component:
             ),
         ),
         context=LibraryState.workspace_name,
+        scope=LibraryState.workspace_id,
     )

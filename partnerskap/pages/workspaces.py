@@ -440,6 +440,7 @@ def workspace_members() -> rx.Component:
             ),
         ),
         context=WorkspaceState.intro.name,
+        scope=WorkspaceState.intro.id,
     )
 
 
@@ -463,4 +464,5 @@ def workspace_settings() -> rx.Component:
             ),
         ),
         context=WorkspaceState.intro.name,
+        scope=WorkspaceState.intro.id,
     )
