@@ -89,7 +89,7 @@ def navigation(nav_entry: Callable[[str, str], rx.Component], notifications: rx.
     ]
 
 
-def phone_menu(scoped: rx.Var | bool, scope: rx.Var | None) -> rx.Component:
+def phone_menu(scoped: rx.Var, scope: rx.Var) -> rx.Component:
     """Everything the header holds, in one menu button for narrow screens (the header stays one row at 360 px); its search opens in the page's workspace."""
     item = lambda label, href: rx.menu.item(rx.link(T(label), href=href, underline="none", width="100%"))  # noqa: E731
     return rx.menu.root(
@@ -103,7 +103,7 @@ def phone_menu(scoped: rx.Var | bool, scope: rx.Var | None) -> rx.Component:
             )
         ),
         rx.menu.content(
-            item("Search", rx.cond(scoped, "/search?in=" + scope.to(str), "/search") if scope is not None else "/search"),
+            rx.menu.item(rx.link(T("Search"), href=rx.cond(scoped, "/search?in=" + scope.to(str), "/search"), underline="none", width="100%")),
             *navigation(
                 item,
                 rx.menu.item(rx.link(T("Notifications"), " (", AppState.unread_notifications, ")", href="/notifications", underline="none", width="100%")),
@@ -126,12 +126,7 @@ def phone_menu(scoped: rx.Var | bool, scope: rx.Var | None) -> rx.Component:
     )
 
 
-def in_scope(scope: rx.Var | None) -> rx.Var | bool:
-    """Whether the header's search stays in the page's workspace: a member on one of its pages who kept its scope."""
-    return False if scope is None else (scope != 0) & (SearchState.left_scope != scope) & AppState.is_member
-
-
-def search_box(scoped: rx.Var | bool, scope: rx.Var | None, place: rx.Var | None) -> rx.Component:
+def search_box(scoped: rx.Var, scope: rx.Var, place: rx.Var) -> rx.Component:
     """The header's search box: Enter shows the results page (no button of its own: a page's form stays its only submit button).
 
     On a workspace's pages a chip says the search stays in that workspace; removing it searches everywhere.
@@ -143,10 +138,10 @@ def search_box(scoped: rx.Var | bool, scope: rx.Var | None, place: rx.Var | None
         rx.el.button("×", type="button", on_click=SearchState.leave_scope(scope), aria_label=T("Search everywhere"), title=T("Search everywhere"), id="header-scope-remove", class_name="scope-chip-remove"),
         class_name="chip scope-chip",
         id="header-scope",
-    ) if scope is not None else None
+    )
     return rx.el.form(
-        *([rx.cond(scoped, chip)] if chip is not None else []),
-        rx.el.input(type="hidden", name="in", value=rx.cond(scoped, scope.to(str), "0") if scope is not None else "0"),
+        rx.cond(scoped, chip),
+        rx.el.input(type="hidden", name="in", value=rx.cond(scoped, scope.to(str), "0")),
         rx.input(name="q", type="search", placeholder=T("Search"), aria_label=T("Search for"), max_length=200, size="1", id="header-search", class_name="header-search-input"),
         on_submit=SearchState.go,
         aria_label=T("Search"),
@@ -155,9 +150,12 @@ def search_box(scoped: rx.Var | bool, scope: rx.Var | None, place: rx.Var | None
     )
 
 
-def header(scope: rx.Var | None = None, place: rx.Var | None = None) -> rx.Component:
-    """Two calm rows on wide screens (the name, search, languages and account; then the navigation), one row with a menu on phones."""
-    scoped = in_scope(scope)
+def header(scope: rx.Var, place: rx.Var) -> rx.Component:
+    """Two calm rows on wide screens (the name, search, languages and account; then the navigation), one row with a menu on phones.
+
+    The search stays in the page's workspace (`scope`, 0 when none) for a member who kept its scope.
+    """
+    scoped = (scope != 0) & (SearchState.left_scope != scope) & AppState.is_member
     return rx.el.header(
         rx.flex(
             rx.link(rx.cond(AppState.instance_name != "", AppState.instance_name, T("Partnership Platform")), href="/", class_name="brand", underline="none", id="brand"),
@@ -269,7 +267,7 @@ def page(title: str, *children: rx.Component, heading: rx.Var | None = None, con
         skip_link(),
         connection_status(),
         update_offer(),
-        header(scope, context),
+        header(rx.Var.create(0) if scope is None else scope, rx.Var.create("") if context is None else context),
         rx.el.main(
             notice_banner(),
             *([rx.heading(shown, as_="h1", size="7", margin_bottom="4")] if title or heading is not None else []),  # a content item's page names itself

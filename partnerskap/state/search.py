@@ -85,7 +85,7 @@ class SearchState(AppState):
         self.left_scope = 0
         return rx.redirect(address(Query(text=text, workspace_id=scope)))
 
-    @guarded(Access.PUBLIC)
-    async def leave_scope(self, viewer: Viewer | None, workspace_id: int):
+    @guarded(Access.MEMBER)
+    async def leave_scope(self, viewer: Viewer, workspace_id: int):
         """Remove the workspace's scope chip from the header's search box: the next search there searches everywhere."""
         self.left_scope = workspace_id if isinstance(workspace_id, int) and workspace_id > 0 else 0

@@ -186,6 +186,6 @@ def test_member_searches_her_workspace_from_the_header_and_removes_the_scope_to_
     # On a phone the menu's search opens in the workspace.
     member.set_viewport_size({"width": 360, "height": 900})
     member.get_by_role("button", name="Menu").click()
-    expect(member.get_by_role("menuitem", name="Search").get_by_role("link")).to_have_attribute("href", f"/search?in={choir.id}")
+    expect(member.get_by_role("menuitem", name="Search", exact=True).get_by_role("link")).to_have_attribute("href", f"/search?in={choir.id}")
     member.keyboard.press("Escape")
     member.set_viewport_size({"width": 1280, "height": 900})
