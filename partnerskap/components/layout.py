@@ -253,7 +253,8 @@ def page(title: str, *children: rx.Component, heading: rx.Var | None = None, con
     """One page of the app inside the shell, led by its real title (`heading`, e.g. a thread's, until it is known `title`).
 
     The browser's tab reads "Title – Context – Partnership Platform" (the context: the workspace a page belongs to).
-    `scope` is that workspace's id (0 when the page has none): the header's search stays in it by default.
+    `scope` is that workspace's id (0 when the page has none): the header's search stays in it by default, its chip
+    naming the context (or, on the workspace's own page, its heading).
     """
     instance = T("Partnership Platform")
     if heading is None:
@@ -267,7 +268,7 @@ def page(title: str, *children: rx.Component, heading: rx.Var | None = None, con
         skip_link(),
         connection_status(),
         update_offer(),
-        header(rx.Var.create(0) if scope is None else scope, rx.Var.create("") if context is None else context),
+        header(rx.Var.create(0) if scope is None else scope, context if context is not None else heading if heading is not None else rx.Var.create("")),
         rx.el.main(
             notice_banner(),
             *([rx.heading(shown, as_="h1", size="7", margin_bottom="4")] if title or heading is not None else []),  # a content item's page names itself

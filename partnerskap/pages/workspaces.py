@@ -330,6 +330,7 @@ def workspace_front() -> rx.Component:
             ),
         ),
         heading=WorkspaceState.intro.name,
+        scope=rx.cond(WorkspaceState.intro.role != "", WorkspaceState.intro.id, 0),  # its members search it; others see its introduction
     )
 
 
