@@ -134,7 +134,7 @@ def search_box(scoped: rx.Var, scope: rx.Var, place: rx.Var) -> rx.Component:
     chip = rx.el.span(
         T("In the workspace"),
         " ",
-        rx.el.strong(place, class_name="scope-chip-name"),
+        rx.el.strong(place, title=place, class_name="scope-chip-name"),
         rx.el.button("×", type="button", on_click=SearchState.leave_scope(scope), aria_label=T("Search everywhere"), title=T("Search everywhere"), id="header-scope-remove", class_name="scope-chip-remove"),
         class_name="chip scope-chip",
         id="header-scope",

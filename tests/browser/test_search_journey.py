@@ -159,6 +159,7 @@ def test_member_searches_her_workspace_from_the_header_and_removes_the_scope_to_
     open_page(member, f"{live_server.url}/workspaces/{choir.id}")
     chip = member.locator("#header-scope")
     expect(chip).to_contain_text("In the workspace Kuoron harjoitukset")
+    assert_accessible(member, "workspace page with the header's search scope")
     screenshots(member, "search-header-scope")
     search_in_header(member, "konsertti", workspace_id=choir.id)
     expect(member.locator("#search-scope")).to_contain_text("Kuoron harjoitukset")
