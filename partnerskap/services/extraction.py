@@ -171,6 +171,9 @@ def claim(now: datetime | None = None) -> Claimed | None:
     now = now or utcnow()
     free = and_(col(ExtractionJob.failed_at).is_(None), or_(col(ExtractionJob.claimed_at).is_(None), col(ExtractionJob.claimed_at) < now - LEASE))
     token = uuid.uuid4().hex
+    with transaction() as session:  # an idle worker asks this twice a second: only a read, taking no write lock
+        if session.exec(select(ExtractionJob.id).where(free).limit(1)).first() is None:
+            return None
     with transaction() as session:
         _give_up(session, free, now)
         oldest = select(ExtractionJob.id).where(free, col(ExtractionJob.attempts) < ATTEMPTS).order_by(col(ExtractionJob.id)).limit(1).with_for_update(skip_locked=True).scalar_subquery()
