@@ -49,10 +49,15 @@ def prepare() -> None:
 
 
 def reindex() -> None:
-    """Rebuild the search index from the database (after a restore, or when search misses what it should find)."""
-    from partnerskap.services import search
+    """Rebuild the search index from the database (after a restore, or when search misses what it should find).
 
-    print(f"indexed {search.reindex()} search entr(y/ies)")
+    Documents' text found before is indexed at once; versions whose text was never found are queued, and the running
+    app finds their text in the background and indexes it.
+    """
+    from partnerskap.services import extraction, search
+
+    queued = extraction.queue_missing()
+    print(f"indexed {search.reindex()} search entr(y/ies); queued {queued} document version(s) to have their text found in the background")
 
 
 def main() -> None:

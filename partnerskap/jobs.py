@@ -1,4 +1,4 @@
-"""Work the app does in the background while it runs (mail and push delivery, digests, inactivity prompts, read marks) and how it stops."""
+"""Work the app does in the background while it runs (mail and push delivery, documents' text, digests, inactivity prompts, read marks) and how it stops."""
 
 import asyncio
 import contextlib
@@ -12,7 +12,7 @@ from partnerskap import db, offload
 from partnerskap import settings as config
 from partnerskap.middleware import StopGate
 from partnerskap.ops import health
-from partnerskap.services import activities, content, discussions, documents, mail, moderation, notifications, push, sessions, workspaces
+from partnerskap.services import activities, content, discussions, documents, extraction, mail, moderation, notifications, push, sessions, workspaces
 from partnerskap.state.live import relay_listens
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,25 @@ async def hourly_housekeeping() -> None:
             except Exception:  # noqa: BLE001  (one failed round must not stop the next)
                 log.exception("Background job %s failed", job.__name__)
         await asyncio.sleep(HOURLY)
+
+
+# How often a worker with nothing to extract looks for a new upload's job: its text is found well within two seconds.
+EXTRACTION_IDLE_SECONDS = 0.5
+
+
+async def extract_texts() -> None:
+    """Find the text in uploaded documents for search, one job at a time, each claimed by one worker of all (`extraction.run_once`).
+
+    A job holds one writing thread (it claims and writes; the reading between, bounded in bytes, pages and time, holds no
+    transaction); a stopping worker claims none, and a job it was reading is claimed again once its lease expires.
+    """
+    while True:
+        try:
+            if StopGate.stopping or not await offload.write(extraction.run_once):
+                await asyncio.sleep(EXTRACTION_IDLE_SECONDS)
+        except Exception:  # noqa: BLE001  (a database hiccup must not end extraction for good)
+            log.exception("Text extraction failed; trying again")
+            await asyncio.sleep(EXTRACTION_IDLE_SECONDS)
 
 
 # What `every_second` writes, and a stopping worker once more: the noted read marks and visits, SQLite's checkpoint.
@@ -129,4 +148,4 @@ async def stop_gracefully(app) -> AsyncIterator[None]:
     StopGate.stopping = True
 
 
-LIFESPAN_TASKS = [mail.deliver_forever, push.deliver_forever, hourly_housekeeping, every_second, keep_relaying_live_updates, stop_gracefully]
+LIFESPAN_TASKS = [mail.deliver_forever, push.deliver_forever, extract_texts, hourly_housekeeping, every_second, keep_relaying_live_updates, stop_gracefully]

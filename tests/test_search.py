@@ -38,10 +38,18 @@ def snippets(results: search.Results) -> str:
 
 
 def upload(person, workspace_id: int, name: str, data: bytes):
+    """Upload a file, then find its text as a worker's background loop does moments later."""
     documents.accept_upload_terms(viewer(person))
     incoming = documents.IncomingFile(viewer(person), workspace_id, name)
     incoming.add(data)
-    return incoming.finish()
+    version = incoming.finish()
+    extract_waiting()
+    return version
+
+
+def extract_waiting() -> None:
+    while extraction.run_once():
+        pass
 
 
 def thread_with_reply(workspace_id: int, starter, replier, title: str = "Syksyn tapaamiset", reply: str = REPLY):

@@ -89,8 +89,8 @@ def navigation(nav_entry: Callable[[str, str], rx.Component], notifications: rx.
     ]
 
 
-def phone_menu() -> rx.Component:
-    """Everything the header holds, in one menu button for narrow screens (the header stays one row at 360 px)."""
+def phone_menu(scoped: rx.Var, scope: rx.Var) -> rx.Component:
+    """Everything the header holds, in one menu button for narrow screens (the header stays one row at 360 px); its search opens in the page's workspace."""
     item = lambda label, href: rx.menu.item(rx.link(T(label), href=href, underline="none", width="100%"))  # noqa: E731
     return rx.menu.root(
         rx.menu.trigger(
@@ -103,7 +103,7 @@ def phone_menu() -> rx.Component:
             )
         ),
         rx.menu.content(
-            item("Search", "/search"),
+            rx.menu.item(rx.link(T("Search"), href=rx.cond(scoped, "/search?in=" + scope.to(str), "/search"), underline="none", width="100%")),
             *navigation(
                 item,
                 rx.menu.item(rx.link(T("Notifications"), " (", AppState.unread_notifications, ")", href="/notifications", underline="none", width="100%")),
@@ -126,9 +126,22 @@ def phone_menu() -> rx.Component:
     )
 
 
-def search_box() -> rx.Component:
-    """The header's search box: Enter shows the results page (no button of its own: a page's form stays its only submit button)."""
+def search_box(scoped: rx.Var, scope: rx.Var, place: rx.Var) -> rx.Component:
+    """The header's search box: Enter shows the results page (no button of its own: a page's form stays its only submit button).
+
+    On a workspace's pages a chip says the search stays in that workspace; removing it searches everywhere.
+    """
+    chip = rx.el.span(
+        T("In the workspace"),
+        " ",
+        rx.el.strong(place, title=place, class_name="scope-chip-name"),
+        rx.el.button("×", type="button", on_click=SearchState.leave_scope(scope), aria_label=T("Search everywhere"), title=T("Search everywhere"), id="header-scope-remove", class_name="scope-chip-remove"),
+        class_name="chip scope-chip",
+        id="header-scope",
+    )
     return rx.el.form(
+        rx.cond(scoped, chip),
+        rx.el.input(type="hidden", name="in", value=rx.cond(scoped, scope.to(str), "0")),
         rx.input(name="q", type="search", placeholder=T("Search"), aria_label=T("Search for"), max_length=200, size="1", id="header-search", class_name="header-search-input"),
         on_submit=SearchState.go,
         aria_label=T("Search"),
@@ -137,16 +150,20 @@ def search_box() -> rx.Component:
     )
 
 
-def header() -> rx.Component:
-    """Two calm rows on wide screens (the name, search, languages and account; then the navigation), one row with a menu on phones."""
+def header(scope: rx.Var, place: rx.Var) -> rx.Component:
+    """Two calm rows on wide screens (the name, search, languages and account; then the navigation), one row with a menu on phones.
+
+    The search stays in the page's workspace (`scope`, 0 when none) for a member who kept its scope.
+    """
+    scoped = (scope != 0) & (SearchState.left_scope != scope) & AppState.is_member
     return rx.el.header(
         rx.flex(
             rx.link(rx.cond(AppState.instance_name != "", AppState.instance_name, T("Partnership Platform")), href="/", class_name="brand", underline="none", id="brand"),
-            rx.box(search_box(), class_name="header-wide"),
+            rx.box(search_box(scoped, scope, place), class_name="header-wide"),
             rx.spacer(),
             rx.box(language_switcher(), class_name="header-wide"),
             rx.box(account_menu(), class_name="header-wide"),
-            rx.box(phone_menu(), class_name="header-phone"),
+            rx.box(phone_menu(scoped, scope), class_name="header-phone"),
             align="center",
             spacing="4",
             class_name="header-inner header-top",
@@ -232,10 +249,12 @@ def footer() -> rx.Component:
     )
 
 
-def page(title: str, *children: rx.Component, heading: rx.Var | None = None, context: rx.Var | None = None) -> rx.Component:
+def page(title: str, *children: rx.Component, heading: rx.Var | None = None, context: rx.Var | None = None, scope: rx.Var | None = None) -> rx.Component:
     """One page of the app inside the shell, led by its real title (`heading`, e.g. a thread's, until it is known `title`).
 
     The browser's tab reads "Title – Context – Partnership Platform" (the context: the workspace a page belongs to).
+    `scope` is that workspace's id (0 when the page has none): the header's search stays in it by default, its chip
+    naming the context (or, on the workspace's own page, its heading).
     """
     instance = T("Partnership Platform")
     if heading is None:
@@ -249,7 +268,7 @@ def page(title: str, *children: rx.Component, heading: rx.Var | None = None, con
         skip_link(),
         connection_status(),
         update_offer(),
-        header(),
+        header(rx.Var.create(0) if scope is None else scope, context if context is not None else heading if heading is not None else rx.Var.create("")),
         rx.el.main(
             notice_banner(),
             *([rx.heading(shown, as_="h1", size="7", margin_bottom="4")] if title or heading is not None else []),  # a content item's page names itself

@@ -7,7 +7,7 @@ from partnerskap.models.calendar import Event
 from partnerskap.models.health import HealthCheck
 from partnerskap.models.content import ContentImage, ContentItem, ContentKind, ContentRevision, ContentVersion, EventAttendance, NewsFollower, Publication, ServiceLink
 from partnerskap.models.instance import InstanceSettings
-from partnerskap.models.documents import Document, DocumentText, DocumentVersion, DownloadLog, Folder, PostAttachment
+from partnerskap.models.documents import Document, DocumentText, DocumentVersion, DownloadLog, ExtractionJob, Folder, PostAttachment
 from partnerskap.models.discussions import Draft, Post, PostRevision, Thread, ThreadReader
 from partnerskap.models.mail import OutboxMessage
 from partnerskap.models.moderation import CaseStatus, Held, ItemKind, ModerationCase, Report
@@ -42,6 +42,7 @@ __all__ = [
     "Folder",
     "HealthCheck",
     "DocumentText",
+    "ExtractionJob",
     "DownloadLog",
     "DocumentVersion",
     "Document",

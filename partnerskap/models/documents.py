@@ -83,3 +83,20 @@ class DocumentText(SQLModel, table=True):
     state: str = Field(max_length=16)  # extraction.State
     text: str = Field(default="", sa_type=Text)
     extracted_at: datetime = Field(default_factory=utcnow)
+
+
+class ExtractionJob(SQLModel, table=True):
+    """A version whose text is still to be found, in the background (services.extraction); the row goes once it is.
+
+    A worker claims a job by writing `claimed_at` and its own `claim`; a claim older than the lease is taken to be a
+    crashed worker's and is claimed again. After too many attempts the job is given up: `failed_at` and `error` stay.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="documentversion.id", unique=True)
+    queued_at: datetime = Field(default_factory=utcnow)
+    claimed_at: datetime | None = None
+    claim: str = Field(default="", max_length=32)
+    attempts: int = 0
+    error: str = Field(default="", max_length=500)
+    failed_at: datetime | None = Field(default=None, index=True)

@@ -275,4 +275,5 @@ def library() -> rx.Component:
             ),
         ),
         context=LibraryState.workspace_name,
+        scope=LibraryState.workspace_id,
     )

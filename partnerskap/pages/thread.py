@@ -219,4 +219,5 @@ def thread() -> rx.Component:
         ),
         heading=ThreadState.title,
         context=ThreadState.place_name,
+        scope=ThreadState.workspace_id,
     )

@@ -331,6 +331,7 @@ def workspace_front() -> rx.Component:
             ),
         ),
         heading=WorkspaceState.intro.name,
+        scope=rx.cond(WorkspaceState.intro.role != "", WorkspaceState.intro.id, 0),  # its members search it; others see its introduction
     )
 
 
@@ -431,6 +432,7 @@ def workspace_members() -> rx.Component:
             ),
         ),
         context=WorkspaceState.intro.name,
+        scope=WorkspaceState.intro.id,
     )
 
 
@@ -454,4 +456,5 @@ def workspace_settings() -> rx.Component:
             ),
         ),
         context=WorkspaceState.intro.name,
+        scope=WorkspaceState.intro.id,
     )

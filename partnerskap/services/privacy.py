@@ -13,6 +13,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import N_
 from partnerskap.models import (
     DocumentText,
+    ExtractionJob,
     AuditEntry,
     Document,
     DocumentVersion,
@@ -147,6 +148,7 @@ def _remove_content(session: Session, user_id: int) -> list[str]:
     version_ids = select(DocumentVersion.id).where(col(DocumentVersion.storage_key).in_(keys))
     session.exec(update(DownloadLog).where(or_(col(DownloadLog.document_id).in_(document_ids), col(DownloadLog.version_id).in_(version_ids))).values(document_id=None, version_id=None))
     session.exec(delete(DocumentText).where(col(DocumentText.version_id).in_(version_ids)))
+    session.exec(delete(ExtractionJob).where(col(ExtractionJob.version_id).in_(version_ids)))
     session.exec(delete(DocumentVersion).where(col(DocumentVersion.storage_key).in_(keys)))
     search_index.forget_posts_of(session, user_id)
     for document_id in document_ids:

@@ -35,6 +35,7 @@ class ThreadState(AppState):
     title: str = ""
     place_name: str = ""
     place_link: str = ""
+    workspace_id: int = 0  # the header's search stays in it by default (0: a network's or a conversation's thread)
     # Outside workspaces a place may have thousands of members: mentions are looked up as one types.
     in_workspace: bool = False
     mention_query: str = ""
@@ -76,6 +77,7 @@ class ThreadState(AppState):
         thread, place = page.thread, page.place
         self.thread_id, self.title, self.pinned = thread.id, thread.title, thread.pinned
         self.place_name, self.place_link, self.in_workspace = places.name(place), places.link(place), thread.workspace_id is not None
+        self.workspace_id = thread.workspace_id or 0
         self.mention_query = ""
         self.archived = place.archived
         self.closed_reason = place.workspace.closed_reason if self.in_workspace and place.closed else ""  # only workspaces are closed by administrators

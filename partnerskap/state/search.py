@@ -55,6 +55,8 @@ class SearchState(AppState):
     previous_link: str = ""
     next_link: str = ""
     everywhere_link: str = "/search"
+    left_scope: int = 0  # the workspace whose scope the viewer removed from the header's search box, until they search
+
 
     @guarded(Access.PUBLIC, loads_page=True)
     async def load(self, viewer: Viewer | None):
@@ -77,7 +79,13 @@ class SearchState(AppState):
 
     @guarded(Access.PUBLIC)
     async def go(self, viewer: Viewer | None, form: dict):
-        """Search from a search box: go to the results' address (inside a workspace, in that workspace)."""
+        """Search from a search box: go to the results' address (in the workspace its scope names, if any)."""
         text = " ".join(str(form.get("q", "") or "").split())[: search.QUERY_MAX]
         scope = _number(str(form.get("in", "") or ""))
+        self.left_scope = 0
         return rx.redirect(address(Query(text=text, workspace_id=scope)))
+
+    @guarded(Access.MEMBER)
+    async def leave_scope(self, viewer: Viewer, workspace_id: int):
+        """Remove the workspace's scope chip from the header's search box: the next search there searches everywhere."""
+        self.left_scope = workspace_id if isinstance(workspace_id, int) and workspace_id > 0 else 0

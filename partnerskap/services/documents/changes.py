@@ -57,6 +57,7 @@ def delete_document(viewer: Viewer, document_id: int) -> None:
         document, _place = authorised_document(session, viewer, document_id, Action.CHANGE)
         document.deleted_at, document.deleted_by = utcnow(), viewer.id
         session.add(document)
+        search_index.forget(session, "document", document.id)  # as a rebuilt index holds no trashed document
 
 
 def restore_document(viewer: Viewer, document_id: int) -> None:
@@ -67,3 +68,4 @@ def restore_document(viewer: Viewer, document_id: int) -> None:
             raise Refused(N_("This document is not in the trash."))
         document.deleted_at, document.deleted_by = None, None
         session.add(document)
+        search_index.put_document(session, document)

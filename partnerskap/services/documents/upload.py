@@ -107,7 +107,7 @@ class IncomingFile:
         if self.content_type is None:
             self.abort()
             raise Refused(N_("This type of file is not allowed. Allowed: PDF, images, office documents and plain text."))
-        if self.content_type in filetypes.OFFICE_ZIP.values() or self.content_type in extraction.TYPES:  # checked, and read for its text
+        if self.content_type in filetypes.OFFICE_ZIP.values():  # checked whole for a zip bomb before it is kept
             self.spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
             self.spool.write(self.head)
 
@@ -118,9 +118,12 @@ class IncomingFile:
             raise Refused(N_("The file is empty."))
         if self.content_type is None:
             self._identify()
-        if self.spool is not None and self.content_type in filetypes.OFFICE_ZIP.values():
+        if self.spool is not None:
             self.spool.seek(0)
-            if filetypes.is_zip_bomb(self.spool, self.size):
+            bomb = filetypes.is_zip_bomb(self.spool, self.size)
+            self.spool.close()
+            self.spool = None
+            if bomb:
                 self.abort()
                 raise Refused(N_("This office file is damaged or expands far too much, so it was refused."))
         if self.scan is not None:
@@ -133,7 +136,6 @@ class IncomingFile:
             if infected:
                 self.upload.abort()
                 raise Refused(N_("The virus scanner found malware in this file. It was not saved."))
-        found = self._extract()
         if licence not in LICENCES:
             licence = "all-rights-reserved"
         try:
@@ -142,23 +144,13 @@ class IncomingFile:
             self.abort()
             raise Refused(STORAGE_FAILED) from error
         try:
-            return self._record(description.strip()[:2000], rights_holder.strip()[:200] or self.viewer.name, licence, found)
+            return self._record(description.strip()[:2000], rights_holder.strip()[:200] or self.viewer.name, licence)
         except BaseException:
             self._remove_stored()
             raise
 
-    def _extract(self) -> tuple[extraction.State, str]:
-        """The file's text for search (bounded in size and time), read before any transaction begins."""
-        if self.spool is None:
-            return extraction.State.NONE, ""
-        self.spool.seek(0)
-        try:
-            return extraction.extract(self.spool, self.content_type)
-        finally:
-            self.spool.close()
-            self.spool = None
-
-    def _record(self, description: str, rights_holder: str, licence: str, found: tuple[extraction.State, str]) -> DocumentVersion:
+    def _record(self, description: str, rights_holder: str, licence: str) -> DocumentVersion:
+        """Save the version with its text's extraction job and the document's search entry (its text follows from the job)."""
         with transaction() as session:
             place = workspaces.authorise(session, self.viewer, self.workspace_id, Action.CONTRIBUTE)
             if used_bytes(session, self.workspace_id) + self.size > config.settings.workspace_quota_bytes:
@@ -195,7 +187,7 @@ class IncomingFile:
             session.add(document)
             workspaces.touch(session, self.workspace_id)
             session.flush()
-            extraction.record(session, version.id, found)
+            extraction.enqueue(session, version)
             search_index.put_document(session, document)
             return version
 

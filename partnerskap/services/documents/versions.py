@@ -60,7 +60,7 @@ def restore_version(viewer: Viewer, version_id: int) -> DocumentVersion:
             version = DocumentVersion(document_id=document.id, number=number, storage_key=key, size=size, content_type=content_type, sha256=sha256, uploaded_by=viewer.id)
             session.add(version)
             session.flush()
-            extraction.copy(session, version_id, version.id)
+            extraction.copy(session, version_id, version)
             search_index.put_document(session, document)
             return version
     except BaseException:
