@@ -64,6 +64,8 @@ def post_actions(post: PostPublic) -> rx.Component:
             ),
             align="end",
         ),
+        # Not modal: the rest of the page is not hidden from screen readers (and axe) while the menu is open.
+        modal=False,
     )
 
 
@@ -110,6 +112,8 @@ def post_card(post: PostPublic) -> rx.Component:
 
 # What the reply box holds right now (a draft is saved only after a pause in typing).
 REPLY_TEXT = rx.Var("(document.getElementById('reply-body')?.value ?? '')", _var_type=str)
+# And the members chosen in it, so the preview shows their names as the links they will be.
+REPLY_MENTIONS = rx.Var("(document.getElementById('reply-body-mentions-chosen')?.value ?? '')", _var_type=str)
 
 
 def reply_form() -> rx.Component:
@@ -124,8 +128,8 @@ def reply_form() -> rx.Component:
             rx.text(T("Type @ to mention a member: choose them from the list with the arrow keys and Enter, or click."), size="1", class_name="composer-hint", id="mention-hint"),
         ),
         rx.hstack(
-            rx.button(T("Write"), type="button", on_click=ThreadState.preview(False, ""), variant=rx.cond(ThreadState.previewing, "outline", "soft"), aria_pressed=rx.cond(ThreadState.previewing, "false", "true"), size="1"),
-            rx.button(T("Preview"), type="button", on_click=ThreadState.preview(True, REPLY_TEXT), variant=rx.cond(ThreadState.previewing, "soft", "outline"), aria_pressed=rx.cond(ThreadState.previewing, "true", "false"), size="1"),
+            rx.button(T("Write"), type="button", on_click=ThreadState.preview(False, "", ""), variant=rx.cond(ThreadState.previewing, "outline", "soft"), aria_pressed=rx.cond(ThreadState.previewing, "false", "true"), size="1"),
+            rx.button(T("Preview"), type="button", on_click=ThreadState.preview(True, REPLY_TEXT, REPLY_MENTIONS), variant=rx.cond(ThreadState.previewing, "soft", "outline"), aria_pressed=rx.cond(ThreadState.previewing, "true", "false"), size="1"),
             role="group",
             aria_label=T("Write or preview"),
             spacing="1",

@@ -337,6 +337,15 @@ def _with_mentions(session: Session, thread: Thread, body: str, mentions: tuple[
     return markdown.stored(body, [(user_id, names[user_id]) for user_id in chosen if user_id in names], readers)
 
 
+def preview(viewer: Viewer, thread_id: int, body: str, mentions: tuple[int, ...] = ()) -> str:
+    """A reply as it will look, its chosen mentions links as they will be once sent."""
+    body = body[:BODY_MAX]
+    if mentions or markdown.MENTION.search(body):
+        with transaction() as session:
+            body = _with_mentions(session, thread_place(session, viewer, thread_id)[0], body, mentions)
+    return markdown.render(body)
+
+
 def _replied(session: Session, viewer: Viewer, thread_id: int, post_id: int, after_id: int | None) -> list[PostView]:
     """The posts after `after_id` (noted read), or the reply alone (its follow already moved the read mark), ready to show."""
     if after_id is None:

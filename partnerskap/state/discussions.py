@@ -7,7 +7,7 @@ from sys import intern
 from partnerskap import memory, offload
 from partnerskap.i18n import N_, format_datetime
 from partnerskap.schemas import DocumentLink, MemberRow, PostPublic
-from partnerskap.services import discussions, markdown, permissions, places
+from partnerskap.services import discussions, permissions, places
 from partnerskap.services.permissions import Action
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded
@@ -171,11 +171,12 @@ class ThreadState(AppState):
         self.has_earlier = self.has_earlier or len(shown) > SHOWN_AT_MOST
 
     @guarded(Access.MEMBER)
-    async def preview(self, viewer: Viewer, showing: bool, body: str = ""):
+    async def preview(self, viewer: Viewer, showing: bool, body: str = "", mentions: str = ""):
         """Show the reply box's text as it will look (rendered by the one renderer), or go back to writing it."""
         self.previewing = bool(showing)
         if self.previewing:
-            self.preview_html = await offload.read(markdown.render, str(body)[: discussions.BODY_MAX] if isinstance(body, str) else "")
+            text = body if isinstance(body, str) else ""
+            self.preview_html = await offload.read(discussions.preview, viewer, self.thread_id, text, _chosen({"mentions": mentions}))
 
     @guarded(Access.MEMBER)
     async def save_draft(self, viewer: Viewer, body: str, key: str, thread_id: int):
