@@ -224,7 +224,7 @@ def chosen_mentions(target_id: str, **props) -> rx.Component:
 
 
 def markdown_toolbar(target_id: str) -> rx.Component:
-    """Buttons that format the selection of the text box `target_id` (keyboard: Tab to a button, Enter or Space)."""
+    """Buttons that format the selection of the text box `target_id` (keyboard: Tab to a button, Enter or Space); see composer_behaviour."""
     return rx.box(
         *[
             rx.el.button(

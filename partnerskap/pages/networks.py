@@ -156,6 +156,7 @@ def network_page() -> rx.Component:
                     rx.cond(NetworkState.closed, rx.badge(T("Closed"), color_scheme="gray")),
                     rx.cond(AppState.is_member, report_control("network", NetworkState.network_id)),
                     align="center",
+                    wrap="wrap",
                 ),
                 rx.cond(NetworkState.can_join, rx.button(T("Join the network"), on_click=NetworkState.join, id="join-network")),
                 rx.cond(NetworkState.pending, rx.text(T("Your request to join is waiting for the network's owners."))),
