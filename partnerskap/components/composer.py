@@ -207,14 +207,14 @@ def mention_list(target_id: str, members: rx.Var) -> rx.Component:
     )
 
 
-def mention_box(target_id: str, *, look_up: rx.Var | bool) -> dict:
-    """The text box `target_id`'s part in the combobox pattern (spread into its props); `look_up`: names come from the server."""
+def mention_box(target_id: str, *, look_up: rx.Var) -> dict:
+    """The text box `target_id`'s part in the combobox pattern (spread into its props); `look_up` (a bool Var): names come from the server."""
     return {
         "role": "combobox",
         "aria_autocomplete": "list",
         "aria_expanded": "false",
         "aria_controls": f"{target_id}-mentions",
-        "custom_attrs": {"data-mentions": f"{target_id}-mentions", "data-lookup": rx.cond(look_up, "true", "false")},
+        "custom_attrs": {"data-mentions": f"{target_id}-mentions", "data-lookup": look_up},
     }
 
 

@@ -126,7 +126,9 @@ def test_member_mentions_with_the_mouse_where_names_come_from_the_server(live_se
 def open_actions(page: Page, post, author: str) -> None:
     """Reach a post's action menu from the keyboard: focus its button, then Enter."""
     button = post.get_by_role("button", name=f"Actions for the post by {author}")
+    expect(page.get_by_role("menu")).to_have_count(0)  # the last menu closed, its focus given back
     button.focus()
+    expect(button).to_be_focused()
     button.press("Enter")
     expect(page.get_by_role("menu").get_by_role("menuitem").first).to_be_focused()
 
