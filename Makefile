@@ -36,12 +36,9 @@ messages: $(VENV)/.installed ## Extract UI strings and update the catalogues
 	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project Partnerskap -o partnerskap/i18n/messages.pot partnerskap
 	$(BIN)/pybabel update -D messages -i partnerskap/i18n/messages.pot -d $(LOCALES) --no-fuzzy-matching --ignore-obsolete
 
-test: setup ## Every test: the suite on SQLite and on PostgreSQL, then the real-browser journeys
+test: setup ## Every test: the suite on SQLite and on PostgreSQL, with the real-browser journeys alongside
 	bash scripts/test-setup.sh
-	trap 'bash scripts/test-teardown.sh' EXIT; set -e; \
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
-	PARTNERSKAP_TEST_DATABASE=postgres $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
-	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+	trap 'bash scripts/test-teardown.sh' EXIT; bash scripts/run-tests.sh $(PYTEST_ARGS)
 
 test-fast: setup ## Tests without the browser journeys
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)

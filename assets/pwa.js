@@ -20,5 +20,11 @@
     if (event.target.closest && event.target.closest("#update-reload")) {
       location.reload();
     }
+    // Replies kept unsent on this device (components/unsent.py) are the member's: they go when the member logs out.
+    if (event.target.closest && event.target.closest('#log-out, a[href="/auth/logout"]')) {
+      try {
+        Object.keys(localStorage).filter(function (name) { return name.indexOf("partnerskap-unsent-") === 0; }).forEach(function (name) { localStorage.removeItem(name); });
+      } catch (error) {}
+    }
   });
 })();

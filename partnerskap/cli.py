@@ -10,7 +10,7 @@ import sys
 
 from partnerskap import settings as config
 from partnerskap.migrations import migrate
-from partnerskap.services import demo
+from partnerskap.services import demo, push
 
 
 def first_admin() -> None:
@@ -34,15 +34,17 @@ def first_admin() -> None:
 
 
 def prepare() -> None:
-    """Everything an instance needs before it serves: schema, first admin, demo content."""
+    """Everything an instance needs before it serves: schema, push keys, first admin, demo content."""
     config.settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     migrate()
+    if push.ensure_keys():
+        print(f"Push notification keys: {config.settings.data_dir / push.KEY_FILE} (back it up with the secret key)")
     first_admin()
     if os.environ.get("PARTNERSKAP_DEMO", "1") not in {"0", "false", "no"}:
         demo.seed()
     from partnerskap.services import search
 
-    if search.index_is_empty():  # a new instance, or one upgraded to the release that brought search
+    if not search.index_is_current():  # a new instance, an upgraded one, or a host that gained or lost Voikko
         reindex()
 
 

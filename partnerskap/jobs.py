@@ -1,4 +1,4 @@
-"""Work the app does in the background while it runs (mail delivery, digests, inactivity prompts, read marks) and how it stops."""
+"""Work the app does in the background while it runs (mail and push delivery, digests, inactivity prompts, read marks) and how it stops."""
 
 import asyncio
 import contextlib
@@ -12,7 +12,7 @@ from partnerskap import db, offload
 from partnerskap import settings as config
 from partnerskap.middleware import StopGate
 from partnerskap.ops import health
-from partnerskap.services import activities, content, discussions, documents, mail, moderation, notifications, sessions, workspaces
+from partnerskap.services import activities, content, discussions, documents, mail, moderation, notifications, push, sessions, workspaces
 from partnerskap.state.live import relay_listens
 
 log = logging.getLogger(__name__)
@@ -129,4 +129,4 @@ async def stop_gracefully(app) -> AsyncIterator[None]:
     StopGate.stopping = True
 
 
-LIFESPAN_TASKS = [mail.deliver_forever, hourly_housekeeping, every_second, keep_relaying_live_updates, stop_gracefully]
+LIFESPAN_TASKS = [mail.deliver_forever, push.deliver_forever, hourly_housekeeping, every_second, keep_relaying_live_updates, stop_gracefully]

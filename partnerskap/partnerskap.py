@@ -40,7 +40,7 @@ app = rx.App(
         rx.el.script(src="/pwa.js", defer=True),
     ],
     html_lang="fi",
-    api_transformer=[api.routes(), api.UploadSession, api_public.ItemHead, api.SecurityHeaders],
+    api_transformer=[api.routes(), api.UploadSession, api_public.ItemHead, api.PrerenderedPage, api.SecurityHeaders],
 )
 # Reflex's own connection toast speaks English only: the page shell shows the state of the connection instead.
 del app.app_wraps[(5, "Overlay")]

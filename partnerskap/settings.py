@@ -98,6 +98,7 @@ class Settings:
     map_attribution: str
     open_data_licence: str
     open_data_licence_url: str
+    push_loopback: bool  # tests only: push endpoints on this machine over plain HTTP (see services/push.py)
 
     @property
     def allowed_origins(self) -> list[str]:
@@ -200,6 +201,7 @@ def load() -> Settings:
         map_attribution=_env("PARTNERSKAP_MAP_ATTRIBUTION", "© OpenStreetMap contributors"),
         open_data_licence=_env("PARTNERSKAP_OPEN_DATA_LICENCE", "CC BY 4.0"),
         open_data_licence_url=_env("PARTNERSKAP_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+        push_loopback=_bool("PARTNERSKAP_PUSH_LOOPBACK", False),
     )
 
 

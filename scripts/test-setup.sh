@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What the tests need beyond Python packages: Chromium, ClamAV's clamd, and PostgreSQL and Redis on loopback.
+# What the tests need beyond Python packages: Chromium, ClamAV's clamd, Voikko, and PostgreSQL and Redis on loopback.
 # Uses the servers already running on 127.0.0.1 when reachable; otherwise installs Debian's packages and starts them,
 # and notes what it started in .test-services, so that scripts/test-teardown.sh stops exactly those afterwards.
 set -euo pipefail
@@ -17,6 +17,12 @@ reachable() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if ! command -v chromium >/dev/null 2>&1; then
   echo "installing Chromium from Debian's packages"
   apt_install chromium
+fi
+
+if ! dpkg -s libvoikko1 voikko-fi >/dev/null 2>&1; then
+  # Search finds Finnish words by their base forms and compound parts with Voikko; the tests expect it.
+  echo "installing Voikko and its Finnish dictionary from Debian's packages"
+  apt_install libvoikko1 voikko-fi
 fi
 
 if ! command -v clamd >/dev/null 2>&1; then

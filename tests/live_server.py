@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fcntl
 import os
 import signal
 import socket
@@ -14,6 +15,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import httpx
 from sqlalchemy import create_engine, text
@@ -48,6 +50,7 @@ class LiveServer:
     data_dir: Path
     process: subprocess.Popen | None = None
     env: dict[str, str] = dataclasses.field(default_factory=dict, repr=False)
+    _start_lock: IO | None = dataclasses.field(default=None, repr=False)
 
     def query(self, sql: str, **params) -> list:
         """Rows of a read-only query against the instance's database."""
@@ -74,7 +77,15 @@ class LiveServer:
         return self.data_dir / "server.log"
 
     def start(self) -> None:
-        """Launch `reflex run` (which compiles the frontend first) on the instance's port, without waiting for it."""
+        """Launch `reflex run` (which compiles the frontend first) on the instance's port, without waiting for it.
+
+        The server holds the checkout's start lock until it is up or stopped, so no other server of any test process
+        (`make test` runs two side by side) starts meanwhile: every `reflex run` copies its frontend lockfile back
+        into the project's `reflex.lock`, and a server starting then read a half-written copy (its frozen
+        `bun install` failed).
+        """
+        self._start_lock = (ROOT / ".test-server-start.lock").open("w")
+        fcntl.flock(self._start_lock, fcntl.LOCK_EX)
         with self.log_path.open("a") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port", "--backend-port", self.env["PORT"], "--loglevel", "warning"],
@@ -87,10 +98,19 @@ class LiveServer:
 
     def wait_until_up(self, timeout: float = 600) -> None:
         """Wait until the instance answers its health check and serves the front page."""
-        _wait_until_up(self.url, self.process, self.log_path, timeout)
+        try:
+            _wait_until_up(self.url, self.process, self.log_path, timeout)
+        finally:
+            self._release_start_lock()
+
+    def _release_start_lock(self) -> None:
+        if self._start_lock is not None:
+            self._start_lock.close()  # closing the file releases its lock
+            self._start_lock = None
 
     def stop(self, signal_number: int = signal.SIGTERM) -> None:
         """Stop the server and its workers; SIGKILL stops them as a crash would."""
+        self._release_start_lock()
         if self.process is None:
             return
         with contextlib.suppress(ProcessLookupError):
@@ -145,11 +165,7 @@ def prepared_instance(*, port: int | None = None, prepare: bool = True, **extra_
 
 @contextlib.contextmanager
 def serving(*servers: LiveServer) -> Iterator[tuple[LiveServer, ...]]:
-    """Start the servers one after another, each once the one before is up, and stop them all when the block ends.
-
-    Not together: every `reflex run` copies its frontend lockfile back into the project's `reflex.lock`, and a
-    server starting meanwhile read a half-written copy (its frozen `bun install` then failed).
-    """
+    """Start the servers one after another, each once the one before is up (see `LiveServer.start`), and stop them all when the block ends."""
     try:
         for server in servers:
             server.start()

@@ -130,6 +130,18 @@ def test_pages_are_never_cached(client, path):
     assert client.get(path).headers.get_list("cache-control") == ["no-store"]
 
 
+@pytest.mark.parametrize("path", ["/login", "/home", "/admin/audit"])
+def test_a_page_loads_at_its_own_address_without_a_redirect_to_its_slash(client, path):
+    response = client.get(path, follow_redirects=False)
+    assert response.status_code == 200 and response.text == client.get(path + "/").text
+    assert response.headers.get_list("cache-control") == ["no-store"]
+
+
+def test_the_builds_named_assets_are_kept_for_a_year_and_the_rest_is_asked_again(client):
+    assert client.get(static_asset(client)).headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert "immutable" not in client.get("/styles.css").headers.get("cache-control", "")
+
+
 def test_a_bad_ticket_goes_back_to_the_login_page(client):
     response = client.get("/auth/complete", params={"ticket": "forged", "next": "/account"})
     assert response.status_code == 303

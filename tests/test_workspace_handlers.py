@@ -289,6 +289,27 @@ async def test_words_saved_before_the_restarted_tab_loads_come_back_when_it_does
     assert state.notice == t(NOT_SENT_YET, "en")
 
 
+async def test_a_sent_reply_is_confirmed_by_its_key_so_the_browser_forgets_the_words_it_kept(member, thread):
+    tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    state, _ = await tab.call(ThreadState, "load")
+    sent_key = state.reply_key
+    state, _ = await tab.call(ThreadState, "post_reply", {"body": "Kept in the browser, sent once", "key": sent_key})
+    assert state.sent_key == sent_key and state.reply_key != sent_key
+
+
+async def test_words_kept_by_the_browser_whose_key_was_sent_after_all_stay_out_of_the_box(member, thread):
+    before = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    state, _ = await before.call(ThreadState, "load")
+    kept_key = state.reply_key
+    await before.call(ThreadState, "post_reply", {"body": "Sent before the reload", "key": kept_key})
+    # A reload: the new page offers the words the browser kept under the same key.
+    tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    await tab.call(ThreadState, "load")
+    state, _ = await tab.call(ThreadState, "save_draft", "Sent before the reload", kept_key, thread.id)
+    assert (state.draft, state.sent_key, state.notice) == ("", kept_key, "")
+    assert state.reply_key != kept_key
+
+
 async def test_member_sees_a_new_post_without_the_shown_posts_being_resent(owner, member, thread):
     tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
     state, _ = await tab.call(ThreadState, "load")

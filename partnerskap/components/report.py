@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import FunctionVar
 
 from partnerskap.components.forms import field_error, submit, textarea_field
 from partnerskap.components.i18n import T
@@ -17,6 +18,11 @@ REASON_LABELS = {
     "privacy": N_("Privacy"),
     "other": N_("Other"),
 }
+
+# The dialog opens from state, not from a Radix trigger, so Radix has nowhere to return the focus when it closes and
+# a keyboard user would land at the top of the page: it goes back to the control that opened it.
+_REMEMBER_OPENER = rx.Var("() => { window.partnerskapReportOpener = document.activeElement; }").to(FunctionVar)
+_RETURN_TO_OPENER = rx.Var("() => { window.partnerskapReportOpener?.focus(); window.partnerskapReportOpener = null; }").to(FunctionVar)
 
 
 def report_control(kind: str, item_id: rx.Var) -> rx.Component:
@@ -50,6 +56,8 @@ def report_dialog() -> rx.Component:
                 on_submit=ReportState.send_report,
                 reset_on_submit=True,
             ),
+            on_open_auto_focus=_REMEMBER_OPENER,
+            on_close_auto_focus=_RETURN_TO_OPENER,
         ),
         open=ReportState.report_open,
         on_open_change=ReportState.report_dialog_changed,

@@ -37,7 +37,11 @@ MESSAGE_ARGUMENT = {
     "checkbox_group": 0,
     "place_links": 0,
     "list_entries": 0,
+    "data_table": 0,
+    "row_cell": 0,
 }
+# Functions that take a tuple of messages, and which positional argument it is.
+MESSAGE_TUPLES = {"data_table": 1}
 # Keyword arguments that also hold messages.
 MESSAGE_KEYWORDS = {"field": {"hint"}, "text_field": {"hint"}, "area_field": {"hint"}, "select_from": {"any_label"}, "list_select": {"any_label"}}
 
@@ -61,6 +65,10 @@ def messages_in(source: str) -> Iterator[tuple[int, str, str]]:
         position = MESSAGE_ARGUMENT[name]
         if len(node.args) > position and (message := _text(node.args[position])):
             yield node.lineno, name, message
+        if (position := MESSAGE_TUPLES.get(name)) is not None and len(node.args) > position and isinstance(node.args[position], ast.Tuple):
+            for element in node.args[position].elts:
+                if message := _text(element):
+                    yield node.lineno, name, message
         for keyword in node.keywords:
             if keyword.arg in MESSAGE_KEYWORDS.get(name, ()) and (message := _text(keyword.value)):
                 yield node.lineno, name, message

@@ -12,7 +12,7 @@ from partnerskap.models.discussions import Draft, Post, PostRevision, Thread, Th
 from partnerskap.models.mail import OutboxMessage
 from partnerskap.models.moderation import CaseStatus, Held, ItemKind, ModerationCase, Report
 from partnerskap.models.people import Area, Conversation, ConversationMember, ListEntry, Network, NetworkMember, NetworkWorkspace, Profile, ProfileLanguage, ProfileTheme
-from partnerskap.models.notifications import Notification, NotificationSettings
+from partnerskap.models.notifications import Notification, NotificationSettings, PushDelivery, PushSubscription
 from partnerskap.models.workspaces import AccessPolicy, Invitation, JoinRequest, Lifecycle, Membership, Workspace, WorkspaceRole
 
 __all__ = [
@@ -65,6 +65,8 @@ __all__ = [
     "Notification",
     "NotificationSettings",
     "OutboxMessage",
+    "PushDelivery",
+    "PushSubscription",
     "Post",
     "RecoveryCode",
     "PostRevision",

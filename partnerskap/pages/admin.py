@@ -5,6 +5,7 @@ import reflex as rx
 from partnerskap.components.forms import field, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
+from partnerskap.components.table import data_table, row_cell
 from partnerskap.i18n import N_
 from partnerskap.schemas import PersonForAdmin
 from partnerskap.state.admin import AdminState
@@ -251,7 +252,7 @@ def audit_filter() -> rx.Component:
             field("Action", "action", form="audit", required=False, hint="For example membership.suspend, or moderation. for all moderation"),
             field("Target kind", "kind", form="audit", required=False, hint="user, workspace, post, document…"),
             field("From", "since", form="audit", type="date", required=False),
-            field("To", "until", form="audit", type="date", required=False),
+            field("Until", "until", form="audit", type="date", required=False),
             submit("Filter"),
             wrap="wrap",
             spacing="3",
@@ -270,30 +271,18 @@ def audit() -> rx.Component:
         admin_nav(),
         audit_filter(),
         rx.link(T("Download as CSV"), href=AdminState.audit_export_link, is_external=True, id="audit-csv", margin_bottom="3"),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell(T("When")),
-                    rx.table.column_header_cell(T("Who")),
-                    rx.table.column_header_cell(T("What")),
-                    rx.table.column_header_cell(T("Whom")),
-                    rx.table.column_header_cell(T("Why")),
-                )
+        data_table(
+            "Audit log",
+            ("When", "Who", "What", "Whom", "Why"),
+            AdminState.audit,
+            lambda entry: rx.table.row(
+                row_cell("When", entry.when),
+                row_cell("Who", entry.actor),
+                row_cell("What", T_choice(entry.action, ACTION_LABELS), rx.el.br(), rx.text(entry.action, as_="span", size="1", color="var(--gray-11)")),
+                row_cell("Whom", entry.target),
+                row_cell("Why", entry.reason),
             ),
-            rx.table.body(
-                rx.foreach(
-                    AdminState.audit,
-                    lambda entry: rx.table.row(
-                        rx.table.cell(entry.when),
-                        rx.table.cell(entry.actor),
-                        rx.table.cell(T_choice(entry.action, ACTION_LABELS), rx.el.br(), rx.text(entry.action, as_="span", size="1", color="var(--gray-11)")),
-                        rx.table.cell(entry.target),
-                        rx.table.cell(entry.reason),
-                    ),
-                )
-            ),
-            width="100%",
-        )
+        ),
     )
 
 
@@ -302,26 +291,15 @@ def downloads() -> rx.Component:
     return page(
         "Downloads",
         admin_nav(),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell(T("When")),
-                    rx.table.column_header_cell(T("Who")),
-                    rx.table.column_header_cell(T("Document")),
-                    rx.table.column_header_cell(T("Viewed in the browser")),
-                )
+        data_table(
+            "Downloads",
+            ("When", "Who", "Document", "Viewed in the browser"),
+            AdminState.downloads,
+            lambda entry: rx.table.row(
+                row_cell("When", entry.when),
+                row_cell("Who", entry.who),
+                row_cell("Document", entry.document),
+                row_cell("Viewed in the browser", rx.cond(entry.inline, T("Yes"), T("No"))),
             ),
-            rx.table.body(
-                rx.foreach(
-                    AdminState.downloads,
-                    lambda entry: rx.table.row(
-                        rx.table.cell(entry.when),
-                        rx.table.cell(entry.who),
-                        rx.table.cell(entry.document),
-                        rx.table.cell(rx.cond(entry.inline, T("Yes"), T("No"))),
-                    ),
-                )
-            ),
-            width="100%",
         ),
     )

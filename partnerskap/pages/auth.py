@@ -28,11 +28,14 @@ def register() -> rx.Component:
                     field("Password", "password", type="password", autocomplete="new-password", hint="At least 8 characters. A long passphrase is best."),
                     rx.box(
                         rx.text(T("Members keep the copyright of the material they upload and are responsible for it. Upload only material that you have the right to share."), size="2"),
-                        rx.el.label(
-                            rx.el.input(type="checkbox", name="terms", id="terms", aria_describedby="terms-error"),
-                            rx.text(T("I accept the terms of use."), as_="span", margin_left="2"),
+                        # The link stays outside the label: inside, it became part of the checkbox's name.
+                        rx.box(
+                            rx.el.label(
+                                rx.el.input(type="checkbox", name="terms", id="terms", aria_describedby="terms-error"),
+                                rx.text(T("I accept the terms of use."), as_="span", margin_left="2"),
+                                html_for="terms",
+                            ),
                             rx.link(T("Read the terms of use"), href="/terms", margin_left="2"),
-                            html_for="terms",
                             class_name="checkbox-label",
                         ),
                         field_error("terms"),

@@ -8,6 +8,7 @@ from partnerskap.components.forms import choice, field, field_error, submit
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
 from partnerskap.components.markup import sanitised_html
+from partnerskap.components.table import data_table, row_cell
 from partnerskap.i18n import LANGUAGE_NAMES, LANGUAGES
 from partnerskap.schemas import (
     ContentRevisionPublic,
@@ -196,10 +197,10 @@ def item_page() -> rx.Component:
 def parity_row(row: ParityRowPublic) -> rx.Component:
     """One item in the overview, with the state of each language."""
     return rx.table.row(
-        rx.table.row_header_cell(rx.link(row.title, href="/editor/" + row.id.to(str))),
-        rx.table.cell(T_choice(row.kind, KIND_LABELS)),
-        rx.table.cell(T_choice(row.status, STATUS_LABELS)),
-        *[rx.table.cell(T_choice(row.languages[code], PARITY_LABELS), rx.cond(row.plain.contains(code), rx.fragment(" + ", PLAIN_NAMES[code])), class_name=f"parity-{code}") for code in LANGUAGES],
+        row_cell("Title", rx.link(row.title, href="/editor/" + row.id.to(str)), header=True),
+        row_cell("Kind", T_choice(row.kind, KIND_LABELS)),
+        row_cell("Status", T_choice(row.status, STATUS_LABELS)),
+        *[row_cell(LANGUAGE_NAMES[code], T_choice(row.languages[code], PARITY_LABELS), rx.cond(row.plain.contains(code), rx.fragment(" + ", PLAIN_NAMES[code])), class_name=f"parity-{code}") for code in LANGUAGES],
     )
 
 
@@ -208,18 +209,7 @@ def editor_overview() -> rx.Component:
     return page(
         "Content",
         rx.link(T("New item"), href="/editor/new", class_name="button-link", margin_bottom="4"),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell(T("Title")),
-                    rx.table.column_header_cell(T("Kind")),
-                    rx.table.column_header_cell(T("Status")),
-                    *[rx.table.column_header_cell(LANGUAGE_NAMES[code]) for code in LANGUAGES],
-                )
-            ),
-            rx.table.body(rx.foreach(ContentEditorState.rows, parity_row)),
-            width="100%",
-        ),
+        data_table("Content", ("Title", "Kind", "Status", *(LANGUAGE_NAMES[code] for code in LANGUAGES)), ContentEditorState.rows, parity_row),
     )
 
 
@@ -346,10 +336,10 @@ def images_panel() -> rx.Component:
 def revision_row(revision: ContentRevisionPublic) -> rx.Component:
     """One saved text and a button to bring it back."""
     return rx.table.row(
-        rx.table.cell(revision.saved),
-        rx.table.cell(revision.language, rx.cond(revision.plain, rx.fragment(" · ", T("Plain language")))),
-        rx.table.cell(revision.title),
-        rx.table.cell(rx.button(T("Restore"), on_click=ContentEditorState.restore(revision.id), size="1", variant="outline")),
+        row_cell("Date", revision.saved),
+        row_cell("Language", revision.language, rx.cond(revision.plain, rx.fragment(" · ", T("Plain language")))),
+        row_cell("Title", revision.title),
+        row_cell("Actions", rx.button(T("Restore"), on_click=ContentEditorState.restore(revision.id), size="1", variant="outline")),
     )
 
 
@@ -357,7 +347,7 @@ def history_panel() -> rx.Component:
     """Every saved text of the item, newest first."""
     return rx.box(
         rx.heading(T("History"), as_="h2", size="5", margin_top="5"),
-        rx.table.root(rx.table.body(rx.foreach(ContentEditorState.revisions, revision_row)), width="100%"),
+        data_table("History", ("Date", "Language", "Title", "Actions"), ContentEditorState.revisions, revision_row),
     )
 
 

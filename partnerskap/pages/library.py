@@ -8,6 +8,7 @@ from partnerskap.components.layout import page
 from partnerskap.components.links import route_link
 from partnerskap.i18n import N_
 from partnerskap.components.report import report_control
+from partnerskap.components.table import data_table, row_cell
 from partnerskap.schemas import DocumentPublic, FolderPublic, VersionPublic
 from partnerskap.state.library import LibraryState
 
@@ -83,7 +84,8 @@ def folder_link(folder: FolderPublic) -> rx.Component:
 def document_row(document: DocumentPublic) -> rx.Component:
     """A document with its size, type, uploader, date, rights and actions."""
     return rx.table.row(
-        rx.table.cell(
+        row_cell(
+            "Name",
             rx.hstack(
                 rx.cond(document.image, rx.image(src=download_url(document, inline=True), alt="", width="48px", height="48px", object_fit="cover", loading="lazy")),
                 rx.vstack(
@@ -95,13 +97,15 @@ def document_row(document: DocumentPublic) -> rx.Component:
                     spacing="1",
                 ),
                 align="center",
-            )
+            ),
+            header=True,
         ),
-        rx.table.cell(document.size),
-        rx.table.cell(document.content_type),
-        rx.table.cell(document.uploader),
-        rx.table.cell(document.uploaded),
-        rx.table.cell(
+        row_cell("Size", document.size),
+        row_cell("Type", document.content_type),
+        row_cell("Uploader", document.uploader),
+        row_cell("Date", document.uploaded),
+        row_cell(
+            "Actions",
             rx.hstack(
                 rx.cond(document.inline, route_link(T("View"), href=download_url(document, inline=True), is_external=True)),
                 rx.button(T("Versions"), " (", document.versions, ")", on_click=LibraryState.open_versions(document.id), size="1", variant="outline"),
@@ -115,11 +119,12 @@ def document_row(document: DocumentPublic) -> rx.Component:
 def version_row(version: VersionPublic) -> rx.Component:
     """One version: download, restore, delete."""
     return rx.table.row(
-        rx.table.cell(version.number),
-        rx.table.cell(version.size),
-        rx.table.cell(version.uploader),
-        rx.table.cell(version.uploaded),
-        rx.table.cell(
+        row_cell("Version", version.number),
+        row_cell("Size", version.size),
+        row_cell("Uploader", version.uploader),
+        row_cell("Date", version.uploaded),
+        row_cell(
+            "Actions",
             rx.hstack(
                 route_link(T("Download"), href="/documents/" + LibraryState.open_document.to(str) + "/download?version=" + version.number.to(str)),
                 rx.cond(LibraryState.can_change_document, rx.button(T("Restore"), on_click=LibraryState.restore_version(version.id), size="1", variant="outline")),
@@ -135,11 +140,7 @@ def versions_panel() -> rx.Component:
     details = LibraryState.details
     return rx.card(
         rx.heading(T("Versions"), as_="h2", size="4"),
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(T(label)) for label in ("Version", "Size", "Uploader", "Date", "Actions")])),
-            rx.table.body(rx.foreach(LibraryState.versions, version_row)),
-            width="100%",
-        ),
+        data_table("Versions", ("Version", "Size", "Uploader", "Date", "Actions"), LibraryState.versions, version_row),
         rx.text(T("Uploading a file now adds a new version of this document."), size="2", margin_top="2"),
         rx.cond(
             LibraryState.can_change_document,
@@ -236,11 +237,7 @@ def library() -> rx.Component:
                 rx.cond(
                     LibraryState.documents.length() == 0,
                     rx.text(T("No documents here yet.")),
-                    rx.table.root(
-                        rx.table.header(rx.table.row(*[rx.table.column_header_cell(T(label)) for label in ("Name", "Size", "Type", "Uploader", "Date", "Actions")])),
-                        rx.table.body(rx.foreach(LibraryState.documents, document_row)),
-                        width="100%",
-                    ),
+                    data_table("Documents", ("Name", "Size", "Type", "Uploader", "Date", "Actions"), LibraryState.documents, document_row),
                 ),
                 rx.cond(LibraryState.open_document != 0, versions_panel()),
                 rx.cond(

@@ -85,9 +85,18 @@ def event_row(event: HomeEvent) -> rx.Component:
 
 def member_home() -> rx.Component:
     """The member's home."""
-    shown = HomeState.shown
+    # Nothing until the home has loaded: an empty list first ("no workspace yet") and the real one after would
+    # push every section down as it arrived (a layout shift of 0.35 in Lighthouse).
     return page(
         "Home",
+        rx.cond(HomeState.shown.since != "", home_sections()),
+    )
+
+
+def home_sections() -> rx.Component:
+    """What waits, the workspaces, invitations, news and events, once loaded."""
+    shown = HomeState.shown
+    return rx.fragment(
         waiting_for_me(),
         section(
             "My workspaces",

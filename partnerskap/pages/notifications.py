@@ -1,10 +1,11 @@
-"""The viewer's notifications and what they want by e-mail."""
+"""The viewer's notifications and what they want by e-mail and as push notifications."""
 
 import reflex as rx
 
 from partnerskap.components.forms import submit
 from partnerskap.components.i18n import T
 from partnerskap.components.layout import page
+from partnerskap.components.push import push_device_switch
 from partnerskap.i18n import N_
 from partnerskap.state.notifications import NotificationsState
 
@@ -20,10 +21,10 @@ EMAIL_KIND_LABELS = {
 FREQUENCY_LABELS = {"immediate": N_("At once"), "daily": N_("Once a day"), "weekly": N_("Once a week")}
 
 
-def kind_choice(kind: str, label: str) -> rx.Component:
-    """A checkbox for one kind of notification to receive by e-mail."""
+def kind_choice(kind: str, label: str, *, prefix: str = "kind", chosen: rx.Var = NotificationsState.email_kinds) -> rx.Component:
+    """A checkbox for one kind of notification to receive by e-mail (or, with its prefix and choices, by push)."""
     return rx.el.label(
-        rx.el.input(type="checkbox", name=f"kind_{kind}", default_checked=NotificationsState.email_kinds.contains(kind)),
+        rx.el.input(type="checkbox", name=f"{prefix}_{kind}", default_checked=chosen.contains(kind)),
         rx.text(T(label), as_="span", margin_left="2"),
         class_name="checkbox-label",
     )
@@ -55,6 +56,28 @@ def preferences_form() -> rx.Component:
     )
 
 
+def push_form() -> rx.Component:
+    """This device's push switch, and which notifications come as push notifications to every device switched on."""
+    def push_choice(kind: str) -> rx.Component:
+        return kind_choice(kind, EMAIL_KIND_LABELS[kind], prefix="push", chosen=NotificationsState.push_kinds)
+
+    return rx.box(
+        push_device_switch(),
+        rx.form(
+            rx.el.fieldset(
+                rx.el.legend(T("Send a push notification when")),
+                *[push_choice(kind) for kind in EMAIL_KIND_LABELS if kind != "application"],
+                rx.cond(NotificationsState.is_admin, push_choice("application")),
+            ),
+            rx.box(submit("Save"), margin_top="3"),
+            on_submit=NotificationsState.save_push_kinds,
+            aria_label=T("Push notifications"),
+            key=NotificationsState.push_kinds.join(","),
+            margin_top="3",
+        ),
+    )
+
+
 def notifications() -> rx.Component:
     """The notification list."""
     return page(
@@ -77,4 +100,6 @@ def notifications() -> rx.Component:
         ),
         rx.heading(T("E-mail notifications"), as_="h2", size="5", margin_top="6"),
         preferences_form(),
+        rx.heading(T("Push notifications"), as_="h2", size="5", margin_top="6"),
+        push_form(),
     )

@@ -9,6 +9,7 @@ from partnerskap.components.i18n import T
 from partnerskap.components.layout import page
 from partnerskap.components.links import route_link
 from partnerskap.components.markup import sanitised_html
+from partnerskap.components.unsent import unsent_reply
 from partnerskap.schemas import PostPublic
 from partnerskap.state.discussions import ThreadState
 from partnerskap.state.moderation import ReportState
@@ -144,6 +145,7 @@ def reply_form() -> rx.Component:
             ),
             markdown_toolbar("reply-body"),
         ),
+        unsent_reply(),
         rx.box(
             rx.text_area(
                 id="reply-body",

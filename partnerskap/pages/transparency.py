@@ -4,6 +4,7 @@ import reflex as rx
 
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.layout import page
+from partnerskap.components.table import data_table, row_cell
 from partnerskap.i18n import N_
 from partnerskap.schemas import TransparencyCount, TransparencyMonth
 from partnerskap.state.transparency import TransparencyState
@@ -31,20 +32,20 @@ OUTCOME_LABELS = {
 def month_row(month: TransparencyMonth) -> rx.Component:
     """One month's totals."""
     return rx.table.row(
-        rx.table.row_header_cell(month.month),
-        rx.table.cell(month.reports),
-        rx.table.cell(month.actions),
-        rx.table.cell(rx.cond(month.median_hours != "", month.median_hours, "–")),
+        row_cell("Month", month.month, header=True),
+        row_cell("Reports", month.reports),
+        row_cell("Decisions", month.actions),
+        row_cell("Median time to decision (hours)", rx.cond(month.median_hours != "", month.median_hours, "–")),
     )
 
 
 def count_row(count: TransparencyCount) -> rx.Component:
     """Reports with one reason, or decisions with one outcome for one reason, in a month."""
     return rx.table.row(
-        rx.table.row_header_cell(count.month),
-        rx.table.cell(T_choice(count.reason, REASON_LABELS)),
-        rx.table.cell(T_choice(count.outcome, OUTCOME_LABELS)),
-        rx.table.cell(count.count),
+        row_cell("Month", count.month, header=True),
+        row_cell("Reason", T_choice(count.reason, REASON_LABELS)),
+        row_cell("Outcome", T_choice(count.outcome, OUTCOME_LABELS)),
+        row_cell("Number", count.count),
     )
 
 
@@ -58,32 +59,9 @@ def transparency() -> rx.Component:
             TransparencyState.months.length() == 0,
             rx.text(T("No reports or moderation actions yet."), margin_top="4", id="transparency-empty"),
             rx.vstack(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell(T("Month")),
-                            rx.table.column_header_cell(T("Reports")),
-                            rx.table.column_header_cell(T("Decisions")),
-                            rx.table.column_header_cell(T("Median time to decision (hours)")),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(TransparencyState.months, month_row)),
-                    id="transparency-months",
-                    width="100%",
-                ),
+                data_table("Transparency report", ("Month", "Reports", "Decisions", "Median time to decision (hours)"), TransparencyState.months, month_row, id="transparency-months"),
                 rx.heading(T("By reason and outcome"), as_="h2", size="5"),
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell(T("Month")),
-                            rx.table.column_header_cell(T("Reason")),
-                            rx.table.column_header_cell(T("Outcome")),
-                            rx.table.column_header_cell(T("Number")),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(TransparencyState.counts, count_row)),
-                    width="100%",
-                ),
+                data_table("By reason and outcome", ("Month", "Reason", "Outcome", "Number"), TransparencyState.counts, count_row),
                 spacing="4",
                 margin_top="4",
                 width="100%",

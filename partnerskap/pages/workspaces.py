@@ -10,6 +10,7 @@ from partnerskap.components.layout import page
 from partnerskap.components.links import route_link
 from partnerskap.components.markup import sanitised_html
 from partnerskap.components.report import report_control
+from partnerskap.components.table import data_table, row_cell
 from partnerskap.i18n import LANGUAGE_NAMES, N_
 from partnerskap.schemas import EventPublic, MemberRow, ThreadSummary, WorkspaceCard
 from partnerskap.pages.moderation import closing_form, premoderation_form
@@ -337,10 +338,11 @@ def member_admin_row(member: MemberRow) -> rx.Component:
     """A member with the role changes the viewer may make."""
     intro = WorkspaceState.intro
     return rx.table.row(
-        rx.table.cell(rx.hstack(avatar(member.picture, member.initials, size="1"), rx.text(member.name), report_control("member", member.id), align="center", spacing="2")),
-        rx.table.cell(member.organisation),
-        rx.table.cell(T_choice(member.role, WORKSPACE_ROLE_LABELS)),
-        rx.table.cell(
+        row_cell("Name", rx.hstack(avatar(member.picture, member.initials, size="1"), rx.text(member.name), report_control("member", member.id), align="center", spacing="2"), header=True),
+        row_cell("Organisation", member.organisation),
+        row_cell("Role", T_choice(member.role, WORKSPACE_ROLE_LABELS)),
+        row_cell(
+            "Actions",
             rx.cond(
                 intro.can_moderate,
                 rx.hstack(
@@ -372,18 +374,7 @@ def workspace_members() -> rx.Component:
             WorkspaceState.found & intro.can_read,
             rx.vstack(
                 workspace_header(),
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell(T("Name")),
-                            rx.table.column_header_cell(T("Organisation")),
-                            rx.table.column_header_cell(T("Role")),
-                            rx.table.column_header_cell(T("Actions")),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(WorkspaceState.members, member_admin_row)),
-                    width="100%",
-                ),
+                data_table("Members", ("Name", "Organisation", "Role", "Actions"), WorkspaceState.members, member_admin_row),
                 rx.cond(
                     intro.can_review,
                     rx.vstack(

@@ -32,6 +32,7 @@ THEME_COLOUR = "#0d7377"
 RETRY_MILLISECONDS = 5000
 OFFLINE_TITLE = N_("You are offline")
 OFFLINE_TEXT = N_("The platform cannot be reached right now. What you wrote on an open page stays there and is sent when the connection returns.")
+OFFLINE_KEPT = N_("A reply you could not send is kept on this device: it is back in its reply box when you open the thread again.")
 OFFLINE_RETRY = N_("Try again")
 DESCRIPTION = N_("Collaboration platform for integration, immigration and refugee reception work")
 
@@ -75,7 +76,7 @@ def offline_page() -> str:
     first (the app notes it in localStorage), and back to the page as soon as the connection returns."""
     sections = "\n".join(
         f'<section lang="{code}" data-lang="{code}"><h2>{html.escape(t(OFFLINE_TITLE, code))}</h2>'
-        f"<p>{html.escape(t(OFFLINE_TEXT, code))}</p>"
+        f"<p>{html.escape(t(OFFLINE_TEXT, code))} {html.escape(t(OFFLINE_KEPT, code))}</p>"
         f'<button type="button" class="retry">{html.escape(t(OFFLINE_RETRY, code))}</button></section>'
         for code in LANGUAGES
     )

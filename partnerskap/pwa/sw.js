@@ -1,4 +1,5 @@
 // Partnerskap's service worker (served by /sw.js, its values filled in by partnerskap/pwa).
+// It also shows the push notifications the server sends (see the end of this file).
 // It keeps only the app shell and the build's hashed files, under one cache per release; pages always come
 // from the network (they are live and member-specific), and when the network is gone a page is answered by the
 // offline page. Everything else (member data, downloads, exports, calendars, uploads, the event socket, /auth/*,
@@ -58,3 +59,40 @@ self.addEventListener("fetch", (event) => {
     ),
   );
 });
+
+// A push (sent by the server's background job, encrypted for this browser) is shown at once: its title, its text
+// and, on a click, the place it names on this origin. Several pushes about one place replace each other (one tag).
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = {};
+  }
+  const url = ownPath(message.url);
+  event.waitUntil(
+    self.registration.showNotification(message.title || "Partnerskap", {
+      body: message.body || "",
+      icon: "/icons/icon-192.png",
+      tag: url,
+      data: { url },
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(ownPath(event.notification.data && event.notification.data.url), self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => client.url === target);
+      return open ? open.focus() : self.clients.openWindow(target);
+    }),
+  );
+});
+
+function ownPath(url) {
+  // Only a place of this origin is ever opened from a notification.
+  const parsed = new URL(url || "/notifications", self.location.origin);
+  return parsed.origin === self.location.origin ? parsed.pathname + parsed.search + parsed.hash : "/notifications";
+}

@@ -1,4 +1,4 @@
-"""Notifications: in the app at once, by e-mail for the kinds a member picked, at once or as a digest."""
+"""Notifications: in the app at once, by e-mail for the kinds a member picked, at once or as a digest, by push to their devices."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from partnerskap.i18n import N_, t
 from partnerskap.memory import UNKNOWN, Remembered
 from partnerskap.models import Notification, NotificationSettings, Role, Status, User, Workspace
 from partnerskap.models.base import utcnow
-from partnerskap.services import mail
+from partnerskap.services import mail, push
 from partnerskap.services.errors import Refused
 from partnerskap.services.permissions import require_member
 from partnerskap.services.sessions import Viewer
@@ -128,7 +128,7 @@ def _settings(session: Session, user_id: int) -> NotificationSettings:
 
 
 def notify(session: Session, *, user_id: int, kind: str, link: str, actor: str = "", workspace: Workspace | None = None, thread: str = "", **params: object) -> None:
-    """Record a notification in the caller's transaction; e-mail it now if the member wants that."""
+    """Record a notification in the caller's transaction; e-mail and push it now if the member wants that."""
     notify_many(session, user_ids=[user_id], kind=kind, link=link, actor=actor, workspace=workspace, thread=thread, **params)
 
 
@@ -144,9 +144,11 @@ def notify_many(
     urgent: bool = False,
     **params: object,
 ) -> None:
-    """The same notification for several members: their settings and addresses read in one query each, one insert.
+    """The same notification for several members: their settings, devices and addresses read in one query each, one insert.
 
-    An urgent one (something administrators must act on) is e-mailed at once to everyone, whatever they chose.
+    Pushes for the members' devices are only written here, in the caller's transaction (`push.deliver_pending` sends
+    them once it has committed). An urgent one (something administrators must act on) is e-mailed at once, and pushed,
+    to everyone, whatever they chose.
     """
     if not user_ids:
         return
@@ -158,12 +160,19 @@ def notify_many(
         if EMAIL_KIND.get(kind, kind) in (preferences := chosen.get(user_id, DEFAULT_SETTINGS)).email_kinds.split(",")
         and preferences.frequency == "immediate"
     ]
-    people = {user.id: user for user in session.exec(_PEOPLE, params={"user_ids": wants_mail}).all()} if wants_mail else {}
+    wants_push = user_ids if urgent else [user_id for user_id in user_ids if EMAIL_KIND.get(kind, kind) in chosen.get(user_id, DEFAULT_SETTINGS).push_kinds.split(",")]
+    devices = push.devices_of(session, wants_push)
+    readers = set(wants_mail) | set(devices)
+    people = {user.id: user for user in session.exec(_PEOPLE, params={"user_ids": list(readers)}).all()} if readers else {}
+    mailed = set(wants_mail)
     now = utcnow()
     rows = []
     for user_id in user_ids:
         emailed_at = None
-        if (user := people.get(user_id)) is not None:
+        user = people.get(user_id)
+        if user is not None and user_id in devices and user.status == Status.APPROVED:
+            push.queue(session, subscription_ids=devices[user_id], text=_text(kind, values, user.language), link=link, language=user.language)
+        if user is not None and user_id in mailed:
             text = _text(kind, values, user.language)
             mail.queue(
                 recipient=user.email,
@@ -208,18 +217,19 @@ def tell_admins_storage_full() -> bool:
 
 @dataclasses.dataclass(frozen=True)
 class NotificationsPage:
-    """The notifications page: the viewer's newest notifications and their e-mail choices."""
+    """The notifications page: the viewer's newest notifications, their e-mail and push choices, the key browsers subscribe with."""
 
     notifications: list[Notification]
     settings: NotificationSettings
+    push_key: str
 
 
 def page(viewer: Viewer, *, limit: int = 50) -> NotificationsPage:
-    """The viewer's newest notifications and e-mail choices, read in one transaction."""
+    """The viewer's newest notifications and e-mail and push choices, read in one transaction."""
     require_member(viewer)
     with transaction() as session:
         newest = session.exec(select(Notification).where(Notification.user_id == viewer.id).order_by(col(Notification.id).desc()).limit(limit)).all()
-        return NotificationsPage(list(newest), _settings(session, viewer.id))
+        return NotificationsPage(list(newest), _settings(session, viewer.id), push.public_key())
 
 
 def unread_count(viewer: Viewer) -> int:
@@ -266,6 +276,18 @@ def save_preferences(viewer: Viewer, *, kinds: list[str], frequency: str) -> Not
         chosen = _settings(session, viewer.id)
         chosen.email_kinds = ",".join(kind for kind in EMAIL_KINDS if kind in kinds)
         chosen.frequency = frequency
+        session.add(chosen)
+        return chosen
+
+
+def save_push_kinds(viewer: Viewer, *, kinds: list[str]) -> NotificationSettings:
+    """Pick which kinds come as push notifications to the member's devices."""
+    require_member(viewer)
+    if any(kind not in EMAIL_KINDS for kind in kinds):
+        raise Refused(N_("Choose one of the options."))
+    with transaction() as session:
+        chosen = _settings(session, viewer.id)
+        chosen.push_kinds = ",".join(kind for kind in EMAIL_KINDS if kind in kinds)
         session.add(chosen)
         return chosen
 

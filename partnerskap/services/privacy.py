@@ -28,6 +28,7 @@ from partnerskap.models import (
     Post,
     PostAttachment,
     PostRevision,
+    PushSubscription,
     RecoveryCode,
     Status,
     Thread,
@@ -38,7 +39,7 @@ from partnerskap.models import (
     WorkspaceRole,
 )
 from partnerskap.models.base import utcnow
-from partnerskap.services import audit, documents, passwords, search_index, sessions
+from partnerskap.services import audit, documents, passwords, push, search_index, sessions
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.permissions import require_member
 from partnerskap.services.sessions import Viewer
@@ -64,6 +65,10 @@ def export(viewer: Viewer) -> tuple[Iterator[bytes], str]:
             "workspaces": [
                 {"workspace": name, "role": role, "joined": _when(joined)}
                 for name, role, joined in session.exec(select(Workspace.name, Membership.role, Membership.joined_at).join(Membership, col(Membership.workspace_id) == col(Workspace.id)).where(Membership.user_id == user.id)).all()
+            ],
+            "push_devices": [
+                {"device": device.device, "switched_on": _when(device.created_at), "last_delivered": _when(device.last_success_at)}
+                for device in session.exec(select(PushSubscription).where(PushSubscription.user_id == user.id).order_by(col(PushSubscription.id))).all()
             ],
         }
         posts = [
@@ -155,6 +160,7 @@ def _erase(session: Session, user: User) -> None:
     """End the sessions and erase the profile; the row stays, named a former member, for the records that name it."""
     user_id = user.id
     sessions.revoke_all(user_id, session=session)
+    push.forget_member(session, user_id)
     for model in (Draft, ThreadReader, Notification, NotificationSettings, Membership, RecoveryCode, EmailToken, LoginTicket):
         session.exec(delete(model).where(model.user_id == user_id))
     session.exec(delete(JoinRequest).where(JoinRequest.user_id == user_id, JoinRequest.status == "pending"))

@@ -34,7 +34,7 @@ from partnerskap.models import (
 from partnerskap.models.base import utcnow
 from partnerskap.services import activities, content, people, permissions, search_index, workspaces
 from partnerskap.services.permissions import Action, AreaPlace, NetworkPlace, WorkspacePlace
-from partnerskap.services.search_index import WORD, entries, query_alternatives, stem, words
+from partnerskap.services.search_index import WORD, entries, query_alternatives, word_terms, words
 from partnerskap.services.sessions import Viewer
 
 KINDS = ("content", "post", "document", "activity", "member", "workspace", "network", "event")
@@ -278,14 +278,9 @@ def _hits(session: Session, rows: list, groups: list[list[tuple[str, bool]]], la
 
 
 def _matches(word: str, groups: list[list[tuple[str, bool]]]) -> bool:
-    folded = word.casefold()
-    for group in groups:
-        for term, prefix in group:
-            language = term[:2]
-            stemmed = language + stem(language, folded)
-            if stemmed == term or (prefix and stemmed.startswith(term)):
-                return True
-    return False
+    """Whether a word of a text is one the query found: one of its index terms is a term of the query."""
+    found_by = word_terms(word.casefold())
+    return any(made == term or (prefix and made.startswith(term)) for group in groups for term, prefix in group for made in found_by)
 
 
 def snippet(body: str, groups: list[list[tuple[str, bool]]]) -> list[tuple[str, bool]]:
@@ -316,10 +311,11 @@ def snippet(body: str, groups: list[list[tuple[str, bool]]]) -> list[tuple[str, 
     return pieces
 
 
-def index_is_empty() -> bool:
-    """Whether the index holds nothing at all (never built)."""
+def index_is_current() -> bool:
+    """Whether the index was built, and by this host's normaliser (a host that gained or lost Voikko makes other terms)."""
     with transaction() as session:
-        return session.execute(select(entries.c.id).limit(1)).first() is None
+        made_by = session.execute(select(search_index.meta.c.value).where(search_index.meta.c.key == "normaliser")).scalar_one_or_none()
+    return made_by == search_index.normaliser()
 
 
 def reindex() -> int:

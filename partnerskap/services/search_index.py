@@ -1,15 +1,19 @@
 """The search index: one language-aware normaliser, its table on both databases, and keeping it in step with writes.
 
-Words are stemmed in Python (Snowball's Finnish, Swedish and English stemmers) and stored as terms tagged with their
-language ("fityötil"), so SQLite's FTS5 and PostgreSQL's text search match the same terms without either database's
-own language support. The index holds text only: who may read an entry is decided when searching, from the rows it
+Words are normalised in Python and stored as terms tagged with their language, so SQLite's FTS5 and PostgreSQL's text
+search match the same terms without either database's own language support. Finnish words are reduced to their base
+forms by Voikko when the host has it (Debian's `libvoikko1` and `voikko-fi`): "työtiloissa" is "fityötila", and a
+compound is also found by its parts ("kotoutumistyö" by "työ"). Swedish and English words, Finnish words Voikko does
+not know, and every Finnish word on a host without Voikko are stemmed by Snowball ("fityötil"). The index holds text only: who may read an entry is decided when searching, from the rows it
 came from (`services/search.py`), so a hidden post or a membership that ended is never found even before the index
 hears of it.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
@@ -63,6 +67,8 @@ entries = Table(
     Column("tsv", TSVECTOR),  # PostgreSQL only, generated from `terms`
     UniqueConstraint("kind", "item_id", "part"),
 )
+# Facts about the index itself: "normaliser", what made its terms (written by `reindex`).
+meta = Table("search_meta", metadata, Column("key", String(32), primary_key=True), Column("value", Text, nullable=False))
 
 
 def in_schema(name: str | None, type_: str, _parents: dict) -> bool:
@@ -85,6 +91,74 @@ def stem(language: str, word: str) -> str:
     return _stemmer(language).stemWord(word)
 
 
+log = logging.getLogger(__name__)
+_voikko_lock = threading.Lock()  # one Voikko handle must not be used by two threads at once
+_WORD_BASE = re.compile(r"\+([^+()]+)\(([^()]+)\)")  # "+kotoutumis(kotoutua)+palvel(palvella)+u(+u)": each part and its base form
+
+
+@lru_cache(maxsize=1)
+def _voikko():
+    """Voikko's Finnish analyser, or None where the host lacks libvoikko or its Finnish dictionary."""
+    try:
+        import libvoikko
+
+        return libvoikko.Voikko("fi")
+    except Exception as error:  # noqa: BLE001  (an ImportError, an OSError, or libvoikko's own VoikkoException)
+        log.warning("Finnish words are stemmed by Snowball: Voikko is not available (%s)", error)
+        return None
+
+
+def normaliser() -> str:
+    """The name of what makes this host's Finnish terms; an index made by another is rebuilt (`index_is_current`)."""
+    return "voikko" if _voikko() is not None else "snowball"
+
+
+@lru_cache(maxsize=50_000)
+def finnish_base_forms(word: str, *, parts: bool) -> tuple[str, ...]:
+    """Voikko's base forms of a Finnish word, with those of its compound parts if `parts`; empty when Voikko does not know it."""
+    if (voikko := _voikko()) is None:
+        return ()
+    with _voikko_lock:
+        analyses = voikko.analyze(word)
+    found = {analysis["BASEFORM"] for analysis in analyses if analysis.get("BASEFORM")}
+    if parts:
+        for analysis in analyses:
+            found |= _compound_parts(voikko, analysis)
+    return tuple(sorted({base.casefold() for base in found if len(base) >= 3 and WORD.fullmatch(base)}))
+
+
+def _compound_parts(voikko, analysis: dict) -> set[str]:
+    """The parts of a compound word: each part's base form, and the pieces of the whole word's base form.
+
+    "kotoutumispalveluihin" gives "kotoutua" and, from "kotoutumispalvelu", "kotoutumis" and "palvelu"; a part
+    followed by a derivation ("palvel(palvella)+u(+u)") is left out, since "palvella" is not what the word says.
+    """
+    bases = _WORD_BASE.findall(analysis.get("WORDBASES", ""))
+    if len(bases) < 2:
+        return set()
+    found = {base for (_part, base), (_next, following) in zip(bases, [*bases[1:], ("", "")]) if not base.startswith("+") and not following.startswith("+")}
+    whole = analysis.get("BASEFORM", "")
+    with _voikko_lock:
+        again = voikko.analyze(whole)
+    pieces, at = [""], 0
+    for mark in again[0].get("STRUCTURE", "") if again else "":
+        if mark == "=":
+            pieces.append("")
+        elif at < len(whole):
+            pieces[-1] += whole[at]
+            at += 1
+    return found | ({piece for piece in pieces if piece} if len([piece for piece in pieces if piece]) > 1 else set())
+
+
+def word_terms(word: str, languages: tuple[str, ...] = LANGUAGES) -> list[str]:
+    """One word's index terms: in Finnish its base forms and parts where Voikko knows it, else each language's stem."""
+    found = []
+    for language in languages:
+        bases = finnish_base_forms(word, parts=True) if language == "fi" else ()
+        found += [f"fi{base}" for base in bases] or [f"{language}{stem(language, word)}"]
+    return found
+
+
 def words(text: str) -> list[str]:
     """The words of a text, case-folded, as the index and the queries see them."""
     return [word for word in (found.casefold() for found in WORD.findall(text)) if len(word) <= WORD_MAX]
@@ -93,7 +167,7 @@ def words(text: str) -> list[str]:
 def terms(text: str, languages: Iterable[str] = LANGUAGES) -> str:
     """The index terms of a text: each word's stem in each language it may be in, tagged with the language."""
     languages = tuple(languages)
-    return " ".join(f"{language}{stem(language, word)}" for word in words(text[:TEXT_KEPT]) for language in languages)
+    return " ".join(term for word in words(text[:TEXT_KEPT]) for term in word_terms(word, languages))
 
 
 def finnish_prefix(stemmed: str) -> str:
@@ -109,12 +183,17 @@ def finnish_prefix(stemmed: str) -> str:
 def query_alternatives(word: str) -> list[tuple[str, bool]]:
     """The terms one word of a query matches, each with whether it is a prefix.
 
-    Finnish changes a stem's end in inflection ("työtila" → "työtil", "työtiloissa" → "työtilo"; "vapaaehtoinen" →
-    "vapaaehtoin", "vapaaehtoisia" → "vapaaehtois"), so the Finnish stem is asked for as a prefix without that end
-    (`finnish_prefix`) when at least four letters remain.
+    A Finnish word Voikko knows is asked for by its base forms (not its compound parts: "työtila" should not find
+    every "työ"). Otherwise Snowball's stem: Finnish changes a stem's end in inflection ("työtila" → "työtil",
+    "työtiloissa" → "työtilo"; "vapaaehtoinen" → "vapaaehtoin", "vapaaehtoisia" → "vapaaehtois"), so the Finnish
+    stem is asked for as a prefix without that end (`finnish_prefix`) when at least four letters remain; a prefix
+    also finds the base forms that begin with it, as one does while still typing ("kotoutu").
     """
     found = []
     for language in LANGUAGES:
+        if language == "fi" and (bases := finnish_base_forms(word, parts=False)):
+            found += [(f"fi{base}", False) for base in bases]
+            continue
         stemmed = stem(language, word)
         if language == "fi" and len(trimmed := finnish_prefix(stemmed)) >= 4:
             found.append((f"fi{trimmed}", True))
@@ -271,9 +350,17 @@ def reindex(session: Session) -> int:
         put_person(session, user, profiles.get(user.id))
     _write_rebuilt(session)
     del session.info[_REBUILT]
+    session.connection().execute(delete(meta).where(meta.c.key == "normaliser"))
+    session.connection().execute(insert(meta), [{"key": "normaliser", "value": normaliser()}])
     return session.connection().execute(select(func.count()).select_from(entries)).scalar_one()
 
 
+memory.register(
+    "Finnish base forms",
+    holds="Voikko's base forms of up to 50 000 recent Finnish words (with or without their compound parts)",
+    lasts="the process",
+    others_learn="nothing to learn: a word's base forms never change",
+)
 memory.register(
     "stems",
     holds="the Snowball stem of up to 50 000 recent (language, word) pairs",

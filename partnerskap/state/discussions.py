@@ -51,6 +51,7 @@ class ThreadState(AppState):
     previewing: bool = False
     preview_html: str = ""
     reply_key: str = ""
+    sent_key: str = ""  # the newest key the server knows as sent: the browser forgets words it kept under it
     editing_id: int = 0
     edit_text: str = ""  # the post being edited as its box shows it, mentions as @Name
     edit_mentions: str = ""  # the ids it mentions, in order, for the edit form's hidden field
@@ -145,7 +146,7 @@ class ThreadState(AppState):
         if not self._shows(thread_id):
             await self._open(viewer, thread_id)
         self._take_new(await offload.write(discussions.reply, *sent, after_id=self._newest_shown(), mentions=_chosen(form)))
-        self.draft, self.previewing = "", False
+        self.draft, self.previewing, self.sent_key = "", False, sent[3]
         self.reply_key = discussions.new_key()
         deliver(self._place(), f"{ThreadState.get_full_name()}.deliver_new", sender=self.router.session.client_token)
 
@@ -192,7 +193,10 @@ class ThreadState(AppState):
             await offload.write(discussions.save_draft, viewer, self._place(), self.draft)
             return
         thread_id = int(thread_id)
-        if thread_id <= 0 or await offload.read(discussions.was_sent, viewer, key):
+        if thread_id <= 0:
+            return
+        if await offload.read(discussions.was_sent, viewer, key):
+            self.sent_key = str(key)
             return
         await offload.write(discussions.save_draft, viewer, f"thread-{thread_id}", str(body))
         if self._shows(thread_id):

@@ -16,8 +16,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def live_server() -> LiveServer:
-    """The instance every browser test talks to."""
-    with running_instance() as server:
+    """The instance every browser test talks to (it posts pushes to the push journey's service on loopback)."""
+    with running_instance(PARTNERSKAP_PUSH_LOOPBACK="1") as server:
         yield server
 
 
@@ -26,8 +26,8 @@ def new_context(browser):
     """Make isolated browser contexts (separate cookies), closed after the test."""
     contexts = []
 
-    def make(locale: str = "en-GB"):
-        context = browser.new_context(locale=locale)
+    def make(locale: str = "en-GB", **options):
+        context = browser.new_context(locale=locale, **options)
         context.set_default_timeout(15000)
         contexts.append(context)
         return context

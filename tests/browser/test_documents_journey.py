@@ -113,10 +113,12 @@ def test_member_uploads_adds_a_version_and_downloads_the_first_while_outsiders_s
     expect(owner.get_by_role("link", name="unwanted.txt")).to_have_count(0)
 
     minutes, poster = document_row(owner, "minutes.txt"), document_row(owner, "poster.png")
-    expect(minutes.get_by_role("cell")).to_have_text(["minutes.txt" + "Rights: Greta Arkivist · All rights reserved", "20 MB", "Text file", greta.name, re.compile(r"\d"), "View" + "Versions (1)"])
-    expect(poster.get_by_role("cell").nth(1)).to_have_text(re.compile(r"^\d+ B$"))
-    expect(poster.get_by_role("cell").nth(2)).to_have_text("PNG image")
-    expect(poster.get_by_role("cell").nth(3)).to_have_text(greta.name)
+    # The name heads its row (th scope=row); the other cells follow.
+    expect(minutes.get_by_role("rowheader")).to_have_text("minutes.txt" + "Rights: Greta Arkivist · All rights reserved")
+    expect(minutes.get_by_role("cell")).to_have_text(["20 MB", "Text file", greta.name, re.compile(r"\d"), "View" + "Versions (1)"])
+    expect(poster.get_by_role("cell").nth(0)).to_have_text(re.compile(r"^\d+ B$"))
+    expect(poster.get_by_role("cell").nth(1)).to_have_text("PNG image")
+    expect(poster.get_by_role("cell").nth(2)).to_have_text(greta.name)
 
     # A file of the same name uploaded while the poster's versions are open becomes its version 2.
     poster.get_by_role("button", name="Versions (1)").click()
@@ -137,7 +139,7 @@ def test_member_uploads_adds_a_version_and_downloads_the_first_while_outsiders_s
     details.get_by_label("Licence for others").select_option("cc-by-4.0")
     details.get_by_role("button", name="Save").click()
     expect(owner.locator(".notice")).to_contain_text("The document was saved.")
-    expect(poster.get_by_role("cell").first).to_contain_text(f"Rights: {greta.name} · {LICENCE_LABELS['cc-by-4.0']}")
+    expect(poster.get_by_role("rowheader")).to_contain_text(f"Rights: {greta.name} · {LICENCE_LABELS['cc-by-4.0']}")
     expect(details.get_by_label("Copyright holder")).to_have_value(greta.name)
 
     first = panel.get_by_role("row").filter(has=owner.get_by_role("cell", name="1", exact=True))

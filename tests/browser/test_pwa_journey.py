@@ -14,6 +14,7 @@ from partnerskap import pwa
 from partnerskap.i18n import t
 from partnerskap.services import discussions, workspaces
 from partnerskap.services.workspaces import WorkspaceForm
+from partnerskap.state.discussions import NOT_SENT_YET
 from tests.browser.axe import assert_accessible
 from tests.browser.test_membership_journey import log_in, open_page, switch_language
 from tests.browser.test_workspace_journey import approved_member, live_database, viewer_of
@@ -28,6 +29,8 @@ KEPT_URLS = """async () => {
   }
   return urls;
 }"""
+
+KEPT_UNSENT = "Object.keys(localStorage).filter((name) => name.startsWith('partnerskap-unsent-'))"
 
 
 def controlled_by_worker(page: Page) -> bool:
@@ -106,3 +109,50 @@ def test_member_writing_while_the_server_is_down_sees_a_finnish_status_and_the_r
     expect(page.locator("#connection-lost")).to_have_count(0, timeout=60000)
     expect(page.locator(".post").last).to_contain_text(words, timeout=30000)
     assert live_server.query("SELECT count(*) FROM post WHERE body = :body", body=words)[0][0] == 1
+
+
+def test_member_whose_reply_could_not_leave_finds_it_after_a_reload_offline_and_it_is_posted_once(live_server: LiveServer, new_context, password_hash: str):
+    kaisa = approved_member(live_server, password_hash, "Kaisa Reloadinen")
+    with live_database(live_server):
+        workspace = workspaces.create(viewer_of(kaisa), WorkspaceForm(name="Night Bus Riders", purpose="Night buses of the region.", access="open", language="en"))
+        thread = discussions.start_thread(viewer_of(kaisa), workspace.id, "Line 90N", "Does the 90N still run on Sundays?", discussions.new_key())
+    context = new_context()
+    page = context.new_page()
+    log_in(page, live_server, kaisa.email, PASSWORD)
+    address = f"{live_server.url}/threads/{thread.id}"
+    open_page(page, address)
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("Boolean(navigator.serviceWorker.controller)")
+    expect(page.locator(".post").first).to_contain_text("Does the 90N still run on Sundays?")
+
+    # The network goes; Send cannot reach the server, and the member reloads: the offline page, not the thread.
+    words = "Yes, every Sunday at 1.30, I rode it last week."
+    context.set_offline(True)
+    page.locator("#reply-body").fill(words)
+    page.get_by_role("button", name="Send").click()
+    page.reload()
+    expect(page.get_by_role("heading", name=t(pwa.OFFLINE_TITLE, "en"))).to_be_visible()
+    expect(page.locator('#offline section[lang="en"]')).to_contain_text(t(pwa.OFFLINE_KEPT, "en"))
+
+    # The network returns and the thread opens again: the words are back in the box, with a notice, and sent once.
+    context.set_offline(False)
+    expect(page.locator("#reply-body")).to_have_value(words, timeout=30000)
+    expect(page.get_by_text(t(NOT_SENT_YET, "en"))).to_be_visible()
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".post").last).to_contain_text(words)
+    expect(page.locator("#reply-body")).to_have_value("")
+    assert page.evaluate(KEPT_UNSENT) == []
+    page.reload()
+    expect(page.locator(".post").last).to_contain_text(words)
+    expect(page.locator("#reply-body")).to_have_value("")
+    assert live_server.query("SELECT count(*) FROM post WHERE body = :body", body=words)[0][0] == 1
+
+    # Words typed while offline stay on the device only until the member logs out.
+    context.set_offline(True)
+    page.locator("#reply-body").fill("Half a sentence on a shared computer")
+    assert page.evaluate(KEPT_UNSENT) == [f"partnerskap-unsent-{thread.id}"]
+    context.set_offline(False)
+    page.locator("#log-out").click()
+    expect(page).to_have_url(re.compile(r"/(login)?/?$"))
+    assert page.evaluate(KEPT_UNSENT) == []

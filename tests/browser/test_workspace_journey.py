@@ -131,7 +131,7 @@ def test_members_create_join_discuss_live_and_mention(live_server: LiveServer, n
     assert_accessible(owner, "members page with a request")
     request.get_by_role("button", name="Accept").click()
     expect(owner.locator(".notice")).to_contain_text("The request was accepted.")
-    expect(owner.get_by_role("cell", name=bea.name)).to_be_visible()
+    expect(owner.get_by_role("rowheader", name=bea.name)).to_be_visible()
 
     # Bea starts a discussion.
     open_page(joiner, live_server.url + f"/workspaces/{workspace_id}")
