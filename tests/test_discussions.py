@@ -310,6 +310,63 @@ def test_followers_are_told_of_replies_by_others(owner, member, password_hash, w
     assert [n.kind for n in notices(member)] == ["reply", "reply"]
 
 
+def test_chosen_mention_is_stored_and_notifies_the_member(owner, member, thread):
+    [post] = discussions.reply(viewer(owner), thread.id, "@Bob could you book the hall?", key(), mentions=(member.id,))
+    with transaction() as session:
+        assert session.get(Post, post.id).body == f"@[Bob](member:{member.id}) could you book the hall?"
+    assert f'<a href="/people/{member.id}"' in post.html and "member:" not in post.html
+    assert [n.kind for n in notices(member)] == ["mention"]
+
+
+def test_mention_of_someone_outside_the_place_is_plain_text(owner, outsider, thread):
+    [chosen] = discussions.reply(viewer(owner), thread.id, "@Charlie hello", key(), mentions=(outsider.id,))
+    [typed] = discussions.reply(viewer(owner), thread.id, f"@[Charlie](member:{outsider.id}) hello", key())
+    with transaction() as session:
+        assert [session.get(Post, view.id).body for view in (chosen, typed)] == ["@Charlie hello", "@Charlie hello"]
+    assert "/people/" not in chosen.html + typed.html
+    assert notices(outsider) == []
+
+
+def test_members_with_the_same_name_stay_distinct(owner, password_hash, workspace, thread):
+    first, second = make_person(password_hash, "Liisa"), make_person(password_hash, "Liisa2")
+    with transaction() as session:
+        session.get(User, second.id).name = "Liisa"
+    add(workspace, first)
+    add(workspace, second)
+    [post] = discussions.reply(viewer(owner), thread.id, "@Liisa and @Liisa, welcome", key(), mentions=(second.id, first.id))
+    with transaction() as session:
+        assert session.get(Post, post.id).body == f"@[Liisa](member:{second.id}) and @[Liisa](member:{first.id}), welcome"
+    assert [n.kind for n in notices(first)] == [n.kind for n in notices(second)] == ["mention"]
+
+
+def test_a_chosen_name_no_longer_in_the_text_is_no_mention(owner, member, thread):
+    [post] = discussions.reply(viewer(owner), thread.id, "@Bo is not Bob, nor is @Bobby", key(), mentions=(member.id,))
+    with transaction() as session:
+        assert session.get(Post, post.id).body == "@Bo is not Bob, nor is @Bobby"
+    assert notices(member) == []
+
+
+def test_editing_shows_mentions_as_names_and_keeps_them(owner, member, thread):
+    [post] = discussions.reply(viewer(owner), thread.id, "@Bob see this", key(), mentions=(member.id,))
+    text, mentioned = discussions.editable_text(viewer(owner), post.id)
+    assert (text, mentioned) == ("@Bob see this", [member.id])
+    discussions.edit(viewer(owner), post.id, "@Bob see this, please", mentions=tuple(mentioned))
+    with transaction() as session:
+        assert session.get(Post, post.id).body == f"@[Bob](member:{member.id}) see this, please"
+
+
+def test_only_the_author_opens_a_post_for_editing(owner, member, thread):
+    [post] = discussions.reply(viewer(owner), thread.id, "Mine", key())
+    with pytest.raises(Refused) as refused:
+        discussions.editable_text(viewer(member), post.id)
+    assert refused.value.message == OWN_POSTS_ONLY
+
+
+def test_quoting_shows_mentions_as_names(owner, member, thread):
+    [post] = discussions.reply(viewer(owner), thread.id, "@Bob see this", key(), mentions=(member.id,))
+    assert discussions.quote_text(viewer(member), post.id) == "> **Olivia:**\n> @Bob see this\n\n"
+
+
 def test_mentioned_follower_is_told_once(owner, member, thread):
     discussions.reply(viewer(member), thread.id, f"@[Olivia](member:{owner.id}) a question", key())
     assert [n.kind for n in notices(owner)] == ["mention"]

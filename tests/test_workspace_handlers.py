@@ -197,6 +197,36 @@ async def test_same_reply_key_sent_twice_saves_one_post(member, thread):
     assert sum("Count me in." in post.html for post in state.posts + state.fresh) == 1
 
 
+async def test_reply_with_a_chosen_mention_stores_it_and_shows_the_name_as_a_link(owner, member, thread):
+    tab = tab_at(owner, f"/threads/{thread.id}", thread_id=thread.id)
+    state, _ = await tab.call(ThreadState, "load")
+    assert [row.name for row in state.members] == ["Bob"]
+    state, _ = await tab.call(ThreadState, "post_reply", {"body": "@Bob can you come?", "key": state.reply_key, "mentions": f"{member.id},x,-3"})
+    [post] = state.fresh
+    assert f'<a href="/people/{member.id}" rel="noopener noreferrer nofollow ugc">@Bob</a>' in post.html and "member:" not in post.html
+    with transaction() as session:
+        assert session.exec(select(Post.body).where(Post.id == post.id)).one() == f"@[Bob](member:{member.id}) can you come?"
+
+
+async def test_editing_a_post_shows_its_mentions_as_names_and_saving_keeps_them(owner, member, thread):
+    [sent] = discussions.reply(viewer(owner), thread.id, "@Bob hi", discussions.new_key(), mentions=(member.id,))
+    tab = tab_at(owner, f"/threads/{thread.id}", thread_id=thread.id)
+    await tab.call(ThreadState, "load")
+    state, _ = await tab.call(ThreadState, "start_editing", sent.id)
+    assert (state.editing_id, state.edit_text, state.edit_mentions) == (sent.id, "@Bob hi", str(member.id))
+    state, _ = await tab.call(ThreadState, "save_edit", {"post_id": str(sent.id), "body": "@Bob hi again", "mentions": state.edit_mentions})
+    with transaction() as session:
+        assert session.exec(select(Post.body).where(Post.id == sent.id)).one() == f"@[Bob](member:{member.id}) hi again"
+
+
+async def test_quoting_puts_names_not_mention_syntax_into_the_reply_box(owner, member, thread):
+    [sent] = discussions.reply(viewer(owner), thread.id, "@Bob hi", discussions.new_key(), mentions=(member.id,))
+    tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
+    await tab.call(ThreadState, "load")
+    state, _ = await tab.call(ThreadState, "quote", sent.id)
+    assert state.draft == "> **Olivia:**\n> @Bob hi\n\n"
+
+
 async def test_half_written_reply_survives_a_reload(member, thread):
     tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
     state, _ = await tab.call(ThreadState, "load")

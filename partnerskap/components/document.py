@@ -50,12 +50,13 @@ document.addEventListener("click", skip, true);
 return () => document.removeEventListener("click", skip, true);
 """
 # A table wider than the screen scrolls inside Radix's scroll area, which keyboards cannot reach (WCAG 2.1.1): each
-# such area becomes focusable, so arrow keys scroll it.
+# such area becomes focusable, so arrow keys scroll it. Not a menu's: its arrow keys move between its items, and a
+# focusable box among them is no menu item (axe: aria-required-children).
 _SCROLL_AREAS_FOCUSABLE = """
 let pending = 0;
 const mark = () => {
   pending = 0;
-  document.querySelectorAll(".rt-ScrollAreaViewport:not([tabindex])").forEach((area) => { area.tabIndex = 0; });
+  document.querySelectorAll(".rt-ScrollAreaViewport:not([tabindex])").forEach((area) => { if (!area.closest("[role=menu]")) { area.tabIndex = 0; } });
 };
 mark();
 const watcher = new MutationObserver(() => { if (!pending) { pending = requestAnimationFrame(mark); } });

@@ -3,24 +3,39 @@
 import reflex as rx
 
 from partnerskap.components.avatar import avatar
-from partnerskap.components.composer import markdown_toolbar
+from partnerskap.components.composer import chosen_mentions, composer_behaviour, markdown_toolbar, mention_box, mention_list
 from partnerskap.components.forms import field_error, submit
 from partnerskap.components.i18n import T
 from partnerskap.components.layout import page
 from partnerskap.components.links import route_link
 from partnerskap.components.markup import sanitised_html
-from partnerskap.components.report import report_control
 from partnerskap.components.unsent import unsent_reply
 from partnerskap.schemas import PostPublic
 from partnerskap.state.discussions import ThreadState
+from partnerskap.state.moderation import ReportState
 
 
 def post_editor(post: PostPublic) -> rx.Component:
-    """Edit one's own post in place."""
+    """Edit one's own post in place, its mentions shown as names."""
     return rx.form(
         rx.el.input(type="hidden", name="post_id", value=post.id.to(str)),
+        chosen_mentions("edit-body", default_value=ThreadState.edit_mentions),
         rx.el.label(T("Edit the post"), html_for="edit-body", class_name="field-label"),
-        rx.text_area(id="edit-body", name="body", rows="5", width="100%", max_length=20000, aria_describedby="body-error"),
+        markdown_toolbar("edit-body"),
+        rx.box(
+            rx.text_area(
+                id="edit-body",
+                name="body",
+                default_value=ThreadState.edit_text,
+                rows="5",
+                width="100%",
+                max_length=20000,
+                aria_describedby="body-error mention-hint",
+                **mention_box("edit-body", look_up=~ThreadState.in_workspace),
+            ),
+            mention_list("edit-body", ThreadState.members),
+            class_name="mention-anchor",
+        ),
         field_error("body"),
         rx.hstack(submit("Save"), rx.button(T("Cancel"), on_click=ThreadState.cancel_editing, variant="outline", type="button"), margin_top="2"),
         on_submit=ThreadState.save_edit,
@@ -28,24 +43,54 @@ def post_editor(post: PostPublic) -> rx.Component:
     )
 
 
-def post_card(post: PostPublic) -> rx.Component:
-    """One post with the actions the viewer may take."""
-    return rx.el.article(
-        rx.hstack(
-            avatar(post.picture, post.initials),
-            rx.text(post.author, weight="bold"),
-            rx.text(post.organisation, size="2", color="var(--gray-11)"),
-            rx.el.time(
-                rx.el.span(post.when, aria_hidden="true"),
-                rx.el.span(post.created, class_name="visually-hidden"),
-                title=post.created,
-                class_name="post-time",
+def post_actions(post: PostPublic) -> rx.Component:
+    """The post's actions in one compact menu, each shown only to those the permission policy lets take it."""
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.el.button(
+                rx.icon("ellipsis", size=16, aria_hidden="true"),
+                type="button",
+                aria_label=T("Actions for the post by") + " " + post.author,
+                class_name="toolbar-button post-actions",
             ),
-            rx.cond(post.edited, rx.badge(T("edited"), variant="soft")),
-            rx.cond(post.held == "hidden", rx.badge(T("Hidden from members"), color_scheme="gray", class_name="held-marker")),
-            rx.cond(post.held == "pending", rx.badge(T("Waiting for approval"), color_scheme="orange", class_name="held-marker")),
-            wrap="wrap",
-            align="center",
+        ),
+        rx.menu.content(
+            rx.cond(ThreadState.can_contribute, rx.menu.item(T("Quote"), on_select=ThreadState.quote(post.id))),
+            rx.cond(post.mine & ThreadState.can_contribute, rx.menu.item(T("Edit"), on_select=ThreadState.start_editing(post.id))),
+            rx.cond(ThreadState.can_review & post.edited, rx.menu.item(T("History"), on_select=ThreadState.show_history(post.id))),
+            rx.cond(~post.mine, rx.menu.item(T("Report"), on_select=ReportState.open_report("post", post.id), class_name="report-control")),
+            rx.cond(
+                (post.mine & ThreadState.can_contribute) | ThreadState.can_moderate,
+                rx.fragment(rx.menu.separator(), rx.menu.item(T("Delete"), on_select=ThreadState.delete_post(post.id), color_scheme="red")),
+            ),
+            align="end",
+        ),
+        # Not modal: the rest of the page is not hidden from screen readers (and axe) while the menu is open.
+        modal=False,
+    )
+
+
+def post_card(post: PostPublic) -> rx.Component:
+    """One post: who wrote it and when on one line, its text, and the viewer's actions in a menu."""
+    return rx.el.article(
+        rx.el.header(
+            avatar(post.picture, post.initials),
+            rx.el.div(
+                rx.el.span(post.author, class_name="post-author"),
+                rx.cond(post.organisation != "", rx.el.span(post.organisation, class_name="post-organisation")),
+                rx.el.time(
+                    rx.el.span(post.when, aria_hidden="true"),
+                    rx.el.span(post.created, class_name="visually-hidden"),
+                    title=post.created,
+                    class_name="post-time",
+                ),
+                rx.cond(post.edited, rx.badge(T("edited"), variant="soft")),
+                rx.cond(post.held == "hidden", rx.badge(T("Hidden from members"), color_scheme="gray", class_name="held-marker")),
+                rx.cond(post.held == "pending", rx.badge(T("Waiting for approval"), color_scheme="orange", class_name="held-marker")),
+                class_name="post-byline",
+            ),
+            rx.cond(~post.deleted & (ThreadState.can_contribute | ThreadState.can_moderate | ThreadState.can_review | ~post.mine), post_actions(post)),
+            class_name="post-header",
         ),
         rx.cond(
             post.deleted,
@@ -61,58 +106,15 @@ def post_card(post: PostPublic) -> rx.Component:
                 class_name="attachments",
             ),
         ),
-        rx.cond(
-            ~post.deleted,
-            rx.hstack(
-                rx.cond(ThreadState.can_contribute, rx.button(T("Quote"), on_click=ThreadState.quote(post.id), size="1", variant="ghost")),
-                rx.cond(post.mine & ThreadState.can_contribute, rx.button(T("Edit"), on_click=ThreadState.start_editing(post.id), size="1", variant="ghost")),
-                rx.cond(
-                    (post.mine & ThreadState.can_contribute) | ThreadState.can_moderate,
-                    rx.button(T("Delete"), on_click=ThreadState.delete_post(post.id), size="1", variant="ghost", color_scheme="red"),
-                ),
-                rx.cond(ThreadState.can_review & post.edited, rx.button(T("History"), on_click=ThreadState.show_history(post.id), size="1", variant="ghost")),
-                rx.cond(~post.mine, report_control("post", post.id)),
-                spacing="3",
-            ),
-        ),
         id="post-" + post.id.to(str),
         class_name="post",
     )
 
 
-def mention_picker() -> rx.Component:
-    """Insert a mention of a member into the reply box (outside workspaces, members are looked up by the name typed)."""
-    return rx.box(
-        rx.cond(
-            ~ThreadState.in_workspace,
-            rx.hstack(
-                rx.el.label(T("Find a member to mention"), html_for="mention-query", class_name="field-label"),
-                rx.input(id="mention-query", value=ThreadState.mention_query, on_change=ThreadState.find_mentions.debounce(250)),
-                align="center",
-                margin_y="2",
-            ),
-        ),
-        rx.cond(
-            ThreadState.members.length() > 0,
-            rx.hstack(
-                rx.el.label(T("Mention"), html_for="mention", class_name="field-label"),
-                rx.el.select(
-                    rx.el.option(T("Choose a member"), value=""),
-                    rx.foreach(ThreadState.members, lambda member: rx.el.option(member.name, value=member.id.to(str))),
-                    id="mention",
-                    value="",
-                    on_change=ThreadState.mention,
-                    class_name="native-select",
-                ),
-                align="center",
-                margin_y="2",
-            ),
-        ),
-    )
-
-
 # What the reply box holds right now (a draft is saved only after a pause in typing).
 REPLY_TEXT = rx.Var("(document.getElementById('reply-body')?.value ?? '')", _var_type=str)
+# And the members chosen in it, so the preview shows their names as the links they will be.
+REPLY_MENTIONS = rx.Var("(document.getElementById('reply-body-mentions-chosen')?.value ?? '')", _var_type=str)
 
 
 def reply_form() -> rx.Component:
@@ -120,14 +122,15 @@ def reply_form() -> rx.Component:
     return rx.form(
         rx.el.input(type="hidden", name="key", value=ThreadState.reply_key),
         rx.el.label(T("Your reply (markdown)"), html_for="reply-body", class_name="field-label"),
-        # Only where the picker above is shown: in a workspace of one, there is nobody to pick.
+        chosen_mentions("reply-body", key=ThreadState.reply_key),
+        # In a workspace of one there is nobody to mention.
         rx.cond(
             ~ThreadState.in_workspace | (ThreadState.members.length() > 0),
-            rx.text(T("Mention a member to notify them: pick them above."), size="1", color="var(--gray-11)", id="reply-hint"),
+            rx.text(T("Type @ to mention a member: choose them from the list with the arrow keys and Enter, or click."), size="1", class_name="composer-hint", id="mention-hint"),
         ),
         rx.hstack(
-            rx.button(T("Write"), type="button", on_click=ThreadState.preview(False, ""), variant=rx.cond(ThreadState.previewing, "outline", "soft"), aria_pressed=rx.cond(ThreadState.previewing, "false", "true"), size="1"),
-            rx.button(T("Preview"), type="button", on_click=ThreadState.preview(True, REPLY_TEXT), variant=rx.cond(ThreadState.previewing, "soft", "outline"), aria_pressed=rx.cond(ThreadState.previewing, "true", "false"), size="1"),
+            rx.button(T("Write"), type="button", on_click=ThreadState.preview(False, "", ""), variant=rx.cond(ThreadState.previewing, "outline", "soft"), aria_pressed=rx.cond(ThreadState.previewing, "false", "true"), size="1"),
+            rx.button(T("Preview"), type="button", on_click=ThreadState.preview(True, REPLY_TEXT, REPLY_MENTIONS), variant=rx.cond(ThreadState.previewing, "soft", "outline"), aria_pressed=rx.cond(ThreadState.previewing, "true", "false"), size="1"),
             role="group",
             aria_label=T("Write or preview"),
             spacing="1",
@@ -143,18 +146,23 @@ def reply_form() -> rx.Component:
             markdown_toolbar("reply-body"),
         ),
         unsent_reply(),
-        rx.text_area(
-            id="reply-body",
-            name="body",
-            value=ThreadState.draft,
-            on_change=lambda body: ThreadState.save_draft(body, ThreadState.reply_key, ThreadState.thread_id).debounce(600),
-            # A sent reply gets a new key: the box starts afresh, even when the saved draft was already empty.
-            key=ThreadState.reply_key,
-            rows="5",
-            width="100%",
-            max_length=20000,
-            aria_describedby="body-error reply-hint",
-            display=rx.cond(ThreadState.previewing, "none", "block"),
+        rx.box(
+            rx.text_area(
+                id="reply-body",
+                name="body",
+                value=ThreadState.draft,
+                on_change=lambda body: ThreadState.save_draft(body, ThreadState.reply_key, ThreadState.thread_id).debounce(600),
+                # A sent reply gets a new key: the box starts afresh, even when the saved draft was already empty.
+                key=ThreadState.reply_key,
+                rows="5",
+                width="100%",
+                max_length=20000,
+                aria_describedby="body-error mention-hint",
+                display=rx.cond(ThreadState.previewing, "none", "block"),
+                **mention_box("reply-body", look_up=~ThreadState.in_workspace),
+            ),
+            mention_list("reply-body", ThreadState.members),
+            class_name="mention-anchor",
         ),
         field_error("body"),
         rx.cond(
@@ -184,6 +192,7 @@ def thread() -> rx.Component:
         rx.cond(
             ThreadState.found,
             rx.vstack(
+                composer_behaviour(ThreadState.find_mentions),
                 rx.link(T("Back"), ": ", ThreadState.place_name, href=ThreadState.place_link),
                 rx.hstack(
                     rx.cond(ThreadState.pinned, rx.badge(T("Pinned"))),
@@ -206,7 +215,7 @@ def thread() -> rx.Component:
                 ),
                 rx.cond(
                     ThreadState.can_contribute,
-                    rx.box(mention_picker(), reply_form(), width="100%"),
+                    rx.box(reply_form(), width="100%"),
                     rx.cond(ThreadState.archived, rx.text(T("This place is archived or closed: it can be read but not changed."))),
                 ),
                 rx.cond(

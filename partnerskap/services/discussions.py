@@ -297,14 +297,20 @@ def open_in(session: Session, viewer: Viewer, kind: str, place_id: int, title: s
     return thread
 
 
-def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None = None, attach: int | None = None, *, after_id: int | None = None) -> list[PostView]:
+def reply(
+    viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | None = None, attach: int | None = None, *, after_id: int | None = None, mentions: tuple[int, ...] = ()
+) -> list[PostView]:
     """Reply in a thread, optionally attaching a document of the workspace; the same key sent twice saves the post once.
 
+    `mentions` are the members chosen in the composer, in the order chosen: their @Name in the text becomes a mention.
     Returns, read in the same transaction, the posts after `after_id` (the newest the sending tab shows), the reply
     among them; without `after_id`, the reply alone.
     """
     key = check_key(key)
     body = _check_body(body)
+    if mentions or markdown.MENTION.search(body):
+        with transaction() as session:
+            body = _with_mentions(session, thread_place(session, viewer, thread_id)[0], body, mentions)
     html = markdown.render(body)  # before the transaction: no other writer waits for it
     try:
         with transaction() as session:
@@ -318,6 +324,26 @@ def reply(viewer: Viewer, thread_id: int, body: str, key: str, quote_of: int | N
                 raise
             _require_reader(session, viewer, thread_id)
             return _replied(session, viewer, thread_id, earlier, after_id)
+
+
+MENTIONS_AT_MOST = 50
+
+
+def _with_mentions(session: Session, thread: Thread, body: str, mentions: tuple[int, ...]) -> str:
+    """The body as stored: @Name written for a chosen reader of the thread's place becomes a mention, any other mention plain text."""
+    chosen = [user_id for user_id in mentions[:MENTIONS_AT_MOST] if workspaces.is_id(user_id) and 0 < user_id < 2**31]
+    readers = places.readers_among(session, thread, set(chosen) | markdown.mentioned_ids(body))
+    names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_(sorted(readers)))).all()) if readers else {}
+    return markdown.stored(body, [(user_id, names[user_id]) for user_id in chosen if user_id in names], readers)
+
+
+def preview(viewer: Viewer, thread_id: int, body: str, mentions: tuple[int, ...] = ()) -> str:
+    """A reply as it will look, its chosen mentions links as they will be once sent."""
+    body = body[:BODY_MAX]
+    if mentions or markdown.MENTION.search(body):
+        with transaction() as session:
+            body = _with_mentions(session, thread_place(session, viewer, thread_id)[0], body, mentions)
+    return markdown.render(body)
 
 
 def _replied(session: Session, viewer: Viewer, thread_id: int, post_id: int, after_id: int | None) -> list[PostView]:
@@ -574,12 +600,13 @@ def _post(session: Session, viewer: Viewer, post_id: int, action: Action = Actio
     return post, place
 
 
-def edit(viewer: Viewer, post_id: int, body: str) -> Post:
-    """Change one's own post; the earlier text is kept for moderators."""
+def edit(viewer: Viewer, post_id: int, body: str, *, mentions: tuple[int, ...] = ()) -> Post:
+    """Change one's own post (`mentions` as in `reply`); the earlier text is kept for moderators."""
     body = _check_body(body)
-    html = markdown.render(body)
     with transaction() as session:
         post, place = _post(session, viewer, post_id, Action.EDIT)
+        body = _with_mentions(session, _thread(session, post.thread_id), body, mentions)
+        html = markdown.render(body)
         if body == post.body:
             return post
         session.add(PostRevision(post_id=post.id, body=post.body))
@@ -617,6 +644,13 @@ def pin(viewer: Viewer, thread_id: int, pinned: bool) -> Thread:
         found.pinned = bool(pinned)
         session.add(found)
         return found
+
+
+def editable_text(viewer: Viewer, post_id: int) -> tuple[str, list[int]]:
+    """One's own post as the edit box shows it (mentions as @Name) and the ids it mentions, in order."""
+    with transaction() as session:
+        post, _place = _post(session, viewer, post_id, Action.EDIT)
+        return markdown.shown(post.body)
 
 
 def quote_text(viewer: Viewer, post_id: int) -> str:

@@ -35,6 +35,23 @@ def mentioned_ids(body: str) -> set[int]:
     return {int(match.group(2)) for match in MENTION.finditer(body)}
 
 
+def shown(body: str) -> tuple[str, list[int]]:
+    """The text as a composer shows it, each mention as @Name, and the ids mentioned in the order they appear."""
+    return MENTION.sub(lambda match: f"@{match.group(1)}", body), [int(match.group(2)) for match in MENTION.finditer(body)]
+
+
+def stored(body: str, chosen: list[tuple[int, str]], members: set[int]) -> str:
+    """The text as stored: the first @Name still plain for each chosen member (in the order chosen) becomes
+    @[Name](member:ID); mention syntax of anyone not among `members` becomes plain text."""
+    text = MENTION.sub(lambda match: match.group(0) if int(match.group(2)) in members else f"@{match.group(1)}", body)
+    for user_id, name in chosen:
+        if user_id in members and MENTION.fullmatch(f"@[{name}](member:{user_id})"):
+            # Not inside an e-mail address, nor the start of a longer name ("@Li" is not "@Liisa").
+            written = re.compile(rf"(?<![\w@])@{re.escape(name)}(?!\w)")
+            text = written.sub(lambda _match, user_id=user_id, name=name: f"@[{name}](member:{user_id})", text, count=1)
+    return text
+
+
 def render(body: str) -> str:
     """Safe HTML for a post or a description: scripts, event handlers, javascript: links and raw HTML come out inert.
 
@@ -82,6 +99,6 @@ memory.register(
 
 def quote(author: str, body: str) -> str:
     """A markdown quotation of another post."""
-    text = MENTION.sub(lambda m: f"@{m.group(1)}", body).strip()
+    text = shown(body)[0].strip()
     quoted = "\n".join(f"> {line}" for line in text.splitlines()[:20])
     return f"> **{author}:**\n{quoted}\n\n"

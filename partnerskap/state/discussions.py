@@ -7,7 +7,7 @@ from sys import intern
 from partnerskap import memory, offload
 from partnerskap.i18n import N_, format_datetime
 from partnerskap.schemas import DocumentLink, MemberRow, PostPublic
-from partnerskap.services import discussions, markdown, permissions, places
+from partnerskap.services import discussions, permissions, places
 from partnerskap.services.permissions import Action
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded
@@ -38,7 +38,6 @@ class ThreadState(AppState):
     workspace_id: int = 0  # the header's search stays in it by default (0: a network's or a conversation's thread)
     # Outside workspaces a place may have thousands of members: mentions are looked up as one types.
     in_workspace: bool = False
-    mention_query: str = ""
     pinned: bool = False
     archived: bool = False
     closed_reason: str = ""
@@ -55,6 +54,8 @@ class ThreadState(AppState):
     reply_key: str = ""
     sent_key: str = ""  # the newest key the server knows as sent: the browser forgets words it kept under it
     editing_id: int = 0
+    edit_text: str = ""  # the post being edited as its box shows it, mentions as @Name
+    edit_mentions: str = ""  # the ids it mentions, in order, for the edit form's hidden field
     history: list[str] = []
     members: list[MemberRow] = []
     documents: list[DocumentLink] = []
@@ -78,7 +79,6 @@ class ThreadState(AppState):
         self.thread_id, self.title, self.pinned = thread.id, thread.title, thread.pinned
         self.place_name, self.place_link, self.in_workspace = places.name(place), places.link(place), thread.workspace_id is not None
         self.workspace_id = thread.workspace_id or 0
-        self.mention_query = ""
         self.archived = place.archived
         self.closed_reason = place.workspace.closed_reason if self.in_workspace and place.closed else ""  # only workspaces are closed by administrators
         self.can_contribute, self.can_moderate, self.can_review = (bool(permissions.decide(viewer, action, place)) for action in (Action.CONTRIBUTE, Action.MODERATE, Action.REVIEW))
@@ -147,7 +147,7 @@ class ThreadState(AppState):
         )
         if not self._shows(thread_id):
             await self._open(viewer, thread_id)
-        self._take_new(await offload.write(discussions.reply, *sent, after_id=self._newest_shown()))
+        self._take_new(await offload.write(discussions.reply, *sent, after_id=self._newest_shown(), mentions=_chosen(form)))
         self.draft, self.previewing, self.sent_key = "", False, sent[3]
         self.reply_key = discussions.new_key()
         deliver(self._place(), f"{ThreadState.get_full_name()}.deliver_new", sender=self.router.session.client_token)
@@ -174,11 +174,12 @@ class ThreadState(AppState):
         self.has_earlier = self.has_earlier or len(shown) > SHOWN_AT_MOST
 
     @guarded(Access.MEMBER)
-    async def preview(self, viewer: Viewer, showing: bool, body: str = ""):
+    async def preview(self, viewer: Viewer, showing: bool, body: str = "", mentions: str = ""):
         """Show the reply box's text as it will look (rendered by the one renderer), or go back to writing it."""
         self.previewing = bool(showing)
         if self.previewing:
-            self.preview_html = await offload.read(markdown.render, str(body)[: discussions.BODY_MAX] if isinstance(body, str) else "")
+            text = body if isinstance(body, str) else ""
+            self.preview_html = await offload.read(discussions.preview, viewer, self.thread_id, text, _chosen({"mentions": mentions}))
 
     @guarded(Access.MEMBER)
     async def save_draft(self, viewer: Viewer, body: str, key: str, thread_id: int):
@@ -208,18 +209,9 @@ class ThreadState(AppState):
 
     @guarded(Access.MEMBER)
     async def find_mentions(self, viewer: Viewer, typed: str):
-        """Offer the first few members of the place whose names start with what the member typed."""
-        self.mention_query = str(typed)[:60]
-        found = await offload.read(discussions.mention_candidates, viewer, self.thread_id, self.mention_query)
+        """Offer the first few members of the place whose names start with what the member typed after @."""
+        found = await offload.read(discussions.mention_candidates, viewer, self.thread_id, str(typed)[:60])
         self.members = [MemberRow(id=user_id, name=intern(name), organisation="", role="") for user_id, name in found]
-
-    @guarded(Access.MEMBER)
-    async def mention(self, viewer: Viewer, user_id: str):
-        """Put a mention of a member of the place into the reply box."""
-        name = next((member.name for member in self.members if str(member.id) == str(user_id)), None)
-        if name is not None:
-            self.draft = f"{self.draft}@[{name}](member:{user_id}) "
-            await offload.write(discussions.save_draft, viewer, f"thread-{self.thread_id}", self.draft)
 
     @guarded(Access.MEMBER)
     async def quote(self, viewer: Viewer, post_id: int):
@@ -229,7 +221,9 @@ class ThreadState(AppState):
 
     @guarded(Access.MEMBER)
     async def start_editing(self, viewer: Viewer, post_id: int):
-        """Open one's own post for editing."""
+        """Open one's own post for editing, its mentions shown as names."""
+        text, mentioned = await offload.read(discussions.editable_text, viewer, int(post_id))
+        self.edit_text, self.edit_mentions = text, ",".join(map(str, mentioned))
         self.editing_id = int(post_id)
 
     @guarded(Access.MEMBER)
@@ -241,7 +235,7 @@ class ThreadState(AppState):
     async def save_edit(self, viewer: Viewer, form: dict):
         """Save an edited post (the earlier text is kept for moderators)."""
         post_id = int(form.get("post_id", 0))
-        await offload.write(discussions.edit, viewer, post_id, str(form.get("body", "")))
+        await offload.write(discussions.edit, viewer, post_id, str(form.get("body", "")), mentions=_chosen(form))
         self.editing_id = 0
         await self._refresh_one(viewer, post_id)
         self._say(N_("The post was saved."))
@@ -271,3 +265,8 @@ class ThreadState(AppState):
         """Show earlier texts of a post (moderators)."""
         revisions = await offload.read(discussions.history, viewer, int(post_id))
         self.history = [f"{format_datetime(revision.replaced_at, self.lang)}: {revision.body}" for revision in revisions]
+
+
+def _chosen(form: dict) -> tuple[int, ...]:
+    """The members chosen in a composer, in order, from its hidden field ("5,12"); the service checks each one."""
+    return tuple(int(part) for part in str(form.get("mentions", "")).split(",")[: discussions.MENTIONS_AT_MOST] if part.isdigit() and len(part) <= 10)

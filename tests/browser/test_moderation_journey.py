@@ -81,12 +81,13 @@ def test_a_report_is_hidden_appealed_decided_again_and_the_workspace_closed(live
         with transaction() as session:
             post_id = session.exec(select(Post.id).where(Post.thread_id == thread.id)).one()
 
-    # Bob reports Olivia's post from its action row (journeys share the server: other journeys' cases may wait too).
+    # Bob reports Olivia's post from its action menu (journeys share the server: other journeys' cases may wait too).
     open_before = live_server.query("SELECT count(*) FROM moderationcase WHERE status IN ('open', 'appealed')")[0][0]
     bobs_page = new_context(locale="sv-SE").new_page()
     log_in(bobs_page, live_server, bob.email, PASSWORD)
     open_page(bobs_page, f"{live_server.url}/threads/{thread.id}")
-    bobs_page.locator(f"#post-{post_id} .report-control").click()
+    bobs_page.locator(f"#post-{post_id}").get_by_role("button", name=re.compile("^" + t("Actions for the post by", "sv"))).click()
+    bobs_page.get_by_role("menuitem", name=t("Report", "sv")).click()
     bobs_page.locator("#report-reason").select_option("spam")
     bobs_page.locator("#report-note").fill("A shop advertisement")
     bobs_page.get_by_role("button", name=t("Send the report", "sv")).click()

@@ -148,7 +148,8 @@ def test_members_find_each_other_write_and_meet_in_a_network(live_server: LiveSe
 
     # Sanna reports his reply in the network's discussion, and Ada, on her page, could report her (never himself).
     open_page(hers, thread_url)
-    hers.locator(".post").filter(has_text=REPLY).locator(".report-control").click()
+    hers.locator(".post").filter(has_text=REPLY).get_by_role("button", name=re.compile("^" + t("Actions for the post by", "sv"))).click()
+    hers.get_by_role("menuitem", name=t("Report", "sv")).click()
     hers.locator("#report-reason").select_option("spam")
     hers.get_by_role("button", name=t("Send the report", "sv")).click()
     expect(hers.get_by_text(t("Thank you. Your report arrived and the moderators will look at it.", "sv"))).to_be_visible()
@@ -210,10 +211,10 @@ def test_admin_keeps_the_lists_opens_an_area_and_merges_networks_members_ask_men
     asker.get_by_role("button", name="Start the discussion").click()
     asker.wait_for_url(re.compile(r"/threads/\d+/?$"))
     assert_accessible(asker, "area thread")
-    asker.locator("#mention-query").fill("lea")
-    expect(asker.locator("#mention option")).to_have_count(2)
-    asker.locator("#mention").select_option(str(lea.id))
-    expect(asker.locator("#reply-body")).to_have_value(re.compile(re.escape(f"(member:{lea.id})")))
+    asker.locator("#reply-body").press_sequentially("@lea")
+    expect(asker.locator("#reply-body-mentions").get_by_role("option")).to_have_count(1)
+    asker.locator("#reply-body-mentions").get_by_role("option", name=lea.name).click()
+    expect(asker.locator("#reply-body")).to_have_value(f"@{lea.name} ")
     asker.get_by_role("button", name="Send").click()
     expect(asker.locator(".post")).to_have_count(2)
     assert unread_for(live_server, lea) == 1

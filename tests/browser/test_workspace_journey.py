@@ -156,12 +156,18 @@ def test_members_create_join_discuss_live_and_mention(live_server: LiveServer, n
     assert owner.evaluate("window.__not_reloaded === true"), "Ada's page was reloaded"
     # The update reached Ada's tab as Ada: still signed in as herself, and Bea's post is not hers to edit.
     expect(owner.locator(".site-header")).to_contain_text(ada.name)
-    expect(owner.locator(".post").filter(has_text=LIVE_REPLY).get_by_role("button", name="Edit")).to_have_count(0)
+    owner.locator(".post").filter(has_text=LIVE_REPLY).get_by_role("button", name=f"Actions for the post by {bea.name}").click()
+    expect(owner.get_by_role("menuitem", name="Quote")).to_be_visible()
+    expect(owner.get_by_role("menuitem", name="Edit")).to_have_count(0)
+    owner.keyboard.press("Escape")
     expect(joiner.locator("#reply-body")).to_have_value("")
     assert_accessible(owner, "thread with a live reply")
 
-    # Ada mentions Bea; Bea is told.
-    owner.locator("#reply-body").fill(f"@[{bea.name}](member:{bea.id}) could you book the hall?")
+    # Ada mentions Bea, chosen from the list that @ opens; Bea is told.
+    owner.locator("#reply-body").press_sequentially("@Be")
+    owner.locator("#reply-body").press("Enter")
+    owner.locator("#reply-body").press_sequentially("could you book the hall?")
+    expect(owner.locator("#reply-body")).to_have_value(f"@{bea.name} could you book the hall?")
     owner.get_by_role("button", name="Send").click()
     expect(owner.locator(".post")).to_have_count(3)
     expect(joiner.locator(".post").filter(has_text="could you book the hall?")).to_be_visible()
