@@ -34,6 +34,28 @@ async def hourly_housekeeping() -> None:
 EXTRACTION_IDLE_SECONDS = 0.5
 
 
+async def _repeat(job, interval_seconds: float) -> None:
+    """Run a job off the event loop every `interval_seconds` while the app runs; a failed round is logged, the next one runs."""
+    while True:
+        try:
+            await offload.write(job)
+        except Exception:  # noqa: BLE001  (a database hiccup must not end the work for good)
+            log.exception("Background job %s failed; trying again", job.__name__)
+        await asyncio.sleep(interval_seconds)
+
+
+async def deliver_mail() -> None:
+    """Send the outbox through SMTP every five seconds (nothing to do without SMTP: the outbox keeps the messages)."""
+    if config.settings.smtp_host:
+        await _repeat(mail.deliver_pending, 5.0)
+
+
+async def deliver_pushes() -> None:
+    """Send the due pushes every two seconds (nothing to do before `prepare` made the instance's keys)."""
+    if push.active():
+        await _repeat(push.deliver_pending, 2.0)
+
+
 async def extract_texts() -> None:
     """Find the text in uploaded documents for search, one job at a time, each claimed by one worker of all (`extraction.run_once`).
 
@@ -148,4 +170,4 @@ async def stop_gracefully(app) -> AsyncIterator[None]:
     StopGate.stopping = True
 
 
-LIFESPAN_TASKS = [mail.deliver_forever, push.deliver_forever, extract_texts, hourly_housekeeping, every_second, keep_relaying_live_updates, stop_gracefully]
+LIFESPAN_TASKS = [deliver_mail, deliver_pushes, extract_texts, hourly_housekeeping, every_second, keep_relaying_live_updates, stop_gracefully]

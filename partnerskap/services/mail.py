@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -14,7 +13,6 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from partnerskap import offload
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import OutboxMessage
@@ -124,14 +122,3 @@ def outbox(*, limit: int = 100, session: Session) -> list[OutboxMessage]:
     """The newest messages first."""
     return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)).all())
 
-
-async def deliver_forever(interval_seconds: float = 5.0) -> None:
-    """Keep sending the outbox through SMTP while the app runs (a lifespan task; nothing to do without SMTP)."""
-    if not config.settings.smtp_host:
-        return
-    while True:
-        try:
-            await offload.write(deliver_pending)
-        except Exception:  # noqa: BLE001  (a database hiccup must not end delivery for good)
-            log.exception("Outbox delivery failed; trying again")
-        await asyncio.sleep(interval_seconds)

@@ -10,7 +10,6 @@ PARTNERSKAP_PUSH_LOOPBACK (tests) may an endpoint be `http://` at 127.0.0.1, loc
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import contextlib
@@ -34,7 +33,7 @@ from pywebpush import WebPushException, webpush
 from sqlalchemy import insert, or_, update
 from sqlmodel import Session, col, delete, select
 
-from partnerskap import memory, offload
+from partnerskap import memory
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.i18n import N_, t
@@ -289,13 +288,6 @@ def deliver_pending() -> int:
     return sent
 
 
-async def deliver_forever(interval_seconds: float = 2.0) -> None:
-    """Keep sending due pushes while the app runs (a lifespan task; nothing to do before `prepare` made the keys)."""
-    if _keys() is None:
-        return
-    while True:
-        try:
-            await offload.write(deliver_pending)
-        except Exception:  # noqa: BLE001  (a database hiccup must not end delivery for good)
-            log.exception("Push delivery failed; trying again")
-        await asyncio.sleep(interval_seconds)
+def active() -> bool:
+    """Whether this instance sends pushes: `prepare` made its keys."""
+    return _keys() is not None
