@@ -33,7 +33,7 @@ COMPLIANCE = N_("The platform partially meets the WCAG 2.1 level AA requirements
 KNOWN_GAPS = [
     N_("Documents that members upload (PDF and office files) are not checked for accessibility: whoever uploads a document is responsible for it."),
     N_("The activity map is a picture: every activity on it is also in the list beside it, which works with a keyboard and a screen reader."),
-    N_("The automated checks cover the main pages at 200 % zoom and, with the keyboard alone, registering, logging in, uploading, reporting, moderating and logging out; not yet every other journey, or pages in every language for every role."),
+    N_("The automated checks cover every page in Finnish, Swedish and English as a visitor, a member, a workspace owner and an administrator (not every page in every language for every one of them), the main pages at 200 % zoom and, with the keyboard alone, registering, logging in, uploading, reporting, moderating and logging out; not yet every other journey."),
 ]
 FEEDBACK = N_("If you find a barrier, tell us with this form. The administrators of this instance receive it in the platform and by e-mail, and answer within 14 days.")
 ENFORCEMENT = N_("If you are not satisfied with the answer, or get no answer within 14 days, you can report it to the authority that supervises accessibility in Finland. Its name and contact details are kept up to date at saavutettavuusvaatimukset.fi.")
