@@ -259,10 +259,3 @@ def text_of_newest(session: Session, document_id: int) -> str:
     ).first()
     return found or ""
 
-
-def state_of_newest(session: Session, document_id: int) -> str:
-    """What extraction found in a document's newest version ("" when it was never tried)."""
-    found = session.exec(
-        select(DocumentText.state).join(DocumentVersion, col(DocumentVersion.id) == col(DocumentText.version_id)).where(DocumentVersion.document_id == document_id).order_by(col(DocumentVersion.number).desc()).limit(1)
-    ).first()
-    return found or ""
