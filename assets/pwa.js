@@ -20,11 +20,21 @@
     if (event.target.closest && event.target.closest("#update-reload")) {
       location.reload();
     }
-    // Replies kept unsent on this device (components/unsent.py) are the member's: they go when the member logs out.
-    if (event.target.closest && event.target.closest('#log-out, a[href="/auth/logout"]')) {
-      try {
-        Object.keys(localStorage).filter(function (name) { return name.indexOf("partnerskap-unsent-") === 0; }).forEach(function (name) { localStorage.removeItem(name); });
-      } catch (error) {}
+    // Replies kept unsent on this device (components/unsent.py) and the push switch's mark are the member's: they go
+    // when the member logs out, after the log-out event has read the mark (hence the timeout), and the browser's push
+    // subscription is ended too.
+    if (event.target.closest && event.target.closest("#log-out, .menu-log-out")) {
+      setTimeout(function () {
+        try {
+          Object.keys(localStorage).filter(function (name) { return name.indexOf("partnerskap-unsent-") === 0; }).forEach(function (name) { localStorage.removeItem(name); });
+          localStorage.removeItem("partnerskap-push-endpoint");
+        } catch (error) {}
+        if ("serviceWorker" in navigator) {
+          navigator.serviceWorker.getRegistration().then(function (registration) { return registration && registration.pushManager && registration.pushManager.getSubscription(); })
+            .then(function (subscription) { return subscription && subscription.unsubscribe(); })
+            .catch(function () {});
+        }
+      }, 0);
     }
   });
 })();

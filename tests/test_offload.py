@@ -68,6 +68,8 @@ async def test_member_opens_a_thread_quickly_while_replies_wait_for_a_held_write
     saved = await asyncio.wait_for(asyncio.gather(*replies), timeout=60)
 
     assert len(openings) >= LOCK_HELD_SECONDS * 5
-    assert max(openings) < 0.050, f"the slowest opening took {max(openings) * 1000:.0f} ms"
+    # Not a speed test (docs/performance.md measures speed): an opening that waited for the lock would take most of
+    # the seconds it is held; on a busy machine (the browser journeys run alongside) one answers in up to ~0.1 s.
+    assert max(openings) < LOCK_HELD_SECONDS / 6, f"an opening waited for the held write lock: the slowest took {max(openings) * 1000:.0f} ms"
     assert len({views[0].post.id for views in saved}) == WAITING_REPLIES
     assert _bodies(thread) == {"Welcome, everyone!": 1} | {f"Reply {number}": 1 for number in range(WAITING_REPLIES)}

@@ -19,7 +19,8 @@ from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import Notification, PushDelivery, PushSubscription, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import notifications, privacy, push
+from partnerskap.services import notifications, privacy, push, sessions
+from partnerskap.state.base import AppState
 from partnerskap.services.errors import Refused
 from partnerskap.state.notifications import NotificationsState
 from tests.conftest import PASSWORD, make_person, viewer
@@ -198,6 +199,24 @@ def test_member_cannot_remove_another_members_device(member, outsider, service):
     assert devices_of(member) == [bobs]
     push.unsubscribe(viewer(member), endpoint=bobs.endpoint)
     assert devices_of(member) == []
+
+
+async def test_member_who_logs_out_gets_no_more_pushes_on_that_device_but_on_their_others(member, service):
+    switch_on(member, service, "laptop"), switch_on(member, service, "phone")
+    [on_laptop] = [device.endpoint for device in devices_of(member) if device.device == "Chromium on laptop"]
+    tab = Tab.of(member)
+    state, _ = await tab.call(AppState, "log_out", on_laptop)
+    assert sessions.resolve(tab.token) is None and state.continue_to == "/auth/logout"
+    assert [device.device for device in devices_of(member)] == ["Chromium on phone"]
+    mention(member)
+    assert [delivery.subscription_id for delivery in waiting()] == [devices_of(member)[0].id]
+
+
+async def test_logging_out_with_another_members_device_forgets_nothing_of_theirs(member, outsider, service):
+    switch_on(member, service)
+    [bobs] = devices_of(member)
+    await Tab.of(outsider).call(AppState, "log_out", bobs.endpoint)
+    assert devices_of(member) == [bobs]
 
 
 def test_browser_another_member_used_moves_to_the_member_who_switches_push_on_there(member, outsider, service):

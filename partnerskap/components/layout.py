@@ -49,6 +49,11 @@ def language_switcher() -> rx.Component:
     )
 
 
+# The push endpoint of this browser, if the member switched push on here (components/push.py keeps it): logging out
+# forgets that device on the server, so the next person at a shared computer sees none of the member's notifications.
+PUSH_DEVICE = rx.Var("(() => { try { return localStorage.getItem('partnerskap-push-endpoint') ?? '' } catch (error) { return '' } })()", _var_type=str)
+
+
 def account_menu() -> rx.Component:
     """Log in and register for visitors; account and log out for people who are signed in."""
     return rx.cond(
@@ -59,7 +64,7 @@ def account_menu() -> rx.Component:
                 href="/account",
                 class_name="nav-link",
             ),
-            rx.button(T("Log out"), on_click=AppState.log_out, variant="outline", size="1", id="log-out"),
+            rx.button(T("Log out"), on_click=AppState.log_out(PUSH_DEVICE), variant="outline", size="1", id="log-out"),
             align="center",
             spacing="3",
         ),
@@ -118,7 +123,7 @@ def phone_menu(scoped: rx.Var, scope: rx.Var) -> rx.Component:
                 AppState.signed_in,
                 rx.fragment(
                     rx.menu.item(rx.link(AppState.viewer_name, href="/account", underline="none", width="100%")),
-                    rx.menu.item(rx.link(T("Log out"), href="/auth/logout", reload_document=True, underline="none", width="100%")),
+                    rx.menu.item(T("Log out"), on_click=AppState.log_out(PUSH_DEVICE), class_name="menu-log-out"),
                 ),
                 rx.fragment(item("Log in", "/login"), item("Register", "/register")),
             ),

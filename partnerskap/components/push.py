@@ -23,8 +23,11 @@ _SUBSCRIBE = """useEffect(() => {
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) { say("unsupported"); return; }
   const bytes = (text) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
   const named = (buffer) => btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
+  // This browser's endpoint while push is on for the member here: the log-out buttons send it (components/layout.py).
+  const MARK = "partnerskap-push-endpoint";
   const send = (action, subscription) => {
     const sent = subscription.toJSON();
+    try { if (action === "off") { localStorage.removeItem(MARK); } else { localStorage.setItem(MARK, sent.endpoint); } } catch (error) {}
     form.elements.action.value = action;
     form.elements.endpoint.value = sent.endpoint;
     form.elements.p256dh.value = (sent.keys && sent.keys.p256dh) || "";
@@ -36,6 +39,10 @@ _SUBSCRIBE = """useEffect(() => {
   let alive = true;
   navigator.serviceWorker.ready.then(async (registration) => {
     let present = await registration.pushManager.getSubscription();
+    // A subscription left by someone who used this browser before (their log out forgot it on the server) is not this member's.
+    let marked = null;
+    try { marked = localStorage.getItem(MARK); } catch (error) {}
+    if (present && marked !== present.endpoint) { present = null; }
     if (present && Notification.permission === "granted") {
       const made = present.options && present.options.applicationServerKey;
       if (made && named(made) !== key) { await present.unsubscribe(); present = await subscribe(registration); }

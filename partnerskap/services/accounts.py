@@ -13,7 +13,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import LANGUAGES, N_, language_or_default, t
 from partnerskap.models import EmailToken, ModerationCase, Status, User
 from partnerskap.models.base import utcnow
-from partnerskap.services import instance, mail, notifications, passwords, search_index, sessions, throttle, two_factor, workspaces
+from partnerskap.services import instance, mail, notifications, passwords, push, search_index, sessions, throttle, two_factor, workspaces
 from partnerskap.services.addresses import EMAIL_PATTERN, normalise_email
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.tokens import digest, new_token
@@ -328,3 +328,15 @@ def own_account(user_id: int) -> User:
         user = session.get(User, user_id)
         assert user is not None
         return user
+
+
+def log_out(token: str, *, device: str = "") -> None:
+    """End one session, and stop pushes to the device it ends on (`device`: its push endpoint, if push is on there).
+
+    Without this, whoever uses the browser next would see the member's notifications on a shared computer.
+    """
+    viewer = sessions.resolve(token) if device else None
+    with transaction() as session:
+        sessions.revoke_in(token, session=session)
+        if viewer is not None:
+            push.forget_device(viewer.id, device, session=session)

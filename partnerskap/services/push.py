@@ -181,7 +181,12 @@ def unsubscribe(viewer: Viewer, *, endpoint: str) -> None:
     """Forget one of the member's own devices; another member's, or an address nobody has, changes nothing."""
     require_member(viewer)
     with transaction() as session:
-        session.exec(delete(PushSubscription).where(PushSubscription.user_id == viewer.id, PushSubscription.endpoint == endpoint))
+        forget_device(viewer.id, endpoint, session=session)
+
+
+def forget_device(user_id: int, endpoint: str, *, session: Session) -> None:
+    """Forget a device of this member's, in the caller's transaction (another member's is left alone)."""
+    session.exec(delete(PushSubscription).where(PushSubscription.user_id == user_id, PushSubscription.endpoint == endpoint))
 
 
 def forget_member(session: Session, user_id: int) -> None:

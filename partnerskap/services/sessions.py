@@ -188,6 +188,11 @@ def revoke(token: str) -> None:
         _revoke(token, session)
 
 
+def revoke_in(token: str, *, session: Session) -> None:
+    """Log one session out in the caller's transaction."""
+    _revoke(token, session)
+
+
 def revoke_everywhere(user_id: int) -> None:
     """Log a person out on every device."""
     with transaction() as session:

@@ -18,7 +18,7 @@ from partnerskap import memory, offload, uploads
 from partnerskap.i18n import LANGUAGES, N_, best_language, t
 from partnerskap.ops import failures
 from partnerskap.ops import metrics as ops_metrics
-from partnerskap.services import avatars, instance, notifications, permissions, sessions, throttle
+from partnerskap.services import accounts, avatars, instance, notifications, permissions, sessions, throttle
 from partnerskap.services.errors import Invalid, Refused
 from partnerskap.services.sessions import Viewer
 from partnerskap.services.tokens import digest
@@ -244,9 +244,9 @@ class AppState(rx.State):
         self.notice = ""
 
     @guarded(Access.PUBLIC)
-    async def log_out(self, viewer: Viewer | None):
-        """End this session on the server, then let the cookie route clear the cookie of the ended session."""
-        await offload.write(sessions.revoke, session_token(self.router.headers.cookie))
+    async def log_out(self, viewer: Viewer | None, device: str = ""):
+        """End this session on the server (and pushes to this device), then let the cookie route clear the cookie of the ended session."""
+        await offload.write(accounts.log_out, session_token(self.router.headers.cookie), device=str(device)[:1000])
         self._load_page("/auth/logout")
 
     def _load_page(self, url: str) -> None:

@@ -77,7 +77,7 @@ def _check_every_page(page: Page, server: LiveServer, ids: dict, who: str, first
             started_in = started_in or page.locator("html").get_attribute("lang")
             wanted = _language_of(index, len(routes), first_language)
             if wanted != (shown_in or started_in):
-                switch_language(page, wanted)
+                _switch_language(page, wanted)
             shown_in = wanted
             languages.add(wanted)
             page.wait_for_load_state("networkidle")
@@ -85,9 +85,16 @@ def _check_every_page(page: Page, server: LiveServer, ids: dict, who: str, first
             checked += 1
     finally:
         if shown_in and shown_in != started_in:
-            switch_language(page, started_in)
+            _switch_language(page, started_in)
     _results[who] = {"pages": checked, "problems": len(problems), "languages": sorted(languages)}
     return problems
+
+
+def _switch_language(page: Page, language: str) -> None:
+    """Switch with the header's buttons, which a desktop's width shows, and come back to the phone's."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    switch_language(page, language)
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
 
 
 def _check_page(page: Page, route: str, address: str, who: str, language: str) -> list[str]:

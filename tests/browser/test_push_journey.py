@@ -134,6 +134,15 @@ def test_member_switches_push_on_receives_a_mention_on_this_device_and_switches_
         assert live_server.query("SELECT count(*) FROM pushsubscription WHERE user_id = :id", id=bob.id) == [(0,)]
         switch_language(page, "en")
 
+        # On again, then Bob logs out: the server forgets this device, so whoever uses this computer next gets none of his pushes.
+        page.get_by_label("Push notifications on this device").check()
+        expect(page.get_by_text("Push notifications are on for this device.")).to_be_visible()
+        assert live_server.query("SELECT count(*) FROM pushsubscription WHERE user_id = :id", id=bob.id) == [(1,)]
+        page.locator("#log-out").click()
+        expect(page.get_by_role("banner").get_by_role("link", name="Log in")).to_be_visible()
+        assert live_server.query("SELECT count(*) FROM pushsubscription WHERE user_id = :id", id=bob.id) == [(0,)]
+        assert page.evaluate("localStorage.getItem('partnerskap-push-endpoint')") is None
+
 
 def test_member_whose_browser_blocks_notifications_is_told_where_to_allow_them(live_server: LiveServer, new_context, password_hash: str):
     carla = approved_member(live_server, password_hash, "Carla Blocked")

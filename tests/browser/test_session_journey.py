@@ -62,6 +62,24 @@ def test_member_logs_out_with_the_header_button_and_the_old_cookie_opens_nothing
         assert sessions.has_ended(token)
 
 
+def test_member_on_a_phone_logs_out_from_the_menu_and_the_old_cookie_opens_nothing(live_server: LiveServer, new_context, password_hash: str):
+    pekka = approved_member(live_server, password_hash, "Pekka Puhelin")
+    page = new_context(viewport={"width": 360, "height": 800}).new_page()
+    log_in(page, live_server, pekka.email, PASSWORD)
+    open_page(page, live_server.url + "/workspaces")
+    token = cookie_of(page, sessions.COOKIE_NAME)
+
+    page.get_by_role("button", name=re.compile("^Menu")).click()
+    page.get_by_role("menuitem", name="Log out").click()
+
+    page.wait_for_url(re.compile(rf"^{re.escape(live_server.url)}/?$"))
+    page.get_by_role("button", name=re.compile("^Menu")).click()
+    expect(page.get_by_role("menuitem", name="Log in")).to_be_visible()
+    expect(page.get_by_role("menuitem", name="Log out")).to_have_count(0)
+    assert cookie_of(page, sessions.COOKIE_NAME) == ""
+    assert members_only_answers(live_server, token) == [(403, "Log in to continue.")] * 2
+
+
 def test_member_logs_out_with_the_keyboard_from_the_account_page(live_server: LiveServer, new_context, password_hash: str):
     kerstin = approved_member(live_server, password_hash, "Kerstin Tangentbord")
     page = new_context().new_page()
