@@ -129,6 +129,16 @@ def test_mention_completion_in_an_area_queries_by_prefix(area, member, password_
     assert len(found) == 8 and found[0][1] == "Bea00"
 
 
+def test_member_starting_a_thread_in_an_area_finds_any_approved_member_and_mentions_them(area, member, outsider, applicant):
+    assert discussions.mention_candidates(viewer(member), area.id, "char", kind="area") == [(outsider.id, "Charlie")]
+    assert discussions.mention_candidates(viewer(member), area.id, "dan", kind="area") == []
+    opened = discussions.start_thread(viewer(member), area.id, "Question", "@Charlie and @Dana?", key(), kind="area", mentions=(outsider.id, applicant.id))
+    [view] = discussions.posts(viewer(member), opened.id)
+    assert view.post.body == f"@[Charlie](member:{outsider.id}) and @Dana?"
+    with transaction() as session:
+        assert session.exec(select(Notification.user_id).where(Notification.kind == "mention")).all() == [outsider.id]
+
+
 def test_mentions_in_an_area_reach_any_approved_member_but_no_applicant(area, member, outsider, applicant):
     body = f"@[Charlie](member:{outsider.id}) @[Dana](member:{applicant.id})"
     discussions.start_thread(viewer(member), area.id, "Question", body, key(), kind="area")

@@ -294,6 +294,36 @@ def test_mention_in_a_new_thread_notifies_the_member(owner, member, workspace):
     assert "Question" in notice.params
 
 
+def test_member_chosen_when_starting_a_thread_is_mentioned_and_notified(owner, member, workspace):
+    opened = discussions.start_thread(viewer(owner), workspace.id, "Question", "@Bob what do you think?", key(), mentions=(member.id,))
+    [view] = discussions.posts(viewer(owner), opened.id)
+    assert view.post.body == f"@[Bob](member:{member.id}) what do you think?"
+    assert f'<a href="/people/{member.id}"' in view.post.html and "member:" not in view.post.html
+    [notice] = notices(member)
+    assert notice.kind == "mention" and "Question" in notice.params
+
+
+def test_outsider_chosen_or_typed_when_starting_a_thread_stays_plain_text(owner, outsider, workspace):
+    chosen = discussions.start_thread(viewer(owner), workspace.id, "Chosen", "@Charlie hello", key(), mentions=(outsider.id,))
+    typed = discussions.start_thread(viewer(owner), workspace.id, "Typed", f"@[Charlie](member:{outsider.id}) hello", key())
+    views = [discussions.posts(viewer(owner), opened.id)[0].post for opened in (chosen, typed)]
+    assert [post.body for post in views] == ["@Charlie hello", "@Charlie hello"]
+    assert "/people/" not in "".join(post.html for post in views)
+    assert notices(outsider) == []
+
+
+@pytest.mark.parametrize(("access", "refusal"), [("request", MEMBERS_ONLY), ("invitation", NOT_FOUND)])
+def test_outsider_cannot_start_a_thread_with_mentions_nor_look_up_names_in_a_closed_workspace(owner, member, outsider, access, refusal):
+    closed = workspaces.create(viewer(owner), WorkspaceForm(name="Closed Room", purpose="Inner circle", access=access))
+    add(closed, member)
+    with pytest.raises(Refused, match=refusal):
+        discussions.start_thread(viewer(outsider), closed.id, "Mine", "@Bob hello", key(), mentions=(member.id,))
+    with pytest.raises(Refused, match=refusal):
+        discussions.mention_candidates(viewer(outsider), closed.id, "bo", kind="workspace")
+    assert count(Thread) == 0
+    assert notices(member) == []
+
+
 def test_followers_are_told_of_replies_by_others(owner, member, password_hash, workspace, thread):
     discussions.reply(viewer(member), thread.id, "I am in", key())
     assert [n.kind for n in notices(owner)] == ["reply"]

@@ -101,6 +101,24 @@ def test_mention_completion_finds_members_of_the_network_by_what_is_typed(networ
     assert discussions.mention_candidates(viewer(owner), thread.id, "char") == []
 
 
+def test_member_chosen_when_starting_a_network_thread_is_mentioned_but_an_outsider_is_not(network, owner, member, outsider):
+    networks.join(viewer(member), network.id)
+    opened = discussions.start_thread(viewer(owner), network.id, "Ideas", "@Bob and @Charlie, ideas?", key(), kind="network", mentions=(member.id, outsider.id))
+    [view] = discussions.posts(viewer(owner), opened.id)
+    assert view.post.body == f"@[Bob](member:{member.id}) and @Charlie, ideas?"
+    with transaction() as session:
+        assert session.exec(select(Notification.user_id).where(Notification.kind == "mention")).all() == [member.id]
+
+
+def test_mention_completion_before_a_thread_finds_members_of_the_network_for_its_members_only(request_network, owner, member, outsider):
+    networks.join(viewer(member), request_network.id)
+    networks.decide_request(viewer(owner), request_network.id, member.id, True)
+    assert discussions.mention_candidates(viewer(owner), request_network.id, "bo", kind="network") == [(member.id, "Bob")]
+    assert discussions.mention_candidates(viewer(owner), request_network.id, "char", kind="network") == []
+    with pytest.raises(Refused, match=permissions.NETWORK_MEMBERS_ONLY):
+        discussions.mention_candidates(viewer(outsider), request_network.id, "bo", kind="network")
+
+
 def test_mention_completion_ignores_case_beyond_ascii(network, owner, member):
     accounts.update_profile(member.id, name="Åsa Öhman", organisation="")
     networks.join(viewer(member), network.id)

@@ -62,6 +62,18 @@ async def test_member_joins_a_network_from_its_page(member, owner):
     assert state.is_member and state.member_count == 2 and not state.can_join and state.can_contribute
 
 
+async def test_member_starting_a_network_thread_finds_its_members_by_what_she_types(member, owner, outsider):
+    network = networks.create(viewer(owner), networks.NetworkForm(name="Housing first"))
+    networks.join(viewer(member), network.id)
+    tab = tab_at(owner, "/networks/x", network_id=network.id)
+    state, _ = await tab.call(NetworkState, "load")
+    assert state.mentionable == []
+    state, _ = await tab.call(NetworkState, "find_mentions", "bo")
+    assert [(row.id, row.name) for row in state.mentionable] == [(member.id, "Bob")]
+    state, _ = await tab.call(NetworkState, "find_mentions", "char")
+    assert state.mentionable == []
+
+
 async def test_member_writes_to_another_from_the_new_message_page(member, owner):
     tab = tab_at(member, "/messages/new", to=owner.id)
     state, _ = await tab.call(MessagesState, "load_new")

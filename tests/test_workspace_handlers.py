@@ -208,6 +208,19 @@ async def test_reply_with_a_chosen_mention_stores_it_and_shows_the_name_as_a_lin
         assert session.exec(select(Post.body).where(Post.id == post.id)).one() == f"@[Bob](member:{member.id}) can you come?"
 
 
+async def test_new_thread_offers_the_other_members_and_stores_the_chosen_one(owner, member, request_workspace):
+    tab = tab_at(owner, f"/workspaces/{request_workspace.id}", workspace_id=request_workspace.id)
+    state, _ = await tab.call(WorkspaceState, "load")
+    assert [row.name for row in state.mentionable] == ["Bob"]
+    form = {"title": "Summer school", "body": "@Bob can you plan it?", "key": state.thread_key, "mentions": f"{member.id},x"}
+    state, result = await tab.call(WorkspaceState, "start_thread", form)
+    assert state.errors == {}
+    with transaction() as session:
+        opened = session.exec(select(Thread).where(Thread.title == "Summer school")).one()
+        assert session.exec(select(Post.body).where(Post.thread_id == opened.id)).one() == f"@[Bob](member:{member.id}) can you plan it?"
+    assert redirect_path(result) == f"/threads/{opened.id}"
+
+
 async def test_editing_a_post_shows_its_mentions_as_names_and_saving_keeps_them(owner, member, thread):
     [sent] = discussions.reply(viewer(owner), thread.id, "@Bob hi", discussions.new_key(), mentions=(member.id,))
     tab = tab_at(owner, f"/threads/{thread.id}", thread_id=thread.id)

@@ -173,11 +173,15 @@ class _ComposerBehaviour(rx.Fragment):
 
     def add_hooks(self) -> list[str | rx.Var]:
         """Two React effects."""
+        if self.look_up is None:  # every list is sent with the page: nothing to look up
+            return [effect(_WRAP_SELECTION), effect(_MENTIONS.replace("LOOK_UP", "null"))]
         return [effect(_WRAP_SELECTION), effect(_MENTIONS.replace("LOOK_UP", str(self.look_up)), self.look_up)]
 
 
-def composer_behaviour(look_up: EventHandler) -> rx.Component:
+def composer_behaviour(look_up: EventHandler | None = None) -> rx.Component:
     """Once per page: the toolbars' and mention lists' listeners; `look_up(typed)` asks the server for names when a box needs it."""
+    if look_up is None:
+        return _ComposerBehaviour.create()
     return _ComposerBehaviour.create(look_up=rx.Var.create(EventChain.create(look_up, args_spec=lambda typed: [typed], key="look_up")))
 
 
@@ -205,6 +209,11 @@ def mention_list(target_id: str, members: rx.Var) -> rx.Component:
         ),
         rx.el.div(id=f"{listbox}-status", role="status", custom_attrs={"data-one": T("1 member found"), "data-many": T("members found")}, class_name="visually-hidden"),
     )
+
+
+def mention_hint(hint_id: str) -> rx.Component:
+    """How to mention someone, for a text box's `aria-describedby`."""
+    return rx.text(T("Type @ to mention a member: choose them from the list with the arrow keys and Enter, or click."), size="1", class_name="composer-hint", id=hint_id)
 
 
 def mention_box(target_id: str, *, look_up: rx.Var) -> dict:

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from partnerskap.components.composer import chosen_mentions, composer_behaviour, mention_box, mention_hint, mention_list
 from partnerskap.components.forms import choice, field, field_error, native_select, submit, textarea_field
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.labels import NETWORK_ACCESS_LABELS, NETWORK_KIND_LABELS
@@ -13,15 +14,30 @@ from partnerskap.state.messages import AreasState, MessagesState
 from partnerskap.state.networks import NetworksState, NetworkState
 
 
-def start_thread_form(key: rx.Var, on_submit) -> rx.Component:
-    """Start a discussion in a network or an open area."""
+def start_thread_form(key: rx.Var, on_submit, mentionable: rx.Var, find_mentions) -> rx.Component:
+    """Start a discussion in a network or an open area; `@` offers its members, looked up by `find_mentions` as one types."""
     return rx.form(
+        composer_behaviour(find_mentions),
         rx.vstack(
             rx.el.input(type="hidden", name="key", value=key),
+            chosen_mentions("thread-body", key=key),
             field("Title", "title", form="thread", max_length=200),
             rx.box(
                 rx.el.label(T("Message (markdown)"), html_for="thread-body", class_name="field-label"),
-                rx.text_area(id="thread-body", name="body", rows="5", width="100%", max_length=20000, aria_describedby="thread-body-error"),
+                mention_hint("thread-mention-hint"),
+                rx.box(
+                    rx.text_area(
+                        id="thread-body",
+                        name="body",
+                        rows="5",
+                        width="100%",
+                        max_length=20000,
+                        aria_describedby="thread-body-error thread-mention-hint",
+                        **mention_box("thread-body", look_up=True),
+                    ),
+                    mention_list("thread-body", mentionable),
+                    class_name="mention-anchor",
+                ),
                 field_error("body", "thread"),
                 width="100%",
             ),
@@ -167,7 +183,7 @@ def network_page() -> rx.Component:
                 ),
                 rx.heading(T("Discussion"), as_="h3", size="4"),
                 rx.cond(NetworkState.can_read, thread_list(NetworkState.threads), rx.text(T("Join the network to read and take part in its discussion."))),
-                rx.cond(NetworkState.can_contribute, start_thread_form(NetworkState.thread_key, NetworkState.start_thread)),
+                rx.cond(NetworkState.can_contribute, start_thread_form(NetworkState.thread_key, NetworkState.start_thread, NetworkState.mentionable, NetworkState.find_mentions)),
                 rx.cond(
                     NetworkState.linked.length() > 0,
                     rx.box(
@@ -231,7 +247,7 @@ def area_page() -> rx.Component:
                 rx.heading(AreasState.name, as_="h2", size="6"),
                 rx.text(AreasState.description),
                 thread_list(AreasState.threads),
-                start_thread_form(AreasState.thread_key, AreasState.start_thread),
+                start_thread_form(AreasState.thread_key, AreasState.start_thread, AreasState.mentionable, AreasState.find_mentions),
                 spacing="3",
                 width="100%",
             ),

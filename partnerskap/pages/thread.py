@@ -3,7 +3,7 @@
 import reflex as rx
 
 from partnerskap.components.avatar import avatar
-from partnerskap.components.composer import chosen_mentions, composer_behaviour, markdown_toolbar, mention_box, mention_list
+from partnerskap.components.composer import chosen_mentions, composer_behaviour, markdown_toolbar, mention_box, mention_hint, mention_list
 from partnerskap.components.forms import field_error, submit
 from partnerskap.components.i18n import T
 from partnerskap.components.layout import page
@@ -124,10 +124,7 @@ def reply_form() -> rx.Component:
         rx.el.label(T("Your reply (markdown)"), html_for="reply-body", class_name="field-label"),
         chosen_mentions("reply-body", key=ThreadState.reply_key),
         # In a workspace of one there is nobody to mention.
-        rx.cond(
-            ~ThreadState.in_workspace | (ThreadState.members.length() > 0),
-            rx.text(T("Type @ to mention a member: choose them from the list with the arrow keys and Enter, or click."), size="1", class_name="composer-hint", id="mention-hint"),
-        ),
+        rx.cond(~ThreadState.in_workspace | (ThreadState.members.length() > 0), mention_hint("mention-hint")),
         rx.hstack(
             rx.button(T("Write"), type="button", on_click=ThreadState.preview(False, "", ""), variant=rx.cond(ThreadState.previewing, "outline", "soft"), aria_pressed=rx.cond(ThreadState.previewing, "false", "true"), size="1"),
             rx.button(T("Preview"), type="button", on_click=ThreadState.preview(True, REPLY_TEXT, REPLY_MENTIONS), variant=rx.cond(ThreadState.previewing, "soft", "outline"), aria_pressed=rx.cond(ThreadState.previewing, "true", "false"), size="1"),

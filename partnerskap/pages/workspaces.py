@@ -3,6 +3,7 @@
 import reflex as rx
 
 from partnerskap.components.avatar import avatar
+from partnerskap.components.composer import chosen_mentions, composer_behaviour, mention_box, mention_hint, mention_list
 from partnerskap.components.forms import choice, field, field_error, submit, textarea_field
 from partnerskap.components.i18n import T, T_choice
 from partnerskap.components.labels import ACCESS_LABELS, COLOUR_LABELS, KIND_LABELS, LIFECYCLE_LABELS, OWNER_LIFECYCLE_LABELS, WORKSPACE_ROLE_LABELS
@@ -212,22 +213,31 @@ def member_chip(member: MemberRow) -> rx.Component:
 
 
 def new_thread_form() -> rx.Component:
-    """Start a discussion; the opening post is kept as a draft while it is written."""
+    """Start a discussion; the opening post is kept as a draft while it is written, `@` offers the workspace's members."""
     return rx.form(
+        composer_behaviour(),
         rx.vstack(
             rx.el.input(type="hidden", name="key", value=WorkspaceState.thread_key),
+            chosen_mentions("thread-body", key=WorkspaceState.thread_key),
             field("Title", "title", form="thread", max_length=200),
             rx.box(
                 rx.el.label(T("Message (markdown)"), html_for="thread-body", class_name="field-label"),
-                rx.text_area(
-                    id="thread-body",
-                    name="body",
-                    value=WorkspaceState.thread_draft,
-                    on_change=lambda body: WorkspaceState.save_thread_draft(body, WorkspaceState.thread_key).debounce(600),
-                    rows="5",
-                    width="100%",
-                    max_length=20000,
-                    aria_describedby="thread-body-error",
+                # In a workspace of one there is nobody to mention.
+                rx.cond(WorkspaceState.mentionable.length() > 0, mention_hint("thread-mention-hint")),
+                rx.box(
+                    rx.text_area(
+                        id="thread-body",
+                        name="body",
+                        value=WorkspaceState.thread_draft,
+                        on_change=lambda body: WorkspaceState.save_thread_draft(body, WorkspaceState.thread_key).debounce(600),
+                        rows="5",
+                        width="100%",
+                        max_length=20000,
+                        aria_describedby="thread-body-error thread-mention-hint",
+                        **mention_box("thread-body", look_up=False),
+                    ),
+                    mention_list("thread-body", WorkspaceState.mentionable),
+                    class_name="mention-anchor",
                 ),
                 field_error("body", "thread"),
                 width="100%",

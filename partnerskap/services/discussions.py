@@ -195,7 +195,7 @@ def _require_reader(session: Session, viewer: Viewer, thread_id: int) -> None:
 
 
 def _notify_mentions(session: Session, viewer: Viewer, place: Place, thread: Thread, post_id: int, body: str) -> set[int]:
-    mentioned = places.readers_among(session, thread, markdown.mentioned_ids(body) - {viewer.id})
+    mentioned = places.readers_among(session, *places.of_thread(thread), markdown.mentioned_ids(body) - {viewer.id})
     notifications.notify_many(
         session, user_ids=sorted(mentioned), kind="mention", actor=viewer.name, workspace=places.workspace_of(place), thread=thread.title, link=f"/threads/{thread.id}#post-{post_id}"
     )
@@ -230,10 +230,12 @@ def _earlier(session: Session, author_id: int, key: str) -> int | None:
     return session.connection().execute(_EARLIER_POST_AND_THREAD, {"author_id": author_id, "key": key}).scalar()
 
 
-def start_thread(viewer: Viewer, place_id: int, title: str, body: str, key: str, *, kind: str = "workspace", participants: tuple[int, ...] = ()) -> Thread:
+def start_thread(
+    viewer: Viewer, place_id: int, title: str, body: str, key: str, *, kind: str = "workspace", participants: tuple[int, ...] = (), mentions: tuple[int, ...] = ()
+) -> Thread:
     """Open a discussion in a place (a workspace unless `kind` says otherwise); sending the same key again returns the same thread.
 
-    `participants` follow the thread from its start (the members of a private conversation).
+    `participants` follow the thread from its start (the members of a private conversation); `mentions` as in `reply`.
     """
     key = check_key(key)
     title = " ".join(title.split())
@@ -251,6 +253,10 @@ def start_thread(viewer: Viewer, place_id: int, title: str, body: str, key: str,
     if (earlier := _existing(viewer.id, key)) is not None:
         with transaction() as session:
             return _thread(session, earlier[1])
+    if mentions or markdown.MENTION.search(body):
+        with transaction() as session:
+            _authorise(session, viewer, kind, place_id, Action.CONTRIBUTE)
+            body = _with_mentions(session, kind, place_id, body, mentions)
     html = markdown.render(body)
     try:
         with transaction() as session:
@@ -262,12 +268,16 @@ def start_thread(viewer: Viewer, place_id: int, title: str, body: str, key: str,
         raise
 
 
+def _authorise(session: Session, viewer: Viewer, kind: str, place_id: int, action: Action) -> Place:
+    """A workspace, network, area or conversation, if the policy allows the viewer the action in it."""
+    if kind == "workspace":
+        return workspaces.authorise(session, viewer, place_id, action)
+    return places.authorise(session, viewer, kind, place_id, action)
+
+
 def open_in(session: Session, viewer: Viewer, kind: str, place_id: int, title: str, body: str, html: str, key: str, participants: tuple[int, ...] = ()) -> Thread:
     """Save a new thread and its opening post in a place the viewer may write in, in the caller's transaction."""
-    if kind == "workspace":
-        found = workspaces.authorise(session, viewer, place_id, Action.CONTRIBUTE)
-    else:
-        found = places.authorise(session, viewer, kind, place_id, Action.CONTRIBUTE)
+    found = _authorise(session, viewer, kind, place_id, Action.CONTRIBUTE)
     thread = Thread(**{f"{kind}_id": place_id}, title=title, author_id=viewer.id, post_count=1)
     session.add(thread)
     session.flush()
@@ -310,7 +320,7 @@ def reply(
     body = _check_body(body)
     if mentions or markdown.MENTION.search(body):
         with transaction() as session:
-            body = _with_mentions(session, thread_place(session, viewer, thread_id)[0], body, mentions)
+            body = _with_mentions(session, *places.of_thread(thread_place(session, viewer, thread_id)[0]), body, mentions)
     html = markdown.render(body)  # before the transaction: no other writer waits for it
     try:
         with transaction() as session:
@@ -329,10 +339,10 @@ def reply(
 MENTIONS_AT_MOST = 50
 
 
-def _with_mentions(session: Session, thread: Thread, body: str, mentions: tuple[int, ...]) -> str:
-    """The body as stored: @Name written for a chosen reader of the thread's place becomes a mention, any other mention plain text."""
+def _with_mentions(session: Session, kind: str, place_id: int, body: str, mentions: tuple[int, ...]) -> str:
+    """The body as stored: @Name written for a chosen reader of the place becomes a mention, any other mention plain text."""
     chosen = [user_id for user_id in mentions[:MENTIONS_AT_MOST] if workspaces.is_id(user_id) and 0 < user_id < 2**31]
-    readers = places.readers_among(session, thread, set(chosen) | markdown.mentioned_ids(body))
+    readers = places.readers_among(session, kind, place_id, set(chosen) | markdown.mentioned_ids(body))
     names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_(sorted(readers)))).all()) if readers else {}
     return markdown.stored(body, [(user_id, names[user_id]) for user_id in chosen if user_id in names], readers)
 
@@ -342,7 +352,7 @@ def preview(viewer: Viewer, thread_id: int, body: str, mentions: tuple[int, ...]
     body = body[:BODY_MAX]
     if mentions or markdown.MENTION.search(body):
         with transaction() as session:
-            body = _with_mentions(session, thread_place(session, viewer, thread_id)[0], body, mentions)
+            body = _with_mentions(session, *places.of_thread(thread_place(session, viewer, thread_id)[0]), body, mentions)
     return markdown.render(body)
 
 
@@ -379,7 +389,7 @@ def _save_reply(session: Session, viewer: Viewer, thread_id: int, body: str, htm
     followers = set(connection.execute(_FOLLOWERS, {"thread_id": thread.id}).scalars()) - mentioned - {viewer.id}
     notifications.notify_many(
         session,
-        user_ids=sorted(places.readers_among(session, thread, followers)),
+        user_ids=sorted(places.readers_among(session, *places.of_thread(thread), followers)),
         kind="message" if thread.conversation_id is not None else "reply",
         actor=viewer.name,
         workspace=places.workspace_of(found),
@@ -449,13 +459,19 @@ def open_thread(viewer: Viewer, thread_id: int, *, entering: bool = True) -> Thr
         )
 
 
-def mention_candidates(viewer: Viewer, thread_id: int, prefix: str) -> list[tuple[int, str]]:
-    """The first few members of the thread's place whose name starts with what the viewer has typed."""
+def mention_candidates(viewer: Viewer, place_id: int, prefix: str, *, kind: str = "thread") -> list[tuple[int, str]]:
+    """The first few members of a thread's place whose name starts with what the viewer has typed.
+
+    With another `kind` (workspace, network, area), `place_id` is that place, where a thread is being started.
+    """
     if not isinstance(prefix, str) or not prefix.strip() or len(prefix) > 60:
         return []
     with transaction() as session:
-        thread, _place = thread_place(session, viewer, thread_id)
-        return [(user_id, name) for user_id, name in places.reader_names(session, thread, prefix) if user_id != viewer.id]
+        if kind == "thread":
+            kind, place_id = places.of_thread(thread_place(session, viewer, place_id)[0])
+        else:
+            _authorise(session, viewer, kind, place_id, Action.READ)
+        return [(user_id, name) for user_id, name in places.reader_names(session, kind, place_id, prefix) if user_id != viewer.id]
 
 
 def posts(viewer: Viewer, thread_id: int, *, after_id: int = 0, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[PostView]:
@@ -605,7 +621,7 @@ def edit(viewer: Viewer, post_id: int, body: str, *, mentions: tuple[int, ...] =
     body = _check_body(body)
     with transaction() as session:
         post, place = _post(session, viewer, post_id, Action.EDIT)
-        body = _with_mentions(session, _thread(session, post.thread_id), body, mentions)
+        body = _with_mentions(session, *places.of_thread(_thread(session, post.thread_id)), body, mentions)
         html = markdown.render(body)
         if body == post.body:
             return post

@@ -120,19 +120,17 @@ def _readers(kind: str, place_id: int):
     return select(User.id).where(col(User.status) == Status.APPROVED)
 
 
-def readers_among(session: Session, thread: Thread, user_ids: set[int]) -> set[int]:
-    """Which of these members read the thread's place: one query on the candidates, never a list of every reader."""
+def readers_among(session: Session, kind: str, place_id: int, user_ids: set[int]) -> set[int]:
+    """Which of these members read the place: one query on the candidates, never a list of every reader."""
     if not user_ids:
         return set()
-    kind, place_id = of_thread(thread)
     query = _readers(kind, place_id)
     column = query.selected_columns[0]
     return set(session.exec(query.where(column.in_(sorted(user_ids)))).all())
 
 
-def reader_names(session: Session, thread: Thread, prefix: str) -> list[tuple[int, str]]:
-    """The first few readers of the thread's place whose name starts with the prefix (mention completion as one types)."""
-    kind, place_id = of_thread(thread)
+def reader_names(session: Session, kind: str, place_id: int, prefix: str) -> list[tuple[int, str]]:
+    """The first few readers of the place whose name starts with the prefix (mention completion as one types)."""
     readers = _readers(kind, place_id).subquery()
     rows = session.exec(
         select(User.id, User.name)

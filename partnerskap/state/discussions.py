@@ -147,7 +147,7 @@ class ThreadState(AppState):
         )
         if not self._shows(thread_id):
             await self._open(viewer, thread_id)
-        self._take_new(await offload.write(discussions.reply, *sent, after_id=self._newest_shown(), mentions=_chosen(form)))
+        self._take_new(await offload.write(discussions.reply, *sent, after_id=self._newest_shown(), mentions=mentions_chosen(form)))
         self.draft, self.previewing, self.sent_key = "", False, sent[3]
         self.reply_key = discussions.new_key()
         deliver(self._place(), f"{ThreadState.get_full_name()}.deliver_new", sender=self.router.session.client_token)
@@ -179,7 +179,7 @@ class ThreadState(AppState):
         self.previewing = bool(showing)
         if self.previewing:
             text = body if isinstance(body, str) else ""
-            self.preview_html = await offload.read(discussions.preview, viewer, self.thread_id, text, _chosen({"mentions": mentions}))
+            self.preview_html = await offload.read(discussions.preview, viewer, self.thread_id, text, mentions_chosen({"mentions": mentions}))
 
     @guarded(Access.MEMBER)
     async def save_draft(self, viewer: Viewer, body: str, key: str, thread_id: int):
@@ -210,8 +210,7 @@ class ThreadState(AppState):
     @guarded(Access.MEMBER)
     async def find_mentions(self, viewer: Viewer, typed: str):
         """Offer the first few members of the place whose names start with what the member typed after @."""
-        found = await offload.read(discussions.mention_candidates, viewer, self.thread_id, str(typed)[:60])
-        self.members = [MemberRow(id=user_id, name=intern(name), organisation="", role="") for user_id, name in found]
+        self.members = mentionable(await offload.read(discussions.mention_candidates, viewer, self.thread_id, str(typed)[:60]))
 
     @guarded(Access.MEMBER)
     async def quote(self, viewer: Viewer, post_id: int):
@@ -235,7 +234,7 @@ class ThreadState(AppState):
     async def save_edit(self, viewer: Viewer, form: dict):
         """Save an edited post (the earlier text is kept for moderators)."""
         post_id = int(form.get("post_id", 0))
-        await offload.write(discussions.edit, viewer, post_id, str(form.get("body", "")), mentions=_chosen(form))
+        await offload.write(discussions.edit, viewer, post_id, str(form.get("body", "")), mentions=mentions_chosen(form))
         self.editing_id = 0
         await self._refresh_one(viewer, post_id)
         self._say(N_("The post was saved."))
@@ -267,6 +266,11 @@ class ThreadState(AppState):
         self.history = [f"{format_datetime(revision.replaced_at, self.lang)}: {revision.body}" for revision in revisions]
 
 
-def _chosen(form: dict) -> tuple[int, ...]:
+def mentionable(found: list[tuple[int, str]]) -> list[MemberRow]:
+    """Members found by `discussions.mention_candidates`, as a mention list shows them."""
+    return [MemberRow(id=user_id, name=intern(name), organisation="", role="") for user_id, name in found]
+
+
+def mentions_chosen(form: dict) -> tuple[int, ...]:
     """The members chosen in a composer, in order, from its hidden field ("5,12"); the service checks each one."""
     return tuple(int(part) for part in str(form.get("mentions", "")).split(",")[: discussions.MENTIONS_AT_MOST] if part.isdigit() and len(part) <= 10)

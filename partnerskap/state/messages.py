@@ -6,10 +6,11 @@ import reflex as rx
 
 from partnerskap import offload
 from partnerskap.i18n import format_datetime
-from partnerskap.schemas import ConversationSummary, PlaceLink, ThreadSummary
+from partnerskap.schemas import ConversationSummary, MemberRow, PlaceLink, ThreadSummary
 from partnerskap.services import areas, conversations, discussions
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded
+from partnerskap.state.discussions import mentionable, mentions_chosen
 
 
 def _text(form: dict, name: str) -> str:
@@ -55,6 +56,7 @@ class AreasState(AppState):
     description: str = ""
     threads: list[ThreadSummary] = []
     thread_key: str = ""
+    mentionable: list[MemberRow] = []  # the members a new thread's `@` offers, looked up as one types
     found: bool = False
 
     @guarded(Access.MEMBER, loads_page=True)
@@ -81,6 +83,12 @@ class AreasState(AppState):
     @guarded(Access.MEMBER, form="thread")
     async def start_thread(self, viewer: Viewer, form: dict):
         """Start a discussion in the area and open it."""
-        thread = await offload.write(discussions.start_thread, viewer, self._route_id("area_id"), _text(form, "title"), _text(form, "body"), _text(form, "key"), kind="area")
+        sent = (self._route_id("area_id"), _text(form, "title"), _text(form, "body"), _text(form, "key"))
+        thread = await offload.write(discussions.start_thread, viewer, *sent, kind="area", mentions=mentions_chosen(form))
         self.thread_key = discussions.new_key()
         return rx.redirect(f"/threads/{thread.id}")
+
+    @guarded(Access.MEMBER)
+    async def find_mentions(self, viewer: Viewer, typed: str):
+        """Offer the first few members whose names start with what the member typed after @ (every member reads an area)."""
+        self.mentionable = mentionable(await offload.read(discussions.mention_candidates, viewer, self._route_id("area_id"), str(typed)[:60], kind="area"))

@@ -6,11 +6,12 @@ import reflex as rx
 
 from partnerskap import offload
 from partnerskap.i18n import N_
-from partnerskap.schemas import NetworkCard, NetworkMemberRow, PlaceLink, ThreadSummary
+from partnerskap.schemas import MemberRow, NetworkCard, NetworkMemberRow, PlaceLink, ThreadSummary
 from partnerskap.services import discussions, networks, permissions
 from partnerskap.services.permissions import Action
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded
+from partnerskap.state.discussions import mentionable, mentions_chosen
 
 
 def _text(form: dict, name: str) -> str:
@@ -83,6 +84,7 @@ class NetworkState(AppState):
     can_contribute: bool = False
     can_moderate: bool = False
     thread_key: str = ""
+    mentionable: list[MemberRow] = []  # the members a new thread's `@` offers, looked up as one types
     found: bool = False
 
     async def _load(self, viewer: Viewer) -> None:
@@ -139,9 +141,15 @@ class NetworkState(AppState):
     @guarded(Access.MEMBER, form="thread")
     async def start_thread(self, viewer: Viewer, form: dict):
         """Start a discussion in the network and open it."""
-        thread = await offload.write(discussions.start_thread, viewer, self._route_id("network_id"), _text(form, "title"), _text(form, "body"), _text(form, "key"), kind="network")
+        sent = (self._route_id("network_id"), _text(form, "title"), _text(form, "body"), _text(form, "key"))
+        thread = await offload.write(discussions.start_thread, viewer, *sent, kind="network", mentions=mentions_chosen(form))
         self.thread_key = discussions.new_key()
         return rx.redirect(f"/threads/{thread.id}")
+
+    @guarded(Access.MEMBER)
+    async def find_mentions(self, viewer: Viewer, typed: str):
+        """Offer the first few members of the network whose names start with what the member typed after @."""
+        self.mentionable = mentionable(await offload.read(discussions.mention_candidates, viewer, self._route_id("network_id"), str(typed)[:60], kind="network"))
 
     @guarded(Access.ADMIN, form="merge")
     async def merge_into(self, viewer: Viewer, form: dict):

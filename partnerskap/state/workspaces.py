@@ -10,6 +10,7 @@ from partnerskap.schemas import DocumentLink, EventPublic, InvitationRow, Member
 from partnerskap.services import calendar, discussions, workspace_page, workspaces
 from partnerskap.services.sessions import Viewer
 from partnerskap.state.base import Access, AppState, guarded
+from partnerskap.state.discussions import mentions_chosen
 
 
 def _text(form: dict, name: str) -> str:
@@ -85,6 +86,7 @@ class WorkspaceState(AppState):
     events: list[EventPublic] = []
     recent_documents: list[DocumentLink] = []
     members: list[MemberRow] = []
+    mentionable: list[MemberRow] = []  # the members but the viewer, whom a new thread's `@` offers
     requests: list[RequestRow] = []
     invitations: list[InvitationRow] = []
     found: bool = False
@@ -100,6 +102,7 @@ class WorkspaceState(AppState):
         shown = WorkspacePagePublic.of(page, viewer, self.lang)
         self.intro, self.threads, self.events, self.recent_documents = shown.intro, shown.threads, shown.events, shown.documents
         self.members, self.requests, self.invitations = shown.members, shown.requests, shown.invitations
+        self.mentionable = [member for member in shown.members if member.id != viewer.id] if shown.intro.can_contribute else []
         self.thread_draft = shown.draft
         self.thread_key = self.thread_key or discussions.new_key()
         self.found = True
@@ -130,7 +133,8 @@ class WorkspaceState(AppState):
     @guarded(Access.MEMBER, form="thread")
     async def start_thread(self, viewer: Viewer, form: dict):
         """Open a discussion and go to it."""
-        thread = await offload.write(discussions.start_thread, viewer, self._route_id("workspace_id"), _text(form, "title"), _text(form, "body"), _text(form, "key"))
+        sent = (self._route_id("workspace_id"), _text(form, "title"), _text(form, "body"), _text(form, "key"))
+        thread = await offload.write(discussions.start_thread, viewer, *sent, mentions=mentions_chosen(form))
         self.thread_key = discussions.new_key()
         self.thread_draft = ""
         return rx.redirect(f"/threads/{thread.id}")

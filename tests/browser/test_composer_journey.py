@@ -1,5 +1,5 @@
-"""The composer in Chromium: `@` offers the place's members (keyboard and mouse, in Finnish and English), the box and the
-post show names, never the stored mention syntax; a post's actions (Quote, Edit, Delete, Report) from its menu by keyboard."""
+"""The composer in Chromium: `@` offers the place's members (keyboard and mouse, in Finnish and English; in a reply and
+in a new discussion), the box and the post show names, never the stored mention syntax; a post's actions (Quote, Edit, Delete, Report) from its menu by keyboard."""
 
 from __future__ import annotations
 
@@ -121,6 +121,74 @@ def test_member_mentions_with_the_mouse_where_names_come_from_the_server(live_se
     expect(post.get_by_role("link", name=f"@{lea.name}")).to_have_attribute("href", f"/people/{lea.id}")
     no_stored_syntax(page)
     assert unread_for(live_server, lea) == 1
+
+
+def test_member_mentions_with_the_keyboard_when_starting_a_discussion_in_a_workspace(live_server: LiveServer, new_context, password_hash: str):
+    tuuli = approved_member(live_server, password_hash, "Tuuli Aloittaja")
+    pekka = approved_member(live_server, password_hash, "Pekka Peltonen")
+    petra = approved_member(live_server, password_hash, "Petra Pohjola")
+    with live_database(live_server):
+        created = workspaces.create(viewer_of(tuuli), WorkspaceForm(name="Summer camp planning", purpose="Mentions in a new discussion"))
+        with transaction() as session:
+            for other in (pekka, petra):
+                session.add(Membership(workspace_id=created.id, user_id=other.id))
+    page = new_context().new_page()
+    log_in(page, live_server, tuuli.email, PASSWORD)
+    open_page(page, f"{live_server.url}/workspaces/{created.id}")
+    form = page.get_by_role("form", name="Start a discussion")
+    expect(form.locator("#thread-mention-hint")).to_be_visible()
+    form.get_by_label("Title").fill("Who books the buses?")
+    box, listbox = page.locator("#thread-body"), page.locator("#thread-body-mentions")
+    box.click()
+    box.press_sequentially("Hei @Pe")
+    expect(box).to_have_attribute("aria-expanded", "true")
+    options = listbox.get_by_role("option")
+    expect(options).to_have_count(2)
+    assert sorted(options.all_inner_texts()) == sorted([pekka.name, petra.name])  # never Tuuli herself
+    box.press_sequentially("t")
+    expect(listbox.locator("[role=option]:not([hidden])")).to_have_count(1)
+    expect(listbox.get_by_role("option", name=petra.name)).to_have_attribute("aria-selected", "true")
+    screenshots(page, "composer-new-thread-mention-list")
+    box.press("Enter")
+    expect(listbox).to_be_hidden()
+    expect(box).to_have_value(f"Hei @{petra.name} ")
+    box.press_sequentially("could you book them?")
+    assert STORED not in box.input_value()
+    form.get_by_role("button", name="Start the discussion").click()
+    expect(page).to_have_url(re.compile(r"/threads/\d+"))
+    opening = page.locator(".post").filter(has_text="could you book them?")
+    expect(opening.get_by_role("link", name=f"@{petra.name}")).to_have_attribute("href", f"/people/{petra.id}")
+    expect(page.locator(".site-main")).not_to_contain_text(STORED)
+    assert unread_for(live_server, petra) == 1
+    assert unread_for(live_server, pekka) == 0
+
+
+def test_member_mentions_with_the_mouse_when_starting_a_discussion_in_a_network(live_server: LiveServer, new_context, password_hash: str):
+    saara = approved_member(live_server, password_hash, "Saara Verkottaja")
+    ville = approved_member(live_server, password_hash, "Ville Vastaaja")
+    with live_database(live_server):
+        network = networks.create(viewer_of(saara), networks.NetworkForm(name="New threads across towns"))
+        networks.join(viewer_of(ville), network.id)
+    page = new_context().new_page()
+    log_in(page, live_server, saara.email, PASSWORD)
+    open_page(page, f"{live_server.url}/networks/{network.id}")
+    form = page.get_by_role("form", name="Start a discussion")
+    form.get_by_label("Title").fill("Winter clothes")
+    box = page.locator("#thread-body")
+    box.click()
+    box.press_sequentially("Any spares, @Vil")
+    option = page.locator("#thread-body-mentions").get_by_role("option", name=ville.name)
+    expect(option).to_be_visible()
+    assert_accessible(page, "network page with the new thread's mention list open")
+    option.click()
+    expect(box).to_have_value(f"Any spares, @{ville.name} ")
+    expect(box).to_be_focused()
+    form.get_by_role("button", name="Start the discussion").click()
+    expect(page).to_have_url(re.compile(r"/threads/\d+"))
+    opening = page.locator(".post").filter(has_text="Any spares")
+    expect(opening.get_by_role("link", name=f"@{ville.name}")).to_have_attribute("href", f"/people/{ville.id}")
+    expect(page.locator(".site-main")).not_to_contain_text(STORED)
+    assert unread_for(live_server, ville) == 1
 
 
 def open_actions(page: Page, post, author: str) -> None:
