@@ -145,11 +145,15 @@ def test_kaisa_registers_uploads_reports_and_the_administrator_hides_the_post_wi
 
     # A plain reply, then the report of Olivia's post: the dialog takes the focus and gives it back.
     open_page(kaisa, f"{live_server.url}/threads/{thread.id}")
-    type_into(kaisa, "textbox", t("Your reply (markdown)", "en"), "Not here, please.")
+    type_into(kaisa, "combobox", t("Your reply (markdown)", "en"), "Not here, please.")  # a combobox: @ offers members
     tab_to(kaisa, "button", "Send")
     kaisa.keyboard.press("Enter")
     expect(kaisa.locator(".posts")).to_contain_text("Not here, please.")
-    report = tab_to(kaisa, "button", "Report", within=kaisa.locator(f"#post-{post_id}"))
+    actions = tab_to(kaisa, "button", f"Actions for the post by {olivia.name}", within=kaisa.locator(f"#post-{post_id}"))
+    kaisa.keyboard.press("Enter")
+    expect(kaisa.get_by_role("menu").get_by_role("menuitem").first).to_be_focused()
+    kaisa.keyboard.press("ArrowDown")
+    expect(kaisa.get_by_role("menuitem", name="Report")).to_be_focused()
     kaisa.keyboard.press("Enter")
     dialog = kaisa.get_by_role("dialog", name="Report")
     expect(dialog).to_be_visible()
@@ -162,7 +166,7 @@ def test_kaisa_registers_uploads_reports_and_the_administrator_hides_the_post_wi
     kaisa.keyboard.press("Enter")
     expect(kaisa.get_by_text(t("Thank you. Your report arrived and the moderators will look at it.", "en"))).to_be_visible()
     expect(dialog).to_have_count(0)
-    expect(report).to_be_focused()  # back where she was, not at the top of the page
+    expect(actions).to_be_focused()  # back where she was, not at the top of the page
 
     # The administrator hides it from the queue with a reason.
     open_page(admin, live_server.url + "/moderation")
@@ -278,7 +282,8 @@ def test_a_member_who_asks_for_less_motion_gets_none_on_the_main_pages_or_in_the
         open_page(page, live_server.url + address)
         assert page.evaluate(longest) <= 0.01, f"{address} still moves"
     open_page(page, f"{live_server.url}/threads/{thread.id}")
-    page.locator(".posts .report-control").first.click()
+    page.locator(".post").first.get_by_role("button", name=re.compile("^Actions for the post by")).click()
+    page.get_by_role("menuitem", name="Report").click()
     expect(page.get_by_role("dialog")).to_be_visible()
     assert page.evaluate(longest) <= 0.01, "the report dialog still moves"
 
@@ -301,7 +306,7 @@ def test_a_reply_appears_in_the_open_thread_of_another_member_inside_a_polite_li
     writing = new_context().new_page()
     log_in(writing, live_server, otto.email, PASSWORD)
     open_page(writing, f"{live_server.url}/threads/{thread.id}")
-    type_into(writing, "textbox", t("Your reply (markdown)", "en"), "I come, and I bring tea.")
+    type_into(writing, "combobox", t("Your reply (markdown)", "en"), "I come, and I bring tea.")
     tab_to(writing, "button", "Send")
     writing.keyboard.press("Enter")
     expect(posts).to_contain_text("I come, and I bring tea.")
