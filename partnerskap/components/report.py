@@ -21,7 +21,12 @@ REASON_LABELS = {
 
 # The dialog opens from state, not from a Radix trigger, so Radix has nowhere to return the focus when it closes and
 # a keyboard user would land at the top of the page: it goes back to the control that opened it.
-_REMEMBER_OPENER = rx.Var("() => { window.partnerskapReportOpener = document.activeElement; }").to(FunctionVar)
+# Opened from a post's action menu, the focus is on a menu item that goes with the menu: the menu's button (which
+# labels the menu) is where the member was.
+_REMEMBER_OPENER = rx.Var(
+    "() => { const at = document.activeElement; const menu = at && at.closest('[role=menu]');"
+    " window.partnerskapReportOpener = (menu && document.getElementById(menu.getAttribute('aria-labelledby'))) || at; }"
+).to(FunctionVar)
 _RETURN_TO_OPENER = rx.Var("() => { window.partnerskapReportOpener?.focus(); window.partnerskapReportOpener = null; }").to(FunctionVar)
 
 

@@ -146,7 +146,8 @@ class LibraryState(AppState):
                 if self.open_document:
                     await self._reload_versions(viewer)
 
-    @guarded(Access.MEMBER)
+    # Quiet: the browser's last progress report can arrive after `receive` said "Saved:", and would clear it.
+    @guarded(Access.MEMBER, quiet=True)
     async def upload_progress(self, viewer: Viewer, progress: dict):
         """Show how far the upload is."""
         value = progress.get("progress", 0) if isinstance(progress, dict) else 0
