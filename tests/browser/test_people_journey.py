@@ -142,6 +142,7 @@ def test_members_find_each_other_write_and_meet_in_a_network(live_server: LiveSe
     expect(his.locator(".notice")).to_contain_text("You joined the network.")
     his.get_by_role("link", name=THREAD["title"]).click()
     his.wait_for_url(re.compile(r"/threads/\d+/?$"))
+    expect(his.locator(".post").filter(has_text=THREAD["body"])).to_be_visible()  # the thread has loaded (it sets the reply box's draft)
     his.locator("#reply-body").fill(REPLY)
     his.get_by_role("button", name="Send").click()
     expect(his.locator(".post").filter(has_text=REPLY)).to_be_visible()
@@ -210,6 +211,7 @@ def test_admin_keeps_the_lists_opens_an_area_and_merges_networks_members_ask_men
     asker.locator("#thread-body").fill("Any tips?")
     asker.get_by_role("button", name="Start the discussion").click()
     asker.wait_for_url(re.compile(r"/threads/\d+/?$"))
+    expect(asker.locator(".post").filter(has_text="Any tips?")).to_be_visible()
     assert_accessible(asker, "area thread")
     asker.locator("#reply-body").press_sequentially("@lea")
     # The journeys share one server: other members called Lea may be offered too, but only members whose names begin so.
