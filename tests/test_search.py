@@ -338,3 +338,59 @@ def test_the_filters_say_at_least_when_more_matched_than_a_search_reads():
 def test_postgres_runs_a_searchs_queries_without_compiling_them_first():
     with transaction() as session:
         assert session.execute(text("SHOW jit")).scalar() == "off"  # compiling took 1.0 of a 1.35 s search
+
+
+def test_each_entry_carries_its_kind_and_workspace_as_its_scope(workspace, owner, member):
+    _thread, reply_id = thread_with_reply(workspace.id, owner, member)
+    with transaction() as session:
+        scopes = dict(session.execute(select(search_index.entries.c.kind, search_index.entries.c.scope).where(search_index.entries.c.kind.in_(["post", "workspace"]), search_index.entries.c.item_id.in_([reply_id, workspace.id]))).all())
+    assert scopes == {"post": f"zzkpost zzw{workspace.id}", "workspace": "zzkworkspace zzwnone"}
+
+
+@pytest.mark.parametrize("asked", ["zzwnone", "zzkpost", "zzw1", "zzkpost zzw1"])
+def test_nobody_finds_anything_by_a_scope_token(workspace, owner, member, asked):
+    thread_with_reply(workspace.id, owner, member)
+    assert found(owner, asked).hits == [] and found(None, asked).hits == []
+
+
+def test_a_members_matches_are_not_crowded_out_by_newer_ones_in_workspaces_they_cannot_read(workspace, owner, member, outsider, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES_MAX", 5)
+    discussions.start_thread(viewer(member), workspace.id, "Kirjasto", "Kirjasto avataan", discussions.new_key())
+    elsewhere = private_workspace(outsider, "Hallitus", "invitation")
+    thread = discussions.start_thread(viewer(outsider), elsewhere.id, "Kirjasto", "Kirjasto suljetaan", discussions.new_key())
+    for number in range(8):
+        discussions.reply(viewer(outsider), thread.id, f"Kirjasto numero {number}", discussions.new_key())
+    results = found(member, "kirjasto")
+    assert titles(results) == ["Kirjasto"] and results.total == 1 and not results.at_least
+
+
+def test_relevance_does_not_depend_on_the_size_of_the_workspace(workspace, owner, member):
+    for number in range(6):
+        discussions.start_thread(viewer(owner), workspace.id, f"Aihe {number}", "Muuta asiaa", discussions.new_key())
+    small = private_workspace(owner, "Pieni", "invitation")
+    busy, _ = thread_with_reply(workspace.id, owner, owner, title="Iso", reply="Kirjasto avautuu")
+    quiet, _ = thread_with_reply(small.id, owner, owner, title="Pieni", reply="Kirjasto avautuu")
+    # The same words score the same: the earlier wins the tie, though the small workspace's scope token is rarer.
+    assert [hit.link.split("#")[0] for hit in found(owner, "kirjasto").hits] == [f"/threads/{busy.id}", f"/threads/{quiet.id}"]
+
+
+@pytest.mark.skipif(not use_postgres(), reason="PostgreSQL's plan cache")
+def test_postgres_plans_every_search_for_its_own_words(workspace, owner, member):
+    from sqlalchemy import event
+
+    from partnerskap.db import engine
+
+    modes = []
+
+    def note_mode(_connection, cursor, statement, *_rest):
+        if "@@" in statement:
+            modes.append(cursor.connection.execute("SHOW plan_cache_mode").fetchone()[0])
+
+    thread_with_reply(workspace.id, owner, member)
+    event.listen(engine(), "after_cursor_execute", note_mode)
+    try:
+        found(member, "työtiloissa")
+    finally:
+        event.remove(engine(), "after_cursor_execute", note_mode)
+    # A generic plan, made once a statement has run five times, scanned every match of a common word (0.9 s).
+    assert modes and set(modes) == {"force_custom_plan"}

@@ -4,9 +4,10 @@ Words are normalised in Python and stored as terms tagged with their language, s
 search match the same terms without either database's own language support. Finnish words are reduced to their base
 forms by Voikko when the host has it (Debian's `libvoikko1` and `voikko-fi`): "työtiloissa" is "fityötila", and a
 compound is also found by its parts ("kotoutumistyö" by "työ"). Swedish and English words, Finnish words Voikko does
-not know, and every Finnish word on a host without Voikko are stemmed by Snowball ("fityötil"). The index holds text only: who may read an entry is decided when searching, from the rows it
-came from (`services/search.py`), so a hidden post or a membership that ended is never found even before the index
-hears of it.
+not know, and every Finnish word on a host without Voikko are stemmed by Snowball ("fityötil"). The index holds text
+and each entry's scope (`scope_tokens`), which only narrows a search: who may read an entry is decided when searching,
+from the rows it came from (`services/search.py`), so a hidden post or a membership that ended is never found even
+before the index hears of it.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ entries = Table(
     Column("title", Text, nullable=False, default=""),
     Column("body", Text, nullable=False, default=""),
     Column("terms", Text, nullable=False, default=""),
+    Column("scope", Text, nullable=False, default=""),  # `scope_tokens`: a search matches them with its words
     Column("at", UTCDateTime, nullable=False),
     Column("tsv", TSVECTOR),  # PostgreSQL only, generated from `terms`
     UniqueConstraint("kind", "item_id", "part"),
@@ -111,6 +113,27 @@ def _voikko():
 def normaliser() -> str:
     """The name of what makes this host's Finnish terms; an index made by another is rebuilt (`index_is_current`)."""
     return "voikko" if _voikko() is not None else "snowball"
+
+
+def kind_token(kind: str) -> str:
+    """The token every entry of a kind carries."""
+    return f"zzk{kind}"
+
+
+def workspace_token(workspace_id: int | None) -> str:
+    """The token every entry of a workspace (its posts and documents) carries; `None`: every entry outside workspaces."""
+    return f"zzw{workspace_id if workspace_id is not None else 'none'}"
+
+
+def scope_tokens(kind: str, workspace_id: int | None) -> str:
+    """An entry's scope: its kind, and its workspace or none.
+
+    A search asks for the scopes the viewer may read together with the words, so the full-text engine leaves out
+    the rest itself instead of the query testing each match. The tokens start with "zz", which no word's term does
+    (they start with a language: "fi", "sv", "en"), so no query word ever matches one. Who may read an entry is
+    still decided by its rows (`search._visible`): a scope only narrows what is tested.
+    """
+    return f"{kind_token(kind)} {workspace_token(workspace_id)}"
 
 
 @lru_cache(maxsize=50_000)
@@ -213,7 +236,7 @@ def _put(
     found_by = terms(f"{title}\n{body}", languages) if found_by is None else found_by
     if not found_by:
         return
-    row = {"kind": kind, "item_id": item_id, "part": part, "workspace_id": workspace_id, "title": title, "body": body, "terms": found_by, "at": at}
+    row = {"kind": kind, "item_id": item_id, "part": part, "workspace_id": workspace_id, "title": title, "body": body, "terms": found_by, "scope": scope_tokens(kind, workspace_id), "at": at}
     if rebuilding is None:
         session.connection().execute(insert(entries), [row])
     else:

@@ -27,6 +27,7 @@ class PublicContentState(AppState):
     """What visitors read: the front page, news and events lists, one item in every language it has."""
 
     organisation: str = ""  # the name is AppState.instance_name, which the header shows too
+    front_loaded: bool = False
     pages: list[ContentSummaryPublic] = []
     news: list[ContentSummaryPublic] = []
     events: list[ContentSummaryPublic] = []
@@ -64,6 +65,7 @@ class PublicContentState(AppState):
         self.news = [ContentSummaryPublic.of(summary) for summary in front.news]
         self.events = [ContentSummaryPublic.of(summary) for summary in front.events]
         self.services = [ServiceLinkPublic(url=link.url, titles={"fi": link.title_fi, "sv": link.title_sv, "en": link.title_en}) for link in front.services]
+        self.front_loaded = True
 
     @guarded(Access.PUBLIC, loads_page=True)
     async def load_news(self, viewer: Viewer | None):
