@@ -28,4 +28,6 @@ config = rx.Config(
     show_built_with_reflex=False,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", radius="medium"))],
     disable_plugins=[SitemapPlugin],
+    # Brotli first for browsers that take it (the scripts and styles are about a fifth smaller than with gzip).
+    frontend_compression_formats=["brotli", "gzip"],
 )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from urllib.parse import urlencode
 
 from reflex import constants
@@ -18,7 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from partnerskap import api_public, offload, pwa
+from partnerskap import api_public, memory, offload, pwa
 from partnerskap import settings as config
 from partnerskap import uploads
 from partnerskap.i18n import N_, best_language, t
@@ -410,10 +413,14 @@ async def admit_upload(request: Request) -> Response:
 
 
 class PrerenderedPage:
-    """Answers a prerendered page at its own address: `/home` is served as `/home/` is, not redirected there.
+    """Answers a page's HTML at its own address, with the scripts it needs named in its head.
 
-    Reflex's static files redirect a page's folder to its address with a slash, which cost every full load of such
-    a page (the app's start page /home, where each login lands) a round trip more (0.6 s in Lighthouse's mobile run).
+    A prerendered page (`/home`) is served as `/home/` is, not redirected there: Reflex's static files redirect a
+    page's folder to its address with a slash, which cost every full load of such a page (the app's start page, where
+    each login lands) a round trip more (0.6 s in Lighthouse's mobile run). A page with a part in its address
+    (`/threads/12`) has no prerendered file: it gets the build's fallback page, which names only the scripts every
+    page shares, so the browser learnt of the page's own scripts only once those had run, and of theirs after that.
+    It is answered with its route's scripts named as well (`modulepreload`), so they all load at once.
     """
 
     def __init__(self, app: ASGIApp):
@@ -421,14 +428,67 @@ class PrerenderedPage:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] == "http" and path.strip("/") and not path.endswith("/") and "." not in path.rsplit("/", 1)[-1] and _prerendered(path):
-            scope = {**scope, "path": path + "/", "raw_path": (path + "/").encode()}
+        if scope["type"] == "http" and path.strip("/") and "." not in path.rsplit("/", 1)[-1]:
+            if _prerendered(path):
+                if not path.endswith("/"):
+                    scope = {**scope, "path": path + "/", "raw_path": (path + "/").encode()}
+            elif scope.get("method") == "GET" and (page := _fallback_page(_route_of(path.strip("/")))) is not None:
+                await HTMLResponse(page)(scope, receive, send)
+                return
         await self.app(scope, receive, send)
 
 
+def _static_dir() -> Path:
+    return prerequisites.get_web_dir() / constants.Dirs.STATIC / get_config().frontend_path.strip("/")
+
+
 def _prerendered(path: str) -> bool:
-    static = prerequisites.get_web_dir() / constants.Dirs.STATIC / get_config().frontend_path.strip("/")
-    return (static / path.lstrip("/") / "index.html").is_file()
+    return (_static_dir() / path.strip("/") / "index.html").is_file()
+
+
+def _route_of(path: str) -> str:
+    """The pattern of the app's route with a part in its address that `path` is (`threads/:thread_id`), or ""."""
+    for pattern in _route_patterns():
+        if re.fullmatch(re.sub(r":[A-Za-z_]+", "[^/]+", re.escape(pattern)), path):
+            return pattern
+    return ""
+
+
+@functools.cache
+def _route_patterns() -> tuple[str, ...]:
+    """The build's routes with a part in their address, from its route manifest (none before a production build)."""
+    return tuple(route["path"] for route in _manifest().get("routes", {}).values() if ":" in route.get("path", ""))
+
+
+@functools.cache
+def _manifest() -> dict:
+    """React Router's manifest of the build: each route's script and the scripts it imports."""
+    fallback = _static_dir() / "__spa-fallback.html"
+    named = re.search(r'/assets/manifest-[\w-]+\.js', fallback.read_text()) if fallback.is_file() else None
+    if named is None:
+        return {}
+    text = (_static_dir() / named.group().lstrip("/")).read_text()
+    return json.loads(text[text.index("{"): text.rindex("}") + 1])
+
+
+@functools.cache
+def _fallback_page(pattern: str) -> bytes | None:
+    """The fallback page with the scripts of the route `pattern` named in its head, or None if there is no such route."""
+    route = next((route for route in _manifest().get("routes", {}).values() if pattern and route.get("path") == pattern), None)
+    if route is None:
+        return None
+    html = (_static_dir() / "__spa-fallback.html").read_text()
+    named = [script for script in [route["module"], *route.get("imports", [])] if f'href="{script}"' not in html]
+    links = "".join(f'<link rel="modulepreload" href="{script}"/>' for script in dict.fromkeys(named))
+    return html.replace("</head>", links + "</head>", 1).encode()
+
+
+memory.register(
+    "route scripts",
+    holds="the build's route manifest and the fallback page of each route with a part in its address, its scripts named",
+    lasts="the process",
+    others_learn="nothing to learn: a build's files do not change while it is served",
+)
 
 
 class SecurityHeaders:

@@ -5,6 +5,7 @@ import gc
 import reflex as rx
 
 from partnerskap import api, api_public, jobs, memory, pwa
+from partnerskap.components import layout
 from partnerskap.middleware import SessionBinding, StopGate
 from partnerskap.ops import redaction
 from partnerskap.ops.metrics import EventMetrics
@@ -40,7 +41,8 @@ app = rx.App(
         rx.el.script(src="/pwa.js", defer=True),
     ],
     html_lang="fi",
-    api_transformer=[api.routes(), api.UploadSession, api_public.ItemHead, api.PrerenderedPage, api.SecurityHeaders],
+    hydrate_fallback=layout.starting_shell,
+    api_transformer=[api.routes(), api.UploadSession, api.PrerenderedPage, api_public.ItemHead, api.SecurityHeaders],
 )
 # Reflex's own connection toast speaks English only: the page shell shows the state of the connection instead.
 del app.app_wraps[(5, "Overlay")]
