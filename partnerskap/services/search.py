@@ -191,35 +191,43 @@ def scopes(places_read: Readable | None, query: Query) -> list[list[tuple[str, b
     return [[(workspace_token(workspace_id), False) for workspace_id in [*places_read.workspace_ids, None]]]
 
 
-def _matching(session: Session, groups: list[list[tuple[str, bool]]], scope: list[list[tuple[str, bool]]], *columns, ranked: bool = False):
-    """A select of entries matching the query's terms within the scope, on this database, newest entries first.
-
-    `ranked` adds their relevance (higher is better) by the words alone, computed only for the rows read: scoring
-    every match of a common word is what made its search slow, so a search reads at most `CANDIDATES_MAX` matches.
-    """
+def _matching(session: Session, groups: list[list[tuple[str, bool]]], scope: list[list[tuple[str, bool]]], *columns):
+    """A select of entries matching the query's terms within the scope, on this database, newest entries first."""
     if session.get_bind().dialect.name == "postgresql":
         matched = cast(bindparam("match", tsquery(groups + scope), type_=String), TSQUERY)
-        scored = [func.ts_rank(entries.c.tsv, cast(bindparam("words", tsquery(groups), type_=String), TSQUERY)).label("score")] if ranked else []
-        return select(*columns, *scored).where(entries.c.tsv.op("@@")(matched)).order_by(entries.c.id.desc())
-    # The scope column (the second) weighs nothing: a small workspace's rare token must not rank its entries higher.
-    scored = [(-literal_column("bm25(search_fts, 1.0, 0.0)")).label("score")] if ranked else []
+        return select(*columns).where(entries.c.tsv.op("@@")(matched)).order_by(entries.c.id.desc())
     # The full-text table's own rowid order: FTS5 walks its matches newest first and stops at the limit.
     return (
-        select(*columns, *scored)
+        select(*columns)
         .select_from(_FTS.join(entries, entries.c.id == _FTS.c.rowid))
         .where(text("search_fts MATCH :match").bindparams(match=fts5_match(groups + scope)))
         .order_by(_FTS.c.rowid.desc())
     )
 
 
+def _ranked(session: Session, found, groups: list[list[tuple[str, bool]]]):
+    """The rows a select of matches reads, each with its relevance by the words alone (higher is better).
+
+    Only the rows read are scored: scoring every match of a common word is what made its search slow. PostgreSQL
+    would compute a column for every match before keeping the newest, so it scores the kept rows in an outer query.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        kept = found.add_columns(entries.c.tsv).subquery()
+        words = cast(bindparam("words", tsquery(groups), type_=String), TSQUERY)
+        return select(kept.c.id, kept.c.kind, kept.c.at, func.ts_rank(kept.c.tsv, words).label("score")).order_by(kept.c.id.desc())
+    # The scope column (the second) weighs nothing: a small workspace's rare token must not rank its entries higher.
+    return found.add_columns((-literal_column("bm25(search_fts, 1.0, 0.0)")).label("score"))
+
+
 def _candidates(session: Session, groups: list, scope: list, visible, *, kind: str = "", ranked: bool) -> tuple[list, bool]:
     """The newest `CANDIDATES_MAX` visible matches (of one kind, if given), and whether there were more."""
     if kind:
         scope = [*scope, [(kind_token(kind), False)]]
-    found = _matching(session, groups, scope, entries.c.id, entries.c.kind, entries.c.at, ranked=ranked).where(visible)
+    found = _matching(session, groups, scope, entries.c.id, entries.c.kind, entries.c.at).where(visible)
     if kind:
         found = found.where(entries.c.kind == kind)
-    rows = session.execute(found.limit(CANDIDATES_MAX + 1)).all()
+    found = found.limit(CANDIDATES_MAX + 1)
+    rows = session.execute(_ranked(session, found, groups) if ranked else found).all()
     return rows[:CANDIDATES_MAX], len(rows) > CANDIDATES_MAX
 
 
