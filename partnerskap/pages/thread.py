@@ -115,6 +115,9 @@ def post_card(post: PostPublic) -> rx.Component:
 REPLY_TEXT = rx.Var("(document.getElementById('reply-body')?.value ?? '')", _var_type=str)
 # And the members chosen in it, so the preview shows their names as the links they will be.
 REPLY_MENTIONS = rx.Var("(document.getElementById('reply-body-mentions-chosen')?.value ?? '')", _var_type=str)
+# The thread whose address the browser shows: after a move from one thread to another, the state still holds the
+# first until the second has loaded, and words typed meanwhile belong to the second.
+THREAD_IN_ADDRESS = rx.Var("(Number((window.location.pathname.match(/^\\/threads\\/(\\d+)/) || [])[1]) || 0)", _var_type=int)
 
 
 def reply_form() -> rx.Component:
@@ -148,7 +151,7 @@ def reply_form() -> rx.Component:
                 id="reply-body",
                 name="body",
                 value=ThreadState.draft,
-                on_change=lambda body: ThreadState.save_draft(body, ThreadState.reply_key, ThreadState.thread_id).debounce(600),
+                on_change=lambda body: ThreadState.save_draft(body, ThreadState.reply_key, THREAD_IN_ADDRESS).debounce(600),
                 # A sent reply gets a new key: the box starts afresh, even when the saved draft was already empty.
                 key=ThreadState.reply_key,
                 rows="5",

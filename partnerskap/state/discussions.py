@@ -185,16 +185,18 @@ class ThreadState(AppState):
     async def save_draft(self, viewer: Viewer, body: str, key: str, thread_id: int):
         """Keep the half-written reply, so it survives a reload; words typed as the server restarted come back.
 
-        A save under another key than the tab's is late. Either its reply was sent since: dropped. Or the server
-        restarted while it waited in the browser, and the tab's state was filled anew (perhaps after this save
-        arrives): the words are kept and put back in the reply box with their key and a notice, so that sending
+        `thread_id` is the thread the words were typed in (the one in the browser's address). A save under another
+        key than the tab's, or for another thread than the one loaded, is late. Either its reply was sent since:
+        dropped. Or the server restarted while it waited in the browser, and the tab's state was filled anew
+        (perhaps after this save arrives), or the person moved to another thread and typed before it had loaded:
+        the words are kept and put back in that thread's reply box with their key and a notice, so that sending
         them saves them once.
         """
-        if key == self.reply_key:
+        thread_id = thread_id if isinstance(thread_id, int) and not isinstance(thread_id, bool) else 0
+        if key == self.reply_key and thread_id == self.thread_id:
             self.draft = str(body)
             await offload.write(discussions.save_draft, viewer, self._place(), self.draft)
             return
-        thread_id = int(thread_id)
         if thread_id <= 0:
             return
         if await offload.read(discussions.was_sent, viewer, key):
