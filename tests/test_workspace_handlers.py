@@ -302,14 +302,19 @@ async def test_words_saved_before_the_restarted_tab_loads_come_back_when_it_does
     assert state.notice == t(NOT_SENT_YET, "en")
 
 
-async def test_words_typed_after_moving_to_another_thread_before_it_loaded_stay_with_that_thread(owner, member, thread):
+async def moved_to_another_thread(owner, member, thread) -> tuple[Tab, Thread, str]:
+    """Bob's tab on the thread, moved in the app to another one (the browser shows its address; the state still holds
+    the first until the other loads), and the key of the reply box still on screen."""
     other = discussions.start_thread(viewer(owner), thread.workspace_id, "Agenda", "What shall we discuss?", discussions.new_key())
     tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
     state, _ = await tab.call(ThreadState, "load")
-    typed_key = state.reply_key
-    # A client-side move to the other thread: the browser shows its address, the state still holds the first.
     tab.move_to(f"/threads/{other.id}?{urlencode({'thread_id': other.id})}")
-    state, _ = await tab.call(ThreadState, "save_draft", "Typed at once", typed_key, other.id)
+    return tab, other, state.reply_key
+
+
+async def test_words_typed_after_moving_to_another_thread_before_it_loaded_stay_with_that_thread(owner, member, thread):
+    tab, other, typed_key = await moved_to_another_thread(owner, member, thread)
+    await tab.call(ThreadState, "save_draft", "Typed at once", typed_key, other.id)
     assert stored_draft(member, f"thread-{thread.id}") is None and stored_draft(member, f"thread-{other.id}") == "Typed at once"
     state, _ = await tab.call(ThreadState, "load")
     assert (state.thread_id, state.draft, state.reply_key) == (other.id, "Typed at once", typed_key)
@@ -317,11 +322,7 @@ async def test_words_typed_after_moving_to_another_thread_before_it_loaded_stay_
 
 
 async def test_words_typed_before_the_other_thread_loaded_but_saved_after_come_back_in_its_box(owner, member, thread):
-    other = discussions.start_thread(viewer(owner), thread.workspace_id, "Agenda", "What shall we discuss?", discussions.new_key())
-    tab = tab_at(member, f"/threads/{thread.id}", thread_id=thread.id)
-    state, _ = await tab.call(ThreadState, "load")
-    typed_key = state.reply_key
-    tab.move_to(f"/threads/{other.id}?{urlencode({'thread_id': other.id})}")
+    tab, other, typed_key = await moved_to_another_thread(owner, member, thread)
     await tab.call(ThreadState, "load")  # the other thread loads first, with a reply box of its own key
     state, _ = await tab.call(ThreadState, "save_draft", "Typed at once", typed_key, other.id)
     assert (state.draft, state.reply_key, state.notice) == ("Typed at once", typed_key, t(NOT_SENT_YET, "en"))
