@@ -75,17 +75,18 @@ def press_enter_for_the_file_chooser(page: Page):
     """Enter on the focused "Choose files" opens the file chooser.
 
     The upload zone appears when the rights are confirmed and is drawn again as the page's state settles; a focus
-    lost in that moment means Enter did nothing, and a person Tabs back and presses it again (so does this, once).
+    lost in that moment means Enter did nothing, and a person Tabs back and presses it again (so does this, up to
+    twice more: on a machine busy with other suites the state took longer to settle than one retry waited).
     """
-    try:
-        with page.expect_file_chooser(timeout=5000) as choosing:
-            page.keyboard.press("Enter")
-        return choosing.value
-    except PlaywrightTimeoutError:
-        tab_to(page, "button", "Choose files")
-        with page.expect_file_chooser() as choosing:
-            page.keyboard.press("Enter")
-        return choosing.value
+    for attempt in range(3):
+        try:
+            with page.expect_file_chooser(timeout=5000 * (attempt + 1)) as choosing:
+                page.keyboard.press("Enter")
+            return choosing.value
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            tab_to(page, "button", "Choose files")
 
 
 def log_in_by_keyboard(page: Page, server: LiveServer, email: str, password: str, *, totp_secret: str = "") -> None:
