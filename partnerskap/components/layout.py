@@ -276,7 +276,7 @@ def page(title: str, *children: rx.Component, heading: rx.Var | None = None, con
         header(rx.Var.create(0) if scope is None else scope, context if context is not None else heading if heading is not None else rx.Var.create("")),
         rx.el.main(
             notice_banner(),
-            *([rx.heading(shown, as_="h1", size="7", margin_bottom="4")] if title or heading is not None else []),  # a content item's page names itself
+            *([rx.heading(shown, as_="h1", size="7", margin_bottom="var(--space-4)")] if title or heading is not None else []),  # a content item's page names itself
             *children,
             id="main",
             tab_index=-1,

@@ -18,21 +18,21 @@ def status() -> rx.Component:
         rx.text(T_choice(AccountState.viewer_status, MEMBERSHIP_STATUS_MESSAGES), id="membership-status", size="4"),
         rx.cond(
             AccountState.status_reason != "",
-            rx.box(rx.text(T("Reason"), weight="bold"), rx.text(AccountState.status_reason), margin_top="3"),
+            rx.box(rx.text(T("Reason"), weight="bold"), rx.text(AccountState.status_reason), margin_top="var(--space-3)"),
         ),
         rx.cond(
             AccountState.viewer_status == "suspended",
             rx.box(
                 rx.text(T("Suspended until"), ": ", rx.cond(AccountState.suspended_until != "", AccountState.suspended_until, T("further notice")), id="suspended-until"),
                 rx.cond(AccountState.appeal_case > 0, rx.link(T("Appeal the decision"), href="/moderation/cases/" + AccountState.appeal_case.to(str))),
-                margin_top="3",
+                margin_top="var(--space-3)",
             ),
         ),
         rx.cond(
             AccountState.viewer_status == "unconfirmed",
-            rx.button(T("Send the link again"), on_click=AccountState.resend_confirmation, margin_top="4", variant="outline"),
+            rx.button(T("Send the link again"), on_click=AccountState.resend_confirmation, margin_top="var(--space-4)", variant="outline"),
         ),
-        rx.cond(AccountState.is_member, rx.link(T("Go to your home"), href="/home", margin_top="4"))
+        rx.cond(AccountState.is_member, rx.link(T("Go to your home"), href="/home", margin_top="var(--space-4)"))
     )
 
 
@@ -77,12 +77,12 @@ def account() -> rx.Component:
                 rx.callout.text(T("Your e-mail address is not confirmed yet. Invitations sent to it reach you once you open the confirmation link we e-mailed you.")),
                 rx.button(T("Send the link again"), on_click=AccountState.resend_confirmation, variant="outline", width="fit-content"),
                 id="email-unconfirmed",
-                margin_top="3",
+                margin_top="var(--space-3)",
             ),
         ),
-        rx.heading(T("Picture"), as_="h2", size="5", margin_top="6"),
+        rx.heading(T("Picture"), as_="h2", size="5", margin_top="var(--space-6)"),
         picture_form(),
-        rx.heading(T("Profile"), as_="h2", size="5", margin_top="6"),
+        rx.heading(T("Profile"), as_="h2", size="5", margin_top="var(--space-6)"),
         rx.link(T("Complete your profile: themes, region, languages and who sees them"), href="/profile", id="profile-link"),
         rx.form(
             rx.vstack(
@@ -95,7 +95,7 @@ def account() -> rx.Component:
             on_submit=AccountState.save_profile,
             aria_label=T("Profile"),
         ),
-        rx.heading(T("Change the password"), as_="h2", size="5", margin_top="6"),
+        rx.heading(T("Change the password"), as_="h2", size="5", margin_top="var(--space-6)"),
         rx.form(
             rx.vstack(
                 field("Current password", "current_password", type="password", autocomplete="current-password"),
@@ -107,9 +107,9 @@ def account() -> rx.Component:
             on_submit=AccountState.change_password,
             aria_label=T("Change the password"),
         ),
-        rx.heading(T("Log out on all devices"), as_="h2", size="5", margin_top="6"),
+        rx.heading(T("Log out on all devices"), as_="h2", size="5", margin_top="var(--space-6)"),
         rx.text(T("Ends every session of your account, on this computer and on every other one where you are logged in.")),
-        rx.button(T("Log out on all devices"), on_click=AccountState.log_out_everywhere, variant="outline", margin_top="3", id="log-out-everywhere"),
+        rx.button(T("Log out on all devices"), on_click=AccountState.log_out_everywhere, variant="outline", margin_top="var(--space-3)", id="log-out-everywhere"),
         two_factor_section(),
         your_data_section(),
     )
@@ -118,10 +118,10 @@ def account() -> rx.Component:
 def your_data_section() -> rx.Component:
     """Download all of one's data; delete one's account, keeping or removing what one wrote and uploaded."""
     return rx.box(
-        rx.heading(T("Your data"), as_="h2", size="5", margin_top="6"),
+        rx.heading(T("Your data"), as_="h2", size="5", margin_top="var(--space-6)"),
         rx.text(T("Download everything this instance holds about you as one zip file: your profile, posts, notifications, the documents you uploaded and the administrators' records about you.")),
-        rx.link(T("Download my data"), href="/account/my-data.zip", is_external=True, id="download-my-data", class_name="button-link", margin_top="2"),
-        rx.heading(T("Delete your account"), as_="h3", size="4", margin_top="5"),
+        rx.link(T("Download my data"), href="/account/my-data.zip", is_external=True, id="download-my-data", class_name="button-link", margin_top="var(--space-2)"),
+        rx.heading(T("Delete your account"), as_="h3", size="4", margin_top="var(--space-5)"),
         rx.text(T("Your sessions end and your profile is erased. Choose what happens to your posts and the documents you uploaded.")),
         rx.form(
             rx.vstack(
@@ -144,7 +144,7 @@ def your_data_section() -> rx.Component:
 def two_factor_section() -> rx.Component:
     """Switch two-factor sign-in on (optional for members) or off (administrators keep it)."""
     return rx.box(
-        rx.heading(T("Two-factor sign-in"), as_="h2", size="5", margin_top="6"),
+        rx.heading(T("Two-factor sign-in"), as_="h2", size="5", margin_top="var(--space-6)"),
         rx.cond(
             AccountState.recovery_codes.length() > 0,
             two_factor.recovery_codes(),

@@ -83,7 +83,7 @@ def search_form() -> rx.Component:
             align="center",
             wrap="wrap",
             spacing="4",
-            margin_top="3",
+            margin_top="var(--space-3)",
         ),
         on_submit=ActivitiesState.search,
         role="search",
@@ -144,7 +144,7 @@ def pager() -> rx.Component:
         rx.text(ActivitiesState.page_number, " / ", ActivitiesState.last_page, size="2"),
         rx.cond(ActivitiesState.page_number < ActivitiesState.last_page, rx.link(T("Next page"), href="/activities?" + base + "&page=" + (ActivitiesState.page_number + 1).to(str))),
         spacing="4",
-        margin_top="4",
+        margin_top="var(--space-4)",
     )
 
 
@@ -152,10 +152,10 @@ def directory() -> rx.Component:
     """Anyone finds activities by place, language, group, theme and time; results as a list and on a map."""
     return page(
         "Activities",
-        rx.text(T("Language cafés, peer groups, advice points, clubs and volunteering near you. No account needed."), margin_bottom="3"),
-        rx.cond(AppState.is_member, rx.link(T("My activities"), href="/my-activities", margin_bottom="3", display="block")),
+        rx.text(T("Language cafés, peer groups, advice points, clubs and volunteering near you. No account needed."), margin_bottom="var(--space-3)"),
+        rx.cond(AppState.is_member, rx.link(T("My activities"), href="/my-activities", margin_bottom="var(--space-3)", display="block")),
         rx.cond(ActivitiesState.municipalities.length() > 0, search_form()),
-        rx.heading(T("Results"), " (", ActivitiesState.total, ")", as_="h2", size="5", margin_top="5", id="results-heading"),
+        rx.heading(T("Results"), " (", ActivitiesState.total, ")", as_="h2", size="5", margin_top="var(--space-5)", id="results-heading"),
         rx.grid(
             rx.box(
                 rx.cond(
@@ -168,7 +168,7 @@ def directory() -> rx.Component:
             activity_map(ActivitiesState.results, ActivitiesState.tile_url, ActivitiesState.tile_attribution, center=FINLAND, zoom=5, label=T("Map of the results"), marker_child=map_popup),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
-            margin_top="3",
+            margin_top="var(--space-3)",
         ),
         open_data_links(),
     )
@@ -271,8 +271,8 @@ def my_activities() -> rx.Component:
         rx.link(T("Add an activity"), href="/my-activities/edit", class_name="button-link"),
         rx.cond(
             MyActivitiesState.mine.length() == 0,
-            rx.text(T("You have not added any activities yet."), margin_top="4"),
-            rx.vstack(rx.foreach(MyActivitiesState.mine, my_activity_row), spacing="3", margin_top="4", width="100%"),
+            rx.text(T("You have not added any activities yet."), margin_top="var(--space-4)"),
+            rx.vstack(rx.foreach(MyActivitiesState.mine, my_activity_row), spacing="3", margin_top="var(--space-4)", width="100%"),
         ),
     )
 
@@ -387,7 +387,7 @@ def activity_form() -> rx.Component:
             text_field("More about accessibility", "accessibility_notes", max_length=1000),
         ),
         checkbox("Send it for review now (otherwise it is saved as a draft)", "for_review", key=f"{FORM}-for_review"),
-        rx.box(submit("Save"), margin_top="3"),
+        rx.box(submit("Save"), margin_top="var(--space-3)"),
         on_submit=MyActivitiesState.save,
         width="100%",
     )
@@ -398,7 +398,7 @@ def edit_activity() -> rx.Component:
     return page(
         "Activity details",
         rx.cond(MyActivitiesState.form_ready, activity_form(), rx.text(T("Loading…"))),
-        rx.link(T("Back to my activities"), href="/my-activities", margin_top="4"),
+        rx.link(T("Back to my activities"), href="/my-activities", margin_top="var(--space-4)"),
     )
 
 
@@ -420,7 +420,7 @@ def review_card(item: ActivityForReview) -> rx.Component:
                 rx.el.input(type="hidden", name="activity_id", value=item.id.to(str)),
                 rx.el.label(T("Note to the organiser"), html_for="note-" + item.id.to(str), class_name="field-label"),
                 rx.text_area(name="note", id="note-" + item.id.to(str), required=True, max_length=2000, width="100%"),
-                rx.button(T("Send back"), type="submit", variant="soft", color_scheme="red", margin_top="2"),
+                rx.button(T("Send back"), type="submit", variant="soft", color_scheme="red", margin_top="var(--space-2)"),
                 on_submit=ActivityReviewState.reject,
                 reset_on_submit=True,
                 width="100%",
@@ -444,7 +444,7 @@ def choice_form() -> rx.Component:
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="3",
         ),
-        rx.box(submit("Add to the list"), margin_top="3"),
+        rx.box(submit("Add to the list"), margin_top="var(--space-3)"),
         on_submit=ActivityReviewState.add_choice,
         reset_on_submit=True,
     )
@@ -460,7 +460,7 @@ def review() -> rx.Component:
             rx.text(T("Nothing is waiting for review.")),
             rx.vstack(rx.foreach(ActivityReviewState.waiting, review_card), spacing="3", width="100%"),
         ),
-        rx.heading(T("Lists"), as_="h2", size="5", margin_top="6"),
+        rx.heading(T("Lists"), as_="h2", size="5", margin_top="var(--space-6)"),
         rx.text(T("Kinds, themes, target groups and municipalities ship with the platform; entries added here join them."), size="2"),
         rx.el.ul(rx.foreach(ActivityReviewState.entries, lambda entry: rx.el.li(entry.value, " — ", entry.label))),
         choice_form(),

@@ -79,7 +79,7 @@ def admin_nav() -> rx.Component:
             wrap="wrap",
         ),
         aria_label=T("Administration"),
-        margin_bottom="5",
+        margin_bottom="var(--space-5)",
     )
 
 
@@ -117,7 +117,7 @@ def reason_form(person: PersonForAdmin, handler, label: str) -> rx.Component:
                     rx.dialog.close(rx.button(T("Cancel"), type="button", variant="soft", color_scheme="gray")),
                     rx.button(T(label), type="submit", color_scheme="red"),
                     justify="end",
-                    margin_top="3",
+                    margin_top="var(--space-3)",
                 ),
                 on_submit=handler,
                 reset_on_submit=True,
@@ -142,7 +142,7 @@ def search_and_pages() -> rx.Component:
         ),
         rx.text(AdminState.people_summary, size="2", role="status"),
         spacing="2",
-        margin_top="3",
+        margin_top="var(--space-3)",
     )
 
 
@@ -151,7 +151,7 @@ def pager() -> rx.Component:
     return rx.hstack(
         rx.button(T("Previous page"), on_click=AdminState.turn_page(AdminState.page_number - 1), disabled=AdminState.page_number == 0, variant="outline"),
         rx.button(T("Next page"), on_click=AdminState.turn_page(AdminState.page_number + 1), disabled=AdminState.page_number + 1 >= AdminState.page_count, variant="outline"),
-        margin_top="4",
+        margin_top="var(--space-4)",
     )
 
 
@@ -212,8 +212,8 @@ def membership() -> rx.Component:
         search_and_pages(),
         rx.cond(
             AdminState.people.length() == 0,
-            rx.text(T("Nobody here."), margin_top="4"),
-            rx.vstack(rx.foreach(AdminState.people, person_card), spacing="3", margin_top="4", width="100%"),
+            rx.text(T("Nobody here."), margin_top="var(--space-4)"),
+            rx.vstack(rx.foreach(AdminState.people, person_card), spacing="3", margin_top="var(--space-4)", width="100%"),
         ),
         pager(),
     )
@@ -260,7 +260,7 @@ def audit_filter() -> rx.Component:
         ),
         on_submit=AdminState.filter_audit,
         aria_label=T("Filter the audit log"),
-        margin_bottom="4",
+        margin_bottom="var(--space-4)",
     )
 
 
@@ -270,7 +270,7 @@ def audit() -> rx.Component:
         "Audit log",
         admin_nav(),
         audit_filter(),
-        rx.link(T("Download as CSV"), href=AdminState.audit_export_link, is_external=True, id="audit-csv", margin_bottom="3"),
+        rx.link(T("Download as CSV"), href=AdminState.audit_export_link, is_external=True, id="audit-csv", margin_bottom="var(--space-3)"),
         data_table(
             "Audit log",
             ("When", "Who", "What", "Whom", "Why"),

@@ -34,7 +34,7 @@ def settings() -> rx.Component:
             on_submit=AdminSettingsState.save,
             aria_label=T("Instance settings"),
         ),
-        rx.heading(T("E-mail"), as_="h2", size="5", margin_top="6"),
+        rx.heading(T("E-mail"), as_="h2", size="5", margin_top="var(--space-6)"),
         rx.text(T("Send a test message to your own address to check that e-mail works.")),
-        rx.button(T("Send a test message"), on_click=AdminSettingsState.send_test_mail, variant="outline", margin_top="2", id="send-test-mail"),
+        rx.button(T("Send a test message"), on_click=AdminSettingsState.send_test_mail, variant="outline", margin_top="var(--space-2)", id="send-test-mail"),
     )

@@ -75,7 +75,7 @@ def login() -> rx.Component:
         "Log in",
         rx.cond(
             (AccountState.second_factor_step != "") & (AccountState.recovery_codes.length() == 0),
-            rx.button(T("Start again with the password"), on_click=AccountState.restart_sign_in, variant="ghost", margin_bottom="3", id="restart-sign-in"),
+            rx.button(T("Start again with the password"), on_click=AccountState.restart_sign_in, variant="ghost", margin_bottom="var(--space-3)", id="restart-sign-in"),
         ),
         rx.match(
             AccountState.second_factor_step,

@@ -60,7 +60,7 @@ def summary_card(entry: ContentSummaryPublic) -> rx.Component:
         ),
         rx.text(localized(entry.descriptions, entry.default_language), size="3"),
         class_name="content-summary",
-        margin_bottom="4",
+        margin_bottom="var(--space-4)",
     )
 
 
@@ -81,7 +81,7 @@ def news_list() -> rx.Component:
                 rx.button(T("Follow the news"), on_click=PublicContentState.follow_news(True)),
             ),
         ),
-        rx.box(summaries(PublicContentState.news, N_("No news yet.")), margin_top="4"),
+        rx.box(summaries(PublicContentState.news, N_("No news yet.")), margin_top="var(--space-4)"),
     )
 
 
@@ -90,10 +90,10 @@ def events_page() -> rx.Component:
     return page(
         "Events",
         rx.text(T("Times are Finnish time (Europe/Helsinki)."), size="2"),
-        rx.link(T("Subscribe to the events in your calendar app"), href="/events.ics", is_external=False, margin_bottom="4"),
-        rx.heading(T("Upcoming events"), as_="h2", size="5", margin_y="3"),
+        rx.link(T("Subscribe to the events in your calendar app"), href="/events.ics", is_external=False, margin_bottom="var(--space-4)"),
+        rx.heading(T("Upcoming events"), as_="h2", size="5", margin_y="var(--space-3)"),
         summaries(PublicContentState.events, N_("No upcoming events.")),
-        rx.heading(T("Past events"), as_="h2", size="5", margin_y="3"),
+        rx.heading(T("Past events"), as_="h2", size="5", margin_y="var(--space-3)"),
         summaries(PublicContentState.past_events, N_("No past events.")),
     )
 
@@ -130,7 +130,7 @@ def plain_switch() -> rx.Component:
             aria_pressed=rx.cond(PublicContentState.plain_choice == "1", "true", "false"),
             variant="outline",
             id="plain-switch",
-            margin_bottom="3",
+            margin_bottom="var(--space-3)",
         ),
     )
 
@@ -154,7 +154,7 @@ def event_details() -> rx.Component:
                     rx.button(T("I will attend"), on_click=state.attend(True)),
                 ),
             ),
-            margin_bottom="4",
+            margin_bottom="var(--space-4)",
         ),
     )
 
@@ -172,7 +172,7 @@ def item_page() -> rx.Component:
             rx.cond(
                 state.titles.contains(shown),
                 rx.el.article(
-                    rx.heading(rx.cond(plain, state.plain_titles[shown], state.titles[shown]), as_="h1", size="7", margin_bottom="3", id="item-title", lang=shown),
+                    rx.heading(rx.cond(plain, state.plain_titles[shown], state.titles[shown]), as_="h1", size="7", margin_bottom="var(--space-3)", id="item-title", lang=shown),
                     plain_switch(),
                     rx.cond(state.outdated.contains(shown), rx.text(T("This translation may be out of date."), size="2", class_name="language-note")),
                     event_details(),
@@ -183,10 +183,10 @@ def item_page() -> rx.Component:
                             rx.text(T("Also in:"), size="2"),
                             rx.foreach(state.available, lambda code: rx.cond(code != shown, rx.el.a(LANGUAGE_NAME_VAR[code].to(str), href="?lang=" + code, lang=code, hreflang=code))),
                             spacing="2",
-                            margin_top="5",
+                            margin_top="var(--space-5)",
                         ),
                     ),
-                    rx.cond(AppState.is_member, rx.box(report_control("content", state.item_id), margin_top="4")),
+                    rx.cond(AppState.is_member, rx.box(report_control("content", state.item_id), margin_top="var(--space-4)")),
                 ),
                 missing_language_notice(),
             ),
@@ -208,7 +208,7 @@ def editor_overview() -> rx.Component:
     """The editors' overview: every item, and which languages it lacks."""
     return page(
         "Content",
-        rx.link(T("New item"), href="/editor/new", class_name="button-link", margin_bottom="4"),
+        rx.link(T("New item"), href="/editor/new", class_name="button-link", margin_bottom="var(--space-4)"),
         data_table("Content", ("Title", "Kind", "Status", *(LANGUAGE_NAMES[code] for code in LANGUAGES)), ContentEditorState.rows, parity_row),
     )
 
@@ -273,7 +273,7 @@ def versions_panel() -> rx.Component:
     state = ContentEditorState
     has_open = state.version_keys.contains(state.editing)
     return rx.box(
-        rx.heading(T("Language versions"), as_="h2", size="5", margin_top="5"),
+        rx.heading(T("Language versions"), as_="h2", size="5", margin_top="var(--space-5)"),
         rx.hstack(
             *[
                 rx.fragment(version_tab(code, LANGUAGE_NAMES[code]), version_tab(f"{code}-plain", PLAIN_NAMES[code]))
@@ -282,11 +282,11 @@ def versions_panel() -> rx.Component:
             wrap="wrap",
             role="group",
             aria_label=T("Language versions"),
-            margin_y="3",
+            margin_y="var(--space-3)",
         ),
         rx.foreach(state.versions, version_editor),
         rx.cond(~has_open, version_form("", "", "", state.editing)),
-        rx.cond(has_open, rx.button(T("Mark this translation outdated"), on_click=state.mark_outdated(state.editing), variant="ghost", size="1", margin_top="2")),
+        rx.cond(has_open, rx.button(T("Mark this translation outdated"), on_click=state.mark_outdated(state.editing), variant="ghost", size="1", margin_top="var(--space-2)")),
     )
 
 
@@ -294,7 +294,7 @@ def publishing_panel() -> rx.Component:
     """The item's state; publish now or at a time; back to draft; archive."""
     state = ContentEditorState
     return rx.box(
-        rx.heading(T("Publishing"), as_="h2", size="5", margin_top="5"),
+        rx.heading(T("Publishing"), as_="h2", size="5", margin_top="var(--space-5)"),
         rx.text(T("Status"), ": ", T_choice(state.status, STATUS_LABELS), rx.cond(state.publish_at != "", rx.fragment(" · ", state.publish_at)), id="item-status"),
         rx.cond(state.status == "published", rx.link(T("Open the public page"), href=state.public_url)),
         rx.form(
@@ -307,7 +307,7 @@ def publishing_panel() -> rx.Component:
             rx.button(T("Back to draft"), on_click=state.set_status("draft"), variant="outline"),
             rx.button(T("Archive"), on_click=state.set_status("archived"), variant="outline", color_scheme="red"),
             spacing="3",
-            margin_top="2",
+            margin_top="var(--space-2)",
         ),
     )
 
@@ -318,7 +318,7 @@ def images_panel() -> rx.Component:
 
     state = ContentEditorState
     return rx.box(
-        rx.heading(T("Pictures"), as_="h2", size="5", margin_top="5"),
+        rx.heading(T("Pictures"), as_="h2", size="5", margin_top="var(--space-5)"),
         labelled_upload(
             T("Upload a picture"),
             rx.vstack(rx.text(T("Drop a picture here, or choose one")), rx.button(T("Choose a picture"), type="button", variant="outline"), align="center"),
@@ -329,7 +329,7 @@ def images_panel() -> rx.Component:
             on_drop=state.receive_image(rx.upload_files_chunk(upload_id=IMAGE_UPLOAD_ID)),
         ),
         field_error("image"),
-        rx.hstack(rx.foreach(state.images, lambda url: rx.vstack(rx.image(src=url, alt="", width="120px"), rx.code(url))), wrap="wrap", margin_top="3"),
+        rx.hstack(rx.foreach(state.images, lambda url: rx.vstack(rx.image(src=url, alt="", width="120px"), rx.code(url))), wrap="wrap", margin_top="var(--space-3)"),
     )
 
 
@@ -346,7 +346,7 @@ def revision_row(revision: ContentRevisionPublic) -> rx.Component:
 def history_panel() -> rx.Component:
     """Every saved text of the item, newest first."""
     return rx.box(
-        rx.heading(T("History"), as_="h2", size="5", margin_top="5"),
+        rx.heading(T("History"), as_="h2", size="5", margin_top="var(--space-5)"),
         data_table("History", ("Date", "Language", "Title", "Actions"), ContentEditorState.revisions, revision_row),
     )
 

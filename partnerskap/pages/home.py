@@ -26,39 +26,39 @@ def front_sections() -> rx.Component:
     """Who runs the platform, its pages, news, events, how to join and national services, once loaded."""
     state = PublicContentState
     return rx.fragment(
-        rx.text(state.instance_name, rx.cond(state.organisation != "", rx.fragment(" · ", T("Run by"), " ", state.organisation)), size="2", margin_top="2", id="instance-name"),
+        rx.text(state.instance_name, rx.cond(state.organisation != "", rx.fragment(" · ", T("Run by"), " ", state.organisation)), size="2", margin_top="var(--space-2)", id="instance-name"),
         rx.cond(
             state.pages.length() > 0,
             rx.el.nav(
                 rx.hstack(rx.foreach(state.pages, lambda entry: rx.link(localized(entry.titles, entry.default_language), href=entry.url)), spacing="4", wrap="wrap"),
                 aria_label=T("About the platform"),
-                margin_top="3",
+                margin_top="var(--space-3)",
             ),
         ),
         rx.grid(
-            rx.el.section(rx.heading(T("News"), as_="h2", size="5", margin_bottom="3"), summaries(state.news, N_("No news yet.")), rx.link(T("All news"), href="/news")),
-            rx.el.section(rx.heading(T("Upcoming events"), as_="h2", size="5", margin_bottom="3"), summaries(state.events, N_("No upcoming events.")), rx.link(T("All events"), href="/events")),
+            rx.el.section(rx.heading(T("News"), as_="h2", size="5", margin_bottom="var(--space-3)"), summaries(state.news, N_("No news yet.")), rx.link(T("All news"), href="/news")),
+            rx.el.section(rx.heading(T("Upcoming events"), as_="h2", size="5", margin_bottom="var(--space-3)"), summaries(state.events, N_("No upcoming events.")), rx.link(T("All events"), href="/events")),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="6",
-            margin_top="6",
+            margin_top="var(--space-6)",
             width="100%",
         ),
         rx.el.section(
-            rx.heading(T("How to join"), as_="h2", size="5", margin_bottom="2"),
+            rx.heading(T("How to join"), as_="h2", size="5", margin_bottom="var(--space-2)"),
             rx.text(T("Register with your e-mail address and organisation. An administrator approves new members; then you can join workspaces and follow the news.")),
             rx.cond(
                 AppState.signed_in,
-                rx.text(T("Welcome back."), margin_top="2"),
-                rx.hstack(rx.link(T("Register"), href="/register", class_name="button-link"), rx.link(T("Log in"), href="/login"), margin_top="3", spacing="4", align="center"),
+                rx.text(T("Welcome back."), margin_top="var(--space-2)"),
+                rx.hstack(rx.link(T("Register"), href="/register", class_name="button-link"), rx.link(T("Log in"), href="/login"), margin_top="var(--space-3)", spacing="4", align="center"),
             ),
-            margin_top="6",
+            margin_top="var(--space-6)",
         ),
         rx.cond(
             state.services.length() > 0,
             rx.el.section(
-                rx.heading(T("Related national services"), as_="h2", size="5", margin_bottom="2"),
+                rx.heading(T("Related national services"), as_="h2", size="5", margin_bottom="var(--space-2)"),
                 rx.el.ul(rx.foreach(state.services, lambda link: rx.el.li(rx.link(link.titles[AppState.lang], href=link.url, is_external=True)))),
-                margin_top="6",
+                margin_top="var(--space-6)",
             ),
         ),
     )

@@ -42,7 +42,7 @@ ENFORCEMENT_LINK_TEXT = N_("The supervising authority's accessibility site (saav
 
 
 def _text_page(paragraphs: list[str], title: str) -> rx.Component:
-    return page(title, *[rx.text(T(paragraph), margin_bottom="3", max_width="46em") for paragraph in paragraphs])
+    return page(title, *[rx.text(T(paragraph), margin_bottom="var(--space-3)", max_width="46em") for paragraph in paragraphs])
 
 
 def terms() -> rx.Component:
@@ -81,7 +81,7 @@ def _feedback_form() -> rx.Component:
                 field("Your e-mail address for the answer (leave empty to use your account's)", "contact", form="feedback", type="email", autocomplete="email", required=False),
                 field("Your e-mail address for the answer", "contact", form="feedback", type="email", autocomplete="email"),
             ),
-            rx.box(submit("Send feedback"), margin_top="2"),
+            rx.box(submit("Send feedback"), margin_top="var(--space-2)"),
             on_submit=AccessibilityState.send_feedback,
             aria_label=T("Accessibility feedback"),
             max_width="46em",
@@ -95,12 +95,12 @@ def _section(heading: str, *children: rx.Component) -> rx.Component:
 
 def accessibility() -> rx.Component:
     """The accessibility statement: status, known gaps, the last automated check, feedback and the supervising authority."""
-    paragraph = lambda message: rx.text(T(message), margin_bottom="3")  # noqa: E731
+    paragraph = lambda message: rx.text(T(message), margin_bottom="var(--space-3)")  # noqa: E731
     return page(
         N_("Accessibility statement"),
         rx.box(*[paragraph(text) for text in STATEMENT_INTRO], max_width="46em"),
         _section(N_("Compliance status"), paragraph(COMPLIANCE)),
-        _section(N_("Known gaps"), rx.el.ul(*[rx.el.li(T(gap), margin_bottom="2") for gap in KNOWN_GAPS], class_name="gap-list")),
+        _section(N_("Known gaps"), rx.el.ul(*[rx.el.li(T(gap), margin_bottom="var(--space-2)") for gap in KNOWN_GAPS], class_name="gap-list")),
         _section(N_("Last automated check"), _last_check()),
         _section(N_("Feedback"), paragraph(FEEDBACK), _feedback_form()),
         _section(N_("Enforcement"), paragraph(ENFORCEMENT), rx.link(T(ENFORCEMENT_LINK_TEXT), href=ENFORCEMENT_LINK, is_external=True)),

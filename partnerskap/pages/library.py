@@ -141,7 +141,7 @@ def versions_panel() -> rx.Component:
     return rx.card(
         rx.heading(T("Versions"), as_="h2", size="4"),
         data_table("Versions", ("Version", "Size", "Uploader", "Date", "Actions"), LibraryState.versions, version_row),
-        rx.text(T("Uploading a file now adds a new version of this document."), size="2", margin_top="2"),
+        rx.text(T("Uploading a file now adds a new version of this document."), size="2", margin_top="var(--space-2)"),
         rx.cond(
             LibraryState.can_change_document,
             rx.form(
@@ -159,10 +159,10 @@ def versions_panel() -> rx.Component:
                 on_submit=LibraryState.save_document,
                 aria_label=T("Document details"),
                 key=LibraryState.open_document.to(str) + details.name + details.licence + details.rights_holder,
-                margin_top="3",
+                margin_top="var(--space-3)",
             ),
         ),
-        rx.button(T("Close"), on_click=LibraryState.close_versions, variant="outline", margin_top="3"),
+        rx.button(T("Close"), on_click=LibraryState.close_versions, variant="outline", margin_top="var(--space-3)"),
         width="100%",
     )
 
@@ -206,7 +206,7 @@ def upload_zone() -> rx.Component:
         ),
         rx.card(
             rx.text(T("You keep the copyright of what you upload and are responsible for it. Upload only material that you have the right to share.")),
-            rx.button(T("I hold the rights to what I upload and take responsibility for it"), on_click=LibraryState.accept_terms, margin_top="3"),
+            rx.button(T("I hold the rights to what I upload and take responsibility for it"), on_click=LibraryState.accept_terms, margin_top="var(--space-3)"),
         ),
     )
 

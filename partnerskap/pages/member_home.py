@@ -11,7 +11,7 @@ from partnerskap.state.home import HomeState
 
 def section(title: str, section_id: str, *children: rx.Component) -> rx.Component:
     """A titled part of the home."""
-    return rx.el.section(rx.heading(T(title), as_="h2", size="5", margin_bottom="3"), *children, id=section_id, class_name="home-section")
+    return rx.el.section(rx.heading(T(title), as_="h2", size="5", margin_bottom="var(--space-3)"), *children, id=section_id, class_name="home-section")
 
 
 def waiting_for_me() -> rx.Component:
@@ -32,7 +32,7 @@ def waiting_for_me() -> rx.Component:
             ),
             color="orange",
             id="waiting-for-me",
-            margin_bottom="4",
+            margin_bottom="var(--space-4)",
         ),
     )
 
@@ -123,7 +123,7 @@ def home_sections() -> rx.Component:
         section(
             "Since your last visit",
             "news",
-            rx.text(T("News since"), " ", shown.since, size="2", color="var(--gray-11)", margin_bottom="2"),
+            rx.text(T("News since"), " ", shown.since, size="2", color="var(--gray-11)", margin_bottom="var(--space-2)"),
             rx.cond(
                 shown.activity.length() == 0,
                 rx.text(T("Nothing new in your workspaces.")),

@@ -62,7 +62,7 @@ def decision_form(case: CasePublic) -> rx.Component:
         rx.el.label(T("Reason (the member reads it)"), html_for=key + "-reason", class_name="field-label"),
         rx.text_area(id=key + "-reason", name="reason", max_length=2000, width="100%"),
         field_error("reason", "decide"),
-        rx.box(submit("Decide"), margin_top="2"),
+        rx.box(submit("Decide"), margin_top="var(--space-2)"),
         on_submit=ModerationState.decide,
         reset_on_submit=True,
         aria_label=T("Decide"),
@@ -121,7 +121,7 @@ def queue() -> rx.Component:
         rx.heading(T("Open cases"), " (", ModerationState.cases.length(), ")", as_="h2", size="5", id="open-cases"),
         rx.cond(ModerationState.cases.length() == 0, rx.text(T("Nothing waits for a decision."))),
         rx.vstack(rx.foreach(ModerationState.cases, case_card), spacing="3", width="100%"),
-        rx.heading(T("Recently decided"), as_="h2", size="5", margin_top="6"),
+        rx.heading(T("Recently decided"), as_="h2", size="5", margin_top="var(--space-6)"),
         rx.vstack(rx.foreach(ModerationState.decided, decided_card), spacing="2", width="100%"),
     )
 
@@ -187,7 +187,7 @@ def closing_form() -> rx.Component:
                 ),
             ),
             class_name="admin-closing",
-            margin_top="5",
+            margin_top="var(--space-5)",
         ),
     )
 

@@ -91,14 +91,14 @@ def network_list() -> rx.Component:
     """Networks to find and join, and the form that creates one."""
     return page(
         "Networks",
-        rx.hstack(rx.link(T("Open areas"), href="/areas"), rx.link(T("Messages"), href="/messages"), spacing="4", margin_bottom="3"),
+        rx.hstack(rx.link(T("Open areas"), href="/areas"), rx.link(T("Messages"), href="/messages"), spacing="4", margin_bottom="var(--space-3)"),
         rx.form(
             rx.hstack(field("Search", "query", required=False, max_length=100), rx.box(submit("Search"), align_self="end")),
             on_submit=NetworksState.search,
             aria_label=T("Search networks"),
         ),
         rx.el.section(rx.foreach(NetworksState.cards, network_card), aria_label=T("Networks"), class_name="network-list"),
-        rx.heading(T("Create a network"), as_="h2", size="5", margin_top="6"),
+        rx.heading(T("Create a network"), as_="h2", size="5", margin_top="var(--space-6)"),
         rx.form(
             rx.vstack(
                 field("Name", "name", form="network", max_length=120),
@@ -203,7 +203,7 @@ def network_page() -> rx.Component:
                             on_submit=NetworkState.merge_into,
                             aria_label=T("Merge"),
                         ),
-                        rx.cond(~NetworkState.closed, rx.button(T("Close the network"), on_click=NetworkState.close, color_scheme="red", variant="outline", margin_top="2")),
+                        rx.cond(~NetworkState.closed, rx.button(T("Close the network"), on_click=NetworkState.close, color_scheme="red", variant="outline", margin_top="var(--space-2)")),
                     ),
                 ),
                 spacing="3",

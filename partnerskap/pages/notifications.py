@@ -49,7 +49,7 @@ def preferences_form() -> rx.Component:
                 for value, label in FREQUENCY_LABELS.items()
             ],
         ),
-        rx.box(submit("Save"), margin_top="3"),
+        rx.box(submit("Save"), margin_top="var(--space-3)"),
         on_submit=NotificationsState.save_preferences,
         aria_label=T("E-mail notifications"),
         key=NotificationsState.frequency + NotificationsState.email_kinds.join(","),
@@ -69,11 +69,11 @@ def push_form() -> rx.Component:
                 *[push_choice(kind) for kind in EMAIL_KIND_LABELS if kind != "application"],
                 rx.cond(NotificationsState.is_admin, push_choice("application")),
             ),
-            rx.box(submit("Save"), margin_top="3"),
+            rx.box(submit("Save"), margin_top="var(--space-3)"),
             on_submit=NotificationsState.save_push_kinds,
             aria_label=T("Push notifications"),
             key=NotificationsState.push_kinds.join(","),
-            margin_top="3",
+            margin_top="var(--space-3)",
         ),
     )
 
@@ -83,7 +83,7 @@ def notifications() -> rx.Component:
     return page(
         "Notifications",
         rx.button(T("Mark all read"), on_click=NotificationsState.mark_all_read, variant="outline", size="2"),
-        rx.cond(NotificationsState.items.length() == 0, rx.text(T("No notifications."), margin_top="4")),
+        rx.cond(NotificationsState.items.length() == 0, rx.text(T("No notifications."), margin_top="var(--space-4)")),
         rx.vstack(
             rx.foreach(
                 NotificationsState.items,
@@ -96,10 +96,10 @@ def notifications() -> rx.Component:
                 ),
             ),
             spacing="2",
-            margin_top="4",
+            margin_top="var(--space-4)",
         ),
-        rx.heading(T("E-mail notifications"), as_="h2", size="5", margin_top="6"),
+        rx.heading(T("E-mail notifications"), as_="h2", size="5", margin_top="var(--space-6)"),
         preferences_form(),
-        rx.heading(T("Push notifications"), as_="h2", size="5", margin_top="6"),
+        rx.heading(T("Push notifications"), as_="h2", size="5", margin_top="var(--space-6)"),
         push_form(),
     )

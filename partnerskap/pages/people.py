@@ -138,14 +138,14 @@ def directory() -> rx.Component:
             on_submit=PeopleState.search,
             aria_label=T("Search members"),
         ),
-        rx.text(T("Members found"), ": ", rx.el.span(PeopleState.count, id="people-count"), margin_y="3"),
+        rx.text(T("Members found"), ": ", rx.el.span(PeopleState.count, id="people-count"), margin_y="var(--space-3)"),
         rx.el.section(rx.foreach(PeopleState.cards, person_card), aria_label=T("Members"), class_name="people-list"),
         rx.hstack(
             rx.cond(PeopleState.page > 1, rx.button(T("Previous"), on_click=PeopleState.turn_page(-1), variant="outline")),
             rx.text(PeopleState.page, " / ", PeopleState.pages),
             rx.cond(PeopleState.page < PeopleState.pages, rx.button(T("Next"), on_click=PeopleState.turn_page(1), variant="outline")),
             align="center",
-            margin_top="3",
+            margin_top="var(--space-3)",
         ),
     )
 

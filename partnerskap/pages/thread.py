@@ -37,7 +37,7 @@ def post_editor(post: PostPublic) -> rx.Component:
             class_name="mention-anchor",
         ),
         field_error("body"),
-        rx.hstack(submit("Save"), rx.button(T("Cancel"), on_click=ThreadState.cancel_editing, variant="outline", type="button"), margin_top="2"),
+        rx.hstack(submit("Save"), rx.button(T("Cancel"), on_click=ThreadState.cancel_editing, variant="outline", type="button"), margin_top="var(--space-2)"),
         on_submit=ThreadState.save_edit,
         aria_label=T("Edit the post"),
     )
@@ -134,7 +134,7 @@ def reply_form() -> rx.Component:
             role="group",
             aria_label=T("Write or preview"),
             spacing="1",
-            margin_y="1",
+            margin_y="var(--space-1)",
         ),
         rx.cond(
             ThreadState.previewing,
@@ -176,10 +176,10 @@ def reply_form() -> rx.Component:
                     name="attach",
                     class_name="native-select",
                 ),
-                margin_top="2",
+                margin_top="var(--space-2)",
             ),
         ),
-        rx.box(submit("Send"), margin_top="2"),
+        rx.box(submit("Send"), margin_top="var(--space-2)"),
         on_submit=ThreadState.post_reply,
         aria_label=T("Reply"),
     )

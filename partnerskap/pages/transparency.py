@@ -57,13 +57,13 @@ def transparency() -> rx.Component:
         rx.link(T("The same as JSON"), href="/transparency.json", is_external=True),
         rx.cond(
             TransparencyState.months.length() == 0,
-            rx.text(T("No reports or moderation actions yet."), margin_top="4", id="transparency-empty"),
+            rx.text(T("No reports or moderation actions yet."), margin_top="var(--space-4)", id="transparency-empty"),
             rx.vstack(
                 data_table("Transparency report", ("Month", "Reports", "Decisions", "Median time to decision (hours)"), TransparencyState.months, month_row, id="transparency-months"),
                 rx.heading(T("By reason and outcome"), as_="h2", size="5"),
                 data_table("By reason and outcome", ("Month", "Reason", "Outcome", "Number"), TransparencyState.counts, count_row),
                 spacing="4",
-                margin_top="4",
+                margin_top="var(--space-4)",
                 width="100%",
             ),
         ),

@@ -43,7 +43,7 @@ def workspace_list() -> rx.Component:
     """Workspaces I belong to and those I may discover, with search and filters."""
     return page(
         "Workspaces",
-        rx.hstack(rx.link(T("Create a workspace"), href="/workspaces/new", class_name="button-link"), margin_bottom="4"),
+        rx.hstack(rx.link(T("Create a workspace"), href="/workspaces/new", class_name="button-link"), margin_bottom="var(--space-4)"),
         rx.cond(
             WorkspacesState.my_invitations.length() > 0,
             rx.box(
@@ -57,7 +57,7 @@ def workspace_list() -> rx.Component:
                         align="center",
                     ),
                 ),
-                margin_bottom="4",
+                margin_bottom="var(--space-4)",
             ),
         ),
         rx.form(
@@ -79,8 +79,8 @@ def workspace_list() -> rx.Component:
         ),
         rx.cond(
             WorkspacesState.cards.length() == 0,
-            rx.text(T("No workspaces found."), margin_top="4"),
-            rx.grid(rx.foreach(WorkspacesState.cards, workspace_card), columns=rx.breakpoints(initial="1", md="2"), spacing="3", margin_top="4"),
+            rx.text(T("No workspaces found."), margin_top="var(--space-4)"),
+            rx.grid(rx.foreach(WorkspacesState.cards, workspace_card), columns=rx.breakpoints(initial="1", md="2"), spacing="3", margin_top="var(--space-4)"),
         ),
     )
 
@@ -119,7 +119,7 @@ def new_workspace() -> rx.Component:
         "Create a workspace",
         rx.text(T("Workspaces are free. You become the owner and decide who can join.")),
         rx.form(
-            rx.vstack(*workspace_fields(), submit("Create the workspace"), spacing="4", max_width="40em", margin_top="4"),
+            rx.vstack(*workspace_fields(), submit("Create the workspace"), spacing="4", max_width="40em", margin_top="var(--space-4)"),
             on_submit=WorkspacesState.create,
             aria_label=T("Create a workspace"),
         ),
@@ -138,7 +138,7 @@ def workspace_header(*, named: bool = True) -> rx.Component:
             rx.badge(T_choice(intro.access, ACCESS_LABELS), variant="outline"),
             rx.badge(T_choice(intro.role, WORKSPACE_ROLE_LABELS), color_scheme="green"),
             wrap="wrap",
-            margin_y="2",
+            margin_y="var(--space-2)",
         ),
         rx.cond(intro.starts_on != "", rx.text(T("Dates"), ": ", intro.starts_on, " – ", intro.ends_on, size="2")),
         rx.text(T("Owners"), ": ", intro.owners, size="2"),
@@ -150,7 +150,7 @@ def workspace_header(*, named: bool = True) -> rx.Component:
                 rx.callout.text(T("You can still download the documents you uploaded:"), " ", route_link(T("your documents (.zip)"), href="/workspaces/" + intro.id.to(str) + "/export.zip")),
                 color_scheme="red",
                 id="closed-notice",
-                margin_y="2",
+                margin_y="var(--space-2)",
             ),
         ),
         rx.cond(intro.role != "owner", report_control("workspace", intro.id)),
@@ -168,7 +168,7 @@ def workspace_header(*, named: bool = True) -> rx.Component:
                     wrap="wrap",
                 ),
                 aria_label=T("Workspace"),
-                margin_top="2",
+                margin_top="var(--space-2)",
             ),
         ),
         class_name="workspace-header colour-" + intro.colour,
@@ -310,7 +310,7 @@ def workspace_front() -> rx.Component:
                             rx.heading(T("Discussions"), as_="h2", size="5"),
                             rx.cond(WorkspaceState.threads.length() == 0, rx.text(T("No discussions yet."))),
                             rx.vstack(rx.foreach(WorkspaceState.threads, thread_row), spacing="2"),
-                            rx.cond(intro.can_contribute, rx.box(rx.heading(T("Start a discussion"), as_="h3", size="4", margin_top="5"), new_thread_form())),
+                            rx.cond(intro.can_contribute, rx.box(rx.heading(T("Start a discussion"), as_="h3", size="4", margin_top="var(--space-5)"), new_thread_form())),
                         ),
                         rx.box(
                             rx.heading(T("Recent documents"), as_="h2", size="5"),
@@ -320,13 +320,13 @@ def workspace_front() -> rx.Component:
                                 rx.link(T("All documents"), href="/workspaces/" + intro.id.to(str) + "/documents"),
                                 rx.link(T("Search in this workspace"), href="/search?in=" + intro.id.to(str), id="search-workspace"),
                                 spacing="1",
-                                margin_bottom="5",
+                                margin_bottom="var(--space-5)",
                             ),
                             rx.heading(T("Upcoming events"), as_="h2", size="5"),
                             rx.cond(WorkspaceState.events.length() == 0, rx.text(T("No upcoming events."))),
                             rx.vstack(rx.foreach(WorkspaceState.events, event_row), spacing="3"),
-                            rx.cond(intro.can_contribute, rx.box(rx.heading(T("Add an event"), as_="h3", size="4", margin_top="5"), event_form())),
-                            rx.heading(T("Members"), as_="h2", size="5", margin_top="5"),
+                            rx.cond(intro.can_contribute, rx.box(rx.heading(T("Add an event"), as_="h3", size="4", margin_top="var(--space-5)"), event_form())),
+                            rx.heading(T("Members"), as_="h2", size="5", margin_top="var(--space-5)"),
                             rx.vstack(rx.foreach(WorkspaceState.members, member_chip), spacing="1"),
                         ),
                         columns=rx.breakpoints(initial="1", md="2"),
@@ -401,7 +401,7 @@ def workspace_members() -> rx.Component:
                                     rx.hstack(
                                         rx.button(T("Accept"), on_click=WorkspaceState.decide_request(request.id, True), size="2"),
                                         rx.button(T("Decline"), on_click=WorkspaceState.decide_request(request.id, False), size="2", variant="outline"),
-                                        margin_top="2",
+                                        margin_top="var(--space-2)",
                                     ),
                                 ),
                                 width="100%",
@@ -410,7 +410,7 @@ def workspace_members() -> rx.Component:
                         rx.cond(
                             intro.can_moderate,
                             rx.box(
-                                rx.heading(T("Invite"), as_="h2", size="5", margin_top="4"),
+                                rx.heading(T("Invite"), as_="h2", size="5", margin_top="var(--space-4)"),
                                 rx.form(
                                     rx.vstack(
                                         field("A member's name or an e-mail address", "who", max_length=254),
@@ -436,7 +436,7 @@ def workspace_members() -> rx.Component:
                         width="100%",
                     ),
                 ),
-                rx.cond(intro.can_leave, rx.button(T("Leave the workspace"), on_click=WorkspaceState.leave, color_scheme="red", variant="outline", margin_top="6")),
+                rx.cond(intro.can_leave, rx.button(T("Leave the workspace"), on_click=WorkspaceState.leave, color_scheme="red", variant="outline", margin_top="var(--space-6)")),
                 spacing="4",
                 width="100%",
             ),
