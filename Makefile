@@ -36,7 +36,7 @@ messages: $(VENV)/.installed ## Extract UI strings and update the catalogues
 	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project Partnerskap -o partnerskap/i18n/messages.pot partnerskap
 	$(BIN)/pybabel update -D messages -i partnerskap/i18n/messages.pot -d $(LOCALES) --no-fuzzy-matching --ignore-obsolete
 
-test: setup ## Every test: the suite on SQLite and on PostgreSQL, with the real-browser journeys alongside
+test: setup ## Every test: the suite on SQLite, on PostgreSQL, then the real-browser journeys
 	bash scripts/test-setup.sh
 	trap 'bash scripts/test-teardown.sh' EXIT; bash scripts/run-tests.sh $(PYTEST_ARGS)
 
