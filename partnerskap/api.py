@@ -448,16 +448,14 @@ def _prerendered(path: str) -> bool:
 
 def _route_of(path: str) -> str:
     """The pattern of the app's route with a part in its address that `path` is (`threads/:thread_id`), or ""."""
-    for pattern in _route_patterns():
-        if re.fullmatch(re.sub(r":[A-Za-z_]+", "[^/]+", re.escape(pattern)), path):
-            return pattern
-    return ""
+    return next((pattern for pattern, matcher in _route_patterns() if matcher.fullmatch(path)), "")
 
 
 @functools.cache
-def _route_patterns() -> tuple[str, ...]:
-    """The build's routes with a part in their address, from its route manifest (none before a production build)."""
-    return tuple(route["path"] for route in _manifest().get("routes", {}).values() if ":" in route.get("path", ""))
+def _route_patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    """The build's routes with a part in their address, each with its matcher, from its route manifest (none before a production build)."""
+    paths = [route["path"] for route in _manifest().get("routes", {}).values() if ":" in route.get("path", "")]
+    return tuple((path, re.compile(re.sub(r":[A-Za-z_]+", "[^/]+", re.escape(path)))) for path in paths)
 
 
 @functools.cache
