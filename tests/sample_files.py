@@ -1,20 +1,31 @@
-"""Small real files for tests: a PDF with a line of text, a PDF of a scanned page (no text) and a Word document."""
+"""Small real files for tests: a PDF with a line of text, a PDF of a scanned page (no text), a PDF slow to read and a Word document."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 
 def pdf(text: str = "") -> bytes:
     """A one-page PDF showing `text` (Latin-1 letters) in Helvetica; without text, a page with nothing to read, as a scan has."""
     escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
     stream = f"BT /F1 12 Tf 72 720 Td ({escaped}) Tj ET".encode("latin-1") if text else b"0 0 1 rg 10 10 100 100 re f"
+    return _one_page_pdf(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+
+
+def pdf_of_many_operations(count: int) -> bytes:
+    """A one-page PDF of a few kB whose page inflates to `count` text-drawing operations: reading it takes about 23 µs each."""
+    stream = zlib.compress(b"BT /F1 12 Tf 72 720 Td " + b"(a) Tj 1 0 Td " * count + b"ET", 9)
+    return _one_page_pdf(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream")
+
+
+def _one_page_pdf(contents: bytes) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        contents,
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
     out = io.BytesIO()

@@ -21,7 +21,7 @@ from partnerskap.services import documents, extraction, filetypes, search, searc
 from partnerskap.services.search import Query
 from partnerskap.storage import get_storage
 from tests.conftest import viewer
-from tests.sample_files import docx, pdf
+from tests.sample_files import docx, pdf, pdf_of_many_operations
 
 PHRASE = "yhteinen vuosikello kaikille kunnille"
 AFTER_THE_LEASE = extraction.LEASE + timedelta(seconds=1)
@@ -153,6 +153,25 @@ def test_a_pdf_that_reads_past_the_time_bound_is_marked_failed_and_the_next_job_
     assert extraction.run_once() and extraction.run_once()
     assert found_text(slow.id).state == extraction.State.FAILED and found_text(good.id).state == extraction.State.TEXT
     assert titles(owner, f'"{PHRASE}"') == [] and titles(owner, "kokousmuistio") == ["muistio.txt"]
+
+
+def test_a_pdf_whose_one_page_reads_for_minutes_is_stopped_at_the_time_bound_and_the_next_job_runs(workspace, owner, member, monkeypatch):
+    hostile = upload(member, workspace.id, "hidas-sivu.pdf", pdf_of_many_operations(1_000_000))  # about 23 s to read
+    good = upload(member, workspace.id, "muistio.txt", "Kokousmuistio syksyltä".encode())
+    monkeypatch.setattr(extraction, "SECONDS", 1.0)  # the page-by-page check never comes: the one page is the whole time
+    started = time.monotonic()
+    assert extraction.run_once()
+    assert time.monotonic() - started < extraction.SECONDS + extraction.GRACE + 3  # killed, not waited for
+    assert extraction.run_once()
+    assert found_text(hostile.id).state == extraction.State.FAILED and found_text(good.id).state == extraction.State.TEXT
+    assert titles(owner, "kokousmuistio") == ["muistio.txt"] and waiting_jobs() == []
+
+
+def test_reading_that_needs_more_than_the_memory_bound_fails_instead_of_taking_the_hosts_memory(monkeypatch):
+    notes = "Kokousmuistio. ".encode() * 500_000  # 7.5 MB of text: decoding it needs as much again
+    assert extraction.extract_bounded(notes, "text/plain")[0] == extraction.State.TEXT
+    monkeypatch.setattr(extraction, "MEMORY", 16 * 1024 * 1024)  # less than the reading child's own interpreter takes
+    assert extraction.extract_bounded(notes, "text/plain") == (extraction.State.FAILED, "")
 
 
 def test_a_document_trashed_before_its_job_leaves_nothing_in_the_index_until_it_is_restored(workspace, owner, member):

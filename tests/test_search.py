@@ -8,7 +8,8 @@ from sqlalchemy import func, select, text
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import DocumentText, Membership, Workspace
-from partnerskap.services import content, discussions, documents, extraction, moderation, search, search_index, workspaces
+from partnerskap.services import content, discussions, documents, extraction, moderation, networks, search, search_index, workspaces
+from partnerskap.services.networks import NetworkForm
 from partnerskap.services.search import Query
 from partnerskap.services.workspaces import WorkspaceForm
 from partnerskap.state.search import _count
@@ -207,6 +208,20 @@ def test_a_common_word_reads_only_the_newest_matches_and_says_more_were_found(wo
     assert posts_only.total == 10 and posts_only.counts["post"] == 10 and "post" in posts_only.at_least
     documents_only = found(owner, "kirjasto", kind="document")
     assert titles(documents_only) == ["kirjastot.txt"] and "document" not in documents_only.at_least  # all of them were read
+
+
+def test_members_older_matches_are_found_when_the_newest_in_their_scope_are_ones_they_may_not_see(workspace, owner, member, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES_MAX", 2)  # PostgreSQL first tests the newest 3 matches (2 + 1 + a quarter)
+    thread = discussions.start_thread(viewer(owner), workspace.id, "Syksyn tapaaminen", "Kokous pidetään lokakuussa", discussions.new_key())
+    for number in range(2):
+        discussions.reply(viewer(owner), thread.id, f"Kokous numero {number}", discussions.new_key())
+    # Newer matches outside any workspace, in a network Bob has not joined: in his scope, but not his to read.
+    closed = networks.create(viewer(owner), NetworkForm(name="Asuminen ensin", access="request"))
+    for number in range(6):
+        discussions.start_thread(viewer(owner), closed.id, f"Verkoston kokous {number}", "Kokous verkostossa", discussions.new_key(), kind="network")
+    assert {hit.place for hit in found(owner, "kokous", sort="date").hits} == {"Asuminen ensin"}  # the newest are the network's
+    results = found(member, "kokous", sort="date")
+    assert {hit.place for hit in results.hits} == {"Baltic Bridges"} and results.counts == {"post": 2} and "" in results.at_least
 
 
 def test_snippets_are_plain_text_pieces_never_markup(workspace, owner):

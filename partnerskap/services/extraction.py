@@ -3,8 +3,10 @@
 An upload saves its version with a job (`enqueue`, in the same transaction); each worker's loop (`jobs.extract_texts`)
 runs `run_once` off the event loop: it claims the oldest job (`claim`), reads the file (`read`) and writes what it
 found and the search entry (`finish`). A hostile file must not stall the queue: only the first `BYTES_READ` bytes are read, at most
-`CHARACTERS` characters are kept, at most `PDF_PAGES` pages are read, and reading stops after `SECONDS`. A PDF whose
-pages hold no text (a scan) is marked as such, so its missing text is known rather than silent.
+`CHARACTERS` characters are kept, at most `PDF_PAGES` pages are read, and reading stops after `SECONDS`. The reading
+itself runs in a child process with a memory bound (`MEMORY`), killed if it is still reading `GRACE` seconds after
+that: one page can hold millions of drawing operations, and a thread cannot be stopped inside a library's loop. A PDF
+whose pages hold no text (a scan) is marked as such, so its missing text is known rather than silent.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import dataclasses
 import enum
 import io
 import logging
+import multiprocessing
+import resource
 import time
 import uuid
 import zipfile
@@ -33,6 +37,8 @@ BYTES_READ = 20 * 1024 * 1024
 CHARACTERS = 100_000
 PDF_PAGES = 300
 SECONDS = 10.0
+GRACE = 2.0  # after SECONDS, for a child to return the pages it read before it is killed
+MEMORY = 1024 * 1024 * 1024  # of the child's address space: a file inflating past it fails rather than swapping the host
 XML_READ = 20 * 1024 * 1024  # of a Word or OpenDocument file's text part, uncompressed
 PDF = "application/pdf"
 DOCX = filetypes.OFFICE_ZIP[".docx"]
@@ -58,12 +64,12 @@ class State(enum.StrEnum):
     FAILED = "failed"  # damaged, or it took too long
 
 
-def extract(stream: IO[bytes], content_type: str) -> tuple[State, str]:
-    """The text of a file (read from its beginning) and what was found; never raises for a bad file."""
+def extract(stream: IO[bytes], content_type: str, seconds: float = SECONDS) -> tuple[State, str]:
+    """The text of a file (read from its beginning) and what was found, stopping between pages after `seconds`; never raises for a bad file."""
     if content_type not in TYPES:
         return State.NONE, ""
     data = stream.read(BYTES_READ)
-    deadline = time.monotonic() + SECONDS
+    deadline = time.monotonic() + seconds
     try:
         if content_type == PDF:
             return _pdf(data, deadline)
@@ -78,7 +84,7 @@ def extract(stream: IO[bytes], content_type: str) -> tuple[State, str]:
 
 
 def _pdf(data: bytes, deadline: float) -> tuple[State, str]:
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # only children read PDFs: the app's own processes never import it
 
     reader = PdfReader(io.BytesIO(data))
     pages, length, read_any_page = [], 0, False
@@ -203,14 +209,43 @@ def _give_up(session: Session, free, now: datetime) -> None:
 
 
 def read(job: Claimed) -> tuple[State, str]:
-    """Find the text of a claimed job's file (blocking and CPU-bound: run it off the event loop); raises only if storage fails."""
+    """Find the text of a claimed job's file (blocking: run it off the event loop); raises only if storage fails."""
     head = io.BytesIO()
     for chunk in get_storage().open(job.storage_key):
         head.write(chunk[: BYTES_READ - head.tell()])
         if head.tell() >= BYTES_READ:
             break
-    head.seek(0)
-    return extract(head, job.content_type)
+    return extract_bounded(head.getvalue(), job.content_type)
+
+
+def extract_bounded(data: bytes, content_type: str) -> tuple[State, str]:
+    """`extract` in a child process killed past the time bound, or dead of its memory bound: then the file failed."""
+    if content_type not in TYPES:
+        return State.NONE, ""
+    # A fork server's children are forked from a small process started once, not from this threaded one.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__, "pypdf"])  # read when the server starts: each child then imports nothing
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_extract_in_child, args=(sending, data, content_type, SECONDS, MEMORY), daemon=True)
+    child.start()
+    sending.close()
+    try:
+        if receiving.poll(SECONDS + GRACE):
+            return receiving.recv()
+        log.info("no text extracted from a %s upload: still reading after %s s", content_type, SECONDS + GRACE)
+    except EOFError:  # the child died before it answered (its memory bound)
+        log.info("no text extracted from a %s upload: its reading ended without an answer", content_type)
+    finally:
+        receiving.close()
+        child.kill()
+        child.join()
+    return State.FAILED, ""
+
+
+def _extract_in_child(answer, data: bytes, content_type: str, seconds: float, memory: int) -> None:
+    """A child process's whole work: read the file within the memory bound and send what was found."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    answer.send(extract(io.BytesIO(data), content_type, seconds))
 
 
 def finish(job: Claimed, found: tuple[State, str]) -> bool:
