@@ -1,5 +1,5 @@
 """A composer people know: a small markdown toolbar over a text box (bold, italic, link, list, quote), and `@` to
-mention a member, chosen from a list as one types (the ARIA combobox pattern)."""
+mention a member, chosen from a list as one types (a text box with `aria-autocomplete`, its list and active option)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,6 @@ _MENTIONS = """useEffect(() => {
     const list = listOf(area);
     if (!list || list.hidden) return;
     list.hidden = true;
-    area.setAttribute("aria-expanded", "false");
     activate(area, null);
   };
   const offer = (area) => {
@@ -85,7 +84,6 @@ _MENTIONS = """useEffect(() => {
     const status = document.getElementById(list.id + "-status");
     if (status) status.textContent = options.length === 1 ? status.dataset.one : `${options.length} ${status.dataset.many}`;
     list.hidden = false;
-    area.setAttribute("aria-expanded", "true");
     const current = document.getElementById(area.getAttribute("aria-activedescendant") || "");
     activate(area, options.includes(current) ? current : options[0]);
   };
@@ -114,7 +112,7 @@ _MENTIONS = """useEffect(() => {
   };
   const keys = (event) => {
     const area = areaOf(event);
-    if (!area || area.getAttribute("aria-expanded") !== "true") return;
+    if (!area || !listOf(area) || listOf(area).hidden) return;
     const options = shown(listOf(area));
     const at = options.findIndex((option) => option.id === area.getAttribute("aria-activedescendant"));
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -217,11 +215,13 @@ def mention_hint(hint_id: str) -> rx.Component:
 
 
 def mention_box(target_id: str, *, look_up: rx.Var) -> dict:
-    """The text box `target_id`'s part in the combobox pattern (spread into its props); `look_up` (a bool Var): names come from the server."""
+    """The text box `target_id`'s part in offering members (spread into its props); `look_up` (a bool Var): names come from the server.
+
+    A textarea keeps its own role, a text box: ARIA in HTML allows no `combobox` role (nor `aria-expanded`) on one.
+    The list it controls, its active option and the status line that counts the options tell assistive technology the rest.
+    """
     return {
-        "role": "combobox",
         "aria_autocomplete": "list",
-        "aria_expanded": "false",
         "aria_controls": f"{target_id}-mentions",
         "custom_attrs": {"data-mentions": f"{target_id}-mentions", "data-lookup": look_up},
     }

@@ -163,7 +163,7 @@ def test_kaisa_registers_uploads_reports_and_the_administrator_hides_the_post_wi
 
     # A plain reply, then the report of Olivia's post: the dialog takes the focus and gives it back.
     open_page(kaisa, f"{live_server.url}/threads/{thread.id}")
-    type_into(kaisa, "combobox", t("Your reply (markdown)", "en"), "Not here, please.")  # a combobox: @ offers members
+    type_into(kaisa, "textbox", t("Your reply (markdown)", "en"), "Not here, please.")  # @ would offer members
     tab_to(kaisa, "button", "Send")
     kaisa.keyboard.press("Enter")
     expect(kaisa.locator(".posts")).to_contain_text("Not here, please.")
@@ -324,7 +324,7 @@ def test_a_reply_appears_in_the_open_thread_of_another_member_inside_a_polite_li
     writing = new_context().new_page()
     log_in(writing, live_server, otto.email, PASSWORD)
     open_page(writing, f"{live_server.url}/threads/{thread.id}")
-    type_into(writing, "combobox", t("Your reply (markdown)", "en"), "I come, and I bring tea.")
+    type_into(writing, "textbox", t("Your reply (markdown)", "en"), "I come, and I bring tea.")
     tab_to(writing, "button", "Send")
     writing.keyboard.press("Enter")
     expect(posts).to_contain_text("I come, and I bring tea.")
