@@ -8,10 +8,12 @@ cd "$(dirname "$0")/.."
 mkdir -p test-artifacts
 
 failed=0
+# Each run names its own PostgreSQL databases (the SQLite suite's backup and drill tests use some too).
+databases=${PARTNERSKAP_TEST_POSTGRES_DB:-partnerskap_test}
 echo "== the suite on SQLite and on PostgreSQL, side by side"
-.venv/bin/python -m pytest -m "not browser" "$@" > test-artifacts/sqlite-tests.log 2>&1 &
+PARTNERSKAP_TEST_POSTGRES_DB=${databases}_beside_sqlite .venv/bin/python -m pytest -m "not browser" "$@" > test-artifacts/sqlite-tests.log 2>&1 &
 sqlite=$!
-PARTNERSKAP_TEST_DATABASE=postgres .venv/bin/python -m pytest -m "not browser" "$@" > test-artifacts/postgres-tests.log 2>&1 &
+PARTNERSKAP_TEST_POSTGRES_DB=$databases PARTNERSKAP_TEST_DATABASE=postgres .venv/bin/python -m pytest -m "not browser" "$@" > test-artifacts/postgres-tests.log 2>&1 &
 postgres=$!
 wait "$sqlite" || failed=1
 echo "== the suite on SQLite"
@@ -20,6 +22,6 @@ wait "$postgres" || failed=1
 echo "== the suite on PostgreSQL"
 cat test-artifacts/postgres-tests.log
 echo "== the browser journeys"
-PARTNERSKAP_TEST_POSTGRES_DB=partnerskap_journeys .venv/bin/python -m pytest -m browser "$@" 2>&1 | tee test-artifacts/browser-tests.log
+PARTNERSKAP_TEST_POSTGRES_DB=${databases}_journeys .venv/bin/python -m pytest -m browser "$@" 2>&1 | tee test-artifacts/browser-tests.log
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
 exit "$failed"
