@@ -15,7 +15,7 @@ def pdf(text: str = "") -> bytes:
 
 
 def pdf_of_many_operations(count: int) -> bytes:
-    """A one-page PDF of a few kB whose page inflates to `count` text-drawing operations: reading it takes about 23 µs each."""
+    """A one-page PDF of a few tens of kB whose page inflates to `count` text-drawing operations: reading it takes about 23 µs each."""
     stream = zlib.compress(b"BT /F1 12 Tf 72 720 Td " + b"(a) Tj 1 0 Td " * count + b"ET", 9)
     return _one_page_pdf(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream")
 

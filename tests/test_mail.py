@@ -4,18 +4,23 @@ import dataclasses
 import email
 import email.policy
 import re
+import threading
+import uuid
+from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlmodel import select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import OutboxMessage
-from partnerskap.services import accounts, mail
+from partnerskap.models.base import utcnow
+from partnerskap.services import accounts, claims, mail
 from partnerskap.services.errors import Refused
+from tests.conftest import use_postgres
 from tests.live_server import free_port
 
 
@@ -80,6 +85,65 @@ def test_failed_message_is_delivered_when_smtp_comes_back(monkeypatch, smtp_serv
     monkeypatch.setattr(config, "settings", working)
     assert mail.deliver_pending() == 1
     assert len(smtp_server.received) == 1
+
+
+def outbox_ids() -> list[int]:
+    with transaction() as session:
+        return list(session.exec(select(OutboxMessage.id).order_by(OutboxMessage.id)).all())
+
+
+def test_a_slow_smtp_server_holds_no_lock_on_the_outbox_while_it_receives(smtp_server, monkeypatch):
+    queue_one("bob@example.org")
+    queue_one("carol@example.org")
+    first = outbox_ids()[0]
+    written_meanwhile = []
+
+    async def receive_and_write(server, session, envelope):
+        if not written_meanwhile:  # during the first SMTP session: another transaction changes the message being sent
+            with transaction() as other:
+                if use_postgres():
+                    other.exec(text("SET LOCAL lock_timeout = '2s'"))  # a row locked by the sender would wait, then fail
+                other.exec(update(OutboxMessage).where(OutboxMessage.id == first).values(subject="Hei taas"))
+            written_meanwhile.append(first)
+        smtp_server.received.append(envelope)
+        return "250 OK"
+
+    monkeypatch.setattr(smtp_server, "handle_DATA", receive_and_write, raising=False)
+    assert mail.deliver_pending() == 2  # the sender's own writes came after, in a transaction of their own
+    assert written_meanwhile == [first] and len(smtp_server.received) == 2
+
+
+def test_two_workers_delivering_at_once_send_each_message_once(smtp_server):
+    for number in range(2 * mail.BATCH + 3):
+        queue_one(f"member{number}@example.org")
+    start = threading.Barrier(2)
+    sent = []
+
+    def worker():
+        start.wait()
+        while delivered := mail.deliver_pending():
+            sent.append(delivered)
+
+    workers = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join(timeout=60)
+    recipients = [envelope.rcpt_tos[0] for envelope in smtp_server.received]
+    assert sorted(recipients) == sorted(f"member{number}@example.org" for number in range(2 * mail.BATCH + 3)) and sum(sent) == len(recipients)
+
+
+def test_a_message_claimed_by_a_worker_that_stopped_is_sent_after_its_lease(smtp_server):
+    queue_one()
+    stopped_at = utcnow() - mail.LEASE
+    assert claims.claim_ready(OutboxMessage, (), claim=uuid.uuid4().hex, lease=mail.LEASE - timedelta(seconds=1), limit=1, now=stopped_at)
+    assert mail.deliver_pending() == 1 and len(smtp_server.received) == 1
+
+
+def test_a_message_another_worker_is_sending_is_left_to_it(smtp_server):
+    queue_one()
+    assert claims.claim_ready(OutboxMessage, (), claim=uuid.uuid4().hex, lease=mail.LEASE, limit=1, now=utcnow())
+    assert mail.deliver_pending() == 0 and smtp_server.received == []
 
 
 def stored_outbox_rows() -> str:

@@ -20,3 +20,5 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
     sent_at: datetime | None = None
     error: str = Field(default="", max_length=500)
+    claimed_by: str | None = Field(default=None, max_length=64)  # the worker sending it (services.claims), until:
+    claimed_until: datetime | None = None

@@ -6,23 +6,28 @@ import json
 import logging
 import re
 import smtplib
-from datetime import datetime
+import uuid
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from partnerskap import settings as config
 from partnerskap.db import transaction
 from partnerskap.models import OutboxMessage
 from partnerskap.models.base import utcnow
+from partnerskap.services import claims
 from partnerskap.services.tokens import sealer
 
 log = logging.getLogger(__name__)
 # One-time link tokens (confirmation, password reset) are for their recipient only: see `seal`.
 ONE_TIME_LINK = re.compile(r"([?&]token=)([\w-]+)")
 CUT = "…"
+BATCH = 10  # messages one worker claims a round
+# Far longer than a round's SMTP sessions take (each waits at most 20 s a step), so a live worker's claim never expires.
+LEASE = timedelta(minutes=15)
 
 
 def queue(*, recipient: str, subject: str, body: str, session: Session) -> OutboxMessage:
@@ -68,33 +73,40 @@ def _sealer() -> Fernet:
 
 
 def deliver_pending() -> int:
-    """Send unsent outbox messages through SMTP, if configured; returns how many were sent."""
+    """Send unsent outbox messages through SMTP, if configured, each claimed by one worker; returns how many were sent.
+
+    The SMTP sessions run outside any transaction (`claims`): a slow or unreachable server holds no lock and no
+    connection of the database's. A worker that stops while sending leaves its claim to expire after `LEASE`, and
+    its messages are sent again then: a message may arrive twice, but none is lost.
+    """
     if not config.settings.smtp_host:
         return 0
+    claim, now = uuid.uuid4().hex, utcnow()
+    if not claims.claim_ready(OutboxMessage, (col(OutboxMessage.sent_at).is_(None),), claim=claim, lease=LEASE, limit=BATCH, now=now):
+        return 0
     with transaction() as session:
-        pending = session.exec(
-            select(OutboxMessage)
-            .where(col(OutboxMessage.sent_at).is_(None))
-            .order_by(col(OutboxMessage.id))
-            .limit(50)
-            .with_for_update(skip_locked=True)
-        ).all()
-        sent = 0
-        for message in pending:
-            try:
-                _send_smtp(message)
-            except InvalidToken:
-                log.warning("Outbox message %s holds links sealed with another secret key; it cannot be sent", message.id)
-                message.error = "Its one-time links were sealed with another secret key (a backup restored elsewhere?)."
-            except (OSError, smtplib.SMTPException) as error:
-                log.warning("SMTP delivery failed for outbox message %s: %s", message.id, error)
-                message.error = str(error)[:500]
-            else:
-                message.sent_at = utcnow()
-                message.error = message.sealed_links = ""
-                sent += 1
-            session.add(message)
-    return sent
+        mine = session.exec(select(OutboxMessage).where(OutboxMessage.claimed_by == claim).order_by(col(OutboxMessage.id))).all()
+    outcomes = {message.id: _sent(message) for message in mine}
+    with transaction() as session:
+        for message_id, error in outcomes.items():
+            done = {"sent_at": utcnow(), "sealed_links": ""} if error is None else {}
+            session.exec(
+                update(OutboxMessage).where(col(OutboxMessage.id) == message_id, OutboxMessage.claimed_by == claim).values(claimed_by=None, claimed_until=None, error=error or "", **done)
+            )
+    return sum(error is None for error in outcomes.values())
+
+
+def _sent(message: OutboxMessage) -> str | None:
+    """Send one message; None when the server took it, else why not (kept with the message, which is tried again)."""
+    try:
+        _send_smtp(message)
+    except InvalidToken:
+        log.warning("Outbox message %s holds links sealed with another secret key; it cannot be sent", message.id)
+        return "Its one-time links were sealed with another secret key (a backup restored elsewhere?)."
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("SMTP delivery failed for outbox message %s: %s", message.id, error)
+        return str(error)[:500]
+    return None
 
 
 def _send_smtp(message: OutboxMessage) -> None:

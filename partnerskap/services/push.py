@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
-from sqlalchemy import insert, or_, update
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, delete, select
 
 from partnerskap import memory
@@ -39,6 +39,7 @@ from partnerskap.db import transaction
 from partnerskap.i18n import N_, t
 from partnerskap.models import PushDelivery, PushSubscription
 from partnerskap.models.base import utcnow
+from partnerskap.services import claims
 from partnerskap.services.errors import Refused
 from partnerskap.services.permissions import require_member
 from partnerskap.services.sessions import Viewer
@@ -213,13 +214,8 @@ def queue(session: Session, *, subscription_ids: list[int], text: str, link: str
 def _claim(claim: str) -> list[tuple[PushDelivery, PushSubscription]]:
     """Mark up to BATCH due pushes as this round's for LEASE, in a transaction of its own; a push another worker holds is left alone."""
     now = utcnow()
-    free = or_(col(PushDelivery.claimed_until).is_(None), col(PushDelivery.claimed_until) < now)
-    with transaction() as session:
-        due = select(PushDelivery.id).where(col(PushDelivery.due_at) <= now, free).order_by(col(PushDelivery.id)).limit(BATCH)
-        if not session.exec(due).first():  # nothing due: no write (SQLite's write lock) every round
-            return []
-        # PostgreSQL skips rows another worker is claiming; the repeated `free` makes a row claimed meanwhile stay theirs.
-        session.exec(update(PushDelivery).where(col(PushDelivery.id).in_(due.with_for_update(skip_locked=True).scalar_subquery()), free).values(claimed_by=claim, claimed_until=now + LEASE))
+    if not claims.claim_ready(PushDelivery, (col(PushDelivery.due_at) <= now,), claim=claim, lease=LEASE, limit=BATCH, now=now):
+        return []
     with transaction() as session:
         return list(session.exec(select(PushDelivery, PushSubscription).join(PushSubscription, col(PushSubscription.id) == col(PushDelivery.subscription_id)).where(PushDelivery.claimed_by == claim).order_by(col(PushDelivery.id))).all())
 
