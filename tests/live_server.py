@@ -50,6 +50,7 @@ class LiveServer:
     data_dir: Path
     process: subprocess.Popen | None = None
     env: dict[str, str] = dataclasses.field(default_factory=dict, repr=False)
+    backend_only: bool = False  # no pages: for tests that only talk to the server (its routes and websocket)
     _start_lock: IO | None = dataclasses.field(default=None, repr=False)
 
     def query(self, sql: str, **params) -> list:
@@ -88,7 +89,7 @@ class LiveServer:
         fcntl.flock(self._start_lock, fcntl.LOCK_EX)
         with self.log_path.open("a") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port", "--backend-port", self.env["PORT"], "--loglevel", "warning"],
+                [sys.executable, "-m", "reflex", "run", "--env", "prod", "--backend-only" if self.backend_only else "--single-port", "--backend-port", self.env["PORT"], "--loglevel", "warning"],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -99,7 +100,7 @@ class LiveServer:
     def wait_until_up(self, timeout: float = 600) -> None:
         """Wait until the instance answers its health check and serves the front page."""
         try:
-            _wait_until_up(self.url, self.process, self.log_path, timeout)
+            _wait_until_up(self.url, self.process, self.log_path, timeout, pages=not self.backend_only)
         finally:
             self._release_start_lock()
 
@@ -152,7 +153,7 @@ def server_environment(port: int, data_dir: Path, **extra: str) -> dict[str, str
     return env
 
 
-def prepared_instance(*, port: int | None = None, prepare: bool = True, **extra_env: str) -> LiveServer:
+def prepared_instance(*, port: int | None = None, prepare: bool = True, backend_only: bool = False, **extra_env: str) -> LiveServer:
     """An instance with its own data folder, not yet started; `prepare=False` for another backend of a database already prepared."""
     port = port or free_port()
     data_dir = Path(tempfile.mkdtemp(prefix="partnerskap-live-"))
@@ -160,7 +161,7 @@ def prepared_instance(*, port: int | None = None, prepare: bool = True, **extra_
     if prepare:
         subprocess.run([sys.executable, "-m", "partnerskap.cli", "prepare"], cwd=ROOT, env=env, check=True, capture_output=True)
         enrol_second_factor(env, ADMIN_EMAIL, ADMIN_TOTP_SECRET)
-    return LiveServer(url=f"http://localhost:{port}", database_url=env["DATABASE_URL"], data_dir=data_dir, env=env)
+    return LiveServer(url=f"http://localhost:{port}", database_url=env["DATABASE_URL"], data_dir=data_dir, env=env, backend_only=backend_only)
 
 
 @contextlib.contextmanager
@@ -184,13 +185,13 @@ def running_instance(**extra_env: str) -> Iterator[LiveServer]:
         yield server
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path, timeout: float = 600) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path, timeout: float = 600, *, pages: bool = True) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server stopped:\n{log_path.read_text()[-4000:]}")
         with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url + "/healthz", timeout=2).status_code == 200 and httpx.get(url + "/", timeout=5).status_code == 200:
+            if httpx.get(url + "/healthz", timeout=2).status_code == 200 and (not pages or httpx.get(url + "/", timeout=5).status_code == 200):
                 return
         time.sleep(1)
     raise RuntimeError(f"the server did not start in {timeout} s:\n{log_path.read_text()[-4000:]}")

@@ -162,9 +162,13 @@ def saved(server: LiveServer, thread_id: int) -> list[str]:
     return [row[0] for row in server.query("SELECT idempotency_key FROM post WHERE thread_id = :id AND body != :opening", id=thread_id, opening=OPENING)]
 
 
+_compiled: list[Protocol] = []  # the app's, the same for every instance: read where its pages were compiled
+
+
 async def open_tabs(server: LiveServer, thread_id: int, tokens: list[str]) -> list[ThreadTab]:
-    protocol = Protocol.read(Path(server.env["REFLEX_WEB_WORKDIR"]))
-    tabs = [ThreadTab(server.url, protocol, token, thread_id) for token in tokens]
+    if not _compiled:
+        _compiled.append(Protocol.read(Path(server.env["REFLEX_WEB_WORKDIR"])))
+    tabs = [ThreadTab(server.url, _compiled[0], token, thread_id) for token in tokens]
     await asyncio.gather(*(tab.open() for tab in tabs))
     return tabs
 
@@ -184,6 +188,8 @@ async def members_posting(server: LiveServer, title: str) -> tuple[int, list[str
     server.start()
     server.wait_until_up()
     tabs = await open_tabs(server, thread_id, tokens)
+    # The drills only talk to the server: once the pages are compiled (for the protocol above), later starts skip them.
+    server.backend_only = True
     tally = Tally()
     tasks = [asyncio.ensure_future(keep_posting(tabs, number, tally)) for number in range(len(tabs))]
     await under_load(tally)
@@ -265,7 +271,7 @@ async def test_replies_survive_kill_9_under_load_and_unanswered_ones_are_saved_o
 def empty_instance() -> Iterator[LiveServer]:
     """A fresh instance with an empty database and data folder on the run's kind of database, for a restore."""
     if not use_postgres():
-        server = prepared_instance(prepare=False)
+        server = prepared_instance(prepare=False, backend_only=True)
         try:
             yield server
         finally:
@@ -276,7 +282,7 @@ def empty_instance() -> Iterator[LiveServer]:
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         connection.execute(text(f"CREATE DATABASE {name}"))
-    server = prepared_instance(prepare=False, DATABASE_URL=POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
+    server = prepared_instance(prepare=False, backend_only=True, DATABASE_URL=POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
     try:
         yield server
     finally:
