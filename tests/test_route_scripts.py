@@ -43,9 +43,17 @@ async def static_files(request):
     return PlainTextResponse(f"static {request.url.path}")
 
 
-def get(path: str, method: str = "GET"):
+def get(path: str, method: str = "GET", **headers: str):
     app = api.PrerenderedPage(Starlette(routes=[Route("/{rest:path}", static_files, methods=["GET", "HEAD"])]))
-    return TestClient(app).request(method, path)
+    return TestClient(app).request(method, path, headers={name.replace("_", "-"): value for name, value in headers.items()})
+
+
+def test_a_thread_page_comes_gzipped_to_a_browser_that_takes_it_and_plain_to_one_that_does_not(build):
+    gzipped = get("/threads/12", accept_encoding="gzip, deflate, br")
+    plain = get("/threads/12", accept_encoding="identity")
+    assert gzipped.headers["content-encoding"] == "gzip" and "content-encoding" not in plain.headers
+    assert gzipped.text == plain.text and 'href="/assets/thread-D.js"' in plain.text  # the client unpacked the first
+    assert gzipped.headers["vary"] == plain.headers["vary"] == "accept-encoding"
 
 
 def test_a_thread_page_names_its_routes_scripts_once_each(build):
