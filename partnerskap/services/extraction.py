@@ -220,8 +220,6 @@ def read(job: Claimed) -> tuple[State, str]:
 
 def extract_bounded(data: bytes, content_type: str) -> tuple[State, str]:
     """`extract` in a child process killed past the time bound, or dead of its memory bound: then the file failed."""
-    if content_type not in TYPES:
-        return State.NONE, ""
     # A fork server's children are forked from a small process started once, not from this threaded one.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__, "pypdf"])  # read when the server starts: each child then imports nothing

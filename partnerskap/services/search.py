@@ -260,11 +260,14 @@ def _newest_visible_on_postgresql(session: Session, groups: list, scope: list, v
     newest = session.execute(matching.limit(tested)).scalars().all()
     if not newest:
         return []
-    found = select(*columns).where(_one_of(entries.c.id, newest, postgres=True), visible).order_by(entries.c.id.desc()).limit(wanted)
-    rows = session.execute(_ranked(session, found, groups) if ranked else found).all()
+
+    def visible_among(among) -> list:
+        found = select(*columns).where(among, visible).order_by(entries.c.id.desc()).limit(wanted)
+        return session.execute(_ranked(session, found, groups) if ranked else found).all()
+
+    rows = visible_among(_one_of(entries.c.id, newest, postgres=True))
     if len(rows) < wanted and len(newest) == tested:  # too few of the newest are visible, and there are more: test every match
-        found = select(*columns).where(entries.c.id.in_(matching), visible).order_by(entries.c.id.desc()).limit(wanted)
-        rows = session.execute(_ranked(session, found, groups) if ranked else found).all()
+        rows = visible_among(entries.c.id.in_(matching))
     return rows
 
 
